@@ -1,0 +1,1 @@
+"""Rollups and metric snapshots live here (built by the aggregation work)."""

@@ -1,0 +1,156 @@
+"""Django admin: authors can edit draft definitions here too.
+
+Published versions are frozen: their sections, questions and choices are
+shown read-only. Respondents, responses and answers are not editable here.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from .models import (
+    ApiKey,
+    AuditEvent,
+    Choice,
+    Membership,
+    Organization,
+    Question,
+    Section,
+    Survey,
+    SurveyVersion,
+    User,
+)
+
+
+@admin.register(User)
+class TrustPulseUserAdmin(UserAdmin):
+    pass
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "timezone", "created_at"]
+    search_fields = ["name", "slug"]
+    inlines = [MembershipInline]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "prefix", "scopes", "last_used_at", "revoked_at"]
+    list_filter = ["organization"]
+    readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False  # keys are created through the API, which shows the secret once
+
+
+class FrozenInlineMixin:
+    """Inlines of a published version are read-only."""
+
+    def _frozen(self, obj) -> bool:  # type: ignore[no-untyped-def]
+        version = getattr(obj, "version", obj)
+        if isinstance(obj, Question):
+            version = obj.version
+        return bool(version and getattr(version, "is_frozen", False))
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return not (obj and self._frozen(obj)) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return not (obj and self._frozen(obj)) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return not (obj and self._frozen(obj)) and super().has_delete_permission(request, obj)
+
+
+class SectionInline(FrozenInlineMixin, admin.TabularInline):
+    model = Section
+    extra = 0
+    fields = ["position", "code", "title", "display_logic", "skip_logic", "randomize_questions"]
+
+
+class QuestionInline(FrozenInlineMixin, admin.StackedInline):
+    model = Question
+    extra = 0
+    fields = [
+        ("section", "position", "code", "type"),
+        "text",
+        "help_text",
+        ("required", "allow_other", "randomize_choices"),
+        ("construct", "reverse_coded", "points"),
+        "settings",
+        "display_logic",
+    ]
+    show_change_link = True
+
+
+class ChoiceInline(FrozenInlineMixin, admin.TabularInline):
+    model = Choice
+    extra = 0
+    fields = ["position", "code", "label", "value", "is_correct", "feedback", "exclusive"]
+
+
+class VersionInline(admin.TabularInline):
+    model = SurveyVersion
+    extra = 0
+    fields = ["number", "status", "published_at"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = ["slug", "organization", "kind", "status", "live_version", "created_at"]
+    list_filter = ["status", "kind", "organization"]
+    search_fields = ["slug"]
+    readonly_fields = ["status", "live_version", "created_at", "updated_at"]
+    inlines = [VersionInline]
+
+
+@admin.register(SurveyVersion)
+class SurveyVersionAdmin(admin.ModelAdmin):
+    list_display = ["survey", "number", "status", "published_at"]
+    list_filter = ["status"]
+    readonly_fields = ["survey", "number", "status", "published_at", "snapshot"]
+    inlines = [SectionInline, QuestionInline]
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return not (obj and obj.is_frozen) and super().has_change_permission(request, obj)
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["code", "type", "version", "section", "required"]
+    list_filter = ["type"]
+    search_fields = ["code"]
+    inlines = [ChoiceInline]
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return not (obj and obj.version.is_frozen) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return not (obj and obj.version.is_frozen) and super().has_delete_permission(request, obj)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "organization", "action", "actor_label", "target_type"]
+    list_filter = ["action", "organization"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

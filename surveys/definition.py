@@ -1,0 +1,404 @@
+"""Validation of survey definition documents (the JSON import format).
+
+Two passes, both collecting *every* error with its path: the JSON Schema in
+``docs/schemas/`` (structure, types, unknown fields), then the rules a schema
+cannot say (unique codes, choices per type, logic that points backwards,
+quiz scoring, locales). Nothing here touches the database.
+"""
+
+import datetime as dt
+import functools
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError as SchemaError
+from jsonschema.exceptions import best_match
+
+from .enums import QuestionType
+from .errors import FieldError, path_join
+from .logic import END, condition_questions
+from .spec import OTHER
+
+SCHEMA_VERSION = "1.0"
+SCHEMA_PATH = Path(settings.BASE_DIR) / "docs" / "schemas" / "survey-definition.v1.schema.json"
+
+T = QuestionType
+CHOICE_REQUIRED = {T.SINGLE_CHOICE, T.MULTIPLE_CHOICE, T.SCALE, T.MATRIX, T.RANKING}
+CHOICE_REQUIRED |= {T.ATTENTION_CHECK}
+SCALE_TYPES = {T.SCALE, T.MATRIX}
+ALLOWED_SETTINGS: dict[str, set[str]] = {
+    T.SINGLE_CHOICE: {"other_label"},
+    T.MULTIPLE_CHOICE: {"min_selections", "max_selections", "other_label"},
+    T.SCALE: {"low_label", "high_label"},
+    T.MATRIX: {"rows"},
+    T.NPS: {"low_label", "high_label"},
+    T.RATING: set(),
+    T.NUMBER: {"min", "max", "step", "widget", "unit"},
+    T.SHORT_TEXT: {"max_length", "placeholder"},
+    T.LONG_TEXT: {"max_length", "placeholder"},
+    T.YES_NO: set(),
+    T.RANKING: set(),
+    T.DATE: {"min", "max"},
+    T.ACKNOWLEDGEMENT: set(),
+    T.ATTENTION_CHECK: set(),
+}
+MAX_TEXT_LENGTH = {T.SHORT_TEXT: 1000, T.LONG_TEXT: 20000}
+NUMERIC_OPS = {"gt", "gte", "lt", "lte"}
+
+
+@functools.cache
+def definition_schema() -> dict[str, Any]:
+    with SCHEMA_PATH.open(encoding="utf-8") as fh:
+        schema: dict[str, Any] = json.load(fh)
+    return schema
+
+
+@functools.cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(definition_schema())
+
+
+def _schema_message(err: SchemaError) -> tuple[str, str, str]:
+    """(extra path, code, message) for a jsonschema error, in plain words."""
+    v, val = err.validator, err.validator_value
+    if v == "required":
+        missing = [p for p in val if isinstance(err.instance, dict) and p not in err.instance]
+        name = missing[0] if missing else "?"
+        return f".{name}", "required", "required"
+    if v == "additionalProperties":
+        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+        return f".{extra[0]}" if extra else "", "unknown_field", "unknown field"
+    if v == "minItems":
+        return "", "too_short", f"at least {val} required"
+    if v == "maxItems":
+        return "", "too_long", f"at most {val} allowed"
+    if v == "minProperties":
+        return "", "required", "text in at least one locale required"
+    if v in ("enum", "const"):
+        options = val if isinstance(val, list) else [val]
+        return "", "invalid_choice", "must be one of: " + ", ".join(map(str, options))
+    if v == "type":
+        kinds = val if isinstance(val, list) else [val]
+        return "", "invalid_type", "must be " + " or ".join(kinds)
+    if v == "pattern":
+        return "", "invalid_format", f"does not match the pattern {val}"
+    if v in ("minimum", "exclusiveMinimum"):
+        return "", "out_of_range", f"must be at least {val}"
+    if v == "maximum":
+        return "", "out_of_range", f"must be at most {val}"
+    if v == "maxLength":
+        return "", "too_long", f"at most {val} characters"
+    if v == "uniqueItems":
+        return "", "duplicate", "items must be unique"
+    if v == "propertyNames":
+        return "", "invalid_locale", "keys must be locale codes such as en or zh-Hant"
+    return "", "invalid", err.message
+
+
+def _schema_errors(doc: Any) -> list[FieldError]:
+    errors: list[FieldError] = []
+    for err in sorted(_validator().iter_errors(doc), key=lambda e: list(map(str, e.path))):
+        # oneOf over conditions: report the best-matching branch's errors.
+        leaf = err
+        while leaf.validator in ("oneOf", "anyOf") and leaf.context:
+            leaf = best_match(leaf.context)
+        extra, code, message = _schema_message(leaf)
+        field = path_join(list(leaf.absolute_path)) + extra
+        errors.append(FieldError(field=field.lstrip(".") or "$", code=code, message=message))
+    return _dedupe(errors)
+
+
+def _sort_key(field: str) -> list[tuple[int, int | str]]:
+    """Order paths as they appear: sections[2] after sections[1], fields by name."""
+    key: list[tuple[int, int | str]] = []
+    for part in re.split(r"[.\[]", field):
+        part = part.rstrip("]")
+        key.append((0, int(part)) if part.isdigit() else (1, part))
+    return key
+
+
+def _dedupe(errors: list[FieldError]) -> list[FieldError]:
+    seen: dict[tuple[str, str, str], FieldError] = {}
+    for e in errors:
+        seen.setdefault((e.field, e.code, e.message), e)
+    return list(seen.values())
+
+
+class _Checker:
+    """The semantic rules, recording every violation with its path."""
+
+    def __init__(self, doc: dict[str, Any]):
+        self.doc = doc
+        self.errors: list[FieldError] = []
+        locales = doc.get("locales")
+        self.locales: list[str] = locales if isinstance(locales, list) else []
+
+    def add(self, path: list[str | int], code: str, message: str) -> None:
+        self.errors.append(FieldError(field=path_join(path), code=code, message=message))
+
+    def localized(self, value: dict[str, str] | None, path: list[str | int]) -> None:
+        for locale in value or {}:
+            if locale not in self.locales:
+                self.add(path + [locale], "unknown_locale", "not one of the survey's locales")
+
+    def run(self) -> list[FieldError]:
+        doc = self.doc
+        if doc["default_locale"] not in self.locales:
+            self.add(["default_locale"], "unknown_locale", "must be one of the locales")
+        self.localized(doc["title"], ["title"])
+        for key, text in doc.get("texts", {}).items():
+            self.localized(text, ["texts", key])
+        opens, closes = doc.get("opens_at"), doc.get("closes_at")
+        parsed = {k: _parse_dt(doc.get(k)) for k in ("opens_at", "closes_at")}
+        for k in ("opens_at", "closes_at"):
+            if doc.get(k) and parsed[k] is None:
+                self.add([k], "invalid_format", "must be an ISO 8601 date-time with a time zone")
+        if opens and closes and parsed["opens_at"] and parsed["closes_at"]:
+            if parsed["opens_at"] >= parsed["closes_at"]:
+                self.add(["closes_at"], "out_of_range", "must be after opens_at")
+        self.sections()
+        self.quiz()
+        return self.errors
+
+    def sections(self) -> None:
+        section_codes = [s["code"] for s in self.doc["sections"]]
+        seen_sections: set[str] = set()
+        seen_questions: dict[str, dict[str, Any]] = {}  # code → question, in order
+        for si, section in enumerate(self.doc["sections"]):
+            path: list[str | int] = ["sections", si]
+            if section["code"] in seen_sections:
+                self.add(path + ["code"], "duplicate", "section code already used")
+            seen_sections.add(section["code"])
+            self.localized(section.get("title"), path + ["title"])
+            self.localized(section.get("description"), path + ["description"])
+            earlier = dict(seen_questions)
+            self.condition(section.get("display_logic"), path + ["display_logic"], earlier)
+            here = section_codes.index(section["code"])
+            for qi, question in enumerate(section["questions"]):
+                qpath = path + ["questions", qi]
+                self.question(question, qpath, dict(seen_questions))
+                if question["code"] in seen_questions:
+                    self.add(qpath + ["code"], "duplicate", "question code already used")
+                seen_questions.setdefault(question["code"], question)
+            for ri, rule in enumerate(section.get("skip_logic", [])):
+                rpath = path + ["skip_logic", ri]
+                self.condition(rule["when"], rpath + ["when"], dict(seen_questions))
+                to = rule["to"]
+                if to != END and (to not in section_codes or section_codes.index(to) <= here):
+                    self.add(rpath + ["to"], "invalid_target", "must be a later section or end")
+
+    def condition(
+        self, cond: dict[str, Any] | None, path: list[str | int], earlier: dict[str, Any]
+    ) -> None:
+        if not cond:
+            return
+        for key in ("all", "any"):
+            if key in cond:
+                for i, sub in enumerate(cond[key]):
+                    self.condition(sub, path + [key, i], earlier)
+                return
+        if "not" in cond:
+            self.condition(cond["not"], path + ["not"], earlier)
+            return
+        target = earlier.get(cond["question"])
+        if target is None:
+            self.add(path + ["question"], "invalid_reference", "must be an earlier question")
+            return
+        op, value = cond["op"], cond.get("value")
+        if "item" in cond:
+            rows = [r["code"] for r in target.get("settings", {}).get("rows", [])]
+            if target["type"] != T.MATRIX or cond["item"] not in rows:
+                self.add(path + ["item"], "invalid_reference", "must be a row of a matrix")
+        if op in ("answered", "not_answered"):
+            return
+        if "value" not in cond:
+            self.add(path + ["value"], "required", "required for this operator")
+        elif op in ("in", "not_in") and not isinstance(value, list):
+            self.add(path + ["value"], "invalid_type", "must be a list")
+        elif op in NUMERIC_OPS and (isinstance(value, bool) or not isinstance(value, int | float)):
+            self.add(path + ["value"], "invalid_type", "must be a number")
+
+    def question(self, q: dict[str, Any], path: list[str | int], earlier: dict[str, Any]) -> None:
+        qtype = q["type"]
+        for key in ("text", "help_text"):
+            self.localized(q.get(key), path + [key])
+        settings_ = q.get("settings", {})
+        for key in settings_:
+            if key not in ALLOWED_SETTINGS[qtype]:
+                self.add(path + ["settings", key], "unknown_setting", f"not a setting of {qtype}")
+        choices = q.get("choices", [])
+        if qtype in CHOICE_REQUIRED:
+            limit = 11 if qtype in SCALE_TYPES else 200
+            if len(choices) < 2:
+                self.add(path + ["choices"], "too_short", "at least 2 required")
+            elif len(choices) > limit:
+                self.add(path + ["choices"], "too_long", f"at most {limit} allowed")
+        elif choices:
+            self.add(path + ["choices"], "not_allowed", f"{qtype} questions have no choices")
+        codes: set[str] = set()
+        values: set[Decimal] = set()
+        for ci, c in enumerate(choices):
+            cpath = path + ["choices", ci]
+            self.localized(c.get("label"), cpath + ["label"])
+            self.localized(c.get("feedback"), cpath + ["feedback"])
+            if c["code"] in codes:
+                self.add(cpath + ["code"], "duplicate", "choice code already used")
+            codes.add(c["code"])
+            if qtype in SCALE_TYPES:
+                if c.get("value") is None:
+                    self.add(cpath + ["value"], "required", "scale points need a number")
+                elif Decimal(str(c["value"])) in values:
+                    self.add(cpath + ["value"], "duplicate", "scale values must differ")
+                else:
+                    values.add(Decimal(str(c["value"])))
+            if c.get("exclusive") and qtype != T.MULTIPLE_CHOICE:
+                self.add(cpath + ["exclusive"], "not_allowed", "only for multiple choice")
+        if q.get("allow_other") and qtype not in (T.SINGLE_CHOICE, T.MULTIPLE_CHOICE):
+            self.add(path + ["allow_other"], "not_allowed", "only for single or multiple choice")
+        if qtype == T.ATTENTION_CHECK and sum(bool(c.get("is_correct")) for c in choices) != 1:
+            self.add(path + ["choices"], "invalid", "exactly one acceptable answer required")
+        self.type_settings(q, path, settings_, len(choices))
+        self.condition(q.get("display_logic"), path + ["display_logic"], earlier)
+
+    def type_settings(
+        self, q: dict[str, Any], path: list[str | int], st: dict[str, Any], n_choices: int
+    ) -> None:
+        qtype = q["type"]
+        if qtype == T.MULTIPLE_CHOICE:
+            lo, hi = st.get("min_selections"), st.get("max_selections")
+            available = n_choices + (1 if q.get("allow_other") else 0)
+            if hi is not None and hi > available:
+                self.add(
+                    path + ["settings", "max_selections"],
+                    "out_of_range",
+                    "more than the number of choices",
+                )
+            if lo is not None and hi is not None and lo > hi:
+                self.add(
+                    path + ["settings", "min_selections"],
+                    "out_of_range",
+                    "must not exceed max_selections",
+                )
+        if qtype == T.MATRIX:
+            rows = st.get("rows", [])
+            if not rows:
+                self.add(path + ["settings", "rows"], "too_short", "at least 1 required")
+            row_codes: set[str] = set()
+            for ri, row in enumerate(rows):
+                if row["code"] in row_codes:
+                    self.add(
+                        path + ["settings", "rows", ri, "code"],
+                        "duplicate",
+                        "row code already used",
+                    )
+                row_codes.add(row["code"])
+                self.localized(row.get("text"), path + ["settings", "rows", ri, "text"])
+        if qtype == T.NUMBER:
+            for key in ("min", "max"):
+                if key not in st:
+                    self.add(path + ["settings", key], "required", "required for number questions")
+                elif isinstance(st[key], str):
+                    self.add(path + ["settings", key], "invalid_type", "must be a number")
+            lo, hi = st.get("min"), st.get("max")
+            if isinstance(lo, int | float) and isinstance(hi, int | float) and lo >= hi:
+                self.add(path + ["settings", "max"], "out_of_range", "must be greater than min")
+        if qtype == T.DATE:
+            for key in ("min", "max"):
+                if key in st and _parse_date(st[key]) is None:
+                    self.add(
+                        path + ["settings", key], "invalid_format", "must be a date as YYYY-MM-DD"
+                    )
+        if qtype in MAX_TEXT_LENGTH and st.get("max_length", 0) > MAX_TEXT_LENGTH[qtype]:
+            self.add(
+                path + ["settings", "max_length"],
+                "out_of_range",
+                f"must be at most {MAX_TEXT_LENGTH[qtype]}",
+            )
+
+    def quiz(self) -> None:
+        doc = self.doc
+        outcomes = doc.get("outcomes", [])
+        if doc["kind"] != "quiz":
+            if outcomes:
+                self.add(["outcomes"], "not_allowed", "only quizzes have outcomes")
+            return
+        scored = 0
+        for si, s in enumerate(doc["sections"]):
+            for qi, q in enumerate(s["questions"]):
+                if q.get("points", 0) > 0:
+                    path: list[str | int] = ["sections", si, "questions", qi]
+                    if q["type"] not in (T.SINGLE_CHOICE, T.MULTIPLE_CHOICE):
+                        self.add(
+                            path + ["points"],
+                            "not_allowed",
+                            "only single or multiple choice questions score points",
+                        )
+                    elif not any(c.get("is_correct") for c in q.get("choices", [])):
+                        self.add(
+                            path + ["choices"],
+                            "invalid",
+                            "a scored question needs at least one correct choice",
+                        )
+                    else:
+                        scored += 1
+        if scored == 0:
+            self.add(["sections"], "invalid", "a quiz needs at least one scored question")
+        for oi, o in enumerate(outcomes):
+            self.localized(o.get("title"), ["outcomes", oi, "title"])
+            self.localized(o.get("text"), ["outcomes", oi, "text"])
+            if o["min"] > o["max"]:
+                self.add(["outcomes", oi, "max"], "out_of_range", "must not be below min")
+        ordered = sorted(enumerate(outcomes), key=lambda p: p[1]["min"])
+        for (_, a), (bi, b) in zip(ordered, ordered[1:], strict=False):
+            if b["min"] <= a["max"]:
+                self.add(["outcomes", bi, "min"], "overlap", "score bands must not overlap")
+
+
+def _parse_dt(value: Any) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None
+
+
+def _parse_date(value: Any) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def definition_errors(doc: Any) -> list[FieldError]:
+    """Every error of a definition document, with its path; [] when it is valid."""
+    errors = _schema_errors(doc)
+    if not errors:
+        return _Checker(doc).run()
+    # The semantic rules also run on a structurally broken document, so one
+    # import lists as much as it can; a rule that trips over the broken
+    # structure stops the pass, keeping what it had found until then.
+    checker = _Checker(doc) if isinstance(doc, dict) else None
+    if checker is not None:
+        try:
+            checker.run()
+        except (KeyError, TypeError, AttributeError, ValueError, IndexError, ArithmeticError):
+            pass
+        seen = {e.field for e in errors}
+        errors += [e for e in checker.errors if e.field not in seen]
+    return sorted(errors, key=lambda e: _sort_key(e.field))
+
+
+def reserved_codes() -> set[str]:
+    return {OTHER}
+
+
+__all__ = ["SCHEMA_VERSION", "condition_questions", "definition_errors", "definition_schema"]

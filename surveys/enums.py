@@ -1,0 +1,103 @@
+"""Enumerations of the surveys domain."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Admin")
+    AUTHOR = "author", _("Author")
+    ANALYST = "analyst", _("Analyst")
+    RESEARCHER = "researcher", _("Researcher")
+
+
+class ApiScope(models.TextChoices):
+    SURVEYS_READ = "surveys:read", "surveys:read"
+    SURVEYS_WRITE = "surveys:write", "surveys:write"
+    RESPONSES_READ = "responses:read", "responses:read"
+    RESPONSES_WRITE = "responses:write", "responses:write"
+    EVENTS_WRITE = "events:write", "events:write"
+    METRICS_READ = "metrics:read", "metrics:read"
+
+
+class SurveyKind(models.TextChoices):
+    SURVEY = "survey", _("Survey")
+    QUIZ = "quiz", _("Quiz")
+
+
+class SurveyStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    LIVE = "live", _("Live")
+    CLOSED = "closed", _("Closed")
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class QuestionType(models.TextChoices):
+    SINGLE_CHOICE = "single_choice", _("Single choice")
+    MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+    SCALE = "scale", _("Scale")
+    MATRIX = "matrix", _("Matrix")
+    NPS = "nps", _("Net Promoter Score (0–10)")
+    RATING = "rating", _("Rating (1–5)")
+    NUMBER = "number", _("Number / slider")
+    SHORT_TEXT = "short_text", _("Short text")
+    LONG_TEXT = "long_text", _("Long text")
+    YES_NO = "yes_no", _("Yes / no")
+    RANKING = "ranking", _("Ranking")
+    DATE = "date", _("Date")
+    ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
+    ATTENTION_CHECK = "attention_check", _("Attention check")
+
+
+# Types whose answer is one or more of the question's choices.
+CHOICE_TYPES = frozenset(
+    {
+        QuestionType.SINGLE_CHOICE,
+        QuestionType.MULTIPLE_CHOICE,
+        QuestionType.SCALE,
+        QuestionType.MATRIX,
+        QuestionType.RANKING,
+        QuestionType.ATTENTION_CHECK,
+    }
+)
+
+
+class ResponseStatus(models.TextChoices):
+    PARTIAL = "partial", _("Partial")
+    COMPLETE = "complete", _("Complete")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web")
+    EMAIL = "email", _("Email")
+    IN_APP = "in_app", _("In-app")
+    QR = "qr", _("QR code")
+    KIOSK = "kiosk", _("Kiosk")
+    API = "api", _("API")
+
+
+class EventSource(models.TextChoices):
+    IN_SURVEY = "in_survey", _("In survey")
+    API = "api", _("API")
+
+
+class Direction(models.TextChoices):
+    MORE_PROTECTIVE = "more_protective", _("Higher is more privacy-protective")
+    LESS_PROTECTIVE = "less_protective", _("Higher is less privacy-protective")
+
+
+class AuditAction(models.TextChoices):
+    SURVEY_PUBLISHED = "survey.published", "survey.published"
+    SURVEY_CLOSED = "survey.closed", "survey.closed"
+    DEFINITION_IMPORTED = "definition.imported", "definition.imported"
+    DEFINITION_EXPORTED = "definition.exported", "definition.exported"
+    RESPONSES_VIEWED = "responses.viewed", "responses.viewed"
+    API_KEY_CREATED = "api_key.created", "api_key.created"
+    API_KEY_REVOKED = "api_key.revoked", "api_key.revoked"
+    ROLE_CHANGED = "membership.role_changed", "membership.role_changed"
+    CONSENT_GIVEN = "consent.given", "consent.given"
+    CONSENT_WITHDRAWN = "consent.withdrawn", "consent.withdrawn"

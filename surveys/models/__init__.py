@@ -1,0 +1,32 @@
+"""Models of the surveys app (data in), re-exported for `surveys.models.X`."""
+
+from .accounts import ApiKey, Membership, Organization, User
+from .audit import AuditEvent
+from .bench import BenchFloorRecord
+from .definitions import Choice, Question, Section, Survey, SurveyVersion
+from .responses import (
+    Answer,
+    BehaviourEvent,
+    IdempotencyRecord,
+    Respondent,
+    Response,
+)
+
+__all__ = [
+    "Answer",
+    "ApiKey",
+    "AuditEvent",
+    "BenchFloorRecord",
+    "BehaviourEvent",
+    "Choice",
+    "IdempotencyRecord",
+    "Membership",
+    "Organization",
+    "Question",
+    "Respondent",
+    "Response",
+    "Section",
+    "Survey",
+    "SurveyVersion",
+    "User",
+]

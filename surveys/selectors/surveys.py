@@ -1,0 +1,48 @@
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from ..enums import ResponseStatus
+from ..models import Response, Survey
+from .access import Actor
+
+
+def survey_list(*, actor: Actor, roles: set[str] | None = None) -> QuerySet[Survey]:
+    """Surveys of the actor's organizations (only those where it has `roles`)."""
+    return (
+        Survey.objects.filter(organization_id__in=actor.organization_ids(roles))
+        .select_related("organization", "live_version")
+        .order_by("-created_at", "-id")
+    )
+
+
+def survey_get(*, actor: Actor, pk: int, roles: set[str] | None = None) -> Survey | None:
+    return survey_list(actor=actor, roles=roles).filter(pk=pk).first()
+
+
+def public_survey_get(*, slug: str) -> Survey | None:
+    """A survey by its public slug (drafts included: the flow explains they are not open)."""
+    return Survey.objects.select_related("organization", "live_version").filter(slug=slug).first()
+
+
+def response_list(
+    *,
+    actor: Actor,
+    roles: set[str] | None = None,
+    survey_id: int | None = None,
+    status: ResponseStatus | None = None,
+    submitted_after: datetime | None = None,
+    submitted_before: datetime | None = None,
+) -> QuerySet[Response]:
+    qs = Response.objects.filter(
+        survey__organization_id__in=actor.organization_ids(roles)
+    ).select_related("respondent", "survey", "version")
+    if survey_id is not None:
+        qs = qs.filter(survey_id=survey_id)
+    if status:
+        qs = qs.filter(status=status)
+    if submitted_after:
+        qs = qs.filter(submitted_at__gte=submitted_after)
+    if submitted_before:
+        qs = qs.filter(submitted_at__lt=submitted_before)
+    return qs.order_by("-started_at", "-id")

@@ -1,0 +1,469 @@
+"""Survey definitions: create, import, export, draft, publish, close."""
+
+import copy
+import functools
+import secrets
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.text import slugify
+
+from ..definition import SCHEMA_VERSION, definition_errors
+from ..enums import AuditAction, SurveyKind, SurveyStatus, VersionStatus
+from ..errors import FieldError, ServiceValidationError
+from ..models import Choice, Organization, Question, Section, Survey, SurveyVersion, User
+from ..spec import VersionSpec, spec_from_definition
+from ..text import sanitize_localized
+from .audit import audit_log
+
+
+def _num(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _prune(d: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """Drop keys whose value is the default, so exports stay short and stable."""
+    return {k: v for k, v in d.items() if k not in defaults or v != defaults[k]}
+
+
+Q_DEFAULTS: dict[str, Any] = {
+    "help_text": {},
+    "required": False,
+    "settings": {},
+    "display_logic": None,
+    "allow_other": False,
+    "randomize_choices": False,
+    "construct": "",
+    "reverse_coded": False,
+    "points": 0,
+    "purpose": "",
+    "quasi_identifier": False,
+    "segment_attribute": "",
+    "choices": [],
+}
+C_DEFAULTS: dict[str, Any] = {
+    "value": None,
+    "is_correct": False,
+    "feedback": {},
+    "exclusive": False,
+}
+S_DEFAULTS: dict[str, Any] = {
+    "title": {},
+    "description": {},
+    "display_logic": None,
+    "skip_logic": [],
+    "randomize_questions": False,
+}
+
+
+def _version_rows(version: SurveyVersion) -> list[Section]:
+    return list(
+        version.sections.prefetch_related(
+            Prefetch(
+                "questions",
+                queryset=Question.objects.order_by("position", "id").prefetch_related(
+                    Prefetch("choices", queryset=Choice.objects.order_by("position", "id"))
+                ),
+            )
+        ).order_by("position", "id")
+    )
+
+
+def definition_export(*, version: SurveyVersion) -> dict[str, Any]:
+    """The definition document of a version (JSON-ready; import of it is lossless)."""
+    if version.is_frozen and version.snapshot:
+        snapshot: dict[str, Any] = version.snapshot
+        return snapshot
+    survey = version.survey
+    sections = []
+    for s in _version_rows(version):
+        questions = []
+        for q in s.questions.all():
+            choices = [
+                _prune(
+                    {
+                        "code": c.code,
+                        "label": c.label,
+                        "value": _num(c.value),
+                        "is_correct": c.is_correct,
+                        "feedback": c.feedback,
+                        "exclusive": c.exclusive,
+                    },
+                    C_DEFAULTS,
+                )
+                for c in q.choices.all()
+            ]
+            questions.append(
+                _prune(
+                    {
+                        "code": q.code,
+                        "type": q.type,
+                        "text": q.text,
+                        "help_text": q.help_text,
+                        "required": q.required,
+                        "settings": q.settings,
+                        "display_logic": q.display_logic,
+                        "allow_other": q.allow_other,
+                        "randomize_choices": q.randomize_choices,
+                        "construct": q.construct,
+                        "reverse_coded": q.reverse_coded,
+                        "points": _num(q.points),
+                        "purpose": q.purpose,
+                        "quasi_identifier": q.quasi_identifier,
+                        "segment_attribute": q.segment_attribute,
+                        "choices": choices,
+                    },
+                    Q_DEFAULTS,
+                )
+            )
+        sections.append(
+            _prune(
+                {
+                    "code": s.code,
+                    "title": s.title,
+                    "description": s.description,
+                    "display_logic": s.display_logic,
+                    "skip_logic": s.skip_logic,
+                    "randomize_questions": s.randomize_questions,
+                    "questions": questions,
+                },
+                S_DEFAULTS,
+            )
+        )
+    doc: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "kind": survey.kind,
+        "slug": survey.slug,
+        "title": survey.title,
+        "default_locale": survey.default_locale,
+        "locales": survey.locales,
+        "opens_at": survey.opens_at.isoformat() if survey.opens_at else None,
+        "closes_at": survey.closes_at.isoformat() if survey.closes_at else None,
+        "response_quota": survey.response_quota,
+        "texts": version.texts,
+        "outcomes": version.outcomes,
+        "sections": sections,
+    }
+    return _prune(
+        doc,
+        {"opens_at": None, "closes_at": None, "response_quota": None, "texts": {}, "outcomes": []},
+    )
+
+
+_SPECS: dict[tuple[int, str], VersionSpec] = {}
+
+
+def version_spec(version: SurveyVersion) -> VersionSpec:
+    """The spec of a version; a published (frozen) one is built once per process."""
+    if version.is_frozen and version.snapshot:
+        key = (version.pk, str(version.published_at))
+        spec = _SPECS.get(key)
+        if spec is None:
+            if len(_SPECS) > 512:
+                _SPECS.clear()
+            spec = _SPECS[key] = spec_from_definition(version.snapshot)
+        return spec
+    return spec_from_definition(definition_export(version=version))
+
+
+@functools.lru_cache(maxsize=256)
+def _frozen_question_ids(version_id: int, published_at: str) -> dict[str, int]:
+    return dict(Question.objects.filter(version_id=version_id).values_list("code", "id"))
+
+
+def version_question_ids(version: SurveyVersion) -> dict[str, int]:
+    """Question code → id of a version (cached per process once published)."""
+    if version.is_frozen:
+        return _frozen_question_ids(version.pk, str(version.published_at))
+    return dict(Question.objects.filter(version=version).values_list("code", "id"))
+
+
+def _sanitize(doc: dict[str, Any]) -> dict[str, Any]:
+    """Sanitize every localized text of a (valid) document."""
+
+    def loc(d: dict[str, Any], *keys: str) -> None:
+        for k in keys:
+            if k in d:
+                d[k] = sanitize_localized(d[k])
+
+    loc(doc, "title")
+    for k in list(doc.get("texts", {})):
+        doc["texts"][k] = sanitize_localized(doc["texts"][k])
+    for o in doc.get("outcomes", []):
+        loc(o, "title", "text")
+    for s in doc["sections"]:
+        loc(s, "title", "description")
+        for q in s["questions"]:
+            loc(q, "text", "help_text")
+            for key in ("low_label", "high_label", "placeholder", "other_label", "unit"):
+                loc(q.get("settings", {}), key)
+            for row in q.get("settings", {}).get("rows", []):
+                loc(row, "text")
+            for c in q.get("choices", []):
+                loc(c, "label", "feedback")
+    return doc
+
+
+def _unique_slug(base: str) -> str:
+    slug = slugify(base)[:60] or "survey"
+    if len(slug) < 2:
+        slug = f"survey-{slug}"
+    candidate = slug
+    while Survey.objects.filter(slug=candidate).exists():
+        candidate = f"{slug}-{secrets.token_hex(3)}"
+    return candidate
+
+
+def _write_content(version: SurveyVersion, doc: dict[str, Any]) -> None:
+    """Replace a draft version's sections, questions and choices with `doc`'s."""
+    version.sections.all().delete()
+    sections = Section.objects.bulk_create(
+        [
+            Section(
+                version=version,
+                code=s["code"],
+                position=i,
+                title=s.get("title", {}),
+                description=s.get("description", {}),
+                display_logic=s.get("display_logic"),
+                skip_logic=s.get("skip_logic", []),
+                randomize_questions=s.get("randomize_questions", False),
+            )
+            for i, s in enumerate(doc["sections"])
+        ]
+    )
+    questions: list[Question] = []
+    q_docs: list[dict[str, Any]] = []
+    for section, s in zip(sections, doc["sections"], strict=True):
+        for i, q in enumerate(s["questions"]):
+            questions.append(
+                Question(
+                    version=version,
+                    section=section,
+                    code=q["code"],
+                    position=i,
+                    type=q["type"],
+                    text=q["text"],
+                    help_text=q.get("help_text", {}),
+                    required=q.get("required", False),
+                    settings=q.get("settings", {}),
+                    display_logic=q.get("display_logic"),
+                    allow_other=q.get("allow_other", False),
+                    randomize_choices=q.get("randomize_choices", False),
+                    construct=q.get("construct", ""),
+                    reverse_coded=q.get("reverse_coded", False),
+                    points=Decimal(str(q.get("points", 0))),
+                    purpose=q.get("purpose", ""),
+                    quasi_identifier=q.get("quasi_identifier", False),
+                    segment_attribute=q.get("segment_attribute", ""),
+                )
+            )
+            q_docs.append(q)
+    questions = Question.objects.bulk_create(questions)
+    Choice.objects.bulk_create(
+        [
+            Choice(
+                question=question,
+                code=c["code"],
+                position=i,
+                label=c["label"],
+                value=None if c.get("value") is None else Decimal(str(c["value"])),
+                is_correct=c.get("is_correct", False),
+                feedback=c.get("feedback", {}),
+                exclusive=c.get("exclusive", False),
+            )
+            for question, q in zip(questions, q_docs, strict=True)
+            for i, c in enumerate(q.get("choices", []))
+        ]
+    )
+    version.texts = doc.get("texts", {})
+    version.outcomes = doc.get("outcomes", [])
+    version.save(update_fields=["texts", "outcomes"])
+
+
+def _apply_survey_fields(survey: Survey, doc: dict[str, Any]) -> None:
+    from ..definition import _parse_dt
+
+    survey.kind = doc["kind"]
+    survey.title = doc["title"]
+    survey.default_locale = doc["default_locale"]
+    survey.locales = doc["locales"]
+    survey.opens_at = _parse_dt(doc.get("opens_at"))
+    survey.closes_at = _parse_dt(doc.get("closes_at"))
+    survey.response_quota = doc.get("response_quota")
+
+
+@transaction.atomic
+def definition_import(
+    *,
+    organization: Organization,
+    document: Any,
+    actor: User | None = None,
+    survey: Survey | None = None,
+) -> SurveyVersion:
+    """Import a definition: a new survey, or the draft of `survey`. All or nothing.
+
+    Every error is reported with its path; nothing is written when any exists.
+    Returns the draft version holding the imported content.
+    """
+    errors = definition_errors(document)
+    slug = document.get("slug") if isinstance(document, dict) else None
+    if not errors and slug:
+        taken = Survey.objects.filter(slug=slug)
+        if survey is not None:
+            taken = taken.exclude(pk=survey.pk)
+        if taken.exists():
+            errors.append(FieldError(field="slug", code="duplicate", message="already used"))
+    if survey is not None and not errors and survey.kind != document["kind"]:
+        if survey.versions.filter(status=VersionStatus.PUBLISHED).exists():
+            errors.append(
+                FieldError(field="kind", code="immutable", message="cannot change after publishing")
+            )
+    if errors:
+        raise ServiceValidationError(errors)
+    doc = _sanitize(copy.deepcopy(document))
+    if survey is None:
+        survey = Survey(
+            organization=organization,
+            slug=slug or _unique_slug(next(iter(doc["title"].values()))),
+            created_by=actor,
+        )
+        _apply_survey_fields(survey, doc)
+        survey.save()
+        version = SurveyVersion.objects.create(survey=survey, number=1)
+    else:
+        if slug:
+            survey.slug = slug
+        _apply_survey_fields(survey, doc)
+        survey.save()
+        version = survey_draft_version(survey=survey, copy=False)
+    _write_content(version, doc)
+    audit_log(
+        organization=organization,
+        action=AuditAction.DEFINITION_IMPORTED,
+        actor=actor,
+        target=survey,
+        data={"version": version.number},
+    )
+    return version
+
+
+@transaction.atomic
+def survey_create(
+    *,
+    organization: Organization,
+    title: dict[str, str],
+    kind: str = SurveyKind.SURVEY,
+    default_locale: str = "en",
+    locales: list[str] | None = None,
+    slug: str | None = None,
+    actor: User | None = None,
+) -> Survey:
+    """An empty draft survey (sections and questions are added to its draft)."""
+    locales = locales or [default_locale]
+    errors = []
+    if kind not in SurveyKind.values:
+        errors.append(FieldError(field="kind", code="invalid_choice", message="survey or quiz"))
+    if default_locale not in locales:
+        errors.append(
+            FieldError(field="default_locale", code="unknown_locale", message="must be in locales")
+        )
+    if not title or not any(str(v).strip() for v in title.values()):
+        errors.append(FieldError(field="title", code="required", message="required"))
+    if slug and Survey.objects.filter(slug=slug).exists():
+        errors.append(FieldError(field="slug", code="duplicate", message="already used"))
+    if errors:
+        raise ServiceValidationError(errors)
+    title = sanitize_localized(title)
+    survey = Survey.objects.create(
+        organization=organization,
+        kind=kind,
+        slug=slug or _unique_slug(next(iter(title.values()))),
+        title=title,
+        default_locale=default_locale,
+        locales=locales,
+        created_by=actor,
+    )
+    SurveyVersion.objects.create(survey=survey, number=1)
+    return survey
+
+
+def _copy_version(source: SurveyVersion, target: SurveyVersion) -> None:
+    doc = definition_export(version=source)
+    _write_content(target, doc)
+
+
+@transaction.atomic
+def survey_draft_version(*, survey: Survey, copy: bool = True) -> SurveyVersion:
+    """The survey's draft version; editing a published survey starts a new one.
+
+    The new draft starts as a copy of the latest version (unless `copy` is
+    false, when the caller replaces its content anyway).
+    """
+    Survey.objects.select_for_update().filter(pk=survey.pk).first()
+    draft = survey.versions.filter(status=VersionStatus.DRAFT).first()
+    if draft is not None:
+        return draft
+    latest = survey.versions.order_by("-number").first()
+    number = (latest.number + 1) if latest else 1
+    draft = SurveyVersion.objects.create(survey=survey, number=number)
+    if copy and latest is not None:
+        _copy_version(latest, draft)
+    return draft
+
+
+@transaction.atomic
+def survey_publish(*, survey: Survey, actor: User | None = None) -> SurveyVersion:
+    """Freeze the draft version and make it the live one."""
+    draft = survey.versions.filter(status=VersionStatus.DRAFT).first()
+    if draft is None:
+        raise ServiceValidationError(
+            [FieldError(field="version", code="no_draft", message="There is no draft to publish.")]
+        )
+    if survey.status == SurveyStatus.CLOSED:
+        raise ServiceValidationError(
+            [FieldError(field="status", code="closed", message="A closed survey cannot publish.")]
+        )
+    doc = definition_export(version=draft)
+    errors = definition_errors(doc)
+    if errors:
+        raise ServiceValidationError(errors)
+    # Drafts may also be edited in the Django admin: sanitize again what freezes.
+    doc = _sanitize(copy.deepcopy(doc))
+    draft.status = VersionStatus.PUBLISHED
+    draft.snapshot = doc
+    draft.published_at = timezone.now()
+    draft.save(update_fields=["status", "snapshot", "published_at"])
+    survey.live_version = draft
+    survey.status = SurveyStatus.LIVE
+    survey.save(update_fields=["live_version", "status", "updated_at"])
+    audit_log(
+        organization=survey.organization,
+        action=AuditAction.SURVEY_PUBLISHED,
+        actor=actor,
+        target=survey,
+        data={"version": draft.number},
+    )
+    return draft
+
+
+@transaction.atomic
+def survey_close(*, survey: Survey, actor: User | None = None) -> Survey:
+    if survey.status != SurveyStatus.LIVE:
+        raise ServiceValidationError(
+            [FieldError(field="status", code="not_live", message="Only a live survey can close.")]
+        )
+    survey.status = SurveyStatus.CLOSED
+    survey.save(update_fields=["status", "updated_at"])
+    audit_log(
+        organization=survey.organization,
+        action=AuditAction.SURVEY_CLOSED,
+        actor=actor,
+        target=survey,
+    )
+    return survey

@@ -1,0 +1,373 @@
+"""Respondents and responses: the web flow (page by page) and headless submission."""
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .. import signals
+from ..answers import (
+    AnswerProblem,
+    answer_rows,
+    clean_answers,
+    quality_flags,
+    score,
+    values_from_rows,
+)
+from ..enums import Channel, ResponseStatus, SurveyStatus
+from ..errors import FieldError, ServiceValidationError
+from ..models import Answer, Organization, Respondent, Response, Survey
+from ..spec import VersionSpec
+from .definitions import version_question_ids, version_spec
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def external_id_hmac(external_id: str) -> str:
+    """Keyed HMAC of a brand's external respondent id; the raw id is never stored."""
+    key = settings.RESPONDENT_ID_HMAC_KEY.encode() or settings.SECRET_KEY.encode()
+    return hmac.new(key, external_id.encode(), hashlib.sha256).hexdigest()
+
+
+def _new_ref() -> str:
+    return "r_" + secrets.token_hex(8)
+
+
+def respondent_create(*, organization: Organization, external_id: str | None = None) -> Respondent:
+    """A new pseudonymous respondent (or the existing one of an external id)."""
+    if external_id:
+        digest = external_id_hmac(external_id)
+        respondent, _ = Respondent.objects.get_or_create(
+            organization=organization,
+            external_id_hmac=digest,
+            defaults={"respondent_ref": _new_ref()},
+        )
+        return respondent
+    return Respondent.objects.create(organization=organization, respondent_ref=_new_ref())
+
+
+@dataclass(frozen=True, kw_only=True)
+class Availability:
+    """Whether a survey takes responses now; if not, why (and the HTTP status to use)."""
+
+    ok: bool
+    reason: str = ""
+    status: int = 200
+
+
+def availability(survey: Survey, *, now: Any = None) -> Availability:
+    now = now or timezone.now()
+    if survey.status == SurveyStatus.DRAFT or survey.live_version_id is None:
+        return Availability(ok=False, reason="not_published", status=404)
+    if survey.status == SurveyStatus.CLOSED:
+        return Availability(ok=False, reason="closed", status=410)
+    if survey.opens_at and now < survey.opens_at:
+        return Availability(ok=False, reason="not_yet_open", status=403)
+    if survey.closes_at and now >= survey.closes_at:
+        return Availability(ok=False, reason="closed", status=410)
+    if survey.response_quota is not None:
+        done = survey.responses.filter(status=ResponseStatus.COMPLETE, is_test=False).count()
+        if done >= survey.response_quota:
+            return Availability(ok=False, reason="quota_reached", status=403)
+    return Availability(ok=True)
+
+
+AVAILABILITY_MESSAGES = {
+    "not_published": "This survey is not published.",
+    "closed": "This survey is closed.",
+    "not_yet_open": "This survey is not open yet.",
+    "quota_reached": "This survey has received all the responses it needs.",
+}
+
+
+def _write_answers(
+    response: Response, spec: VersionSpec, values: Mapping[str, Any], other: Mapping[str, str]
+) -> None:
+    ids = version_question_ids(response.version)
+    rows = []
+    for code, value in values.items():
+        q = spec.question(code)
+        assert q is not None
+        for row in answer_rows(q, value, other.get(code, "")):
+            rows.append(Answer(response=response, question_id=ids[code], question_code=code, **row))
+    Answer.objects.bulk_create(rows)
+
+
+def _finish(response: Response, spec: VersionSpec, values: Mapping[str, Any]) -> None:
+    response.status = ResponseStatus.COMPLETE
+    response.submitted_at = timezone.now()
+    response.quality_flags = quality_flags(spec, values)
+    if spec.kind == "quiz":
+        response.score = score(spec, values)
+        response.max_score = spec.max_score
+        response.outcome_index = spec.outcome_for(response.score)
+    signals.send_after_commit(
+        signals.response_submitted,
+        response_id=str(response.pk),
+        survey_id=response.survey_id,
+        organization_id=response.survey.organization_id,
+    )
+
+
+def _problems_to_errors(
+    problems: Sequence[AnswerProblem], index: Mapping[str, int]
+) -> list[FieldError]:
+    errors = []
+    for p in problems:
+        if p.question in index:
+            field = f"answers[{index[p.question]}].{p.subfield}"
+            if p.code == "unknown_question":
+                field = f"answers[{index[p.question]}].question"
+        else:
+            field = "answers"
+        message = p.message if p.question in index else f"{p.question}: {p.message}"
+        errors.append(FieldError(field=field, code=p.code, message=message))
+    return errors
+
+
+@transaction.atomic
+def response_submit(
+    *,
+    survey: Survey,
+    answers: Sequence[Mapping[str, Any]],
+    locale: str | None = None,
+    channel: str = Channel.API,
+    external_id: str | None = None,
+    is_test: bool = False,
+) -> Response:
+    """Store one complete response in one call (apps, kiosks). All or nothing.
+
+    `answers` is ``[{"question": code, "value": …, "other": "…"}, …]``. Errors
+    carry paths such as ``answers[3].value``; nothing is written when any exists.
+    """
+    errors: list[FieldError] = []
+    if survey.response_quota is not None:
+        Survey.objects.select_for_update().filter(pk=survey.pk).first()
+    avail = availability(survey)
+    if not avail.ok:
+        raise ServiceValidationError(
+            [
+                FieldError(
+                    field="survey", code=avail.reason, message=AVAILABILITY_MESSAGES[avail.reason]
+                )
+            ]
+        )
+    version = survey.live_version
+    assert version is not None
+    spec = version_spec(version)
+    locale = locale or survey.default_locale
+    if locale not in spec.locales:
+        errors.append(
+            FieldError(
+                field="locale",
+                code="invalid_choice",
+                message="Must be one of: " + ", ".join(spec.locales),
+            )
+        )
+    if channel not in Channel.values:
+        errors.append(
+            FieldError(field="channel", code="invalid_choice", message="Unknown channel.")
+        )
+    raw: dict[str, Any] = {}
+    other: dict[str, Any] = {}
+    index: dict[str, int] = {}
+    for i, item in enumerate(answers):
+        code = item.get("question")
+        if not isinstance(code, str) or not code:
+            errors.append(
+                FieldError(field=f"answers[{i}].question", code="required", message="required")
+            )
+            continue
+        if code in index:
+            errors.append(
+                FieldError(
+                    field=f"answers[{i}].question",
+                    code="duplicate",
+                    message="This question is answered twice.",
+                )
+            )
+            continue
+        index[code] = i
+        raw[code] = item.get("value")
+        if item.get("other") is not None:
+            other[code] = item.get("other")
+    cleaned = clean_answers(spec, raw, other)
+    errors.extend(_problems_to_errors(cleaned.problems, index))
+    if errors:
+        raise ServiceValidationError(errors)
+    respondent = respondent_create(organization=survey.organization, external_id=external_id)
+    response = Response(
+        respondent=respondent,
+        survey=survey,
+        version=version,
+        locale=locale,
+        channel=channel,
+        is_test=is_test,
+        section_path=cleaned.path,
+    )
+    response.survey = survey
+    _finish(response, spec, cleaned.values)
+    response.save()
+    _write_answers(response, spec, cleaned.values, cleaned.other)
+    return response
+
+
+@transaction.atomic
+def response_start(
+    *, survey: Survey, locale: str, channel: str = Channel.WEB, is_test: bool = False
+) -> tuple[Response, str]:
+    """Begin a web response (after the consent step); returns it and its resume token."""
+    avail = availability(survey)
+    if not avail.ok:
+        raise ServiceValidationError(
+            [
+                FieldError(
+                    field="survey", code=avail.reason, message=AVAILABILITY_MESSAGES[avail.reason]
+                )
+            ]
+        )
+    version = survey.live_version
+    assert version is not None
+    spec = version_spec(version)
+    token = secrets.token_urlsafe(24)
+    respondent = respondent_create(organization=survey.organization)
+    first = spec.sections[0].code
+    from ..logic import next_section
+
+    first = next_section(spec.rules(), None, {}) or first
+    response = Response.objects.create(
+        respondent=respondent,
+        survey=survey,
+        version=version,
+        locale=locale if locale in spec.locales else survey.default_locale,
+        channel=channel if channel in Channel.values else Channel.WEB,
+        is_test=is_test,
+        current_section=first,
+        section_path=[first],
+        resume_token_hash=token_hash(token),
+    )
+    return response, token
+
+
+def response_resume(*, token: str) -> Response | None:
+    """The partial response of a resume token, or None."""
+    return (
+        Response.objects.select_related("survey", "version", "survey__organization")
+        .filter(resume_token_hash=token_hash(token), status=ResponseStatus.PARTIAL)
+        .first()
+    )
+
+
+def response_values(response: Response) -> tuple[dict[str, Any], dict[str, str]]:
+    """The cleaned values (and 'other' texts) stored so far for a response."""
+    spec = version_spec(response.version)
+    rows = list(
+        response.answers.values(
+            "question_code", "item", "choice", "number", "text", "date", "boolean"
+        )
+    )
+    return values_from_rows(spec, rows)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PageResult:
+    problems: list[AnswerProblem]
+    next_section: str | None  # None: the end
+
+
+@transaction.atomic
+def response_save_section(
+    *,
+    response: Response,
+    section_code: str,
+    raw: Mapping[str, Any],
+    other: Mapping[str, Any] | None = None,
+) -> PageResult:
+    """Validate and save one page of a web response; say which page comes next.
+
+    Nothing is written when the page has problems. A page saved again
+    replaces its earlier answers (the respondent went back).
+    """
+    from ..logic import next_section
+
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if response.status != ResponseStatus.PARTIAL:
+        raise ServiceValidationError(
+            [FieldError(field="response", code="complete", message="Already submitted.")]
+        )
+    spec = version_spec(response.version)
+    section = spec.section(section_code)
+    if section is None:
+        raise ServiceValidationError(
+            [FieldError(field="section", code="invalid", message="No such section.")]
+        )
+    stored, stored_other = response_values(response)
+    page_codes = {q.code for q in section.questions}
+    earlier = {k: v for k, v in stored.items() if k not in page_codes}
+    merged_raw: dict[str, Any] = dict(earlier)
+    merged_raw.update({k: v for k, v in raw.items() if k in page_codes})
+    merged_other = {k: v for k, v in stored_other.items() if k not in page_codes}
+    merged_other.update(other or {})
+    cleaned = clean_answers(spec, merged_raw, merged_other, sections=[section_code])
+    problems = [p for p in cleaned.problems if p.question in page_codes]
+    if problems:
+        return PageResult(problems=problems, next_section=section_code)
+    response.answers.filter(question_code__in=page_codes).delete()
+    page_values = {k: v for k, v in cleaned.values.items() if k in page_codes}
+    _write_answers(response, spec, page_values, cleaned.other)
+    following = next_section(spec.rules(), section_code, cleaned.values)
+    path = list(response.section_path)
+    if section_code in path:
+        path = path[: path.index(section_code) + 1]
+    else:
+        path.append(section_code)
+    if following is not None:
+        path.append(following)
+    response.section_path = path
+    response.current_section = following or ""
+    response.save(update_fields=["section_path", "current_section", "updated_at"])
+    return PageResult(problems=[], next_section=following)
+
+
+@transaction.atomic
+def response_complete(*, response: Response) -> Response:
+    """Check the whole response along its path and submit it."""
+    response = (
+        Response.objects.select_for_update().select_related("survey", "version").get(pk=response.pk)
+    )
+    if response.status == ResponseStatus.COMPLETE:
+        return response
+    spec = version_spec(response.version)
+    values, other = response_values(response)
+    cleaned = clean_answers(spec, values, other)
+    off_path = [p.question for p in cleaned.problems if p.code == "not_shown"]
+    problems = [p for p in cleaned.problems if p.code != "not_shown"]
+    if problems:
+        raise ServiceValidationError(
+            [FieldError(field=p.question, code=p.code, message=p.message) for p in problems]
+        )
+    if off_path:
+        # Answers left behind on a branch the respondent no longer takes.
+        response.answers.filter(question_code__in=off_path).delete()
+    values = {k: v for k, v in cleaned.values.items() if k not in off_path}
+    response.section_path = cleaned.path
+    response.current_section = ""
+    response.resume_token_hash = None
+    _finish(response, spec, values)
+    response.save()
+    return response
+
+
+def quiz_score_text(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if value == value.to_integral_value() else str(value)

@@ -1,0 +1,11 @@
+"""Celery tasks of the surveys app."""
+
+from celery import shared_task
+
+from .services.idempotency import idempotency_records_purge as _purge
+
+
+@shared_task(name="surveys.tasks.idempotency_records_purge")
+def idempotency_records_purge() -> int:
+    """Forget Idempotency-Keys older than IDEMPOTENCY_TTL_HOURS (run hourly by beat)."""
+    return _purge()

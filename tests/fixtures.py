@@ -1,0 +1,43 @@
+"""Shared pytest fixtures (imported by tests/conftest.py)."""
+
+import pytest
+
+from surveys import services
+from surveys.enums import Role
+
+from .factories import OrganizationFactory, live_survey, member
+
+
+@pytest.fixture
+def org(db):
+    return OrganizationFactory()
+
+
+@pytest.fixture
+def other_org(db):
+    return OrganizationFactory()
+
+
+@pytest.fixture
+def survey(org):
+    """The privacy-comfort demo survey, live, in `org`."""
+    return live_survey(org)
+
+
+@pytest.fixture
+def quiz(org):
+    return live_survey(org, "privacy_quiz")
+
+
+@pytest.fixture
+def users(org):
+    """One user per role in `org`: {"admin": …, "author": …, …}."""
+    return {role: member(org, role) for role in Role.values}
+
+
+@pytest.fixture
+def api_key(org):
+    """(ApiKey, plaintext) with every scope."""
+    from surveys.enums import ApiScope
+
+    return services.api_key_create(organization=org, name="test", scopes=ApiScope.values)

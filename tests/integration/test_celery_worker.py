@@ -1,0 +1,156 @@
+"""A real Celery worker on real Redis and PostgreSQL.
+
+The worker runs as a separate process against the test database, so the
+data must be committed (transactional_db). Covers: a submission announced
+after commit reaches the worker; a duplicated delivery counts once; a
+broker outage loses nothing and the pending sweep catches up.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from kombu import pools as kombu_pools
+
+from surveys import services
+from surveys.models import Response
+from tests.factories import COMFORT_ANSWERS, OrganizationFactory, live_survey
+from trustpulse.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def _database_url() -> str:
+    db = settings.DATABASES["default"]
+    if connection.vendor != "postgresql":
+        return ""
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker(redis_url):
+    """A Celery worker process (solo pool) bound to the test database and Redis."""
+    db_url = _database_url()
+    if not db_url:
+        from tests.conftest import require_service
+
+        require_service("postgresql", False, "the integration suite needs PostgreSQL")
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="trustpulse.settings.test",
+        DATABASE_URL=db_url,
+        REDIS_URL=redis_url,
+        CELERY_TASK_ALWAYS_EAGER="false",
+    )
+    queue = f"it-{os.getpid()}-{time.monotonic_ns()}"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "trustpulse",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "-l",
+            "warning",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    old = {k: celery_app.conf[k] for k in ("task_always_eager", "broker_url", "task_default_queue")}
+    conf_set(task_always_eager=False, task_default_queue=queue)
+    use_broker(redis_url)
+    try:
+        yield queue
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        conf_set(
+            task_always_eager=old["task_always_eager"],
+            task_default_queue=old["task_default_queue"],
+        )
+        use_broker(old["broker_url"])
+
+
+def conf_set(**values: object) -> None:
+    """Set Celery settings (the app reads Django settings under the CELERY_ namespace)."""
+    for name, value in values.items():
+        celery_app.conf[f"CELERY_{name.upper()}"] = value
+
+
+def use_broker(url: str) -> None:
+    """Point the app at `url`, dropping pooled connections to the old broker."""
+    conf_set(broker_url=url)
+    kombu_pools.reset()  # closes and forgets every pooled connection
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+def wait_for(predicate, timeout=45.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def aggregated(response_id) -> bool:
+    return Response.objects.filter(pk=response_id, aggregated_at__isnull=False).exists()
+
+
+def test_submission_reaches_the_worker_after_commit(worker):
+    survey = live_survey(OrganizationFactory())
+    response = services.response_submit(survey=survey, answers=COMFORT_ANSWERS)
+    assert wait_for(lambda: aggregated(response.pk)), "the worker never aggregated the response"
+
+
+def test_duplicate_delivery_counts_once(worker):
+    from dashboards.tasks import response_aggregate
+
+    survey = live_survey(OrganizationFactory())
+    response = services.response_submit(survey=survey, answers=COMFORT_ANSWERS)
+    assert wait_for(lambda: aggregated(response.pk))
+    first = Response.objects.get(pk=response.pk).aggregated_at
+    results = [response_aggregate.apply_async(args=[str(response.pk)]) for _ in range(3)]
+    sentinel = response_aggregate.apply_async(args=["00000000-0000-0000-0000-000000000000"])
+    assert wait_for(lambda: all(r.id for r in results) and sentinel.id is not None)
+    time.sleep(2)  # the duplicates are processed by now (solo worker, FIFO queue)
+    assert Response.objects.get(pk=response.pk).aggregated_at == first
+
+
+def test_broker_outage_loses_nothing_and_the_sweep_catches_up(worker, redis_url):
+    from dashboards.tasks import aggregate_pending
+
+    survey = live_survey(OrganizationFactory())
+    use_broker("redis://127.0.0.1:1/0")  # nothing listens there
+    started = time.monotonic()
+    response = services.response_submit(survey=survey, answers=COMFORT_ANSWERS)
+    assert time.monotonic() - started < 15  # publishing gave up quickly
+    assert Response.objects.filter(pk=response.pk, status="complete").exists()
+    assert not aggregated(response.pk)
+    use_broker(redis_url)  # the broker is back
+    aggregate_pending.apply_async(kwargs={"older_than_seconds": 0})
+    assert wait_for(lambda: aggregated(response.pk)), "the sweep did not catch up"

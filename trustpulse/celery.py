@@ -1,0 +1,11 @@
+"""Celery application in the standard Django shape."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trustpulse.settings.local")
+
+app = Celery("trustpulse")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
