@@ -90,6 +90,19 @@ class Direction(models.TextChoices):
     LESS_PROTECTIVE = "less_protective", _("Higher is less privacy-protective")
 
 
+class CollectionMethod(models.TextChoices):
+    WEB_FORM = "web_form", _("Web form")
+    API = "api", _("API")
+
+
+class RetentionAction(models.TextChoices):
+    DELETE = "delete", _("Delete")
+    ANONYMIZE = "anonymize", _("Anonymize")
+
+
+BEHAVIOURAL_MEASUREMENT = "behavioural_measurement"
+
+
 class AuditAction(models.TextChoices):
     SURVEY_PUBLISHED = "survey.published", "survey.published"
     SURVEY_CLOSED = "survey.closed", "survey.closed"
@@ -101,3 +114,8 @@ class AuditAction(models.TextChoices):
     ROLE_CHANGED = "membership.role_changed", "membership.role_changed"
     CONSENT_GIVEN = "consent.given", "consent.given"
     CONSENT_WITHDRAWN = "consent.withdrawn", "consent.withdrawn"
+    NOTICE_PUBLISHED = "notice.published", "notice.published"
+    PORTAL_VIEWED = "portal.viewed", "portal.viewed"
+    DATA_DOWNLOADED = "data.downloaded", "data.downloaded"
+    DATA_DELETED = "data.deleted", "data.deleted"
+    RETENTION_PURGED = "retention.purged", "retention.purged"

@@ -12,7 +12,8 @@ from django.dispatch import Signal
 response_submitted = Signal()
 # kwargs: event_ids (list[int]), organization_id (int)
 events_ingested = Signal()
-# kwargs: respondent_id (str), organization_id (int)
+# kwargs: respondent_id (str), organization_id (int), response_ids (list[str]),
+#         purposes (list[str] | None: None when everything about them was erased)
 respondent_erased = Signal()
 # kwargs: organization_id (int), response_ids (list[str])
 retention_purged = Signal()

@@ -54,6 +54,23 @@ def member(organization: Organization, role: str) -> User:
     return MembershipFactory(organization=organization, role=role).user
 
 
+def demo_notice_content() -> dict:
+    return json.loads((DEMO_DIR / "consent_notice.json").read_text(encoding="utf-8"))
+
+
+def published_notice(organization: Organization, slug: str = "main"):
+    """A published consent notice version (the demo notice) of `organization`."""
+    existing = services.notice_current_version(
+        organization.consent_notices.filter(slug=slug).first()
+    )
+    if existing is not None:
+        return existing
+    version = services.notice_save(
+        organization=organization, slug=slug, name="Privacy notice", content=demo_notice_content()
+    )
+    return services.notice_publish(version=version)
+
+
 def live_survey(organization: Organization, name: str = "privacy_comfort", slug: str | None = None):
     """Import a demo definition into `organization` and publish it."""
     doc = demo_definition(name)

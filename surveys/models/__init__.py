@@ -3,6 +3,13 @@
 from .accounts import ApiKey, Membership, Organization, User
 from .audit import AuditEvent
 from .bench import BenchFloorRecord
+from .consent import (
+    ConsentCounter,
+    ConsentNotice,
+    ConsentNoticeVersion,
+    ConsentRecord,
+    Tombstone,
+)
 from .definitions import Choice, Question, Section, Survey, SurveyVersion
 from .responses import (
     Answer,
@@ -19,6 +26,10 @@ __all__ = [
     "BenchFloorRecord",
     "BehaviourEvent",
     "Choice",
+    "ConsentCounter",
+    "ConsentNotice",
+    "ConsentNoticeVersion",
+    "ConsentRecord",
     "IdempotencyRecord",
     "Membership",
     "Organization",
@@ -28,5 +39,6 @@ __all__ = [
     "Section",
     "Survey",
     "SurveyVersion",
+    "Tombstone",
     "User",
 ]

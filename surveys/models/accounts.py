@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import ApiScope, Role
+from ..enums import ApiScope, RetentionAction, Role
 
 
 def validate_timezone(value: str) -> None:
@@ -26,6 +26,10 @@ class Organization(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    # What the retention purge does with data past its purpose's retention period.
+    retention_action = models.CharField(
+        max_length=10, choices=RetentionAction.choices, default=RetentionAction.DELETE
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

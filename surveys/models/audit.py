@@ -11,8 +11,15 @@ class AuditEvent(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="audit_events"
     )
+    # Rows are never updated (a trigger refuses on PostgreSQL), so a deleted
+    # user leaves the id and actor_label behind rather than nulling the link.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_label = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=40, choices=AuditAction.choices)

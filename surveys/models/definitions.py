@@ -29,6 +29,13 @@ class Survey(models.Model):
     opens_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
     response_quota = models.PositiveIntegerField(null=True, blank=True)
+    consent_notice = models.ForeignKey(
+        "ConsentNotice",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="surveys",
+    )
     live_version = models.ForeignKey(
         "SurveyVersion",
         null=True,

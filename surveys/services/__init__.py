@@ -8,6 +8,20 @@ from .accounts import (
     organization_create,
 )
 from .audit import audit_log
+from .consent import (
+    consent_counter_bump,
+    consent_errors,
+    consent_give,
+    consent_receipt,
+    consent_receipt_errors,
+    notice_content,
+    notice_content_errors,
+    notice_current_version,
+    notice_publish,
+    notice_save,
+    notice_text,
+    notice_text_hash,
+)
 from .definitions import (
     definition_export,
     definition_import,
@@ -29,8 +43,40 @@ from .responses import (
     response_submit,
     response_values,
 )
+from .rights import (
+    PortalLookup,
+    WithdrawalResult,
+    consent_withdraw,
+    portal_lookup,
+    portal_token_issue,
+    portal_viewed,
+    purge_expired,
+    respondent_data,
+    respondent_erase,
+)
 
 __all__ = [
+    "PortalLookup",
+    "WithdrawalResult",
+    "consent_counter_bump",
+    "consent_errors",
+    "consent_give",
+    "consent_receipt",
+    "consent_receipt_errors",
+    "consent_withdraw",
+    "notice_content",
+    "notice_content_errors",
+    "notice_current_version",
+    "notice_publish",
+    "notice_save",
+    "notice_text",
+    "notice_text_hash",
+    "portal_lookup",
+    "portal_token_issue",
+    "portal_viewed",
+    "purge_expired",
+    "respondent_data",
+    "respondent_erase",
     "IdempotencyConflict",
     "api_key_authenticate",
     "api_key_create",

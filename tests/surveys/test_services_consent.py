@@ -1,0 +1,253 @@
+import datetime as dt
+
+import pytest
+from django.apps import apps
+from django.db.models import ForeignKey
+
+from surveys import services
+from surveys.enums import CollectionMethod
+from surveys.errors import ServiceValidationError
+from surveys.models import (
+    Answer,
+    AuditEvent,
+    BehaviourEvent,
+    ConsentCounter,
+    ConsentRecord,
+    Respondent,
+    Response,
+    Tombstone,
+)
+from tests.factories import COMFORT_ANSWERS, demo_notice_content, published_notice
+
+pytestmark = pytest.mark.django_db
+
+
+def test_notice_content_errors_have_paths(org):
+    content = demo_notice_content()
+    content["purposes"][1]["required"] = True  # behavioural_measurement cannot be required
+    content["purposes"][2]["id"] = "survey_research"
+    del content["purposes"][0]["title"]["zh-Hant"]
+    content["controller"]["colour"] = "red"
+    errors = services.notice_content_errors(content)
+    assert [(e.field, e.code) for e in errors] == [("controller", "additionalProperties")]
+    del content["controller"]["colour"]
+    errors = services.notice_content_errors(content)
+    assert [(e.field, e.code) for e in errors] == [
+        ("purposes[0].title.zh-Hant", "required"),
+        ("purposes[1].required", "invalid"),
+        ("purposes[2].id", "duplicate"),
+    ]
+
+
+def test_notice_versions_freeze_on_publish(org):
+    v1 = published_notice(org)
+    assert (v1.number, v1.is_frozen) == (1, True)
+    content = demo_notice_content()
+    content["purposes"][0]["retention_days"] = 30
+    v2 = services.notice_save(organization=org, slug="main", name="Privacy notice", content=content)
+    assert v2.number == 2 and not v2.is_frozen
+    assert services.notice_current_version(v1.notice) == v1
+    services.notice_publish(version=v2)
+    assert services.notice_current_version(v1.notice) == v2
+    v1.refresh_from_db()
+    assert v1.purposes[0]["retention_days"] == 365
+
+
+def test_text_hash_is_stable_and_follows_the_text(org):
+    v1 = published_notice(org)
+    h_en = services.notice_text_hash(v1, "en")
+    assert h_en == services.notice_text_hash(v1, "en")
+    assert h_en != services.notice_text_hash(v1, "zh-Hant")
+    assert len(h_en) == 64
+    content = demo_notice_content()
+    content["full_text"]["en"] += " Changed."
+    v2 = services.notice_save(organization=org, slug="main", name="Privacy notice", content=content)
+    assert services.notice_text_hash(v2, "en") != h_en
+    # The version's identity is part of what is hashed: v2 differs in every locale.
+    assert (
+        services.notice_text(v2, "zh-Hant")["full_text"]
+        == services.notice_text(v1, "zh-Hant")["full_text"]
+    )
+
+
+def respondent_with_consent(org, survey, purposes):
+    version = published_notice(org)
+    response = services.response_submit(survey=survey, answers=COMFORT_ANSWERS)
+    respondent = response.respondent
+    record = services.consent_give(
+        respondent=respondent,
+        version=version,
+        locale="en",
+        purposes=purposes,
+        method=CollectionMethod.WEB_FORM,
+        response=response,
+    )
+    token = services.portal_token_issue(respondent=respondent)
+    BehaviourEvent.objects.create(
+        organization=org,
+        respondent=respondent,
+        response=response,
+        kind="notice_opened",
+        value=True,
+        occurred_at=response.submitted_at,
+        source="in_survey",
+        idempotency_id="e1",
+    )
+    return respondent, record, token
+
+
+def test_consent_requires_required_purposes(org, survey):
+    version = published_notice(org)
+    respondent = services.respondent_create(organization=org)
+    with pytest.raises(ServiceValidationError) as err:
+        services.consent_give(
+            respondent=respondent,
+            version=version,
+            locale="en",
+            purposes=["marketing", "nope"],
+            method=CollectionMethod.API,
+        )
+    assert [(e.field, e.code) for e in err.value.errors] == [
+        ("purposes", "invalid_choice"),
+        ("purposes", "required_purpose"),
+    ]
+    assert ConsentRecord.objects.count() == 0
+
+
+def test_receipt_matches_the_schema(org, survey):
+    _, record, _ = respondent_with_consent(org, survey, ["survey_research", "marketing"])
+    receipt = services.consent_receipt(record)
+    assert services.consent_receipt_errors(receipt) == []
+    assert receipt["consentReceiptID"] == str(record.receipt_id)
+    assert receipt["piiPrincipalId"] == record.respondent.respondent_ref
+    assert [p["purposeCategory"] for p in receipt["services"][0]["purposes"]] == [
+        ["Research"],
+        ["Marketing"],
+    ]
+    assert receipt["trustpulse"]["noticeTextSha256"] == services.notice_text_hash(
+        record.notice_version, "en"
+    )
+    assert services.consent_receipt_errors({**receipt, "version": "1"}) != []
+
+
+def test_counters(org):
+    version = published_notice(org)
+    for field in ["shown", "shown", "declined", "consented"]:
+        services.consent_counter_bump(version=version, field=field)
+    c = ConsentCounter.objects.get()
+    assert (c.shown, c.declined, c.consented) == (2, 1, 1)
+
+
+def related_rows(respondent_id):
+    """Rows in every model that points at a respondent, directly or via a response."""
+    counts = {}
+    for model in apps.get_models():
+        for f in model._meta.get_fields():
+            if isinstance(f, ForeignKey) and f.related_model in (Respondent, Response):
+                lookup = f.name if f.related_model is Respondent else f"{f.name}__respondent"
+                counts[f"{model.__name__}.{f.name}"] = model.objects.filter(
+                    **{lookup: respondent_id}
+                ).count()
+    return counts
+
+
+def test_full_withdrawal_erases_every_row_and_keeps_a_tombstone(org, survey):
+    respondent, record, token = respondent_with_consent(
+        org, survey, ["survey_research", "behavioural_measurement"]
+    )
+    rid = respondent.pk
+    assert related_rows(rid)["Answer.response"] == 11
+    result = services.consent_withdraw(respondent=respondent)
+    assert result.erased_everything and result.answers_deleted == 11
+    assert result.events_deleted == 1
+    assert set(related_rows(rid).values()) == {0}
+    assert not Respondent.objects.filter(pk=rid).exists()
+    tomb = Tombstone.objects.get()
+    assert tomb.receipt_ids == [str(record.receipt_id)]
+    lookup = services.portal_lookup(token=token)
+    assert lookup.respondent is None and lookup.tombstone == tomb
+    actions = list(AuditEvent.objects.values_list("action", flat=True).order_by("id"))
+    assert actions[-2:] == ["consent.given", "consent.withdrawn"]
+
+
+def test_withdrawing_one_optional_purpose_erases_only_what_it_covers(org, survey):
+    respondent, record, _ = respondent_with_consent(
+        org, survey, ["survey_research", "behavioural_measurement", "marketing"]
+    )
+    from surveys.models import Question
+
+    Question.objects.filter(code="shared_newsletter").update(purpose="marketing")
+    Answer.objects.create(
+        response=respondent.responses.get(),
+        question=Question.objects.get(code="shared_newsletter", version=survey.live_version),
+        question_code="shared_newsletter",
+        boolean=True,
+    )
+    result = services.consent_withdraw(respondent=respondent, purposes=["behavioural_measurement"])
+    assert (result.erased_everything, result.events_deleted, result.answers_deleted) == (
+        False,
+        1,
+        0,
+    )
+    result = services.consent_withdraw(respondent=respondent, purposes=["marketing"])
+    assert result.answers_deleted == 1
+    assert Answer.objects.filter(response__respondent=respondent).count() == 11
+    record.refresh_from_db()
+    assert record.active_purposes == ["survey_research"]
+    assert sorted(record.purposes_withdrawn) == ["behavioural_measurement", "marketing"]
+    with pytest.raises(ServiceValidationError) as err:
+        services.consent_withdraw(respondent=respondent, purposes=["marketing"])
+    assert err.value.errors[0].code == "already_withdrawn"
+
+
+def test_erasure_and_export(org, survey):
+    respondent, record, token = respondent_with_consent(org, survey, ["survey_research"])
+    data = services.respondent_data(respondent=respondent)
+    assert data["respondent_ref"] == respondent.respondent_ref
+    assert len(data["responses"][0]["answers"]) == 11
+    assert data["consents"][0]["consentReceiptID"] == str(record.receipt_id)
+    assert data["history"][0]["action"] == "consent.given"
+    services.respondent_erase(respondent=respondent)
+    assert Tombstone.objects.get().reason == "erased"
+    assert services.portal_lookup(token="forged-token").found is False
+
+
+def test_retention_purge(org, survey):
+    respondent, record, _ = respondent_with_consent(
+        org, survey, ["survey_research", "behavioural_measurement"]
+    )
+    submitted = respondent.responses.get().submitted_at
+    soon = submitted + dt.timedelta(days=200)
+    plan = services.purge_expired(now=soon, dry_run=True)
+    assert [(i.purposes, i.whole_response, i.events) for i in plan] == [
+        (["behavioural_measurement"], False, 1)
+    ]
+    assert BehaviourEvent.objects.count() == 1
+    services.purge_expired(now=soon)
+    assert BehaviourEvent.objects.count() == 0 and Answer.objects.count() == 11
+    assert services.purge_expired(now=soon) == []
+    services.purge_expired(now=submitted + dt.timedelta(days=366))
+    assert (Respondent.objects.count(), Answer.objects.count()) == (0, 0)
+    assert Tombstone.objects.get().reason == "expired"
+
+
+def test_audit_events_cannot_change(org):
+    published_notice(org)
+    event = AuditEvent.objects.get()
+    with pytest.raises(ValueError):
+        event.save()
+    with pytest.raises(ValueError):
+        event.delete()
+
+
+def test_audit_log_is_append_only_below_the_orm(org):
+    from django.db import DatabaseError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger exists on PostgreSQL; SQLite relies on the model")
+    published_notice(org)
+    for sql in ("UPDATE surveys_auditevent SET action = 'x'", "DELETE FROM surveys_auditevent"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+    assert AuditEvent.objects.filter(action="notice.published").count() == 1
