@@ -22,6 +22,7 @@ attention_check     choice code                                 str
 """
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -46,6 +47,8 @@ def _is_empty(value: Any) -> bool:
 
 def _int(value: Any, lo: int, hi: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise AnswerError("invalid_type", _("Must be a whole number."))
+    if isinstance(value, float | Decimal) and not math.isfinite(value):
         raise AnswerError("invalid_type", _("Must be a whole number."))
     if int(value) != value:
         raise AnswerError("invalid_type", _("Must be a whole number."))

@@ -40,6 +40,9 @@ class QuestionSpec:
     construct: str = ""
     reverse_coded: bool = False
     points: Decimal = Decimal(0)
+    purpose: str = ""
+    quasi_identifier: bool = False
+    segment_attribute: str = ""
     choices: tuple[ChoiceSpec, ...] = ()
 
     @property
@@ -157,6 +160,9 @@ def spec_from_definition(doc: dict[str, Any]) -> VersionSpec:
                     construct=q.get("construct", ""),
                     reverse_coded=q.get("reverse_coded", False),
                     points=Decimal(str(q.get("points", 0))),
+                    purpose=q.get("purpose", ""),
+                    quasi_identifier=q.get("quasi_identifier", False),
+                    segment_attribute=q.get("segment_attribute", ""),
                     choices=tuple(
                         ChoiceSpec(
                             code=c["code"],

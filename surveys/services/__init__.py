@@ -34,6 +34,7 @@ from .definitions import (
 )
 from .idempotency import IdempotencyConflict, idempotent_call
 from .responses import (
+    ConsentInput,
     availability,
     respondent_create,
     response_complete,
@@ -56,6 +57,7 @@ from .rights import (
 )
 
 __all__ = [
+    "ConsentInput",
     "PortalLookup",
     "WithdrawalResult",
     "consent_counter_bump",

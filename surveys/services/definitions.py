@@ -14,7 +14,16 @@ from django.utils.text import slugify
 from ..definition import SCHEMA_VERSION, definition_errors
 from ..enums import AuditAction, SurveyKind, SurveyStatus, VersionStatus
 from ..errors import FieldError, ServiceValidationError
-from ..models import Choice, Organization, Question, Section, Survey, SurveyVersion, User
+from ..models import (
+    Choice,
+    ConsentNotice,
+    Organization,
+    Question,
+    Section,
+    Survey,
+    SurveyVersion,
+    User,
+)
 from ..spec import VersionSpec, spec_from_definition
 from ..text import sanitize_localized
 from .audit import audit_log
@@ -79,7 +88,7 @@ def definition_export(*, version: SurveyVersion) -> dict[str, Any]:
     if version.is_frozen and version.snapshot:
         snapshot: dict[str, Any] = version.snapshot
         return snapshot
-    survey = version.survey
+    survey = Survey.objects.select_related("consent_notice").get(pk=version.survey_id)
     sections = []
     for s in _version_rows(version):
         questions = []
@@ -145,13 +154,21 @@ def definition_export(*, version: SurveyVersion) -> dict[str, Any]:
         "opens_at": survey.opens_at.isoformat() if survey.opens_at else None,
         "closes_at": survey.closes_at.isoformat() if survey.closes_at else None,
         "response_quota": survey.response_quota,
+        "consent_notice": survey.consent_notice.slug if survey.consent_notice else None,
         "texts": version.texts,
         "outcomes": version.outcomes,
         "sections": sections,
     }
     return _prune(
         doc,
-        {"opens_at": None, "closes_at": None, "response_quota": None, "texts": {}, "outcomes": []},
+        {
+            "opens_at": None,
+            "closes_at": None,
+            "response_quota": None,
+            "consent_notice": None,
+            "texts": {},
+            "outcomes": [],
+        },
     )
 
 
@@ -296,6 +313,12 @@ def _apply_survey_fields(survey: Survey, doc: dict[str, Any]) -> None:
     survey.opens_at = _parse_dt(doc.get("opens_at"))
     survey.closes_at = _parse_dt(doc.get("closes_at"))
     survey.response_quota = doc.get("response_quota")
+    slug = doc.get("consent_notice")
+    survey.consent_notice = (
+        ConsentNotice.objects.get(organization_id=survey.organization_id, slug=slug)
+        if slug
+        else None
+    )
 
 
 @transaction.atomic
@@ -319,6 +342,16 @@ def definition_import(
             taken = taken.exclude(pk=survey.pk)
         if taken.exists():
             errors.append(FieldError(field="slug", code="duplicate", message="already used"))
+    notice_slug = document.get("consent_notice") if isinstance(document, dict) else None
+    if not errors and notice_slug:
+        if not ConsentNotice.objects.filter(organization=organization, slug=notice_slug).exists():
+            errors.append(
+                FieldError(
+                    field="consent_notice",
+                    code="invalid_reference",
+                    message="No consent notice with this id in the organization.",
+                )
+            )
     if survey is not None and not errors and survey.kind != document["kind"]:
         if survey.versions.filter(status=VersionStatus.PUBLISHED).exists():
             errors.append(

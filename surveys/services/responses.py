@@ -1,5 +1,6 @@
 """Respondents and responses: the web flow (page by page) and headless submission."""
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -21,10 +22,28 @@ from ..answers import (
     score,
     values_from_rows,
 )
-from ..enums import Channel, ResponseStatus, SurveyStatus
+from ..enums import (
+    BEHAVIOURAL_MEASUREMENT,
+    Channel,
+    CollectionMethod,
+    EventSource,
+    ResponseStatus,
+    SurveyStatus,
+    VersionStatus,
+)
 from ..errors import FieldError, ServiceValidationError
-from ..models import Answer, Organization, Respondent, Response, Survey
+from ..models import (
+    Answer,
+    BehaviourEvent,
+    ConsentNoticeVersion,
+    ConsentRecord,
+    Organization,
+    Respondent,
+    Response,
+    Survey,
+)
 from ..spec import VersionSpec
+from .consent import consent_counter_bump, consent_errors, consent_give
 from .definitions import version_question_ids, version_spec
 
 
@@ -79,6 +98,19 @@ def availability(survey: Survey, *, now: Any = None) -> Availability:
         if done >= survey.response_quota:
             return Availability(ok=False, reason="quota_reached", status=403)
     return Availability(ok=True)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConsentInput:
+    """What the respondent agreed to at the consent step, and how they got there."""
+
+    version: ConsentNoticeVersion
+    purposes: list[str]
+    locale: str
+    method: str = CollectionMethod.WEB_FORM
+    given_at: dt.datetime | None = None
+    notice_opened: bool | None = None
+    notice_dwell_ms: int | None = None
 
 
 AVAILABILITY_MESSAGES = {
@@ -143,11 +175,14 @@ def response_submit(
     channel: str = Channel.API,
     external_id: str | None = None,
     is_test: bool = False,
+    consent: Mapping[str, Any] | None = None,
 ) -> Response:
     """Store one complete response in one call (apps, kiosks). All or nothing.
 
-    `answers` is ``[{"question": code, "value": …, "other": "…"}, …]``. Errors
-    carry paths such as ``answers[3].value``; nothing is written when any exists.
+    `answers` is ``[{"question": code, "value": …, "other": "…"}, …]``;
+    `consent` is ``{"notice_version": 3, "purposes": [...], "timestamp": "…"}``
+    and required when the survey has a consent notice. Errors carry paths
+    such as ``answers[3].value``; nothing is written when any exists.
     """
     errors: list[FieldError] = []
     if survey.response_quota is not None:
@@ -200,6 +235,8 @@ def response_submit(
         raw[code] = item.get("value")
         if item.get("other") is not None:
             other[code] = item.get("other")
+    consent_input, consent_problems = consent_from_payload(survey, consent, locale)
+    errors.extend(consent_problems)
     cleaned = clean_answers(spec, raw, other)
     errors.extend(_problems_to_errors(cleaned.problems, index))
     if errors:
@@ -218,14 +255,213 @@ def response_submit(
     _finish(response, spec, cleaned.values)
     response.save()
     _write_answers(response, spec, cleaned.values, cleaned.other)
+    _record_consent(response, consent_input)
+    _disclosure_behaviour(response, spec, cleaned.values)
     return response
 
 
-@transaction.atomic
+def consent_from_payload(
+    survey: Survey, data: Any, locale: str
+) -> tuple[ConsentInput | None, list[FieldError]]:
+    """Parse the consent object of a headless submission (errors under ``consent.*``)."""
+    if data is None:
+        return None, _check_consent(survey, None)
+    if not isinstance(data, Mapping):
+        return None, [
+            FieldError(field="consent", code="invalid_type", message="Must be an object.")
+        ]
+    errors: list[FieldError] = []
+    unknown = sorted(set(data) - {"notice_version", "purposes", "timestamp"})
+    for key in unknown:
+        errors.append(
+            FieldError(field=f"consent.{key}", code="unknown_field", message="unknown field")
+        )
+    number = data.get("notice_version")
+    version = None
+    if isinstance(number, bool) or not isinstance(number, int):
+        errors.append(
+            FieldError(
+                field="consent.notice_version",
+                code="required",
+                message="The number of the notice version shown.",
+            )
+        )
+    elif survey.consent_notice_id is not None:
+        version = (
+            ConsentNoticeVersion.objects.filter(
+                notice_id=survey.consent_notice_id, number=number, status=VersionStatus.PUBLISHED
+            )
+            .select_related("notice__organization")
+            .first()
+        )
+        if version is None:
+            errors.append(
+                FieldError(
+                    field="consent.notice_version",
+                    code="invalid",
+                    message="Not a published version of this survey's notice.",
+                )
+            )
+    given_at = None
+    if data.get("timestamp") is not None:
+        stamp = data["timestamp"]
+        try:
+            given_at = dt.datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+        except ValueError:
+            given_at = None
+        if (
+            given_at is None
+            or given_at.tzinfo is None
+            or given_at > timezone.now() + dt.timedelta(minutes=5)
+        ):
+            errors.append(
+                FieldError(
+                    field="consent.timestamp",
+                    code="invalid",
+                    message="An ISO 8601 time with a time zone, not in the future.",
+                )
+            )
+    if survey.consent_notice_id is None:
+        errors.append(
+            FieldError(
+                field="consent", code="not_allowed", message="This survey has no consent notice."
+            )
+        )
+    if errors or version is None:
+        return None, errors
+    consent = ConsentInput(
+        version=version,
+        purposes=data.get("purposes"),  # type: ignore[arg-type]
+        locale=locale,
+        method=CollectionMethod.API,
+        given_at=given_at,
+    )
+    return consent, _check_consent(survey, consent)
+
+
+def _consent_behaviour(response: Response, consent: ConsentInput) -> None:
+    """The consent step is a privacy decision: record it, only with consent to do so."""
+    if BEHAVIOURAL_MEASUREMENT not in consent.purposes:
+        return
+    at = consent.given_at or timezone.now()
+    events: list[tuple[str, Any, str]] = []
+    if consent.notice_opened is not None:
+        events.append(("notice_opened", bool(consent.notice_opened), ""))
+        if not consent.notice_opened:
+            events.append(("terms_accepted_unread", True, ""))
+    if consent.notice_dwell_ms is not None:
+        events.append(("notice_dwell_ms", max(0, int(consent.notice_dwell_ms)), ""))
+    optional = [p for p in consent.version.purpose_ids if p not in consent.version.required_ids]
+    for purpose in optional:
+        if purpose in consent.purposes:
+            events.append(("optional_purpose_granted", purpose, purpose))
+    BehaviourEvent.objects.bulk_create(
+        [
+            BehaviourEvent(
+                organization_id=response.survey.organization_id,
+                respondent_id=response.respondent_id,
+                response=response,
+                kind=kind,
+                value=value,
+                occurred_at=at,
+                source=EventSource.IN_SURVEY,
+                idempotency_id=f"{response.pk}:{kind}:{suffix}",
+            )
+            for kind, value, suffix in events
+        ]
+    )
+
+
+def _disclosure_behaviour(response: Response, spec: VersionSpec, values: Mapping[str, Any]) -> None:
+    """Optional personal fields disclosed or left blank (with behavioural consent only)."""
+    granted = ConsentRecord.objects.filter(response=response).values_list(
+        "purposes_granted", flat=True
+    )
+    if not any(BEHAVIOURAL_MEASUREMENT in g for g in granted):
+        return
+    now = timezone.now()
+    BehaviourEvent.objects.bulk_create(
+        [
+            BehaviourEvent(
+                organization_id=response.survey.organization_id,
+                respondent_id=response.respondent_id,
+                response=response,
+                kind="optional_field_disclosed",
+                value=q.code if q.code in values else "",
+                occurred_at=now,
+                source=EventSource.IN_SURVEY,
+                idempotency_id=f"{response.pk}:optional_field_disclosed:{q.code}",
+            )
+            for q in spec.questions
+            if q.quasi_identifier and not q.required and q.code in values
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _check_consent(survey: Survey, consent: ConsentInput | None) -> list[FieldError]:
+    if survey.consent_notice_id is None:
+        return []
+    if consent is None:
+        return [
+            FieldError(
+                field="consent",
+                code="required",
+                message="Consent to the survey's notice is required first.",
+            )
+        ]
+    if consent.version.notice_id != survey.consent_notice_id:
+        return [
+            FieldError(
+                field="consent.notice_version",
+                code="invalid",
+                message="Not a version of this survey's consent notice.",
+            )
+        ]
+    return [
+        FieldError(field=f"consent.{e.field}", code=e.code, message=e.message)
+        for e in consent_errors(version=consent.version, purposes=consent.purposes)
+    ]
+
+
+def _record_consent(response: Response, consent: ConsentInput | None) -> None:
+    if consent is None:
+        return
+    consent_give(
+        respondent=response.respondent,
+        version=consent.version,
+        locale=consent.locale,
+        purposes=consent.purposes,
+        method=CollectionMethod(consent.method),
+        response=response,
+        given_at=consent.given_at,
+    )
+    consent_counter_bump(version=consent.version, field="consented")
+    _consent_behaviour(response, consent)
+
+
 def response_start(
-    *, survey: Survey, locale: str, channel: str = Channel.WEB, is_test: bool = False
+    *,
+    survey: Survey,
+    locale: str,
+    channel: str = Channel.WEB,
+    is_test: bool = False,
+    consent: ConsentInput | None = None,
 ) -> tuple[Response, str]:
-    """Begin a web response (after the consent step); returns it and its resume token."""
+    """Begin a web response at the consent step; returns it and its resume token.
+
+    With a consent notice on the survey, `consent` is required; the consent
+    record, the consent-step behaviour and a portal token (returned as the
+    unsaved attribute ``response.portal_token``, for the respondent alone)
+    are created with it. Nothing is stored without consent.
+    """
+    with transaction.atomic():
+        return _response_start(survey, locale, channel, is_test, consent)
+
+
+def _response_start(
+    survey: Survey, locale: str, channel: str, is_test: bool, consent: ConsentInput | None
+) -> tuple[Response, str]:
     avail = availability(survey)
     if not avail.ok:
         raise ServiceValidationError(
@@ -238,6 +474,9 @@ def response_start(
     version = survey.live_version
     assert version is not None
     spec = version_spec(version)
+    errors = _check_consent(survey, consent)
+    if errors:
+        raise ServiceValidationError(errors)
     token = secrets.token_urlsafe(24)
     respondent = respondent_create(organization=survey.organization)
     first = spec.sections[0].code
@@ -255,6 +494,10 @@ def response_start(
         section_path=[first],
         resume_token_hash=token_hash(token),
     )
+    _record_consent(response, consent)
+    portal = secrets.token_urlsafe(24)
+    Respondent.objects.filter(pk=respondent.pk).update(portal_token_hash=token_hash(portal))
+    response.portal_token = portal  # type: ignore[attr-defined]
     return response, token
 
 
@@ -364,6 +607,7 @@ def response_complete(*, response: Response) -> Response:
     response.resume_token_hash = None
     _finish(response, spec, values)
     response.save()
+    _disclosure_behaviour(response, spec, values)
     return response
 
 

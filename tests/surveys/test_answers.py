@@ -145,6 +145,8 @@ def test_valid_values(q, raw, cleaned):
         (NPS, 11, "out_of_range"),
         (NPS, 7.5, "invalid_type"),
         (NPS, True, "invalid_type"),
+        (NPS, float("inf"), "invalid_type"),
+        (RATING, float("nan"), "invalid_type"),
         (RATING, 0, "out_of_range"),
         (NUMBER, 100.5, "out_of_range"),
         (NUMBER, 0.3, "invalid_step"),

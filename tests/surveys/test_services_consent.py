@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 from django.apps import apps
-from django.db.models import ForeignKey
+from django.db.models import F, ForeignKey
 
 from surveys import services
 from surveys.enums import CollectionMethod
@@ -251,3 +251,111 @@ def test_audit_log_is_append_only_below_the_orm(org):
             with connection.cursor() as cursor:
                 cursor.execute(sql)
     assert AuditEvent.objects.filter(action="notice.published").count() == 1
+
+
+@pytest.fixture
+def consented_survey(org, survey):
+    survey.consent_notice = published_notice(org).notice
+    survey.save()
+    return survey
+
+
+def test_web_start_needs_consent_and_records_the_consent_step(org, consented_survey):
+    version = published_notice(org)
+    with pytest.raises(ServiceValidationError) as err:
+        services.response_start(survey=consented_survey, locale="en")
+    assert [(e.field, e.code) for e in err.value.errors] == [("consent", "required")]
+    assert (Respondent.objects.count(), Response.objects.count()) == (0, 0)
+    bad = services.ConsentInput(version=version, purposes=["marketing"], locale="en")
+    with pytest.raises(ServiceValidationError) as err:
+        services.response_start(survey=consented_survey, locale="en", consent=bad)
+    assert [(e.field, e.code) for e in err.value.errors] == [
+        ("consent.purposes", "required_purpose")
+    ]
+    assert Respondent.objects.count() == 0
+    consent = services.ConsentInput(
+        version=version,
+        purposes=["survey_research", "behavioural_measurement", "marketing"],
+        locale="en",
+        notice_opened=False,
+        notice_dwell_ms=1200,
+    )
+    response, _ = services.response_start(survey=consented_survey, locale="en", consent=consent)
+    record = ConsentRecord.objects.get()
+    assert record.response == response and record.collection_method == "web_form"
+    assert record.text_hash == services.notice_text_hash(version, "en")
+    assert sorted(BehaviourEvent.objects.values_list("kind", "value")) == [
+        ("notice_dwell_ms", 1200),
+        ("notice_opened", False),
+        ("optional_purpose_granted", "behavioural_measurement"),
+        ("optional_purpose_granted", "marketing"),
+        ("terms_accepted_unread", True),
+    ]
+    assert services.portal_lookup(token=response.portal_token).respondent == response.respondent
+    assert ConsentCounter.objects.get().consented == 1
+
+
+def test_no_behaviour_is_recorded_without_behavioural_consent(org, consented_survey):
+    consent = services.ConsentInput(
+        version=published_notice(org),
+        purposes=["survey_research"],
+        locale="en",
+        notice_opened=True,
+        notice_dwell_ms=9000,
+    )
+    services.response_start(survey=consented_survey, locale="en", consent=consent)
+    assert BehaviourEvent.objects.count() == 0
+
+
+def test_headless_submission_carries_consent(org, consented_survey):
+    with pytest.raises(ServiceValidationError) as err:
+        services.response_submit(survey=consented_survey, answers=COMFORT_ANSWERS)
+    assert [(e.field, e.code) for e in err.value.errors] == [("consent", "required")]
+    with pytest.raises(ServiceValidationError) as err:
+        services.response_submit(
+            survey=consented_survey,
+            answers=COMFORT_ANSWERS,
+            consent={"notice_version": 7, "purposes": [], "timestamp": "yesterday", "x": 1},
+        )
+    assert [(e.field, e.code) for e in err.value.errors] == [
+        ("consent.x", "unknown_field"),
+        ("consent.notice_version", "invalid"),
+        ("consent.timestamp", "invalid"),
+    ]
+    assert Response.objects.count() == 0
+    response = services.response_submit(
+        survey=consented_survey,
+        answers=COMFORT_ANSWERS,
+        locale="zh-Hant",
+        consent={
+            "notice_version": 1,
+            "purposes": ["survey_research"],
+            "timestamp": "2026-11-01T10:00:00+01:00",
+        },
+    )
+    record = ConsentRecord.objects.get()
+    assert (record.response, record.collection_method, record.locale) == (
+        response,
+        "api",
+        "zh-Hant",
+    )
+    assert record.given_at.isoformat() == "2026-11-01T09:00:00+00:00"
+    assert response.respondent.portal_token_hash is None  # the brand never gets a portal link
+
+
+def test_purge_command_dry_run_lists_and_changes_nothing(org, survey):
+    import io
+
+    from django.core.management import call_command
+
+    respondent_with_consent(org, survey, ["survey_research"])
+    out = io.StringIO()
+    call_command("purge_expired", "--dry-run", stdout=out)
+    assert out.getvalue().strip() == "0 consent record(s) would purge."
+    Response.objects.update(submitted_at=F("submitted_at") - dt.timedelta(days=400))
+    out = io.StringIO()
+    call_command("purge_expired", "--dry-run", stdout=out)
+    assert "would purge" in out.getvalue() and "whole response (11 answers" in out.getvalue()
+    assert Answer.objects.count() == 11
+    call_command("purge_expired", stdout=io.StringIO())
+    assert Answer.objects.count() == 0

@@ -144,6 +144,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.idempotency_records_purge",
         "schedule": timedelta(hours=1),
     },
+    "retention-purge": {
+        "task": "surveys.tasks.retention_purge",
+        "schedule": timedelta(hours=6),
+    },
     "aggregate-pending": {
         "task": "dashboards.tasks.aggregate_pending",
         "schedule": timedelta(minutes=1),
