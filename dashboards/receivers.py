@@ -1,11 +1,13 @@
 """Receivers of the surveys domain signals (connected in DashboardsConfig.ready).
 
-Each receiver only dispatches a Celery task. The database is the source of
+Each receiver only dispatches Celery tasks. The database is the source of
 truth: if the broker is down the dispatch is logged and dropped, and the
 periodic `aggregate_pending` sweep catches the work up later.
 """
 
 import logging
+from collections import defaultdict
+from typing import Any
 
 from django.dispatch import receiver
 
@@ -16,7 +18,7 @@ from . import tasks
 log = logging.getLogger(__name__)
 
 
-def dispatch(task, *args: object) -> bool:  # type: ignore[no-untyped-def]
+def dispatch(task: Any, *args: object) -> bool:
     """Queue `task`; never let a broker outage fail the request that saved the data."""
     try:
         task.delay(*args)
@@ -27,5 +29,15 @@ def dispatch(task, *args: object) -> bool:  # type: ignore[no-untyped-def]
 
 
 @receiver(signals.response_submitted, dispatch_uid="dashboards.response_submitted")
-def on_response_submitted(sender: object, *, response_id: str, **kwargs: object) -> None:
-    dispatch(tasks.response_aggregate, response_id)
+def on_response_submitted(sender: object, **kwargs: object) -> None:
+    dispatch(tasks.aggregate)
+
+
+@receiver(signals.respondent_erased, dispatch_uid="dashboards.respondent_erased")
+def on_respondent_erased(sender: object, *, buckets: list[list[Any]], **kwargs: object) -> None:
+    """Answers were erased: recompute the buckets that counted them."""
+    by_version: dict[int, list[str]] = defaultdict(list)
+    for version_id, submitted in buckets:
+        by_version[version_id].append(submitted)
+    for version_id, submitted in sorted(by_version.items()):
+        dispatch(tasks.rollups_recompute_task, version_id, submitted)

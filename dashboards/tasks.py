@@ -1,39 +1,47 @@
 """Celery tasks of the dashboards app (insight out).
 
-Tasks take ids, return early if the object is gone, and are idempotent: a
-retried or duplicated delivery never counts twice.
+Tasks take ids, return early if there is nothing to do, and are idempotent:
+a retried or duplicated delivery never counts anything twice (see
+dashboards.services.aggregation).
 """
 
-from datetime import timedelta
+import datetime as dt
+import zoneinfo
 
 from celery import shared_task
-from django.utils import timezone
 
-from surveys.enums import ResponseStatus
-from surveys.models import Response
+from surveys.models import SurveyVersion
+
+from .services import aggregate_batch, aggregate_until_done, rollups_recompute
 
 
-@shared_task(name="dashboards.tasks.response_aggregate", acks_late=True)
-def response_aggregate(response_id: str) -> bool:
-    """Take a submitted response into aggregation, once.
-
-    The rollups themselves come with the aggregation work; today this marks
-    the response as aggregated. Returns False when it was already done or the
-    response is gone.
-    """
-    updated = Response.objects.filter(
-        pk=response_id, status=ResponseStatus.COMPLETE, aggregated_at__isnull=True
-    ).update(aggregated_at=timezone.now())
-    return bool(updated)
+@shared_task(name="dashboards.tasks.aggregate", acks_late=True)
+def aggregate(limit: int = 500) -> int:
+    """Drain one batch of unaggregated responses; queue another if more are waiting."""
+    done = aggregate_batch(limit=limit)
+    if done == limit:
+        aggregate.delay(limit)
+    return done
 
 
 @shared_task(name="dashboards.tasks.aggregate_pending")
-def aggregate_pending(older_than_seconds: int = 60, limit: int = 5000) -> int:
-    """Catch up on submitted responses whose task never ran (broker or worker down)."""
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    ids = list(
-        Response.objects.filter(
-            status=ResponseStatus.COMPLETE, aggregated_at__isnull=True, submitted_at__lt=cutoff
-        ).values_list("pk", flat=True)[:limit]
+def aggregate_pending() -> int:
+    """The catch-up sweep (beat, every minute): aggregate whatever is still waiting.
+
+    Covers submissions whose task was never queued (broker down) or lost.
+    """
+    return aggregate_until_done()
+
+
+@shared_task(name="dashboards.tasks.rollups_recompute", acks_late=True)
+def rollups_recompute_task(version_id: int, submitted: list[str]) -> int:
+    """Recompute a version's rollups for the days of the given submission times."""
+    version = (
+        SurveyVersion.objects.select_related("survey__organization").filter(pk=version_id).first()
     )
-    return sum(response_aggregate(str(pk)) for pk in ids)
+    if version is None:
+        return 0
+    tz = zoneinfo.ZoneInfo(version.survey.organization.timezone)
+    days = {dt.datetime.fromisoformat(s).astimezone(tz).date() for s in submitted}
+    rollups_recompute(version_id=version_id, days=days)
+    return len(days)

@@ -13,7 +13,8 @@ response_submitted = Signal()
 # kwargs: event_ids (list[int]), organization_id (int)
 events_ingested = Signal()
 # kwargs: respondent_id (str), organization_id (int), response_ids (list[str]),
-#         purposes (list[str] | None: None when everything about them was erased)
+#         purposes (list[str] | None: None when everything about them was erased),
+#         buckets (list of [survey version id, submitted_at ISO]: what aggregates touched)
 respondent_erased = Signal()
 # kwargs: organization_id (int), response_ids (list[str])
 retention_purged = Signal()

@@ -174,10 +174,21 @@ class WithdrawalResult:
     receipt_ids: list[str] = field(default_factory=list)
 
 
+def _buckets(responses: Any) -> list[list[Any]]:
+    """[version id, submitted_at ISO] of submitted responses: what rollups counted."""
+    return [
+        [version_id, submitted.isoformat()]
+        for version_id, submitted in responses.filter(submitted_at__isnull=False).values_list(
+            "version_id", "submitted_at"
+        )
+    ]
+
+
 def _erase(respondent: Respondent, reason: str, now: dt.datetime) -> WithdrawalResult:
     records = list(respondent.consent_records.all())
     receipt_ids = [str(r.receipt_id) for r in records]
     response_ids = [str(pk) for pk in respondent.responses.values_list("pk", flat=True)]
+    buckets = _buckets(respondent.responses.all())
     answers = Answer.objects.filter(response__respondent=respondent).count()
     events = respondent.behaviour_events.count()
     tombstone = Tombstone.objects.create(
@@ -195,6 +206,7 @@ def _erase(respondent: Respondent, reason: str, now: dt.datetime) -> WithdrawalR
         organization_id=org_id,
         response_ids=response_ids,
         purposes=None,
+        buckets=buckets,
     )
     return WithdrawalResult(
         erased_everything=True,
@@ -261,6 +273,7 @@ def consent_withdraw(
         organization_id=respondent.organization_id,
         response_ids=[str(pk) for pk in respondent.responses.values_list("pk", flat=True)],
         purposes=sorted(purposes),
+        buckets=_buckets(respondent.responses.all()),
     )
     return WithdrawalResult(
         erased_everything=False,
@@ -359,7 +372,16 @@ def _purge_one(record, expired, whole, anonymize, answers_q, events_q, now):  # 
         if respondent.responses.count() <= 1:
             _erase(respondent, "expired", now)
         else:
-            Response.objects.filter(pk=record.response_id).delete()
+            gone = Response.objects.filter(pk=record.response_id)
+            signals.send_after_commit(
+                signals.respondent_erased,
+                respondent_id=str(respondent.pk),
+                organization_id=org.pk,
+                response_ids=response_ids,
+                purposes=expired,
+                buckets=_buckets(gone),
+            )
+            gone.delete()
     else:
         answers_q.delete()
         events_q.delete()
@@ -378,6 +400,7 @@ def _purge_one(record, expired, whole, anonymize, answers_q, events_q, now):  # 
             organization_id=org.pk,
             response_ids=response_ids,
             purposes=expired,
+            buckets=_buckets(Response.objects.filter(pk=record.response_id)),
         )
     audit_log(
         organization=org,

@@ -1,0 +1,10 @@
+"""Services of the dashboards app: aggregation (rollups)."""
+
+from .aggregation import (
+    aggregate_batch,
+    aggregate_until_done,
+    rollups_rebuild,
+    rollups_recompute,
+)
+
+__all__ = ["aggregate_batch", "aggregate_until_done", "rollups_rebuild", "rollups_recompute"]

@@ -1,0 +1,65 @@
+"""Reads the aggregation side needs from raw data (ids in, plain rows out)."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
+
+from ..enums import ResponseStatus
+from ..models import Answer, Question, Response
+
+
+def responses_unaggregated() -> QuerySet[Response]:
+    """Completed, non-test responses not yet taken into the rollups (oldest first)."""
+    return Response.objects.filter(
+        status=ResponseStatus.COMPLETE, aggregated_at__isnull=True, is_test=False
+    ).order_by("submitted_at", "id")
+
+
+def responses_aggregated(version_ids: Iterable[int]) -> QuerySet[Response]:
+    return Response.objects.filter(
+        version_id__in=list(version_ids),
+        status=ResponseStatus.COMPLETE,
+        aggregated_at__isnull=False,
+        is_test=False,
+    )
+
+
+def response_rows(response_ids: list[Any]) -> list[dict[str, Any]]:
+    """The dimensions of each response (with its organization's time zone)."""
+    rows: list[dict[str, Any]] = [
+        dict(r)
+        for r in Response.objects.filter(pk__in=response_ids).values(
+            "id",
+            "version_id",
+            "submitted_at",
+            "locale",
+            "channel",
+            "quality_flags",
+            "score",
+            "survey__organization__timezone",
+        )
+    ]
+    return rows
+
+
+def answer_rows(response_ids: list[Any]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = [
+        dict(r)
+        for r in Answer.objects.filter(response_id__in=response_ids).values(
+            "response_id", "question_code", "item", "choice", "number", "boolean"
+        )
+    ]
+    return rows
+
+
+def segment_questions(version_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+    """version id → {segment attribute: question code} (e.g. {"age_band": "age"})."""
+    out: dict[int, dict[str, str]] = {}
+    for version_id, attribute, code in (
+        Question.objects.filter(version_id__in=list(version_ids))
+        .exclude(segment_attribute="")
+        .values_list("version_id", "segment_attribute", "code")
+    ):
+        out.setdefault(version_id, {})[attribute] = code
+    return out

@@ -1,0 +1,152 @@
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dashboards.models import AnswerRollup, ResponseRollup
+from dashboards.services import aggregate_batch, aggregate_until_done, rollups_rebuild
+from dashboards.tasks import rollups_recompute_task
+from surveys import services
+from surveys.models import Response
+from tests.factories import COMFORT_ANSWERS
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(survey, n, **changes):
+    answers = [dict(a) for a in COMFORT_ANSWERS]
+    for a in answers:
+        if a["question"] in changes:
+            a["value"] = changes[a["question"]]
+    if changes.get("nps", 0) >= 9:
+        answers = [a for a in answers if a["question"] != "improve_text"]
+    return [services.response_submit(survey=survey, answers=answers) for _ in range(n)]
+
+
+def snapshot():
+    fields = [
+        "version_id",
+        "question_code",
+        "item",
+        "bucket",
+        "day",
+        "westin_segment",
+        "age_band",
+        "locale",
+        "channel",
+        "flagged",
+        "n",
+        "total",
+        "total_sq",
+    ]
+    answers = sorted(tuple(r) for r in AnswerRollup.objects.values_list(*fields))
+    responses = sorted(
+        tuple(r)
+        for r in ResponseRollup.objects.values_list(
+            "version_id", "day", "age_band", "locale", "channel", "flagged", "n"
+        )
+    )
+    return answers, responses
+
+
+def test_rollups_count_sum_and_squares(survey):
+    submit(survey, 3, trust_brand=4)
+    submit(survey, 2, trust_brand=2)
+    assert aggregate_until_done() == 5
+    rows = {
+        r.bucket: (r.n, r.total, r.total_sq)
+        for r in AnswerRollup.objects.filter(question_code="trust_brand")
+    }
+    assert rows == {"a": (3, Decimal(12), Decimal(48)), "d": (2, Decimal(4), Decimal(8))}
+    nps = AnswerRollup.objects.get(question_code="nps")
+    assert (nps.bucket, nps.n, nps.total) == ("7", 5, Decimal(35))
+    text = AnswerRollup.objects.get(question_code="improve_text")
+    assert (text.bucket, text.n) == ("", 5)  # free text is counted, never kept
+    r = ResponseRollup.objects.get()
+    assert (r.n, r.age_band, r.locale, r.channel, r.flagged) == (5, "a30_44", "en", "api", False)
+    assert Response.objects.filter(aggregated_at__isnull=True).count() == 0
+
+
+def test_aggregation_is_idempotent(survey):
+    submit(survey, 4)
+    assert aggregate_until_done() == 4
+    before = snapshot()
+    assert aggregate_batch() == 0
+    assert aggregate_until_done() == 0
+    assert snapshot() == before
+
+
+def test_rebuild_equals_incremental(survey):
+    submit(survey, 3)
+    aggregate_until_done()
+    submit(survey, 2, nps=10)  # promoters skip a section
+    aggregate_until_done()
+    incremental = snapshot()
+    assert rollups_rebuild(survey_id=survey.pk) == 5
+    assert snapshot() == incremental
+
+
+def test_batch_cost_does_not_grow_with_stored_responses(survey):
+    def batch_queries(n_new):
+        submit(survey, n_new)
+        with CaptureQueriesContext(connection) as ctx:
+            assert aggregate_batch(limit=n_new) == n_new
+        return len(ctx.captured_queries)
+
+    first = batch_queries(3)
+    submit(survey, 40)
+    aggregate_until_done()
+    assert batch_queries(3) == first
+
+
+def test_erasure_recomputes_the_buckets(survey, org):
+    from tests.factories import published_notice
+
+    version = published_notice(org)
+    survey.consent_notice = version.notice
+    survey.save()
+    consent = {"notice_version": 1, "purposes": ["survey_research"]}
+    kept = [
+        services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=consent)
+        for _ in range(3)
+    ]
+    gone = services.response_submit(
+        survey=survey,
+        answers=[
+            dict(a, value=1) if a["question"] == "trust_brand" else a for a in COMFORT_ANSWERS
+        ],
+        consent=consent,
+    )
+    aggregate_until_done()
+    assert AnswerRollup.objects.filter(question_code="trust_brand", bucket="sd").count() == 1
+    services.consent_withdraw(respondent=gone.respondent)
+    # What the respondent_erased receiver dispatches after commit:
+    rollups_recompute_task(survey.live_version_id, [gone.submitted_at.isoformat()])
+    assert not AnswerRollup.objects.filter(question_code="trust_brand", bucket="sd").exists()
+    assert ResponseRollup.objects.get().n == len(kept)
+    recomputed = snapshot()
+    rollups_rebuild(survey_id=survey.pk)
+    assert snapshot() == recomputed
+
+
+def test_test_responses_never_reach_rollups(survey):
+    services.response_submit(survey=survey, answers=COMFORT_ANSWERS, is_test=True)
+    assert aggregate_until_done() == 0
+    assert AnswerRollup.objects.count() == 0
+
+
+def test_erasure_signal_dispatches_recompute(survey, org, django_capture_on_commit_callbacks):
+    from tests.factories import published_notice
+
+    survey.consent_notice = published_notice(org).notice
+    survey.save()
+    consent = {"notice_version": 1, "purposes": ["survey_research"]}
+    with django_capture_on_commit_callbacks(execute=True):
+        keep = services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=consent)
+        gone = services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=consent)
+    assert ResponseRollup.objects.get().n == 2  # eager Celery ran the aggregate task
+    with django_capture_on_commit_callbacks(execute=True):
+        services.respondent_erase(respondent=gone.respondent)
+    assert ResponseRollup.objects.get().n == 1
+    assert keep.pk
