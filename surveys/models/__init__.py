@@ -2,6 +2,7 @@
 
 from .accounts import ApiKey, Membership, Organization, User
 from .audit import AuditEvent
+from .behaviour import BehaviourKindDefinition
 from .bench import BenchFloorRecord
 from .consent import (
     ConsentCounter,
@@ -25,6 +26,7 @@ __all__ = [
     "AuditEvent",
     "BenchFloorRecord",
     "BehaviourEvent",
+    "BehaviourKindDefinition",
     "Choice",
     "ConsentCounter",
     "ConsentNotice",

@@ -32,6 +32,7 @@ from .definitions import (
     version_question_ids,
     version_spec,
 )
+from .events import IngestResult, behaviour_kind_create, events_ingest, kinds_for
 from .idempotency import IdempotencyConflict, idempotent_call
 from .responses import (
     ConsentInput,
@@ -57,6 +58,10 @@ from .rights import (
 )
 
 __all__ = [
+    "IngestResult",
+    "behaviour_kind_create",
+    "events_ingest",
+    "kinds_for",
     "ConsentInput",
     "PortalLookup",
     "WithdrawalResult",

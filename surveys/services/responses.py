@@ -372,6 +372,11 @@ def _consent_behaviour(response: Response, consent: ConsentInput) -> None:
     )
 
 
+def _section_questions(spec: VersionSpec, code: str) -> tuple[Any, ...]:
+    section = spec.section(code)
+    return section.questions if section else ()
+
+
 def _disclosure_behaviour(response: Response, spec: VersionSpec, values: Mapping[str, Any]) -> None:
     """Optional personal fields disclosed or left blank (with behavioural consent only)."""
     granted = ConsentRecord.objects.filter(response=response).values_list(
@@ -380,6 +385,7 @@ def _disclosure_behaviour(response: Response, spec: VersionSpec, values: Mapping
     if not any(BEHAVIOURAL_MEASUREMENT in g for g in granted):
         return
     now = timezone.now()
+    shown = {q.code for code in response.section_path for q in _section_questions(spec, code)}
     BehaviourEvent.objects.bulk_create(
         [
             BehaviourEvent(
@@ -393,7 +399,7 @@ def _disclosure_behaviour(response: Response, spec: VersionSpec, values: Mapping
                 idempotency_id=f"{response.pk}:optional_field_disclosed:{q.code}",
             )
             for q in spec.questions
-            if q.quasi_identifier and not q.required and q.code in values
+            if q.quasi_identifier and not q.required and q.code in shown
         ],
         ignore_conflicts=True,
     )
