@@ -87,3 +87,72 @@ class ResponseRollup(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.version_id} {self.day}: {self.n}"
+
+
+class ResponseScore(models.Model):
+    """A response's scores, as last added into ScoreRollup (so a change can subtract them)."""
+
+    response_id = models.UUIDField(unique=True)
+    respondent_id = models.UUIDField(db_index=True)
+    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    westin_segment = models.CharField(max_length=20, blank=True, default="")
+    age_band = models.CharField(max_length=64, blank=True, default="")
+    locale = models.CharField(max_length=16)
+    channel = models.CharField(max_length=10)
+    flagged = models.BooleanField(default=False)
+    stated = models.DecimalField(max_digits=9, decimal_places=6, null=True)
+    enacted = models.DecimalField(max_digits=9, decimal_places=6, null=True)
+    constructs = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"{self.response_id}: {self.stated} / {self.enacted}"
+
+
+class ScoreRollup(models.Model):
+    """Sums over respondents of stated (x) and enacted (y) protection, by dimensions.
+
+    From n, Σx, Σy, Σx², Σy², Σxy come means, SDs, the mean gap and its CI,
+    and the correlation of stated and enacted protection. The x-only and
+    y-only sums cover respondents with just one of the two scores.
+    """
+
+    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    westin_segment = models.CharField(max_length=20, blank=True, default="")
+    age_band = models.CharField(max_length=64, blank=True, default="")
+    locale = models.CharField(max_length=16)
+    channel = models.CharField(max_length=10)
+    flagged = models.BooleanField(default=False)
+    n_x = models.BigIntegerField(default=0)
+    sum_x_only = models.DecimalField(**SUM)
+    sum_xx_only = models.DecimalField(**SUM)
+    n_y = models.BigIntegerField(default=0)
+    sum_y_only = models.DecimalField(**SUM)
+    sum_yy_only = models.DecimalField(**SUM)
+    n = models.BigIntegerField(default=0)  # respondents with both scores
+    sum_x = models.DecimalField(**SUM)
+    sum_y = models.DecimalField(**SUM)
+    sum_xx = models.DecimalField(**SUM)
+    sum_yy = models.DecimalField(**SUM)
+    sum_xy = models.DecimalField(**SUM)
+    paradoxical = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "version",
+                    "day",
+                    "westin_segment",
+                    "age_band",
+                    "locale",
+                    "channel",
+                    "flagged",
+                ],
+                name="uniq_score_rollup_grain",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version_id} {self.day}: n={self.n}"

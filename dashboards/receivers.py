@@ -41,3 +41,8 @@ def on_respondent_erased(sender: object, *, buckets: list[list[Any]], **kwargs: 
         by_version[version_id].append(submitted)
     for version_id, submitted in sorted(by_version.items()):
         dispatch(tasks.rollups_recompute_task, version_id, submitted)
+
+
+@receiver(signals.events_ingested, dispatch_uid="dashboards.events_ingested")
+def on_events_ingested(sender: object, *, event_ids: list[int], **kwargs: object) -> None:
+    dispatch(tasks.scores_refresh_task, event_ids)

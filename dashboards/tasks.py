@@ -10,9 +10,9 @@ import zoneinfo
 
 from celery import shared_task
 
-from surveys.models import SurveyVersion
+from surveys.models import BehaviourEvent, SurveyVersion
 
-from .services import aggregate_batch, aggregate_until_done, rollups_recompute
+from .services import aggregate_batch, aggregate_until_done, rollups_recompute, scores_refresh
 
 
 @shared_task(name="dashboards.tasks.aggregate", acks_late=True)
@@ -45,3 +45,12 @@ def rollups_recompute_task(version_id: int, submitted: list[str]) -> int:
     days = {dt.datetime.fromisoformat(s).astimezone(tz).date() for s in submitted}
     rollups_recompute(version_id=version_id, days=days)
     return len(days)
+
+
+@shared_task(name="dashboards.tasks.scores_refresh", acks_late=True)
+def scores_refresh_task(event_ids: list[int]) -> int:
+    """Behaviour events arrived: refresh the enacted scores of their respondents."""
+    respondent_ids = set(
+        BehaviourEvent.objects.filter(pk__in=event_ids).values_list("respondent_id", flat=True)
+    )
+    return scores_refresh(respondent_ids=respondent_ids)

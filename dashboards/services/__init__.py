@@ -5,6 +5,13 @@ from .aggregation import (
     aggregate_until_done,
     rollups_rebuild,
     rollups_recompute,
+    scores_refresh,
 )
 
-__all__ = ["aggregate_batch", "aggregate_until_done", "rollups_rebuild", "rollups_recompute"]
+__all__ = [
+    "aggregate_batch",
+    "aggregate_until_done",
+    "rollups_rebuild",
+    "rollups_recompute",
+    "scores_refresh",
+]

@@ -18,26 +18,47 @@ import datetime as dt
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from surveys.answers import values_from_rows
 from surveys.models import SurveyVersion
 from surveys.selectors.aggregation import (
     answer_rows,
+    respondent_events,
     response_rows,
     responses_aggregated,
     responses_unaggregated,
     segment_questions,
+    versions_by_id,
 )
+from surveys.services import kinds_for, version_spec
 
-from ..models import AnswerRollup, ResponseRollup
+from ..models import AnswerRollup, ResponseRollup, ResponseScore, ScoreRollup
+from ..scoring import RespondentScores, enacted_score, respondent_scores, westin_segment
 
 DIMS = ("day", "westin_segment", "age_band", "locale", "channel", "flagged")
 ANSWER_GRAIN = ("version_id", "question_code", "item", "bucket", *DIMS)
 RESPONSE_GRAIN = ("version_id", *DIMS)
+SCORE_VALUES = (
+    "n_x",
+    "sum_x_only",
+    "sum_xx_only",
+    "n_y",
+    "sum_y_only",
+    "sum_yy_only",
+    "n",
+    "sum_x",
+    "sum_y",
+    "sum_xx",
+    "sum_yy",
+    "sum_xy",
+    "paradoxical",
+)
 
 Key = tuple[Any, ...]
 Sums = list[Any]  # [n, total, total_sq]
@@ -57,42 +78,98 @@ def _day(at: dt.datetime, tz_name: str) -> dt.date:
     return at.astimezone(zoneinfo.ZoneInfo(tz_name)).date()
 
 
-def contributions(response_ids: Sequence[Any]) -> tuple[dict[Key, Sums], dict[Key, Sums]]:
-    """What the given responses add to the answer and response rollups."""
+@dataclass(kw_only=True)
+class Contributions:
+    answers: dict[Key, Sums]
+    responses: dict[Key, Sums]
+    scores: dict[Key, list[Any]]
+    score_rows: list[ResponseScore]
+
+
+def _score_sums(score: ResponseScore, sign: int = 1) -> list[Any]:
+    """One response's contribution to a ScoreRollup row (SCORE_VALUES order)."""
+    zero = Decimal(0)
+    has_x, has_y = score.stated is not None, score.enacted is not None
+    x = score.stated if score.stated is not None else zero
+    y = score.enacted if score.enacted is not None else zero
+    both, x_only, y_only = has_x and has_y, has_x and not has_y, has_y and not has_x
+    paradox = both and RespondentScores(stated=x, enacted=y).paradoxical
+    values: list[Any] = [
+        int(x_only),
+        x if x_only else zero,
+        x * x if x_only else zero,
+        int(y_only),
+        y if y_only else zero,
+        y * y if y_only else zero,
+        int(both),
+        x if both else zero,
+        y if both else zero,
+        x * x if both else zero,
+        y * y if both else zero,
+        x * y if both else zero,
+        int(paradox),
+    ]
+    return [v * sign for v in values]
+
+
+def _add(target: dict[Key, list[Any]], key: Key, values: list[Any]) -> None:
+    current = target.get(key)
+    target[key] = (
+        values if current is None else [a + b for a, b in zip(current, values, strict=True)]
+    )
+
+
+def contributions(response_ids: Sequence[Any]) -> Contributions:
+    """What the given responses add to the answer, response and score rollups."""
     responses = response_rows(list(response_ids))
     segments = segment_questions({r["version_id"] for r in responses})
     answers_by_response: dict[Any, list[dict[str, Any]]] = defaultdict(list)
     for a in answer_rows(list(response_ids)):
         answers_by_response[a["response_id"]].append(a)
-    answer_sums: dict[Key, Sums] = defaultdict(lambda: [0, Decimal(0), Decimal(0)])
-    response_sums: dict[Key, Sums] = defaultdict(lambda: [0, Decimal(0), Decimal(0)])
+    events = respondent_events({r["respondent_id"] for r in responses})
+    versions = {v.pk: v for v in versions_by_id({r["version_id"] for r in responses})}
+    kinds_by_org: dict[int, Any] = {}
+    out = Contributions(answers={}, responses={}, scores={}, score_rows=[])
     for r in responses:
         answers = answers_by_response.get(r["id"], [])
+        version = versions[r["version_id"]]
+        spec = version_spec(version)
+        values, _ = values_from_rows(spec, answers)
+        org_id = r["survey__organization_id"]
+        if org_id not in kinds_by_org:
+            kinds_by_org[org_id] = kinds_for(version.survey.organization)
+        scores = respondent_scores(
+            spec, values, events.get(r["respondent_id"], []), kinds_by_org[org_id]
+        )
         seg = segments.get(r["version_id"], {})
         age_code = seg.get("age_band")
         age = next((a["choice"] for a in answers if a["question_code"] == age_code), "")
-        westin = ""  # set by the Westin instrument's scoring (instrument library)
         dims = (
             _day(r["submitted_at"], r["survey__organization__timezone"]),
-            westin,
+            westin_segment(spec, values),
             age or "",
             r["locale"],
             r["channel"],
             bool(r["quality_flags"]),
         )
-        sums = response_sums[(r["version_id"], *dims)]
         score = Decimal(r["score"]) if r["score"] is not None else Decimal(0)
-        sums[0] += 1
-        sums[1] += score
-        sums[2] += score * score
+        _add(out.responses, (r["version_id"], *dims), [1, score, score * score])
         for a in answers:
-            key = (r["version_id"], a["question_code"], a["item"], _bucket(a), *dims)
-            sums = answer_sums[key]
             number = Decimal(a["number"]) if a["number"] is not None else Decimal(0)
-            sums[0] += 1
-            sums[1] += number
-            sums[2] += number * number
-    return dict(answer_sums), dict(response_sums)
+            key = (r["version_id"], a["question_code"], a["item"], _bucket(a), *dims)
+            _add(out.answers, key, [1, number, number * number])
+        row = ResponseScore(
+            response_id=r["id"],
+            respondent_id=r["respondent_id"],
+            version_id=r["version_id"],
+            **dict(zip(DIMS, dims, strict=True)),
+            stated=scores.stated,
+            enacted=scores.enacted,
+            constructs={k: str(v) for k, v in scores.constructs.items()},
+        )
+        out.score_rows.append(row)
+        _add(out.scores, (r["version_id"], *dims), _score_sums(row))
+    return out
 
 
 def _upsert(model: Any, grain: Sequence[str], sums: dict[Key, Sums], value_cols: Sequence[str]):  # type: ignore[no-untyped-def]
@@ -131,9 +208,11 @@ def _lock_versions(version_ids: Iterable[int]) -> None:
 
 
 def _apply(response_ids: Sequence[Any]) -> None:
-    answer_sums, response_sums = contributions(response_ids)
-    _upsert(AnswerRollup, ANSWER_GRAIN, answer_sums, ("n", "total", "total_sq"))
-    _upsert(ResponseRollup, RESPONSE_GRAIN, response_sums, ("n", "score_total", "score_total_sq"))
+    c = contributions(response_ids)
+    _upsert(AnswerRollup, ANSWER_GRAIN, c.answers, ("n", "total", "total_sq"))
+    _upsert(ResponseRollup, RESPONSE_GRAIN, c.responses, ("n", "score_total", "score_total_sq"))
+    _upsert(ScoreRollup, RESPONSE_GRAIN, c.scores, SCORE_VALUES)
+    ResponseScore.objects.bulk_create(c.score_rows, batch_size=1000)
 
 
 def _apply_chunked(ids: Sequence[Any], size: int = 2000) -> None:
@@ -183,8 +262,8 @@ def rollups_recompute(*, version_id: int, days: Iterable[dt.date]) -> None:
     _lock_versions([version_id])
     version = SurveyVersion.objects.select_related("survey__organization").get(pk=version_id)
     tz_name = version.survey.organization.timezone
-    AnswerRollup.objects.filter(version_id=version_id, day__in=days).delete()
-    ResponseRollup.objects.filter(version_id=version_id, day__in=days).delete()
+    for model in (AnswerRollup, ResponseRollup, ScoreRollup, ResponseScore):
+        model.objects.filter(version_id=version_id, day__in=days).delete()
     ids: list[Any] = []
     for day in days:
         begins, ends = _day_range(day, tz_name)
@@ -203,8 +282,8 @@ def rollups_rebuild(*, survey_id: int) -> int:
         SurveyVersion.objects.filter(survey_id=survey_id).values_list("pk", flat=True)
     )
     _lock_versions(version_ids)
-    AnswerRollup.objects.filter(version_id__in=version_ids).delete()
-    ResponseRollup.objects.filter(version_id__in=version_ids).delete()
+    for model in (AnswerRollup, ResponseRollup, ScoreRollup, ResponseScore):
+        model.objects.filter(version_id__in=version_ids).delete()
     # Take over what is not aggregated yet; rows a running batch holds are left
     # to it (it waits for our version lock, then adds them on top of the rebuild).
     pending = list(
@@ -217,3 +296,38 @@ def rollups_rebuild(*, survey_id: int) -> int:
     ids = list(responses_aggregated(version_ids).values_list("pk", flat=True))
     _apply_chunked(ids)
     return len(ids)
+
+
+@transaction.atomic
+def scores_refresh(*, respondent_ids: Iterable[Any]) -> int:
+    """New behaviour events arrived: update enacted scores and their rollups.
+
+    Responses not aggregated yet are skipped: their batch reads every event.
+    Returns how many response scores changed.
+    """
+    ids = sorted({str(r) for r in respondent_ids})
+    rows = list(ResponseScore.objects.filter(respondent_id__in=ids).values_list("version_id"))
+    _lock_versions(v for (v,) in rows)
+    scores = list(ResponseScore.objects.select_for_update().filter(respondent_id__in=ids))
+    if not scores:
+        return 0
+    events = respondent_events({s.respondent_id for s in scores})
+    versions = {v.pk: v for v in versions_by_id({s.version_id for s in scores})}
+    kinds_by_org: dict[int, Any] = {}
+    deltas: dict[Key, list[Any]] = {}
+    changed = []
+    for s in scores:
+        org = versions[s.version_id].survey.organization
+        if org.pk not in kinds_by_org:
+            kinds_by_org[org.pk] = kinds_for(org)
+        enacted = enacted_score(events.get(s.respondent_id, []), kinds_by_org[org.pk])
+        if enacted == s.enacted:
+            continue
+        key = (s.version_id, *(getattr(s, d) for d in DIMS))
+        _add(deltas, key, _score_sums(s, sign=-1))
+        s.enacted = enacted
+        _add(deltas, key, _score_sums(s))
+        changed.append(s)
+    _upsert(ScoreRollup, RESPONSE_GRAIN, deltas, SCORE_VALUES)
+    ResponseScore.objects.bulk_update(changed, ["enacted"])
+    return len(changed)

@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from ..enums import ResponseStatus
-from ..models import Answer, Question, Response
+from ..models import Answer, BehaviourEvent, Question, Response, SurveyVersion
 
 
 def responses_unaggregated() -> QuerySet[Response]:
@@ -31,12 +31,14 @@ def response_rows(response_ids: list[Any]) -> list[dict[str, Any]]:
         dict(r)
         for r in Response.objects.filter(pk__in=response_ids).values(
             "id",
+            "respondent_id",
             "version_id",
             "submitted_at",
             "locale",
             "channel",
             "quality_flags",
             "score",
+            "survey__organization_id",
             "survey__organization__timezone",
         )
     ]
@@ -47,7 +49,7 @@ def answer_rows(response_ids: list[Any]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = [
         dict(r)
         for r in Answer.objects.filter(response_id__in=response_ids).values(
-            "response_id", "question_code", "item", "choice", "number", "boolean"
+            "response_id", "question_code", "item", "choice", "number", "text", "date", "boolean"
         )
     ]
     return rows
@@ -63,3 +65,21 @@ def segment_questions(version_ids: Iterable[int]) -> dict[int, dict[str, str]]:
     ):
         out.setdefault(version_id, {})[attribute] = code
     return out
+
+
+def respondent_events(respondent_ids: Iterable[Any]) -> dict[Any, list[tuple[str, Any]]]:
+    """respondent id → [(kind, value), …] of their behaviour events."""
+    out: dict[Any, list[tuple[str, Any]]] = {}
+    for respondent_id, kind, value in BehaviourEvent.objects.filter(
+        respondent_id__in=list(respondent_ids)
+    ).values_list("respondent_id", "kind", "value"):
+        out.setdefault(respondent_id, []).append((kind, value))
+    return out
+
+
+def versions_by_id(version_ids: Iterable[int]) -> list[SurveyVersion]:
+    return list(
+        SurveyVersion.objects.filter(pk__in=list(version_ids)).select_related(
+            "survey__organization"
+        )
+    )

@@ -150,3 +150,56 @@ def test_erasure_signal_dispatches_recompute(survey, org, django_capture_on_comm
         services.respondent_erase(respondent=gone.respondent)
     assert ResponseRollup.objects.get().n == 1
     assert keep.pk
+
+
+def test_score_rollups_follow_new_events(survey, org):
+    from dashboards.models import ResponseScore, ScoreRollup
+    from dashboards.services import scores_refresh
+    from tests.factories import published_notice
+
+    survey.consent_notice = published_notice(org).notice
+    survey.save()
+    consent = {"notice_version": 1, "purposes": ["survey_research", "behavioural_measurement"]}
+    responses = [
+        services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=consent)
+        for _ in range(2)
+    ]
+    aggregate_until_done()
+    rollup = ScoreRollup.objects.get()
+    # Both granted behavioural measurement and disclosed their optional age band
+    # (protection 0 each): enacted 0 so far.
+    assert (rollup.n_x, rollup.n, rollup.sum_x, rollup.sum_y) == (
+        0,
+        2,
+        Decimal("1.138888"),
+        Decimal("0"),
+    )
+    at = "2026-11-20T12:00:00+00:00"
+    services.events_ingest(
+        organization=org,
+        events=[
+            {
+                "id": f"e{i}",
+                "kind": "marketing_opt_out",
+                "value": True,
+                "occurred_at": at,
+                "respondent_ref": r.respondent.respondent_ref,
+            }
+            for i, r in enumerate(responses)
+        ],
+    )
+    assert scores_refresh(respondent_ids=[r.respondent_id for r in responses]) == 2
+    rollup.refresh_from_db()
+    # Each now has events with protection 0, 0 and 1: enacted 1/3.
+    assert (rollup.n_x, rollup.n, rollup.sum_x, rollup.sum_y, rollup.sum_xy) == (
+        0,
+        2,
+        Decimal("1.138888"),
+        Decimal("0.666666"),
+        Decimal("0.379629"),
+    )
+    assert ResponseScore.objects.filter(enacted=Decimal("0.333333")).count() == 2
+    assert scores_refresh(respondent_ids=[r.respondent_id for r in responses]) == 0
+    refreshed = list(ScoreRollup.objects.values_list("n", "sum_x", "sum_y", "sum_xy"))
+    rollups_rebuild(survey_id=survey.pk)
+    assert list(ScoreRollup.objects.values_list("n", "sum_x", "sum_y", "sum_xy")) == refreshed
