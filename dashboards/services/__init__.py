@@ -7,8 +7,28 @@ from .aggregation import (
     rollups_recompute,
     scores_refresh,
 )
+from .metrics import (
+    Distribution,
+    Figure,
+    MetricFilter,
+    ParadoxReport,
+    distribution,
+    nps,
+    paradox,
+    responses_by_day,
+    suppress,
+)
 
 __all__ = [
+    "Distribution",
+    "Figure",
+    "MetricFilter",
+    "ParadoxReport",
+    "distribution",
+    "nps",
+    "paradox",
+    "responses_by_day",
+    "suppress",
     "aggregate_batch",
     "aggregate_until_done",
     "rollups_rebuild",

@@ -4,6 +4,7 @@ import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,11 @@ class Organization(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    # Smallest group an analyst may see for this organization (never below 5;
+    # null: the SUPPRESSION_MIN_CELL setting).
+    suppression_min_cell = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(5)]
+    )
     # What the retention purge does with data past its purpose's retention period.
     retention_action = models.CharField(
         max_length=10, choices=RetentionAction.choices, default=RetentionAction.DELETE
@@ -34,9 +40,23 @@ class Organization(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(suppression_min_cell__isnull=True)
+                | models.Q(suppression_min_cell__gte=5),
+                name="suppression_min_cell_at_least_5",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def min_cell(self) -> int:
+        """The suppression threshold in force for this organization (≥ 5)."""
+        from django.conf import settings
+
+        return max(5, self.suppression_min_cell or settings.SUPPRESSION_MIN_CELL)
 
 
 class Membership(models.Model):

@@ -1,0 +1,273 @@
+"""Metrics from rollups, and small-cell suppression: the one way aggregates leave.
+
+Every figure an analyst receives passes `suppress`: a group of fewer than
+the organization's minimum cell (SUPPRESSION_MIN_CELL, default 10, never
+below 5) is withheld and marked ``suppressed``. Formulas: docs/METRICS.md.
+"""
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+
+from surveys.models import Survey
+
+from ..models import AnswerRollup, ResponseRollup, ScoreRollup
+
+SEGMENTS = ("westin_segment", "age_band", "locale", "channel")
+# Two-sided 97.5 % quantiles of Student's t for 1..30 degrees of freedom.
+T975 = [
+    12.706,
+    4.303,
+    3.182,
+    2.776,
+    2.571,
+    2.447,
+    2.365,
+    2.306,
+    2.262,
+    2.228,
+    2.201,
+    2.179,
+    2.160,
+    2.145,
+    2.131,
+    2.120,
+    2.110,
+    2.101,
+    2.093,
+    2.086,
+    2.080,
+    2.074,
+    2.069,
+    2.064,
+    2.060,
+    2.056,
+    2.052,
+    2.048,
+    2.045,
+    2.042,
+]
+
+
+def t975(df: int) -> float:
+    return T975[df - 1] if 1 <= df <= len(T975) else 1.96
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetricFilter:
+    survey: Survey
+    versions: list[int] | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    include_flagged: bool = False
+    segments: dict[str, str] = field(default_factory=dict)
+
+    def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
+        qs = qs.filter(version__survey=self.survey)
+        if self.versions:
+            qs = qs.filter(version__number__in=self.versions)
+        if self.date_from:
+            qs = qs.filter(day__gte=self.date_from)
+        if self.date_to:
+            qs = qs.filter(day__lte=self.date_to)
+        if not self.include_flagged:
+            qs = qs.filter(flagged=False)
+        for name, value in self.segments.items():
+            if name in SEGMENTS:
+                qs = qs.filter(**{name: value})
+        return qs
+
+    @property
+    def min_cell(self) -> int:
+        return self.survey.organization.min_cell
+
+
+@dataclass(frozen=True, kw_only=True)
+class Figure:
+    """One aggregate; every number is None when the group is suppressed."""
+
+    n: int | None
+    value: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    suppressed: bool = False
+
+
+def suppress(n: int, min_cell: int, value: float | None = None, ci: tuple | None = None) -> Figure:
+    if n < min_cell:
+        return Figure(n=None, suppressed=True)
+    low, high = ci if ci else (None, None)
+    return Figure(n=n, value=value, ci_low=low, ci_high=high)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ParadoxGroup:
+    key: str
+    respondents: Figure
+    stated: Figure
+    enacted: Figure
+    gap: Figure
+    paradoxical_share: Figure
+    correlation: Figure
+
+
+@dataclass(frozen=True, kw_only=True)
+class ParadoxReport:
+    by: str | None
+    min_cell: int
+    excluded_flagged: int | None
+    groups: list[ParadoxGroup]
+
+
+def _f(x: Decimal | int) -> float:
+    return float(x)
+
+
+def paradox_stats(s: dict[str, Any], min_cell: int, key: str = "all") -> ParadoxGroup:
+    """Means, the gap with its 95 % CI and the stated–enacted correlation from sums."""
+    n = int(s["n"] or 0)
+    if n < min_cell:
+        hidden = Figure(n=None, suppressed=True)
+        return ParadoxGroup(
+            key=key,
+            respondents=hidden,
+            stated=hidden,
+            enacted=hidden,
+            gap=hidden,
+            paradoxical_share=hidden,
+            correlation=hidden,
+        )
+    sx, sy = _f(s["sum_x"]), _f(s["sum_y"])
+    sxx, syy, sxy = _f(s["sum_xx"]), _f(s["sum_yy"]), _f(s["sum_xy"])
+    mx, my = sx / n, sy / n
+    gap = mx - my
+    ci_gap: tuple[float, float] | None = None
+    if n > 1:
+        ss_d = (sxx - 2 * sxy + syy) - n * gap * gap
+        sd = math.sqrt(max(ss_d, 0.0) / (n - 1))
+        half = t975(n - 1) * sd / math.sqrt(n)
+        ci_gap = (gap - half, gap + half)
+    r = None
+    ci_r: tuple[float, float] | None = None
+    vx, vy = n * sxx - sx * sx, n * syy - sy * sy
+    if vx > 0 and vy > 0:
+        r = max(-1.0, min(1.0, (n * sxy - sx * sy) / math.sqrt(vx * vy)))
+        if n > 3 and abs(r) < 1:
+            z, half = math.atanh(r), 1.96 / math.sqrt(n - 3)
+            ci_r = (math.tanh(z - half), math.tanh(z + half))
+    return ParadoxGroup(
+        key=key,
+        respondents=Figure(n=n, value=float(n)),
+        stated=Figure(n=n, value=mx),
+        enacted=Figure(n=n, value=my),
+        gap=Figure(
+            n=n,
+            value=gap,
+            ci_low=ci_gap[0] if ci_gap else None,
+            ci_high=ci_gap[1] if ci_gap else None,
+        ),
+        paradoxical_share=Figure(n=n, value=int(s["paradoxical"] or 0) / n),
+        correlation=suppress(n, min_cell, r, ci_r) if r is not None else Figure(n=n),
+    )
+
+
+SCORE_SUMS = ("n", "sum_x", "sum_y", "sum_xx", "sum_yy", "sum_xy", "paradoxical")
+
+
+def paradox(flt: MetricFilter, *, by: str | None = None) -> ParadoxReport:
+    """The privacy-paradox gap overall or per segment (suppressed per group)."""
+    qs = flt.apply(ScoreRollup.objects.all())
+    sums = {k: Sum(k) for k in SCORE_SUMS}
+    if by in SEGMENTS:
+        rows = qs.values(by).annotate(**sums).order_by(by)
+        groups = [paradox_stats(r, flt.min_cell, key=r[by] or "unknown") for r in rows]
+    else:
+        by = None
+        groups = [paradox_stats(qs.aggregate(**sums), flt.min_cell)]
+    return ParadoxReport(
+        by=by, min_cell=flt.min_cell, excluded_flagged=excluded_flagged(flt), groups=groups
+    )
+
+
+def excluded_flagged(flt: MetricFilter) -> int | None:
+    """Responses left out for quality flags (suppressed itself when small)."""
+    if flt.include_flagged:
+        return 0
+    flagged = MetricFilter(
+        survey=flt.survey,
+        versions=flt.versions,
+        date_from=flt.date_from,
+        date_to=flt.date_to,
+        include_flagged=True,
+        segments=flt.segments,
+    ).apply(ResponseRollup.objects.filter(flagged=True))
+    n = flagged.aggregate(n=Sum("n"))["n"] or 0
+    return n if n == 0 or n >= flt.min_cell else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Distribution:
+    question: str
+    item: str
+    min_cell: int
+    total: Figure
+    buckets: list[tuple[str, Figure]]
+    mean: Figure
+    excluded_flagged: int | None
+
+
+def distribution(flt: MetricFilter, *, question: str, item: str = "") -> Distribution:
+    """Counts per answer bucket of one question (never free text)."""
+    qs = flt.apply(AnswerRollup.objects.filter(question_code=question, item=item))
+    rows = list(qs.values("bucket").annotate(n=Sum("n"), total=Sum("total")).order_by("bucket"))
+    n = sum(int(r["n"]) for r in rows)
+    total = sum((Decimal(r["total"]) for r in rows), Decimal(0))
+    mean = float(total / n) if n else None
+    return Distribution(
+        question=question,
+        item=item,
+        min_cell=flt.min_cell,
+        total=suppress(n, flt.min_cell, float(n)),
+        buckets=[(r["bucket"], suppress(int(r["n"]), flt.min_cell, float(r["n"]))) for r in rows],
+        mean=suppress(n, flt.min_cell, mean),
+        excluded_flagged=excluded_flagged(flt),
+    )
+
+
+def nps(flt: MetricFilter, *, question: str) -> Figure:
+    """Net Promoter Score: % promoters (9–10) minus % detractors (0–6)."""
+    qs = flt.apply(AnswerRollup.objects.filter(question_code=question))
+    counts: dict[int, int] = defaultdict(int)
+    for bucket, n in qs.values_list("bucket").annotate(n=Sum("n")).values_list("bucket", "n"):
+        try:
+            counts[int(Decimal(bucket))] += int(n)
+        except (ArithmeticError, ValueError):
+            continue
+    total = sum(counts.values())
+    if not total:
+        return suppress(0, flt.min_cell)
+    promoters = sum(n for score, n in counts.items() if score >= 9)
+    detractors = sum(n for score, n in counts.items() if score <= 6)
+    return suppress(total, flt.min_cell, 100.0 * (promoters - detractors) / total)
+
+
+def responses_by_day(flt: MetricFilter) -> list[tuple[dt.date, Figure]]:
+    rows = (
+        flt.apply(ResponseRollup.objects.all()).values("day").annotate(n=Sum("n")).order_by("day")
+    )
+    return [(r["day"], suppress(int(r["n"]), flt.min_cell, float(r["n"]))) for r in rows]
+
+
+def segment_values(flt: MetricFilter, name: str) -> Iterable[str]:
+    return (
+        flt.apply(ResponseRollup.objects.all())
+        .values_list(name, flat=True)
+        .distinct()
+        .order_by(name)
+    )

@@ -1,0 +1,119 @@
+import math
+import statistics
+from decimal import Decimal
+
+import pytest
+
+from dashboards.models import ScoreRollup
+from dashboards.services import MetricFilter, distribution, nps, paradox, suppress
+from dashboards.services.metrics import paradox_stats
+from tests.factories import OrganizationFactory, live_survey
+
+pytestmark = pytest.mark.django_db
+
+PAIRS = [
+    (0.9, 0.1),
+    (0.8, 0.3),
+    (0.7, 0.2),
+    (0.6, 0.6),
+    (0.5, 0.4),
+    (0.95, 0.05),
+    (0.4, 0.5),
+    (0.85, 0.35),
+    (0.75, 0.1),
+    (0.65, 0.3),
+    (0.3, 0.2),
+    (0.55, 0.45),
+]
+
+
+def sums(pairs):
+    d = [Decimal(str(x)) for x, _ in pairs], [Decimal(str(y)) for _, y in pairs]
+    xs, ys = d
+    return {
+        "n": len(pairs),
+        "sum_x": sum(xs),
+        "sum_y": sum(ys),
+        "sum_xx": sum(x * x for x in xs),
+        "sum_yy": sum(y * y for y in ys),
+        "sum_xy": sum(x * y for x, y in zip(xs, ys, strict=True)),
+        "paradoxical": sum(1 for x, y in pairs if x >= 0.6 and y <= 0.4),
+    }
+
+
+def test_paradox_stats_match_direct_computation():
+    g = paradox_stats(sums(PAIRS), min_cell=10)
+    gaps = [x - y for x, y in PAIRS]
+    mean = statistics.fmean(gaps)
+    half = 2.201 * statistics.stdev(gaps) / math.sqrt(len(gaps))  # t(0.975, 11)
+    assert g.gap.value == pytest.approx(mean, abs=1e-12)
+    assert (g.gap.ci_low, g.gap.ci_high) == (
+        pytest.approx(mean - half, abs=1e-12),
+        pytest.approx(mean + half, abs=1e-12),
+    )
+    r = statistics.correlation([x for x, _ in PAIRS], [y for _, y in PAIRS])
+    assert g.correlation.value == pytest.approx(r, abs=1e-12)
+    z = math.atanh(r)
+    assert g.correlation.ci_low == pytest.approx(math.tanh(z - 1.96 / 3), abs=1e-12)
+    assert g.paradoxical_share.value == pytest.approx(7 / 12)
+    assert g.stated.value == pytest.approx(statistics.fmean(x for x, _ in PAIRS))
+
+
+def test_small_groups_are_suppressed():
+    g = paradox_stats(sums(PAIRS[:9]), min_cell=10)
+    assert g.gap == g.correlation == g.respondents
+    assert (g.gap.suppressed, g.gap.n, g.gap.value) == (True, None, None)
+    assert suppress(4, 5).suppressed is True
+    assert suppress(5, 5, 1.0).value == 1.0
+
+
+def test_paradox_by_segment_reads_rollups(db):
+    org = OrganizationFactory()
+    survey = live_survey(org)
+    version = survey.live_version
+    import datetime as dt
+
+    day = dt.date(2026, 11, 20)
+    for age, pairs in [("a18_29", PAIRS), ("a60", PAIRS[:3])]:
+        s = sums(pairs)
+        ScoreRollup.objects.create(
+            version=version,
+            day=day,
+            age_band=age,
+            locale="en",
+            channel="web",
+            n=s["n"],
+            sum_x=s["sum_x"],
+            sum_y=s["sum_y"],
+            sum_xx=s["sum_xx"],
+            sum_yy=s["sum_yy"],
+            sum_xy=s["sum_xy"],
+            paradoxical=s["paradoxical"],
+        )
+    report = paradox(MetricFilter(survey=survey), by="age_band")
+    assert [(g.key, g.respondents.n, g.gap.suppressed) for g in report.groups] == [
+        ("a18_29", 12, False),
+        ("a60", None, True),
+    ]
+    overall = paradox(MetricFilter(survey=survey)).groups[0]
+    assert overall.respondents.n == 15
+    assert report.min_cell == 10
+
+
+def test_distribution_and_nps_from_real_submissions(survey):
+    from dashboards.services import aggregate_until_done
+    from surveys import services
+    from tests.factories import COMFORT_ANSWERS
+
+    for score in [10] * 6 + [7] * 3 + [3] * 3:
+        answers = [dict(a, value=score) if a["question"] == "nps" else a for a in COMFORT_ANSWERS]
+        if score >= 9:
+            answers = [a for a in answers if a["question"] != "improve_text"]
+        services.response_submit(survey=survey, answers=answers)
+    aggregate_until_done()
+    flt = MetricFilter(survey=survey)
+    assert nps(flt, question="nps").value == pytest.approx(100 * (6 - 3) / 12)
+    dist = distribution(flt, question="nps")
+    assert [(b, f.n) for b, f in dist.buckets] == [("10", None), ("3", None), ("7", None)]
+    assert dist.total.n == 12 and dist.mean.value == pytest.approx((60 + 21 + 9) / 12)
+    assert dist.excluded_flagged == 0
