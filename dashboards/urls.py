@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import api
+
+app_name = "metrics"
+urlpatterns = [
+    path("surveys/<int:survey_id>/paradox/", api.ParadoxView.as_view(), name="paradox"),
+    path(
+        "surveys/<int:survey_id>/questions/<str:code>/",
+        api.DistributionView.as_view(),
+        name="distribution",
+    ),
+]

@@ -1,0 +1,81 @@
+import pytest
+
+from dashboards.services import aggregate_until_done
+from surveys import services
+from tests.factories import COMFORT_ANSWERS, member, published_notice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def filled(org, survey):
+    survey.consent_notice = published_notice(org).notice
+    survey.save()
+    consent = {"notice_version": 1, "purposes": ["survey_research", "behavioural_measurement"]}
+    for i in range(12):
+        answers = [
+            dict(a, value="a18_29" if i < 10 else "a60") if a["question"] == "age_band" else a
+            for a in COMFORT_ANSWERS
+        ]
+        services.response_submit(survey=survey, answers=answers, consent=consent)
+    aggregate_until_done()
+    return survey
+
+
+@pytest.mark.parametrize(
+    "role, status", [("admin", 200), ("analyst", 200), ("researcher", 200), ("author", 403)]
+)
+def test_roles(client, org, filled, role, status):
+    client.force_login(member(org, role))
+    assert client.get(f"/api/v1/metrics/surveys/{filled.pk}/paradox/").status_code == status
+
+
+def test_anonymous_and_other_org(client, filled, other_org):
+    assert client.get(f"/api/v1/metrics/surveys/{filled.pk}/paradox/").status_code == 401
+    client.force_login(member(other_org, "analyst"))
+    assert client.get(f"/api/v1/metrics/surveys/{filled.pk}/paradox/").status_code == 404
+
+
+def test_paradox_by_age_band_is_suppressed_per_group(client, org, filled):
+    client.force_login(member(org, "analyst"))
+    body = client.get(f"/api/v1/metrics/surveys/{filled.pk}/paradox/?by=age_band").json()
+    groups = {g["key"]: g for g in body["groups"]}
+    assert groups["a18_29"]["respondents"]["n"] == 10
+    assert groups["a18_29"]["gap"]["value"] == pytest.approx(0.569444, abs=1e-6)
+    assert groups["a60"]["gap"] == {
+        "n": None,
+        "value": None,
+        "ci_low": None,
+        "ci_high": None,
+        "suppressed": True,
+    }
+    assert body["min_cell"] == 10
+
+
+def test_distribution_never_free_text_and_bad_filters(client, org, filled):
+    client.force_login(member(org, "analyst"))
+    url = f"/api/v1/metrics/surveys/{filled.pk}/questions/"
+    body = client.get(url + "trust_brand/").json()
+    assert body["total"]["n"] == 12
+    assert body["buckets"] == [
+        {
+            "bucket": "n",
+            "n": 12,
+            "value": 12.0,
+            "ci_low": None,
+            "ci_high": None,
+            "suppressed": False,
+        }
+    ]
+    r = client.get(url + "improve_text/")
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "question"
+    r = client.get(url + "trust_brand/?from=yesterday&include_flagged=maybe")
+    assert [e["field"] for e in r.json()["errors"]] == ["from", "include_flagged"]
+
+
+def test_api_key_needs_metrics_scope(client, org, filled):
+    _, with_scope = services.api_key_create(organization=org, name="bi", scopes=["metrics:read"])
+    _, without = services.api_key_create(organization=org, name="kiosk", scopes=["responses:write"])
+    url = f"/api/v1/metrics/surveys/{filled.pk}/paradox/"
+    assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {with_scope}").status_code == 200
+    assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {without}").status_code == 403
