@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .. import signals
@@ -134,10 +135,46 @@ def _write_answers(
     Answer.objects.bulk_create(rows)
 
 
+def _speeder(response: Response) -> bool:
+    """Completed in under QUALITY_SPEEDER_FRACTION of the survey's running median.
+
+    The median is over the latest 200 completed web responses of the survey
+    (at least 20 are needed); responses without a measured duration (headless
+    submissions) are never speeders. Decided once, at submission.
+    """
+    assert response.submitted_at is not None
+    if response.started_at is None or response.submitted_at <= response.started_at:
+        return False
+    durations = sorted(
+        (submitted - started).total_seconds()
+        for started, submitted in Response.objects.filter(
+            submitted_at__isnull=False,
+            survey_id=response.survey_id,
+            status=ResponseStatus.COMPLETE,
+            submitted_at__gt=F("started_at"),
+        )
+        .exclude(pk=response.pk)
+        .order_by("-submitted_at")
+        .values_list("started_at", "submitted_at")[:200]
+        if submitted is not None
+    )
+    if len(durations) < 20:
+        return False
+    mid = len(durations) // 2
+    median = durations[mid] if len(durations) % 2 else (durations[mid - 1] + durations[mid]) / 2
+    taken = (response.submitted_at - response.started_at).total_seconds()
+    fraction = float(settings.QUALITY_SPEEDER_FRACTION)
+    return taken < fraction * median
+
+
 def _finish(response: Response, spec: VersionSpec, values: Mapping[str, Any]) -> None:
     response.status = ResponseStatus.COMPLETE
     response.submitted_at = timezone.now()
-    response.quality_flags = quality_flags(spec, values)
+    response.quality_flags = quality_flags(
+        spec, values, straightline_min_items=settings.QUALITY_STRAIGHTLINE_MIN_ITEMS
+    )
+    if _speeder(response):
+        response.quality_flags.append("speeder")
     if spec.kind == "quiz":
         response.score = score(spec, values)
         response.max_score = spec.max_score

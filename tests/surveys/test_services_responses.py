@@ -150,3 +150,31 @@ def test_complete_refuses_missing_required(survey):
         "nps",
         "attention",
     ]
+
+
+def test_speeders_are_flagged_against_the_running_median(survey):
+    from django.db.models import F
+
+    base = timezone.now()
+    for i in range(21):
+        r = services.response_submit(survey=survey, answers=COMFORT_ANSWERS)
+        Response.objects.filter(pk=r.pk).update(
+            started_at=base - dt.timedelta(seconds=300 + i), submitted_at=base
+        )
+    response, _ = services.response_start(survey=survey, locale="en")
+    Response.objects.filter(pk=response.pk).update(
+        started_at=F("started_at") - dt.timedelta(seconds=10)
+    )
+    raw = {a["question"]: a["value"] for a in COMFORT_ANSWERS}
+    for code, keys in [
+        ("attitudes", ["concern", "trust_brand"]),
+        ("habits", ["policy_reading", "protective_actions"]),
+        ("recommend", ["nps", "attention"]),
+        ("improve", ["improve_text"]),
+        ("about_you", ["age_band"]),
+    ]:
+        services.response_save_section(
+            response=response, section_code=code, raw={k: raw[k] for k in keys}
+        )
+    done = services.response_complete(response=response)
+    assert done.quality_flags == ["speeder"]  # ~10 s against a median of ~310 s

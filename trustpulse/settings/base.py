@@ -192,6 +192,11 @@ IDEMPOTENCY_TTL_HOURS = max(24, env.int("IDEMPOTENCY_TTL_HOURS", default=48))
 SUPPRESSION_MIN_CELL = max(5, env.int("SUPPRESSION_MIN_CELL", default=10))
 # k for k-anonymous exports.
 EXPORT_K = max(2, env.int("EXPORT_K", default=5))
+# Data quality: a response faster than this fraction of the survey's running
+# median completion time is a speeder; this many identical scale answers (or
+# one identical answer across a whole matrix) make a straight-liner.
+QUALITY_SPEEDER_FRACTION = env.float("QUALITY_SPEEDER_FRACTION", default=0.3)
+QUALITY_STRAIGHTLINE_MIN_ITEMS = env.int("QUALITY_STRAIGHTLINE_MIN_ITEMS", default=5)
 # Largest definition import accepted (bytes).
 DEFINITION_MAX_BYTES = env.int("DEFINITION_MAX_BYTES", default=2_000_000)
 
