@@ -23,7 +23,15 @@ from surveys.behaviour import BehaviourKind
 from surveys.spec import QuestionSpec, VersionSpec
 
 STATED_CONSTRUCTS = frozenset(
-    {"privacy_concern", "protective_intent", "reads_terms_stated", "protective_behaviour_stated"}
+    {
+        "privacy_concern",
+        "iuipc_control",
+        "iuipc_awareness",
+        "iuipc_collection",
+        "protective_intent",
+        "reads_terms_stated",
+        "protective_behaviour_stated",
+    }
 )
 PARADOX_STATED_MIN = 0.6
 PARADOX_ENACTED_MAX = 0.4

@@ -25,6 +25,7 @@ from .consent import (
 from .definitions import (
     definition_export,
     definition_import,
+    instrument_insert,
     survey_close,
     survey_create,
     survey_draft_version,
@@ -93,6 +94,7 @@ __all__ = [
     "definition_export",
     "definition_import",
     "idempotent_call",
+    "instrument_insert",
     "membership_set",
     "organization_create",
     "respondent_create",

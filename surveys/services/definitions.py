@@ -500,3 +500,76 @@ def survey_close(*, survey: Survey, actor: User | None = None) -> Survey:
         target=survey,
     )
     return survey
+
+
+@transaction.atomic
+def instrument_insert(
+    *,
+    survey: Survey,
+    instrument: str,
+    brand: str = "",
+    prefix: str = "",
+    after_section: str | None = None,
+    actor: User | None = None,
+) -> SurveyVersion:
+    """Insert an instrument from the library as a new section of the survey's draft.
+
+    The whole definition is validated again (a code already used, for example,
+    is reported with its path); nothing changes when anything is wrong.
+    """
+    from ..instruments import INSTRUMENTS
+
+    spec = INSTRUMENTS.get(instrument)
+    errors = []
+    if spec is None:
+        errors.append(
+            FieldError(
+                field="instrument",
+                code="invalid_choice",
+                message="One of: " + ", ".join(sorted(INSTRUMENTS)),
+            )
+        )
+    elif spec.quiz_only and survey.kind != "quiz":
+        errors.append(
+            FieldError(
+                field="instrument",
+                code="quiz_only",
+                message="This instrument scores points: add it to a quiz.",
+            )
+        )
+    if prefix and not prefix.replace("_", "").isalnum():
+        errors.append(
+            FieldError(
+                field="prefix",
+                code="invalid_format",
+                message="Letters, digits and underscores only.",
+            )
+        )
+    if errors or spec is None:
+        raise ServiceValidationError(errors)
+    draft = survey_draft_version(survey=survey)
+    doc = copy.deepcopy(definition_export(version=draft))
+    section = spec.build(prefix, brand or survey.organization.name)
+    # Keep only the survey's locales in the inserted texts.
+    section = _keep_locales(section, set(doc["locales"]))
+    codes = [s["code"] for s in doc["sections"]]
+    at = codes.index(after_section) + 1 if after_section in codes else len(codes)
+    doc["sections"].insert(at, section)
+    return definition_import(
+        organization=survey.organization, document=doc, actor=actor, survey=survey
+    )
+
+
+def _keep_locales(value: Any, locales: set[str]) -> Any:
+    if isinstance(value, dict):
+        if (
+            value
+            and all(k in ("en", "zh-Hant") for k in value)
+            and all(isinstance(v, str) for v in value.values())
+        ):
+            kept = {k: v for k, v in value.items() if k in locales}
+            return kept or {next(iter(locales)): value.get("en", "")}
+        return {k: _keep_locales(v, locales) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_keep_locales(v, locales) for v in value]
+    return value
