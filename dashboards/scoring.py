@@ -120,6 +120,38 @@ def stated_scores(spec: VersionSpec, values: Mapping[str, Any]) -> tuple[Decimal
     return stated, constructs
 
 
+def construct_raw_sums(
+    spec: VersionSpec, values: Mapping[str, Any]
+) -> dict[str, tuple[Decimal, int]]:
+    """construct → (sum, count) of its items' raw answer values (as answered, not reversed).
+
+    Only items with a numeric value count (scale points, matrix rows, choices
+    with values). The raw mean of a construct is sum / count on the items'
+    own scale, exactly.
+    """
+    sums: dict[str, list[Any]] = defaultdict(lambda: [Decimal(0), 0])
+    for q in spec.questions:
+        if q.code not in values:
+            continue
+        value = values[q.code]
+        if q.type == "matrix" and isinstance(value, Mapping):
+            rows = {r["code"]: r for r in q.rows}
+            for item, number in value.items():
+                construct = rows.get(item, {}).get("construct") or q.construct
+                if construct:
+                    sums[construct][0] += Decimal(number)
+                    sums[construct][1] += 1
+        elif q.construct and q.type == "scale":
+            sums[q.construct][0] += Decimal(value)
+            sums[q.construct][1] += 1
+        elif q.construct and q.type == "single_choice":
+            choice = q.choice(value)
+            if choice is not None and choice.value is not None:
+                sums[q.construct][0] += choice.value
+                sums[q.construct][1] += 1
+    return {c: (total, n) for c, (total, n) in sums.items()}
+
+
 def enacted_score(
     events: Iterable[tuple[str, Any]], kinds: Mapping[str, BehaviourKind]
 ) -> Decimal | None:

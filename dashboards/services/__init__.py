@@ -8,10 +8,12 @@ from .aggregation import (
     scores_refresh,
 )
 from .metrics import (
+    ConstructSummary,
     Distribution,
     Figure,
     MetricFilter,
     ParadoxReport,
+    construct_summary,
     distribution,
     nps,
     paradox,
@@ -20,6 +22,8 @@ from .metrics import (
 )
 
 __all__ = [
+    "ConstructSummary",
+    "construct_summary",
     "Distribution",
     "Figure",
     "MetricFilter",

@@ -39,7 +39,13 @@ from surveys.selectors.aggregation import (
 from surveys.services import kinds_for, version_spec
 
 from ..models import AnswerRollup, ResponseRollup, ResponseScore, ScoreRollup
-from ..scoring import RespondentScores, enacted_score, respondent_scores, westin_segment
+from ..scoring import (
+    RespondentScores,
+    construct_raw_sums,
+    enacted_score,
+    respondent_scores,
+    westin_segment,
+)
 
 DIMS = ("day", "westin_segment", "age_band", "locale", "channel", "flagged")
 ANSWER_GRAIN = ("version_id", "question_code", "item", "bucket", *DIMS)
@@ -112,6 +118,21 @@ def _score_sums(score: ResponseScore, sign: int = 1) -> list[Any]:
     return [v * sign for v in values]
 
 
+def _constructs_json(
+    means: dict[str, Decimal], raw: dict[str, tuple[Decimal, int]]
+) -> dict[str, dict[str, Any]]:
+    """{construct: {"mean": unit mean, "raw_sum": …, "raw_n": …}} as stored."""
+    out: dict[str, dict[str, Any]] = {}
+    for construct in sorted(set(means) | set(raw)):
+        total, n = raw.get(construct, (Decimal(0), 0))
+        out[construct] = {
+            "mean": str(means[construct]) if construct in means else None,
+            "raw_sum": str(total),
+            "raw_n": n,
+        }
+    return out
+
+
 def _add(target: dict[Key, list[Any]], key: Key, values: list[Any]) -> None:
     current = target.get(key)
     target[key] = (
@@ -165,7 +186,7 @@ def contributions(response_ids: Sequence[Any]) -> Contributions:
             **dict(zip(DIMS, dims, strict=True)),
             stated=scores.stated,
             enacted=scores.enacted,
-            constructs={k: str(v) for k, v in scores.constructs.items()},
+            constructs=_constructs_json(scores.constructs, construct_raw_sums(spec, values)),
         )
         out.score_rows.append(row)
         _add(out.scores, (r["version_id"], *dims), _score_sums(row))

@@ -17,7 +17,7 @@ from django.db.models import QuerySet, Sum
 
 from surveys.models import Survey
 
-from ..models import AnswerRollup, ResponseRollup, ScoreRollup
+from ..models import AnswerRollup, ResponseRollup, ResponseScore, ScoreRollup
 
 SEGMENTS = ("westin_segment", "age_band", "locale", "channel")
 # Two-sided 97.5 % quantiles of Student's t for 1..30 degrees of freedom.
@@ -270,4 +270,77 @@ def segment_values(flt: MetricFilter, name: str) -> Iterable[str]:
         .values_list(name, flat=True)
         .distinct()
         .order_by(name)
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConstructSummary:
+    construct: str
+    min_cell: int
+    mean: Figure  # of per-respondent raw means, on the items' own scale
+    sd: Figure  # sample SD (n − 1)
+    correlation: Figure | None  # Pearson r with a behaviour kind's per-respondent mean value
+    kind: str | None
+
+
+def construct_summary(
+    flt: MetricFilter, *, construct: str, kind: str | None = None
+) -> ConstructSummary:
+    """Mean and SD of a construct's per-respondent raw means; r with a behaviour kind.
+
+    A respondent's raw mean is the sum of the construct's answered item values
+    divided by their count; respondents without any item are left out. For the
+    correlation, a respondent's behaviour value is the mean of their events'
+    numeric values of `kind`; respondents having both count.
+    """
+    from surveys.selectors.aggregation import respondent_events
+
+    rows = flt.apply(ResponseScore.objects.all()).values_list("respondent_id", "constructs")
+    means: dict[Any, float] = {}
+    for respondent_id, constructs in rows:
+        c = (constructs or {}).get(construct)
+        if c and c.get("raw_n"):
+            means[respondent_id] = float(Decimal(c["raw_sum"]) / c["raw_n"])
+    n = len(means)
+    values = list(means.values())
+    mean = sum(values) / n if n else None
+    sd = (
+        math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
+        if n > 1 and mean is not None
+        else None
+    )
+    correlation = None
+    if kind:
+        events = respondent_events(means.keys())
+        xs, ys = [], []
+        for respondent_id, m in means.items():
+            nums = [
+                float(v)
+                for k, v in events.get(respondent_id, [])
+                if k == kind and isinstance(v, int | float) and not isinstance(v, bool)
+            ]
+            if nums:
+                xs.append(m)
+                ys.append(sum(nums) / len(nums))
+        k = len(xs)
+        r = None
+        ci = None
+        if k > 2:
+            mx, my = sum(xs) / k, sum(ys) / k
+            sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+            sxx = sum((x - mx) ** 2 for x in xs)
+            syy = sum((y - my) ** 2 for y in ys)
+            if sxx > 0 and syy > 0:
+                r = sxy / math.sqrt(sxx * syy)
+                if k > 3 and abs(r) < 1:
+                    z, half = math.atanh(r), 1.96 / math.sqrt(k - 3)
+                    ci = (math.tanh(z - half), math.tanh(z + half))
+        correlation = suppress(k, flt.min_cell, r, ci)
+    return ConstructSummary(
+        construct=construct,
+        min_cell=flt.min_cell,
+        mean=suppress(n, flt.min_cell, mean),
+        sd=suppress(n, flt.min_cell, sd),
+        correlation=correlation,
+        kind=kind,
     )

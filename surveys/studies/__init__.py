@@ -1,0 +1,1 @@
+"""Loaders of public study data (for demos and the real-data check)."""

@@ -1,0 +1,53 @@
+"""The real-data check: metrics on the privacy-calculus field study equal pandas."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from dashboards.services import MetricFilter, construct_summary
+from surveys.models import BehaviourEvent, Survey
+
+CSV = Path(settings.BASE_DIR).parent / "shared" / "datasets" / "privacy_calc_exp.csv"
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(not CSV.is_file(), reason=f"{CSV} is not there (shared datasets)"),
+]
+
+
+def expected():
+    import pandas as pd
+
+    df = pd.read_csv(CSV, na_values=["NA"])
+    items = [f"PC01_0{i}" for i in (1, 2, 4, 5, 6, 7)]
+    concern = df[items].mean(axis=1, skipna=True)
+    both = pd.DataFrame({"c": concern, "s": df["self_dis_log"]}).dropna()
+    return concern.mean(), concern.std(ddof=1), both["c"].corr(both["s"]), len(concern.dropna())
+
+
+def test_privacy_concern_and_self_disclosure_match_pandas():
+    call_command("import_study", "privacy_calc_exp", str(CSV), stdout=open("/dev/null", "w"))
+    survey = Survey.objects.get(slug="privacy-calc-exp")
+    assert survey.responses.count() == 561
+    assert BehaviourEvent.objects.filter(kind="self_disclosure_log").count() == 561
+    summary = construct_summary(
+        MetricFilter(survey=survey, include_flagged=True),
+        construct="privacy_concern",
+        kind="self_disclosure_log",
+    )
+    mean, sd, r, n = expected()
+    assert summary.mean.n == n
+    assert summary.mean.value == pytest.approx(mean, abs=1e-9)
+    assert summary.sd.value == pytest.approx(sd, abs=1e-9)
+    assert summary.correlation.value == pytest.approx(r, abs=1e-9)
+    # and the figures themselves, as this data gives them
+    assert round(summary.mean.value, 2) == 3.22 and round(summary.sd.value, 2) == 1.60
+    assert round(summary.correlation.value, 3) == -0.159
+
+
+def test_import_is_idempotent():
+    out = open("/dev/null", "w")
+    call_command("import_study", "privacy_calc_exp", str(CSV), stdout=out)
+    call_command("import_study", "privacy_calc_exp", str(CSV), stdout=out)
+    assert Survey.objects.get(slug="privacy-calc-exp").responses.count() == 561
