@@ -150,7 +150,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "aggregate-pending": {
         "task": "dashboards.tasks.aggregate_pending",
-        "schedule": timedelta(minutes=1),
+        "schedule": timedelta(seconds=env.int("AGGREGATE_SWEEP_SECONDS", default=60)),
     },
 }
 
