@@ -164,6 +164,9 @@ def _clean_value(q: QuestionSpec, value: Any, other: Any) -> Any:
             raise AnswerError("invalid_choice", _("Rank every choice exactly once."))
         return list(value)
     if t == T.DATE:
+        # A stored answer comes back as a date (values_from_rows): check it again as one.
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            value = value.isoformat()
         if not isinstance(value, str):
             raise AnswerError("invalid_type", _("Must be a date as YYYY-MM-DD."))
         try:

@@ -1,0 +1,163 @@
+"""Screenshots of every respondent page type, phone and desktop, English and Chinese.
+
+Run: ``.venv/bin/python scripts/screenshots.py`` (needs Debian's ``chromium``).
+Writes ``var/screenshots/<lang>-<device>-<nn>-<page>.png`` (full page).
+
+It is a pytest module run on its own (not part of the suite), so it gets a
+throwaway test database and Django's live server from pytest-django.
+"""
+
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "screenshots"
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+VIEWPORTS = {"phone": (390, 844), "desktop": (1280, 900)}
+LANGUAGES = {"en": "en-GB,en;q=0.9", "zh": "zh-Hant,zh-TW;q=0.9"}
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Labels of the buttons in both languages.
+NEXT = re.compile("^(Next|下一頁)$")
+SUBMIT = re.compile("^(Submit|送出)$")
+START = re.compile("^(Start|開始)$")
+AGREE = re.compile("I agree to take part|我同意參與")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_screenshots(live_server):
+    from playwright.sync_api import expect, sync_playwright
+
+    from surveys import services
+    from tests.browser.every_type import every_type_survey
+    from tests.factories import OrganizationFactory, live_survey
+
+    org = OrganizationFactory(name="Acme Privacy Co.")
+    live_survey(org, slug="privacy-comfort")
+    live_survey(org, "privacy_quiz", slug="privacy-quiz")
+    every_type_survey(org, slug="every-type")
+    closed = live_survey(org, slug="closed-survey")
+    services.survey_close(survey=closed)
+    base = live_server.url
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
+        for lang, accept in LANGUAGES.items():
+            for device, (width, height) in VIEWPORTS.items():
+                context = browser.new_context(
+                    viewport={"width": width, "height": height},
+                    extra_http_headers={"Accept-Language": accept},
+                    device_scale_factor=1,
+                )
+                page = context.new_page()
+                shots = iter(range(1, 100))
+
+                def shot(name: str, page=page, lang=lang, device=device, shots=shots) -> None:
+                    page.wait_for_load_state()
+                    path = OUT / f"{lang}-{device}-{next(shots):02d}-{name}.png"
+                    page.screenshot(path=str(path), full_page=True)
+
+                def start(slug: str, page=page) -> None:
+                    page.goto(f"{base}/s/{slug}/")
+                    page.get_by_role("checkbox", name=AGREE).check()
+                    page.get_by_role("button", name=START).click()
+                    expect(page).to_have_url(re.compile(r"/p/\w+/$"))
+
+                def next_page(page=page) -> None:
+                    page.get_by_role("button", name=NEXT).click()
+                    page.wait_for_load_state()
+
+                page.goto(f"{base}/s/privacy-comfort/")
+                shot("landing")
+                page.get_by_role("button", name=START).click()
+                shot("landing-error")
+                start("privacy-comfort")
+                shot("page-matrix")
+                next_page()
+                shot("page-matrix-errors")
+                for row in ("worry", "control", "no_concern", "reads_terms"):
+                    # On desktop the whole cell is the radio's label.
+                    page.locator(f"label[for=q-concern-{row}-3]").click()
+                    expect(page.locator(f"#q-concern-{row}-3")).to_be_checked()
+                page.locator("#q-trust_brand-3").check()
+                next_page()
+                page.locator("#q-policy_reading-2").check()
+                page.locator("#q-protective_actions-2").check()
+                page.locator("#q-protective_actions-4").check()
+                page.locator("#q-protective_actions-other").fill("Use a VPN")
+                next_page()
+                shot("page-follow-up-question")
+                page.locator("#q-switched_why").fill("They sold my data to advertisers.")
+                next_page()
+                page.locator("#q-nps-6").check()
+                shot("page-nps")
+                page.locator("#q-attention-1").check()
+                next_page()
+                page.locator("#q-improve_text").fill("Say what you keep & why <in plain words>.")
+                next_page()
+                page.locator("#q-age_band-1").check()
+                shot("page-last")
+                page.get_by_role("button", name=SUBMIT).click()
+                shot("thanks-survey")
+
+                start("privacy-quiz")
+                page.locator("#q-q_access-0").check()
+                page.locator("#q-q_cookies-1").check()
+                next_page()
+                page.locator("#q-q_pii-0").check()
+                page.locator("#q-q_pii-1").check()
+                page.locator("#q-q_password-1").check()
+                page.get_by_role("button", name=SUBMIT).click()
+                shot("thanks-quiz")
+
+                start("every-type")
+                page.locator("#q-rating-3").check()
+                page.locator("#q-apps").fill("12")
+                page.locator("#q-last_review").fill("2024-02-03")
+                shot("page-number-slider-date")
+                next_page()
+                page.locator("#q-priorities-rank-1").select_option("privacy")
+                page.locator("#q-source-3").check()
+                page.get_by_role("button", name=SUBMIT).click()
+                shot("page-ranking-other-errors")
+
+                page.goto(f"{base}/s/closed-survey/")
+                shot("unavailable-closed")
+                page.goto(f"{base}/s/every-type/resume/not-a-token/")
+                shot("unavailable-bad-resume-link")
+                context.close()
+        browser.close()
+    print(f"\nscreenshots in {OUT}")
+
+
+if __name__ == "__main__":
+    sys.exit(
+        pytest.main(
+            [
+                __file__,
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-s",
+                "-o",
+                "addopts=",
+                "--rootdir",
+                str(ROOT),
+            ]
+        )
+    )

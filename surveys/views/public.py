@@ -1,0 +1,404 @@
+"""The respondent flow: landing, one page per section, thanks, resume.
+
+Server-rendered and complete without JavaScript. The session remembers, per
+survey slug, the respondent's response id and resume token (the token is
+shown to that respondent only, as the "continue later" link); the response
+itself lives in the database and is changed only through the services.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from .. import services
+from ..answers import AnswerError, AnswerProblem, clean_answers, clean_question, feedback
+from ..enums import Channel, ResponseStatus
+from ..errors import ServiceValidationError
+from ..forms import FieldState, parse_page, posted_state, stored_states
+from ..logic import evaluate, next_section, section_path
+from ..models import Response, Survey, SurveyVersion
+from ..selectors import public_survey_get
+from ..services.responses import Availability, quiz_score_text
+from ..spec import VersionSpec
+from .display import (
+    Texts,
+    bcp47,
+    build_questions,
+    content_locale,
+    language_options,
+    ordered_questions,
+    quiz_feedback,
+)
+
+SESSION_KEY = "trustpulse_flow"
+# What stops an in-progress respondent (a quota filling up does not).
+BLOCKS_IN_PROGRESS = {"not_published", "closed"}
+
+
+# --- session -------------------------------------------------------------
+
+
+def _flow(request: HttpRequest, slug: str) -> dict[str, Any]:
+    return dict(request.session.get(SESSION_KEY, {}).get(slug) or {})
+
+
+def _flow_set(request: HttpRequest, slug: str, entry: dict[str, Any] | None) -> None:
+    flows = dict(request.session.get(SESSION_KEY, {}))
+    if entry is None:
+        flows.pop(slug, None)
+    else:
+        flows[slug] = entry
+    request.session[SESSION_KEY] = flows
+
+
+def _session_response(request: HttpRequest, survey: Survey, key: str) -> Response | None:
+    value = _flow(request, survey.slug).get(key)
+    try:
+        pk = UUID(str(value))
+    except ValueError:
+        return None
+    return (
+        Response.objects.select_related("survey", "version", "survey__organization")
+        .filter(pk=pk, survey=survey)
+        .first()
+    )
+
+
+# --- shared context ------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class SurveyContext:
+    survey: Survey
+    version: SurveyVersion
+    spec: VersionSpec
+    texts: Texts
+
+    @property
+    def locale(self) -> str:
+        return self.texts.locale
+
+
+def _survey_context(survey: Survey, version: SurveyVersion | None = None) -> SurveyContext:
+    version = version or survey.live_version
+    assert version is not None
+    spec = services.version_spec(version)
+    locale = content_locale(spec.locales, spec.default_locale)
+    return SurveyContext(
+        survey=survey, version=version, spec=spec, texts=Texts(locale, spec.default_locale)
+    )
+
+
+def _base_context(request: HttpRequest, ctx: SurveyContext | None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "languages": language_options(ctx.spec.locales if ctx else None),
+        "next_url": request.get_full_path(),
+        "content_lang": "",
+        "html_lang": bcp47(request.LANGUAGE_CODE),
+    }
+    if ctx is not None:
+        content_lang = bcp47(ctx.locale)
+        ui_lang = bcp47(request.LANGUAGE_CODE)
+        data.update(
+            survey=ctx.survey,
+            spec=ctx.spec,
+            survey_title=ctx.texts.html(ctx.spec.title),
+            survey_title_plain=ctx.texts.plain(ctx.spec.title),
+            content_lang=content_lang if content_lang != ui_lang else "",
+            is_quiz=ctx.spec.kind == "quiz",
+        )
+    return data
+
+
+def _unavailable(
+    request: HttpRequest,
+    survey: Survey | None,
+    reason: str,
+    status: int,
+) -> HttpResponse:
+    ctx = _survey_context(survey) if survey is not None and survey.live_version else None
+    context = _base_context(request, ctx)
+    opens_at = survey.opens_at if survey is not None and reason == "not_yet_open" else None
+    context.update(reason=reason, opens_at=opens_at)
+    return render(request, "surveys/unavailable.html", context, status=status)
+
+
+def _availability(survey: Survey | None) -> Availability:
+    if survey is None:
+        return Availability(ok=False, reason="not_found", status=404)
+    return services.availability(survey)
+
+
+def _page_url(survey: Survey, section: str) -> str:
+    return reverse("surveys:page", kwargs={"slug": survey.slug, "section": section})
+
+
+def _resume_url(request: HttpRequest, survey: Survey, token: str) -> str:
+    path = reverse("surveys:resume", kwargs={"slug": survey.slug, "token": token})
+    return request.build_absolute_uri(path)
+
+
+# --- landing -------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def landing(request: HttpRequest, slug: str) -> HttpResponse:
+    """The public link: title, intro and the agreement to take part, then Start."""
+    survey = public_survey_get(slug=slug)
+    avail = _availability(survey)
+    if survey is None or not avail.ok:
+        return _unavailable(request, survey, avail.reason, avail.status)
+    ctx = _survey_context(survey)
+    current = _session_response(request, survey, "response")
+    in_progress = current if current and current.status == ResponseStatus.PARTIAL else None
+    error = ""
+    channel = request.POST.get("channel") or request.GET.get("channel") or Channel.WEB
+    if channel not in Channel.values or channel == Channel.API:
+        channel = Channel.WEB
+    if request.method == "POST":
+        if request.POST.get("agree") != "yes":
+            error = _("Tick the box to agree to take part, or close this page to leave.")
+        else:
+            try:
+                response, token = services.response_start(
+                    survey=survey, locale=ctx.locale, channel=channel
+                )
+            except ServiceValidationError as exc:
+                if any(e.field == "survey" for e in exc.errors):
+                    avail = services.availability(survey)
+                    return _unavailable(request, survey, avail.reason, avail.status)
+                error = _("This survey cannot be started here. Please try again later.")
+            else:
+                request.session.cycle_key()
+                _flow_set(request, slug, {"response": str(response.pk), "token": token})
+                return HttpResponseRedirect(_page_url(survey, response.current_section))
+    context = _base_context(request, ctx)
+    context.update(
+        intro=ctx.texts.html(ctx.spec.texts.get("intro")),
+        error=error,
+        channel=channel,
+        in_progress=in_progress,
+        continue_url=_page_url(survey, in_progress.current_section) if in_progress else "",
+        page_count=len(section_path(ctx.spec.rules(), {})),
+    )
+    return render(request, "surveys/landing.html", context)
+
+
+# --- one section per page ---------------------------------------------------
+
+
+def _page_problems(
+    spec: VersionSpec, code: str, raw: dict[str, Any], other: dict[str, str]
+) -> list[AnswerProblem]:
+    """What clean_answers would say about this page (used when the page is not saved)."""
+    cleaned = clean_answers(spec, raw, other, sections=[code])
+    page = {q.code for s in spec.sections if s.code == code for q in s.questions}
+    return [p for p in cleaned.problems if p.question in page]
+
+
+def _cleaned_page(
+    questions: list[Any], raw: dict[str, Any], other: dict[str, str]
+) -> dict[str, Any]:
+    """The page's answers that are valid on their own (for display logic on the page)."""
+    out: dict[str, Any] = {}
+    for q in questions:
+        if q.code not in raw:
+            continue
+        try:
+            value = clean_question(q, raw[q.code], other.get(q.code))
+        except AnswerError:
+            continue
+        if value is not None:
+            out[q.code] = value
+    return out
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def page(request: HttpRequest, slug: str, section: str) -> HttpResponse:
+    """One section: its visible questions, Back and Next (Submit on the last page)."""
+    survey = public_survey_get(slug=slug)
+    avail = _availability(survey)
+    if survey is None or (not avail.ok and avail.reason in BLOCKS_IN_PROGRESS):
+        return _unavailable(request, survey, avail.reason, avail.status)
+    response = _session_response(request, survey, "response")
+    if response is None:
+        return HttpResponseRedirect(reverse("surveys:landing", kwargs={"slug": slug}))
+    if response.status == ResponseStatus.COMPLETE:
+        return HttpResponseRedirect(reverse("surveys:thanks", kwargs={"slug": slug}))
+    path = list(response.section_path)
+    if section not in path:
+        return HttpResponseRedirect(_page_url(survey, response.current_section or path[-1]))
+    ctx = _survey_context(survey, response.version)
+    spec = ctx.spec
+    section_spec = spec.section(section)
+    assert section_spec is not None
+    seed = str(response.pk)
+    stored, stored_other = services.response_values(response)
+    page_codes = {q.code for q in section_spec.questions}
+    questions = ordered_questions(section_spec, seed)
+    problems: list[AnswerProblem] = []
+    notice = ""
+
+    if request.method == "POST":
+        raw, other = parse_page(list(section_spec.questions), request.POST)
+        earlier = {k: v for k, v in stored.items() if k not in page_codes}
+        logic_values = {**earlier, **_cleaned_page(list(section_spec.questions), raw, other)}
+        visible = [q for q in questions if evaluate(q.display_logic, logic_values)]
+        shown_before = set(request.POST.getlist("shown"))
+        appeared = [q for q in visible if q.display_logic and q.code not in shown_before]
+        visible_codes = {q.code for q in visible}
+        raw = {k: v for k, v in raw.items() if k in visible_codes}
+        other = {k: v for k, v in other.items() if k in visible_codes}
+        states = {q.code: posted_state(q, request.POST) for q in visible}
+        if appeared:
+            # An answer on this page brought up a follow-up question: show it
+            # before saving, so it is never skipped unseen (no JavaScript needed).
+            appeared_codes = {q.code for q in appeared}
+            problems = [
+                p
+                for p in _page_problems(spec, section, raw, other)
+                if p.question not in appeared_codes
+            ]
+            notice = _("Your answer added a question to this page. Please look at it below.")
+            return _render_page(
+                request, ctx, response, section, visible, states, stored, problems, notice, appeared
+            )
+        result = services.response_save_section(
+            response=response, section_code=section, raw=raw, other=other
+        )
+        if result.problems:
+            return _render_page(
+                request, ctx, response, section, visible, states, stored, result.problems
+            )
+        if result.next_section is not None:
+            return HttpResponseRedirect(_page_url(survey, result.next_section))
+        try:
+            services.response_complete(response=response)
+        except ServiceValidationError as exc:
+            # An answer on an earlier page no longer holds: back to that page
+            # (its answers are kept), where saving it again shows the problem.
+            response.refresh_from_db()
+            target = next(
+                (q.section for e in exc.errors if (q := spec.question(e.field)) is not None),
+                response.section_path[0] if response.section_path else section,
+            )
+            return HttpResponseRedirect(_page_url(survey, target))
+        entry = _flow(request, slug)
+        _flow_set(request, slug, {"done": entry.get("response")})
+        return HttpResponseRedirect(reverse("surveys:thanks", kwargs={"slug": slug}))
+
+    visible = [q for q in questions if evaluate(q.display_logic, stored)]
+    states = stored_states(visible, stored, stored_other)
+    return _render_page(request, ctx, response, section, visible, states, stored, problems)
+
+
+def _render_page(
+    request: HttpRequest,
+    ctx: SurveyContext,
+    response: Response,
+    section: str,
+    visible: list[Any],
+    states: dict[str, FieldState],
+    stored: dict[str, Any],
+    problems: list[AnswerProblem],
+    notice: str = "",
+    appeared: list[Any] | None = None,
+) -> HttpResponse:
+    spec = ctx.spec
+    section_spec = spec.section(section)
+    assert section_spec is not None
+    seed = str(response.pk)
+    views, error_links = build_questions(visible, states, ctx.texts, seed=seed, problems=problems)
+    appeared_codes = {q.code for q in appeared or []}
+    for view in views:
+        if view.code in appeared_codes:
+            view.autofocus = True  # the first question that just appeared takes focus
+            break
+    path = list(response.section_path)
+    position = path.index(section) + 1
+    # Pages still to come as far as the answers so far tell (skip logic may change it).
+    predicted = section_path(spec.rules(), stored)
+    remaining = len(predicted) - predicted.index(section) - 1 if section in predicted else 0
+    total = position + max(remaining, 0)
+    is_last = next_section(spec.rules(), section, stored) is None
+    previous = path[position - 2] if position > 1 else ""
+    entry = _flow(request, ctx.survey.slug)
+    context = _base_context(request, ctx)
+    context.update(
+        section=section_spec,
+        section_title=ctx.texts.html(section_spec.title),
+        section_title_plain=ctx.texts.plain(section_spec.title),
+        section_description=ctx.texts.html(section_spec.description),
+        questions=views,
+        error_links=error_links,
+        notice=notice,
+        appeared=appeared_codes,
+        position=position,
+        total=total,
+        is_last=is_last,
+        back_url=_page_url(ctx.survey, previous) if previous else "",
+        resume_url=_resume_url(request, ctx.survey, entry["token"]) if entry.get("token") else "",
+    )
+    return render(request, "surveys/page.html", context)
+
+
+# --- thanks and resume ------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET"])
+def thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    """The end: thanks; for a quiz the score, the outcome and feedback per answer."""
+    survey = public_survey_get(slug=slug)
+    if survey is None:
+        return _unavailable(request, None, "not_found", 404)
+    response = _session_response(request, survey, "done")
+    if response is not None and response.status != ResponseStatus.COMPLETE:
+        response = None
+    if response is None and survey.live_version is None:
+        return _unavailable(request, survey, "not_published", 404)
+    ctx = _survey_context(survey, response.version if response else None)
+    context = _base_context(request, ctx)
+    context.update(thanks_text=ctx.texts.html(ctx.spec.texts.get("thanks")), result=None)
+    if response is not None and ctx.spec.kind == "quiz":
+        values, _other = services.response_values(response)
+        outcome = None
+        if response.outcome_index is not None and response.outcome_index < len(ctx.spec.outcomes):
+            o = ctx.spec.outcomes[response.outcome_index]
+            outcome = {"title": ctx.texts.html(o.title), "text": ctx.texts.html(o.text)}
+        context["result"] = {
+            "score": quiz_score_text(response.score),
+            "max_score": quiz_score_text(response.max_score),
+            "outcome": outcome,
+            "feedback": quiz_feedback(feedback(ctx.spec, values), values, ctx.texts),
+        }
+    if response is not None:
+        # Shown once: a reload (or the next person on a shared device) sees plain thanks.
+        _flow_set(request, slug, None)
+    return render(request, "surveys/thanks.html", context)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def resume(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """The "continue later" link: back to the page where the respondent stopped."""
+    survey = public_survey_get(slug=slug)
+    response = services.response_resume(token=token) if survey is not None else None
+    if survey is None or response is None or response.survey_id != survey.pk:
+        return _unavailable(request, survey, "bad_resume_link", 404)
+    avail = services.availability(survey)
+    if not avail.ok and avail.reason in BLOCKS_IN_PROGRESS:
+        return _unavailable(request, survey, avail.reason, avail.status)
+    request.session.cycle_key()
+    _flow_set(request, slug, {"response": str(response.pk), "token": token})
+    path = list(response.section_path)
+    return HttpResponseRedirect(_page_url(survey, response.current_section or path[-1]))
