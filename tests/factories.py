@@ -58,7 +58,7 @@ def demo_notice_content() -> dict:
     return json.loads((DEMO_DIR / "consent_notice.json").read_text(encoding="utf-8"))
 
 
-def published_notice(organization: Organization, slug: str = "main"):
+def published_notice(organization: Organization, slug: str = "privacy-notice"):
     """A published consent notice version (the demo notice) of `organization`."""
     existing = services.notice_current_version(
         organization.consent_notices.filter(slug=slug).first()
@@ -72,7 +72,8 @@ def published_notice(organization: Organization, slug: str = "main"):
 
 
 def live_survey(organization: Organization, name: str = "privacy_comfort", slug: str | None = None):
-    """Import a demo definition into `organization` and publish it."""
+    """Import a demo definition into `organization` (with its notice) and publish it."""
+    published_notice(organization)
     doc = demo_definition(name)
     if slug is not None:
         doc["slug"] = slug
@@ -102,3 +103,16 @@ QUIZ_ANSWERS = [
     {"question": "q_pii", "value": ["email", "ip"]},
     {"question": "q_password", "value": "mfa"},
 ]
+
+# The consent a headless submission carries to the demo notice (required purpose only).
+CONSENT = {"notice_version": 1, "purposes": ["survey_research"]}
+
+
+def web_consent(organization: Organization, purposes: list[str] | None = None, **kw):
+    """The consent input of the web flow's consent step, to the demo notice."""
+    return services.ConsentInput(
+        version=published_notice(organization),
+        purposes=purposes or ["survey_research"],
+        locale="en",
+        **kw,
+    )

@@ -5,12 +5,15 @@ import pytest
 from surveys import services
 from surveys.enums import Role
 
-from .factories import OrganizationFactory, live_survey, member
+from .factories import OrganizationFactory, live_survey, member, published_notice
 
 
 @pytest.fixture
 def org(db):
-    return OrganizationFactory()
+    """An organization with the demo consent notice published."""
+    organization = OrganizationFactory()
+    published_notice(organization)
+    return organization
 
 
 @pytest.fixture

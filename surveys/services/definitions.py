@@ -463,7 +463,7 @@ def survey_publish(*, survey: Survey, actor: User | None = None) -> SurveyVersio
             [FieldError(field="status", code="closed", message="A closed survey cannot publish.")]
         )
     doc = definition_export(version=draft)
-    errors = definition_errors(doc)
+    errors = definition_errors(doc) or _consent_errors(survey, doc)
     if errors:
         raise ServiceValidationError(errors)
     # Drafts may also be edited in the Django admin: sanitize again what freezes.
@@ -483,6 +483,45 @@ def survey_publish(*, survey: Survey, actor: User | None = None) -> SurveyVersio
         data={"version": draft.number},
     )
     return draft
+
+
+def _consent_errors(survey: Survey, doc: dict[str, Any]) -> list[FieldError]:
+    """Publishing needs a published consent notice covering every question's purpose."""
+    from .consent import notice_current_version
+
+    if survey.consent_notice_id is None:
+        return [
+            FieldError(
+                field="consent_notice",
+                code="required",
+                message="Attach a consent notice before publishing: respondents must see "
+                "what they agree to before the first question.",
+            )
+        ]
+    version = notice_current_version(survey.consent_notice)
+    if version is None:
+        return [
+            FieldError(
+                field="consent_notice",
+                code="unpublished",
+                message="Publish the consent notice first.",
+            )
+        ]
+    purposes = set(version.purpose_ids)
+    errors = []
+    for si, s in enumerate(doc["sections"]):
+        for qi, q in enumerate(s["questions"]):
+            purpose = q.get("purpose", "")
+            if purpose not in purposes:
+                errors.append(
+                    FieldError(
+                        field=f"sections[{si}].questions[{qi}].purpose",
+                        code="required" if not purpose else "invalid_reference",
+                        message="Name the consent purpose that covers this question: "
+                        + ", ".join(version.purpose_ids),
+                    )
+                )
+    return errors
 
 
 @transaction.atomic

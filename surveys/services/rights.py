@@ -332,6 +332,8 @@ def purge_expired(*, now: dt.datetime | None = None, dry_run: bool = False) -> l
         .order_by("pk")
     )
     for record in records.iterator(chunk_size=500):
+        if not dry_run and not ConsentRecord.objects.filter(pk=record.pk).exists():
+            continue  # erased with an earlier record of the same respondent
         response = record.response
         assert response is not None and response.submitted_at is not None
         expired = _expired(record, response.submitted_at, now)

@@ -169,6 +169,7 @@ def definition(age_codes: list[str]) -> dict[str, Any]:
                 {
                     "code": "PC01",
                     "type": "matrix",
+                    "purpose": "survey_research",
                     "text": {"en": "Using the participation platform I had …"},
                     "settings": {"rows": pc_rows},
                     "choices": AGREE_7,
@@ -193,6 +194,7 @@ def definition(age_codes: list[str]) -> dict[str, Any]:
                     {
                         "code": code,
                         "type": "matrix",
+                        "purpose": "survey_research",
                         "text": {"en": title},
                         "settings": {"rows": rows},
                         "choices": AGREE_7,
@@ -208,6 +210,7 @@ def definition(age_codes: list[str]) -> dict[str, Any]:
                 {
                     "code": "age_grp",
                     "type": "single_choice",
+                    "purpose": "survey_research",
                     "text": {"en": "Age group"},
                     "quasi_identifier": True,
                     "segment_attribute": "age_band",

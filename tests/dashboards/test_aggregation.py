@@ -9,7 +9,7 @@ from dashboards.services import aggregate_batch, aggregate_until_done, rollups_r
 from dashboards.tasks import rollups_recompute_task
 from surveys import services
 from surveys.models import Response
-from tests.factories import COMFORT_ANSWERS
+from tests.factories import COMFORT_ANSWERS, CONSENT
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,9 @@ def submit(survey, n, **changes):
             a["value"] = changes[a["question"]]
     if changes.get("nps", 0) >= 9:
         answers = [a for a in answers if a["question"] != "improve_text"]
-    return [services.response_submit(survey=survey, answers=answers) for _ in range(n)]
+    return [
+        services.response_submit(consent=CONSENT, survey=survey, answers=answers) for _ in range(n)
+    ]
 
 
 def snapshot():
@@ -131,7 +133,7 @@ def test_erasure_recomputes_the_buckets(survey, org):
 
 
 def test_test_responses_never_reach_rollups(survey):
-    services.response_submit(survey=survey, answers=COMFORT_ANSWERS, is_test=True)
+    services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS, is_test=True)
     assert aggregate_until_done() == 0
     assert AnswerRollup.objects.count() == 0
 

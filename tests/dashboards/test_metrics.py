@@ -7,7 +7,7 @@ import pytest
 from dashboards.models import ScoreRollup
 from dashboards.services import MetricFilter, distribution, nps, paradox, suppress
 from dashboards.services.metrics import paradox_stats
-from tests.factories import OrganizationFactory, live_survey
+from tests.factories import CONSENT, OrganizationFactory, live_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,7 @@ def test_distribution_and_nps_from_real_submissions(survey):
         answers = [dict(a, value=score) if a["question"] == "nps" else a for a in COMFORT_ANSWERS]
         if score >= 9:
             answers = [a for a in answers if a["question"] != "improve_text"]
-        services.response_submit(survey=survey, answers=answers)
+        services.response_submit(consent=CONSENT, survey=survey, answers=answers)
     aggregate_until_done()
     flt = MetricFilter(survey=survey)
     assert nps(flt, question="nps").value == pytest.approx(100 * (6 - 3) / 12)

@@ -27,7 +27,7 @@ from dashboards.models import AnswerRollup, ResponseRollup, ScoreRollup
 from dashboards.services import rollups_rebuild
 from surveys import services
 from surveys.models import Response
-from tests.factories import COMFORT_ANSWERS, OrganizationFactory, live_survey
+from tests.factories import COMFORT_ANSWERS, CONSENT, OrganizationFactory, live_survey
 
 from .test_celery_worker import _database_url, conf_set, use_broker, wait_for
 
@@ -188,7 +188,9 @@ def test_redis_outage_during_submissions_loses_nothing(queue):
                 redis.wait(timeout=10)
             if i == 20:
                 redis = start_redis(port)
-            saved.append(services.response_submit(survey=survey, answers=COMFORT_ANSWERS))
+            saved.append(
+                services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
+            )
         assert Response.objects.filter(survey=survey).count() == 30
         assert wait_for(lambda: all_aggregated(survey, 30), timeout=60), "sweep never caught up"
         assert sum(ResponseRollup.objects.values_list("n", flat=True)) == 30
@@ -203,7 +205,7 @@ def test_killed_prefork_child_is_redelivered(queue, redis_url):
     survey = live_survey(OrganizationFactory())
     conf_set(task_always_eager=True)  # store 400 responses without queueing anything
     for _ in range(400):
-        services.response_submit(survey=survey, answers=COMFORT_ANSWERS)
+        services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
     conf_set(task_always_eager=False)
     Response.objects.update(aggregated_at=None)
     for model in (AnswerRollup, ResponseRollup, ScoreRollup):
@@ -242,7 +244,7 @@ def test_two_workers_never_double_count(queue, redis_url):
     try:
         survey = live_survey(OrganizationFactory())
         for _ in range(60):
-            services.response_submit(survey=survey, answers=COMFORT_ANSWERS)
+            services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
         from dashboards.tasks import aggregate
 
         for _ in range(6):  # extra deliveries race each other

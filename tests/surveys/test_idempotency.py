@@ -2,7 +2,7 @@ import pytest
 
 from surveys.models import IdempotencyRecord, Response
 from surveys.services import IdempotencyConflict, idempotent_call, response_submit
-from tests.factories import COMFORT_ANSWERS, OrganizationFactory
+from tests.factories import COMFORT_ANSWERS, CONSENT, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +12,7 @@ def test_same_key_same_body_runs_once(survey, org):
 
     def call():
         calls.append(1)
-        r = response_submit(survey=survey, answers=COMFORT_ANSWERS)
+        r = response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
         return 201, {"id": str(r.pk)}
 
     payload = {"answers": COMFORT_ANSWERS}

@@ -44,7 +44,9 @@ def test_notice_versions_freeze_on_publish(org):
     assert (v1.number, v1.is_frozen) == (1, True)
     content = demo_notice_content()
     content["purposes"][0]["retention_days"] = 30
-    v2 = services.notice_save(organization=org, slug="main", name="Privacy notice", content=content)
+    v2 = services.notice_save(
+        organization=org, slug="privacy-notice", name="Privacy notice", content=content
+    )
     assert v2.number == 2 and not v2.is_frozen
     assert services.notice_current_version(v1.notice) == v1
     services.notice_publish(version=v2)
@@ -61,7 +63,9 @@ def test_text_hash_is_stable_and_follows_the_text(org):
     assert len(h_en) == 64
     content = demo_notice_content()
     content["full_text"]["en"] += " Changed."
-    v2 = services.notice_save(organization=org, slug="main", name="Privacy notice", content=content)
+    v2 = services.notice_save(
+        organization=org, slug="privacy-notice", name="Privacy notice", content=content
+    )
     assert services.notice_text_hash(v2, "en") != h_en
     # The version's identity is part of what is hashed: v2 differs in every locale.
     assert (
@@ -71,17 +75,13 @@ def test_text_hash_is_stable_and_follows_the_text(org):
 
 
 def respondent_with_consent(org, survey, purposes):
-    version = published_notice(org)
-    response = services.response_submit(survey=survey, answers=COMFORT_ANSWERS)
-    respondent = response.respondent
-    record = services.consent_give(
-        respondent=respondent,
-        version=version,
-        locale="en",
-        purposes=purposes,
-        method=CollectionMethod.WEB_FORM,
-        response=response,
+    response = services.response_submit(
+        survey=survey,
+        answers=COMFORT_ANSWERS,
+        consent={"notice_version": 1, "purposes": purposes},
     )
+    respondent = response.respondent
+    record = ConsentRecord.objects.get(response=response)
     token = services.portal_token_issue(respondent=respondent)
     BehaviourEvent.objects.create(
         organization=org,
@@ -159,7 +159,9 @@ def test_full_withdrawal_erases_every_row_and_keeps_a_tombstone(org, survey):
     assert related_rows(rid)["Answer.response"] == 11
     result = services.consent_withdraw(respondent=respondent)
     assert result.erased_everything and result.answers_deleted == 11
-    assert result.events_deleted == 1
+    # e1, plus what the consent step recorded: behavioural_measurement granted,
+    # the optional age band disclosed
+    assert result.events_deleted == 3
     assert set(related_rows(rid).values()) == {0}
     assert not Respondent.objects.filter(pk=rid).exists()
     tomb = Tombstone.objects.get()
@@ -184,9 +186,10 @@ def test_withdrawing_one_optional_purpose_erases_only_what_it_covers(org, survey
         boolean=True,
     )
     result = services.consent_withdraw(respondent=respondent, purposes=["behavioural_measurement"])
+    # e1, two optional purposes granted, the optional age band disclosed
     assert (result.erased_everything, result.events_deleted, result.answers_deleted) == (
         False,
-        1,
+        4,
         0,
     )
     result = services.consent_withdraw(respondent=respondent, purposes=["marketing"])
@@ -220,9 +223,9 @@ def test_retention_purge(org, survey):
     soon = submitted + dt.timedelta(days=200)
     plan = services.purge_expired(now=soon, dry_run=True)
     assert [(i.purposes, i.whole_response, i.events) for i in plan] == [
-        (["behavioural_measurement"], False, 1)
+        (["behavioural_measurement"], False, 3)
     ]
-    assert BehaviourEvent.objects.count() == 1
+    assert BehaviourEvent.objects.count() == 3
     services.purge_expired(now=soon)
     assert BehaviourEvent.objects.count() == 0 and Answer.objects.count() == 11
     assert services.purge_expired(now=soon) == []

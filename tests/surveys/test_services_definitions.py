@@ -44,7 +44,7 @@ def test_invalid_import_writes_nothing_and_lists_every_error(org):
         ("sections[2].questions[0].required", "invalid_type"),
     ]
     assert counts() == (0, 0, 0, 0, 0)
-    assert AuditEvent.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="definition.imported").exists()
 
 
 def test_duplicate_slug_is_refused(org):
@@ -98,6 +98,7 @@ def test_publish_without_draft_and_close(org):
     with pytest.raises(ServiceValidationError):
         services.survey_close(survey=survey)
     assert list(AuditEvent.objects.values_list("action", flat=True).order_by("id")) == [
+        "notice.published",
         "definition.imported",
         "survey.published",
         "survey.closed",
@@ -123,3 +124,33 @@ def test_survey_create_checks_fields(org):
     assert [e.field for e in err.value.errors] == ["kind", "default_locale", "title"]
     survey = services.survey_create(organization=org, title={"en": "Hello world"})
     assert survey.slug == "hello-world" and survey.versions.count() == 1
+
+
+def test_publishing_needs_a_notice_covering_every_question(org):
+    doc = demo_definition()
+    del doc["consent_notice"]
+    version = services.definition_import(organization=org, document=doc)
+    with pytest.raises(ServiceValidationError) as err:
+        services.survey_publish(survey=version.survey)
+    assert [(e.field, e.code) for e in err.value.errors] == [("consent_notice", "required")]
+    doc = demo_definition()
+    doc["sections"][0]["questions"][1]["purpose"] = "advertising"
+    del doc["sections"][1]["questions"][0]["purpose"]
+    services.definition_import(organization=org, document=doc, survey=version.survey)
+    with pytest.raises(ServiceValidationError) as err:
+        services.survey_publish(survey=version.survey)
+    assert [(e.field, e.code) for e in err.value.errors] == [
+        ("sections[0].questions[1].purpose", "invalid_reference"),
+        ("sections[1].questions[0].purpose", "required"),
+    ]
+    assert SurveyVersion.objects.get(pk=version.pk).status == VersionStatus.DRAFT
+
+
+def test_unknown_notice_is_refused_on_import(org):
+    doc = demo_definition()
+    doc["consent_notice"] = "nope"
+    with pytest.raises(ServiceValidationError) as err:
+        services.definition_import(organization=org, document=doc)
+    assert [(e.field, e.code) for e in err.value.errors] == [
+        ("consent_notice", "invalid_reference")
+    ]

@@ -8,7 +8,7 @@ from surveys import services
 from surveys.enums import ResponseStatus
 from surveys.errors import ServiceValidationError
 from surveys.models import Answer, Respondent, Response
-from tests.factories import COMFORT_ANSWERS, QUIZ_ANSWERS
+from tests.factories import COMFORT_ANSWERS, CONSENT, QUIZ_ANSWERS, web_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_submit_stores_typed_answer_rows(survey, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = services.response_submit(
-            survey=survey, answers=COMFORT_ANSWERS, locale="zh-Hant"
+            consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS, locale="zh-Hant"
         )
     assert response.status == ResponseStatus.COMPLETE
     assert response.locale == "zh-Hant" and response.channel == "api"
@@ -41,7 +41,7 @@ def test_invalid_submission_writes_nothing(survey):
     answers.append({"question": "nope", "value": 1})
     answers.append({"value": 1})
     with pytest.raises(ServiceValidationError) as err:
-        services.response_submit(survey=survey, answers=answers, locale="fr")
+        services.response_submit(consent=CONSENT, survey=survey, answers=answers, locale="fr")
     assert [(e.field, e.code) for e in err.value.errors] == [
         ("locale", "invalid_choice"),
         ("answers[9].question", "required"),
@@ -57,7 +57,7 @@ def test_invalid_submission_writes_nothing(survey):
 
 
 def test_quiz_submission_scores(quiz):
-    response = services.response_submit(survey=quiz, answers=QUIZ_ANSWERS)
+    response = services.response_submit(consent=CONSENT, survey=quiz, answers=QUIZ_ANSWERS)
     assert (response.score, response.max_score, response.outcome_index) == (
         Decimal(3),
         Decimal(4),
@@ -68,13 +68,17 @@ def test_quiz_submission_scores(quiz):
 def test_attention_check_failure_is_a_quality_flag(survey):
     answers = [dict(a) for a in COMFORT_ANSWERS]
     answers[5]["value"] = "red"
-    response = services.response_submit(survey=survey, answers=answers)
+    response = services.response_submit(consent=CONSENT, survey=survey, answers=answers)
     assert response.quality_flags == ["attention_check_failed:attention"]
 
 
 def test_external_id_is_stored_only_as_hmac(survey):
-    r1 = services.response_submit(survey=survey, answers=COMFORT_ANSWERS, external_id="cust-42")
-    r2 = services.response_submit(survey=survey, answers=COMFORT_ANSWERS, external_id="cust-42")
+    r1 = services.response_submit(
+        consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS, external_id="cust-42"
+    )
+    r2 = services.response_submit(
+        consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS, external_id="cust-42"
+    )
     assert r1.respondent_id == r2.respondent_id
     respondent = Respondent.objects.get(pk=r1.respondent_id)
     assert respondent.external_id_hmac == services.responses.external_id_hmac("cust-42")
@@ -92,18 +96,20 @@ def test_external_id_is_stored_only_as_hmac(survey):
     ],
 )
 def test_unavailable_surveys_refuse(survey, change, reason):
-    services.response_submit(survey=survey, answers=COMFORT_ANSWERS)
+    services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
     for key, value in change.items():
         setattr(survey, key, value)
     survey.save()
     with pytest.raises(ServiceValidationError) as err:
-        services.response_submit(survey=survey, answers=COMFORT_ANSWERS)
+        services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
     assert err.value.errors[0].code == reason
     assert services.availability(survey).reason == reason
 
 
 def test_web_flow_pages_back_and_branch_change(survey):
-    response, token = services.response_start(survey=survey, locale="en")
+    response, token = services.response_start(
+        survey=survey, locale="en", consent=web_consent(survey.organization)
+    )
     assert response.current_section == "attitudes"
     page = services.response_save_section(
         response=response, section_code="attitudes", raw={"concern": {"worry": 4}}
@@ -140,7 +146,9 @@ def test_web_flow_pages_back_and_branch_change(survey):
 
 
 def test_complete_refuses_missing_required(survey):
-    response, _ = services.response_start(survey=survey, locale="en")
+    response, _ = services.response_start(
+        survey=survey, locale="en", consent=web_consent(survey.organization)
+    )
     with pytest.raises(ServiceValidationError) as err:
         services.response_complete(response=response)
     assert [e.field for e in err.value.errors] == [
@@ -157,11 +165,13 @@ def test_speeders_are_flagged_against_the_running_median(survey):
 
     base = timezone.now()
     for i in range(21):
-        r = services.response_submit(survey=survey, answers=COMFORT_ANSWERS)
+        r = services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
         Response.objects.filter(pk=r.pk).update(
             started_at=base - dt.timedelta(seconds=300 + i), submitted_at=base
         )
-    response, _ = services.response_start(survey=survey, locale="en")
+    response, _ = services.response_start(
+        survey=survey, locale="en", consent=web_consent(survey.organization)
+    )
     Response.objects.filter(pk=response.pk).update(
         started_at=F("started_at") - dt.timedelta(seconds=10)
     )

@@ -13,7 +13,7 @@ from surveys.enums import ResponseStatus
 from surveys.forms import FieldState, parse_question, posted_state, stored_state
 from surveys.models import Answer, Respondent, Response
 from tests.browser.every_type import every_type_survey
-from tests.factories import COMFORT_ANSWERS, demo_definition
+from tests.factories import COMFORT_ANSWERS, CONSENT, demo_definition
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +134,7 @@ def test_survey_over_quota_is_403_but_a_started_respondent_may_finish(client, su
     start(client, survey)
     survey.response_quota = 1
     survey.save()
-    services.response_submit(survey=survey, answers=COMFORT_ANSWERS)
+    services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
     res = Client().get(url(survey))
     assert res.status_code == 403
     assert "This survey is full" in html(res)
