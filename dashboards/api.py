@@ -18,7 +18,7 @@ from surveys.enums import ApiScope, Role
 from surveys.selectors import actor_for_api_key, actor_for_user, survey_get
 from surveys.selectors.access import Actor
 
-from .services import MetricFilter, distribution, nps, paradox
+from .services import MetricFilter, distribution, nps, overview, paradox
 from .services.metrics import SEGMENTS
 
 METRIC_ROLES = {Role.ADMIN, Role.ANALYST, Role.RESEARCHER}
@@ -158,4 +158,30 @@ class DistributionView(APIView):
         data = asdict(distribution(flt, question=code, item=request.query_params.get("item", "")))
         data["buckets"] = [{"bucket": b, **f} for b, f in data["buckets"]]
         data["nps"] = asdict(nps(flt, question=code)) if question.type == "nps" else None
+        return Response(data)
+
+
+class OverviewView(APIView):
+    @extend_schema(
+        operation_id="metrics_overview",
+        summary="Headline figures: responses, Trust Index, Privacy Concern, gap, shares",
+        parameters=FILTER_PARAMS,
+        responses=inline_serializer(
+            "Overview",
+            {
+                "min_cell": serializers.IntegerField(),
+                "responses": FIGURE,
+                "trust_index": FIGURE,
+                "privacy_concern_index": FIGURE,
+                "paradox_gap": FIGURE,
+                "paradoxical_share": FIGURE,
+                "privacy_actives_share": FIGURE,
+                "westin": serializers.ListField(child=serializers.JSONField()),
+                "excluded_flagged": serializers.IntegerField(allow_null=True),
+            },
+        ),
+    )
+    def get(self, request: Request, survey_id: int) -> Response:
+        data = asdict(overview(_filter(request, survey_id)))
+        data["westin"] = [{"segment": s, **f} for s, f in data["westin"]]
         return Response(data)

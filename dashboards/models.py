@@ -68,6 +68,10 @@ class ResponseRollup(models.Model):
     n = models.BigIntegerField(default=0)
     score_total = models.DecimalField(**SUM)  # quiz scores
     score_total_sq = models.DecimalField(**SUM)
+    # Cisco's Privacy Actives: respondents who answered all three items, and
+    # those who said yes to all three.
+    privacy_actives_known = models.BigIntegerField(default=0)
+    privacy_actives = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [

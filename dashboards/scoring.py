@@ -172,6 +172,22 @@ def respondent_scores(
 
 
 WESTIN_ITEMS = ("westin_1", "westin_2", "westin_3")
+ACTIVES_ITEMS = ("privacy_actives_cares", "privacy_actives_willing", "privacy_actives_acted")
+
+
+def privacy_active(spec: VersionSpec, values: Mapping[str, Any]) -> bool | None:
+    """Cisco's Privacy Active: yes to caring, to being willing to act, and to having acted.
+
+    None when any of the three yes/no items is unanswered (or not asked).
+    """
+    answers = {
+        q.construct: values[q.code]
+        for q in spec.questions
+        if q.construct in ACTIVES_ITEMS and q.type == "yes_no" and q.code in values
+    }
+    if len(answers) < len(ACTIVES_ITEMS):
+        return None
+    return all(answers[item] is True for item in ACTIVES_ITEMS)
 
 
 def westin_segment(spec: VersionSpec, values: Mapping[str, Any]) -> str:

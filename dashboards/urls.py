@@ -4,6 +4,7 @@ from . import api
 
 app_name = "metrics"
 urlpatterns = [
+    path("surveys/<int:survey_id>/overview/", api.OverviewView.as_view(), name="overview"),
     path("surveys/<int:survey_id>/paradox/", api.ParadoxView.as_view(), name="paradox"),
     path(
         "surveys/<int:survey_id>/questions/<str:code>/",

@@ -43,6 +43,7 @@ from ..scoring import (
     RespondentScores,
     construct_raw_sums,
     enacted_score,
+    privacy_active,
     respondent_scores,
     westin_segment,
 )
@@ -50,6 +51,7 @@ from ..scoring import (
 DIMS = ("day", "westin_segment", "age_band", "locale", "channel", "flagged")
 ANSWER_GRAIN = ("version_id", "question_code", "item", "bucket", *DIMS)
 RESPONSE_GRAIN = ("version_id", *DIMS)
+RESPONSE_VALUES = ("n", "score_total", "score_total_sq", "privacy_actives_known", "privacy_actives")
 SCORE_VALUES = (
     "n_x",
     "sum_x_only",
@@ -174,7 +176,12 @@ def contributions(response_ids: Sequence[Any]) -> Contributions:
             bool(r["quality_flags"]),
         )
         score = Decimal(r["score"]) if r["score"] is not None else Decimal(0)
-        _add(out.responses, (r["version_id"], *dims), [1, score, score * score])
+        active = privacy_active(spec, values)
+        _add(
+            out.responses,
+            (r["version_id"], *dims),
+            [1, score, score * score, int(active is not None), int(active is True)],
+        )
         for a in answers:
             number = Decimal(a["number"]) if a["number"] is not None else Decimal(0)
             key = (r["version_id"], a["question_code"], a["item"], _bucket(a), *dims)
@@ -231,7 +238,7 @@ def _lock_versions(version_ids: Iterable[int]) -> None:
 def _apply(response_ids: Sequence[Any]) -> None:
     c = contributions(response_ids)
     _upsert(AnswerRollup, ANSWER_GRAIN, c.answers, ("n", "total", "total_sq"))
-    _upsert(ResponseRollup, RESPONSE_GRAIN, c.responses, ("n", "score_total", "score_total_sq"))
+    _upsert(ResponseRollup, RESPONSE_GRAIN, c.responses, RESPONSE_VALUES)
     _upsert(ScoreRollup, RESPONSE_GRAIN, c.scores, SCORE_VALUES)
     ResponseScore.objects.bulk_create(c.score_rows, batch_size=1000)
 

@@ -344,3 +344,120 @@ def construct_summary(
         correlation=correlation,
         kind=kind,
     )
+
+
+TRUST_CONSTRUCTS = frozenset({"trust_brand"})
+CONCERN_CONSTRUCTS = frozenset(
+    {"privacy_concern", "iuipc_control", "iuipc_awareness", "iuipc_collection"}
+)
+
+
+def _item_scales(flt: MetricFilter, constructs: frozenset[str]) -> dict[tuple, tuple]:
+    """(version id, question, item) → (min, max, reverse) of items measuring `constructs`."""
+    from surveys.services import version_spec
+
+    out: dict[tuple, tuple] = {}
+    versions = flt.survey.versions.filter(status="published")
+    if flt.versions:
+        versions = versions.filter(number__in=flt.versions)
+    for version in versions:
+        spec = version_spec(version)
+        for q in spec.questions:
+            values = [c.value for c in q.choices if c.value is not None]
+            if len(values) < 2:
+                continue
+            lo, hi = min(values), max(values)
+            if q.type == "matrix":
+                for row in q.rows:
+                    if (row.get("construct") or q.construct) in constructs:
+                        out[(version.pk, q.code, row["code"])] = (
+                            lo,
+                            hi,
+                            bool(row.get("reverse_coded")),
+                        )
+            elif q.construct in constructs and q.type in ("scale", "single_choice"):
+                out[(version.pk, q.code, "")] = (lo, hi, q.reverse_coded)
+    return out
+
+
+def construct_index(flt: MetricFilter, constructs: frozenset[str]) -> Figure:
+    """Mean item score in [0, 1] over every answer to the constructs' items.
+
+    Computed from answer rollups: each item's mean comes from its count and
+    sum, mapped to [0, 1] on its own scale (reversed when reverse-coded), and
+    items are weighted by their number of answers. Suppressed by the number
+    of responses.
+    """
+    scales = _item_scales(flt, constructs)
+    if not scales:
+        return Figure(n=None)
+    qs = (
+        flt.apply(AnswerRollup.objects.filter(question_code__in={k[1] for k in scales}))
+        .values("version_id", "question_code", "item")
+        .annotate(n=Sum("n"), total=Sum("total"))
+    )
+    weighted, answers = Decimal(0), 0
+    for r in qs:
+        key = (r["version_id"], r["question_code"], r["item"])
+        if key not in scales or not r["n"]:
+            continue
+        lo, hi, reverse = scales[key]
+        unit = (Decimal(r["total"]) / r["n"] - lo) / (hi - lo)
+        weighted += (1 - unit if reverse else unit) * r["n"]
+        answers += int(r["n"])
+    respondents = flt.apply(ResponseRollup.objects.all()).aggregate(n=Sum("n"))["n"] or 0
+    return suppress(int(respondents), flt.min_cell, float(weighted / answers) if answers else None)
+
+
+def westin_shares(flt: MetricFilter) -> list[tuple[str, Figure]]:
+    """Share of each Westin segment among respondents who answered all three items."""
+    rows = (
+        flt.apply(ResponseRollup.objects.exclude(westin_segment=""))
+        .values("westin_segment")
+        .annotate(n=Sum("n"))
+        .order_by("westin_segment")
+    )
+    total = sum(int(r["n"]) for r in rows)
+    return [
+        (r["westin_segment"], suppress(int(r["n"]), flt.min_cell, int(r["n"]) / total))
+        for r in rows
+    ]
+
+
+def privacy_actives_share(flt: MetricFilter) -> Figure:
+    """Share of Privacy Actives among respondents who answered the three items."""
+    s = flt.apply(ResponseRollup.objects.all()).aggregate(
+        known=Sum("privacy_actives_known"), active=Sum("privacy_actives")
+    )
+    known = int(s["known"] or 0)
+    return suppress(known, flt.min_cell, int(s["active"] or 0) / known if known else None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Overview:
+    min_cell: int
+    responses: Figure
+    trust_index: Figure
+    privacy_concern_index: Figure
+    paradox_gap: Figure
+    paradoxical_share: Figure
+    privacy_actives_share: Figure
+    westin: list[tuple[str, Figure]]
+    excluded_flagged: int | None
+
+
+def overview(flt: MetricFilter) -> Overview:
+    """The headline figures of a survey (each suppressed on its own count)."""
+    n = int(flt.apply(ResponseRollup.objects.all()).aggregate(n=Sum("n"))["n"] or 0)
+    gap = paradox(flt).groups[0]
+    return Overview(
+        min_cell=flt.min_cell,
+        responses=suppress(n, flt.min_cell, float(n)),
+        trust_index=construct_index(flt, TRUST_CONSTRUCTS),
+        privacy_concern_index=construct_index(flt, CONCERN_CONSTRUCTS),
+        paradox_gap=gap.gap,
+        paradoxical_share=gap.paradoxical_share,
+        privacy_actives_share=privacy_actives_share(flt),
+        westin=westin_shares(flt),
+        excluded_flagged=excluded_flagged(flt),
+    )

@@ -549,9 +549,13 @@ def instrument_insert(
     brand: str = "",
     prefix: str = "",
     after_section: str | None = None,
+    purpose: str | None = None,
     actor: User | None = None,
 ) -> SurveyVersion:
     """Insert an instrument from the library as a new section of the survey's draft.
+
+    Its questions fall under `purpose` (default: the first required purpose of
+    the survey's consent notice).
 
     The whole definition is validated again (a code already used, for example,
     is reported with its path); nothing changes when anything is wrong.
@@ -591,6 +595,14 @@ def instrument_insert(
     section = spec.build(prefix, brand or survey.organization.name)
     # Keep only the survey's locales in the inserted texts.
     section = _keep_locales(section, set(doc["locales"]))
+    if purpose is None:
+        from .consent import notice_current_version
+
+        notice = notice_current_version(survey.consent_notice)
+        purpose = notice.required_ids[0] if notice and notice.required_ids else ""
+    if purpose:
+        for question in section["questions"]:
+            question["purpose"] = purpose
     codes = [s["code"] for s in doc["sections"]]
     at = codes.index(after_section) + 1 if after_section in codes else len(codes)
     doc["sections"].insert(at, section)

@@ -79,3 +79,18 @@ def test_api_key_needs_metrics_scope(client, org, filled):
     url = f"/api/v1/metrics/surveys/{filled.pk}/paradox/"
     assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {with_scope}").status_code == 200
     assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {without}").status_code == 403
+
+
+def test_overview(client, org, filled):
+    client.force_login(member(org, "researcher"))
+    body = client.get(f"/api/v1/metrics/surveys/{filled.pk}/overview/").json()
+    assert body["responses"]["n"] == 12
+    assert body["trust_index"]["value"] == pytest.approx(0.5)  # everyone answered 3 of 1..5
+    assert body["privacy_actives_share"] == {
+        "n": None,
+        "value": None,
+        "ci_low": None,
+        "ci_high": None,
+        "suppressed": True,
+    }
+    assert body["westin"] == []

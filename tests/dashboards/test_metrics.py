@@ -7,7 +7,7 @@ import pytest
 from dashboards.models import ScoreRollup
 from dashboards.services import MetricFilter, distribution, nps, paradox, suppress
 from dashboards.services.metrics import paradox_stats
-from tests.factories import CONSENT, OrganizationFactory, live_survey
+from tests.factories import COMFORT_ANSWERS, CONSENT, OrganizationFactory, live_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +117,42 @@ def test_distribution_and_nps_from_real_submissions(survey):
     assert [(b, f.n) for b, f in dist.buckets] == [("10", None), ("3", None), ("7", None)]
     assert dist.total.n == 12 and dist.mean.value == pytest.approx((60 + 21 + 9) / 12)
     assert dist.excluded_flagged == 0
+
+
+def test_overview_indices_westin_and_privacy_actives(org):
+    from dashboards.services import aggregate_until_done, overview
+    from surveys import services
+
+    survey = live_survey(org)
+    draft = services.instrument_insert(survey=survey, instrument="westin")
+    services.instrument_insert(survey=survey, instrument="privacy_actives")
+    services.survey_publish(survey=survey)
+    survey.refresh_from_db()
+    assert survey.live_version == draft
+    westin = {"w1": 4, "w2": 1, "w3": 2}  # fundamentalist
+    base = {a["question"]: a["value"] for a in COMFORT_ANSWERS}
+    for i in range(12):
+        answers = dict(
+            base,
+            westin=westin if i < 10 else {"w1": 1, "w2": 4, "w3": 4},
+            pa_cares=True,
+            pa_willing=True,
+            pa_acted=i < 3,
+            trust_brand=5 if i < 6 else 1,
+        )
+        services.response_submit(
+            survey=survey,
+            consent=CONSENT,
+            answers=[{"question": k, "value": v} for k, v in answers.items()],
+        )
+    aggregate_until_done()
+    o = overview(MetricFilter(survey=survey))
+    assert o.responses.n == 12
+    assert o.trust_index.value == pytest.approx(0.5)  # half 5/5, half 1/5
+    # concern rows: worry 4, control 5, no_concern 2 (reversed) on 1..5 → (0.75+1+0.75)/3
+    assert o.privacy_concern_index.value == pytest.approx(2.5 / 3)
+    assert o.privacy_actives_share.value == pytest.approx(3 / 12)
+    assert [(seg, f.n, f.value) for seg, f in o.westin] == [
+        ("fundamentalist", 10, pytest.approx(10 / 12)),
+        ("unconcerned", None, None),
+    ]
