@@ -68,13 +68,16 @@ def _filter(request: Request, survey_id: int) -> MetricFilter:
             errors[name] = ["A date as YYYY-MM-DD."]
     versions: list[int] = []
     for v in q.getlist("version"):
-        if not v.isdigit():
+        if not (v.isascii() and v.isdigit() and len(v) < 10):
             errors["version"] = ["Version numbers are whole numbers."]
         else:
             versions.append(int(v))
     flagged = q.get("include_flagged", "false").lower()
     if flagged not in ("true", "false", "1", "0"):
         errors["include_flagged"] = ["true or false."]
+    for name in SEGMENTS:
+        if "\x00" in q.get(name, ""):  # PostgreSQL text cannot hold it
+            errors[name] = ["Contains characters that are not allowed."]
     if errors:
         raise ValidationError(errors)
     return MetricFilter(

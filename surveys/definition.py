@@ -107,10 +107,29 @@ def _schema_errors(doc: Any) -> list[FieldError]:
         leaf = err
         while leaf.validator in ("oneOf", "anyOf") and leaf.context:
             leaf = best_match(leaf.context)
+        base = path_join(list(leaf.absolute_path))
+        names = _every_name(leaf)
+        if names:  # every missing or unknown property, not only the first
+            code, message = _schema_message(leaf)[1:]
+            for name in names:
+                field = f"{base}.{name}".lstrip(".")
+                errors.append(FieldError(field=field, code=code, message=message))
+            continue
         extra, code, message = _schema_message(leaf)
-        field = path_join(list(leaf.absolute_path)) + extra
+        field = base + extra
         errors.append(FieldError(field=field.lstrip(".") or "$", code=code, message=message))
     return _dedupe(errors)
+
+
+def _every_name(err: SchemaError) -> list[str]:
+    """The properties a `required` or `additionalProperties` error is about, in order."""
+    if not isinstance(err.instance, dict):
+        return []
+    if err.validator == "required":
+        return [p for p in err.validator_value if p not in err.instance]
+    if err.validator == "additionalProperties":
+        return sorted(set(err.instance) - set(err.schema.get("properties", {})))
+    return []
 
 
 def _sort_key(field: str) -> list[tuple[int, int | str]]:
@@ -118,7 +137,7 @@ def _sort_key(field: str) -> list[tuple[int, int | str]]:
     key: list[tuple[int, int | str]] = []
     for part in re.split(r"[.\[]", field):
         part = part.rstrip("]")
-        key.append((0, int(part)) if part.isdigit() else (1, part))
+        key.append((0, int(part)) if part.isascii() and part.isdigit() else (1, part))
     return key
 
 
@@ -142,15 +161,17 @@ class _Checker:
         self.errors.append(FieldError(field=path_join(path), code=code, message=message))
 
     def localized(self, value: dict[str, str] | None, path: list[str | int]) -> None:
-        for locale in value or {}:
+        if not isinstance(value, dict):  # reported by the schema pass
+            return
+        for locale in value:
             if locale not in self.locales:
                 self.add(path + [locale], "unknown_locale", "not one of the survey's locales")
 
     def run(self) -> list[FieldError]:
         doc = self.doc
-        if doc["default_locale"] not in self.locales:
+        if "default_locale" in doc and doc["default_locale"] not in self.locales:
             self.add(["default_locale"], "unknown_locale", "must be one of the locales")
-        self.localized(doc["title"], ["title"])
+        self.localized(doc.get("title"), ["title"])
         for key, text in doc.get("texts", {}).items():
             self.localized(text, ["texts", key])
         opens, closes = doc.get("opens_at"), doc.get("closes_at")
@@ -228,7 +249,7 @@ class _Checker:
         for key in ("text", "help_text"):
             self.localized(q.get(key), path + [key])
         settings_ = q.get("settings", {})
-        for key in settings_:
+        for key in settings_ if qtype in ALLOWED_SETTINGS else ():  # else: a schema error
             if key not in ALLOWED_SETTINGS[qtype]:
                 self.add(path + ["settings", key], "unknown_setting", f"not a setting of {qtype}")
         choices = q.get("choices", [])

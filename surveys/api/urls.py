@@ -1,4 +1,47 @@
-from django.urls import path
+"""The API under /api/v1/ (the metrics API is routed separately, by dashboards)."""
+
+from django.urls import include, path
+
+from .views import accounts, content, definitions, responses, surveys
 
 app_name = "api"
-urlpatterns: list = []
+
+survey = "surveys/<int:pk>/"
+urlpatterns = [
+    path("me/", accounts.MeView.as_view(), name="me"),
+    path("surveys/", surveys.SurveyCollectionView.as_view(), name="surveys"),
+    path("surveys/import/", definitions.DefinitionImportView.as_view(), name="survey-import"),
+    path(survey, surveys.SurveyDetailView.as_view(), name="survey"),
+    path(f"{survey}publish/", surveys.SurveyPublishView.as_view(), name="survey-publish"),
+    path(f"{survey}close/", surveys.SurveyCloseView.as_view(), name="survey-close"),
+    path(f"{survey}versions/", surveys.VersionListView.as_view(), name="survey-versions"),
+    path(
+        f"{survey}definition/",
+        definitions.SurveyDefinitionView.as_view(),
+        name="survey-definition",
+    ),
+    path(f"{survey}sections/", content.SectionCollectionView.as_view(), name="sections"),
+    path(f"{survey}sections/<slug:code>/", content.SectionDetailView.as_view(), name="section"),
+    path(
+        f"{survey}sections/<slug:code>/questions/",
+        content.SectionQuestionsView.as_view(),
+        name="section-questions",
+    ),
+    path(f"{survey}questions/", content.QuestionCollectionView.as_view(), name="questions"),
+    path(f"{survey}questions/<slug:code>/", content.QuestionDetailView.as_view(), name="question"),
+    path(f"{survey}responses/", responses.SurveyResponsesView.as_view(), name="survey-responses"),
+    path("responses/", responses.ResponseListView.as_view(), name="responses"),
+    path("responses/<uuid:pk>/", responses.ResponseDetailView.as_view(), name="response"),
+    path(
+        "organizations/<int:org_id>/api-keys/",
+        accounts.ApiKeyCollectionView.as_view(),
+        name="api-keys",
+    ),
+    path(
+        "organizations/<int:org_id>/api-keys/<int:key_id>/revoke/",
+        accounts.ApiKeyRevokeView.as_view(),
+        name="api-key-revoke",
+    ),
+    # The benchmark floor (404 unless BENCH_FLOOR_ENABLED; not in the schema).
+    path("", include("surveys.api.bench_urls")),
+]

@@ -8,6 +8,21 @@ from .accounts import (
     organization_create,
 )
 from .audit import audit_log
+from .authoring import (
+    CodeNotFound,
+    definition_check,
+    definition_export_logged,
+    question_add,
+    question_change,
+    question_remove,
+    responses_viewed,
+    section_add,
+    section_change,
+    section_remove,
+    survey_delete,
+    survey_new,
+    survey_update,
+)
 from .consent import (
     consent_counter_bump,
     consent_errors,
@@ -59,6 +74,19 @@ from .rights import (
 )
 
 __all__ = [
+    "CodeNotFound",
+    "definition_check",
+    "definition_export_logged",
+    "question_add",
+    "question_change",
+    "question_remove",
+    "responses_viewed",
+    "section_add",
+    "section_change",
+    "section_remove",
+    "survey_delete",
+    "survey_new",
+    "survey_update",
     "IngestResult",
     "behaviour_kind_create",
     "events_ingest",

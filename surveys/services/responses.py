@@ -4,7 +4,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -293,7 +293,10 @@ def response_submit(
     response.save()
     _write_answers(response, spec, cleaned.values, cleaned.other)
     _record_consent(response, consent_input)
-    _disclosure_behaviour(response, spec, cleaned.values)
+    # The consent is known here: no need to read back the record just written.
+    _disclosure_behaviour(
+        response, spec, cleaned.values, granted=consent_input.purposes if consent_input else ()
+    )
     return response
 
 
@@ -414,12 +417,22 @@ def _section_questions(spec: VersionSpec, code: str) -> tuple[Any, ...]:
     return section.questions if section else ()
 
 
-def _disclosure_behaviour(response: Response, spec: VersionSpec, values: Mapping[str, Any]) -> None:
-    """Optional personal fields disclosed or left blank (with behavioural consent only)."""
-    granted = ConsentRecord.objects.filter(response=response).values_list(
-        "purposes_granted", flat=True
-    )
-    if not any(BEHAVIOURAL_MEASUREMENT in g for g in granted):
+def _disclosure_behaviour(
+    response: Response,
+    spec: VersionSpec,
+    values: Mapping[str, Any],
+    *,
+    granted: Collection[str] | None = None,
+) -> None:
+    """Optional personal fields disclosed or left blank (with behavioural consent only).
+
+    `granted`: the purposes consented to in the same call, when known (headless
+    submission); otherwise the response's stored consent records decide.
+    """
+    if granted is None:
+        records = ConsentRecord.objects.filter(response=response)
+        granted = {p for g in records.values_list("purposes_granted", flat=True) for p in g}
+    if BEHAVIOURAL_MEASUREMENT not in granted:
         return
     now = timezone.now()
     shown = {q.code for code in response.section_path for q in _section_questions(spec, code)}

@@ -180,7 +180,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "SurveyStatusEnum": "surveys.enums.SurveyStatus",
+        "VersionStatusEnum": "surveys.enums.VersionStatus",
+        "ResponseStatusEnum": "surveys.enums.ResponseStatus",
+    },
 }
 
 # Product settings.

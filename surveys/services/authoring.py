@@ -1,0 +1,510 @@
+"""Authoring through the API: survey settings, and the sections and questions of its draft.
+
+Sections and questions are addressed by their codes: codes are stable across
+versions, while row ids change with every new draft. Every edit works on the
+survey's draft version (editing a live survey starts a new draft, a copy of the
+latest version, through `survey_draft_version`); a published version is never
+touched. An edit is checked as the whole definition document it produces, by the
+same rules as an import, so its errors are the import's: with paths relative to
+the section or question sent when they fall inside it, full paths otherwise
+(``sections[2].questions[0].display_logic.question`` when a later question still
+refers to a deleted one). Only what a draft may still lack (no sections, a
+section without questions, a quiz without a scored question) waits for
+publishing, which checks everything.
+"""
+
+import copy
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
+
+from ..definition import SCHEMA_VERSION, definition_errors
+from ..enums import AuditAction, VersionStatus
+from ..errors import FieldError, ServiceValidationError
+from ..models import ConsentNotice, Organization, Survey, SurveyVersion, User
+from ..selectors.authoring import working_version
+from ..text import sanitize_localized
+from .audit import audit_log
+from .definitions import (
+    _sanitize,
+    _write_content,
+    definition_export,
+    survey_create,
+    survey_draft_version,
+)
+
+# Largest value of a PositiveIntegerField on every database backend.
+MAX_QUOTA = 2_147_483_647
+SURVEY_FIELDS = (
+    "title",
+    "default_locale",
+    "locales",
+    "opens_at",
+    "closes_at",
+    "response_quota",
+    "consent_notice",
+)
+
+_QUESTIONS_PATH = re.compile(r"^sections\[\d+\]\.questions$")
+
+
+class CodeNotFound(ObjectDoesNotExist):
+    """No section or question with this code in the survey's working version."""
+
+
+def _incomplete(error: FieldError) -> bool:
+    """An error that only says the draft is not finished yet (checked at publishing)."""
+    if error.field == "sections" and error.code in ("too_short", "invalid"):
+        return True
+    return error.code == "too_short" and bool(_QUESTIONS_PATH.match(error.field))
+
+
+def _draft_errors(doc: Any) -> list[FieldError]:
+    return [e for e in definition_errors(doc) if not _incomplete(e)]
+
+
+def _relative(errors: Sequence[FieldError], prefix: str) -> list[FieldError]:
+    """Errors inside `prefix` (e.g. ``sections[1].questions[2]``) get paths relative to it."""
+    out = []
+    for e in errors:
+        if e.field == prefix:
+            out.append(FieldError(field="$", code=e.code, message=e.message))
+        elif e.field.startswith(prefix + "."):
+            out.append(FieldError(field=e.field[len(prefix) + 1 :], code=e.code, message=e.message))
+        else:
+            out.append(e)
+    return out
+
+
+def _doc_of(version: SurveyVersion, survey: Survey) -> dict[str, Any]:
+    """The definition document of `version` with the survey's current settings, minus slug."""
+    doc = copy.deepcopy(definition_export(version=version))
+    doc.pop("slug", None)
+    doc["title"] = survey.title
+    doc["default_locale"] = survey.default_locale
+    doc["locales"] = survey.locales
+    for key in ("opens_at", "closes_at"):
+        value = getattr(survey, key)
+        doc[key] = value.isoformat() if value else None
+    doc["response_quota"] = survey.response_quota
+    return doc
+
+
+def _write(draft: SurveyVersion, doc: dict[str, Any]) -> None:
+    if draft.is_frozen:  # survey_draft_version never returns one; never write into it
+        raise RuntimeError("A published version is never modified.")
+    _write_content(draft, _sanitize(doc))
+
+
+def _position(value: Any, field: str, errors: list[FieldError]) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        errors.append(
+            FieldError(field=field, code="invalid_type", message="A whole number, 0 or more.")
+        )
+        return None
+    return int(value)
+
+
+def _object(value: Any, errors: list[FieldError]) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        errors.append(FieldError(field="$", code="invalid_type", message="Must be an object."))
+        return {}
+    return dict(value)
+
+
+def _find_section(doc: dict[str, Any], code: str) -> int:
+    for i, s in enumerate(doc["sections"]):
+        if s["code"] == code:
+            return i
+    raise CodeNotFound(f"No section {code!r}.")
+
+
+def _find_question(doc: dict[str, Any], code: str) -> tuple[int, int]:
+    for si, s in enumerate(doc["sections"]):
+        for qi, q in enumerate(s["questions"]):
+            if q["code"] == code:
+                return si, qi
+    raise CodeNotFound(f"No question {code!r}.")
+
+
+def _notice(organization_id: int, slug: Any, errors: list[FieldError]) -> ConsentNotice | None:
+    """The organization's consent notice of `slug` (None for None), or an error."""
+    if slug is None:
+        return None
+    notice = (
+        ConsentNotice.objects.filter(organization_id=organization_id, slug=slug).first()
+        if isinstance(slug, str)
+        else None
+    )
+    if notice is None:
+        errors.append(
+            FieldError(
+                field="consent_notice",
+                code="invalid_reference",
+                message="No consent notice with this id in the organization.",
+            )
+        )
+    return notice
+
+
+def _published(survey: Survey) -> bool:
+    return survey.versions.filter(status=VersionStatus.PUBLISHED).exists()
+
+
+# Survey settings ---------------------------------------------------------------
+
+
+@transaction.atomic
+def survey_new(
+    *,
+    organization: Organization,
+    title: Any,
+    kind: str = "survey",
+    default_locale: str = "en",
+    locales: list[str] | None = None,
+    slug: str | None = None,
+    consent_notice: str | None = None,
+    actor: User | None = None,
+) -> Survey:
+    """An empty draft survey, its settings checked by the definition rules first.
+
+    `consent_notice` is the slug of one of the organization's consent notices
+    (publishing needs one).
+    """
+    locales = locales or [default_locale]
+    doc: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "kind": kind,
+        "title": title,
+        "default_locale": default_locale,
+        "locales": locales,
+        "sections": [],
+    }
+    if slug is not None:
+        doc["slug"] = slug
+    errors = _draft_errors(doc)
+    notice = _notice(organization.pk, consent_notice, errors)
+    if errors:
+        raise ServiceValidationError(errors)
+    survey = survey_create(
+        organization=organization,
+        title=title,
+        kind=kind,
+        default_locale=default_locale,
+        locales=locales,
+        slug=slug,
+        actor=actor,
+    )
+    if notice is not None:
+        survey.consent_notice = notice
+        survey.save(update_fields=["consent_notice", "updated_at"])
+    return survey
+
+
+@transaction.atomic
+def survey_update(*, survey: Survey, changes: Mapping[str, Any]) -> Survey:
+    """Change a survey's title, locales, dates, quota or consent notice (keys of `changes`).
+
+    Checked against the content of its working version (a locale still used by
+    a text cannot go); versions themselves are not touched.
+    """
+    errors = [
+        FieldError(field=key, code="unknown_field", message="unknown field")
+        for key in changes
+        if key not in SURVEY_FIELDS
+    ]
+    quota = changes.get("response_quota")
+    if quota is not None and (
+        isinstance(quota, bool) or not isinstance(quota, int) or not 1 <= quota <= MAX_QUOTA
+    ):
+        errors.append(
+            FieldError(
+                field="response_quota",
+                code="out_of_range",
+                message=f"A whole number from 1 to {MAX_QUOTA}, or null.",
+            )
+        )
+    for key in ("opens_at", "closes_at"):
+        value = changes.get(key)
+        if value is not None and (not isinstance(value, dt.datetime) or value.tzinfo is None):
+            errors.append(
+                FieldError(field=key, code="invalid_format", message="A date-time with a zone.")
+            )
+    if "consent_notice" in changes:
+        notice = _notice(survey.organization_id, changes["consent_notice"], errors)
+    if errors:
+        raise ServiceValidationError(errors)
+    Survey.objects.select_for_update().filter(pk=survey.pk).first()
+    doc = _doc_of(working_version(survey=survey) or survey_draft_version(survey=survey), survey)
+    for key, value in changes.items():
+        doc[key] = value.isoformat() if isinstance(value, dt.datetime) else value
+    errors = _draft_errors(doc)
+    if errors:
+        raise ServiceValidationError(errors)
+    for key, value in changes.items():
+        if key == "consent_notice":
+            survey.consent_notice = notice
+        else:
+            setattr(survey, key, sanitize_localized(value) if key == "title" else value)
+    survey.save()
+    return survey
+
+
+@transaction.atomic
+def survey_delete(*, survey: Survey) -> None:
+    """Delete a survey that has no responses (test responses included)."""
+    if survey.responses.exists():
+        raise ServiceValidationError(
+            [
+                FieldError(
+                    field="survey",
+                    code="has_responses",
+                    message="A survey with responses cannot be deleted; close it instead.",
+                )
+            ]
+        )
+    survey.delete()
+
+
+# Sections ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def section_add(*, survey: Survey, section: Any, position: Any = None) -> tuple[SurveyVersion, str]:
+    """Add a section (a definition section object) to the draft; returns it and the code."""
+    errors: list[FieldError] = []
+    data = _object(section, errors)
+    data.setdefault("questions", [])
+    at = _position(position, "position", errors)
+    if errors:
+        raise ServiceValidationError(errors)
+    draft = survey_draft_version(survey=survey)
+    doc = _doc_of(draft, survey)
+    at = len(doc["sections"]) if at is None else min(at, len(doc["sections"]))
+    doc["sections"].insert(at, data)
+    errors = _relative(_draft_errors(doc), f"sections[{at}]")
+    if errors:
+        raise ServiceValidationError(errors)
+    _write(draft, doc)
+    return draft, data["code"]
+
+
+@transaction.atomic
+def section_change(
+    *, survey: Survey, code: str, changes: Any, position: Any = None
+) -> tuple[SurveyVersion, str]:
+    """Replace the fields of a section that `changes` names (and move it to `position`)."""
+    errors: list[FieldError] = []
+    data = _object(changes, errors)
+    at = _position(position, "position", errors)
+    if errors:
+        raise ServiceValidationError(errors)
+    draft = survey_draft_version(survey=survey)
+    doc = _doc_of(draft, survey)
+    index = _find_section(doc, code)
+    section = {**doc["sections"].pop(index), **data}
+    at = index if at is None else min(at, len(doc["sections"]))
+    doc["sections"].insert(at, section)
+    errors = _relative(_draft_errors(doc), f"sections[{at}]")
+    if errors:
+        raise ServiceValidationError(errors)
+    _write(draft, doc)
+    return draft, section["code"]
+
+
+@transaction.atomic
+def section_remove(*, survey: Survey, code: str) -> SurveyVersion:
+    """Remove a section and its questions from the draft (refused while logic refers to it)."""
+    draft = survey_draft_version(survey=survey)
+    doc = _doc_of(draft, survey)
+    doc["sections"].pop(_find_section(doc, code))
+    errors = _draft_errors(doc)
+    if errors:
+        raise ServiceValidationError(errors)
+    _write(draft, doc)
+    return draft
+
+
+# Questions -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def question_add(
+    *, survey: Survey, section_code: str, question: Any, position: Any = None
+) -> tuple[SurveyVersion, str]:
+    """Add a question (a definition question object, choices included) to a draft section."""
+    errors: list[FieldError] = []
+    data = _object(question, errors)
+    at = _position(position, "position", errors)
+    if errors:
+        raise ServiceValidationError(errors)
+    draft = survey_draft_version(survey=survey)
+    doc = _doc_of(draft, survey)
+    si = _find_section(doc, section_code)
+    questions = doc["sections"][si]["questions"]
+    at = len(questions) if at is None else min(at, len(questions))
+    questions.insert(at, data)
+    errors = _relative(_draft_errors(doc), f"sections[{si}].questions[{at}]")
+    if errors:
+        raise ServiceValidationError(errors)
+    _write(draft, doc)
+    return draft, data["code"]
+
+
+@transaction.atomic
+def question_change(
+    *,
+    survey: Survey,
+    code: str,
+    changes: Any,
+    section_code: Any = None,
+    position: Any = None,
+) -> tuple[SurveyVersion, str]:
+    """Replace the fields of a question that `changes` names; `choices` are replaced whole.
+
+    `section_code` and `position` move it. Its code cannot change once the
+    survey has published a version: rollups, metrics and exports key on it.
+    """
+    errors: list[FieldError] = []
+    data = _object(changes, errors)
+    at = _position(position, "position", errors)
+    if section_code is not None and not isinstance(section_code, str):
+        errors.append(FieldError(field="section", code="invalid_type", message="A section code."))
+    if errors:
+        raise ServiceValidationError(errors)
+    draft = survey_draft_version(survey=survey)
+    doc = _doc_of(draft, survey)
+    si, qi = _find_question(doc, code)
+    if "code" in data and data["code"] != code and _published(survey):
+        errors.append(
+            FieldError(
+                field="code",
+                code="immutable",
+                message="A question's code cannot change once the survey has been published.",
+            )
+        )
+    target = si
+    if section_code is not None:
+        try:
+            target = _find_section(doc, section_code)
+        except CodeNotFound:
+            errors.append(
+                FieldError(field="section", code="invalid_reference", message="No such section.")
+            )
+    if errors:
+        raise ServiceValidationError(errors)
+    question = {**doc["sections"][si]["questions"].pop(qi), **data}
+    questions = doc["sections"][target]["questions"]
+    if at is None:
+        at = qi if target == si else len(questions)
+    at = min(at, len(questions))
+    questions.insert(at, question)
+    errors = _relative(_draft_errors(doc), f"sections[{target}].questions[{at}]")
+    if errors:
+        raise ServiceValidationError(errors)
+    _write(draft, doc)
+    return draft, question["code"]
+
+
+@transaction.atomic
+def question_remove(*, survey: Survey, code: str) -> SurveyVersion:
+    """Remove a question from the draft (refused while logic refers to it)."""
+    draft = survey_draft_version(survey=survey)
+    doc = _doc_of(draft, survey)
+    si, qi = _find_question(doc, code)
+    doc["sections"][si]["questions"].pop(qi)
+    errors = _draft_errors(doc)
+    if errors:
+        raise ServiceValidationError(errors)
+    _write(draft, doc)
+    return draft
+
+
+# Definition documents -------------------------------------------------------------
+
+
+def definition_check(
+    *, organization: Organization, document: Any, survey: Survey | None = None
+) -> list[FieldError]:
+    """Every error `definition_import` would report for `document`; writes nothing."""
+    errors = definition_errors(document)
+    if errors or not isinstance(document, dict):
+        return errors
+    slug = document.get("slug")
+    if slug:
+        taken = Survey.objects.filter(slug=slug)
+        if survey is not None:
+            taken = taken.exclude(pk=survey.pk)
+        if taken.exists():
+            errors.append(FieldError(field="slug", code="duplicate", message="already used"))
+    notice = document.get("consent_notice")
+    if notice and not ConsentNotice.objects.filter(organization=organization, slug=notice).exists():
+        errors.append(
+            FieldError(
+                field="consent_notice",
+                code="invalid_reference",
+                message="No consent notice with this id in the organization.",
+            )
+        )
+    if survey is not None and survey.kind != document["kind"] and _published(survey):
+        errors.append(
+            FieldError(field="kind", code="immutable", message="cannot change after publishing")
+        )
+    return errors
+
+
+def definition_export_logged(
+    *, version: SurveyVersion, actor: User | None = None, actor_label: str = ""
+) -> dict[str, Any]:
+    """The definition document of a version, with an audit event saying who took it."""
+    doc = definition_export(version=version)
+    audit_log(
+        organization=version.survey.organization,
+        action=AuditAction.DEFINITION_EXPORTED,
+        actor=actor,
+        actor_label=actor_label,
+        target=version.survey,
+        data={"version": version.number},
+    )
+    return doc
+
+
+def responses_viewed(
+    *,
+    organization_ids: Sequence[int],
+    actor: User | None = None,
+    actor_label: str = "",
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Audit a look at raw responses: one event per organization whose rows were in scope."""
+    for organization in Organization.objects.filter(pk__in=list(organization_ids)):
+        audit_log(
+            organization=organization,
+            action=AuditAction.RESPONSES_VIEWED,
+            actor=actor,
+            actor_label=actor_label,
+            data=data or {},
+        )
+
+
+__all__ = [
+    "CodeNotFound",
+    "definition_check",
+    "definition_export_logged",
+    "question_add",
+    "question_change",
+    "question_remove",
+    "responses_viewed",
+    "section_add",
+    "section_change",
+    "section_remove",
+    "survey_delete",
+    "survey_new",
+    "survey_update",
+]
