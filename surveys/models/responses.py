@@ -67,7 +67,15 @@ class Response(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["survey", "status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["survey", "status", "submitted_at"]),
+            # What aggregation claims next: small, whatever the number stored.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(aggregated_at__isnull=True, status=ResponseStatus.COMPLETE),
+                name="response_unaggregated",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status=ResponseStatus.PARTIAL) | Q(submitted_at__isnull=False),
