@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import accounts, content, definitions, responses, surveys
+from .views import accounts, audit, content, definitions, responses, surveys
 
 app_name = "api"
 
@@ -32,6 +32,11 @@ urlpatterns = [
     path(f"{survey}responses/", responses.SurveyResponsesView.as_view(), name="survey-responses"),
     path("responses/", responses.ResponseListView.as_view(), name="responses"),
     path("responses/<uuid:pk>/", responses.ResponseDetailView.as_view(), name="response"),
+    path(
+        "organizations/<int:org_id>/audit-events/",
+        audit.AuditEventListView.as_view(),
+        name="audit-events",
+    ),
     path(
         "organizations/<int:org_id>/api-keys/",
         accounts.ApiKeyCollectionView.as_view(),
