@@ -4,13 +4,17 @@ Published versions are frozen: their sections, questions and choices are
 shown read-only. Respondents, responses and answers are not editable here.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from . import services
 from .models import (
     ApiKey,
     AuditEvent,
     Choice,
+    ConsentNotice,
+    ConsentNoticeVersion,
     Membership,
     Organization,
     Question,
@@ -154,3 +158,63 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+class NoticeVersionForm(forms.ModelForm):
+    """Draft notice content is checked with the same rules as every other write path."""
+
+    policy_url = forms.URLField(required=False, assume_scheme="https")
+
+    class Meta:
+        model = ConsentNoticeVersion
+        fields = ["controller", "policy_url", "jurisdiction", "locales", "purposes", "full_text"]
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        cleaned = super().clean()
+        content = {k: cleaned.get(k) for k in ("controller", "locales", "purposes")}
+        for key in ("policy_url", "jurisdiction", "full_text"):
+            if cleaned.get(key):
+                content[key] = cleaned[key]
+        problems = services.notice_content_errors(content)
+        if problems:
+            raise forms.ValidationError([f"{e.field}: {e.message}" for e in problems])
+        return cleaned
+
+
+@admin.register(ConsentNoticeVersion)
+class ConsentNoticeVersionAdmin(admin.ModelAdmin):
+    form = NoticeVersionForm
+    list_display = ["notice", "number", "status", "published_at"]
+    list_filter = ["status", "notice__organization"]
+    readonly_fields = ["status", "published_at"]
+    actions = ["publish"]
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return not (obj and obj.is_frozen) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return not (obj and obj.is_frozen) and super().has_delete_permission(request, obj)
+
+    @admin.action(description="Publish the selected draft versions")
+    def publish(self, request, queryset):  # type: ignore[no-untyped-def]
+        for version in queryset.filter(status="draft"):
+            services.notice_publish(version=version, actor=request.user)
+
+
+class NoticeVersionInline(admin.TabularInline):
+    model = ConsentNoticeVersion
+    extra = 0
+    fields = ["number", "status", "published_at"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ConsentNotice)
+class ConsentNoticeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "organization", "created_at"]
+    list_filter = ["organization"]
+    inlines = [NoticeVersionInline]
