@@ -8,12 +8,29 @@ GUNICORN_MAX_REQUESTS, GUNICORN_KEEPALIVE
 FORWARDED_ALLOW_IPS  proxies trusted for X-Forwarded-* (default 127.0.0.1)
 LOG_LEVEL       gunicorn's error log level (default info)
 
-The access log goes to stdout without query strings or client addresses, so
-tokens and personal data never reach the logs.
+The access log goes to stdout without query strings or client addresses, and
+with the private tokens in paths (/me/<token>/, /r/<token>/…, /resume/<token>/)
+replaced by [token], so tokens and personal data never reach the logs.
 """
 
 import multiprocessing
 import os
+import re
+
+from gunicorn.glogging import Logger
+
+TOKEN_IN_PATH = re.compile(r"(/(?:me|r)/|/resume/)[^/\s?#\"']+")  # as trustpulse/log_filters.py
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger with the private tokens of request paths redacted."""
+
+    def atoms(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("U", "r"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = TOKEN_IN_PATH.sub(r"\1[token]", atoms[key])
+        return atoms
 
 
 def _int(name: str, default: int) -> int:
@@ -41,6 +58,7 @@ max_requests_jitter = max(1, max_requests // 10) if max_requests else 0
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 proxy_allow_ips = forwarded_allow_ips
 
+logger_class = RedactingLogger
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()

@@ -34,8 +34,11 @@ ARGS = [
 # Labels of the buttons in both languages.
 NEXT = re.compile("^(Next|下一頁)$")
 SUBMIT = re.compile("^(Submit|送出)$")
-START = re.compile("^(Start|開始)$")
-AGREE = re.compile("I agree to take part|我同意參與")
+START = re.compile("^(Agree and start|同意並開始)$")
+DECLINE = re.compile("^(No thanks|不用了，謝謝)$")
+AGREE = re.compile("^(I agree|我同意)")
+FULL_NOTICE = re.compile("^(Read the full privacy notice|閱讀完整隱私聲明)$")
+OPTIONAL = ("#purpose-behavioural_measurement", "#purpose-marketing")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -54,6 +57,8 @@ def test_screenshots(live_server):
     services.survey_close(survey=closed)
     base = live_server.url
     OUT.mkdir(parents=True, exist_ok=True)
+    for old in OUT.glob("*.png"):
+        old.unlink()
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
@@ -72,21 +77,36 @@ def test_screenshots(live_server):
                     path = OUT / f"{lang}-{device}-{next(shots):02d}-{name}.png"
                     page.screenshot(path=str(path), full_page=True)
 
-                def start(slug: str, page=page) -> None:
+                def start(slug: str, optional: tuple[str, ...] = (), page=page) -> None:
                     page.goto(f"{base}/s/{slug}/")
                     page.get_by_role("checkbox", name=AGREE).check()
+                    for box in optional:
+                        page.locator(box).check()
                     page.get_by_role("button", name=START).click()
                     expect(page).to_have_url(re.compile(r"/p/\w+/$"))
+
+                def privacy_links(page=page) -> tuple[str, str]:
+                    box = page.locator(".privacy-box")
+                    portal = box.locator(".resume-link a").get_attribute("href")
+                    receipt = box.get_by_role("link", name=re.compile("^(view it|查看)$"))
+                    return portal, receipt.get_attribute("href")
 
                 def next_page(page=page) -> None:
                     page.get_by_role("button", name=NEXT).click()
                     page.wait_for_load_state()
 
                 page.goto(f"{base}/s/privacy-comfort/")
-                shot("landing")
+                shot("consent")
                 page.get_by_role("button", name=START).click()
-                shot("landing-error")
-                start("privacy-comfort")
+                shot("consent-error")
+                page.get_by_role("button", name=FULL_NOTICE).click()
+                shot("consent-notice-open")
+                page.goto(f"{base}/s/privacy-comfort/notice/")
+                shot("notice")
+                page.goto(f"{base}/s/privacy-comfort/")
+                page.get_by_role("button", name=DECLINE).click()
+                shot("declined")
+                start("privacy-comfort", OPTIONAL)
                 shot("page-matrix")
                 next_page()
                 shot("page-matrix-errors")
@@ -114,6 +134,23 @@ def test_screenshots(live_server):
                 shot("page-last")
                 page.get_by_role("button", name=SUBMIT).click()
                 shot("thanks-survey")
+                portal, receipt = privacy_links()
+                page.goto(f"{base}{receipt}")
+                shot("receipt")
+                page.goto(portal)
+                shot("portal")
+                page.locator(".purpose-status a[href*='/withdraw/marketing/']").click()
+                shot("withdraw-purpose-confirm")
+                page.locator(".confirm-form button[type=submit]").click()
+                shot("portal-after-withdrawing-one")
+                page.goto(portal + "withdraw/")
+                shot("withdraw-all-confirm")
+                page.locator(".confirm-form button[type=submit]").click()
+                shot("withdrawn-erased")
+                page.goto(portal)
+                shot("tombstone")
+                page.goto(f"{base}/me/not-a-real-token/")
+                shot("portal-not-found")
 
                 start("privacy-quiz")
                 page.locator("#q-q_access-0").check()
@@ -124,6 +161,9 @@ def test_screenshots(live_server):
                 page.locator("#q-q_password-1").check()
                 page.get_by_role("button", name=SUBMIT).click()
                 shot("thanks-quiz")
+                portal, _receipt = privacy_links()
+                page.goto(portal + "delete/")
+                shot("delete-confirm")
 
                 start("every-type")
                 page.locator("#q-rating-3").check()

@@ -1,14 +1,28 @@
-"""Public pages: the respondent flow (``/s/<slug>/…``)."""
+"""Public pages: the respondent flow (``/s/<slug>/…``), receipts and the portal."""
 
 from django.urls import path
 
-from .views import public
+from .views import consent, portal, public
 
 app_name = "surveys"
 
 urlpatterns = [
-    path("s/<slug:slug>/", public.landing, name="landing"),
+    path("s/<slug:slug>/", consent.landing, name="landing"),
+    path("s/<slug:slug>/notice/", consent.notice, name="notice"),
+    path("s/<slug:slug>/declined/", consent.declined, name="declined"),
     path("s/<slug:slug>/p/<str:section>/", public.page, name="page"),
     path("s/<slug:slug>/thanks/", public.thanks, name="thanks"),
     path("s/<slug:slug>/resume/<str:token>/", public.resume, name="resume"),
+    # The respondent's own pages: the portal token is their only key.
+    path("me/<str:token>/", portal.portal, name="portal"),
+    path("me/<str:token>/data.json", portal.download, name="portal_download"),
+    path("me/<str:token>/withdraw/", portal.withdraw, name="portal_withdraw"),
+    path(
+        "me/<str:token>/withdraw/<slug:purpose>/",
+        portal.withdraw_purpose,
+        name="portal_withdraw_purpose",
+    ),
+    path("me/<str:token>/delete/", portal.delete, name="portal_delete"),
+    path("r/<str:token>/receipt/<uuid:receipt_id>/", portal.receipt, name="receipt"),
+    path("r/<str:token>/receipt/<uuid:receipt_id>.json", portal.receipt_json, name="receipt_json"),
 ]

@@ -265,7 +265,13 @@ def consent_withdraw(
     _audit(
         respondent,
         AuditAction.CONSENT_WITHDRAWN,
-        {"receipt_ids": receipt_ids, "purposes": sorted(purposes), "erased": False},
+        {
+            # receipt_id: the respondent's history (respondent_data) finds it by this key.
+            "receipt_id": receipt_ids[0] if receipt_ids else None,
+            "receipt_ids": receipt_ids,
+            "purposes": sorted(purposes),
+            "erased": False,
+        },
     )
     signals.send_after_commit(
         signals.respondent_erased,

@@ -1,9 +1,11 @@
-"""The respondent flow: landing, one page per section, thanks, resume.
+"""The respondent flow: one page per section, thanks, resume (the consent step
+that starts it is in `consent`).
 
 Server-rendered and complete without JavaScript. The session remembers, per
-survey slug, the respondent's response id and resume token (the token is
-shown to that respondent only, as the "continue later" link); the response
-itself lives in the database and is changed only through the services.
+survey slug, the respondent's response id, resume token and portal token
+(the tokens are shown to that respondent only: the "continue later" link and,
+once, on the thank-you page, the private portal link); the response itself
+lives in the database and is changed only through the services.
 """
 
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from .. import services
 from ..answers import AnswerError, AnswerProblem, clean_answers, clean_question, feedback
-from ..enums import Channel, ResponseStatus
+from ..enums import ResponseStatus
 from ..errors import ServiceValidationError
 from ..forms import FieldState, parse_page, posted_state, stored_states
 from ..logic import evaluate, next_section, section_path
@@ -145,53 +147,6 @@ def _resume_url(request: HttpRequest, survey: Survey, token: str) -> str:
     return request.build_absolute_uri(path)
 
 
-# --- landing -------------------------------------------------------------
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def landing(request: HttpRequest, slug: str) -> HttpResponse:
-    """The public link: title, intro and the agreement to take part, then Start."""
-    survey = public_survey_get(slug=slug)
-    avail = _availability(survey)
-    if survey is None or not avail.ok:
-        return _unavailable(request, survey, avail.reason, avail.status)
-    ctx = _survey_context(survey)
-    current = _session_response(request, survey, "response")
-    in_progress = current if current and current.status == ResponseStatus.PARTIAL else None
-    error = ""
-    channel = request.POST.get("channel") or request.GET.get("channel") or Channel.WEB
-    if channel not in Channel.values or channel == Channel.API:
-        channel = Channel.WEB
-    if request.method == "POST":
-        if request.POST.get("agree") != "yes":
-            error = _("Tick the box to agree to take part, or close this page to leave.")
-        else:
-            try:
-                response, token = services.response_start(
-                    survey=survey, locale=ctx.locale, channel=channel
-                )
-            except ServiceValidationError as exc:
-                if any(e.field == "survey" for e in exc.errors):
-                    avail = services.availability(survey)
-                    return _unavailable(request, survey, avail.reason, avail.status)
-                error = _("This survey cannot be started here. Please try again later.")
-            else:
-                request.session.cycle_key()
-                _flow_set(request, slug, {"response": str(response.pk), "token": token})
-                return HttpResponseRedirect(_page_url(survey, response.current_section))
-    context = _base_context(request, ctx)
-    context.update(
-        intro=ctx.texts.html(ctx.spec.texts.get("intro")),
-        error=error,
-        channel=channel,
-        in_progress=in_progress,
-        continue_url=_page_url(survey, in_progress.current_section) if in_progress else "",
-        page_count=len(section_path(ctx.spec.rules(), {})),
-    )
-    return render(request, "surveys/landing.html", context)
-
-
 # --- one section per page ---------------------------------------------------
 
 
@@ -231,6 +186,10 @@ def page(request: HttpRequest, slug: str, section: str) -> HttpResponse:
         return _unavailable(request, survey, avail.reason, avail.status)
     response = _session_response(request, survey, "response")
     if response is None:
+        if request.method == "POST":
+            from .consent import before_consent
+
+            return before_consent(request, survey)
         return HttpResponseRedirect(reverse("surveys:landing", kwargs={"slug": slug}))
     if response.status == ResponseStatus.COMPLETE:
         return HttpResponseRedirect(reverse("surveys:thanks", kwargs={"slug": slug}))
@@ -293,7 +252,7 @@ def page(request: HttpRequest, slug: str, section: str) -> HttpResponse:
             )
             return HttpResponseRedirect(_page_url(survey, target))
         entry = _flow(request, slug)
-        _flow_set(request, slug, {"done": entry.get("response")})
+        _flow_set(request, slug, {"done": entry.get("response"), "portal": entry.get("portal")})
         return HttpResponseRedirect(reverse("surveys:thanks", kwargs={"slug": slug}))
 
     visible = [q for q in questions if evaluate(q.display_logic, stored)]
@@ -382,9 +341,33 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
             "feedback": quiz_feedback(feedback(ctx.spec, values), values, ctx.texts),
         }
     if response is not None:
+        context["privacy"] = _thanks_privacy(request, response, _flow(request, slug).get("portal"))
         # Shown once: a reload (or the next person on a shared device) sees plain thanks.
         _flow_set(request, slug, None)
     return render(request, "surveys/thanks.html", context)
+
+
+def _thanks_privacy(request: HttpRequest, response: Response, portal: str | None) -> dict[str, Any]:
+    """The receipt links, the private portal link and the way to withdraw.
+
+    The portal token's plaintext lives only in this session (from the consent
+    step) and is shown once, here. A respondent who resumed on another device
+    has none in this session: a new one is issued (the first was never shown).
+    """
+    if not portal:
+        portal = services.portal_token_issue(respondent=response.respondent)
+    record = response.consents.order_by("given_at").first()
+    links: dict[str, Any] = {
+        "portal_url": request.build_absolute_uri(reverse("surveys:portal", args=[portal])),
+        "withdraw_url": reverse("surveys:portal_withdraw", args=[portal]),
+    }
+    if record is not None:
+        links["receipt_url"] = reverse("surveys:receipt", args=[portal, record.receipt_id])
+        links["receipt_json_url"] = reverse(
+            "surveys:receipt_json", args=[portal, record.receipt_id]
+        )
+        links["receipt_id"] = str(record.receipt_id)
+    return links
 
 
 @never_cache

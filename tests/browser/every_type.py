@@ -150,11 +150,20 @@ EVERY_TYPE: dict[str, Any] = {
 
 
 def every_type_definition() -> dict[str, Any]:
-    return copy.deepcopy(EVERY_TYPE)
+    """The definition, attached to the demo notice; every question serves its main purpose."""
+    doc = copy.deepcopy(EVERY_TYPE)
+    doc["consent_notice"] = "privacy-notice"
+    for section in doc["sections"]:
+        for question in section["questions"]:
+            question.setdefault("purpose", "survey_research")
+    return doc
 
 
 def every_type_survey(organization, slug: str = "every-type"):
     """The every-type definition, imported into `organization` and published."""
+    from tests.factories import published_notice
+
+    published_notice(organization)
     doc = every_type_definition()
     doc["slug"] = slug
     version = services.definition_import(organization=organization, document=doc)

@@ -9,87 +9,27 @@ fail the test.
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.db import connections
 from django.utils import timezone
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from surveys import services
 from tests.browser.every_type import every_type_survey
+from tests.browser.helpers import assert_accessible, group, press
 from tests.factories import OrganizationFactory, live_survey
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-BLOCKING = {"serious", "critical"}
-
-
-@pytest.fixture
-def page(chromium_path, monkeypatch):
-    # Sync Playwright runs an event loop in this thread; the test's own ORM
-    # calls are still plain synchronous calls (only for this test: the
-    # variable must not leak into other tests' subprocesses).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
-        )
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
-            # The test's ORM calls ran while Playwright's loop was up, on a
-            # connection of their own: close it, or PostgreSQL cannot drop
-            # the test database at the end of the session.
-            connections.close_all()
-
-
-_AXE = Axe()
-
-
-def assert_accessible(page: Page, what: str) -> None:
-    page.wait_for_load_state()
-    results = _AXE.run(page)
-    blocking = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
-        for v in results.response["violations"]
-        if v.get("impact") in BLOCKING
-    ]
-    assert blocking == [], f"axe on {what}:\n" + "\n".join(blocking)
-
-
-def press(locator, key: str = "Space") -> None:
-    """Give `locator` keyboard focus, then press `key` (no mouse anywhere)."""
-    locator.focus()
-    expect(locator).to_be_focused()
-    locator.page.keyboard.press(key)
-
-
-def group(page: Page, name: str):
-    return page.get_by_role("group", name=name)
+AGREE = "I agree: Understand what customers think about privacy"
 
 
 def start(page: Page, base: str, slug: str) -> None:
     page.goto(f"{base}/s/{slug}/")
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
-    agree = page.get_by_role("checkbox", name="I agree to take part")
+    agree = page.get_by_role("checkbox", name=AGREE)
     press(agree)
     expect(agree).to_be_checked()
-    press(page.get_by_role("button", name="Start"), "Enter")
+    press(page.get_by_role("button", name="Agree and start"), "Enter")
     expect(page).to_have_url(re.compile(r"/p/\w+/$"))
 
 
@@ -98,16 +38,14 @@ def test_survey_by_keyboard_with_axe_on_every_page(page: Page, live_server):
     survey = live_survey(org)
     base = live_server.url
 
-    # Landing, then its error state: Start without agreeing.
+    # The consent step, then its error state: agree without the required purpose.
     page.goto(f"{base}/s/{survey.slug}/")
     expect(page).to_have_title("How comfortable are you sharing your data?")
-    assert_accessible(page, "landing")
-    press(page.get_by_role("button", name="Start"), "Enter")
-    expect(page.get_by_role("alert")).to_contain_text("Tick the box to agree")
-    expect(page.get_by_role("checkbox", name="I agree to take part")).to_have_attribute(
-        "aria-invalid", "true"
-    )
-    assert_accessible(page, "landing with an error")
+    assert_accessible(page, "consent step")
+    press(page.get_by_role("button", name="Agree and start"), "Enter")
+    expect(page.get_by_role("alert")).to_contain_text("to take part: the survey needs it")
+    expect(page.get_by_role("checkbox", name=AGREE)).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page, "consent step with an error")
     start(page, base, survey.slug)
 
     # Page 1: first an error state (nothing answered), then the matrix and the scale.
@@ -226,9 +164,9 @@ def test_every_question_type_by_keyboard_in_chinese(page: Page, live_server):
     # The language switch is a form posting to set_language.
     press(page.get_by_role("button", name="繁體中文"), "Enter")
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hant")
-    assert_accessible(page, "landing in Chinese")
-    press(page.get_by_role("checkbox", name="我同意參與"))
-    press(page.get_by_role("button", name="開始"), "Enter")
+    assert_accessible(page, "consent step in Chinese")
+    press(page.get_by_role("checkbox", name="我同意：了解顧客對隱私的看法"))
+    press(page.get_by_role("button", name="同意並開始"), "Enter")
     expect(page).to_have_url(re.compile(r"/p/numbers/$"))
 
     expect(page.get_by_text("第 1 頁，共 2 頁")).to_be_visible()

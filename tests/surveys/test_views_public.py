@@ -13,7 +13,7 @@ from surveys.enums import ResponseStatus
 from surveys.forms import FieldState, parse_question, posted_state, stored_state
 from surveys.models import Answer, Respondent, Response
 from tests.browser.every_type import every_type_survey
-from tests.factories import COMFORT_ANSWERS, CONSENT, demo_definition
+from tests.factories import COMFORT_ANSWERS, CONSENT, demo_definition, web_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,8 @@ HABITS = {
 RECOMMEND = {"shown": ["nps", "attention"], "q-nps": "7", "q-attention": "blue"}
 IMPROVE = {"shown": ["improve_text"], "q-improve_text": "Tell me what you keep."}
 ABOUT = {"shown": ["age_band", "shared_newsletter"], "q-age_band": "a30_44"}
+# The consent step: the required purpose of the demo notice, nothing optional.
+AGREE = {"action": "agree", "purposes": ["survey_research"]}
 
 
 def url(survey, *parts: str) -> str:
@@ -40,8 +42,8 @@ def url(survey, *parts: str) -> str:
 
 
 def start(client: Client, survey) -> str:
-    """Agree and start; returns the first page's URL."""
-    res = client.post(url(survey), {"agree": "yes"})
+    """Agree to the required purpose and start; returns the first page's URL."""
+    res = client.post(url(survey), AGREE)
     assert res.status_code == 302
     return res["Location"]
 
@@ -57,29 +59,36 @@ def the_response() -> Response:
 # --- landing and availability -------------------------------------------------
 
 
-def test_landing_shows_title_intro_and_agreement_and_stores_nothing(client, survey):
+def test_landing_shows_title_intro_and_the_consent_step_and_stores_nothing(client, survey):
     res = client.get(url(survey))
     body = html(res)
     assert res.status_code == 200
     assert "<title>How comfortable are you sharing your data?</title>" in body
     assert "Five short pages about privacy and trust." in body
-    assert '<input type="checkbox" id="agree" name="agree" value="yes">' in body
-    assert '<label for="agree">I agree to take part</label>' in body
+    assert 'id="purpose-survey_research" name="purposes" value="survey_research"' in body
+    assert "I agree: Understand what customers think about privacy" in body
+    assert 'name="action" value="agree">Agree and start</button>' in body
+    assert 'name="action" value="decline">No thanks</button>' in body
     assert 'name="csrfmiddlewaretoken"' in body
     assert "5 pages" in body
     assert res["Cache-Control"].startswith("max-age=0")
     assert (Respondent.objects.count(), Response.objects.count()) == (0, 0)
 
 
-def test_start_requires_the_agreement_and_stores_nothing_without_it(client, survey):
-    res = client.post(url(survey), {})
+def test_start_requires_the_required_purpose_and_stores_nothing_without_it(client, survey):
+    res = client.post(url(survey), {"action": "agree"})
     body = html(res)
     assert res.status_code == 200
     assert 'role="alert"' in body
-    assert '<a href="#agree">Tick the box to agree to take part' in body
-    assert 'aria-invalid="true" aria-describedby="agree-error"' in body
+    assert (
+        '<a href="#purpose-survey_research">Tick “Understand what customers think about '
+        "privacy” to take part: the survey needs it.</a>"
+    ) in body
+    assert 'aria-describedby="purpose-survey_research-error purpose-survey_research-desc"' in body
+    assert 'aria-invalid="true"' in body
     assert (Respondent.objects.count(), Response.objects.count()) == (0, 0)
-    assert client.post(url(survey), {"agree": "no"}).status_code == 200
+    res = client.post(url(survey), {"action": "agree", "purposes": ["marketing"]})
+    assert res.status_code == 200
     assert (Respondent.objects.count(), Response.objects.count()) == (0, 0)
 
 
@@ -95,7 +104,7 @@ def test_start_creates_the_response_and_goes_to_the_first_page(client, survey):
 def test_start_keeps_a_known_channel_from_the_link(client, survey):
     body = html(client.get(url(survey) + "?channel=qr"))
     assert '<input type="hidden" name="channel" value="qr">' in body
-    client.post(url(survey), {"agree": "yes", "channel": "qr"})
+    client.post(url(survey), {**AGREE, "channel": "qr"})
     assert the_response().channel == "qr"
 
 
@@ -109,7 +118,7 @@ def test_unknown_and_draft_surveys_are_404(client, org):
     res = client.get("/s/a-draft/")
     assert res.status_code == 404
     assert "We could not find a survey at this address." in html(res)
-    assert client.post("/s/a-draft/", {"agree": "yes"}).status_code == 404
+    assert client.post("/s/a-draft/", AGREE).status_code == 404
     assert Response.objects.count() == 0
 
 
@@ -126,7 +135,7 @@ def test_not_yet_open_survey_is_403(client, survey):
     res = client.get(url(survey))
     assert res.status_code == 403
     assert "This survey is not open yet" in html(res)
-    assert client.post(url(survey), {"agree": "yes"}).status_code == 403
+    assert client.post(url(survey), AGREE).status_code == 403
     assert Response.objects.count() == 0
 
 
@@ -152,7 +161,7 @@ def test_landing_offers_to_continue_a_response_in_progress(client, survey):
     body = html(client.get(url(survey)))
     assert "Continue where you left off" in body
     assert f'href="{url(survey, "p", "attitudes")}"' in body
-    assert 'name="agree"' not in body
+    assert 'name="purposes"' not in body
 
 
 # --- pages --------------------------------------------------------------------
@@ -342,6 +351,20 @@ def test_pages_without_a_started_response_go_to_the_landing_page(client, survey)
     assert client.get(url(survey, "p", "attitudes"))["Location"] == url(survey)
 
 
+def test_answers_posted_before_consent_are_refused_and_nothing_is_written(client, survey):
+    res = client.post(url(survey, "p", "attitudes"), ATTITUDES)
+    body = html(res)
+    assert res.status_code == 200
+    assert '<div class="error-summary" role="alert"' in body
+    assert "Your answers were not saved: the survey has not started yet." in body
+    assert f'<form method="post" action="{url(survey)}" class="consent-form"' in body
+    assert (Respondent.objects.count(), Response.objects.count(), Answer.objects.count()) == (
+        0,
+        0,
+        0,
+    )
+
+
 def test_resume_link_works_in_a_fresh_client(client, survey):
     start(client, survey)
     client.post(url(survey, "p", "attitudes"), ATTITUDES)
@@ -367,8 +390,8 @@ def test_bad_resume_link_is_a_friendly_404(client, survey):
     assert client.get("/s/nope/resume/abc/").status_code == 404
 
 
-def test_resume_link_of_another_survey_is_404(client, survey, quiz):
-    _, token = services.response_start(survey=quiz, locale="en")
+def test_resume_link_of_another_survey_is_404(client, survey, quiz, org):
+    _, token = services.response_start(survey=quiz, locale="en", consent=web_consent(org))
     assert client.get(url(survey, "resume", token)).status_code == 404
     assert client.get(url(quiz, "resume", token)).status_code == 302
 
@@ -421,9 +444,10 @@ def test_traditional_chinese_from_accept_language(client, survey):
     body = html(client.get(url(survey), **zh))
     assert '<html lang="zh-Hant">' in body
     assert "您對分享個人資料有多放心？" in body
-    assert '<label for="agree">我同意參與</label>' in body
-    assert ">開始</button>" in body
-    res = client.post(url(survey), {"agree": "yes"}, **zh)
+    assert "我同意：了解顧客對隱私的看法" in body
+    assert ">同意並開始</button>" in body
+    assert ">不用了，謝謝</button>" in body
+    res = client.post(url(survey), AGREE, **zh)
     assert the_response().locale == "zh-Hant"
     res = client.post(res["Location"], {"shown": ["concern", "trust_brand"]}, **zh)
     body = html(res)
@@ -444,7 +468,7 @@ def test_language_switch_posts_to_set_language_with_the_survey_locales(client, s
     res = client.post("/i18n/setlang/", {"language": "zh-hant", "next": url(survey)})
     assert res["Location"] == url(survey)
     body = html(client.get(url(survey)))
-    assert '<html lang="zh-Hant">' in body and "我同意參與" in body
+    assert '<html lang="zh-Hant">' in body and "同意並開始" in body
 
 
 def test_survey_in_one_language_has_no_switch_and_keeps_its_content(client, org):
@@ -466,7 +490,7 @@ def test_survey_in_one_language_has_no_switch_and_keeps_its_content(client, org)
     assert 'class="lang-switch"' not in body
     assert '<html lang="zh-Hant">' in body
     assert '<h1 class="title" lang="en">How comfortable are you sharing your data?</h1>' in body
-    assert "我同意參與" in body
+    assert "同意並開始" in body
 
 
 # --- escaping -----------------------------------------------------------------
@@ -649,7 +673,7 @@ def test_form_state_round_trip(survey):
 
 def test_quiz_result_in_chinese(client, quiz):
     zh = {"HTTP_ACCEPT_LANGUAGE": "zh-Hant"}
-    client.post(url(quiz), {"agree": "yes"}, **zh)
+    client.post(url(quiz), AGREE, **zh)
     client.post(url(quiz, "p", "quiz1"), {"q-q_access": "no", "q-q_cookies": "yes"}, **zh)
     client.post(url(quiz, "p", "quiz2"), {"q-q_pii": ["email", "ip"], "q-q_password": "mfa"}, **zh)
     body = html(client.get(url(quiz, "thanks"), **zh))
@@ -659,12 +683,8 @@ def test_quiz_result_in_chinese(client, quiz):
     assert "可以的：這是查閱權（第 15 條）。" in body
 
 
-def test_survey_with_a_consent_notice_is_not_started_by_the_plain_agreement(client, survey, org):
-    from tests.factories import published_notice
-
-    survey.consent_notice = published_notice(org).notice
-    survey.save()
+def test_the_old_plain_agreement_no_longer_starts_a_survey(client, survey):
     res = client.post(url(survey), {"agree": "yes"})
     assert res.status_code == 200
-    assert "This survey cannot be started here." in html(res)
+    assert "to take part: the survey needs it." in html(res)
     assert (Respondent.objects.count(), Response.objects.count()) == (0, 0)

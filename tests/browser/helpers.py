@@ -1,0 +1,45 @@
+"""Shared by the browser tests: Chromium's flags, axe, and keyboard-only helpers.
+
+The `page` fixture (tests/browser/conftest.py) opens a phone-sized page in
+Debian's Chromium; controls are found by role and accessible name.
+"""
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BLOCKING = {"serious", "critical"}
+
+
+_AXE = Axe()
+
+
+def assert_accessible(page: Page, what: str) -> None:
+    page.wait_for_load_state()
+    results = _AXE.run(page)
+    blocking = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
+        for v in results.response["violations"]
+        if v.get("impact") in BLOCKING
+    ]
+    assert blocking == [], f"axe on {what}:\n" + "\n".join(blocking)
+
+
+def press(locator, key: str = "Space") -> None:
+    """Give `locator` keyboard focus, then press `key` (no mouse anywhere)."""
+    locator.focus()
+    expect(locator).to_be_focused()
+    locator.page.keyboard.press(key)
+
+
+def group(page: Page, name: str):
+    return page.get_by_role("group", name=name)
