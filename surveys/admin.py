@@ -147,8 +147,28 @@ class QuestionAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only; staff see the events of the organizations they administer."""
+
     list_display = ["created_at", "organization", "action", "actor_label", "target_type"]
-    list_filter = ["action", "organization"]
+    list_filter = ["action", ("organization", admin.RelatedOnlyFieldListFilter), "created_at"]
+    search_fields = ["action", "actor_label", "target_id"]
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(
+            organization__memberships__user=request.user,
+            organization__memberships__role="admin",
+        )
+
+    def has_view_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        if request.user.is_superuser:
+            return True
+        return request.user.is_staff and request.user.memberships.filter(role="admin").exists()
+
+    def has_module_permission(self, request):  # type: ignore[no-untyped-def]
+        return self.has_view_permission(request)
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False

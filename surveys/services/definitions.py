@@ -509,6 +509,15 @@ def _consent_errors(survey: Survey, doc: dict[str, Any]) -> list[FieldError]:
         ]
     purposes = set(version.purpose_ids)
     errors = []
+    missing = [locale for locale in doc["locales"] if locale not in version.locales]
+    if missing:
+        errors.append(
+            FieldError(
+                field="consent_notice",
+                code="missing_locale",
+                message="The consent notice has no text in: " + ", ".join(missing),
+            )
+        )
     for si, s in enumerate(doc["sections"]):
         for qi, q in enumerate(s["questions"]):
             purpose = q.get("purpose", "")

@@ -41,3 +41,20 @@ def test_notice_versions_are_validated_and_published_in_the_admin(admin_client, 
     assert draft.status == "published"
     assert admin_client.get(url).status_code == 200  # view-only once frozen
     assert admin_client.post(url, form).status_code == 403
+
+
+def test_audit_log_in_the_admin_is_scoped_to_the_admins_organizations(client, org, other_org):
+    from tests.factories import member
+
+    admin = member(org, "admin")
+    admin.is_staff = True
+    admin.save()
+    client.force_login(admin)
+    page = client.get("/admin/surveys/auditevent/").content.decode()
+    assert page.count("notice.published") >= 1
+    assert other_org.name not in page
+    author = member(org, "author")
+    author.is_staff = True
+    author.save()
+    client.force_login(author)
+    assert client.get("/admin/surveys/auditevent/").status_code == 403

@@ -154,3 +154,23 @@ def test_unknown_notice_is_refused_on_import(org):
     assert [(e.field, e.code) for e in err.value.errors] == [
         ("consent_notice", "invalid_reference")
     ]
+
+
+def test_the_notice_must_speak_every_survey_locale(org):
+    from tests.factories import demo_notice_content
+
+    content = demo_notice_content()
+    content["locales"] = ["en"]
+    for p in content["purposes"]:
+        p["title"].pop("zh-Hant")
+        p["description"].pop("zh-Hant")
+    content["full_text"].pop("zh-Hant")
+    services.notice_publish(
+        version=services.notice_save(organization=org, slug="en-only", name="EN", content=content)
+    )
+    doc = demo_definition()
+    doc["consent_notice"] = "en-only"
+    version = services.definition_import(organization=org, document=doc)
+    with pytest.raises(ServiceValidationError) as err:
+        services.survey_publish(survey=version.survey)
+    assert [(e.field, e.code) for e in err.value.errors] == [("consent_notice", "missing_locale")]
