@@ -13,20 +13,31 @@ from surveys.models import SurveyVersion
 SUM = {"max_digits": 28, "decimal_places": 6, "default": 0}
 
 
-class AnswerRollup(models.Model):
-    """Answers at the grain (version, question, item, bucket, day, segment dims)."""
+class Grain(models.Model):
+    """The dimensions every rollup row is keyed by (with its survey version)."""
 
     version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="+")
-    question_code = models.CharField(max_length=64)
-    item = models.CharField(max_length=64, blank=True, default="")
-    # The choice code, the number as text, "true"/"false"; "" for free text.
-    bucket = models.CharField(max_length=64, blank=True, default="")
     day = models.DateField()  # in the organization's time zone
     westin_segment = models.CharField(max_length=20, blank=True, default="")
     age_band = models.CharField(max_length=64, blank=True, default="")
     locale = models.CharField(max_length=16)
     channel = models.CharField(max_length=10)
     flagged = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+
+GRAIN = ["version", "day", "westin_segment", "age_band", "locale", "channel", "flagged"]
+
+
+class AnswerRollup(Grain):
+    """Answers at the grain (version, question, item, bucket, day, segment dims)."""
+
+    question_code = models.CharField(max_length=64)
+    item = models.CharField(max_length=64, blank=True, default="")
+    # The choice code, the number as text, "true"/"false"; "" for free text.
+    bucket = models.CharField(max_length=64, blank=True, default="")
     n = models.BigIntegerField(default=0)
     total = models.DecimalField(**SUM)
     total_sq = models.DecimalField(**SUM)
@@ -34,18 +45,7 @@ class AnswerRollup(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=[
-                    "version",
-                    "question_code",
-                    "item",
-                    "bucket",
-                    "day",
-                    "westin_segment",
-                    "age_band",
-                    "locale",
-                    "channel",
-                    "flagged",
-                ],
+                fields=[*GRAIN[:1], "question_code", "item", "bucket", *GRAIN[1:]],
                 name="uniq_answer_rollup_grain",
             ),
         ]
@@ -55,16 +55,9 @@ class AnswerRollup(models.Model):
         return f"{self.question_code}[{self.item}]={self.bucket} {self.day}: {self.n}"
 
 
-class ResponseRollup(models.Model):
+class ResponseRollup(Grain):
     """Completed responses per (version, day, segment dims): the denominators."""
 
-    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    westin_segment = models.CharField(max_length=20, blank=True, default="")
-    age_band = models.CharField(max_length=64, blank=True, default="")
-    locale = models.CharField(max_length=16)
-    channel = models.CharField(max_length=10)
-    flagged = models.BooleanField(default=False)
     n = models.BigIntegerField(default=0)
     score_total = models.DecimalField(**SUM)  # quiz scores
     score_total_sq = models.DecimalField(**SUM)
@@ -76,15 +69,7 @@ class ResponseRollup(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=[
-                    "version",
-                    "day",
-                    "westin_segment",
-                    "age_band",
-                    "locale",
-                    "channel",
-                    "flagged",
-                ],
+                fields=GRAIN,
                 name="uniq_response_rollup_grain",
             ),
         ]
@@ -93,18 +78,11 @@ class ResponseRollup(models.Model):
         return f"v{self.version_id} {self.day}: {self.n}"
 
 
-class ResponseScore(models.Model):
+class ResponseScore(Grain):
     """A response's scores, as last added into ScoreRollup (so a change can subtract them)."""
 
     response_id = models.UUIDField(unique=True)
     respondent_id = models.UUIDField(db_index=True)
-    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    westin_segment = models.CharField(max_length=20, blank=True, default="")
-    age_band = models.CharField(max_length=64, blank=True, default="")
-    locale = models.CharField(max_length=16)
-    channel = models.CharField(max_length=10)
-    flagged = models.BooleanField(default=False)
     stated = models.DecimalField(max_digits=9, decimal_places=6, null=True)
     enacted = models.DecimalField(max_digits=9, decimal_places=6, null=True)
     constructs = models.JSONField(default=dict)
@@ -113,7 +91,7 @@ class ResponseScore(models.Model):
         return f"{self.response_id}: {self.stated} / {self.enacted}"
 
 
-class ScoreRollup(models.Model):
+class ScoreRollup(Grain):
     """Sums over respondents of stated (x) and enacted (y) protection, by dimensions.
 
     From n, Σx, Σy, Σx², Σy², Σxy come means, SDs, the mean gap and its CI,
@@ -121,13 +99,6 @@ class ScoreRollup(models.Model):
     y-only sums cover respondents with just one of the two scores.
     """
 
-    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    westin_segment = models.CharField(max_length=20, blank=True, default="")
-    age_band = models.CharField(max_length=64, blank=True, default="")
-    locale = models.CharField(max_length=16)
-    channel = models.CharField(max_length=10)
-    flagged = models.BooleanField(default=False)
     n_x = models.BigIntegerField(default=0)
     sum_x_only = models.DecimalField(**SUM)
     sum_xx_only = models.DecimalField(**SUM)
@@ -145,15 +116,7 @@ class ScoreRollup(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=[
-                    "version",
-                    "day",
-                    "westin_segment",
-                    "age_band",
-                    "locale",
-                    "channel",
-                    "flagged",
-                ],
+                fields=GRAIN,
                 name="uniq_score_rollup_grain",
             ),
         ]
