@@ -180,6 +180,10 @@ class OverviewView(APIView):
                 "paradoxical_share": FIGURE,
                 "privacy_actives_share": FIGURE,
                 "westin": serializers.ListField(child=serializers.JSONField()),
+                "opt_in": serializers.ListField(
+                    child=serializers.JSONField(),
+                    help_text="Per optional purpose: share of respondents who granted it.",
+                ),
                 "excluded_flagged": serializers.IntegerField(allow_null=True),
             },
         ),
@@ -187,4 +191,5 @@ class OverviewView(APIView):
     def get(self, request: Request, survey_id: int) -> Response:
         data = asdict(overview(_filter(request, survey_id)))
         data["westin"] = [{"segment": s, **f} for s, f in data["westin"]]
+        data["opt_in"] = [{"purpose": p, **f} for p, f in data["opt_in"]]
         return Response(data)

@@ -123,3 +123,19 @@ class ScoreRollup(Grain):
 
     def __str__(self) -> str:
         return f"v{self.version_id} {self.day}: n={self.n}"
+
+
+class PurposeRollup(Grain):
+    """Optional consent purposes: responses offered each one, and those that granted it."""
+
+    purpose = models.CharField(max_length=64)
+    offered = models.BigIntegerField(default=0)
+    granted = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=[*GRAIN, "purpose"], name="uniq_purpose_rollup_grain"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.day}: {self.granted}/{self.offered}"

@@ -29,6 +29,7 @@ from surveys.answers import values_from_rows
 from surveys.models import SurveyVersion
 from surveys.selectors.aggregation import (
     answer_rows,
+    consent_rows,
     respondent_events,
     response_rows,
     responses_aggregated,
@@ -38,7 +39,7 @@ from surveys.selectors.aggregation import (
 )
 from surveys.services import kinds_for, version_spec
 
-from ..models import AnswerRollup, ResponseRollup, ResponseScore, ScoreRollup
+from ..models import AnswerRollup, PurposeRollup, ResponseRollup, ResponseScore, ScoreRollup
 from ..scoring import (
     RespondentScores,
     construct_raw_sums,
@@ -92,6 +93,7 @@ class Contributions:
     responses: dict[Key, Sums]
     scores: dict[Key, list[Any]]
     score_rows: list[ResponseScore]
+    purposes: dict[Key, Sums]
 
 
 def _score_sums(score: ResponseScore, sign: int = 1) -> list[Any]:
@@ -152,7 +154,8 @@ def contributions(response_ids: Sequence[Any]) -> Contributions:
     events = respondent_events({r["respondent_id"] for r in responses})
     versions = {v.pk: v for v in versions_by_id({r["version_id"] for r in responses})}
     kinds_by_org: dict[int, Any] = {}
-    out = Contributions(answers={}, responses={}, scores={}, score_rows=[])
+    consents = consent_rows(list(response_ids))
+    out = Contributions(answers={}, responses={}, scores={}, score_rows=[], purposes={})
     for r in responses:
         answers = answers_by_response.get(r["id"], [])
         version = versions[r["version_id"]]
@@ -196,6 +199,9 @@ def contributions(response_ids: Sequence[Any]) -> Contributions:
             constructs=_constructs_json(scores.constructs, construct_raw_sums(spec, values)),
         )
         out.score_rows.append(row)
+        optional, granted = consents.get(r["id"], ([], []))
+        for purpose in optional:
+            _add(out.purposes, (r["version_id"], *dims, purpose), [1, int(purpose in granted)])
         _add(out.scores, (r["version_id"], *dims), _score_sums(row))
     return out
 
@@ -240,6 +246,7 @@ def _apply(response_ids: Sequence[Any]) -> None:
     _upsert(AnswerRollup, ANSWER_GRAIN, c.answers, ("n", "total", "total_sq"))
     _upsert(ResponseRollup, RESPONSE_GRAIN, c.responses, RESPONSE_VALUES)
     _upsert(ScoreRollup, RESPONSE_GRAIN, c.scores, SCORE_VALUES)
+    _upsert(PurposeRollup, (*RESPONSE_GRAIN, "purpose"), c.purposes, ("offered", "granted"))
     ResponseScore.objects.bulk_create(c.score_rows, batch_size=1000)
 
 
@@ -290,7 +297,7 @@ def rollups_recompute(*, version_id: int, days: Iterable[dt.date]) -> None:
     _lock_versions([version_id])
     version = SurveyVersion.objects.select_related("survey__organization").get(pk=version_id)
     tz_name = version.survey.organization.timezone
-    for model in (AnswerRollup, ResponseRollup, ScoreRollup, ResponseScore):
+    for model in (AnswerRollup, ResponseRollup, ScoreRollup, ResponseScore, PurposeRollup):
         model.objects.filter(version_id=version_id, day__in=days).delete()
     ids: list[Any] = []
     for day in days:
@@ -310,7 +317,7 @@ def rollups_rebuild(*, survey_id: int) -> int:
         SurveyVersion.objects.filter(survey_id=survey_id).values_list("pk", flat=True)
     )
     _lock_versions(version_ids)
-    for model in (AnswerRollup, ResponseRollup, ScoreRollup, ResponseScore):
+    for model in (AnswerRollup, ResponseRollup, ScoreRollup, ResponseScore, PurposeRollup):
         model.objects.filter(version_id__in=version_ids).delete()
     # Take over what is not aggregated yet; rows a running batch holds are left
     # to it (it waits for our version lock, then adds them on top of the rebuild).

@@ -17,7 +17,7 @@ from django.db.models import QuerySet, Sum
 
 from surveys.models import Survey
 
-from ..models import AnswerRollup, ResponseRollup, ResponseScore, ScoreRollup
+from ..models import AnswerRollup, PurposeRollup, ResponseRollup, ResponseScore, ScoreRollup
 
 SEGMENTS = ("westin_segment", "age_band", "locale", "channel")
 # Two-sided 97.5 % quantiles of Student's t for 1..30 degrees of freedom.
@@ -433,6 +433,28 @@ def privacy_actives_share(flt: MetricFilter) -> Figure:
     return suppress(known, flt.min_cell, int(s["active"] or 0) / known if known else None)
 
 
+def opt_in_rates(flt: MetricFilter) -> list[tuple[str, Figure]]:
+    """Per optional consent purpose: the share of respondents offered it who granted it.
+
+    Withdrawals count: a purpose withdrawn after submission is no longer granted.
+    Suppressed by the number of respondents offered the purpose.
+    """
+    rows = (
+        flt.apply(PurposeRollup.objects.all())
+        .values("purpose")
+        .annotate(offered=Sum("offered"), granted=Sum("granted"))
+        .order_by("purpose")
+    )
+    return [
+        (
+            r["purpose"],
+            suppress(int(r["offered"]), flt.min_cell, int(r["granted"]) / int(r["offered"])),
+        )
+        for r in rows
+        if r["offered"]
+    ]
+
+
 @dataclass(frozen=True, kw_only=True)
 class Overview:
     min_cell: int
@@ -443,6 +465,7 @@ class Overview:
     paradoxical_share: Figure
     privacy_actives_share: Figure
     westin: list[tuple[str, Figure]]
+    opt_in: list[tuple[str, Figure]]
     excluded_flagged: int | None
 
 
@@ -459,5 +482,6 @@ def overview(flt: MetricFilter) -> Overview:
         paradoxical_share=gap.paradoxical_share,
         privacy_actives_share=privacy_actives_share(flt),
         westin=westin_shares(flt),
+        opt_in=opt_in_rates(flt),
         excluded_flagged=excluded_flagged(flt),
     )

@@ -6,7 +6,14 @@ from typing import Any
 from django.db.models import QuerySet
 
 from ..enums import ResponseStatus
-from ..models import Answer, BehaviourEvent, Question, Response, SurveyVersion
+from ..models import (
+    Answer,
+    BehaviourEvent,
+    ConsentRecord,
+    Question,
+    Response,
+    SurveyVersion,
+)
 
 
 def responses_unaggregated() -> QuerySet[Response]:
@@ -83,3 +90,17 @@ def versions_by_id(version_ids: Iterable[int]) -> list[SurveyVersion]:
             "survey__organization"
         )
     )
+
+
+def consent_rows(response_ids: Iterable[Any]) -> dict[Any, tuple[list[str], list[str]]]:
+    """response id → (optional purposes of its notice, those still granted)."""
+    out: dict[Any, tuple[list[str], list[str]]] = {}
+    records = ConsentRecord.objects.filter(response_id__in=list(response_ids)).select_related(
+        "notice_version"
+    )
+    for record in records:
+        version = record.notice_version
+        optional = [p for p in version.purpose_ids if p not in version.required_ids]
+        active = [p for p in record.active_purposes if p in optional]
+        out[record.response_id] = (optional, active)
+    return out

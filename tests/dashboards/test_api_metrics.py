@@ -94,3 +94,23 @@ def test_overview(client, org, filled):
         "suppressed": True,
     }
     assert body["westin"] == []
+
+
+def test_opt_in_rates_follow_withdrawals(client, org, filled):
+    from dashboards.services import rollups_rebuild
+    from surveys.models import Respondent
+
+    client.force_login(member(org, "analyst"))
+    url = f"/api/v1/metrics/surveys/{filled.pk}/overview/"
+    opt_in = {o["purpose"]: o for o in client.get(url).json()["opt_in"]}
+    assert (opt_in["behavioural_measurement"]["n"], opt_in["behavioural_measurement"]["value"]) == (
+        12,
+        1.0,
+    )
+    assert opt_in["marketing"]["value"] == 0.0
+    services.consent_withdraw(
+        respondent=Respondent.objects.first(), purposes=["behavioural_measurement"]
+    )
+    rollups_rebuild(survey_id=filled.pk)  # what the respondent_erased receiver's task does
+    opt_in = {o["purpose"]: o for o in client.get(url).json()["opt_in"]}
+    assert opt_in["behavioural_measurement"]["value"] == pytest.approx(11 / 12)
