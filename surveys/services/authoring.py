@@ -94,7 +94,18 @@ def _doc_of(version: SurveyVersion, survey: Survey) -> dict[str, Any]:
     return doc
 
 
-def _write(draft: SurveyVersion, doc: dict[str, Any]) -> None:
+def _write(draft: SurveyVersion, doc: dict[str, Any], relative_to: str | None = None) -> None:
+    """Check the whole edited definition, then write it into the draft.
+
+    Errors inside the edited object come back with paths relative to it
+    (`relative_to`, e.g. ``sections[1].questions[0]``); nothing is written
+    when any exists.
+    """
+    errors = _draft_errors(doc)
+    if relative_to is not None:
+        errors = _relative(errors, relative_to)
+    if errors:
+        raise ServiceValidationError(errors)
     if draft.is_frozen:  # survey_draft_version never returns one; never write into it
         raise RuntimeError("A published version is never modified.")
     _write_content(draft, _sanitize(doc))
@@ -288,10 +299,7 @@ def section_add(*, survey: Survey, section: Any, position: Any = None) -> tuple[
     doc = _doc_of(draft, survey)
     at = len(doc["sections"]) if at is None else min(at, len(doc["sections"]))
     doc["sections"].insert(at, data)
-    errors = _relative(_draft_errors(doc), f"sections[{at}]")
-    if errors:
-        raise ServiceValidationError(errors)
-    _write(draft, doc)
+    _write(draft, doc, f"sections[{at}]")
     return draft, data["code"]
 
 
@@ -311,10 +319,7 @@ def section_change(
     section = {**doc["sections"].pop(index), **data}
     at = index if at is None else min(at, len(doc["sections"]))
     doc["sections"].insert(at, section)
-    errors = _relative(_draft_errors(doc), f"sections[{at}]")
-    if errors:
-        raise ServiceValidationError(errors)
-    _write(draft, doc)
+    _write(draft, doc, f"sections[{at}]")
     return draft, section["code"]
 
 
@@ -324,9 +329,6 @@ def section_remove(*, survey: Survey, code: str) -> SurveyVersion:
     draft = survey_draft_version(survey=survey)
     doc = _doc_of(draft, survey)
     doc["sections"].pop(_find_section(doc, code))
-    errors = _draft_errors(doc)
-    if errors:
-        raise ServiceValidationError(errors)
     _write(draft, doc)
     return draft
 
@@ -350,10 +352,7 @@ def question_add(
     questions = doc["sections"][si]["questions"]
     at = len(questions) if at is None else min(at, len(questions))
     questions.insert(at, data)
-    errors = _relative(_draft_errors(doc), f"sections[{si}].questions[{at}]")
-    if errors:
-        raise ServiceValidationError(errors)
-    _write(draft, doc)
+    _write(draft, doc, f"sections[{si}].questions[{at}]")
     return draft, data["code"]
 
 
@@ -405,10 +404,7 @@ def question_change(
         at = qi if target == si else len(questions)
     at = min(at, len(questions))
     questions.insert(at, question)
-    errors = _relative(_draft_errors(doc), f"sections[{target}].questions[{at}]")
-    if errors:
-        raise ServiceValidationError(errors)
-    _write(draft, doc)
+    _write(draft, doc, f"sections[{target}].questions[{at}]")
     return draft, question["code"]
 
 
@@ -419,9 +415,6 @@ def question_remove(*, survey: Survey, code: str) -> SurveyVersion:
     doc = _doc_of(draft, survey)
     si, qi = _find_question(doc, code)
     doc["sections"][si]["questions"].pop(qi)
-    errors = _draft_errors(doc)
-    if errors:
-        raise ServiceValidationError(errors)
     _write(draft, doc)
     return draft
 

@@ -420,6 +420,19 @@ def _confirm(
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, token: str) -> HttpResponse:
     """Withdraw all consent: one click here (after one on the portal or thank-you page)."""
+    return _erase_everything(
+        request,
+        token,
+        what="withdraw",
+        done="withdrawn",
+        act=lambda r: services.consent_withdraw(respondent=r, purposes=None),
+    )
+
+
+def _erase_everything(
+    request: HttpRequest, token: str, *, what: str, done: str, act: Callable[[Any], object]
+) -> HttpResponse:
+    """Confirm (GET) then erase (POST) everything held about the token's respondent."""
     found = services.portal_lookup(token=token)
     if found.tombstone is not None:
         # Already withdrawn (or erased): say so, change nothing.
@@ -428,9 +441,9 @@ def withdraw(request: HttpRequest, token: str) -> HttpResponse:
     if respondent is None:
         return _not_found(request)
     if request.method == "POST":
-        services.consent_withdraw(respondent=respondent, purposes=None)
-        return HttpResponseRedirect(_portal_url(token, done="withdrawn"))
-    return _confirm(request, token, what="withdraw", organization=respondent.organization.name)
+        act(respondent)
+        return HttpResponseRedirect(_portal_url(token, done=done))
+    return _confirm(request, token, what=what, organization=respondent.organization.name)
 
 
 @token_page(referrer="strict-origin")
@@ -503,16 +516,13 @@ def _date(value: dt.datetime) -> str:
 @require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest, token: str) -> HttpResponse:
     """Erase everything (Art. 17): one click here after one on the portal."""
-    found = services.portal_lookup(token=token)
-    if found.tombstone is not None:
-        return _tombstone_page(request, found.tombstone, done="already")
-    respondent = found.respondent
-    if respondent is None:
-        return _not_found(request)
-    if request.method == "POST":
-        services.respondent_erase(respondent=respondent)
-        return HttpResponseRedirect(_portal_url(token, done="erased"))
-    return _confirm(request, token, what="delete", organization=respondent.organization.name)
+    return _erase_everything(
+        request,
+        token,
+        what="delete",
+        done="erased",
+        act=lambda r: services.respondent_erase(respondent=r),
+    )
 
 
 # --- receipts -------------------------------------------------------------------------
