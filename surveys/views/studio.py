@@ -1,0 +1,53 @@
+"""The studio's own pages: where a member lands after signing in, and an organization's home.
+
+Each capability adds its pages under ``/studio/<org>/…`` with ``studio_view``
+(``surveys/studio.py``) and its navigation entry with ``nav_register``.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ..enums import ResponseStatus
+from ..models import Membership, Survey
+from ..studio import ALL_ROLES, NavEntry, Studio, nav_register, studio_view
+
+nav_register(
+    NavEntry(key="surveys", label=_("Surveys"), url_name="studio:org", roles=ALL_ROLES, order=10)
+)
+
+
+@login_required
+def studio_home(request: HttpRequest) -> HttpResponse:
+    """One organization: straight to it. Several: pick one. None: say so."""
+    memberships = list(
+        Membership.objects.filter(user=request.user)  # type: ignore[misc]
+        .select_related("organization")
+        .order_by("organization__name")
+    )
+    if len(memberships) == 1:
+        return redirect(reverse("studio:org", kwargs={"org": memberships[0].organization.slug}))
+    return render(request, "studio/home.html", {"memberships": memberships})
+
+
+@studio_view(section="surveys")
+def org_home(request: HttpRequest, studio: Studio) -> HttpResponse:
+    """The organization's surveys with their status and completed responses."""
+    surveys = (
+        Survey.objects.filter(organization=studio.organization)
+        .annotate(completed=Count("responses", filter=Q(responses__status=ResponseStatus.COMPLETE)))
+        .order_by("-created_at", "-id")
+    )
+    rows = [
+        {
+            "survey": survey,
+            "title": survey.title.get(survey.default_locale)
+            or next(iter(survey.title.values()), ""),
+            "public_url": reverse("surveys:landing", kwargs={"slug": survey.slug}),
+        }
+        for survey in surveys
+    ]
+    return render(request, "studio/org_home.html", {"studio": studio, "rows": rows})
