@@ -19,6 +19,7 @@ from .models import (
     Organization,
     Question,
     Section,
+    SubmissionInbox,
     Survey,
     SurveyVersion,
     User,
@@ -145,13 +146,8 @@ class QuestionAdmin(admin.ModelAdmin):
         return not (obj and obj.version.is_frozen) and super().has_delete_permission(request, obj)
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only; staff see the events of the organizations they administer."""
-
-    list_display = ["created_at", "organization", "action", "actor_label", "target_type"]
-    list_filter = ["action", ("organization", admin.RelatedOnlyFieldListFilter), "created_at"]
-    search_fields = ["action", "actor_label", "target_id"]
+class OrganizationReadOnlyAdmin(admin.ModelAdmin):
+    """Read-only; staff see the rows of the organizations they administer."""
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
         qs = super().get_queryset(request)
@@ -178,6 +174,55 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(OrganizationReadOnlyAdmin):
+    list_display = ["created_at", "organization", "action", "actor_label", "target_type"]
+    list_filter = ["action", ("organization", admin.RelatedOnlyFieldListFilter), "created_at"]
+    search_fields = ["action", "actor_label", "target_id"]
+
+
+class InboxStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+        return [("pending", "pending"), ("failed", "could not be written"), ("written", "written")]
+
+    def queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        if self.value() == "pending":
+            return queryset.filter(materialized_at__isnull=True)
+        if self.value() == "failed":
+            return queryset.filter(materialized_at__isnull=True, attempts__gt=0)
+        if self.value() == "written":
+            return queryset.filter(materialized_at__isnull=False)
+        return queryset
+
+
+@admin.register(SubmissionInbox)
+class SubmissionInboxAdmin(OrganizationReadOnlyAdmin):
+    """Accepted API submissions and their write-out (never the answers themselves)."""
+
+    list_display = [
+        "received_at",
+        "organization",
+        "survey",
+        "respondent_ref",
+        "materialized_at",
+        "attempts",
+        "last_error",
+    ]
+    list_filter = [InboxStateFilter, ("organization", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["respondent_ref", "idempotency_key"]
+    exclude = ["payload", "result"]
+    actions = ["write_out"]
+
+    @admin.action(description="Write out the selected pending submissions now")
+    def write_out(self, request, queryset):  # type: ignore[no-untyped-def]
+        ids = list(queryset.filter(materialized_at__isnull=True).values_list("pk", flat=True))
+        written = sum(services.inbox_materialize(row_id=i) is not None for i in ids)
+        self.message_user(request, f"Written out: {written} of {len(ids)} pending.")
 
 
 class NoticeVersionForm(forms.ModelForm):

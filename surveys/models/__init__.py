@@ -12,6 +12,7 @@ from .consent import (
     Tombstone,
 )
 from .definitions import Choice, Question, Section, Survey, SurveyVersion
+from .inbox import SubmissionInbox
 from .responses import (
     Answer,
     BehaviourEvent,
@@ -39,6 +40,7 @@ __all__ = [
     "Respondent",
     "Response",
     "Section",
+    "SubmissionInbox",
     "Survey",
     "SurveyVersion",
     "Tombstone",

@@ -17,7 +17,18 @@ def survey_list(*, actor: Actor, roles: set[str] | None = None) -> QuerySet[Surv
 
 
 def survey_get(*, actor: Actor, pk: int, roles: set[str] | None = None) -> Survey | None:
-    return survey_list(actor=actor, roles=roles).filter(pk=pk).first()
+    """One survey of the actor's organizations (a plain primary-key read: no ordering).
+
+    The live version's snapshot (the whole frozen definition) is loaded only when
+    used: `version_spec` builds a published version's spec once per process.
+    """
+    return (
+        Survey.objects.filter(pk=pk, organization_id__in=actor.organization_ids(roles))
+        .select_related("organization", "live_version")
+        .defer("live_version__snapshot")
+        .order_by()
+        .first()
+    )
 
 
 def public_survey_get(*, slug: str) -> Survey | None:

@@ -50,6 +50,15 @@ from .definitions import (
 )
 from .events import IngestResult, behaviour_kind_create, events_ingest, kinds_for
 from .idempotency import IdempotencyConflict, idempotent_call
+from .inbox import (
+    Accepted,
+    inbox_drain,
+    inbox_flush,
+    inbox_flush_response,
+    inbox_materialize,
+    inbox_purge,
+    submission_accept,
+)
 from .responses import (
     ConsentInput,
     availability,
@@ -122,6 +131,13 @@ __all__ = [
     "definition_export",
     "definition_import",
     "idempotent_call",
+    "Accepted",
+    "inbox_drain",
+    "inbox_flush",
+    "inbox_flush_response",
+    "inbox_materialize",
+    "inbox_purge",
+    "submission_accept",
     "instrument_insert",
     "membership_set",
     "organization_create",

@@ -177,14 +177,16 @@ _SPECS: dict[tuple[int, str], VersionSpec] = {}
 
 def version_spec(version: SurveyVersion) -> VersionSpec:
     """The spec of a version; a published (frozen) one is built once per process."""
-    if version.is_frozen and version.snapshot:
+    if version.is_frozen:
+        # Looked up before the snapshot is touched: callers may defer loading it.
         key = (version.pk, str(version.published_at))
         spec = _SPECS.get(key)
-        if spec is None:
+        if spec is None and version.snapshot:
             if len(_SPECS) > 512:
                 _SPECS.clear()
             spec = _SPECS[key] = spec_from_definition(version.snapshot)
-        return spec
+        if spec is not None:
+            return spec
     return spec_from_definition(definition_export(version=version))
 
 

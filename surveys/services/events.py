@@ -27,6 +27,7 @@ from ..models import (
     Organization,
     Respondent,
 )
+from .inbox import inbox_flush_refs
 from .responses import external_id_hmac
 
 MAX_BATCH = 1000
@@ -162,6 +163,14 @@ def events_ingest(
         r.respondent_ref: r
         for r in Respondent.objects.filter(organization=organization, respondent_ref__in=refs)
     }
+    if refs - by_ref.keys() and inbox_flush_refs(
+        organization_id=organization.pk, refs=refs - by_ref.keys()
+    ):
+        # Respondents of submissions accepted a moment ago, written out just now.
+        by_ref = {
+            r.respondent_ref: r
+            for r in Respondent.objects.filter(organization=organization, respondent_ref__in=refs)
+        }
     by_hmac = {
         r.external_id_hmac: r
         for r in Respondent.objects.filter(

@@ -5,13 +5,15 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from .. import signals
@@ -42,6 +44,7 @@ from ..models import (
     Respondent,
     Response,
     Survey,
+    SurveyVersion,
 )
 from ..spec import VersionSpec
 from .consent import consent_counter_bump, consent_errors, consent_give
@@ -58,7 +61,7 @@ def external_id_hmac(external_id: str) -> str:
     return hmac.new(key, external_id.encode(), hashlib.sha256).hexdigest()
 
 
-def _new_ref() -> str:
+def new_ref() -> str:
     return "r_" + secrets.token_hex(8)
 
 
@@ -69,10 +72,10 @@ def respondent_create(*, organization: Organization, external_id: str | None = N
         respondent, _ = Respondent.objects.get_or_create(
             organization=organization,
             external_id_hmac=digest,
-            defaults={"respondent_ref": _new_ref()},
+            defaults={"respondent_ref": new_ref()},
         )
         return respondent
-    return Respondent.objects.create(organization=organization, respondent_ref=_new_ref())
+    return Respondent.objects.create(organization=organization, respondent_ref=new_ref())
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -203,38 +206,40 @@ def _problems_to_errors(
     return errors
 
 
-@transaction.atomic
-def response_submit(
+@dataclass(frozen=True, kw_only=True)
+class PreparedSubmission:
+    """A headless submission that passed every check, ready to be written."""
+
+    survey: Survey
+    version: SurveyVersion
+    spec: VersionSpec
+    locale: str
+    channel: str
+    is_test: bool
+    external_id: str | None
+    values: dict[str, Any]
+    other: dict[str, Any]
+    path: list[str]
+    consent: ConsentInput | None
+
+
+def submission_validate(
     *,
     survey: Survey,
+    version: SurveyVersion,
     answers: Sequence[Mapping[str, Any]],
     locale: str | None = None,
     channel: str = Channel.API,
     external_id: str | None = None,
     is_test: bool = False,
     consent: Mapping[str, Any] | None = None,
-) -> Response:
-    """Store one complete response in one call (apps, kiosks). All or nothing.
+    received_at: dt.datetime | None = None,
+) -> PreparedSubmission:
+    """Check a complete submission against `version`; raise with every error, write nothing.
 
-    `answers` is ``[{"question": code, "value": …, "other": "…"}, …]``;
-    `consent` is ``{"notice_version": 3, "purposes": [...], "timestamp": "…"}``
-    and required when the survey has a consent notice. Errors carry paths
-    such as ``answers[3].value``; nothing is written when any exists.
+    A consent without its own timestamp counts as given at `received_at`.
     """
     errors: list[FieldError] = []
-    if survey.response_quota is not None:
-        Survey.objects.select_for_update().filter(pk=survey.pk).first()
-    avail = availability(survey)
-    if not avail.ok:
-        raise ServiceValidationError(
-            [
-                FieldError(
-                    field="survey", code=avail.reason, message=AVAILABILITY_MESSAGES[avail.reason]
-                )
-            ]
-        )
-    version = survey.live_version
-    assert version is not None
     spec = version_spec(version)
     locale = locale or survey.default_locale
     if locale not in spec.locales:
@@ -278,26 +283,174 @@ def response_submit(
     errors.extend(_problems_to_errors(cleaned.problems, index))
     if errors:
         raise ServiceValidationError(errors)
-    respondent = respondent_create(organization=survey.organization, external_id=external_id)
-    response = Response(
-        respondent=respondent,
+    if consent_input is not None and consent_input.given_at is None and received_at is not None:
+        consent_input = replace(consent_input, given_at=received_at)
+    return PreparedSubmission(
         survey=survey,
         version=version,
+        spec=spec,
         locale=locale,
         channel=channel,
         is_test=is_test,
-        section_path=cleaned.path,
+        external_id=external_id,
+        values=dict(cleaned.values),
+        other=dict(cleaned.other),
+        path=list(cleaned.path),
+        consent=consent_input,
     )
-    response.survey = survey
-    _finish(response, spec, cleaned.values)
-    response.save()
-    _write_answers(response, spec, cleaned.values, cleaned.other)
-    _record_consent(response, consent_input)
+
+
+def submission_response(
+    prepared: PreparedSubmission,
+    *,
+    respondent: Respondent,
+    response_id: Any = None,
+    submitted_at: dt.datetime | None = None,
+) -> Response:
+    """The complete (unsaved) response of `prepared`: quality flags and quiz result set.
+
+    Pure: what the submitter is told can be computed before anything is written,
+    and the row written later carries exactly the same values.
+    """
+    spec = prepared.spec
+    response = Response(
+        respondent=respondent,
+        survey=prepared.survey,
+        version=prepared.version,
+        locale=prepared.locale,
+        channel=prepared.channel,
+        is_test=prepared.is_test,
+        section_path=prepared.path,
+        status=ResponseStatus.COMPLETE,
+        submitted_at=submitted_at or timezone.now(),
+    )
+    if response_id is not None:
+        response.pk = response_id
+    response.quality_flags = quality_flags(
+        spec, prepared.values, straightline_min_items=settings.QUALITY_STRAIGHTLINE_MIN_ITEMS
+    )
+    if spec.kind == "quiz":
+        response.score = score(spec, prepared.values)
+        response.max_score = spec.max_score
+        response.outcome_index = spec.outcome_for(response.score)
+    return response
+
+
+def submission_write(
+    prepared: PreparedSubmission,
+    *,
+    response_id: Any = None,
+    respondent_ref: str | None = None,
+    submitted_at: dt.datetime | None = None,
+) -> Response:
+    """Write a validated submission: respondent, response, answers, consent, behaviour.
+
+    Call inside a transaction (the callers are atomic).
+    """
+    if prepared.external_id:
+        respondent = respondent_create(
+            organization=prepared.survey.organization, external_id=prepared.external_id
+        )
+    else:
+        respondent = Respondent.objects.create(
+            organization=prepared.survey.organization, respondent_ref=respondent_ref or new_ref()
+        )
+    response = submission_response(
+        prepared, respondent=respondent, response_id=response_id, submitted_at=submitted_at
+    )
+    response.save(force_insert=True)
+    signals.send_after_commit(
+        signals.response_submitted,
+        response_id=str(response.pk),
+        survey_id=response.survey_id,
+        organization_id=prepared.survey.organization_id,
+    )
+    _write_answers(response, prepared.spec, prepared.values, prepared.other)
+    _record_consent(response, prepared.consent)
     # The consent is known here: no need to read back the record just written.
     _disclosure_behaviour(
-        response, spec, cleaned.values, granted=consent_input.purposes if consent_input else ()
+        response,
+        prepared.spec,
+        prepared.values,
+        granted=prepared.consent.purposes if prepared.consent else (),
     )
     return response
+
+
+def survey_accepting(survey: Survey) -> None:
+    """Raise `survey`-field errors unless it takes responses now (locks it under a quota)."""
+    if survey.response_quota is not None:
+        Survey.objects.select_for_update().filter(pk=survey.pk).first()
+    avail = availability(survey)
+    if not avail.ok:
+        raise ServiceValidationError(
+            [
+                FieldError(
+                    field="survey", code=avail.reason, message=AVAILABILITY_MESSAGES[avail.reason]
+                )
+            ]
+        )
+
+
+@transaction.atomic
+def response_submit(
+    *,
+    survey: Survey,
+    answers: Sequence[Mapping[str, Any]],
+    locale: str | None = None,
+    channel: str = Channel.API,
+    external_id: str | None = None,
+    is_test: bool = False,
+    consent: Mapping[str, Any] | None = None,
+) -> Response:
+    """Store one complete response in one call (apps, kiosks). All or nothing.
+
+    `answers` is ``[{"question": code, "value": …, "other": "…"}, …]``;
+    `consent` is ``{"notice_version": 3, "purposes": [...], "timestamp": "…"}``
+    and required when the survey has a consent notice. Errors carry paths
+    such as ``answers[3].value``; nothing is written when any exists.
+    """
+    survey_accepting(survey)
+    assert survey.live_version is not None
+    prepared = submission_validate(
+        survey=survey,
+        version=survey.live_version,
+        answers=answers,
+        locale=locale,
+        channel=channel,
+        external_id=external_id,
+        is_test=is_test,
+        consent=consent,
+    )
+    return submission_write(prepared)
+
+
+# Published notice versions never change (nor stop being published): kept per process.
+# Any save of a notice version empties it (ids can come back in a test database).
+_NOTICE_VERSIONS: dict[tuple[int, int], ConsentNoticeVersion] = {}
+
+
+@receiver(post_save, sender=ConsentNoticeVersion, dispatch_uid="notice-version-cache")
+def _forget_notice_versions(**kwargs: Any) -> None:
+    _NOTICE_VERSIONS.clear()
+
+
+def published_notice_version(notice_id: int, number: int) -> ConsentNoticeVersion | None:
+    """The published version `number` of a notice (cached once found; misses are not)."""
+    found = _NOTICE_VERSIONS.get((notice_id, number))
+    if found is None:
+        found = (
+            ConsentNoticeVersion.objects.filter(
+                notice_id=notice_id, number=number, status=VersionStatus.PUBLISHED
+            )
+            .select_related("notice__organization")
+            .first()
+        )
+        if found is not None:
+            if len(_NOTICE_VERSIONS) >= 1024:
+                _NOTICE_VERSIONS.clear()
+            _NOTICE_VERSIONS[(notice_id, number)] = found
+    return found
 
 
 def consent_from_payload(
@@ -327,13 +480,7 @@ def consent_from_payload(
             )
         )
     elif survey.consent_notice_id is not None:
-        version = (
-            ConsentNoticeVersion.objects.filter(
-                notice_id=survey.consent_notice_id, number=number, status=VersionStatus.PUBLISHED
-            )
-            .select_related("notice__organization")
-            .first()
-        )
+        version = published_notice_version(survey.consent_notice_id, number)
         if version is None:
             errors.append(
                 FieldError(

@@ -51,7 +51,7 @@ from ..services import (
     version_question_ids,
     version_spec,
 )
-from ..services.responses import _new_ref, external_id_hmac
+from ..services.responses import external_id_hmac, new_ref
 
 SLUG = "privacy-calc-exp"
 TZ = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -299,7 +299,7 @@ def load(path: Path, *, organization: Organization | None = None) -> Survey:
         submitted = started + dt.timedelta(seconds=_num(row["TIME_SUM_t2"]) or 0)
         respondent = Respondent(
             organization=org,
-            respondent_ref=_new_ref(),
+            respondent_ref=new_ref(),
             external_id_hmac=external_id_hmac(row["case_token"]),
             created_at=now,
         )

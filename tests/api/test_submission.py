@@ -11,9 +11,9 @@ from surveys.enums import ApiScope
 from surveys.models import (
     Answer,
     ConsentRecord,
-    IdempotencyRecord,
     Respondent,
     Response,
+    SubmissionInbox,
 )
 from tests.factories import COMFORT_ANSWERS, CONSENT, QUIZ_ANSWERS, live_survey
 
@@ -33,7 +33,7 @@ def submit(client, survey, body, key="key-1", **extra):
 
 def counts() -> tuple[int, ...]:
     return tuple(
-        m.objects.count() for m in (Response, Answer, Respondent, ConsentRecord, IdempotencyRecord)
+        m.objects.count() for m in (Response, Answer, Respondent, ConsentRecord, SubmissionInbox)
     )
 
 
@@ -170,7 +170,7 @@ def test_the_same_key_and_body_replays_the_same_result(as_key, survey):
     assert second.json() == first.json()
     assert second["Idempotent-Replayed"] == "true"
     assert Response.objects.count() == 1
-    assert IdempotencyRecord.objects.get().key == "order-1001"
+    assert SubmissionInbox.objects.get().idempotency_key == "order-1001"
 
 
 def test_the_same_key_with_another_body_is_422(as_key, survey):

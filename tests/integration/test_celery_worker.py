@@ -55,6 +55,7 @@ def worker(redis_url):
         CELERY_TASK_ALWAYS_EAGER="false",
     )
     queue = f"it-{os.getpid()}-{time.monotonic_ns()}"
+    env["CELERY_TASK_DEFAULT_QUEUE"] = queue  # what the worker itself sends stays on its queue
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -166,3 +167,33 @@ def test_broker_outage_loses_nothing_and_the_sweep_catches_up(worker, redis_url)
     aggregate_pending.apply_async()
     assert wait_for(lambda: aggregated(response.pk)), "the sweep did not catch up"
     assert rollup_total() == 1
+
+
+def test_an_accepted_api_submission_is_written_out_and_aggregated_by_the_worker(worker, settings):
+    """The API's deferred path: one row in the request, the worker writes and aggregates it."""
+    from django.core.cache import cache
+
+    from surveys.enums import ApiScope
+    from surveys.models import SubmissionInbox
+    from tests.api.helpers import key_client
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    cache.clear()  # the dispatch guard lives in the cache
+    org = OrganizationFactory()
+    survey = live_survey(org)
+    client = key_client(org, ApiScope.values)
+    reply = client.post(
+        f"/api/v1/surveys/{survey.pk}/responses/",
+        {"answers": COMFORT_ANSWERS, "consent": CONSENT},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="it-deferred-1",
+    )
+    assert reply.status_code == 201
+    response_id = reply.json()["id"]
+    assert SubmissionInbox.objects.filter(pk=response_id, materialized_at=None).exists()
+    assert wait_for(lambda: aggregated(response_id))
+    assert (
+        Response.objects.get(pk=response_id).respondent.respondent_ref
+        == (reply.json()["respondent_ref"])
+    )
+    assert SubmissionInbox.objects.get(pk=response_id).payload == {}

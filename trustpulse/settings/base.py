@@ -123,6 +123,8 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# The queue tasks are sent to (and workers started by scripts/run.sh consume).
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
@@ -149,6 +151,10 @@ CELERY_BEAT_SCHEDULE = {
     "retention-purge": {
         "task": "surveys.tasks.retention_purge",
         "schedule": timedelta(hours=6),
+    },
+    "inbox-drain": {
+        "task": "surveys.tasks.inbox_drain",
+        "schedule": timedelta(seconds=env.int("INBOX_SWEEP_SECONDS", default=15)),
     },
     "aggregate-pending": {
         "task": "dashboards.tasks.aggregate_pending",
@@ -194,6 +200,9 @@ SPECTACULAR_SETTINGS = {
 RESPONDENT_ID_HMAC_KEY = env("RESPONDENT_ID_HMAC_KEY", default="")
 # How long an Idempotency-Key is remembered (hours; at least 24).
 IDEMPOTENCY_TTL_HOURS = max(24, env.int("IDEMPOTENCY_TTL_HOURS", default=48))
+# API submissions are stored as one row in the request and written out by a worker
+# (surveys/services/inbox.py); false writes everything in the request.
+SUBMISSION_DEFERRED_WRITE = env.bool("SUBMISSION_DEFERRED_WRITE", default=True)
 # Smallest group an analyst may see, never below 5.
 SUPPRESSION_MIN_CELL = max(5, env.int("SUPPRESSION_MIN_CELL", default=10))
 # k for k-anonymous exports.

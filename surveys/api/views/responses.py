@@ -29,11 +29,12 @@ from ..serializers import (
     SubmissionSerializer,
     SubmittedSerializer,
     SurveyResponseSerializer,
+    submission_fast,
+    submitted_body,
 )
 from .base import ApiView
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
-IDEMPOTENCY_SCOPE = "responses.submit"
 _KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 FILTER_PARAMETERS = [
@@ -66,7 +67,12 @@ def _filters(request: Request) -> dict[str, Any]:
 
 class RawResponsesView(ApiView):
     def listed(self, queryset: Any, organization_ids: list[int], data: dict) -> Response:
-        """A page of responses with their answers; the look is recorded in the audit log."""
+        """A page of responses with their answers; the look is recorded in the audit log.
+
+        Submissions accepted but not yet written out are written out first, so a
+        list never misses a response its submitter was told about.
+        """
+        services.inbox_flush(organization_ids=organization_ids)
         page = self.paginate_queryset(queryset)
         assert page is not None
         body = SurveyResponseSerializer(page, many=True).data
@@ -108,7 +114,12 @@ class ResponseDetailView(ApiView):
     def get(self, request: Request, pk: uuid.UUID) -> Response:
         actor = self.actor
         _reader(actor)
-        response = response_list_with_answers(actor=actor, roles=AUTHORING).filter(pk=pk).first()
+        queryset = response_list_with_answers(actor=actor, roles=AUTHORING).filter(pk=pk)
+        response = queryset.first()
+        if response is None and services.inbox_flush_response(
+            response_id=pk, organization_ids=actor.organization_ids(AUTHORING)
+        ):
+            response = queryset.first()  # accepted, and written out just now
         if response is None:
             raise NotFound("No such response.")
         services.responses_viewed(
@@ -202,29 +213,23 @@ class SurveyResponsesView(RawResponsesView):
             raise NotFound("No such survey.")
         key = _idempotency_key(request)
         payload = request.data
-
-        def submit() -> tuple[int, Any]:
+        values = submission_fast(payload)
+        if values is None:  # not plainly well-formed: the serializer says what is wrong
             data = SubmissionSerializer(data=payload)
             data.is_valid(raise_exception=True)
             values = data.validated_data
-            response = services.response_submit(
+        try:
+            result = services.submission_accept(
                 survey=survey,
+                key=key,
+                body=payload,
                 answers=values["answers"],
                 locale=values.get("locale"),
                 channel=values["channel"],
                 external_id=values.get("external_id"),
                 is_test=values["is_test"],
                 consent=payload.get("consent"),
-            )
-            return status.HTTP_201_CREATED, dict(SubmittedSerializer(response).data)
-
-        try:
-            result = services.idempotent_call(
-                organization=actor.api_key.organization,
-                scope=IDEMPOTENCY_SCOPE,
-                key=key,
-                payload={"survey": survey.pk, "body": payload},
-                call=submit,
+                serialize=submitted_body,
             )
         except services.IdempotencyConflict:
             return error_response(
