@@ -9,6 +9,8 @@ import logging
 from collections import defaultdict
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.dispatch import receiver
 
 from surveys import signals
@@ -28,9 +30,28 @@ def dispatch(task: Any, *args: object) -> bool:
     return True
 
 
+AGGREGATE_GUARD_KEY = "dashboards:aggregate-dispatched"
+
+
 @receiver(signals.response_submitted, dispatch_uid="dashboards.response_submitted")
 def on_response_submitted(sender: object, **kwargs: object) -> None:
-    dispatch(tasks.aggregate)
+    """Each aggregation task drains every waiting response: queue one a second at most.
+
+    The task is queued to run a second later, so it also takes what arrives
+    meanwhile (a burst of write-outs queues one task, not one per response).
+    """
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        dispatch(tasks.aggregate)
+        return
+    try:
+        first = bool(cache.add(AGGREGATE_GUARD_KEY, 1, timeout=1))
+    except Exception:  # noqa: BLE001 - no cache: queue every time, as before
+        first = True
+    if first:
+        try:
+            tasks.aggregate.apply_async(countdown=1)
+        except Exception as exc:  # noqa: BLE001 - any broker error: the sweep catches up
+            log.warning("could not queue aggregate (%s); the pending sweep will pick it up", exc)
 
 
 @receiver(signals.respondent_erased, dispatch_uid="dashboards.respondent_erased")

@@ -34,6 +34,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ..errors import ServiceValidationError
@@ -50,7 +51,7 @@ from .responses import (
 log = logging.getLogger(__name__)
 
 DISPATCH_GUARD_KEY = "surveys:inbox:drain-dispatched"
-BATCH = 200
+BATCH = 100
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -248,17 +249,20 @@ def inbox_dispatch() -> None:
         log.warning("could not queue the inbox write-out (%s); the sweep will", type(exc).__name__)
 
 
-@transaction.atomic
-def inbox_materialize(*, row_id: Any, wait: bool = False) -> Response | None:
-    """Write out one pending row (None if written already or being written elsewhere)."""
-    row = (
-        SubmissionInbox.objects.select_for_update(skip_locked=not wait)
-        .filter(pk=row_id, materialized_at__isnull=True)
+def _claim(
+    qs: QuerySet[SubmissionInbox], *, skip_locked: bool, limit: int
+) -> list[SubmissionInbox]:
+    """Lock up to `limit` pending rows of `qs`, oldest first (inside a transaction)."""
+    return list(
+        qs.filter(materialized_at__isnull=True)
+        .select_for_update(skip_locked=skip_locked, of=("self",))
         .select_related("survey__organization", "version")
-        .first()
+        .order_by("received_at")[:limit]
     )
-    if row is None:
-        return None
+
+
+def _write_out(row: SubmissionInbox) -> Response | None:
+    """Write out one locked row in a savepoint; a failure is recorded on the row, kept."""
     data = row.payload
     try:
         with transaction.atomic():
@@ -292,41 +296,40 @@ def inbox_materialize(*, row_id: Any, wait: bool = False) -> Response | None:
     return response
 
 
-def _pending_ids(organization_ids: Iterable[int] | None, limit: int) -> list[Any]:
-    qs = SubmissionInbox.objects.filter(materialized_at__isnull=True)
-    if organization_ids is not None:
-        qs = qs.filter(organization_id__in=list(organization_ids))
-    return list(qs.order_by("received_at").values_list("pk", flat=True)[:limit])
+@transaction.atomic
+def inbox_materialize(*, row_id: Any, wait: bool = False) -> Response | None:
+    """Write out one pending row (None if written already or being written elsewhere)."""
+    rows = _claim(SubmissionInbox.objects.filter(pk=row_id), skip_locked=not wait, limit=1)
+    return _write_out(rows[0]) if rows else None
 
 
-def inbox_drain(*, limit: int | None = None) -> int:
-    """Write out pending rows, oldest first (rows locked by another worker are skipped)."""
+def _drain(qs: QuerySet[SubmissionInbox], *, skip_locked: bool) -> int:
+    """Write out the pending rows of `qs` in batches, one transaction (one commit) each."""
     written = 0
-    seen: set[Any] = set()
-    while limit is None or written < limit:
-        ids = [i for i in _pending_ids(None, BATCH) if i not in seen]
-        if not ids:
-            break
-        for row_id in ids:
-            seen.add(row_id)
-            if inbox_materialize(row_id=row_id) is not None:
-                written += 1
-    return written
+    failed: set[Any] = set()
+    while True:
+        with transaction.atomic():
+            rows = _claim(qs.exclude(pk__in=failed), skip_locked=skip_locked, limit=BATCH)
+            if not rows:
+                return written
+            for row in rows:
+                if _write_out(row) is None:
+                    failed.add(row.pk)
+                else:
+                    written += 1
+
+
+def inbox_drain() -> int:
+    """Write out pending rows, oldest first (rows another worker holds are skipped)."""
+    return _drain(SubmissionInbox.objects.all(), skip_locked=True)
 
 
 def inbox_flush(*, organization_ids: Iterable[int]) -> int:
     """Write out every pending row of these organizations now (for reads that need them)."""
-    orgs = list(organization_ids)
-    written = 0
-    seen: set[Any] = set()
-    while True:
-        ids = [i for i in _pending_ids(orgs, BATCH) if i not in seen]
-        if not ids:
-            return written
-        for row_id in ids:
-            seen.add(row_id)
-            if inbox_materialize(row_id=row_id, wait=True) is not None:
-                written += 1
+    return _drain(
+        SubmissionInbox.objects.filter(organization_id__in=list(organization_ids)),
+        skip_locked=False,
+    )
 
 
 def inbox_flush_response(*, response_id: Any, organization_ids: Iterable[int]) -> bool:

@@ -205,3 +205,18 @@ def test_score_rollups_follow_new_events(survey, org):
     refreshed = list(ScoreRollup.objects.values_list("n", "sum_x", "sum_y", "sum_xy"))
     rollups_rebuild(survey_id=survey.pk)
     assert list(ScoreRollup.objects.values_list("n", "sum_x", "sum_y", "sum_xy")) == refreshed
+
+
+def test_a_burst_of_submissions_queues_one_aggregation_a_second(settings, monkeypatch):
+    from django.core.cache import cache
+
+    from dashboards import receivers, tasks
+    from surveys import signals
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    cache.delete(receivers.AGGREGATE_GUARD_KEY)
+    queued: list[dict] = []
+    monkeypatch.setattr(tasks.aggregate, "apply_async", lambda **kw: queued.append(kw))
+    for _ in range(5):
+        signals.response_submitted.send(sender="surveys", response_id="x", survey_id=1)
+    assert queued == [{"countdown": 1}]
