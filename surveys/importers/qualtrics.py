@@ -235,7 +235,7 @@ class _Import:
         out = []
         mapping = b.choice_maps.setdefault(code, {})
         for cid, c in _ordered(p.get("Choices"), p.get("ChoiceOrder")):
-            c_code = f"c{make_code(cid, 'c')}" if cid[:1].isdigit() else make_code(cid, "c")
+            c_code = make_code(cid, "c")
             mapping[cid] = c_code
             label = self.loc(
                 p, lambda x, cid=cid: x["Choices"][cid]["Display"], f"{where} choice {cid}"
@@ -266,7 +266,7 @@ class _Import:
             label = self.loc(
                 p, lambda x, aid=aid: x["Answers"][aid]["Display"], f"{where} answer {aid}"
             )
-            code = f"a{make_code(aid, 'a')}" if aid[:1].isdigit() else make_code(aid, "a")
+            code = make_code(aid, "a")
             mapping[aid] = code
             choices.append(
                 {"code": code, "label": label or {b.default_locale: code}, "value": value}
@@ -279,7 +279,7 @@ class _Import:
             text = self.loc(
                 p, lambda x, cid=cid: x["Choices"][cid]["Display"], f"{where} statement {cid}"
             )
-            r_code = f"r{make_code(cid, 'r')}" if cid[:1].isdigit() else make_code(cid, "r")
+            r_code = make_code(cid, "r")
             rows.append({"code": r_code, "text": text or {b.default_locale: r_code}})
         q["settings"] = {"rows": rows}
 
@@ -316,6 +316,8 @@ class _Import:
             sq["type"] = "number"
             sq["settings"] = {"min": lo, "max": hi, "widget": "slider"}
             b.add(section, sq)
+            if len(statements) <= 1:
+                self.qid_code[str(p.get("QuestionID"))] = sq["code"]
 
     def logic(self, logic: Any, where: str) -> dict[str, Any] | None:
         if not isinstance(logic, dict):
@@ -346,25 +348,24 @@ class _Import:
         code = self.qid_code.get(qid)
         if code is None:
             raise ValueError(f"{qid} is not an earlier question")
-        locator = str(expr.get("ChoiceLocator") or "").split("/")
+        # q://QID1/SelectableChoice/1 (a matrix adds /answer)
+        locator = str(expr.get("ChoiceLocator") or "").split("/")[3:]
         op = expr.get("Operator")
         q = self.b.questions[code]
-        if op in ("Selected", "NotSelected") and len(locator) >= 4:
-            choice = self.b.choice_maps.get(code, {}).get(locator[3])
-            if choice is None:
-                raise ValueError(f"choice {locator[3]} of {qid} was not imported")
-            cond: dict[str, Any] = {"question": code, "op": "eq", "value": choice}
-            if q["type"] == "matrix" and len(locator) >= 5:
-                row = f"r{locator[3]}"
-                value = next(
-                    (
-                        c["value"]
-                        for c in q["choices"]
-                        if c["code"] == self.b.choice_maps[code].get(locator[4])
-                    ),
-                    None,
-                )
-                cond = {"question": code, "item": row, "op": "eq", "value": value}
+        if op in ("Selected", "NotSelected") and len(locator) >= 2:
+            cond: dict[str, Any]
+            if q["type"] == "matrix":
+                answer = self.b.choice_maps[code].get(locator[2] if len(locator) > 2 else "")
+                points = {c["code"]: c["value"] for c in q["choices"]}
+                if answer not in points:
+                    raise ValueError(f"the matrix answer of {qid} was not imported")
+                row = make_code(locator[1], "r")
+                cond = {"question": code, "item": row, "op": "eq", "value": points[answer]}
+            else:
+                choice = self.b.choice_maps.get(code, {}).get(locator[1])
+                if choice is None:
+                    raise ValueError(f"choice {locator[1]} of {qid} was not imported")
+                cond = {"question": code, "op": "eq", "value": choice}
             return cond if op == "Selected" else {"not": cond}
         if op in OPS:
             value = number(expr.get("RightOperand"))

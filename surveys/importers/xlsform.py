@@ -130,7 +130,7 @@ def read_csv(raw: bytes) -> dict[str, Sheet]:
     except csv.Error:
         raise file_error("corrupt", "The CSV file cannot be read.") from None
     first = [_cell(c).lower() for c in rows[0]] if rows else []
-    if "type" in first and "name" in first:
+    if first and first[0] not in ("survey", "choices", "settings") and "type" in first:
         return {"survey": _table(rows)}
     sheets: dict[str, list[list[Any]]] = {}
     current: list[list[Any]] | None = None
