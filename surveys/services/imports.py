@@ -8,15 +8,16 @@ confirmation before anything is written.
 """
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import transaction
 from django.utils.text import slugify
 
+from ..enums import ReportAction
 from ..errors import FieldError, ServiceValidationError
-from ..importers import ImportResult, import_file
-from ..models import ConsentNotice, Organization, SurveyVersion, User
+from ..importers import ImportResult, ReportItem, import_file
+from ..models import ConsentNotice, Organization, Survey, SurveyVersion, User
 from .authoring import definition_check
 from .consent import notice_content_errors, notice_save
 from .definitions import definition_import
@@ -55,12 +56,46 @@ def _with_notice(document: dict[str, Any], slug: str | None) -> dict[str, Any]:
     return doc
 
 
+def _fit(organization: Organization, result: ImportResult) -> ImportResult:
+    """Drop a slug already taken and a consent notice the organization lacks (reported)."""
+    doc = result.document
+    items = list(result.items)
+    slug = doc.get("slug")
+    if isinstance(slug, str) and Survey.objects.filter(slug=slug).exists():
+        doc = {k: v for k, v in doc.items() if k != "slug"}
+        items.append(
+            ReportItem(
+                action=ReportAction.APPROXIMATED,
+                location="slug",
+                message=f"the link {slug!r} is already used: a new one is made from the title",
+            )
+        )
+    notice = doc.get("consent_notice")
+    if (
+        isinstance(notice, str)
+        and result.notice is None
+        and not ConsentNotice.objects.filter(organization=organization, slug=notice).exists()
+    ):
+        doc = {k: v for k, v in doc.items() if k != "consent_notice"}
+        items.append(
+            ReportItem(
+                action=ReportAction.SKIPPED,
+                location="consent_notice",
+                message=f"no consent notice {notice!r} in this organization: attach one"
+                " before publishing",
+            )
+        )
+    if doc is result.document:
+        return result
+    return replace(result, document=doc, items=tuple(items))
+
+
 def import_preview(*, organization: Organization, raw: bytes, filename: str = "") -> ImportPreview:
     """Map a file and check the result as the JSON import would; writes nothing.
 
     Raises ServiceValidationError (field `file`) when the file cannot be read.
     """
-    result = import_file(raw, filename)
+    result = _fit(organization, import_file(raw, filename))
     document = _with_notice(result.document, None)
     if result.notice is not None:
         document.pop("consent_notice", None)
@@ -134,5 +169,5 @@ def import_file_commit(
     actor: User | None = None,
 ) -> ImportCommit:
     """Map a file and create its draft survey (see `import_commit`)."""
-    result = import_file(raw, filename)
+    result = _fit(organization, import_file(raw, filename))
     return import_commit(organization=organization, result=result, confirm=confirm, actor=actor)

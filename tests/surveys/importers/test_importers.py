@@ -35,11 +35,31 @@ def test_surveyjs_fixture_report_and_mapping():
     assert result.format == "surveyjs"
     assert report(result) == [
         ("approximated", "description", "unsafe markup (scripts, styles, handlers) removed"),
-        ("approximated", "pages[0].elements[0] (intro)", "HTML element shown as the page's description"),
-        ("approximated", "pages[0].elements[2] (tools).choices[2]", "code '1password' became 'c1password'"),
-        ("approximated", "pages[1].elements[2] (email).title", "unsafe markup (scripts, styles, handlers) removed"),
-        ("approximated", "pages[1].elements[2] (email).inputType", "input type 'email' became a short text"),
-        ("skipped", "pages[1].elements[6] (upload)", "file (a file upload) has no TrustPulse question type"),
+        (
+            "approximated",
+            "pages[0].elements[0] (intro)",
+            "HTML element shown as the page's description",
+        ),
+        (
+            "approximated",
+            "pages[0].elements[2] (tools).choices[2]",
+            "code '1password' became 'c1password'",
+        ),
+        (
+            "approximated",
+            "pages[1].elements[2] (email).title",
+            "unsafe markup (scripts, styles, handlers) removed",
+        ),
+        (
+            "approximated",
+            "pages[1].elements[2] (email).inputType",
+            "input type 'email' became a short text",
+        ),
+        (
+            "skipped",
+            "pages[1].elements[6] (upload)",
+            "file (a file upload) has no TrustPulse question type",
+        ),
         (
             "skipped",
             "pages[1].elements[7] (when).visibleIf",
@@ -108,15 +128,27 @@ def test_limesurvey_fixture_report_mapping_and_notice():
             "the data-policy notice became a consent notice draft with one required purpose,"
             " survey_research (legal basis consent, retention 365 days): review and publish it",
         ),
-        ("approximated", "question qid=11 (Q2)", "unsafe markup (scripts, styles, handlers) removed"),
+        (
+            "approximated",
+            "question qid=11 (Q2)",
+            "unsafe markup (scripts, styles, handlers) removed",
+        ),
         (
             "skipped",
             "question qid=16 (Q7) relevance",
             "logic \"regexMatch('/x/', Q6)\" not imported (function regexmatch() is not"
             " supported): always shown",
         ),
-        ("approximated", "question qid=19 (D1)", "text display (boilerplate) shown as the section's description"),
-        ("skipped", "question qid=20 (Q10)", "type K (multiple numerical input) has no TrustPulse question type"),
+        (
+            "approximated",
+            "question qid=19 (D1)",
+            "text display (boilerplate) shown as the section's description",
+        ),
+        (
+            "skipped",
+            "question qid=20 (Q10)",
+            "type K (multiple numerical input) has no TrustPulse question type",
+        ),
     ]
     doc = result.document
     assert definition_errors(doc) == []
@@ -165,11 +197,27 @@ def test_qualtrics_fixture_report_and_mapping():
     assert result.format == "qualtrics"
     assert report(result) == [
         ("skipped", "flow[0] embedded data", "embedded data fields not imported: source, campaign"),
-        ("approximated", "flow[2] branch", "branch condition not imported: its blocks are always shown"),
-        ("approximated", "question QID1 (Q1) choice 3", "a choice with a text box became 'other, please specify'"),
+        (
+            "approximated",
+            "flow[2] branch",
+            "branch condition not imported: its blocks are always shown",
+        ),
+        (
+            "approximated",
+            "question QID1 (Q1) choice 3",
+            "a choice with a text box became 'other, please specify'",
+        ),
         ("approximated", "question QID2 (Q2)", "unsafe markup (scripts, styles, handlers) removed"),
-        ("approximated", "block BL_1 page break", "page break: the block continues as section Trust_2"),
-        ("approximated", "question QID4 (Q4)", "descriptive text shown as the section's description"),
+        (
+            "approximated",
+            "block BL_1 page break",
+            "page break: the block continues as section Trust_2",
+        ),
+        (
+            "approximated",
+            "question QID4 (Q4)",
+            "descriptive text shown as the section's description",
+        ),
         (
             "skipped",
             "question QID5 (age) display logic",
@@ -212,7 +260,11 @@ XLSFORM_REPORT = [
         "logic 'string-length(${city}) > 3' not imported (a comparison needs a question on one"
         " side): always shown",
     ),
-    ("skipped", "survey row 19 (kids)", "repeat groups are not supported: the whole repeat is left out"),
+    (
+        "skipped",
+        "survey row 19 (kids)",
+        "repeat groups are not supported: the whole repeat is left out",
+    ),
 ]
 
 
@@ -237,11 +289,18 @@ def xlsform_check(result):
         "ack": "acknowledgement",
         "quirk": "short_text",
     }
-    assert questions["tools"]["display_logic"] == {"question": "consent_ok", "op": "eq", "value": "yes"}
+    assert questions["tools"]["display_logic"] == {
+        "question": "consent_ok",
+        "op": "eq",
+        "value": "yes",
+    }
     assert questions["age"]["display_logic"] == {"question": "tools", "op": "eq", "value": "vpn"}
     assert questions["age"]["settings"] == {"min": 16, "max": 99, "step": 1}
     assert questions["comfort"]["settings"] == {"min": 0, "max": 10, "widget": "slider", "step": 2}
-    assert questions["consent_ok"]["choices"][0] == {"code": "yes", "label": {"en": "Yes", "fr": "Oui"}}
+    assert questions["consent_ok"]["choices"][0] == {
+        "code": "yes",
+        "label": {"en": "Yes", "fr": "Oui"},
+    }
     assert doc["sections"][1]["display_logic"] == {"question": "age", "op": "gt", "value": 30}
 
 
@@ -323,7 +382,11 @@ EXTERNAL = b"""<?xml version="1.0"?>
     [
         (BOMB, "bomb.lss", ("file", "unsafe_xml")),
         (EXTERNAL, "x.lss", ("file", "unsafe_xml")),
-        (b"<document><LimeSurveyDocType>Survey</LimeSurveyDocType><groups>", "broken.lss", ("file", "corrupt")),
+        (
+            b"<document><LimeSurveyDocType>Survey</LimeSurveyDocType><groups>",
+            "broken.lss",
+            ("file", "corrupt"),
+        ),
         (b"<html><body>hi</body></html>", "page.lss", ("file", "wrong_format")),
         (b"", "empty.json", ("file", "empty")),
         (b"   \n", "blank.csv", ("file", "empty")),
