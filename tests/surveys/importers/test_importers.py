@@ -63,7 +63,8 @@ def test_surveyjs_fixture_report_and_mapping():
         (
             "skipped",
             "pages[1].elements[7] (when).visibleIf",
-            "logic 'age(${x}) > 3' not imported (a comparison needs a question on one side): always shown",
+            "logic 'age(${x}) > 3' not imported (a comparison needs a question on one side):"
+            " always shown",
         ),
     ]
     doc = result.document
