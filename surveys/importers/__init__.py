@@ -8,6 +8,7 @@ rules as the JSON import and creates the draft.
 """
 
 import copy
+from typing import Any
 
 from django.conf import settings
 
@@ -22,6 +23,19 @@ def import_file(raw: bytes, filename: str = "") -> ImportResult:
     if len(raw) > limit:
         raise file_error("too_large", f"The file is larger than {limit} bytes.")
     fmt, container, data = detect(raw, filename)
+    try:
+        return _parse(fmt, container, raw, data)
+    except (TypeError, AttributeError, KeyError, ValueError, IndexError, RecursionError):
+        # A value of an unexpected kind deep in the file (a number where a list belongs…).
+        label = ImportFormat(fmt).label
+        raise file_error(
+            "invalid",
+            f"The file is not a {label} file as that tool writes it: a part of it"
+            " has an unexpected shape.",
+        ) from None
+
+
+def _parse(fmt: str, container: str, raw: bytes, data: Any) -> ImportResult:
     if fmt == ImportFormat.TRUSTPULSE:
         return ImportResult(format=fmt, document=copy.deepcopy(data))
     if fmt == ImportFormat.SURVEYJS:
