@@ -153,6 +153,9 @@ class Builder:
         if description:
             section["description"] = description
         self.sections.append(section)
+        if self.pending_description:  # display-only text met before any section
+            pending, self.pending_description = self.pending_description, {}
+            self.describe(section, pending)
         return section
 
     def describe(self, section: dict[str, Any] | None, text: dict[str, str]) -> None:
@@ -464,7 +467,11 @@ def to_condition(node: Any, b: Builder) -> dict[str, Any]:
     if kind in ("all", "any"):
         return {kind: [to_condition(n, b) for n in node[1]]}
     if kind == "not":
-        return {"not": to_condition(node[1], b)}
+        inner = to_condition(node[1], b)
+        flipped = {"answered": "not_answered", "not_answered": "answered"}.get(inner.get("op", ""))
+        if flipped:
+            return {**inner, "op": flipped}
+        return {"not": inner}
     if kind == "cmp":
         op, left, right = node[1], node[2], node[3]
         if isinstance(right, tuple) and right[0] == "ref" and not (left[0] == "ref"):

@@ -114,9 +114,6 @@ class _Import:
             title=self.loc(page.get("title"), f"{where}.title"),
             description=self.loc(page.get("description"), f"{where}.description"),
         )
-        if b.pending_description:
-            b.describe(section, b.pending_description)
-            b.pending_description = {}
         logic = b.logic(page.get("visibleIf"), f"{where}.visibleIf")
         if logic:
             section["display_logic"] = logic

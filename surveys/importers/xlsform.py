@@ -6,10 +6,12 @@ rows → questions (codes from `name`), `relevant` → display logic,
 """
 
 import csv
+import functools
 import io
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -185,6 +187,7 @@ class _Import:
         for column in sorted(columns):
             if _lang_of(column, "") is None:
                 self.b.skip(f"column {column}", "language not recognized: use label::Name (code)")
+        self.loose: Callable[[], dict[str, Any]] = lambda: self.b.section("main", "survey")
         self.lists: dict[str, list[dict[str, str]]] = {}
         for row in self.choices_sheet:
             name = row.get("list_name") or row.get("list name") or ""
@@ -234,9 +237,6 @@ class _Import:
                 logic = b.logic(row.get("relevant"), f"{where} relevant")
                 if logic:
                     section["display_logic"] = logic
-                if b.pending_description:
-                    b.describe(section, b.pending_description)
-                    b.pending_description = {}
                 self.extras(section, row, where, skip=("questions",))
                 continue
             if kind == "end group":
@@ -244,9 +244,12 @@ class _Import:
                 if depth == 0:
                     section = None
                 continue
-            if section is None:
-                section = b.section("main" if "main" not in b.section_codes else f"part{i}", where)
-            self.question(section, row, raw_type, where)
+            if section is None:  # outside groups: a section of its own, made when needed
+                code = "main" if "main" not in b.section_codes else f"part{i}"
+                self.loose = functools.partial(b.section, code, where)
+            added = self.question(section, row, raw_type, where)
+            if section is None and added is not None:
+                section = added
         title = b.localized(
             {b.default_locale: self.settings.get("form_title", "")}, "settings form_title"
         )
@@ -266,8 +269,9 @@ class _Import:
             self.b.skip(f"{where} {EXTRAS_KEY}", "not valid JSON")
 
     def question(
-        self, section: dict[str, Any], row: dict[str, str], raw_type: str, where: str
-    ) -> None:
+        self, section: dict[str, Any] | None, row: dict[str, str], raw_type: str, where: str
+    ) -> dict[str, Any] | None:
+        """Add the question of a row; returns the section it went to (None: not added)."""
         b = self.b
         parts = raw_type.split()
         base = parts[0].lower()
@@ -275,11 +279,11 @@ class _Import:
         if base == "note":
             text = self.loc(row, "label", where)
             b.approx(where, "note shown as the section's description")
-            b.describe(section, text)
-            return
+            b.describe(section, text)  # before any section: the next one's
+            return None
         if base in METADATA:
             b.skip(where, f"metadata field {base} is not collected")
-            return
+            return None
         if (
             base in SKIPPED_TYPES
             or base == "select_one_from_file"
@@ -290,7 +294,7 @@ class _Import:
                 f"{base} ({SKIPPED_TYPES.get(base, 'choices from a file')})"
                 " has no TrustPulse question type",
             )
-            return
+            return None
         code = b.unique(name or "q", b.question_codes, where)
         q: dict[str, Any] = {
             "code": code,
@@ -345,15 +349,18 @@ class _Import:
             q["type"] = "acknowledgement"
         else:
             b.skip(where, f"type {raw_type!r} is not supported")
-            return
+            return None
         if row.get("constraint") and base not in ("integer", "decimal"):
             b.skip(f"{where} constraint", "constraints other than number bounds are not imported")
         logic = b.logic(row.get("relevant"), f"{where} relevant")
         if logic:
             q["display_logic"] = logic
         self.extras(q, row, where)
+        if section is None:
+            section = self.loose()
         b.add(section, q)
         b.ref(name, code)
+        return section
 
     def bounds(self, constraint: str, where: str) -> tuple[int | float, int | float]:
         lo = hi = None

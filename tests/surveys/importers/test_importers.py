@@ -193,6 +193,54 @@ def test_limesurvey_fixture_report_mapping_and_notice():
     }
 
 
+def test_limesurvey_4_layout_with_l10n_tables():
+    result = import_file(load("limesurvey5.lss"), "limesurvey5.lss")
+    assert report(result) == [
+        (
+            "skipped",
+            "surveys_languagesettings policy notice",
+            "the data-policy notice needs its text and the administrator's email to become a"
+            " consent notice draft",
+        )
+    ]
+    assert result.notice is None
+    assert result.document == {
+        "schema_version": "1.0",
+        "kind": "survey",
+        "title": {"en": "Settings habits", "zh-Hant": "設定習慣"},
+        "default_locale": "en",
+        "locales": ["en", "zh-Hant"],
+        "sections": [
+            {
+                "code": "Habits",
+                "title": {"en": "Habits", "zh-Hant": "習慣"},
+                "description": {"en": "About your habits"},
+                "questions": [
+                    {
+                        "code": "often",
+                        "type": "single_choice",
+                        "text": {
+                            "en": "How often do you check settings?",
+                            "zh-Hant": "您多常檢查設定？",
+                        },
+                        "choices": [
+                            {"code": "AO01", "label": {"en": "Often", "zh-Hant": "經常"}},
+                            {"code": "AO02", "label": {"en": "Rarely", "zh-Hant": "很少"}},
+                        ],
+                    },
+                    {
+                        "code": "since",
+                        "type": "date",
+                        "text": {"en": "Since when?"},
+                        "required": True,
+                        "display_logic": {"question": "often", "op": "answered"},
+                    },
+                ],
+            }
+        ],
+    }
+
+
 def test_qualtrics_fixture_report_and_mapping():
     result = import_file(load("qualtrics.qsf"), "export.qsf")
     assert result.format == "qualtrics"
@@ -303,6 +351,8 @@ def xlsform_check(result):
         "label": {"en": "Yes", "fr": "Oui"},
     }
     assert doc["sections"][1]["display_logic"] == {"question": "age", "op": "gt", "value": 30}
+    assert [s["code"] for s in doc["sections"]] == ["about", "more"]
+    assert doc["sections"][0]["description"] == {"en": "Welcome", "fr": "Bienvenue"}
 
 
 def csv_sheets() -> dict[str, list[list[str]]]:
