@@ -1,5 +1,6 @@
 """Definition documents: import (a new survey, or a survey's draft) and export."""
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from drf_spectacular.utils import (
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -287,7 +289,25 @@ class SurveyJSExportView(ApiView):
         return response
 
 
+class XLSXRenderer(BaseRenderer):
+    """Lets a client ask for the workbook by its media type (errors stay JSON)."""
+
+    media_type = XLSX
+    format = "xlsx"
+
+    def render(
+        self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
+    ) -> bytes:
+        if isinstance(data, bytes):
+            return data
+        if renderer_context and renderer_context.get("response") is not None:
+            renderer_context["response"]["Content-Type"] = "application/json"
+        return json.dumps(data).encode()
+
+
 class XLSFormExportView(ApiView):
+    renderer_classes = [JSONRenderer, XLSXRenderer]
+
     @extend_schema(
         operation_id="surveys_definition_xlsform",
         summary="Export a version as an XLSForm workbook (.xlsx)",

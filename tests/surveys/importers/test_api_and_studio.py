@@ -169,3 +169,51 @@ def test_studio_broken_file_and_tampered_payload(users, org, client):
     page = client.post(url, {"action": "confirm", "payload": "x:y:z", "confirm": "yes"})
     assert page.status_code == 400
     assert Survey.objects.count() == 0
+
+
+def test_api_key_scopes(org):
+    from tests.api.helpers import key_client
+
+    reader = key_client(org, ["surveys:read"])
+    response = reader.post(
+        "/api/v1/surveys/import/?dry_run=true", upload("qualtrics.qsf"), format="multipart"
+    )
+    assert response.status_code == 403
+    writer = key_client(org, ["surveys:write"])
+    response = writer.post(
+        "/api/v1/surveys/import/?confirm=true", upload("surveyjs_quiz.json"), format="multipart"
+    )
+    assert response.status_code == 201
+    assert response.json()["survey"]["kind"] == "quiz"
+
+
+def test_file_size_limit(as_role, org, settings):
+    settings.IMPORT_MAX_BYTES = 1000
+    response = as_role("author").post(
+        "/api/v1/surveys/import/?dry_run=true", upload("limesurvey.lss"), format="multipart"
+    )
+    assert response.status_code == 413
+    assert errors_of(response) == [("file", "too_large")]
+
+
+def test_xlsx_by_media_type(as_role, survey):
+    client = as_role("author")
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = client.get(f"/api/v1/surveys/{survey.pk}/definition/xlsform/", HTTP_ACCEPT=xlsx)
+    assert response.status_code == 200
+    assert response["Content-Type"] == xlsx
+    missing = client.get("/api/v1/surveys/999999/definition/xlsform/", HTTP_ACCEPT=xlsx)
+    assert missing.status_code == 404
+    assert missing.json()["errors"][0]["code"] == "not_found"
+
+
+QUERIES = 8  # session, user, memberships, survey, version, audit event…
+
+
+@pytest.mark.parametrize("kind", ["surveyjs", "xlsform"])
+def test_export_query_count(as_role, survey, kind, django_assert_num_queries):
+    """A published version exports from its snapshot: the same few queries for any size."""
+    client = as_role("analyst")
+    with django_assert_num_queries(QUERIES):
+        response = client.get(f"/api/v1/surveys/{survey.pk}/definition/{kind}/")
+    assert response.status_code == 200
