@@ -76,7 +76,9 @@ def _page(request: HttpRequest, studio: Studio, **context: Any) -> HttpResponse:
         for e in context["errors"]
     ]
     context["max_mb"] = round(settings.IMPORT_MAX_BYTES / 1_000_000, 1)
-    context["formats"] = [label for value, label in ImportFormat.choices]
+    result = context.get("result")
+    if result is not None:
+        context["format_label"] = ImportFormat(result.format).label
     status = 400 if context["errors"] else 200
     return render(
         request, "studio/importers/import.html", {"studio": studio, **context}, status=status
