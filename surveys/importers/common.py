@@ -158,6 +158,12 @@ class Builder:
             self.describe(section, pending)
         return section
 
+    def texts(self, *, intro: dict[str, str], thanks: dict[str, str]) -> None:
+        """The texts shown before and after the questions (when the source has them)."""
+        texts = {k: v for k, v in (("intro", intro), ("thanks", thanks)) if v}
+        if texts:
+            self.doc["texts"] = texts
+
     def describe(self, section: dict[str, Any] | None, text: dict[str, str]) -> None:
         """Add display-only text to a section's description (or the next section's)."""
         target = section if section is not None else None

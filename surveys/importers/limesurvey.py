@@ -192,18 +192,13 @@ class _Import:
                 if locale and row.get(f):
                     t[f][locale] = row[f]
         self.title = b.localized(t["surveyls_title"], "surveys_languagesettings title")
-        texts = {}
         intro = {**t["surveyls_description"]}
         for locale, value in t["surveyls_welcometext"].items():
             intro[locale] = f"{intro[locale]}<br><br>{value}" if intro.get(locale) else value
-        intro = b.localized(intro, "surveys_languagesettings description and welcome text")
-        thanks = b.localized(t["surveyls_endtext"], "surveys_languagesettings end text")
-        if intro:
-            texts["intro"] = intro
-        if thanks:
-            texts["thanks"] = thanks
-        if texts:
-            b.doc["texts"] = texts
+        b.texts(
+            intro=b.localized(intro, "surveys_languagesettings description and welcome text"),
+            thanks=b.localized(t["surveyls_endtext"], "surveys_languagesettings end text"),
+        )
         self.notice_content: dict[str, Any] | None = None
         self.notice_name = ""
         policy = t["surveyls_policy_notice"]

@@ -42,6 +42,13 @@ NOT_SUPPORTED = {
 }
 
 
+def _item(item: Any) -> tuple[Any, Any]:
+    """(value, text) of a SurveyJS item: `"a"` or `{"value": "a", "text": …}`."""
+    if isinstance(item, dict):
+        return item.get("value"), item.get("text")
+    return item, None
+
+
 def _locales(node: Any, found: set[str]) -> None:
     if isinstance(node, dict):
         for key, value in node.items():
@@ -85,15 +92,10 @@ class _Import:
             pages = [{"name": "page1", "elements": data["elements"]}]
         if not isinstance(pages, list):
             raise file_error("invalid", "A SurveyJS survey needs `pages` (or `elements`).")
-        texts = {}
-        intro = self.loc(data.get("description"), "description")
-        thanks = self.loc(data.get("completedHtml"), "completedHtml")
-        if intro:
-            texts["intro"] = intro
-        if thanks:
-            texts["thanks"] = thanks
-        if texts:
-            b.doc["texts"] = texts
+        b.texts(
+            intro=self.loc(data.get("description"), "description"),
+            thanks=self.loc(data.get("completedHtml"), "completedHtml"),
+        )
         for key in ("completedHtmlOnCondition", "triggers", "calculatedValues", "navigateToUrl"):
             if data.get(key):
                 b.skip(key, f"{key} is not supported")
@@ -197,14 +199,7 @@ class _Import:
         out = []
         mapping = self.b.choice_maps.setdefault(code, {})
         for ci, item in enumerate(items):
-            value, text = (
-                (item.get("value"), item.get("text"))
-                if isinstance(item, dict)
-                else (
-                    item,
-                    None,
-                )
-            )
+            value, text = _item(item)
             c_code = self.b.unique(value, used, f"{at}.choices[{ci}]", prefix="c")
             mapping[str(value)] = c_code
             label = self.loc(text, f"{at}.choices[{ci}]", fallback=str(value))
@@ -312,14 +307,7 @@ class _Import:
         used: set[str] = set()
         out = []
         for vi, item in enumerate(items):
-            value, text = (
-                (item.get("value"), item.get("text"))
-                if isinstance(item, dict)
-                else (
-                    item,
-                    None,
-                )
-            )
+            value, text = _item(item)
             n = number(value)
             if n is None:
                 n = vi + 1
@@ -341,9 +329,7 @@ class _Import:
         rows = []
         used: set[str] = set()
         for ri, row in enumerate(el.get("rows") or []):
-            value, text = (
-                (row.get("value"), row.get("text")) if isinstance(row, dict) else (row, None)
-            )
+            value, text = _item(row)
             code = b.unique(value, used, f"{at}.rows[{ri}]", prefix="r")
             label = self.loc(text, f"{at}.rows[{ri}]", fallback=str(value))
             rows.append({"code": code, "text": label})

@@ -346,16 +346,7 @@ class SurveyDefinitionView(ApiView):
         },
     )
     def get(self, request: Request, pk: int) -> Response:
-        survey = survey_for(request, pk, write=False)
-        raw = request.query_params.get("version")
-        if raw is None:
-            version = working_version(survey=survey)
-        elif whole(raw) and int(raw) <= MAX_VERSION:
-            version = version_get(survey=survey, number=int(raw))
-        else:
-            raise ValidationError({"version": ["A version number."]})
-        if version is None:
-            raise NotFound("No such version.")
+        version = _export_version(request, pk)
         doc = services.definition_export_logged(version=version, **audit_identity(self.actor))
         return Response(doc)
 
