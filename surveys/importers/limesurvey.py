@@ -26,6 +26,14 @@ FIXED_MATRIX = {
     "C": [("Y", "Yes"), ("U", "Uncertain"), ("N", "No")],
     "E": [("I", "Increase"), ("S", "Same"), ("D", "Decrease")],
 }
+USED_ATTRIBUTES = {"min_num_value_n", "max_num_value_n", "num_value_int_only", "min_answers"}
+USED_ATTRIBUTES |= {"max_answers", "maximum_chars", "random_order"}
+# Presentation only: how LimeSurvey lays a question out, nothing a respondent answers.
+LOOKS = {"hide_tip", "cssclass", "display_columns", "text_input_width", "input_size"}
+LOOKS |= {"answer_width", "display_rows", "page_break", "scale_export", "printable_help"}
+LOOKS |= {"statistics_showgraph", "statistics_graphtype", "statistics_showmap"}
+LOOKS |= {"public_statistics", "question_template", "alphasort", "use_dropdown"}
+LOOKS |= {"prefix", "suffix", "placeholder", "time_limit_action", "image", "save_as_default"}
 NOT_SUPPORTED = {
     "K": "multiple numerical input",
     "Q": "multiple short text",
@@ -60,10 +68,6 @@ class _Import:
             base = next((x for x in found if x), "en")
         self.b = Builder(ImportFormat.LIMESURVEY, default_locale=base)
         self.b.locales = [base, *[x for x in langs if x and x != base]]
-        self.raw_lang = {norm_locale(x): x for x in [self.survey.get("language", "")]}
-        self.raw_lang |= {
-            norm_locale(x): x for x in self.survey.get("additional_languages", "").split()
-        }
 
     def texts(
         self, rows: list[Row], key: str, fields: tuple[str, ...]
@@ -97,8 +101,6 @@ class _Import:
             _rows(root, "question_l10ns"), "qid", ("question", "help")
         ).items():
             q_text[qid].update(fields)
-        a_text = self.texts(answers, "qid", ())
-        del a_text
         self.q_text = q_text
         # answers: qid → [(code, sortorder, scale_id, {locale: text}, assessment)]
         l10n = self.texts(_rows(root, "answer_l10ns"), "aid", ("answer",))
@@ -144,6 +146,13 @@ class _Import:
         for q in questions:
             if q.get("parent_qid", "0") in ("", "0"):
                 unique_qs.setdefault(q.get("qid", ""), q)
+        for table, what in (
+            ("assessments", "assessments (scores and their messages)"),
+            ("quota", "quotas"),
+            ("conditions", "conditions (LimeSurvey 2; the relevance equations are read instead)"),
+        ):
+            if _rows(root, table):
+                b.skip(table, f"{what} are not imported")
         ordered_groups = sorted(
             unique_groups.values(), key=lambda g: int(number(g.get("group_order")) or 0)
         )
@@ -279,6 +288,8 @@ class _Import:
             q["help_text"] = help_text
         if row.get("mandatory") == "Y":
             q["required"] = True
+        elif row.get("mandatory") == "S":
+            b.approx(where, "soft mandatory (a reminder that can be dismissed) became optional")
         attrs = self.attributes[qid]
         if qtype in CHOICE:
             q["type"] = "single_choice"
@@ -351,6 +362,17 @@ class _Import:
         logic = b.logic(row.get("relevance"), f"{where} relevance", bare_refs=True)
         if logic:
             q["display_logic"] = logic
+        if attrs.get("random_order") == "1" and q.get("choices") and qtype not in "5ABCEFH":
+            q["randomize_choices"] = True
+        if row.get("preg", "").strip():
+            b.skip(f"{where} validation", "the regular-expression validation is not imported")
+        unknown = sorted(
+            name
+            for name, value in attrs.items()
+            if name not in USED_ATTRIBUTES and name not in LOOKS and value not in ("", "0")
+        )
+        if unknown:
+            b.skip(f"{where} attributes", "not imported: " + ", ".join(unknown))
         b.add(section, q)
         b.ref(title, code)
         if q["type"] == "multiple_choice":

@@ -226,6 +226,24 @@ class _Import:
         logic = self.logic(p.get("DisplayLogic"), where)
         if logic:
             q["display_logic"] = logic
+        randomization = p.get("Randomization")
+        if isinstance(randomization, dict) and randomization.get("Type") in ("All", "Advanced"):
+            if q.get("choices") and q["type"] != "matrix":
+                q["randomize_choices"] = True
+                if randomization["Type"] == "Advanced":
+                    b.approx(
+                        f"{where} randomization", "advanced randomization: all choices shuffled"
+                    )
+            else:
+                b.skip(
+                    f"{where} randomization", "randomization of this question type is not imported"
+                )
+        for key, what in (
+            ("DefaultChoices", "default answers"),
+            ("InPageDisplayLogic", "in-page logic"),
+        ):
+            if p.get(key):
+                b.skip(f"{where} {key}", f"{what} not imported")
         b.add(section, q)
         self.qid_code[qid] = code
         b.ref(qid, code)

@@ -1,6 +1,6 @@
 """What an import produced: the definition document, the report, a consent notice draft."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..enums import ReportAction
@@ -33,7 +33,6 @@ class ImportResult:
     document: dict[str, Any]
     items: tuple[ReportItem, ...] = ()
     notice: NoticeDraft | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def approximated(self) -> list[ReportItem]:

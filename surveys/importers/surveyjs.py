@@ -185,7 +185,7 @@ class _Import:
         logic = b.logic(el.get("visibleIf"), f"{at}.visibleIf")
         if logic:
             q["display_logic"] = logic
-        for key in ("enableIf", "requiredIf", "validators"):
+        for key in ("enableIf", "requiredIf", "validators", "defaultValue", "readOnly"):
             if el.get(key):
                 b.skip(f"{at}.{key}", f"{key} is not supported")
         if not q["text"]:
@@ -232,6 +232,8 @@ class _Import:
             q["randomize_choices"] = True
         elif el.get("choicesOrder") in ("asc", "desc"):
             b.approx(f"{at}.choicesOrder", "choices kept in the source order, not sorted")
+        if el.get("choicesVisibleIf") or el.get("choicesEnableIf"):
+            b.skip(at, "conditions on choices are not imported: every choice is shown")
         if el.get("choicesByUrl") or el.get("choicesFromQuestion"):
             b.skip(at, "choices loaded from elsewhere are not imported")
         if multiple:

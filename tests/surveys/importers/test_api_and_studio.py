@@ -28,8 +28,12 @@ def test_dry_run_returns_the_report_and_writes_nothing(as_role, org):
     assert body["ok"] is True
     assert body["format"] == "limesurvey"
     assert [i["location"] for i in body["report"]] == [
+        "assessments",
         "surveys_languagesettings policy notice",
         "question qid=11 (Q2)",
+        "question qid=12 (Q3) attributes",
+        "question qid=15 (Q6)",
+        "question qid=15 (Q6) validation",
         "question qid=16 (Q7) relevance",
         "question qid=19 (D1)",
         "question qid=20 (Q10)",

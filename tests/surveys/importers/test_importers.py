@@ -45,6 +45,7 @@ def test_surveyjs_fixture_report_and_mapping():
             "pages[0].elements[2] (tools).choices[2]",
             "code '1password' became 'c1password'",
         ),
+        ("skipped", "pages[0].elements[3] (device).defaultValue", "defaultValue is not supported"),
         (
             "approximated",
             "pages[1].elements[2] (email).title",
@@ -123,6 +124,7 @@ def test_limesurvey_fixture_report_mapping_and_notice():
     result = import_file(load("limesurvey.lss"), "limesurvey.lss")
     assert result.format == "limesurvey"
     assert report(result) == [
+        ("skipped", "assessments", "assessments (scores and their messages) are not imported"),
         (
             "approximated",
             "surveys_languagesettings policy notice",
@@ -133,6 +135,17 @@ def test_limesurvey_fixture_report_mapping_and_notice():
             "approximated",
             "question qid=11 (Q2)",
             "unsafe markup (scripts, styles, handlers) removed",
+        ),
+        ("skipped", "question qid=12 (Q3) attributes", "not imported: array_filter"),
+        (
+            "approximated",
+            "question qid=15 (Q6)",
+            "soft mandatory (a reminder that can be dismissed) became optional",
+        ),
+        (
+            "skipped",
+            "question qid=15 (Q6) validation",
+            "the regular-expression validation is not imported",
         ),
         (
             "skipped",
@@ -167,6 +180,7 @@ def test_limesurvey_fixture_report_mapping_and_notice():
         "Q8": "yes_no",
         "Q9": "ranking",
     }
+    assert questions["Q1"]["randomize_choices"] is True
     assert questions["Q1"]["text"] == {
         "en": "Do you read privacy notices?",
         "de": "Lesen Sie Datenschutzhinweise?",
@@ -292,6 +306,7 @@ def test_qualtrics_fixture_report_and_mapping():
     assert questions["Q1"]["choices"][0] == {"code": "c1", "label": {"en": "Yes", "es": "Sí"}}
     assert questions["Q2"]["display_logic"] == {"question": "Q1", "op": "eq", "value": "c1"}
     assert questions["Q2"]["choices"][2]["exclusive"] is True
+    assert questions["Q2"]["randomize_choices"] is True
     assert questions["Q6"]["settings"] == {"min": 0, "max": 10, "widget": "slider"}
     assert questions["Q7"]["display_logic"] == {"question": "Q6", "op": "gt", "value": 5}
     assert questions["age"]["settings"] == {"min": 18, "max": 99}
