@@ -172,6 +172,21 @@ def _surveyjs_plain(doc: dict[str, Any]) -> dict[str, Any]:
         out["description"] = _sj_text(texts["intro"], dl)
     if texts.get("thanks"):
         out["completedHtml"] = _sj_text(texts["thanks"], dl)
+    if quiz and doc.get("outcomes"):
+        out["completedHtmlOnCondition"] = [
+            {
+                "expression": f"{{correctAnswers}} >= {o['min']}"
+                f" and {{correctAnswers}} <= {o['max']}",
+                "html": _sj_text(
+                    {
+                        k: f"{v}<br>{o.get('text', {}).get(k, '')}".removesuffix("<br>")
+                        for k, v in o["title"].items()
+                    },
+                    dl,
+                ),
+            }
+            for o in doc["outcomes"]
+        ]
     pages = []
     for s in doc["sections"]:
         page: dict[str, Any] = {"name": s["code"]}

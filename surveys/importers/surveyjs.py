@@ -6,6 +6,7 @@ display logic, `correctAnswer` → a quiz, localized strings
 """
 
 import json
+import re
 from typing import Any
 
 from ..enums import ImportFormat
@@ -40,6 +41,30 @@ NOT_SUPPORTED = {
     "image": "an image",
     "expression": "a calculated value",
 }
+
+
+BAND_RE = re.compile(r"^\{correctAnswers\}\s*(==|=|>=|>|<=|<)\s*(\d+)$")
+
+
+def _score_band(expression: str, top: int) -> tuple[int, int] | None:
+    """`{correctAnswers} >= 2 and {correctAnswers} < 4` → (2, 3); None when not such a band."""
+    lo, hi = 0, top
+    for part in re.split(r"\s+and\s+", expression.strip(), flags=re.IGNORECASE):
+        m = BAND_RE.match(part.strip())
+        if m is None:
+            return None
+        op, n = m.group(1), int(m.group(2))
+        if op in ("==", "="):
+            lo, hi = max(lo, n), min(hi, n)
+        elif op == ">=":
+            lo = max(lo, n)
+        elif op == ">":
+            lo = max(lo, n + 1)
+        elif op == "<=":
+            hi = min(hi, n)
+        else:
+            hi = min(hi, n - 1)
+    return (lo, hi) if lo <= hi else None
 
 
 def _item(item: Any) -> tuple[Any, Any]:
@@ -96,17 +121,44 @@ class _Import:
             intro=self.loc(data.get("description"), "description"),
             thanks=self.loc(data.get("completedHtml"), "completedHtml"),
         )
-        for key in ("completedHtmlOnCondition", "triggers", "calculatedValues", "navigateToUrl"):
+        for key in ("triggers", "calculatedValues", "navigateToUrl"):
             if data.get(key):
                 b.skip(key, f"{key} is not supported")
         for pi, page in enumerate(pages):
             if not isinstance(page, dict):
                 raise file_error("invalid", f"pages[{pi}] is not an object.")
             self.page(page, f"pages[{pi}]", pi)
+        self.outcomes(data.get("completedHtmlOnCondition") or [])
         title = self.loc(data.get("title"), "title")
         result = b.result(title=title, kind="quiz" if self.quiz else "survey")
         apply_extras(result.document, data.get(EXTRAS_KEY), skip=("sections",))
         return result
+
+    def outcomes(self, rules: list[Any]) -> None:
+        """Quiz results by score (`{correctAnswers} >= 2 and …`) → outcome bands."""
+        b = self.b
+        if not rules:
+            return
+        if not self.quiz:
+            b.skip("completedHtmlOnCondition", "end pages by condition are only read for quizzes")
+            return
+        top = sum(1 for s in b.sections for q in s["questions"] if q.get("points"))
+        bands: list[dict[str, Any]] = []
+        for i, rule in enumerate(rules):
+            at = f"completedHtmlOnCondition[{i}]"
+            expression = str(rule.get("expression", "")) if isinstance(rule, dict) else ""
+            band = _score_band(expression, top)
+            if band is None:
+                b.skip(at, f"{expression[:200]!r} is not a score band on correctAnswers")
+                continue
+            title = self.loc(rule.get("html"), f"{at}.html") or {b.default_locale: expression}
+            bands.append({"min": band[0], "max": band[1], "title": title})
+        ordered = sorted(bands, key=lambda o: o["min"])
+        if any(b2["min"] <= b1["max"] for b1, b2 in zip(ordered, ordered[1:], strict=False)):
+            b.skip("completedHtmlOnCondition", "the score bands overlap: no outcomes imported")
+            return
+        if bands:
+            b.doc["outcomes"] = bands
 
     def page(self, page: dict[str, Any], where: str, index: int) -> None:
         b = self.b

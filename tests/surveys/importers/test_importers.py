@@ -67,11 +67,20 @@ def test_surveyjs_fixture_report_and_mapping():
             "logic 'age(${x}) > 3' not imported (a comparison needs a question on one side):"
             " always shown",
         ),
+        (
+            "skipped",
+            "completedHtmlOnCondition[2]",
+            "'{incorrectAnswers} > 3' is not a score band on correctAnswers",
+        ),
     ]
     doc = result.document
     assert definition_errors(doc) == []
     assert doc["kind"] == "quiz"
     assert doc["locales"] == ["en", "de"]
+    assert doc["outcomes"] == [
+        {"min": 0, "max": 0, "title": {"en": "Keep reading", "de": "Weiterlesen"}},
+        {"min": 1, "max": 1, "title": {"en": "Well done"}},
+    ]
     assert doc["texts"]["intro"] == {"en": "A short check of your habits."}
     types = {q["code"]: q["type"] for s in doc["sections"] for q in s["questions"]}
     assert types == {
