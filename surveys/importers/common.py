@@ -79,6 +79,7 @@ class Builder:
         self.doc: dict[str, Any] = {}
         self.sections: list[dict[str, Any]] = []
         self.section_codes: set[str] = set()
+        self.section_where: dict[str, str] = {}  # section code → where it is in the source
         self.question_codes: set[str] = set()
         self.questions: dict[str, dict[str, Any]] = {}  # code → question, in order
         # source reference → (question code, matrix row or None, choice meaning "selected")
@@ -148,6 +149,7 @@ class Builder:
     ) -> dict[str, Any]:
         code = self.unique(raw_code, self.section_codes, location, prefix="s")
         section: dict[str, Any] = {"code": code, "questions": []}
+        self.section_where[code] = location
         if title:
             section["title"] = title
         if description:
@@ -240,8 +242,14 @@ class Builder:
     def result(self, *, title: dict[str, str], kind: str = "survey") -> ImportResult:
         sections = [s for s in self.sections if s["questions"]]
         for s in self.sections:
-            if not s["questions"] and s.get("description"):
+            if s["questions"]:
+                continue
+            where = self.section_where.get(s["code"], s["code"])
+            if s.get("description"):
                 self.describe(None, s["description"])
+                self.approx(where, "no question to import: its text moves to the next section")
+            elif s.get("title") or s.get("display_logic"):
+                self.skip(where, "no question to import: the section is left out")
         if self.pending_description and sections:
             self.describe(sections[-1], self.pending_description)
         if not sections:

@@ -54,6 +54,7 @@ SKIPPED_TYPES = {
     "datetime": "a date and time",
     "background-audio": "background audio",
 }
+MEDIA = {"media", "image", "audio", "video", "big-image"}
 METADATA = {"start", "end", "today", "deviceid", "phonenumber", "username", "email", "audit"}
 METADATA |= {"simserial", "subscriberid", "start-geopoint", "instanceid"}
 
@@ -185,7 +186,9 @@ class _Import:
         self.b = Builder(ImportFormat.XLSFORM, default_locale=default)
         self.b.locales = [default, *sorted({x for x in found if x != default})]
         for column in sorted(columns):
-            if _lang_of(column, "") is None:
+            if column.split("::")[0] in MEDIA:
+                self.b.skip(f"column {column}", "images, audio and video are not imported")
+            elif _lang_of(column, "") is None:
                 self.b.skip(f"column {column}", "language not recognized: use label::Name (code)")
         self.loose: Callable[[], dict[str, Any]] = lambda: self.b.section("main", "survey")
         self.lists: dict[str, list[dict[str, str]]] = {}
@@ -350,6 +353,11 @@ class _Import:
         else:
             b.skip(where, f"type {raw_type!r} is not supported")
             return None
+        for column in ("default", "read_only", "calculation", "trigger", "repeat_count"):
+            if row.get(column) and not (
+                column == "read_only" and row[column].lower() in ("no", "false")
+            ):
+                b.skip(f"{where} {column}", f"the {column} column is not imported")
         if row.get("constraint") and base not in ("integer", "decimal"):
             b.skip(f"{where} constraint", "constraints other than number bounds are not imported")
         logic = b.logic(row.get("relevant"), f"{where} relevant")

@@ -487,3 +487,50 @@ def test_zip_bomb_limit(settings):
     xlsx = definition_to_xlsform(demo_definition())
     settings.IMPORT_MAX_UNPACKED_BYTES = 1000
     assert file_error(xlsx, "big.xlsx") == ("file", "too_large")
+
+
+def test_a_section_left_without_questions_is_reported():
+    doc = {
+        "pages": [
+            {"name": "p1", "title": "Uploads", "elements": [{"type": "file", "name": "f"}]},
+            {"name": "p2", "description": "Nearly there", "elements": [{"type": "image"}]},
+            {"name": "p3", "elements": [{"type": "text", "name": "t"}]},
+        ]
+    }
+    result = import_file(json.dumps(doc).encode(), "s.json")
+    assert report(result) == [
+        (
+            "skipped",
+            "pages[0].elements[0] (f)",
+            "file (a file upload) has no TrustPulse question type",
+        ),
+        ("skipped", "pages[1].elements[0] (?)", "image (an image) has no TrustPulse question type"),
+        ("skipped", "pages[0].name", "no question to import: the section is left out"),
+        (
+            "approximated",
+            "pages[1].name",
+            "no question to import: its text moves to the next section",
+        ),
+    ]
+    assert result.document["sections"] == [
+        {
+            "code": "p3",
+            "description": {"en": "Nearly there"},
+            "questions": [{"code": "t", "type": "short_text", "text": {"en": "t"}}],
+        }
+    ]
+
+
+def test_xlsform_columns_that_are_not_imported_are_reported():
+    raw = (
+        b"type,name,label,default,media::image,read_only\n"
+        b"text,city,City,Paris,city.png,no\n"
+        b"integer,n,N,,,yes\n"
+    )
+    result = import_file(raw, "f.csv")
+    assert report(result) == [
+        ("skipped", "column media::image", "images, audio and video are not imported"),
+        ("skipped", "survey row 2 (city) default", "the default column is not imported"),
+        ("approximated", "survey row 3 (n)", "a number without both bounds: 0 to 1000000 used"),
+        ("skipped", "survey row 3 (n) read_only", "the read_only column is not imported"),
+    ]
