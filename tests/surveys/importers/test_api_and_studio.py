@@ -144,6 +144,9 @@ def test_studio_page_roles(users, org, other_org):
     assert user_client(users["analyst"]).get(url).status_code == 403
     outsider = user_client(member(other_org, "author"))
     assert outsider.get(url).status_code == 404
+    home = f"/studio/{org.slug}/"
+    assert f'href="{url}"' in user_client(users["author"]).get(home).content.decode()
+    assert f'href="{url}"' not in user_client(users["analyst"]).get(home).content.decode()
 
 
 def test_studio_preview_then_confirm(users, org, client):
