@@ -1,5 +1,6 @@
 """The import API (file upload, dry run, confirm), the exports, and the studio page."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -224,3 +225,24 @@ def test_export_query_count(as_role, survey, kind, django_assert_num_queries):
     with django_assert_num_queries(QUERIES):
         response = client.get(f"/api/v1/surveys/{survey.pk}/definition/{kind}/")
     assert response.status_code == 200
+
+
+def test_format_comes_from_the_content_not_the_name(as_role, org):
+    raw = (FIXTURES / "limesurvey.lss").read_bytes()
+    response = as_role("author").post(
+        "/api/v1/surveys/import/?dry_run=true", upload("survey.json", raw), format="multipart"
+    )
+    assert response.json()["format"] == "limesurvey"
+
+
+def test_a_trustpulse_definition_file_needs_no_confirmation(as_role, org):
+    from tests.factories import demo_definition
+
+    raw = json.dumps(demo_definition()).encode()
+    response = as_role("author").post(
+        "/api/v1/surveys/import/", upload("comfort.json", raw), format="multipart"
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["format"], body["report"], body["consent_notice"]) == ("trustpulse", [], None)
+    assert body["survey"]["consent_notice"] == "privacy-notice"
