@@ -168,16 +168,26 @@ class Builder:
 
     def describe(self, section: dict[str, Any] | None, text: dict[str, str]) -> None:
         """Add display-only text to a section's description (or the next section's)."""
-        target = section if section is not None else None
-        if target is None:
+        if section is None:
             for locale, value in text.items():
                 old = self.pending_description.get(locale)
                 self.pending_description[locale] = f"{old}<br><br>{value}" if old else value
             return
-        desc = target.setdefault("description", {})
+        desc = section.setdefault("description", {})
         for locale, value in text.items():
             desc[locale] = f"{desc[locale]}<br><br>{value}" if desc.get(locale) else value
             desc[locale] = desc[locale][:MAX_TEXT]
+
+    def bounds(
+        self, lo: int | float | None, hi: int | float | None, where: str
+    ) -> tuple[int | float, int | float]:
+        """A number question's min and max; missing ones are filled in (and reported)."""
+        if lo is not None and hi is not None and lo < hi:
+            return lo, hi
+        low = lo if lo is not None else 0
+        high = hi if hi is not None and hi > low else low + 1000000
+        self.approx(where, f"a number without both bounds: {low} to {high} used")
+        return low, high
 
     def add(self, section: dict[str, Any], question: dict[str, Any]) -> None:
         section["questions"].append(question)

@@ -323,15 +323,9 @@ class _Import:
             b.choice_maps[code] = {str(i): f"v{i}" for i in range(1, 6)}
         elif qtype == "N":
             q["type"] = "number"
-            lo, hi = number(attrs.get("min_num_value_n")), number(attrs.get("max_num_value_n"))
-            if lo is None or hi is None or hi <= lo:
-                b.approx(where, "a number without both bounds: 0 to 1000000 used")
-                lo, hi = (
-                    (lo if lo is not None else 0),
-                    (hi if hi is not None and (lo is None or hi > lo) else 1000000),
-                )
-                if hi <= lo:
-                    lo, hi = 0, 1000000
+            lo, hi = b.bounds(
+                number(attrs.get("min_num_value_n")), number(attrs.get("max_num_value_n")), where
+            )
             q["settings"] = {"min": lo, "max": hi}
             if attrs.get("num_value_int_only") == "1":
                 q["settings"]["step"] = 1

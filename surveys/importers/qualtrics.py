@@ -204,11 +204,8 @@ class _Import:
             q["type"] = "short_text" if selector == "SL" else "long_text"
             content = validation.get("ContentType")
             if content == "ValidNumber":
-                lo = number((validation.get("ValidNumber") or {}).get("Min"))
-                hi = number((validation.get("ValidNumber") or {}).get("Max"))
-                if lo is None or hi is None or hi <= lo:
-                    b.approx(where, "a number without both bounds: 0 to 1000000 used")
-                    lo, hi = 0, 1000000
+                valid = validation.get("ValidNumber") or {}
+                lo, hi = b.bounds(number(valid.get("Min")), number(valid.get("Max")), where)
                 q["type"], q["settings"] = "number", {"min": lo, "max": hi}
             elif content:
                 b.approx(where, f"content validation {content} not imported")

@@ -396,10 +396,7 @@ class _Import:
         input_type = el.get("inputType") or "text"
         if input_type in ("number", "range"):
             q["type"] = "number"
-            lo, hi = number(el.get("min")), number(el.get("max"))
-            if lo is None or hi is None or hi <= lo:
-                b.approx(at, "a number without both bounds: 0 to 1000000 used")
-                lo, hi = 0, 1000000
+            lo, hi = b.bounds(number(el.get("min")), number(el.get("max")), at)
             q["settings"] = {"min": lo, "max": hi}
             step = number(el.get("step"))
             if step:

@@ -383,10 +383,7 @@ class _Import:
             self.b.skip(
                 f"{where} constraint", f"constraint {text!r} imported only as far as its bounds"
             )
-        if lo is None or hi is None or hi <= lo:
-            self.b.approx(where, "a number without both bounds: 0 to 1000000 used")
-            return 0, 1000000
-        return lo, hi
+        return self.b.bounds(lo, hi, where)
 
     def choices(self, code: str, list_name: str, where: str) -> list[dict[str, Any]]:
         b = self.b
