@@ -103,6 +103,23 @@ class RetentionAction(models.TextChoices):
 BEHAVIOURAL_MEASUREMENT = "behavioural_measurement"
 
 
+class ImportFormat(models.TextChoices):
+    """Source formats a survey can be imported from (detected from the content)."""
+
+    TRUSTPULSE = "trustpulse", _("TrustPulse definition (JSON)")
+    SURVEYJS = "surveyjs", _("SurveyJS (JSON)")
+    LIMESURVEY = "limesurvey", _("LimeSurvey survey structure (.lss)")
+    QUALTRICS = "qualtrics", _("Qualtrics survey (.qsf)")
+    XLSFORM = "xlsform", _("XLSForm (.xlsx, .xls, .csv)")
+
+
+class ReportAction(models.TextChoices):
+    """What an importer did with one item of the source it could not map exactly."""
+
+    APPROXIMATED = "approximated", _("Approximated")
+    SKIPPED = "skipped", _("Skipped")
+
+
 class AuditAction(models.TextChoices):
     SURVEY_PUBLISHED = "survey.published", "survey.published"
     SURVEY_CLOSED = "survey.closed", "survey.closed"

@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("studio/", include("surveys.studio_urls")),
+    path("studio/<slug:org>/import/", include("surveys.import_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/metrics/", include("dashboards.urls")),
     path("api/v1/events/", include("surveys.api.events_urls")),

@@ -12,7 +12,15 @@ from typing import Any
 
 from rest_framework import serializers
 
-from ..enums import ApiScope, Channel, QuestionType, ResponseStatus, SurveyKind
+from ..enums import (
+    ApiScope,
+    Channel,
+    ImportFormat,
+    QuestionType,
+    ReportAction,
+    ResponseStatus,
+    SurveyKind,
+)
 from ..models import (
     Answer,
     ApiKey,
@@ -165,6 +173,50 @@ class ImportResultSerializer(serializers.Serializer):
 class DryRunSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
     errors = ErrorItemSerializer(many=True)
+
+
+# File imports (SurveyJS, LimeSurvey, Qualtrics, XLSForm) ----------------------------
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="A SurveyJS JSON, LimeSurvey .lss, Qualtrics .qsf, XLSForm (.xlsx, .xls,"
+        " .csv) or TrustPulse definition file; the format is detected from the content."
+    )
+
+
+class ReportItemSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=ReportAction.choices)
+    location = serializers.CharField(help_text="Where in the source file, in its own terms.")
+    message = serializers.CharField()
+
+
+class NoticeDraftSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    content = serializers.DictField(
+        help_text="Consent notice content (docs/schemas/consent-notice.v1.schema.json)."
+    )
+
+
+class ImportPreviewSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    errors = ErrorItemSerializer(many=True)
+    format = serializers.ChoiceField(choices=ImportFormat.choices)
+    report = ReportItemSerializer(many=True)
+    definition = serializers.DictField(help_text="The definition document the import creates.")
+    consent_notice = NoticeDraftSerializer(
+        allow_null=True, help_text="The consent notice draft the import creates, if any."
+    )
+
+
+class FileImportResultSerializer(serializers.Serializer):
+    survey = SurveySerializer()
+    version = VersionSerializer()
+    format = serializers.ChoiceField(choices=ImportFormat.choices)
+    report = ReportItemSerializer(many=True)
+    consent_notice = serializers.CharField(
+        allow_null=True, help_text="Slug of the consent notice draft created, if any."
+    )
 
 
 # Sections and questions (definition-document objects) -------------------------------

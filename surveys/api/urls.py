@@ -20,6 +20,16 @@ urlpatterns = [
         definitions.SurveyDefinitionView.as_view(),
         name="survey-definition",
     ),
+    path(
+        f"{survey}definition/surveyjs/",
+        definitions.SurveyJSExportView.as_view(),
+        name="survey-definition-surveyjs",
+    ),
+    path(
+        f"{survey}definition/xlsform/",
+        definitions.XLSFormExportView.as_view(),
+        name="survey-definition-xlsform",
+    ),
     path(f"{survey}sections/", content.SectionCollectionView.as_view(), name="sections"),
     path(f"{survey}sections/<slug:code>/", content.SectionDetailView.as_view(), name="section"),
     path(

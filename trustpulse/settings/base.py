@@ -214,6 +214,10 @@ QUALITY_SPEEDER_FRACTION = env.float("QUALITY_SPEEDER_FRACTION", default=0.3)
 QUALITY_STRAIGHTLINE_MIN_ITEMS = env.int("QUALITY_STRAIGHTLINE_MIN_ITEMS", default=5)
 # Largest definition import accepted (bytes).
 DEFINITION_MAX_BYTES = env.int("DEFINITION_MAX_BYTES", default=2_000_000)
+# Largest file accepted by the importers (SurveyJS, LimeSurvey, Qualtrics, XLSForm), in
+# bytes, and the most a spreadsheet (a zip archive) may unpack to.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=2_000_000)
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=30_000_000)
 
 LOGGING = {
     "version": 1,

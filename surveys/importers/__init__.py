@@ -1,0 +1,58 @@
+"""Importers (SurveyJS, LimeSurvey, Qualtrics, XLSForm) and exporters (SurveyJS, XLSForm).
+
+`import_file(raw, filename)` detects the format from the content, maps the
+source into the internal definition document (docs/DEFINITIONS.md) and
+returns it with the report of everything approximated or skipped. It writes
+nothing: `surveys.services.imports` validates the document with the same
+rules as the JSON import and creates the draft.
+"""
+
+import copy
+from typing import Any
+
+from django.conf import settings
+
+from ..enums import ImportFormat
+from .detect import detect
+from .report import ImportResult, NoticeDraft, ReportItem, file_error
+
+
+def import_file(raw: bytes, filename: str = "") -> ImportResult:
+    """The definition and report of an uploaded file; raises ServiceValidationError."""
+    limit = settings.IMPORT_MAX_BYTES
+    if len(raw) > limit:
+        raise file_error("too_large", f"The file is larger than {limit} bytes.")
+    fmt, container, data = detect(raw, filename)
+    try:
+        return _parse(fmt, container, raw, data)
+    except (TypeError, AttributeError, KeyError, ValueError, IndexError, RecursionError):
+        # A value of an unexpected kind deep in the file (a number where a list belongs…).
+        label = ImportFormat(fmt).label
+        raise file_error(
+            "invalid",
+            f"The file is not a {label} file as that tool writes it: a part of it"
+            " has an unexpected shape.",
+        ) from None
+
+
+def _parse(fmt: str, container: str, raw: bytes, data: Any) -> ImportResult:
+    if fmt == ImportFormat.TRUSTPULSE:
+        return ImportResult(format=fmt, document=copy.deepcopy(data))
+    if fmt == ImportFormat.SURVEYJS:
+        from .surveyjs import parse_surveyjs
+
+        return parse_surveyjs(data)
+    if fmt == ImportFormat.QUALTRICS:
+        from .qualtrics import parse_qualtrics
+
+        return parse_qualtrics(data)
+    if fmt == ImportFormat.LIMESURVEY:
+        from .limesurvey import parse_limesurvey
+
+        return parse_limesurvey(raw)
+    from .xlsform import parse_xlsform
+
+    return parse_xlsform(raw, container)
+
+
+__all__ = ["ImportResult", "NoticeDraft", "ReportItem", "import_file"]

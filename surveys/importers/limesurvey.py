@@ -1,0 +1,468 @@
+"""LimeSurvey survey structure (.lss): XML, read with defusedxml (no DTDs, no entities).
+
+Both layouts are read: texts inline with a `language` column (LimeSurvey 3)
+and texts in `*_l10ns` tables (LimeSurvey 4 and later). Groups → sections,
+questions → questions (codes from `title`), subquestions → options or matrix
+rows, answers → choices, relevance equations → display logic where they map,
+the survey's data-policy notice → a consent notice draft.
+"""
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+from ..enums import ImportFormat
+from .common import Builder, make_code, norm_locale, number
+from .report import ImportResult, NoticeDraft, file_error
+
+Row = dict[str, str]
+
+CHOICE = {"L": "single_choice", "!": "single_choice", "O": "single_choice"}
+TEXT = {"S": "short_text", "T": "long_text", "U": "long_text"}
+FIXED_MATRIX = {
+    "C": [("Y", "Yes"), ("U", "Uncertain"), ("N", "No")],
+    "E": [("I", "Increase"), ("S", "Same"), ("D", "Decrease")],
+}
+USED_ATTRIBUTES = {"min_num_value_n", "max_num_value_n", "num_value_int_only", "min_answers"}
+USED_ATTRIBUTES |= {"max_answers", "maximum_chars", "random_order"}
+# Presentation only: how LimeSurvey lays a question out, nothing a respondent answers.
+LOOKS = {"hide_tip", "cssclass", "display_columns", "text_input_width", "input_size"}
+LOOKS |= {"answer_width", "display_rows", "page_break", "scale_export", "printable_help"}
+LOOKS |= {"statistics_showgraph", "statistics_graphtype", "statistics_showmap"}
+LOOKS |= {"public_statistics", "question_template", "alphasort", "use_dropdown"}
+LOOKS |= {"prefix", "suffix", "placeholder", "time_limit_action", "image", "save_as_default"}
+NOT_SUPPORTED = {
+    "K": "multiple numerical input",
+    "Q": "multiple short text",
+    ";": "array of texts",
+    ":": "array of numbers",
+    "1": "dual-scale array",
+    "|": "file upload",
+    "*": "equation",
+    "I": "language switch",
+}
+
+
+def _rows(root: Any, table: str) -> list[Row]:
+    node = root.find(table)
+    if node is None:
+        return []
+    out = []
+    for row in node.iterfind("rows/row"):
+        out.append({child.tag: (child.text or "") for child in row})
+    return out
+
+
+class _Import:
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        surveys = _rows(root, "surveys")
+        self.survey: Row = surveys[0] if surveys else {}
+        base = norm_locale(self.survey.get("language")) or None
+        langs = [norm_locale(x) for x in self.survey.get("additional_languages", "").split()]
+        if base is None:
+            found = [norm_locale(e.text) for e in root.iterfind("languages/language")]
+            base = next((x for x in found if x), "en")
+        self.b = Builder(ImportFormat.LIMESURVEY, default_locale=base)
+        self.b.locales = [base, *[x for x in langs if x and x != base]]
+
+    def texts(
+        self, rows: list[Row], key: str, fields: tuple[str, ...]
+    ) -> dict[str, dict[str, dict[str, str]]]:
+        """id → field → {locale: text}."""
+        out: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
+        for row in rows:
+            locale = norm_locale(row.get("language"))
+            if locale is None:
+                continue
+            for f in fields:
+                if row.get(f):
+                    out[row.get(key, "")][f][locale] = row[f]
+        return out
+
+    def run(self) -> ImportResult:
+        b, root = self.b, self.root
+        groups = _rows(root, "groups")
+        questions = _rows(root, "questions")
+        subquestions = _rows(root, "subquestions")
+        answers = _rows(root, "answers")
+        if not groups or not questions:
+            raise file_error("no_questions", "The LimeSurvey file holds no question groups.")
+        g_text = self.texts(groups, "gid", ("group_name", "description"))
+        for gid, fields in self.texts(
+            _rows(root, "group_l10ns"), "gid", ("group_name", "description")
+        ).items():
+            g_text[gid].update(fields)
+        q_text = self.texts(questions + subquestions, "qid", ("question", "help"))
+        for qid, fields in self.texts(
+            _rows(root, "question_l10ns"), "qid", ("question", "help")
+        ).items():
+            q_text[qid].update(fields)
+        self.q_text = q_text
+        # answers: qid → [(code, sortorder, scale_id, {locale: text}, assessment)]
+        l10n = self.texts(_rows(root, "answer_l10ns"), "aid", ("answer",))
+        by_q: dict[str, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
+        for a in answers:
+            key = (a.get("scale_id", "0"), a.get("code", ""))
+            entry = by_q[a.get("qid", "")].setdefault(
+                key,
+                {
+                    "code": a.get("code", ""),
+                    "order": int(number(a.get("sortorder")) or 0),
+                    "scale": a.get("scale_id", "0"),
+                    "text": {},
+                    "assessment": a.get("assessment_value"),
+                },
+            )
+            locale = norm_locale(a.get("language"))
+            if a.get("answer") and locale:
+                entry["text"][locale] = a["answer"]
+            if a.get("aid") in l10n:
+                entry["text"].update(l10n[a["aid"]]["answer"])
+        self.answers = {
+            qid: sorted(v.values(), key=lambda e: e["order"]) for qid, v in by_q.items()
+        }
+        subs: dict[str, list[Row]] = defaultdict(list)
+        seen_sub: set[str] = set()
+        for s in subquestions:
+            if s.get("qid") in seen_sub:
+                continue
+            seen_sub.add(s.get("qid", ""))
+            subs[s.get("parent_qid", "")].append(s)
+        self.subs = {
+            k: sorted(v, key=lambda r: int(number(r.get("question_order")) or 0))
+            for k, v in subs.items()
+        }
+        self.attributes: dict[str, dict[str, str]] = defaultdict(dict)
+        for a in _rows(root, "question_attributes"):
+            self.attributes[a.get("qid", "")][a.get("attribute", "")] = a.get("value", "")
+        unique_groups: dict[str, Row] = {}
+        for g in groups:
+            unique_groups.setdefault(g.get("gid", ""), g)
+        unique_qs: dict[str, Row] = {}
+        for q in questions:
+            if q.get("parent_qid", "0") in ("", "0"):
+                unique_qs.setdefault(q.get("qid", ""), q)
+        for table, what in (
+            ("assessments", "assessments (scores and their messages)"),
+            ("quota", "quotas"),
+            ("conditions", "conditions (LimeSurvey 2; the relevance equations are read instead)"),
+        ):
+            if _rows(root, table):
+                b.skip(table, f"{what} are not imported")
+        ordered_groups = sorted(
+            unique_groups.values(), key=lambda g: int(number(g.get("group_order")) or 0)
+        )
+        self.survey_texts()
+        for g in ordered_groups:
+            gid = g.get("gid", "")
+            where = f"group gid={gid}"
+            name = g_text[gid]["group_name"]
+            section = b.section(
+                make_code(next(iter(name.values()), "") or f"group{gid}", "g"),
+                where,
+                title=b.localized(name, f"{where} name"),
+                description=b.localized(g_text[gid]["description"], f"{where} description"),
+            )
+            logic = b.logic(g.get("grelevance"), f"{where} relevance", bare_refs=True)
+            if logic:
+                section["display_logic"] = logic
+            qs = [q for q in unique_qs.values() if q.get("gid") == gid]
+            for q in sorted(qs, key=lambda r: int(number(r.get("question_order")) or 0)):
+                self.question(section, q)
+        result = b.result(title=self.title)
+        if self.notice_content is not None:
+            result = ImportResult(
+                format=result.format,
+                document=result.document,
+                items=result.items,
+                notice=NoticeDraft(name=self.notice_name, content=self.notice_content),
+            )
+        return result
+
+    def survey_texts(self) -> None:
+        b = self.b
+        rows = _rows(self.root, "surveys_languagesettings")
+        fields = (
+            "surveyls_title",
+            "surveyls_description",
+            "surveyls_welcometext",
+            "surveyls_endtext",
+            "surveyls_policy_notice",
+            "surveyls_policy_notice_label",
+        )
+        t: dict[str, dict[str, str]] = defaultdict(dict)
+        for row in rows:
+            locale = norm_locale(row.get("surveyls_language"))
+            for f in fields:
+                if locale and row.get(f):
+                    t[f][locale] = row[f]
+        self.title = b.localized(t["surveyls_title"], "surveys_languagesettings title")
+        intro = {**t["surveyls_description"]}
+        for locale, value in t["surveyls_welcometext"].items():
+            intro[locale] = f"{intro[locale]}<br><br>{value}" if intro.get(locale) else value
+        b.texts(
+            intro=b.localized(intro, "surveys_languagesettings description and welcome text"),
+            thanks=b.localized(t["surveyls_endtext"], "surveys_languagesettings end text"),
+        )
+        self.notice_content: dict[str, Any] | None = None
+        self.notice_name = ""
+        policy = t["surveyls_policy_notice"]
+        shown = self.survey.get("showsurveypolicynotice", "0") not in ("", "0")
+        if not policy and not shown:
+            return
+        where = "surveys_languagesettings policy notice"
+        email = self.survey.get("adminemail", "").strip()
+        if not policy or not re.match(r"^[^@\s]+@[^@\s]+$", email):
+            b.skip(
+                where,
+                "the data-policy notice needs its text and the administrator's email"
+                " to become a consent notice draft",
+            )
+            return
+        text = b.localized(policy, where)
+        label = b.localized(t["surveyls_policy_notice_label"], f"{where} label")
+        locales = [x for x in b.locales if x in text] or [b.default_locale]
+        fallback = next(iter(text.values()))
+        title_fallback = next(iter(label.values()), "Take part in this survey")
+        self.notice_content = {
+            "controller": {
+                "name": (self.survey.get("admin") or "Survey administrator")[:200],
+                "contact_email": email,
+            },
+            "locales": locales,
+            "full_text": {x: text.get(x, fallback) for x in locales},
+            "purposes": [
+                {
+                    "id": "survey_research",
+                    "title": {x: label.get(x, title_fallback) for x in locales},
+                    "description": {x: text.get(x, fallback)[:2000] for x in locales},
+                    "required": True,
+                    "legal_basis": "consent",
+                    "category": "Research",
+                    "data_categories": ["survey answers"],
+                    "retention_days": 365,
+                    "recipients": [],
+                }
+            ],
+        }
+        self.notice_name = f"{next(iter(self.title.values()), 'Imported survey')} (data policy)"[
+            :200
+        ]
+        b.approx(
+            where,
+            "the data-policy notice became a consent notice draft with one required"
+            " purpose, survey_research (legal basis consent, retention 365 days):"
+            " review and publish it",
+        )
+        if len(locales) < len(b.locales):
+            b.approx(
+                where,
+                "the data-policy notice has no text in "
+                + ", ".join(x for x in b.locales if x not in locales),
+            )
+
+    def question(self, section: dict[str, Any], row: Row) -> None:
+        b = self.b
+        qid, qtype, title = row.get("qid", ""), row.get("type", ""), row.get("title", "")
+        where = f"question qid={qid} ({title})"
+        text = b.localized(self.q_text[qid]["question"], where)
+        if qtype == "X":
+            b.approx(where, "text display (boilerplate) shown as the section's description")
+            b.describe(section, text)
+            return
+        if qtype in NOT_SUPPORTED:
+            b.skip(where, f"type {qtype} ({NOT_SUPPORTED[qtype]}) has no TrustPulse question type")
+            return
+        code = b.unique(title or f"q{qid}", b.question_codes, where)
+        q: dict[str, Any] = {
+            "code": code,
+            "type": "short_text",
+            "text": text or {b.default_locale: code},
+        }
+        help_text = b.localized(self.q_text[qid]["help"], f"{where} help")
+        if help_text:
+            q["help_text"] = help_text
+        if row.get("mandatory") == "Y":
+            q["required"] = True
+        elif row.get("mandatory") == "S":
+            b.approx(where, "soft mandatory (a reminder that can be dismissed) became optional")
+        attrs = self.attributes[qid]
+        if qtype in CHOICE:
+            q["type"] = "single_choice"
+            q["choices"] = self.answer_choices(code, qid, where)
+            if qtype == "O":
+                b.approx(where, "list with comment: the comment box is not imported")
+            if row.get("other") == "Y":
+                q["allow_other"] = True
+        elif qtype in ("M", "P"):
+            q["type"] = "multiple_choice"
+            q["choices"] = self.sub_choices(code, qid, where, selected=True)
+            if qtype == "P":
+                b.approx(where, "multiple choice with comments: the comment boxes are not imported")
+            if row.get("other") == "Y":
+                q["allow_other"] = True
+            settings = {}
+            for src, dst in (("min_answers", "min_selections"), ("max_answers", "max_selections")):
+                n = number(attrs.get(src))
+                if n:
+                    settings[dst] = int(n)
+            if settings:
+                q["settings"] = settings
+        elif qtype in ("F", "H", "A", "B", "C", "E"):
+            self.matrix(q, qid, qtype, where)
+        elif qtype == "5":
+            q["type"] = "scale"
+            q["choices"] = [
+                {"code": f"v{i}", "label": {b.default_locale: str(i)}, "value": i}
+                for i in range(1, 6)
+            ]
+            b.choice_maps[code] = {str(i): f"v{i}" for i in range(1, 6)}
+        elif qtype == "N":
+            q["type"] = "number"
+            lo, hi = b.bounds(
+                number(attrs.get("min_num_value_n")), number(attrs.get("max_num_value_n")), where
+            )
+            q["settings"] = {"min": lo, "max": hi}
+            if attrs.get("num_value_int_only") == "1":
+                q["settings"]["step"] = 1
+        elif qtype in TEXT:
+            q["type"] = TEXT[qtype]
+            n = number(attrs.get("maximum_chars"))
+            if n and n > 0:
+                q["settings"] = {"max_length": int(min(n, 1000 if qtype == "S" else 20000))}
+        elif qtype == "Y":
+            q["type"] = "yes_no"
+        elif qtype == "G":
+            q["type"] = "single_choice"
+            q["choices"] = [
+                {"code": "F", "label": {b.default_locale: "Female"}},
+                {"code": "M", "label": {b.default_locale: "Male"}},
+            ]
+            b.approx(
+                where, "gender question: choices Female and Male, in the default language only"
+            )
+        elif qtype == "R":
+            q["type"] = "ranking"
+            q["choices"] = self.answer_choices(code, qid, where)
+        elif qtype == "D":
+            q["type"] = "date"
+        else:
+            b.skip(where, f"type {qtype!r} is not supported")
+            return
+        logic = b.logic(row.get("relevance"), f"{where} relevance", bare_refs=True)
+        if logic:
+            q["display_logic"] = logic
+        if attrs.get("random_order") == "1" and q.get("choices") and qtype not in "5ABCEFH":
+            q["randomize_choices"] = True
+        if row.get("preg", "").strip():
+            b.skip(f"{where} validation", "the regular-expression validation is not imported")
+        unknown = sorted(
+            name
+            for name, value in attrs.items()
+            if name not in USED_ATTRIBUTES and name not in LOOKS and value not in ("", "0")
+        )
+        if unknown:
+            b.skip(f"{where} attributes", "not imported: " + ", ".join(unknown))
+        b.add(section, q)
+        b.ref(title, code)
+        if q["type"] == "multiple_choice":
+            for c in q["choices"]:
+                b.ref(f"{title}_{c['code']}", code, None, c["code"])
+        if q["type"] == "matrix":
+            for r in q["settings"]["rows"]:
+                b.ref(f"{title}_{r['code']}", code, r["code"])
+        if qtype == "Y":
+            b.choice_maps[code] = {}
+
+    def answer_choices(
+        self, code: str, qid: str, where: str, scale: str = "0"
+    ) -> list[dict[str, Any]]:
+        b = self.b
+        used: set[str] = set()
+        out = []
+        mapping = self.b.choice_maps.setdefault(code, {})
+        for a in self.answers.get(qid, []):
+            if a["scale"] != scale:
+                continue
+            c_code = b.unique(a["code"], used, f"{where} answer {a['code']}", prefix="c")
+            mapping[a["code"]] = c_code
+            label = b.localized(a["text"], f"{where} answer {a['code']}")
+            out.append({"code": c_code, "label": label or {b.default_locale: c_code}})
+        return out
+
+    def sub_choices(
+        self, code: str, qid: str, where: str, selected: bool = False
+    ) -> list[dict[str, Any]]:
+        b = self.b
+        used: set[str] = set()
+        out = []
+        mapping = b.choice_maps.setdefault(code, {})
+        for s in self.subs.get(qid, []):
+            raw = s.get("title", "")
+            c_code = b.unique(raw, used, f"{where} subquestion {raw}", prefix="c")
+            mapping[raw] = c_code
+            label = b.localized(
+                self.q_text[s.get("qid", "")]["question"], f"{where} subquestion {raw}"
+            )
+            out.append({"code": c_code, "label": label or {b.default_locale: c_code}})
+        return out
+
+    def matrix(self, q: dict[str, Any], qid: str, qtype: str, where: str) -> None:
+        b = self.b
+        q["type"] = "matrix"
+        if qtype in ("A", "B"):
+            top = 5 if qtype == "A" else 10
+            q["choices"] = [
+                {"code": f"v{i}", "label": {b.default_locale: str(i)}, "value": i}
+                for i in range(1, top + 1)
+            ]
+            b.choice_maps[q["code"]] = {str(i): f"v{i}" for i in range(1, top + 1)}
+        elif qtype in FIXED_MATRIX:
+            q["choices"] = [
+                {"code": c, "label": {b.default_locale: label}, "value": i}
+                for i, (c, label) in enumerate(FIXED_MATRIX[qtype], 1)
+            ]
+            b.choice_maps[q["code"]] = {c: c for c, _ in FIXED_MATRIX[qtype]}
+            b.approx(
+                where,
+                f"array type {qtype}: fixed columns, in the default language only, scored 1 to 3",
+            )
+        else:
+            q["choices"] = self.answer_choices(q["code"], qid, where)
+            for i, c in enumerate(q["choices"], 1):
+                c["value"] = i
+            if qtype == "H":
+                b.approx(where, "array by column shown as an array by row")
+        rows = []
+        used: set[str] = set()
+        for s in self.subs.get(qid, []):
+            raw = s.get("title", "")
+            r_code = b.unique(raw, used, f"{where} subquestion {raw}", prefix="r")
+            text = b.localized(
+                self.q_text[s.get("qid", "")]["question"], f"{where} subquestion {raw}"
+            )
+            rows.append({"code": r_code, "text": text or {b.default_locale: r_code}})
+        q["settings"] = {"rows": rows}
+        if len(q["choices"]) > 11:
+            b.approx(where, "more than 11 columns: only the first 11 kept")
+            q["choices"] = q["choices"][:11]
+
+
+def parse_limesurvey(raw: bytes) -> ImportResult:
+    """Import a LimeSurvey .lss file (XML)."""
+    try:
+        root = fromstring(raw, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException:
+        raise file_error(
+            "unsafe_xml", "The XML declares a DTD or entities; such files are refused."
+        ) from None
+    except Exception:  # ParseError and anything the parser raises on broken input
+        raise file_error("corrupt", "The file is not well-formed XML.") from None
+    doctype = (root.findtext("LimeSurveyDocType") or "").strip()
+    if root.tag != "document" or doctype != "Survey":
+        raise file_error("wrong_format", "This XML is not a LimeSurvey survey structure (.lss).")
+    return _Import(root).run()

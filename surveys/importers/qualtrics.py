@@ -1,0 +1,399 @@
+"""Qualtrics survey files (.qsf, JSON).
+
+Blocks (in survey-flow order) → sections, split at page breaks; survey
+elements of type SQ → questions (codes from `DataExportTag`, choice codes `c`
++ the Qualtrics choice id); MC, Matrix (Likert), TE, Slider, RO and NPS
+selectors; display logic on earlier questions where it maps; embedded data
+is reported (TrustPulse has none).
+"""
+
+from typing import Any
+
+from ..enums import ImportFormat
+from .common import Builder, make_code, norm_locale, number
+from .report import ImportResult, file_error
+
+SINGLE = {"SAVR", "SAHR", "SACOL", "DL", "SB"}
+MULTIPLE = {"MAVR", "MAHR", "MACOL", "MSB"}
+OPS = {
+    "EqualTo": "eq",
+    "NotEqualTo": "neq",
+    "GreaterThan": "gt",
+    "GreaterThanOrEqual": "gte",
+    "LessThan": "lt",
+    "LessThanOrEqual": "lte",
+}
+
+
+def _ordered(mapping: Any, order: Any) -> list[tuple[str, Any]]:
+    if not isinstance(mapping, dict):
+        return []
+    keys = [str(k) for k in order] if isinstance(order, list) else list(mapping)
+    keys += [k for k in mapping if k not in keys]
+    return [(k, mapping[k]) for k in keys if k in mapping and isinstance(mapping[k], dict)]
+
+
+class _Import:
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        entry = data.get("SurveyEntry") or {}
+        default = norm_locale(entry.get("SurveyLanguage")) or "en"
+        self.entry = entry
+        elements = data.get("SurveyElements")
+        if not isinstance(elements, list):
+            raise file_error("invalid", "A Qualtrics survey needs a list of SurveyElements.")
+        self.elements = [e for e in elements if isinstance(e, dict)]
+        self.questions = {
+            str(e.get("PrimaryAttribute")): e.get("Payload") or {}
+            for e in self.elements
+            if e.get("Element") == "SQ"
+        }
+        found: set[str] = set()
+        for p in self.questions.values():
+            if isinstance(p.get("Language"), dict):
+                found.update(str(k) for k in p["Language"])
+        extra = sorted({n for n in map(norm_locale, found) if n and n != default})
+        self.b = Builder(ImportFormat.QUALTRICS, default_locale=default)
+        self.b.locales = [default, *extra]
+        self.qid_code: dict[str, str] = {}
+
+    def loc(self, payload: dict[str, Any], get: Any, where: str) -> dict[str, str]:
+        """A text of the payload in every language (`get` reads it from a payload)."""
+        values = {self.b.default_locale: get(payload)}
+        languages = payload.get("Language")
+        if isinstance(languages, dict):
+            for lang, tr in languages.items():
+                locale = norm_locale(lang)
+                if locale and locale != self.b.default_locale and isinstance(tr, dict):
+                    try:
+                        values[locale] = get(tr)
+                    except (KeyError, TypeError, AttributeError):
+                        continue
+        return self.b.localized({k: v for k, v in values.items() if v}, where)
+
+    def run(self) -> ImportResult:
+        b = self.b
+        blocks: dict[str, dict[str, Any]] = {}
+        for e in self.elements:
+            if e.get("Element") == "BL":
+                payload = e.get("Payload")
+                items = payload.values() if isinstance(payload, dict) else payload or []
+                for block in items:
+                    if isinstance(block, dict) and block.get("ID"):
+                        blocks[str(block["ID"])] = block
+        flow = next((e.get("Payload") for e in self.elements if e.get("Element") == "FL"), None)
+        order: list[str] = []
+        if isinstance(flow, dict):
+            self.walk(flow.get("Flow") or [], order, "flow")
+        for block_id, block in blocks.items():
+            if block_id not in order and block.get("Type") != "Trash":
+                order.append(block_id)
+        for block_id in order:
+            block = blocks.get(block_id)
+            if block is None:
+                continue
+            if block.get("Type") == "Trash":
+                continue
+            self.block(block)
+        trash = [b_ for b_ in blocks.values() if b_.get("Type") == "Trash"]
+        for t in trash:
+            if t.get("BlockElements"):
+                b.skip(f"block {t.get('ID')} (trash)", "questions in the trash are not imported")
+        name = self.entry.get("SurveyName") or ""
+        return b.result(title=b.localized({b.default_locale: name}, "SurveyEntry.SurveyName"))
+
+    def walk(self, flow: list[Any], order: list[str], where: str) -> None:
+        for i, node in enumerate(flow):
+            if not isinstance(node, dict):
+                continue
+            kind = node.get("Type")
+            at = f"{where}[{i}]"
+            if kind in ("Block", "Standard") and node.get("ID"):
+                order.append(str(node["ID"]))
+            elif kind == "EmbeddedData":
+                fields = [
+                    str(f.get("Field"))
+                    for f in node.get("EmbeddedData") or []
+                    if isinstance(f, dict)
+                ]
+                self.b.skip(
+                    f"{at} embedded data", "embedded data fields not imported: " + ", ".join(fields)
+                )
+            elif kind == "Branch":
+                self.b.approx(
+                    f"{at} branch", "branch condition not imported: its blocks are always shown"
+                )
+                self.walk(node.get("Flow") or [], order, at)
+            elif kind == "Randomizer":
+                self.b.approx(
+                    f"{at} randomizer", "randomizer not imported: its blocks are shown in order"
+                )
+                self.walk(node.get("Flow") or [], order, at)
+            elif kind == "Group":
+                self.walk(node.get("Flow") or [], order, at)
+            elif kind == "EndSurvey":
+                self.b.skip(f"{at} end of survey", "an early end of survey is not imported")
+            else:
+                self.b.skip(f"{at} {kind}", f"survey flow element {kind!r} is not supported")
+
+    def block(self, block: dict[str, Any]) -> None:
+        b = self.b
+        where = f"block {block.get('ID')}"
+        name = block.get("Description") or str(block.get("ID"))
+        section = b.section(
+            make_code(name, "b"),
+            where,
+            title=b.localized({b.default_locale: name}, f"{where} description"),
+        )
+        part = 1
+        for el in block.get("BlockElements") or []:
+            if not isinstance(el, dict):
+                continue
+            if el.get("Type") == "Page Break":
+                if section["questions"]:
+                    part += 1
+                    section = b.section(make_code(f"{name}_{part}", "b"), where)
+                    b.approx(
+                        f"{where} page break",
+                        f"page break: the block continues as section {section['code']}",
+                    )
+                continue
+            if el.get("Type") == "Question":
+                self.question(section, str(el.get("QuestionID")))
+
+    def question(self, section: dict[str, Any], qid: str) -> None:
+        b = self.b
+        p = self.questions.get(qid)
+        where = f"question {qid}"
+        if p is None:
+            b.skip(where, "the block refers to a question that is not in the file")
+            return
+        tag = p.get("DataExportTag") or qid
+        where = f"question {qid} ({tag})"
+        qtype, selector = p.get("QuestionType"), p.get("Selector")
+        text = self.loc(p, lambda x: x.get("QuestionText"), where)
+        if qtype == "DB":
+            b.approx(where, "descriptive text shown as the section's description")
+            b.describe(section, text)
+            return
+        code = b.unique(tag, b.question_codes, where)
+        q: dict[str, Any] = {
+            "code": code,
+            "type": "short_text",
+            "text": text or {b.default_locale: code},
+        }
+        validation = (p.get("Validation") or {}).get("Settings") or {}
+        if validation.get("ForceResponse") == "ON":
+            q["required"] = True
+        if qtype == "MC" and selector in SINGLE | MULTIPLE:
+            q["type"] = "single_choice" if selector in SINGLE else "multiple_choice"
+            q["choices"] = self.choices(p, code, where)
+            if p.get("_other"):
+                q["allow_other"] = True
+            if selector in ("DL", "SB", "MSB"):
+                b.approx(where, f"selector {selector} shown as a list of options")
+        elif qtype == "MC" and selector == "NPS":
+            q["type"] = "nps"
+        elif (
+            qtype == "Matrix"
+            and selector == "Likert"
+            and p.get("SubSelector") in ("SingleAnswer", "DL", None)
+        ):
+            self.matrix(q, p, where)
+        elif qtype == "TE" and selector in ("SL", "ML", "ESTB"):
+            q["type"] = "short_text" if selector == "SL" else "long_text"
+            content = validation.get("ContentType")
+            if content == "ValidNumber":
+                valid = validation.get("ValidNumber") or {}
+                lo, hi = b.bounds(number(valid.get("Min")), number(valid.get("Max")), where)
+                q["type"], q["settings"] = "number", {"min": lo, "max": hi}
+            elif content:
+                b.approx(where, f"content validation {content} not imported")
+        elif qtype == "Slider" and selector in ("HSLIDER", "HBAR", "STAR"):
+            self.slider(section, q, p, where)
+            return
+        elif qtype == "RO":
+            q["type"] = "ranking"
+            q["choices"] = self.choices(p, code, where)
+            if selector not in ("DND", "RB", "TB"):
+                b.approx(where, f"rank order selector {selector} shown as drag and drop")
+        else:
+            b.skip(where, f"question type {qtype}/{selector} is not supported")
+            return
+        logic = self.logic(p.get("DisplayLogic"), where)
+        if logic:
+            q["display_logic"] = logic
+        randomization = p.get("Randomization")
+        if isinstance(randomization, dict) and randomization.get("Type") in ("All", "Advanced"):
+            if q.get("choices") and q["type"] != "matrix":
+                q["randomize_choices"] = True
+                if randomization["Type"] == "Advanced":
+                    b.approx(
+                        f"{where} randomization", "advanced randomization: all choices shuffled"
+                    )
+            else:
+                b.skip(
+                    f"{where} randomization", "randomization of this question type is not imported"
+                )
+        for key, what in (
+            ("DefaultChoices", "default answers"),
+            ("InPageDisplayLogic", "in-page logic"),
+        ):
+            if p.get(key):
+                b.skip(f"{where} {key}", f"{what} not imported")
+        b.add(section, q)
+        self.qid_code[qid] = code
+        b.ref(qid, code)
+
+    def choices(self, p: dict[str, Any], code: str, where: str) -> list[dict[str, Any]]:
+        b = self.b
+        out = []
+        mapping = b.choice_maps.setdefault(code, {})
+        for cid, c in _ordered(p.get("Choices"), p.get("ChoiceOrder")):
+            c_code = make_code(cid, "c")
+            mapping[cid] = c_code
+            label = self.loc(
+                p, lambda x, cid=cid: x["Choices"][cid]["Display"], f"{where} choice {cid}"
+            )
+            choice: dict[str, Any] = {"code": c_code, "label": label or {b.default_locale: c_code}}
+            if c.get("ExclusiveAnswer") and p.get("Selector") in MULTIPLE:
+                choice["exclusive"] = True
+            if c.get("TextEntry") in (True, "true", "on") and p.get("QuestionType") == "MC":
+                b.approx(
+                    f"{where} choice {cid}",
+                    "a choice with a text box became 'other, please specify'",
+                )
+                p["_other"] = True
+                continue
+            out.append(choice)
+        return out
+
+    def matrix(self, q: dict[str, Any], p: dict[str, Any], where: str) -> None:
+        b = self.b
+        q["type"] = "matrix"
+        recode = p.get("RecodeValues") or {}
+        choices = []
+        mapping = b.choice_maps.setdefault(q["code"], {})
+        for i, (aid, _) in enumerate(_ordered(p.get("Answers"), p.get("AnswerOrder")), 1):
+            value = number(recode.get(aid, aid))
+            if value is None:
+                value = i
+            label = self.loc(
+                p, lambda x, aid=aid: x["Answers"][aid]["Display"], f"{where} answer {aid}"
+            )
+            code = make_code(aid, "a")
+            mapping[aid] = code
+            choices.append(
+                {"code": code, "label": label or {b.default_locale: code}, "value": value}
+            )
+        q["choices"] = choices[:11]
+        if len(choices) > 11:
+            b.approx(where, "more than 11 scale points: only the first 11 kept")
+        rows = []
+        for cid, _ in _ordered(p.get("Choices"), p.get("ChoiceOrder")):
+            text = self.loc(
+                p, lambda x, cid=cid: x["Choices"][cid]["Display"], f"{where} statement {cid}"
+            )
+            r_code = make_code(cid, "r")
+            rows.append({"code": r_code, "text": text or {b.default_locale: r_code}})
+        q["settings"] = {"rows": rows}
+
+    def slider(
+        self, section: dict[str, Any], q: dict[str, Any], p: dict[str, Any], where: str
+    ) -> None:
+        b = self.b
+        config = p.get("Configuration") or {}
+        lo = number(config.get("CSSliderMin", 0))
+        hi = number(config.get("CSSliderMax", 100))
+        if lo is None or hi is None or hi <= lo:
+            b.approx(where, "slider range not understood: 0 to 100 used")
+            lo, hi = 0, 100
+        statements = _ordered(p.get("Choices"), p.get("ChoiceOrder"))
+        if len(statements) > 1:
+            b.approx(
+                where,
+                f"a slider with {len(statements)} statements became"
+                f" {len(statements)} number questions",
+            )
+        b.question_codes.discard(q["code"])
+        for cid, _ in statements or [("1", {})]:
+            sq = dict(q)
+            if len(statements) > 1:
+                sq["code"] = b.unique(f"{q['code']}_{cid}", b.question_codes, where)
+                label = self.loc(
+                    p, lambda x, cid=cid: x["Choices"][cid]["Display"], f"{where} statement {cid}"
+                )
+                sq["text"] = {
+                    k: f"{v} — {label.get(k, '')}".strip(" —") for k, v in q["text"].items()
+                }
+            else:
+                b.question_codes.add(sq["code"])
+            sq["type"] = "number"
+            sq["settings"] = {"min": lo, "max": hi, "widget": "slider"}
+            b.add(section, sq)
+            if len(statements) <= 1:
+                self.qid_code[str(p.get("QuestionID"))] = sq["code"]
+
+    def logic(self, logic: Any, where: str) -> dict[str, Any] | None:
+        if not isinstance(logic, dict):
+            return None
+        at = f"{where} display logic"
+        conds: list[tuple[str, dict[str, Any]]] = []
+        try:
+            for gkey in sorted((k for k in logic if k.isdigit()), key=int):
+                group = logic[gkey]
+                for ckey in sorted((k for k in group if k.isdigit()), key=int):
+                    expr = group[ckey]
+                    conds.append((str(expr.get("Conjuction") or "And"), self.expression(expr)))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            self.b.skip(at, f"display logic not imported ({exc}): always shown")
+            return None
+        if not conds:
+            return None
+        result = conds[0][1]
+        for conj, cond in conds[1:]:
+            key = "any" if conj.lower() == "or" else "all"
+            result = {key: [result, cond]}
+        return result
+
+    def expression(self, expr: dict[str, Any]) -> dict[str, Any]:
+        if expr.get("LogicType") != "Question":
+            raise ValueError(f"{expr.get('LogicType')} logic is not supported")
+        qid = str(expr.get("QuestionID"))
+        code = self.qid_code.get(qid)
+        if code is None:
+            raise ValueError(f"{qid} is not an earlier question")
+        # q://QID1/SelectableChoice/1 (a matrix adds /answer)
+        locator = str(expr.get("ChoiceLocator") or "").split("/")[3:]
+        op = expr.get("Operator")
+        q = self.b.questions[code]
+        if op in ("Selected", "NotSelected") and len(locator) >= 2:
+            cond: dict[str, Any]
+            if q["type"] == "matrix":
+                answer = self.b.choice_maps[code].get(locator[2] if len(locator) > 2 else "")
+                points = {c["code"]: c["value"] for c in q["choices"]}
+                if answer not in points:
+                    raise ValueError(f"the matrix answer of {qid} was not imported")
+                row = make_code(locator[1], "r")
+                cond = {"question": code, "item": row, "op": "eq", "value": points[answer]}
+            else:
+                choice = self.b.choice_maps.get(code, {}).get(locator[1])
+                if choice is None:
+                    raise ValueError(f"choice {locator[1]} of {qid} was not imported")
+                cond = {"question": code, "op": "eq", "value": choice}
+            return cond if op == "Selected" else {"not": cond}
+        if op in OPS:
+            value = number(expr.get("RightOperand"))
+            if value is None:
+                raise ValueError("only numbers are compared")
+            return {"question": code, "op": OPS[op], "value": value}
+        if op in ("Empty", "NotEmpty"):
+            return {"question": code, "op": "answered" if op == "NotEmpty" else "not_answered"}
+        raise ValueError(f"operator {op} is not supported")
+
+
+def parse_qualtrics(data: Any) -> ImportResult:
+    """Import a parsed Qualtrics .qsf document."""
+    if not isinstance(data, dict) or "SurveyElements" not in data:
+        raise file_error("wrong_format", "This JSON is not a Qualtrics survey (.qsf).")
+    return _Import(data).run()

@@ -1,0 +1,48 @@
+"""What an import produced: the definition document, the report, a consent notice draft."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..enums import ReportAction
+from ..errors import FieldError, ServiceValidationError
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportItem:
+    """One item of the source that was approximated or skipped, and where it is."""
+
+    action: str  # ReportAction
+    location: str  # in the source's own terms, e.g. "pages[1].elements[3] (q4)"
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"action": self.action, "location": self.location, "message": self.message}
+
+
+@dataclass(frozen=True, kw_only=True)
+class NoticeDraft:
+    """A consent notice draft made from the source's data-policy notice."""
+
+    name: str
+    content: dict[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImportResult:
+    format: str  # ImportFormat
+    document: dict[str, Any]
+    items: tuple[ReportItem, ...] = ()
+    notice: NoticeDraft | None = None
+
+    @property
+    def approximated(self) -> list[ReportItem]:
+        return [i for i in self.items if i.action == ReportAction.APPROXIMATED]
+
+    @property
+    def skipped(self) -> list[ReportItem]:
+        return [i for i in self.items if i.action == ReportAction.SKIPPED]
+
+
+def file_error(code: str, message: str, field: str = "file") -> ServiceValidationError:
+    """An error about the uploaded file as a whole (nothing is written)."""
+    return ServiceValidationError([FieldError(field=field, code=code, message=message)])

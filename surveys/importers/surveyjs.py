@@ -1,0 +1,441 @@
+"""SurveyJS JSON (the survey model of SurveyJS Form Library / Creator).
+
+pages → sections, elements → questions (codes from `name`), `visibleIf` →
+display logic, `correctAnswer` → a quiz, localized strings
+(`{"default": …, "de": …}`) → locales.
+"""
+
+import json
+import re
+from typing import Any
+
+from ..enums import ImportFormat
+from .common import EXTRAS_KEY, Builder, apply_extras, norm_locale, number
+from .report import ImportResult, file_error
+
+TEXT_KEYS = {
+    "title",
+    "description",
+    "text",
+    "html",
+    "otherText",
+    "noneText",
+    "minRateDescription",
+    "maxRateDescription",
+    "completedHtml",
+    "placeholder",
+    "placeHolder",
+    "labelTrue",
+    "labelFalse",
+}
+CHOICE_TYPES = {"radiogroup": "single_choice", "dropdown": "single_choice"}
+CHOICE_TYPES |= {"checkbox": "multiple_choice", "tagbox": "multiple_choice"}
+NOT_SUPPORTED = {
+    "matrixdropdown": "a matrix of dropdowns",
+    "matrixdynamic": "a dynamic matrix",
+    "paneldynamic": "a dynamic panel",
+    "multipletext": "several text boxes in one question",
+    "file": "a file upload",
+    "signaturepad": "a signature",
+    "imagepicker": "an image picker",
+    "image": "an image",
+    "expression": "a calculated value",
+}
+
+
+BAND_RE = re.compile(r"^\{correctAnswers\}\s*(==|=|>=|>|<=|<)\s*(\d+)$")
+
+
+def _score_band(expression: str, top: int) -> tuple[int, int] | None:
+    """`{correctAnswers} >= 2 and {correctAnswers} < 4` → (2, 3); None when not such a band."""
+    lo, hi = 0, top
+    for part in re.split(r"\s+and\s+", expression.strip(), flags=re.IGNORECASE):
+        m = BAND_RE.match(part.strip())
+        if m is None:
+            return None
+        op, n = m.group(1), int(m.group(2))
+        if op in ("==", "="):
+            lo, hi = max(lo, n), min(hi, n)
+        elif op == ">=":
+            lo = max(lo, n)
+        elif op == ">":
+            lo = max(lo, n + 1)
+        elif op == "<=":
+            hi = min(hi, n)
+        else:
+            hi = min(hi, n - 1)
+    return (lo, hi) if lo <= hi else None
+
+
+def _item(item: Any) -> tuple[Any, Any]:
+    """(value, text) of a SurveyJS item: `"a"` or `{"value": "a", "text": …}`."""
+    if isinstance(item, dict):
+        return item.get("value"), item.get("text")
+    return item, None
+
+
+def _locales(node: Any, found: set[str]) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in TEXT_KEYS and isinstance(value, dict):
+                found.update(k for k in value if k != "default")
+            _locales(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            _locales(item, found)
+
+
+class _Import:
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        default = norm_locale(data.get("locale")) or "en"
+        self.b = Builder(ImportFormat.SURVEYJS, default_locale=default)
+        found: set[str] = set()
+        _locales(data, found)
+        extra = sorted({n for n in map(norm_locale, found) if n and n != default})
+        self.b.locales = [default, *extra]
+        self.quiz = False
+
+    def loc(self, value: Any, location: str, fallback: Any = None) -> dict[str, str]:
+        if value is None or value == "" or value == {}:
+            value = fallback
+        if value is None:
+            return {}
+        if isinstance(value, dict):
+            raw = {
+                (self.b.default_locale if k == "default" else norm_locale(k) or ""): v
+                for k, v in value.items()
+            }
+        else:
+            raw = {self.b.default_locale: value}
+        return self.b.localized(raw, location)
+
+    def run(self) -> ImportResult:
+        data, b = self.data, self.b
+        pages = data.get("pages")
+        if pages is None and isinstance(data.get("elements"), list):
+            pages = [{"name": "page1", "elements": data["elements"]}]
+        if not isinstance(pages, list):
+            raise file_error("invalid", "A SurveyJS survey needs `pages` (or `elements`).")
+        b.texts(
+            intro=self.loc(data.get("description"), "description"),
+            thanks=self.loc(data.get("completedHtml"), "completedHtml"),
+        )
+        for key in ("triggers", "calculatedValues", "navigateToUrl"):
+            if data.get(key):
+                b.skip(key, f"{key} is not supported")
+        for pi, page in enumerate(pages):
+            if not isinstance(page, dict):
+                raise file_error("invalid", f"pages[{pi}] is not an object.")
+            self.page(page, f"pages[{pi}]", pi)
+        self.outcomes(data.get("completedHtmlOnCondition") or [])
+        title = self.loc(data.get("title"), "title")
+        result = b.result(title=title, kind="quiz" if self.quiz else "survey")
+        apply_extras(result.document, data.get(EXTRAS_KEY), skip=("sections",))
+        return result
+
+    def outcomes(self, rules: list[Any]) -> None:
+        """Quiz results by score (`{correctAnswers} >= 2 and …`) → outcome bands."""
+        b = self.b
+        if not rules:
+            return
+        if not self.quiz:
+            b.skip("completedHtmlOnCondition", "end pages by condition are only read for quizzes")
+            return
+        top = sum(1 for s in b.sections for q in s["questions"] if q.get("points"))
+        bands: list[dict[str, Any]] = []
+        for i, rule in enumerate(rules):
+            at = f"completedHtmlOnCondition[{i}]"
+            expression = str(rule.get("expression", "")) if isinstance(rule, dict) else ""
+            band = _score_band(expression, top)
+            if band is None:
+                b.skip(at, f"{expression[:200]!r} is not a score band on correctAnswers")
+                continue
+            title = self.loc(rule.get("html"), f"{at}.html") or {b.default_locale: expression}
+            bands.append({"min": band[0], "max": band[1], "title": title})
+        ordered = sorted(bands, key=lambda o: o["min"])
+        if any(b2["min"] <= b1["max"] for b1, b2 in zip(ordered, ordered[1:], strict=False)):
+            b.skip("completedHtmlOnCondition", "the score bands overlap: no outcomes imported")
+            return
+        if bands:
+            b.doc["outcomes"] = bands
+
+    def page(self, page: dict[str, Any], where: str, index: int) -> None:
+        b = self.b
+        section = b.section(
+            page.get("name") or f"page{index + 1}",
+            f"{where}.name",
+            title=self.loc(page.get("title"), f"{where}.title"),
+            description=self.loc(page.get("description"), f"{where}.description"),
+        )
+        logic = b.logic(page.get("visibleIf"), f"{where}.visibleIf")
+        if logic:
+            section["display_logic"] = logic
+        self.elements(section, page.get("elements") or [], where)
+        apply_extras(section, page.get(EXTRAS_KEY), skip=("questions",))
+
+    def elements(self, section: dict[str, Any], elements: list[Any], where: str) -> None:
+        for ei, el in enumerate(elements):
+            at = f"{where}.elements[{ei}]"
+            if not isinstance(el, dict):
+                self.b.skip(at, "not an element object")
+                continue
+            kind = str(el.get("type", ""))
+            at_named = f"{at} ({el.get('name', '?')})"
+            if kind == "panel":
+                self.b.approx(at_named, "panel flattened into its page")
+                self.elements(section, el.get("elements") or [], at)
+                continue
+            if kind == "html":
+                html = self.loc(el.get("html"), at_named)
+                if html:
+                    self.b.approx(at_named, "HTML element shown as the page's description")
+                    self.b.describe(section, html)
+                continue
+            self.question(section, el, kind, at_named)
+
+    def question(self, section: dict[str, Any], el: dict[str, Any], kind: str, at: str) -> None:
+        b = self.b
+        if kind in NOT_SUPPORTED:
+            b.skip(at, f"{kind} ({NOT_SUPPORTED[kind]}) has no TrustPulse question type")
+            return
+        name = el.get("name") or "question"
+        code = b.unique(name, b.question_codes, f"{at}.name")
+        q: dict[str, Any] = {
+            "code": code,
+            "type": "short_text",
+            "text": self.loc(el.get("title"), f"{at}.title", fallback=name),
+        }
+        help_text = self.loc(el.get("description"), f"{at}.description")
+        if help_text:
+            q["help_text"] = help_text
+        if el.get("isRequired"):
+            q["required"] = True
+        if kind in CHOICE_TYPES:
+            self.choice(q, el, kind, at)
+        elif kind == "rating":
+            self.rating(q, el, at)
+        elif kind == "matrix":
+            self.matrix(q, el, at)
+        elif kind == "text":
+            self.text(q, el, at)
+        elif kind == "comment":
+            q["type"] = "long_text"
+            self.text_settings(q, el, at)
+        elif kind == "boolean":
+            q["type"] = "yes_no"
+            if el.get("labelTrue") or el.get("labelFalse"):
+                b.approx(at, "custom yes/no labels replaced by Yes and No")
+        elif kind == "ranking":
+            q["type"] = "ranking"
+            q["choices"] = self.choices(code, el.get("choices") or [], at)
+        else:
+            b.skip(at, f"element type {kind!r} is not supported")
+            return
+        if "correctAnswer" in el and not q.get("points"):
+            b.skip(f"{at}.correctAnswer", f"a correct answer of a {q['type']} is not scored")
+        logic = b.logic(el.get("visibleIf"), f"{at}.visibleIf")
+        if logic:
+            q["display_logic"] = logic
+        for key in ("enableIf", "requiredIf", "validators", "defaultValue", "readOnly"):
+            if el.get(key):
+                b.skip(f"{at}.{key}", f"{key} is not supported")
+        if not q["text"]:
+            q["text"] = {b.default_locale: str(name)}
+        apply_extras(q, el.get(EXTRAS_KEY))
+        b.add(section, q)
+        b.ref(str(name), code)
+
+    def choices(self, code: str, items: list[Any], at: str) -> list[dict[str, Any]]:
+        used: set[str] = set()
+        out = []
+        mapping = self.b.choice_maps.setdefault(code, {})
+        for ci, item in enumerate(items):
+            value, text = _item(item)
+            c_code = self.b.unique(value, used, f"{at}.choices[{ci}]", prefix="c")
+            mapping[str(value)] = c_code
+            label = self.loc(text, f"{at}.choices[{ci}]", fallback=str(value))
+            out.append({"code": c_code, "label": label or {self.b.default_locale: c_code}})
+        return out
+
+    def choice(self, q: dict[str, Any], el: dict[str, Any], kind: str, at: str) -> None:
+        b = self.b
+        q["type"] = CHOICE_TYPES[kind]
+        q["choices"] = self.choices(q["code"], el.get("choices") or [], at)
+        multiple = q["type"] == "multiple_choice"
+        if el.get("hasOther") or el.get("showOtherItem"):
+            q["allow_other"] = True
+            other = self.loc(el.get("otherText"), f"{at}.otherText")
+            if other:
+                q["settings"] = {"other_label": other}
+        if el.get("hasNone") or el.get("showNoneItem"):
+            none: dict[str, Any] = {
+                "code": "none",
+                "label": self.loc(el.get("noneText"), f"{at}.noneText", fallback="None"),
+            }
+            if multiple:
+                none["exclusive"] = True
+            if "none" not in {c["code"] for c in q["choices"]}:
+                q["choices"].append(none)
+                b.choice_maps[q["code"]]["none"] = "none"
+        if el.get("hasSelectAll") or el.get("showSelectAllItem"):
+            b.skip(f"{at}.hasSelectAll", "the 'select all' item is not supported")
+        if el.get("choicesOrder") == "random":
+            q["randomize_choices"] = True
+        elif el.get("choicesOrder") in ("asc", "desc"):
+            b.approx(f"{at}.choicesOrder", "choices kept in the source order, not sorted")
+        if el.get("choicesVisibleIf") or el.get("choicesEnableIf"):
+            b.skip(at, "conditions on choices are not imported: every choice is shown")
+        if el.get("choicesByUrl") or el.get("choicesFromQuestion"):
+            b.skip(at, "choices loaded from elsewhere are not imported")
+        if multiple:
+            settings = q.setdefault("settings", {})
+            for src, dst in (
+                ("minSelectedChoices", "min_selections"),
+                ("maxSelectedChoices", "max_selections"),
+            ):
+                n = number(el.get(src))
+                if n:
+                    settings[dst] = int(n)
+            if not settings:
+                q.pop("settings")
+        if "correctAnswer" in el:
+            answers = el["correctAnswer"]
+            answers = answers if isinstance(answers, list) else [answers]
+            mapping = b.choice_maps[q["code"]]
+            correct = {mapping.get(str(a)) for a in answers}
+            for c in q["choices"]:
+                if c["code"] in correct:
+                    c["is_correct"] = True
+            q["points"] = 1
+            self.quiz = True
+
+    def rating(self, q: dict[str, Any], el: dict[str, Any], at: str) -> None:
+        b = self.b
+        values = el.get("rateValues") or []
+        lo_label = self.loc(el.get("minRateDescription"), f"{at}.minRateDescription")
+        hi_label = self.loc(el.get("maxRateDescription"), f"{at}.maxRateDescription")
+        if not values:
+            lo = number(el.get("rateMin", 1))
+            hi = number(el.get("rateMax", 5))
+            step = number(el.get("rateStep", 1))
+            if lo is None or hi is None or not step or step <= 0 or hi <= lo:
+                b.approx(at, "rating range not understood: 1 to 5 used")
+                lo, hi, step = 1, 5, 1
+            if (lo, hi, step) == (1, 5, 1) and not (lo_label or hi_label):
+                q["type"] = "rating"
+                return
+            if (lo, hi, step) == (0, 10, 1):
+                q["type"] = "nps"
+                settings = {"low_label": lo_label, "high_label": hi_label}
+                q["settings"] = {k: v for k, v in settings.items() if v}
+                if not q["settings"]:
+                    q.pop("settings")
+                return
+            points: list[Any] = []
+            v = lo
+            while v <= hi and len(points) <= 11:
+                points.append(v)
+                v += step
+            values = points
+        if len(values) > 11:
+            q["type"] = "number"
+            q["settings"] = {
+                "min": number(el.get("rateMin", 0)),
+                "max": number(el.get("rateMax", 100)),
+                "widget": "slider",
+            }
+            b.approx(at, "a rating with more than 11 points became a slider")
+            return
+        q["type"] = "scale"
+        choices = self.points(q["code"], values, f"{at}.rateValues")
+        q["choices"] = choices
+        settings = {"low_label": lo_label, "high_label": hi_label}
+        if any(settings.values()):
+            q["settings"] = {k: v for k, v in settings.items() if v}
+
+    def points(self, code: str, items: list[Any], at: str) -> list[dict[str, Any]]:
+        """Scale points (rating values, matrix columns): numeric values, codes v<value>."""
+        b = self.b
+        mapping = b.choice_maps.setdefault(code, {})
+        used: set[str] = set()
+        out = []
+        for vi, item in enumerate(items):
+            value, text = _item(item)
+            n = number(value)
+            if n is None:
+                n = vi + 1
+                b.approx(f"{at}[{vi}]", f"value {value!r} is not a number: scored {n}")
+            raw = f"v{n}".replace("-", "m").replace(".", "_")
+            c_code = b.unique(raw, used, f"{at}[{vi}]")
+            mapping[str(value)] = c_code
+            label = self.loc(text, f"{at}[{vi}]", fallback=str(value))
+            out.append({"code": c_code, "label": label, "value": n})
+        return out
+
+    def matrix(self, q: dict[str, Any], el: dict[str, Any], at: str) -> None:
+        b = self.b
+        q["type"] = "matrix"
+        q["choices"] = self.points(q["code"], el.get("columns") or [], f"{at}.columns")
+        if len(q["choices"]) > 11:
+            b.approx(f"{at}.columns", "more than 11 columns: only the first 11 kept")
+            q["choices"] = q["choices"][:11]
+        rows = []
+        used: set[str] = set()
+        for ri, row in enumerate(el.get("rows") or []):
+            value, text = _item(row)
+            code = b.unique(value, used, f"{at}.rows[{ri}]", prefix="r")
+            label = self.loc(text, f"{at}.rows[{ri}]", fallback=str(value))
+            rows.append({"code": code, "text": label})
+        q["settings"] = {"rows": rows}
+        if el.get("isAllRowRequired"):
+            q["required"] = True
+
+    def text(self, q: dict[str, Any], el: dict[str, Any], at: str) -> None:
+        b = self.b
+        input_type = el.get("inputType") or "text"
+        if input_type in ("number", "range"):
+            q["type"] = "number"
+            lo, hi = b.bounds(number(el.get("min")), number(el.get("max")), at)
+            q["settings"] = {"min": lo, "max": hi}
+            step = number(el.get("step"))
+            if step:
+                q["settings"]["step"] = step
+            if input_type == "range":
+                q["settings"]["widget"] = "slider"
+            return
+        if input_type == "date":
+            q["type"] = "date"
+            settings = {k: el[k] for k in ("min", "max") if isinstance(el.get(k), str)}
+            if settings:
+                q["settings"] = settings
+            return
+        if input_type not in ("text",):
+            b.approx(f"{at}.inputType", f"input type {input_type!r} became a short text")
+        q["type"] = "short_text"
+        self.text_settings(q, el, at)
+
+    def text_settings(self, q: dict[str, Any], el: dict[str, Any], at: str) -> None:
+        settings: dict[str, Any] = {}
+        n = number(el.get("maxLength"))
+        if n and n > 0:
+            settings["max_length"] = int(n)
+        placeholder = self.loc(el.get("placeholder") or el.get("placeHolder"), f"{at}.placeholder")
+        if placeholder:
+            settings["placeholder"] = placeholder
+        if settings:
+            q["settings"] = settings
+
+
+def parse_surveyjs(data: Any) -> ImportResult:
+    """Import a parsed SurveyJS JSON survey."""
+    if not isinstance(data, dict):
+        raise file_error("invalid", "A SurveyJS survey is a JSON object.")
+    return _Import(data).run()
+
+
+def load_json(raw: bytes) -> Any:
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise file_error("corrupt", "The file is not valid JSON.") from None
