@@ -49,9 +49,9 @@ def on_respondent_erased(
     by_version: dict[int, list[str]] = defaultdict(list)
     for version_id, submitted in buckets:
         by_version[version_id].append(submitted)
-    withdrawn = list(response_ids or []) if reason == "withdrawn" else []
+    erased = list(response_ids or [])
     for version_id, submitted in sorted(by_version.items()):
-        dispatch(tasks.rollups_recompute_task, version_id, submitted, withdrawn)
+        dispatch(tasks.rollups_recompute_task, version_id, submitted, erased, reason == "withdrawn")
 
 
 @receiver(signals.events_ingested, dispatch_uid="dashboards.events_ingested")

@@ -385,31 +385,45 @@ def _day_range(day: dt.date, tz_name: str) -> tuple[dt.datetime, dt.datetime]:
     return start, start + dt.timedelta(days=1)
 
 
-def _count_withdrawn(version_id: int, days: list[dt.date], response_ids: Iterable[Any]) -> int:
-    """Add erased responses of withdrawn respondents to WithdrawalRollup, once.
+def _clear_scores(
+    version_id: int, days: list[dt.date], erased: Iterable[Any] | None, withdrawn: bool
+) -> None:
+    """Delete the version's response scores of `days` before they are recomputed.
 
-    Their ResponseScore rows (deleted by the recompute in the same transaction)
-    carry the grain they were counted at; a repeated recompute finds none.
+    With `erased` (the ids of the erasure being taken out), scores of other
+    responses that vanished too are kept for their own recompute (so each
+    erasure is seen, in whatever order the tasks run); with `withdrawn`, the
+    erased responses are first counted in WithdrawalRollup at the grain they
+    had. A repeated recompute finds their scores gone and counts nothing.
     """
-    ids = [str(r) for r in response_ids]
-    if not ids:
-        return 0
-    rows = ResponseScore.objects.filter(version_id=version_id, day__in=days, response_id__in=ids)
-    counts: dict[Key, Sums] = {}
-    for score in rows:
-        _add(counts, (version_id, *_dims_of(score)), [1])
-    _upsert(WithdrawalRollup, RESPONSE_GRAIN, counts, ("n",))
-    return sum(v[0] for v in counts.values())
+    rows = ResponseScore.objects.filter(version_id=version_id, day__in=days)
+    if erased is None:
+        rows.delete()
+        return
+    ids = [str(r) for r in erased]
+    if withdrawn:
+        counts: dict[Key, Sums] = {}
+        for score in rows.filter(response_id__in=ids):
+            _add(counts, (version_id, *_dims_of(score)), [1])
+        _upsert(WithdrawalRollup, RESPONSE_GRAIN, counts, ("n",))
+    others_gone = rows.exclude(response_id__in=ids).exclude(
+        response_id__in=responses_aggregated([version_id]).values("pk")
+    )
+    rows.exclude(pk__in=list(others_gone.values_list("pk", flat=True))).delete()
 
 
 @transaction.atomic
 def rollups_recompute(
-    *, version_id: int, days: Iterable[dt.date], withdrawn: Iterable[Any] = ()
+    *,
+    version_id: int,
+    days: Iterable[dt.date],
+    erased: Iterable[Any] | None = None,
+    withdrawn: bool = False,
 ) -> None:
     """Recompute the rollups of one version for some days from raw data.
 
-    `withdrawn`: ids of erased responses whose respondent withdrew consent;
-    they are counted in WithdrawalRollup before their scores go.
+    `erased`: ids of the erased responses this recompute takes out; `withdrawn`:
+    their respondent withdrew consent entirely (counted as withdrawals).
     """
     days = sorted(set(days))
     if not days:
@@ -417,9 +431,10 @@ def rollups_recompute(
     _lock_versions([version_id])
     version = SurveyVersion.objects.select_related("survey__organization").get(pk=version_id)
     tz_name = version.survey.organization.timezone
-    _count_withdrawn(version_id, days, withdrawn)
+    _clear_scores(version_id, days, erased, withdrawn)
     for model in DERIVED:
-        model.objects.filter(version_id=version_id, day__in=days).delete()
+        if model is not ResponseScore:
+            model.objects.filter(version_id=version_id, day__in=days).delete()
     ids: list[Any] = []
     for day in days:
         begins, ends = _day_range(day, tz_name)
