@@ -294,7 +294,7 @@ def contributions(response_ids: Sequence[Any]) -> Contributions:
                     cell = (pair["row"], a["item"], _bucket(a), pair["column"], _bucket(b))
                     _add(out.crosstabs, (r["version_id"], *cell, *dims), [1])
         if spec.kind == "quiz" and r["score"] is not None:
-            _add(out.quiz_scores, (r["version_id"], Decimal(r["score"]), *dims), [1])
+            _add(out.quiz_scores, (r["version_id"], *dims, Decimal(r["score"])), [1])
     return out
 
 
