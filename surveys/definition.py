@@ -210,7 +210,7 @@ class _Checker:
             where = path + ["segment_attribute"]
             if attribute in BUILT_IN_SEGMENTS:
                 self.add(where, "reserved", f"{attribute} is computed, not declared")
-            elif q["type"] not in SEGMENT_TYPES:
+            elif q.get("type") in T.values and q["type"] not in SEGMENT_TYPES:
                 self.add(where, "not_allowed", "only choice, yes/no, scale or rating questions")
             elif attribute in seen:
                 self.add(where, "duplicate", f"already fed by question {seen[attribute]}")
@@ -222,14 +222,20 @@ class _Checker:
         if not isinstance(analysis, dict):
             return
         questions = self._questions()
+        codes = [q["code"] for s in self.doc["sections"] for q in s["questions"]]
+        ambiguous = {c for c in codes if codes.count(c) > 1}  # reported as duplicates
         pairs: set[tuple[str, str]] = set()
         for i, pair in enumerate(analysis.get("crosstabs", [])):
             path: list[str | int] = ["analysis", "crosstabs", i]
             row, column = pair.get("row"), pair.get("column")
             for key, code in (("row", row), ("column", column)):
                 q = questions.get(code, (None, []))[0]
+                if code in ambiguous:
+                    continue
                 if q is None:
                     self.add(path + [key], "unknown_question", "no question with this code")
+                elif q.get("type") not in T.values:
+                    continue  # an unknown type is the schema pass's to report
                 elif q["type"] not in CROSSTAB_TYPES or (key == "column" and q["type"] == T.MATRIX):
                     self.add(
                         path + [key],
