@@ -3,7 +3,9 @@
 Everything leaves through the suppression service (dashboards.services.metrics).
 """
 
+import copy
 import datetime as dt
+import re
 from dataclasses import asdict
 from typing import Any
 
@@ -18,7 +20,23 @@ from surveys.enums import ApiScope, Role
 from surveys.selectors import actor_for_api_key, actor_for_user, survey_get
 from surveys.selectors.access import Actor
 
-from .services import MetricFilter, distribution, nps, overview, paradox
+from .services import (
+    CrossTabError,
+    MetricFilter,
+    crosstab,
+    data_request_rate,
+    declared_attributes,
+    declared_pairs,
+    distribution,
+    funnel,
+    nps,
+    overview,
+    paradox,
+    policy_reading,
+    quiz_score_distribution,
+    segment_dimensions,
+    withdrawal_rate,
+)
 from .services.metrics import SEGMENTS
 
 METRIC_ROLES = {Role.ADMIN, Role.ANALYST, Role.RESEARCHER}
@@ -33,13 +51,28 @@ FIGURE = inline_serializer(
         "suppressed": serializers.BooleanField(),
     },
 )
+
+
+def figures() -> serializers.ListField:
+    """A list of Figures (each list gets its own copy of the child serializer)."""
+    return serializers.ListField(child=copy.deepcopy(FIGURE))
+
+
 FILTER_PARAMS = [
     OpenApiParameter("from", dt.date, description="First day (organization's time zone)."),
     OpenApiParameter("to", dt.date, description="Last day, inclusive."),
     OpenApiParameter("version", int, many=True, description="Survey version numbers."),
     OpenApiParameter("include_flagged", bool, description="Count quality-flagged responses."),
     *[OpenApiParameter(s, str, description=f"Only this {s}.") for s in SEGMENTS],
+    OpenApiParameter(
+        "attribute",
+        str,
+        many=True,
+        description="Only respondents with this declared attribute value, as name:value "
+        "(e.g. region:north); repeat for several.",
+    ),
 ]
+ATTRIBUTE = re.compile(r"^([a-z][a-z0-9_]{0,31}):(.{1,64})$", re.DOTALL)
 
 
 def _actor(request: Request) -> Actor:
@@ -78,6 +111,19 @@ def _filter(request: Request, survey_id: int) -> MetricFilter:
     for name in SEGMENTS:
         if "\x00" in q.get(name, ""):  # PostgreSQL text cannot hold it
             errors[name] = ["Contains characters that are not allowed."]
+    attributes: dict[str, str] = {}
+    for raw in q.getlist("attribute"):
+        match = ATTRIBUTE.match(raw)
+        if match is None or "\x00" in raw:
+            errors["attribute"] = ["As name:value, e.g. region:north."]
+        elif match.group(1) in attributes:
+            errors["attribute"] = [f"{match.group(1)} is given twice."]
+        else:
+            attributes[match.group(1)] = match.group(2)
+    if attributes and not errors:
+        unknown = sorted(set(attributes) - set(declared_attributes(survey)))
+        if unknown:
+            errors["attribute"] = [f"Not declared by this survey: {', '.join(unknown)}."]
     if errors:
         raise ValidationError(errors)
     return MetricFilter(
@@ -87,6 +133,7 @@ def _filter(request: Request, survey_id: int) -> MetricFilter:
         date_to=dates["to"],
         include_flagged=flagged in ("true", "1"),
         segments={s: q[s] for s in SEGMENTS if q.get(s)},
+        attributes=attributes,
     )
 
 
@@ -96,7 +143,12 @@ class ParadoxView(APIView):
         summary="Privacy-paradox gap (stated minus enacted protection)",
         parameters=[
             *FILTER_PARAMS,
-            OpenApiParameter("by", str, enum=list(SEGMENTS), description="Group by a segment."),
+            OpenApiParameter(
+                "by",
+                str,
+                description="Group by a segment (westin_segment, age_band, locale, channel) "
+                "or a declared attribute.",
+            ),
         ],
         responses=inline_serializer(
             "ParadoxReport",
@@ -123,8 +175,10 @@ class ParadoxView(APIView):
     def get(self, request: Request, survey_id: int) -> Response:
         flt = _filter(request, survey_id)
         by = request.query_params.get("by")
-        if by and by not in SEGMENTS:
-            raise ValidationError({"by": [f"One of: {', '.join(SEGMENTS)}."]})
+        if by:
+            allowed = segment_dimensions(flt.survey)
+            if by not in allowed:
+                raise ValidationError({"by": [f"One of: {', '.join(allowed)}."]})
         return Response(asdict(paradox(flt, by=by)))
 
 
@@ -193,3 +247,184 @@ class OverviewView(APIView):
         data["westin"] = [{"segment": s, **f} for s, f in data["westin"]]
         data["opt_in"] = [{"purpose": p, **f} for p, f in data["opt_in"]]
         return Response(data)
+
+
+RATE = "A share in [0, 1]."
+
+
+class FunnelView(APIView):
+    @extend_schema(
+        operation_id="metrics_funnel",
+        summary="Consent funnel (notice shown → consented → completed → withdrawn) and rates",
+        parameters=FILTER_PARAMS,
+        responses=inline_serializer(
+            "Funnel",
+            {
+                "min_cell": serializers.IntegerField(),
+                "shown": FIGURE,
+                "consented": FIGURE,
+                "completed": FIGURE,
+                "withdrawn": FIGURE,
+                "withdrawal_rate": FIGURE,
+                "data_request_rate": FIGURE,
+                "excluded_flagged": serializers.IntegerField(allow_null=True),
+            },
+        ),
+    )
+    def get(self, request: Request, survey_id: int) -> Response:
+        from .services.metrics import excluded_flagged
+
+        flt = _filter(request, survey_id)
+        data = asdict(funnel(flt))
+        data["withdrawal_rate"] = asdict(withdrawal_rate(flt))
+        data["data_request_rate"] = asdict(data_request_rate(flt))
+        data["excluded_flagged"] = excluded_flagged(flt)
+        return Response(data)
+
+
+class PolicyReadingView(APIView):
+    @extend_schema(
+        operation_id="metrics_policy_reading",
+        summary="Stated policy reading (always) against actual notice opening",
+        parameters=FILTER_PARAMS,
+        responses=inline_serializer(
+            "PolicyReading",
+            {
+                "min_cell": serializers.IntegerField(),
+                "stated_always_read": FIGURE,
+                "opened_notice": FIGURE,
+                "excluded_flagged": serializers.IntegerField(allow_null=True),
+            },
+        ),
+    )
+    def get(self, request: Request, survey_id: int) -> Response:
+        from .services.metrics import excluded_flagged
+
+        flt = _filter(request, survey_id)
+        data = asdict(policy_reading(flt))
+        data["excluded_flagged"] = excluded_flagged(flt)
+        return Response(data)
+
+
+class QuizScoresView(APIView):
+    @extend_schema(
+        operation_id="metrics_quiz_scores",
+        summary="Quiz score distribution (responses per score bucket)",
+        parameters=FILTER_PARAMS,
+        responses=inline_serializer(
+            "QuizScores",
+            {
+                "min_cell": serializers.IntegerField(),
+                "buckets": serializers.ListField(
+                    child=serializers.JSONField(),
+                    help_text="Ordered by score: {bucket, n, value, ci_low, ci_high, suppressed}.",
+                ),
+                "excluded_flagged": serializers.IntegerField(allow_null=True),
+            },
+        ),
+    )
+    def get(self, request: Request, survey_id: int) -> Response:
+        from .services.metrics import excluded_flagged
+
+        flt = _filter(request, survey_id)
+        if flt.survey.kind != "quiz":
+            raise ValidationError({"survey": ["Only quizzes have scores."]})
+        buckets = [{"bucket": b, **asdict(f)} for b, f in quiz_score_distribution(flt)]
+        return Response(
+            {
+                "min_cell": flt.min_cell,
+                "buckets": buckets,
+                "excluded_flagged": excluded_flagged(flt),
+            }
+        )
+
+
+class CrossTabView(APIView):
+    @extend_schema(
+        operation_id="metrics_crosstab",
+        summary="Cross-tab of a question by a segment dimension or a declared question",
+        parameters=[
+            *FILTER_PARAMS,
+            OpenApiParameter("row", str, required=True, description="Question code."),
+            OpenApiParameter("row_item", str, description="Matrix row code (matrix questions)."),
+            OpenApiParameter(
+                "column",
+                str,
+                required=True,
+                description='"segment:<dimension>" or a question declared with row in '
+                "analysis.crosstabs.",
+            ),
+        ],
+        responses=inline_serializer(
+            "CrossTab",
+            {
+                "row": serializers.CharField(),
+                "column": serializers.CharField(),
+                "rows": serializers.ListField(child=serializers.CharField()),
+                "columns": serializers.ListField(child=serializers.CharField()),
+                "cells": serializers.ListField(child=figures(), help_text="cells[row][column]"),
+                "row_totals": figures(),
+                "column_totals": figures(),
+                "total": FIGURE,
+                "min_cell": serializers.IntegerField(),
+                "excluded_flagged": serializers.IntegerField(allow_null=True),
+            },
+        ),
+    )
+    def get(self, request: Request, survey_id: int) -> Response:
+        from .services.metrics import excluded_flagged
+
+        flt = _filter(request, survey_id)
+        q = request.query_params
+        missing = {k: ["required"] for k in ("row", "column") if not q.get(k)}
+        if missing:
+            raise ValidationError(missing)
+        try:
+            table = crosstab(flt, row=q["row"], column=q["column"], row_item=q.get("row_item", ""))
+        except CrossTabError as exc:
+            raise ValidationError({exc.field: [exc.message]}) from exc
+        data = asdict(table)
+        data["excluded_flagged"] = excluded_flagged(flt)
+        return Response(data)
+
+
+class DimensionsView(APIView):
+    @extend_schema(
+        operation_id="metrics_dimensions",
+        summary="What a survey can be split by: segment dimensions and declared cross-tab pairs",
+        responses=inline_serializer(
+            "Dimensions",
+            {
+                "segments": serializers.ListField(
+                    child=serializers.CharField(),
+                    help_text="Built-in dimensions, then declared attributes.",
+                ),
+                "attributes": serializers.ListField(child=serializers.CharField()),
+                "crosstabs": serializers.ListField(
+                    child=serializers.JSONField(), help_text="[{row, column}] declared pairs."
+                ),
+                "paradox_thresholds": serializers.JSONField(
+                    help_text="{stated_min, enacted_max} of the live version."
+                ),
+            },
+        ),
+    )
+    def get(self, request: Request, survey_id: int) -> Response:
+        from surveys.services import version_spec
+
+        from .scoring import DEFAULT_THRESHOLDS, paradox_thresholds
+
+        survey = _filter(request, survey_id).survey
+        live = survey.live_version
+        thresholds = paradox_thresholds(version_spec(live)) if live else DEFAULT_THRESHOLDS
+        return Response(
+            {
+                "segments": segment_dimensions(survey),
+                "attributes": declared_attributes(survey),
+                "crosstabs": [{"row": r, "column": c} for r, c in declared_pairs(survey)],
+                "paradox_thresholds": {
+                    "stated_min": float(thresholds.stated_min),
+                    "enacted_max": float(thresholds.enacted_max),
+                },
+            }
+        )

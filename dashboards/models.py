@@ -23,12 +23,24 @@ class Grain(models.Model):
     locale = models.CharField(max_length=16)
     channel = models.CharField(max_length=10)
     flagged = models.BooleanField(default=False)
+    # Author-declared respondent attributes ({"region": "north", …}), from the
+    # questions carrying a segment_attribute other than age_band.
+    attributes = models.JSONField(default=dict, blank=True)
 
     class Meta:
         abstract = True
 
 
-GRAIN = ["version", "day", "westin_segment", "age_band", "locale", "channel", "flagged"]
+GRAIN = [
+    "version",
+    "day",
+    "westin_segment",
+    "age_band",
+    "locale",
+    "channel",
+    "flagged",
+    "attributes",
+]
 
 
 class AnswerRollup(Grain):
@@ -86,6 +98,9 @@ class ResponseScore(Grain):
     stated = models.DecimalField(max_digits=9, decimal_places=6, null=True)
     enacted = models.DecimalField(max_digits=9, decimal_places=6, null=True)
     constructs = models.JSONField(default=dict)
+    # Behaviour facts read by the policy-reading and data-request metrics.
+    opened_notice = models.BooleanField(default=False)
+    requested_data = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.response_id}: {self.stated} / {self.enacted}"
@@ -112,6 +127,10 @@ class ScoreRollup(Grain):
     sum_yy = models.DecimalField(**SUM)
     sum_xy = models.DecimalField(**SUM)
     paradoxical = models.BigIntegerField(default=0)
+    # Respondents with an enacted score (n + n_y) who opened the notice / made
+    # a data access request.
+    notice_opened = models.BigIntegerField(default=0)
+    data_requests = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -139,3 +158,67 @@ class PurposeRollup(Grain):
 
     def __str__(self) -> str:
         return f"{self.purpose} {self.day}: {self.granted}/{self.offered}"
+
+
+class CrossTabRollup(Grain):
+    """Answer pairs of a declared question pair (row × column) per response."""
+
+    row_code = models.CharField(max_length=64)
+    row_item = models.CharField(max_length=64, blank=True, default="")
+    row_bucket = models.CharField(max_length=64, blank=True, default="")
+    column_code = models.CharField(max_length=64)
+    column_bucket = models.CharField(max_length=64, blank=True, default="")
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    *GRAIN[:1],
+                    "row_code",
+                    "row_item",
+                    "row_bucket",
+                    "column_code",
+                    "column_bucket",
+                    *GRAIN[1:],
+                ],
+                name="uniq_crosstab_rollup_grain",
+            ),
+        ]
+        indexes = [models.Index(fields=["version", "row_code", "column_code"])]
+
+    def __str__(self) -> str:
+        return f"{self.row_code}={self.row_bucket} × {self.column_code}={self.column_bucket}"
+
+
+class QuizScoreRollup(Grain):
+    """Completed quiz responses per score."""
+
+    score = models.DecimalField(max_digits=12, decimal_places=3)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=[*GRAIN, "score"], name="uniq_quiz_score_rollup_grain"),
+        ]
+
+    def __str__(self) -> str:
+        return f"score {self.score} {self.day}: {self.n}"
+
+
+class WithdrawalRollup(Grain):
+    """Responses whose respondent withdrew consent entirely (and so were erased).
+
+    Counted when the erasure is taken out of the other rollups, at the grain
+    the response had; raw data is gone, so rebuilds keep these rows.
+    """
+
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=GRAIN, name="uniq_withdrawal_rollup_grain"),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version_id} {self.day}: {self.n} withdrawn"

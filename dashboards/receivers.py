@@ -55,13 +55,24 @@ def on_response_submitted(sender: object, **kwargs: object) -> None:
 
 
 @receiver(signals.respondent_erased, dispatch_uid="dashboards.respondent_erased")
-def on_respondent_erased(sender: object, *, buckets: list[list[Any]], **kwargs: object) -> None:
-    """Answers were erased: recompute the buckets that counted them."""
+def on_respondent_erased(
+    sender: object,
+    *,
+    buckets: list[list[Any]],
+    response_ids: list[str] | None = None,
+    reason: str = "",
+    **kwargs: object,
+) -> None:
+    """Answers were erased: recompute the buckets that counted them.
+
+    A full withdrawal of consent also counts its responses as withdrawn.
+    """
     by_version: dict[int, list[str]] = defaultdict(list)
     for version_id, submitted in buckets:
         by_version[version_id].append(submitted)
+    erased = list(response_ids or [])
     for version_id, submitted in sorted(by_version.items()):
-        dispatch(tasks.rollups_recompute_task, version_id, submitted)
+        dispatch(tasks.rollups_recompute_task, version_id, submitted, erased, reason == "withdrawn")
 
 
 @receiver(signals.events_ingested, dispatch_uid="dashboards.events_ingested")

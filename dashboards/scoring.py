@@ -33,6 +33,8 @@ STATED_CONSTRUCTS = frozenset(
         "protective_behaviour_stated",
     }
 )
+# Default paradox thresholds; a survey overrides them in its definition
+# ("analysis": {"paradox": {"stated_min": …, "enacted_max": …}}).
 PARADOX_STATED_MIN = 0.6
 PARADOX_ENACTED_MAX = 0.4
 PLACES = Decimal("0.000001")
@@ -41,6 +43,26 @@ PLACES = Decimal("0.000001")
 def _q(x: float) -> Decimal:
     """Scores are kept to 6 decimals so sums in rollups are exact."""
     return Decimal(str(x)).quantize(PLACES)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ParadoxThresholds:
+    """Paradoxical: stated protection ≥ stated_min and enacted protection ≤ enacted_max."""
+
+    stated_min: Decimal = _q(PARADOX_STATED_MIN)
+    enacted_max: Decimal = _q(PARADOX_ENACTED_MAX)
+
+
+DEFAULT_THRESHOLDS = ParadoxThresholds()
+
+
+def paradox_thresholds(spec: VersionSpec) -> ParadoxThresholds:
+    """A version's thresholds: its definition's, else the defaults (validated on import)."""
+    declared = spec.analysis.get("paradox") or {}
+    return ParadoxThresholds(
+        stated_min=_q(declared.get("stated_min", PARADOX_STATED_MIN)),
+        enacted_max=_q(declared.get("enacted_max", PARADOX_ENACTED_MAX)),
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,11 +79,15 @@ class RespondentScores:
 
     @property
     def paradoxical(self) -> bool:
+        """Paradoxical by the default thresholds."""
+        return self.is_paradoxical(DEFAULT_THRESHOLDS)
+
+    def is_paradoxical(self, thresholds: ParadoxThresholds) -> bool:
         return (
             self.stated is not None
             and self.enacted is not None
-            and self.stated >= _q(PARADOX_STATED_MIN)
-            and self.enacted <= _q(PARADOX_ENACTED_MAX)
+            and self.stated >= thresholds.stated_min
+            and self.enacted <= thresholds.enacted_max
         )
 
 

@@ -34,8 +34,17 @@ def aggregate_pending() -> int:
 
 
 @shared_task(name="dashboards.tasks.rollups_recompute", acks_late=True)
-def rollups_recompute_task(version_id: int, submitted: list[str]) -> int:
-    """Recompute a version's rollups for the days of the given submission times."""
+def rollups_recompute_task(
+    version_id: int,
+    submitted: list[str],
+    erased: list[str] | None = None,
+    withdrawn: bool = False,
+) -> int:
+    """Recompute a version's rollups for the days of the given submission times.
+
+    `erased`: the erased response ids being taken out; `withdrawn`: their
+    respondent withdrew consent entirely (counted once as withdrawals).
+    """
     version = (
         SurveyVersion.objects.select_related("survey__organization").filter(pk=version_id).first()
     )
@@ -43,7 +52,7 @@ def rollups_recompute_task(version_id: int, submitted: list[str]) -> int:
         return 0
     tz = zoneinfo.ZoneInfo(version.survey.organization.timezone)
     days = {dt.datetime.fromisoformat(s).astimezone(tz).date() for s in submitted}
-    rollups_recompute(version_id=version_id, days=days)
+    rollups_recompute(version_id=version_id, days=days, erased=erased, withdrawn=withdrawn)
     return len(days)
 
 

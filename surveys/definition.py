@@ -47,6 +47,11 @@ ALLOWED_SETTINGS: dict[str, set[str]] = {
     T.ACKNOWLEDGEMENT: set(),
     T.ATTENTION_CHECK: set(),
 }
+# Segment dimensions the platform computes itself; a question cannot declare them.
+BUILT_IN_SEGMENTS = {"westin_segment", "locale", "channel"}
+SEGMENT_TYPES = {T.SINGLE_CHOICE, T.YES_NO, T.SCALE, T.RATING}
+CROSSTAB_TYPES = {T.SINGLE_CHOICE, T.MULTIPLE_CHOICE, T.YES_NO, T.SCALE, T.RATING, T.NPS}
+CROSSTAB_TYPES |= {T.MATRIX}
 MAX_TEXT_LENGTH = {T.SHORT_TEXT: 1000, T.LONG_TEXT: 20000}
 NUMERIC_OPS = {"gt", "gte", "lt", "lte"}
 
@@ -184,7 +189,66 @@ class _Checker:
                 self.add(["closes_at"], "out_of_range", "must be after opens_at")
         self.sections()
         self.quiz()
+        self.segments()
+        self.analysis()
         return self.errors
+
+    def _questions(self) -> dict[str, tuple[dict[str, Any], list[str | int]]]:
+        return {
+            q["code"]: (q, ["sections", si, "questions", qi])
+            for si, s in enumerate(self.doc["sections"])
+            for qi, q in enumerate(s["questions"])
+        }
+
+    def segments(self) -> None:
+        """A segment attribute is fed by one countable question and names no built-in one."""
+        seen: dict[str, str] = {}
+        for code, (q, path) in self._questions().items():
+            attribute = q.get("segment_attribute", "")
+            if not attribute:
+                continue
+            where = path + ["segment_attribute"]
+            if attribute in BUILT_IN_SEGMENTS:
+                self.add(where, "reserved", f"{attribute} is computed, not declared")
+            elif q.get("type") in T.values and q["type"] not in SEGMENT_TYPES:
+                self.add(where, "not_allowed", "only choice, yes/no, scale or rating questions")
+            elif attribute in seen:
+                self.add(where, "duplicate", f"already fed by question {seen[attribute]}")
+            else:
+                seen[attribute] = code
+
+    def analysis(self) -> None:
+        analysis = self.doc.get("analysis")
+        if not isinstance(analysis, dict):
+            return
+        questions = self._questions()
+        codes = [q["code"] for s in self.doc["sections"] for q in s["questions"]]
+        ambiguous = {c for c in codes if codes.count(c) > 1}  # reported as duplicates
+        pairs: set[tuple[str, str]] = set()
+        for i, pair in enumerate(analysis.get("crosstabs", [])):
+            path: list[str | int] = ["analysis", "crosstabs", i]
+            row, column = pair.get("row"), pair.get("column")
+            for key, code in (("row", row), ("column", column)):
+                q = questions.get(code, (None, []))[0]
+                if code in ambiguous:
+                    continue
+                if q is None:
+                    self.add(path + [key], "unknown_question", "no question with this code")
+                elif q.get("type") not in T.values:
+                    continue  # an unknown type is the schema pass's to report
+                elif q["type"] not in CROSSTAB_TYPES or (key == "column" and q["type"] == T.MATRIX):
+                    self.add(
+                        path + [key],
+                        "not_allowed",
+                        "free text, dates and acknowledgements are never cross-tabulated"
+                        if key == "row"
+                        else "a column is a choice, yes/no, scale, rating or NPS question",
+                    )
+            if row == column:
+                self.add(path + ["column"], "invalid", "must differ from the row")
+            elif (row, column) in pairs:
+                self.add(path, "duplicate", "this pair is declared twice")
+            pairs.add((row, column))
 
     def sections(self) -> None:
         section_codes = [s["code"] for s in self.doc["sections"]]

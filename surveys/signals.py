@@ -14,7 +14,8 @@ response_submitted = Signal()
 events_ingested = Signal()
 # kwargs: respondent_id (str), organization_id (int), response_ids (list[str]),
 #         purposes (list[str] | None: None when everything about them was erased),
-#         buckets (list of [survey version id, submitted_at ISO]: what aggregates touched)
+#         buckets (list of [survey version id, submitted_at ISO]: what aggregates touched),
+#         reason ("withdrawn" | "erased" | "expired" | "purposes_withdrawn")
 respondent_erased = Signal()
 # kwargs: organization_id (int), response_ids (list[str])
 retention_purged = Signal()

@@ -102,6 +102,8 @@ class VersionSpec:
     sections: tuple[SectionSpec, ...]
     outcomes: tuple[Outcome, ...] = ()
     texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Declared cross-tab pairs and paradox thresholds (docs/METRICS.md).
+    analysis: dict[str, Any] = field(default_factory=dict)
 
     @property
     def questions(self) -> list[QuestionSpec]:
@@ -203,4 +205,5 @@ def spec_from_definition(doc: dict[str, Any]) -> VersionSpec:
             for o in doc.get("outcomes", [])
         ),
         texts=doc.get("texts", {}),
+        analysis=doc.get("analysis", {}),
     )

@@ -1,4 +1,4 @@
-"""Services of the dashboards app: aggregation (rollups)."""
+"""Services of the dashboards app: aggregation (rollups) and metrics."""
 
 from .aggregation import (
     aggregate_batch,
@@ -6,6 +6,15 @@ from .aggregation import (
     rollups_rebuild,
     rollups_recompute,
     scores_refresh,
+)
+from .crosstab import CrossTab, CrossTabError, crosstab, declared_pairs, segment_dimensions
+from .funnel import (
+    Funnel,
+    PolicyReading,
+    data_request_rate,
+    funnel,
+    policy_reading,
+    withdrawal_rate,
 )
 from .metrics import (
     ConstructSummary,
@@ -16,6 +25,7 @@ from .metrics import (
     ParadoxReport,
     construct_index,
     construct_summary,
+    declared_attributes,
     distribution,
     nps,
     opt_in_rates,
@@ -26,8 +36,22 @@ from .metrics import (
     suppress,
     westin_shares,
 )
+from .quiz import quiz_score_distribution
 
 __all__ = [
+    "CrossTab",
+    "CrossTabError",
+    "crosstab",
+    "declared_pairs",
+    "segment_dimensions",
+    "Funnel",
+    "PolicyReading",
+    "data_request_rate",
+    "funnel",
+    "policy_reading",
+    "withdrawal_rate",
+    "quiz_score_distribution",
+    "declared_attributes",
     "Overview",
     "construct_index",
     "overview",

@@ -15,6 +15,7 @@
 """
 
 import datetime as dt
+import json
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -39,17 +40,48 @@ from surveys.selectors.aggregation import (
 )
 from surveys.services import kinds_for, version_spec
 
-from ..models import AnswerRollup, PurposeRollup, ResponseRollup, ResponseScore, ScoreRollup
+from ..models import (
+    AnswerRollup,
+    CrossTabRollup,
+    PurposeRollup,
+    QuizScoreRollup,
+    ResponseRollup,
+    ResponseScore,
+    ScoreRollup,
+    WithdrawalRollup,
+)
 from ..scoring import (
+    DEFAULT_THRESHOLDS,
+    ParadoxThresholds,
     RespondentScores,
     construct_raw_sums,
     enacted_score,
+    paradox_thresholds,
     privacy_active,
     respondent_scores,
     westin_segment,
 )
 
-DIMS = ("day", "westin_segment", "age_band", "locale", "channel", "flagged")
+DIMS = ("day", "westin_segment", "age_band", "locale", "channel", "flagged", "attributes")
+CROSSTAB_GRAIN = (
+    "version_id",
+    "row_code",
+    "row_item",
+    "row_bucket",
+    "column_code",
+    "column_bucket",
+    *DIMS,
+)
+# Rollups derived from raw data (a recompute or rebuild deletes and refills them).
+DERIVED = (
+    AnswerRollup,
+    ResponseRollup,
+    ScoreRollup,
+    ResponseScore,
+    PurposeRollup,
+    CrossTabRollup,
+    QuizScoreRollup,
+)
 ANSWER_GRAIN = ("version_id", "question_code", "item", "bucket", *DIMS)
 RESPONSE_GRAIN = ("version_id", *DIMS)
 RESPONSE_VALUES = ("n", "score_total", "score_total_sq", "privacy_actives_known", "privacy_actives")
@@ -67,6 +99,8 @@ SCORE_VALUES = (
     "sum_yy",
     "sum_xy",
     "paradoxical",
+    "notice_opened",
+    "data_requests",
 )
 
 Key = tuple[Any, ...]
@@ -87,6 +121,32 @@ def _day(at: dt.datetime, tz_name: str) -> dt.date:
     return at.astimezone(zoneinfo.ZoneInfo(tz_name)).date()
 
 
+def attributes_key(attributes: dict[str, str]) -> str:
+    """The canonical JSON of a response's declared attributes (part of rollup keys)."""
+    return json.dumps(attributes, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _dims_of(row: Any) -> tuple[Any, ...]:
+    """A stored row's grain dimensions, as contributions key them."""
+    return tuple(
+        attributes_key(getattr(row, d)) if d == "attributes" else getattr(row, d) for d in DIMS
+    )
+
+
+def _dim_fields(dims: Sequence[Any]) -> dict[str, Any]:
+    out = dict(zip(DIMS, dims, strict=True))
+    out["attributes"] = json.loads(out["attributes"])
+    return out
+
+
+def _event_flags(events: Iterable[tuple[str, Any]]) -> tuple[bool, bool]:
+    """(opened the notice, made a data access request) from a respondent's events."""
+    events = list(events)
+    opened = any(k == "notice_opened" and v is True for k, v in events)
+    requested = any(k == "data_access_request" and v is True for k, v in events)
+    return opened, requested
+
+
 @dataclass(kw_only=True)
 class Contributions:
     answers: dict[Key, Sums]
@@ -94,16 +154,20 @@ class Contributions:
     scores: dict[Key, list[Any]]
     score_rows: list[ResponseScore]
     purposes: dict[Key, Sums]
+    crosstabs: dict[Key, Sums]
+    quiz_scores: dict[Key, Sums]
 
 
-def _score_sums(score: ResponseScore, sign: int = 1) -> list[Any]:
+def _score_sums(
+    score: ResponseScore, sign: int = 1, thresholds: ParadoxThresholds = DEFAULT_THRESHOLDS
+) -> list[Any]:
     """One response's contribution to a ScoreRollup row (SCORE_VALUES order)."""
     zero = Decimal(0)
     has_x, has_y = score.stated is not None, score.enacted is not None
     x = score.stated if score.stated is not None else zero
     y = score.enacted if score.enacted is not None else zero
     both, x_only, y_only = has_x and has_y, has_x and not has_y, has_y and not has_x
-    paradox = both and RespondentScores(stated=x, enacted=y).paradoxical
+    paradox = both and RespondentScores(stated=x, enacted=y).is_paradoxical(thresholds)
     values: list[Any] = [
         int(x_only),
         x if x_only else zero,
@@ -118,6 +182,8 @@ def _score_sums(score: ResponseScore, sign: int = 1) -> list[Any]:
         y * y if both else zero,
         x * y if both else zero,
         int(paradox),
+        int(has_y and score.opened_notice),
+        int(has_y and score.requested_data),
     ]
     return [v * sign for v in values]
 
@@ -155,7 +221,15 @@ def contributions(response_ids: Sequence[Any]) -> Contributions:
     versions = {v.pk: v for v in versions_by_id({r["version_id"] for r in responses})}
     kinds_by_org: dict[int, Any] = {}
     consents = consent_rows(list(response_ids))
-    out = Contributions(answers={}, responses={}, scores={}, score_rows=[], purposes={})
+    out = Contributions(
+        answers={},
+        responses={},
+        scores={},
+        score_rows=[],
+        purposes={},
+        crosstabs={},
+        quiz_scores={},
+    )
     for r in responses:
         answers = answers_by_response.get(r["id"], [])
         version = versions[r["version_id"]]
@@ -164,12 +238,17 @@ def contributions(response_ids: Sequence[Any]) -> Contributions:
         org_id = r["survey__organization_id"]
         if org_id not in kinds_by_org:
             kinds_by_org[org_id] = kinds_for(version.survey.organization)
-        scores = respondent_scores(
-            spec, values, events.get(r["respondent_id"], []), kinds_by_org[org_id]
-        )
+        own_events = events.get(r["respondent_id"], [])
+        scores = respondent_scores(spec, values, own_events, kinds_by_org[org_id])
         seg = segments.get(r["version_id"], {})
         age_code = seg.get("age_band")
         age = next((a["choice"] for a in answers if a["question_code"] == age_code), "")
+        by_code = {a["question_code"]: a for a in answers if not a["item"]}
+        attributes = {
+            name: _bucket(by_code[code])
+            for name, code in seg.items()
+            if name != "age_band" and code in by_code
+        }
         dims = (
             _day(r["submitted_at"], r["survey__organization__timezone"]),
             westin_segment(spec, values),
@@ -177,6 +256,7 @@ def contributions(response_ids: Sequence[Any]) -> Contributions:
             r["locale"],
             r["channel"],
             bool(r["quality_flags"]),
+            attributes_key(attributes),
         )
         score = Decimal(r["score"]) if r["score"] is not None else Decimal(0)
         active = privacy_active(spec, values)
@@ -189,20 +269,32 @@ def contributions(response_ids: Sequence[Any]) -> Contributions:
             number = Decimal(a["number"]) if a["number"] is not None else Decimal(0)
             key = (r["version_id"], a["question_code"], a["item"], _bucket(a), *dims)
             _add(out.answers, key, [1, number, number * number])
+        opened, requested = _event_flags(own_events)
         row = ResponseScore(
             response_id=r["id"],
             respondent_id=r["respondent_id"],
             version_id=r["version_id"],
-            **dict(zip(DIMS, dims, strict=True)),
+            **_dim_fields(dims),
             stated=scores.stated,
             enacted=scores.enacted,
             constructs=_constructs_json(scores.constructs, construct_raw_sums(spec, values)),
+            opened_notice=opened,
+            requested_data=requested,
         )
         out.score_rows.append(row)
         optional, granted = consents.get(r["id"], ([], []))
         for purpose in optional:
             _add(out.purposes, (r["version_id"], *dims, purpose), [1, int(purpose in granted)])
-        _add(out.scores, (r["version_id"], *dims), _score_sums(row))
+        _add(out.scores, (r["version_id"], *dims), _score_sums(row, 1, paradox_thresholds(spec)))
+        for pair in spec.analysis.get("crosstabs", []):
+            rows = [a for a in answers if a["question_code"] == pair["row"]]
+            columns = [a for a in answers if a["question_code"] == pair["column"] and not a["item"]]
+            for a in rows:
+                for b in columns:
+                    cell = (pair["row"], a["item"], _bucket(a), pair["column"], _bucket(b))
+                    _add(out.crosstabs, (r["version_id"], *cell, *dims), [1])
+        if spec.kind == "quiz" and r["score"] is not None:
+            _add(out.quiz_scores, (r["version_id"], *dims, Decimal(r["score"])), [1])
     return out
 
 
@@ -212,7 +304,10 @@ def _upsert(model: Any, grain: Sequence[str], sums: dict[Key, Sums], value_cols:
         return
     table = model._meta.db_table
     cols = list(grain) + list(value_cols)
-    placeholders = "(" + ", ".join(["%s"] * len(cols)) + ")"
+    jsonb = connection.vendor == "postgresql"
+    placeholders = (
+        "(" + ", ".join("%s::jsonb" if c == "attributes" and jsonb else "%s" for c in cols) + ")"
+    )
     conflict = ", ".join(grain)
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in value_cols)
     items = sorted(sums.items(), key=lambda kv: tuple(str(x) for x in kv[0]))
@@ -247,6 +342,8 @@ def _apply(response_ids: Sequence[Any]) -> None:
     _upsert(ResponseRollup, RESPONSE_GRAIN, c.responses, RESPONSE_VALUES)
     _upsert(ScoreRollup, RESPONSE_GRAIN, c.scores, SCORE_VALUES)
     _upsert(PurposeRollup, (*RESPONSE_GRAIN, "purpose"), c.purposes, ("offered", "granted"))
+    _upsert(CrossTabRollup, CROSSTAB_GRAIN, c.crosstabs, ("n",))
+    _upsert(QuizScoreRollup, (*RESPONSE_GRAIN, "score"), c.quiz_scores, ("n",))
     ResponseScore.objects.bulk_create(c.score_rows, batch_size=1000)
 
 
@@ -288,17 +385,56 @@ def _day_range(day: dt.date, tz_name: str) -> tuple[dt.datetime, dt.datetime]:
     return start, start + dt.timedelta(days=1)
 
 
+def _clear_scores(
+    version_id: int, days: list[dt.date], erased: Iterable[Any] | None, withdrawn: bool
+) -> None:
+    """Delete the version's response scores of `days` before they are recomputed.
+
+    With `erased` (the ids of the erasure being taken out), scores of other
+    responses that vanished too are kept for their own recompute (so each
+    erasure is seen, in whatever order the tasks run); with `withdrawn`, the
+    erased responses are first counted in WithdrawalRollup at the grain they
+    had. A repeated recompute finds their scores gone and counts nothing.
+    """
+    rows = ResponseScore.objects.filter(version_id=version_id, day__in=days)
+    if erased is None:
+        rows.delete()
+        return
+    ids = [str(r) for r in erased]
+    if withdrawn:
+        counts: dict[Key, Sums] = {}
+        for score in rows.filter(response_id__in=ids):
+            _add(counts, (version_id, *_dims_of(score)), [1])
+        _upsert(WithdrawalRollup, RESPONSE_GRAIN, counts, ("n",))
+    others_gone = rows.exclude(response_id__in=ids).exclude(
+        response_id__in=responses_aggregated([version_id]).values("pk")
+    )
+    rows.exclude(pk__in=list(others_gone.values_list("pk", flat=True))).delete()
+
+
 @transaction.atomic
-def rollups_recompute(*, version_id: int, days: Iterable[dt.date]) -> None:
-    """Recompute the rollups of one version for some days from raw data."""
+def rollups_recompute(
+    *,
+    version_id: int,
+    days: Iterable[dt.date],
+    erased: Iterable[Any] | None = None,
+    withdrawn: bool = False,
+) -> None:
+    """Recompute the rollups of one version for some days from raw data.
+
+    `erased`: ids of the erased responses this recompute takes out; `withdrawn`:
+    their respondent withdrew consent entirely (counted as withdrawals).
+    """
     days = sorted(set(days))
     if not days:
         return
     _lock_versions([version_id])
     version = SurveyVersion.objects.select_related("survey__organization").get(pk=version_id)
     tz_name = version.survey.organization.timezone
-    for model in (AnswerRollup, ResponseRollup, ScoreRollup, ResponseScore, PurposeRollup):
-        model.objects.filter(version_id=version_id, day__in=days).delete()
+    _clear_scores(version_id, days, erased, withdrawn)
+    for model in DERIVED:
+        if model is not ResponseScore:
+            model.objects.filter(version_id=version_id, day__in=days).delete()
     ids: list[Any] = []
     for day in days:
         begins, ends = _day_range(day, tz_name)
@@ -317,7 +453,7 @@ def rollups_rebuild(*, survey_id: int) -> int:
         SurveyVersion.objects.filter(survey_id=survey_id).values_list("pk", flat=True)
     )
     _lock_versions(version_ids)
-    for model in (AnswerRollup, ResponseRollup, ScoreRollup, ResponseScore, PurposeRollup):
+    for model in DERIVED:
         model.objects.filter(version_id__in=version_ids).delete()
     # Take over what is not aggregated yet; rows a running batch holds are left
     # to it (it waits for our version lock, then adds them on top of the rebuild).
@@ -352,17 +488,21 @@ def scores_refresh(*, respondent_ids: Iterable[Any]) -> int:
     deltas: dict[Key, list[Any]] = {}
     changed = []
     for s in scores:
-        org = versions[s.version_id].survey.organization
+        version = versions[s.version_id]
+        org = version.survey.organization
         if org.pk not in kinds_by_org:
             kinds_by_org[org.pk] = kinds_for(org)
-        enacted = enacted_score(events.get(s.respondent_id, []), kinds_by_org[org.pk])
-        if enacted == s.enacted:
+        own_events = events.get(s.respondent_id, [])
+        enacted = enacted_score(own_events, kinds_by_org[org.pk])
+        opened, requested = _event_flags(own_events)
+        if (enacted, opened, requested) == (s.enacted, s.opened_notice, s.requested_data):
             continue
-        key = (s.version_id, *(getattr(s, d) for d in DIMS))
-        _add(deltas, key, _score_sums(s, sign=-1))
-        s.enacted = enacted
-        _add(deltas, key, _score_sums(s))
+        thresholds = paradox_thresholds(version_spec(version))
+        key = (s.version_id, *_dims_of(s))
+        _add(deltas, key, _score_sums(s, -1, thresholds))
+        s.enacted, s.opened_notice, s.requested_data = enacted, opened, requested
+        _add(deltas, key, _score_sums(s, 1, thresholds))
         changed.append(s)
     _upsert(ScoreRollup, RESPONSE_GRAIN, deltas, SCORE_VALUES)
-    ResponseScore.objects.bulk_update(changed, ["enacted"])
+    ResponseScore.objects.bulk_update(changed, ["enacted", "opened_notice", "requested_data"])
     return len(changed)

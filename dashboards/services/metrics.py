@@ -9,11 +9,14 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
+from django.db.models.expressions import Expression
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.lookups import Exact
 
 from surveys.models import Survey
 
@@ -67,6 +70,8 @@ class MetricFilter:
     date_to: dt.date | None = None
     include_flagged: bool = False
     segments: dict[str, str] = field(default_factory=dict)
+    # Author-declared respondent attributes, e.g. {"region": "north"}.
+    attributes: dict[str, str] = field(default_factory=dict)
 
     def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
         qs = qs.filter(version__survey=self.survey)
@@ -81,6 +86,8 @@ class MetricFilter:
         for name, value in self.segments.items():
             if name in SEGMENTS:
                 qs = qs.filter(**{name: value})
+        for name, value in sorted(self.attributes.items()):
+            qs = qs.filter(Exact(KeyTextTransform(name, "attributes"), value))
         return qs
 
     @property
@@ -180,13 +187,33 @@ def paradox_stats(s: dict[str, Any], min_cell: int, key: str = "all") -> Paradox
 SCORE_SUMS = ("n", "sum_x", "sum_y", "sum_xx", "sum_yy", "sum_xy", "paradoxical")
 
 
+def dimension(name: str) -> F | Expression:
+    """The rollup column (built-in segment) or declared attribute called `name`."""
+    if name in SEGMENTS:
+        return F(name)
+    return KeyTextTransform(name, "attributes")
+
+
+def declared_attributes(survey: Survey) -> list[str]:
+    """Attributes the survey's versions declare on questions (segment_attribute), sorted."""
+    from surveys.models import Question
+
+    names = (
+        Question.objects.filter(version__survey=survey)
+        .exclude(segment_attribute__in=("", "age_band"))
+        .values_list("segment_attribute", flat=True)
+        .distinct()
+    )
+    return sorted(set(names))
+
+
 def paradox(flt: MetricFilter, *, by: str | None = None) -> ParadoxReport:
-    """The privacy-paradox gap overall or per segment (suppressed per group)."""
+    """The privacy-paradox gap overall or per segment or attribute (suppressed per group)."""
     qs = flt.apply(ScoreRollup.objects.all())
     sums = {k: Sum(k) for k in SCORE_SUMS}
-    if by in SEGMENTS:
-        rows = qs.values(by).annotate(**sums).order_by(by)
-        groups = [paradox_stats(r, flt.min_cell, key=r[by] or "unknown") for r in rows]
+    if by:
+        rows = qs.values(_g=dimension(by)).annotate(**sums).order_by("_g")
+        groups = [paradox_stats(r, flt.min_cell, key=r["_g"] or "unknown") for r in rows]
     else:
         by = None
         groups = [paradox_stats(qs.aggregate(**sums), flt.min_cell)]
@@ -199,14 +226,7 @@ def excluded_flagged(flt: MetricFilter) -> int | None:
     """Responses left out for quality flags (suppressed itself when small)."""
     if flt.include_flagged:
         return 0
-    flagged = MetricFilter(
-        survey=flt.survey,
-        versions=flt.versions,
-        date_from=flt.date_from,
-        date_to=flt.date_to,
-        include_flagged=True,
-        segments=flt.segments,
-    ).apply(ResponseRollup.objects.filter(flagged=True))
+    flagged = replace(flt, include_flagged=True).apply(ResponseRollup.objects.filter(flagged=True))
     n = flagged.aggregate(n=Sum("n"))["n"] or 0
     return n if n == 0 or n >= flt.min_cell else None
 

@@ -80,6 +80,8 @@ class SurveyVersion(models.Model):
     outcomes = models.JSONField(default=list, blank=True)
     # Survey-level texts shown around the questions ({"intro": {...}, "thanks": {...}}).
     texts = models.JSONField(default=dict, blank=True)
+    # How it is analysed: {"crosstabs": [{"row", "column"}], "paradox": {…}} (docs/METRICS.md).
+    analysis = models.JSONField(default=dict, blank=True)
     # The whole definition as published (a frozen snapshot, for audit and export).
     snapshot = models.JSONField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)

@@ -1,17 +1,20 @@
 """Reads the aggregation side needs from raw data (ids in, plain rows out)."""
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
 from ..enums import ResponseStatus
 from ..models import (
     Answer,
     BehaviourEvent,
+    ConsentCounter,
     ConsentRecord,
     Question,
     Response,
+    Survey,
     SurveyVersion,
 )
 
@@ -104,3 +107,21 @@ def consent_rows(response_ids: Iterable[Any]) -> dict[Any, tuple[list[str], list
         active = [p for p in record.active_purposes if p in optional]
         out[record.response_id] = (optional, active)
     return out
+
+
+def consent_funnel_counts(
+    *, survey_id: int, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> dict[str, int]:
+    """Anonymous counts of the survey's consent notice: {"shown", "declined", "consented"}.
+
+    From ConsentCounter (per notice version and day), over every version of
+    the notice the survey uses; zeros when it has none.
+    """
+    notice_id = Survey.objects.filter(pk=survey_id).values_list("consent_notice_id", flat=True)
+    qs = ConsentCounter.objects.filter(notice_version__notice_id__in=notice_id)
+    if date_from:
+        qs = qs.filter(day__gte=date_from)
+    if date_to:
+        qs = qs.filter(day__lte=date_to)
+    sums = qs.aggregate(shown=Sum("shown"), declined=Sum("declined"), consented=Sum("consented"))
+    return {k: int(v or 0) for k, v in sums.items()}

@@ -158,6 +158,7 @@ def definition_export(*, version: SurveyVersion) -> dict[str, Any]:
         "texts": version.texts,
         "outcomes": version.outcomes,
         "sections": sections,
+        "analysis": version.analysis,
     }
     return _prune(
         doc,
@@ -168,6 +169,7 @@ def definition_export(*, version: SurveyVersion) -> dict[str, Any]:
             "consent_notice": None,
             "texts": {},
             "outcomes": [],
+            "analysis": {},
         },
     )
 
@@ -302,7 +304,8 @@ def _write_content(version: SurveyVersion, doc: dict[str, Any]) -> None:
     )
     version.texts = doc.get("texts", {})
     version.outcomes = doc.get("outcomes", [])
-    version.save(update_fields=["texts", "outcomes"])
+    version.analysis = doc.get("analysis", {})
+    version.save(update_fields=["texts", "outcomes", "analysis"])
 
 
 def _apply_survey_fields(survey: Survey, doc: dict[str, Any]) -> None:

@@ -207,6 +207,7 @@ def _erase(respondent: Respondent, reason: str, now: dt.datetime) -> WithdrawalR
         response_ids=response_ids,
         purposes=None,
         buckets=buckets,
+        reason=reason,
     )
     return WithdrawalResult(
         erased_everything=True,
@@ -280,6 +281,7 @@ def consent_withdraw(
         response_ids=[str(pk) for pk in respondent.responses.values_list("pk", flat=True)],
         purposes=sorted(purposes),
         buckets=_buckets(respondent.responses.all()),
+        reason="purposes_withdrawn",
     )
     return WithdrawalResult(
         erased_everything=False,
@@ -388,6 +390,7 @@ def _purge_one(record, expired, whole, anonymize, answers_q, events_q, now):  # 
                 response_ids=response_ids,
                 purposes=expired,
                 buckets=_buckets(gone),
+                reason="expired",
             )
             gone.delete()
     else:
@@ -409,6 +412,7 @@ def _purge_one(record, expired, whole, anonymize, answers_q, events_q, now):  # 
             response_ids=response_ids,
             purposes=expired,
             buckets=_buckets(Response.objects.filter(pk=record.response_id)),
+            reason="expired",
         )
     audit_log(
         organization=org,

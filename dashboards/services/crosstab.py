@@ -1,0 +1,148 @@
+"""Cross-tabulations: a question against a segment dimension or a declared question.
+
+A question against a segment dimension (westin_segment, age_band, locale,
+channel, or an attribute the author declared on a question) reads the answer
+rollups; a question against another question reads the cross-tab rollups of
+the pairs the author declared in the definition ("analysis": {"crosstabs":
+[{"row": …, "column": …}]}), since answers are rolled up one question at a
+time. Cells are primary-suppressed (each on its own count); complementary
+suppression is the caller's.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db.models import F, Sum
+
+from surveys.models import Survey
+from surveys.spec import QuestionSpec, VersionSpec
+
+from ..models import AnswerRollup, CrossTabRollup
+from .metrics import SEGMENTS, Figure, MetricFilter, declared_attributes, dimension, suppress
+
+SEGMENT_PREFIX = "segment:"
+UNKNOWN = "unknown"
+NEVER_TABULATED = {"short_text", "long_text", "date", "acknowledgement"}
+
+
+class CrossTabError(ValueError):
+    """A cross-tab that cannot be made; `field` names the offending parameter."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True, kw_only=True)
+class CrossTab:
+    row: str
+    column: str
+    rows: list[str]
+    columns: list[str]
+    cells: list[list[Figure]]
+    row_totals: list[Figure]
+    column_totals: list[Figure]
+    total: Figure
+    min_cell: int
+
+
+def _specs(survey: Survey) -> list[VersionSpec]:
+    """Specs of the survey's published versions, newest first."""
+    from surveys.services import version_spec
+
+    return [version_spec(v) for v in survey.versions.filter(status="published").order_by("-number")]
+
+
+def declared_pairs(survey: Survey) -> list[tuple[str, str]]:
+    """(row, column) question pairs declared by any published version, newest first."""
+    out: list[tuple[str, str]] = []
+    for spec in _specs(survey):
+        for pair in spec.analysis.get("crosstabs", []):
+            key = (pair["row"], pair["column"])
+            if key not in out:
+                out.append(key)
+    return out
+
+
+def segment_dimensions(survey: Survey) -> list[str]:
+    """Dimensions a question can be cross-tabulated against ("segment:<name>")."""
+    return [*SEGMENTS, *(a for a in declared_attributes(survey) if a not in SEGMENTS)]
+
+
+def _question(survey: Survey, code: str) -> QuestionSpec | None:
+    for spec in _specs(survey):
+        q: QuestionSpec | None = spec.question(code)
+        if q is not None:
+            return q
+    return None
+
+
+def _order(labels: Iterable[str], q: QuestionSpec | None) -> list[str]:
+    """Choice order when the labels are choice codes, else numeric, else alphabetical."""
+    labels = set(labels)
+    if q is not None and q.choices:
+        position = {c.code: i for i, c in enumerate(q.choices)}
+        if labels <= set(position) | {UNKNOWN}:
+            return sorted(labels, key=lambda x: position.get(x, len(position)))
+    if q is not None and q.type == "yes_no":
+        return sorted(labels, key=lambda x: {"true": 0, "false": 1}.get(x, 2))
+    try:
+        return sorted(labels, key=lambda x: (x == UNKNOWN, Decimal(x) if x != UNKNOWN else 0))
+    except InvalidOperation:
+        return sorted(labels, key=lambda x: (x == UNKNOWN, x))
+
+
+def crosstab(flt: MetricFilter, *, row: str, column: str, row_item: str = "") -> CrossTab:
+    """Counts of `row` (a question; `row_item` for a matrix row) by `column`.
+
+    `column` is "segment:<dimension>" or a question code paired with `row`
+    in the definition. Raises CrossTabError for what cannot be tabulated.
+    """
+    q_row = _question(flt.survey, row)
+    if q_row is None:
+        raise CrossTabError("row", "No such question in a published version.")
+    if q_row.type in NEVER_TABULATED:
+        raise CrossTabError("row", "Free text, dates and acknowledgements are never tabulated.")
+    if q_row.type == "matrix" and row_item not in {r["code"] for r in q_row.rows}:
+        raise CrossTabError("row_item", "Name one of the matrix's rows.")
+    q_column: QuestionSpec | None = None
+    if column.startswith(SEGMENT_PREFIX):
+        name = column[len(SEGMENT_PREFIX) :]
+        if name not in segment_dimensions(flt.survey):
+            raise CrossTabError("column", "No such segment dimension in this survey.")
+        qs = flt.apply(AnswerRollup.objects.filter(question_code=row, item=row_item)).values(
+            r=F("bucket"), c=dimension(name)
+        )
+    else:
+        if (row, column) not in declared_pairs(flt.survey):
+            raise CrossTabError(
+                "column", "Not a declared pair: declare it in the definition's analysis.crosstabs."
+            )
+        q_column = _question(flt.survey, column)
+        qs = flt.apply(
+            CrossTabRollup.objects.filter(row_code=row, row_item=row_item, column_code=column)
+        ).values(r=F("row_bucket"), c=F("column_bucket"))
+    counts: dict[tuple[str, str], int] = {}
+    for rec in qs.annotate(total=Sum("n")).order_by():
+        key = (rec["r"] or UNKNOWN, rec["c"] or UNKNOWN)
+        counts[key] = counts.get(key, 0) + int(rec["total"])
+    rows = _order((r for r, _ in counts), q_row)
+    columns = _order((c for _, c in counts), q_column)
+    m = flt.min_cell
+
+    def fig(n: int) -> Figure:
+        return suppress(n, m, float(n))
+
+    return CrossTab(
+        row=row,
+        column=column,
+        rows=rows,
+        columns=columns,
+        cells=[[fig(counts.get((r, c), 0)) for c in columns] for r in rows],
+        row_totals=[fig(sum(counts.get((r, c), 0) for c in columns)) for r in rows],
+        column_totals=[fig(sum(counts.get((r, c), 0) for r in rows)) for c in columns],
+        total=fig(sum(counts.values())),
+        min_cell=m,
+    )
