@@ -103,6 +103,16 @@ class RetentionAction(models.TextChoices):
 BEHAVIOURAL_MEASUREMENT = "behavioural_measurement"
 
 
+class BrandFont(models.TextChoices):
+    """Fonts a brand may pick for respondent pages: installed system stacks, nothing downloaded."""
+
+    SYSTEM = "system", _("System sans-serif")
+    HUMANIST = "humanist", _("Humanist sans-serif")
+    SERIF = "serif", _("Serif")
+    ROUNDED = "rounded", _("Rounded sans-serif")
+    MONO = "mono", _("Monospace")
+
+
 class AuditAction(models.TextChoices):
     SURVEY_PUBLISHED = "survey.published", "survey.published"
     SURVEY_CLOSED = "survey.closed", "survey.closed"
