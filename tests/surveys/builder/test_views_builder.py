@@ -63,9 +63,7 @@ def add_scale(client, org, survey, section="intro", code="trust", **extra):
             }
         )
     data.update(extra)
-    return client.post(
-        base(org, survey.pk) + f"sections/{section}/questions/new/?type=scale", data
-    )
+    return client.post(base(org, survey.pk) + f"sections/{section}/questions/new/?type=scale", data)
 
 
 def test_new_survey_creates_a_draft_and_audits_it(org, draft):
