@@ -78,8 +78,9 @@ def _page(
     survey: Survey | None,
     values: dict[str, Any],
     errors: FormErrors,
-    look: Look,
+    sample: Look,
 ) -> HttpResponse:
+    current = look_for(survey=survey) if survey is not None else _org_look(studio)
     return render(
         request,
         "studio/builder/branding.html",
@@ -95,7 +96,8 @@ def _page(
             "contrasts": _contrasts(values),
             "errors": errors,
             "by_key": errors.by_key,
-            "look": look,
+            "sample": sample,
+            "current": current,
         },
         status=400 if errors else 200,
     )
@@ -123,9 +125,13 @@ def organization_branding(request: HttpRequest, studio: Studio) -> HttpResponse:
             return HttpResponseRedirect(url("org_branding", studio))
     else:
         errors = FormErrors()
-        row = branding_of(organization=studio.organization)
-        values = _values(Look() if row is None else _look_of(row))
+        values = _values(_org_look(studio))
     return _page(request, studio, None, values, errors, _preview_look(values))
+
+
+def _org_look(studio: Studio) -> Look:
+    row = branding_of(organization=studio.organization)
+    return Look() if row is None else _look_of(row)
 
 
 def _look_of(row: Any) -> Look:
@@ -141,7 +147,9 @@ def _look_of(row: Any) -> Look:
 
 
 def _preview_look(values: dict[str, Any]) -> Look:
-    if _contrasts(values) and values.get("font") in BrandFont.values:
+    """The sample shows the palette typed only when every pair passes (else the default)."""
+    contrasts = _contrasts(values)
+    if contrasts and all(c["ok"] for c in contrasts) and values.get("font") in BrandFont.values:
         return Look(
             **{k: values[k] for k in ("accent", "accent_text", "text", "background")},
             font=values["font"],
