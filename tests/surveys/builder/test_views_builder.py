@@ -371,3 +371,27 @@ def test_the_organization_page_links_into_the_builder(org, draft, client):
     body = page.content.decode()
     assert f"{base(org)}new/" in body
     assert f"{base(org, draft.pk)}" in body
+
+
+def test_changing_the_type_drops_what_the_new_type_does_not_take(org, draft, client):
+    add_section(client, org, draft)
+    add_scale(client, org, draft)
+    response = client.post(
+        base(org, draft.pk) + "questions/trust/",
+        {
+            "code": "trust",
+            "type": "nps",
+            "text__en": "Would you recommend us?",
+            "text__zh-Hant": "您會推薦我們嗎？",
+            "purpose": "survey_research",
+            "c-0-code": "d",
+            "c-0-value": "1",
+            "c-0-label__en": "Disagree",
+            "set_low_label__en": "Never",
+        },
+    )
+    assert response.status_code == 302, response.context["errors"].items
+    (q,) = draft_document(survey=draft)["sections"][0]["questions"]
+    assert q["type"] == "nps"
+    assert "choices" not in q
+    assert q["settings"] == {"low_label": {"en": "Never"}}
