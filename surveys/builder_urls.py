@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/questions/<str:code>/", content.question_edit, name="question"),
     path("<int:pk>/questions/<str:code>/move/", content.question_move, name="question_move"),
     path("<int:pk>/questions/<str:code>/delete/", content.question_delete, name="question_delete"),
+    path("<int:pk>/check/", content.check, name="check"),
     path("<int:pk>/instruments/", content.instruments, name="instruments"),
     path("<int:pk>/preview/", preview.preview, name="preview"),
     path(

@@ -113,12 +113,18 @@ def test_build_preview_brand_publish_and_answer_by_keyboard(page: Page, live_ser
     # Question 2: short text shown only when question 1 is answered "no".
     choose(page.get_by_label("New question in habits: type"), "Short")
     press(page.get_by_role("button", name="Add question to habits"), "Enter")
+    # Checked as you type: a code already used is reported before saving.
+    type_into(page.get_by_role("textbox", name="Code", exact=True), "reads")
+    live = page.locator("[data-live-check]")
+    expect(live).to_contain_text("(duplicate)")
+    shot(page, "05a-live-check")
     type_into(page.get_by_role("textbox", name="Code", exact=True), "why_not")
     type_into(page.get_by_label("Question text en"), "Why not?")
     type_into(page.get_by_label("Question text zh-Hant"), "為什麼不？")
     choose(page.get_by_label("Condition 1: question"), "reads")
     expect(page.get_by_label("Condition 1: question")).to_have_value("reads")
     type_into(page.get_by_label("Condition 1: value"), "false")
+    expect(live).to_contain_text("no problems so far")
     assert_accessible(page, "new question with display logic")
     shot(page, "05-question-with-logic")
     press(page.get_by_role("button", name="Add question"), "Enter")

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -107,6 +108,7 @@ def _section_page(
     *,
     is_new: bool,
     advanced: tuple[str, str] = ("", ""),
+    original: str = "",
 ) -> HttpResponse:
     locales = list(doc["locales"])
     by_key = errors.by_key
@@ -129,6 +131,7 @@ def _section_page(
             "survey": survey,
             "survey_title": title_of(survey),
             "is_new": is_new,
+            "original": original,
             "data": data,
             "errors": errors,
             "by_key": by_key,
@@ -215,9 +218,20 @@ def section_edit(request: HttpRequest, studio: Studio, pk: int, code: str) -> Ht
                 return _back(studio, survey, f"#section-{data['code']}")
         advanced = (str(post.get("logic_json") or ""), str(post.get("skip_json") or ""))
         return _section_page(
-            request, studio, survey, doc, data, index, errors, is_new=False, advanced=advanced
+            request,
+            studio,
+            survey,
+            doc,
+            data,
+            index,
+            errors,
+            is_new=False,
+            advanced=advanced,
+            original=code,
         )
-    return _section_page(request, studio, survey, doc, data, index, errors, is_new=False)
+    return _section_page(
+        request, studio, survey, doc, data, index, errors, is_new=False, original=code
+    )
 
 
 @studio_view(roles=BUILDERS, section="surveys")
@@ -422,6 +436,31 @@ def question_new(request: HttpRequest, studio: Studio, pk: int, section: str) ->
     )
 
 
+QUESTION_FIELDS: tuple[tuple[str, Any], ...] = (
+    ("code", ""),
+    ("type", ""),
+    ("text", {}),
+    ("help_text", {}),
+    ("required", False),
+    ("settings", {}),
+    ("display_logic", None),
+    ("allow_other", False),
+    ("randomize_choices", False),
+    ("construct", ""),
+    ("reverse_coded", False),
+    ("points", 0),
+    ("purpose", ""),
+    ("quasi_identifier", False),
+    ("segment_attribute", ""),
+    ("choices", []),
+)
+
+
+def _question_changes(parsed: dict[str, Any]) -> dict[str, Any]:
+    """Every field of the editor replaces the question's (a cleared field goes empty)."""
+    return {key: parsed.get(key, empty) for key, empty in QUESTION_FIELDS}
+
+
 @studio_view(roles=BUILDERS, section="surveys")
 @require_http_methods(["GET", "POST"])
 def question_edit(request: HttpRequest, studio: Studio, pk: int, code: str) -> HttpResponse:
@@ -436,29 +475,7 @@ def question_edit(request: HttpRequest, studio: Studio, pk: int, code: str) -> H
         problems: list[FieldError] = []
         parsed = parse_question(post, locales=doc["locales"], types=_types(doc), errors=problems)
         advanced = str(post.get("logic_json") or "")
-        # Every field of the editor is replaced (a cleared field is removed).
-        changes = {
-            key: parsed.get(key, empty)
-            for key, empty in (
-                ("code", ""),
-                ("type", ""),
-                ("text", {}),
-                ("help_text", {}),
-                ("required", False),
-                ("settings", {}),
-                ("display_logic", None),
-                ("allow_other", False),
-                ("randomize_choices", False),
-                ("construct", ""),
-                ("reverse_coded", False),
-                ("points", 0),
-                ("purpose", ""),
-                ("quasi_identifier", False),
-                ("segment_attribute", ""),
-                ("choices", []),
-            )
-        }
-        changes = {k: v for k, v in changes.items() if v is not None or k in data}
+        changes = _question_changes(parsed)
         data = parsed
         if problems:
             errors.items = problems
@@ -580,3 +597,62 @@ def instruments(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
         },
         status=400 if errors else 200,
     )
+
+
+# Validation as you go -----------------------------------------------------------------
+
+
+@studio_view(roles=BUILDERS, section="surveys")
+@require_POST
+def check(request: HttpRequest, studio: Studio, pk: int) -> JsonResponse:
+    """What saving the posted question or section editor would report; saves nothing.
+
+    The builder's script posts the editor here as the author types
+    (``kind`` "question" or "section", ``original`` the code being edited,
+    empty for a new one, ``section`` the section a new question goes to). The
+    edit runs through the same authoring service as the real save inside a
+    transaction that is always rolled back, so the errors are exactly the
+    ones saving would give: ``{"errors": [{"field", "code", "message"}]}``.
+    """
+    survey = survey_or_404(studio, pk)
+    doc = draft_document(survey=survey)
+    post = posted(request)
+    kind = post.get("kind")
+    original = str(post.get("original") or "")
+    problems: list[FieldError] = []
+    write: Write
+    if kind == "question":
+        data = parse_question(post, locales=doc["locales"], types=_types(doc), errors=problems)
+        if original:
+            write = lambda: services.question_change(  # noqa: E731
+                survey=survey, code=original, changes=_question_changes(data)
+            )
+        else:
+            write = lambda: services.question_add(  # noqa: E731
+                survey=survey, section_code=str(post.get("section") or ""), question=data
+            )
+    elif kind == "section":
+        data = parse_section(post, locales=doc["locales"], types=_types(doc), errors=problems)
+        if original:
+            write = lambda: services.section_change(survey=survey, code=original, changes=data)  # noqa: E731
+        else:
+            write = lambda: services.section_add(survey=survey, section=data)  # noqa: E731
+    else:
+        return JsonResponse(
+            {
+                "errors": [
+                    {"field": "kind", "code": "invalid_choice", "message": "question or section"}
+                ]
+            },
+            status=400,
+        )
+    if not problems:
+        try:
+            with transaction.atomic():
+                write()
+                transaction.set_rollback(True)
+        except ServiceValidationError as exc:
+            problems = exc.errors
+        except CodeNotFound:
+            raise Http404("No such section or question.") from None
+    return JsonResponse({"errors": [e.as_dict() for e in problems]})

@@ -30,6 +30,7 @@ POSTS = [
     "{pk}/questions/{question}/delete/",
     "{pk}/test/delete/",
     "{pk}/publish/",
+    "{pk}/check/",
 ]
 
 

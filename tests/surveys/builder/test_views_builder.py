@@ -395,3 +395,43 @@ def test_changing_the_type_drops_what_the_new_type_does_not_take(org, draft, cli
     assert q["type"] == "nps"
     assert "choices" not in q
     assert q["settings"] == {"low_label": {"en": "Never"}}
+
+
+def test_check_reports_what_saving_would_and_saves_nothing(org, draft, client):
+    add_section(client, org, draft)
+    add_scale(client, org, draft)
+    before = draft_document(survey=draft)
+    check = base(org, draft.pk) + "check/"
+    response = client.post(
+        check,
+        {
+            "kind": "question",
+            "original": "trust",
+            "code": "trust",
+            "type": "scale",
+            "text__en": "Changed",
+            "c-0-code": "d",
+            "c-0-value": "1",
+            "c-0-label__en": "No",
+            "c-1-code": "a",
+            "c-1-value": "1",
+            "c-1-label__en": "Yes",
+        },
+    )
+    assert response.json() == {
+        "errors": [
+            {
+                "field": "choices[1].value",
+                "code": "duplicate",
+                "message": "scale values must differ",
+            }
+        ]
+    }
+    new = client.post(
+        check,
+        {"kind": "question", "section": "intro", "code": "q9", "type": "nps", "text__en": "Hi"},
+    )
+    assert new.json() == {"errors": []}
+    section = client.post(check, {"kind": "section", "original": "", "code": "9bad"})
+    assert [e["field"] for e in section.json()["errors"]] == ["code"]
+    assert draft_document(survey=draft) == before
