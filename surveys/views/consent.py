@@ -124,13 +124,18 @@ def render_step(
     ticked: set[str] | None = None,
     problem: str = "",
     status: int = 200,
+    preview_url: str = "",
 ) -> HttpResponse:
-    """The consent screen (also shown, with `problem`, when answers come before consent)."""
+    """The consent screen (also shown, with `problem`, when answers come before consent).
+
+    With `preview_url` (the builder's preview) nothing is counted and the form
+    posts there instead of starting a response.
+    """
     survey = ctx.survey
-    current = _session_response(request, survey, "response")
+    current = None if preview_url else _session_response(request, survey, "response")
     in_progress = current if current and current.status == ResponseStatus.PARTIAL else None
     notice = notice_view(version, ctx.locale)
-    if in_progress is None:
+    if in_progress is None and not preview_url:
         _count_once(request, version, "shown", survey.slug)
     errors = errors or []
     by_purpose = {e.purpose: e.message for e in errors if e.purpose}
@@ -150,7 +155,7 @@ def render_step(
         in_progress=in_progress,
         continue_url=_page_url(survey, in_progress.current_section) if in_progress else "",
         page_count=len(section_path(ctx.spec.rules(), {})),
-        action_url=reverse("surveys:landing", kwargs={"slug": survey.slug}),
+        action_url=preview_url or reverse("surveys:landing", kwargs={"slug": survey.slug}),
         notice_url=reverse("surveys:notice", kwargs={"slug": survey.slug}),
     )
     return render(request, "surveys/landing.html", context, status=status)

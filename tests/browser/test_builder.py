@@ -231,6 +231,7 @@ def test_every_builder_page_passes_axe(page: Page, live_server):
         "27-question-quiz": f"{root}/{quiz.pk}/questions/q_pii/",
         "28-instruments": f"{root}/{survey.pk}/instruments/",
         "29-preview": f"{root}/{survey.pk}/preview/",
+        "29a-preview-consent-step": f"{root}/{survey.pk}/preview/?section=_consent&locale=zh-Hant",
         "30-publish": f"{root}/{survey.pk}/publish/",
         "31-branding": f"{root}/{survey.pk}/branding/",
         "32-test-mode": f"{root}/{survey.pk}/test/",

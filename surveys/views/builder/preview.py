@@ -5,8 +5,10 @@ the answers on the page shown.
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
@@ -15,11 +17,13 @@ from ...forms import parse_page, posted_state, stored_states
 from ...logic import evaluate, next_section, section_path
 from ...selectors.authoring import working_version
 from ...studio import Studio, studio_view
+from ..consent import current_notice, render_step
 from ..display import Texts, build_questions, ordered_questions
 from ..public import SurveyContext, _base_context, _cleaned_page
 from .common import BUILDERS, survey_or_404, title_of, url
 
 WIDTHS = (("phone", 390), ("desktop", 1024))
+CONSENT_STEP = "_consent"  # not a section code: those start with a letter
 
 
 def _locale(request: HttpRequest, locales: list[str], default: str) -> str:
@@ -38,7 +42,7 @@ def preview(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
     locale = _locale(request, list(spec.locales), spec.default_locale)
     sections = [s.code for s in spec.sections]
     section = str(request.GET.get("section") or "")
-    if section not in sections:
+    if section not in sections and section != CONSENT_STEP:
         section = sections[0] if sections else ""
     src = url("preview_frame", studio, pk=survey.pk, locale=locale, section=section or "-")
     return render(
@@ -53,6 +57,7 @@ def preview(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
             "locale": locale,
             "sections": sections,
             "section": section,
+            "consent_step": CONSENT_STEP,
             "frames": [{"name": name, "width": width, "src": src} for name, width in WIDTHS],
         },
     )
@@ -74,6 +79,22 @@ def preview_frame(
     spec = services.version_spec(version)
     if locale not in spec.locales:
         locale = spec.default_locale
+    # The respondent pages speak the survey's language: so does the preview.
+    ui = next((code for code, _name in settings.LANGUAGES if code.lower() == locale.lower()), "")
+    with translation.override(ui or translation.get_language()):
+        request.LANGUAGE_CODE = translation.get_language()
+        return _frame(request, studio, survey, version, spec, locale, section)
+
+
+def _frame(
+    request: HttpRequest,
+    studio: Studio,
+    survey: Any,
+    version: Any,
+    spec: Any,
+    locale: str,
+    section: str,
+) -> HttpResponse:
     ctx = SurveyContext(
         survey=survey, version=version, spec=spec, texts=Texts(locale, spec.default_locale)
     )
@@ -81,10 +102,13 @@ def preview_frame(
     context.update(languages=[], test_mode=False)
     if request.LANGUAGE_CODE.lower() != locale.lower():
         context["content_lang"] = locale
-    section_spec = spec.section(section) if section != "-" else None
 
     def to(code: str | None) -> str:
         return url("preview_frame", studio, pk=survey.pk, locale=locale, section=code or "-")
+
+    if section == CONSENT_STEP:
+        return _consent_step(request, ctx, context, to)
+    section_spec = spec.section(section) if section != "-" else None
 
     if section_spec is None:
         context.update(thanks_text=ctx.texts.html(spec.texts.get("thanks")), result=None)
@@ -124,3 +148,16 @@ def preview_frame(
         resume_url="",
     )
     return render(request, "surveys/page.html", context)
+
+
+def _consent_step(
+    request: HttpRequest, ctx: SurveyContext, context: dict[str, Any], to: Any
+) -> HttpResponse:
+    """The consent step as respondents see it first; agreeing goes to the first page."""
+    version = current_notice(ctx.survey)
+    if version is None:
+        context.update(reason="not_published", opens_at=None)
+        return render(request, "surveys/unavailable.html", context)
+    if request.method == "POST":
+        return HttpResponseRedirect(to(next_section(ctx.spec.rules(), None, {})))
+    return render_step(request, ctx, version, preview_url=to(CONSENT_STEP))

@@ -435,3 +435,17 @@ def test_check_reports_what_saving_would_and_saves_nothing(org, draft, client):
     section = client.post(check, {"kind": "section", "original": "", "code": "9bad"})
     assert [e["field"] for e in section.json()["errors"]] == ["code"]
     assert draft_document(survey=draft) == before
+
+
+def test_preview_shows_the_consent_step_without_counting_or_starting(org, survey, users, client):
+    from surveys.models import ConsentCounter, Response
+
+    client.force_login(users["author"])
+    frame = base(org, survey.pk) + "preview/en/_consent/"
+    page = client.get(frame)
+    assert page.status_code == 200
+    assert "surveys/landing.html" in [t.name for t in page.templates]
+    assert f'action="{frame}"' in page.content.decode()
+    agreed = client.post(frame, {"action": "agree", "purposes": ["survey_research"]})
+    assert agreed["Location"] == base(org, survey.pk) + "preview/en/attitudes/"
+    assert not ConsentCounter.objects.exists() and not Response.objects.exists()
