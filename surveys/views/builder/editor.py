@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ... import services
-from ...enums import QuestionType, SurveyKind
+from ...enums import QuestionType, SurveyKind, VersionStatus
 from ...errors import FieldError, ServiceValidationError
 from ...selectors.builder import (
     draft_document,
@@ -201,6 +201,7 @@ def survey_edit(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
             }
         )
     gaps = translation_gaps(doc)
+    draft = survey.versions.filter(status=VersionStatus.DRAFT).values_list("number", flat=True)
     return render(
         request,
         "studio/builder/survey_edit.html",
@@ -221,6 +222,8 @@ def survey_edit(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
             "gaps": gaps,
             "timezone": studio.organization.timezone,
             "is_quiz": survey.kind == SurveyKind.QUIZ,
+            "draft_number": next(iter(draft), None),
+            "live_number": survey.live_version.number if survey.live_version else None,
         },
         status=400 if errors else 200,
     )

@@ -449,3 +449,14 @@ def test_preview_shows_the_consent_step_without_counting_or_starting(org, survey
     agreed = client.post(frame, {"action": "agree", "purposes": ["survey_research"]})
     assert agreed["Location"] == base(org, survey.pk) + "preview/en/attitudes/"
     assert not ConsentCounter.objects.exists() and not Response.objects.exists()
+
+
+def test_editing_a_live_survey_says_which_version_is_edited(org, survey, users, client):
+    client.force_login(users["author"])
+    body = client.get(base(org, survey.pk)).content.decode()
+    assert "Version 1 is live. Your first edit starts a new draft" in body
+    client.post(base(org, survey.pk) + "questions/nps/move/", {"direction": "down"})
+    body = client.get(base(org, survey.pk)).content.decode()
+    assert "You are editing draft version 2. Respondents keep answering version 1" in body
+    survey.refresh_from_db()
+    assert survey.live_version.number == 1
