@@ -307,7 +307,6 @@ def survey_texts(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
                 locales,
                 textarea=True,
                 errors=by_key,
-                error_key="texts",
             ),
             "thanks": loc_field(
                 "thanks",
@@ -316,7 +315,6 @@ def survey_texts(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
                 locales,
                 textarea=True,
                 errors=by_key,
-                error_key="texts",
             ),
             "bands": _band_rows(list(outcomes), locales) if survey.kind == SurveyKind.QUIZ else [],
             "is_quiz": survey.kind == SurveyKind.QUIZ,

@@ -446,6 +446,9 @@ def error_key(path: str) -> str:
     m = re.match(r"^settings\.(\w+)", path)
     if m:
         return f"set_{m.group(1)}"
+    m = re.match(r"^texts\.(\w+)", path)
+    if m:
+        return m.group(1)
     m = re.match(r"^outcomes\[(\d+)\]", path)
     if m:
         return f"o-{m.group(1)}"
@@ -465,6 +468,19 @@ class FormErrors:
         for e in self.items:
             out.setdefault(error_key(e.field), []).append(f"{e.message} ({e.field})")
         return out
+
+    @property
+    def links(self) -> list[dict[str, str]]:
+        """The summary's entries, each linking to the field it belongs to (``#f-<key>``)."""
+        return [
+            {
+                "href": f"#f-{error_key(e.field)}",
+                "field": e.field,
+                "code": e.code,
+                "message": e.message,
+            }
+            for e in self.items
+        ]
 
     def __bool__(self) -> bool:
         return bool(self.items)

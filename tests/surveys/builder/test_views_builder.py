@@ -460,3 +460,45 @@ def test_editing_a_live_survey_says_which_version_is_edited(org, survey, users, 
     assert "You are editing draft version 2. Respondents keep answering version 1" in body
     survey.refresh_from_db()
     assert survey.live_version.number == 1
+
+
+def test_the_error_summary_links_each_error_to_its_field(org, draft, client):
+    add_section(client, org, draft)
+    response = add_scale(client, org, draft, code="9x", **{"c-1-value": "1"})
+    body = response.content.decode()
+    assert '<a href="#f-code"><code>code</code> (invalid_format)' in body
+    assert 'id="f-code"' in body
+    assert '<a href="#f-c-1"><code>choices[1].value</code> (duplicate)' in body
+    assert 'id="f-c-1"' in body
+
+
+def test_a_logo_is_uploaded_through_the_branding_page(org, survey, users, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from surveys.models import Branding
+
+    client.force_login(users["author"])
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    url = base(org, survey.pk) + "branding/"
+    values = {
+        "accent": "#0b5394",
+        "accent_text": "#ffffff",
+        "text": "#17202e",
+        "background": "#f3f5f8",
+        "font": "system",
+    }
+    refused = client.post(url, {**values, "logo": SimpleUploadedFile("l.png", png)})
+    assert [e.field for e in refused.context["errors"].items] == ["logo_alt"]
+    saved = client.post(
+        url, {**values, "logo_alt": "Acme", "logo": SimpleUploadedFile("l.png", png)}
+    )
+    assert saved.status_code == 302
+    branding = Branding.objects.get()
+    assert (bytes(branding.logo), branding.logo_type, branding.logo_alt) == (
+        png,
+        "image/png",
+        "Acme",
+    )
+    client.post(url, {**values, "logo_alt": "Acme", "remove_logo": "on"})
+    branding.refresh_from_db()
+    assert branding.logo is None and branding.logo_alt == ""
