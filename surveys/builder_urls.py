@@ -2,13 +2,17 @@
 
 from django.urls import path
 
-from .views.builder import branding, content, editor, preview, publish, testing
+from .views.builder import branding, content, editor, notices, preview, publish, testing
 
 app_name = "builder"
 
 urlpatterns = [
     path("new/", editor.survey_new, name="survey_new"),
     path("branding/", branding.organization_branding, name="org_branding"),
+    path("notices/", notices.notice_list, name="notices"),
+    path("notices/new/", notices.notice_new, name="notice_new"),
+    path("notices/<slug:slug>/", notices.notice_edit, name="notice"),
+    path("notices/<slug:slug>/publish/", notices.notice_publish, name="notice_publish"),
     path("<int:pk>/", editor.survey_edit, name="survey"),
     path("<int:pk>/texts/", editor.survey_texts, name="texts"),
     path("<int:pk>/sections/new/", content.section_new, name="section_new"),

@@ -237,6 +237,9 @@ def test_every_builder_page_passes_axe(page: Page, live_server):
         "32-test-mode": f"{root}/{survey.pk}/test/",
         "33-org-branding": f"{root}/branding/",
         "34-new-survey": f"{root}/new/",
+        "36-notices": f"{root}/notices/",
+        "37-notice": f"{root}/notices/privacy-notice/",
+        "38-new-notice": f"{root}/notices/new/",
     }
     for name, url in pages.items():
         page.goto(url)

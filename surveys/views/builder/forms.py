@@ -446,6 +446,12 @@ def error_key(path: str) -> str:
     m = re.match(r"^settings\.(\w+)", path)
     if m:
         return f"set_{m.group(1)}"
+    m = re.match(r"^purposes\[(\d+)\]", path)
+    if m:
+        return f"p-{m.group(1)}"
+    m = re.match(r"^controller\.(\w+)", path)
+    if m:
+        return f"controller_{m.group(1)}"
     m = re.match(r"^texts\.(\w+)", path)
     if m:
         return m.group(1)
