@@ -120,6 +120,16 @@ class ReportAction(models.TextChoices):
     SKIPPED = "skipped", _("Skipped")
 
 
+class BrandFont(models.TextChoices):
+    """Fonts a brand may pick for respondent pages: installed system stacks, nothing downloaded."""
+
+    SYSTEM = "system", _("System sans-serif")
+    HUMANIST = "humanist", _("Humanist sans-serif")
+    SERIF = "serif", _("Serif")
+    ROUNDED = "rounded", _("Rounded sans-serif")
+    MONO = "mono", _("Monospace")
+
+
 class AuditAction(models.TextChoices):
     SURVEY_PUBLISHED = "survey.published", "survey.published"
     SURVEY_CLOSED = "survey.closed", "survey.closed"

@@ -13,6 +13,8 @@ urlpatterns = [
     path("s/<slug:slug>/p/<str:section>/", public.page, name="page"),
     path("s/<slug:slug>/thanks/", public.thanks, name="thanks"),
     path("s/<slug:slug>/resume/<str:token>/", public.resume, name="resume"),
+    path("s/<slug:slug>/test/<str:token>/", consent.test_start, name="test_start"),
+    path("brand/<int:pk>/<int:stamp>/logo", public.logo, name="logo"),
     # The respondent's own pages: the portal token is their only key.
     path("me/<str:token>/", portal.portal, name="portal"),
     path("me/<str:token>/data.json", portal.download, name="portal_download"),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0007_audit_actions'),
+        ('surveys', '0008_builder'),
     ]
 
     operations = [

@@ -4,6 +4,7 @@ from .accounts import ApiKey, Membership, Organization, User
 from .audit import AuditEvent
 from .behaviour import BehaviourKindDefinition
 from .bench import BenchFloorRecord
+from .branding import Branding
 from .consent import (
     ConsentCounter,
     ConsentNotice,
@@ -28,6 +29,7 @@ __all__ = [
     "BenchFloorRecord",
     "BehaviourEvent",
     "BehaviourKindDefinition",
+    "Branding",
     "Choice",
     "ConsentCounter",
     "ConsentNotice",

@@ -23,6 +23,15 @@ from .authoring import (
     survey_new,
     survey_update,
 )
+from .builder import (
+    branding_errors,
+    branding_reset,
+    branding_save,
+    survey_content_update,
+    test_link_token,
+    test_link_valid,
+    test_responses_delete,
+)
 from .consent import (
     consent_counter_bump,
     consent_errors,
@@ -83,6 +92,13 @@ from .rights import (
 )
 
 __all__ = [
+    "branding_errors",
+    "branding_reset",
+    "branding_save",
+    "survey_content_update",
+    "test_link_token",
+    "test_link_valid",
+    "test_responses_delete",
     "CodeNotFound",
     "definition_check",
     "definition_export_logged",

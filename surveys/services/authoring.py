@@ -215,11 +215,20 @@ def survey_new(
     if notice is not None:
         survey.consent_notice = notice
         survey.save(update_fields=["consent_notice", "updated_at"])
+    audit_log(
+        organization=organization,
+        action=AuditAction.SURVEY_CREATED,
+        actor=actor,
+        target=survey,
+        data={"kind": kind},
+    )
     return survey
 
 
 @transaction.atomic
-def survey_update(*, survey: Survey, changes: Mapping[str, Any]) -> Survey:
+def survey_update(
+    *, survey: Survey, changes: Mapping[str, Any], actor: User | None = None
+) -> Survey:
     """Change a survey's title, locales, dates, quota or consent notice (keys of `changes`).
 
     Checked against the content of its working version (a locale still used by
@@ -264,6 +273,13 @@ def survey_update(*, survey: Survey, changes: Mapping[str, Any]) -> Survey:
         else:
             setattr(survey, key, sanitize_localized(value) if key == "title" else value)
     survey.save()
+    audit_log(
+        organization=survey.organization,
+        action=AuditAction.SURVEY_UPDATED,
+        actor=actor,
+        target=survey,
+        data={"fields": sorted(changes)},
+    )
     return survey
 
 

@@ -31,6 +31,7 @@ from ..models import ConsentNoticeVersion, Survey
 from ..selectors import public_survey_get
 from .privacy import NoticeView, PurposeView, notice_view
 from .public import (
+    TEST_KEY,
     SurveyContext,
     _availability,
     _base_context,
@@ -39,9 +40,11 @@ from .public import (
     _session_response,
     _survey_context,
     _unavailable,
+    in_test_mode,
 )
 
 CONSENT_KEY = "trustpulse_consent"  # notice version pk → {"shown", "declined", "opened"}
+
 MAX_DWELL_MS = 24 * 60 * 60 * 1000
 
 
@@ -79,9 +82,12 @@ def _flag_set(request: HttpRequest, version: ConsentNoticeVersion, **flags: bool
     request.session[CONSENT_KEY] = store
 
 
-def _count_once(request: HttpRequest, version: ConsentNoticeVersion, field: str) -> None:
-    """Bump the day's `field` counter at most once per session and notice version."""
-    if _flags(request, version).get(field):
+def _count_once(request: HttpRequest, version: ConsentNoticeVersion, field: str, slug: str) -> None:
+    """Bump the day's `field` counter at most once per session and notice version.
+
+    Test mode counts nothing: a tester is not a respondent.
+    """
+    if _flags(request, version).get(field) or in_test_mode(request, slug):
         return
     services.consent_counter_bump(version=version, field=field)
     _flag_set(request, version, **{field: True})
@@ -118,14 +124,19 @@ def render_step(
     ticked: set[str] | None = None,
     problem: str = "",
     status: int = 200,
+    preview_url: str = "",
 ) -> HttpResponse:
-    """The consent screen (also shown, with `problem`, when answers come before consent)."""
+    """The consent screen (also shown, with `problem`, when answers come before consent).
+
+    With `preview_url` (the builder's preview) nothing is counted and the form
+    posts there instead of starting a response.
+    """
     survey = ctx.survey
-    current = _session_response(request, survey, "response")
+    current = None if preview_url else _session_response(request, survey, "response")
     in_progress = current if current and current.status == ResponseStatus.PARTIAL else None
     notice = notice_view(version, ctx.locale)
-    if in_progress is None:
-        _count_once(request, version, "shown")
+    if in_progress is None and not preview_url:
+        _count_once(request, version, "shown", survey.slug)
     errors = errors or []
     by_purpose = {e.purpose: e.message for e in errors if e.purpose}
     choices = [
@@ -144,7 +155,7 @@ def render_step(
         in_progress=in_progress,
         continue_url=_page_url(survey, in_progress.current_section) if in_progress else "",
         page_count=len(section_path(ctx.spec.rules(), {})),
-        action_url=reverse("surveys:landing", kwargs={"slug": survey.slug}),
+        action_url=preview_url or reverse("surveys:landing", kwargs={"slug": survey.slug}),
         notice_url=reverse("surveys:notice", kwargs={"slug": survey.slug}),
     )
     return render(request, "surveys/landing.html", context, status=status)
@@ -196,9 +207,9 @@ def landing(request: HttpRequest, slug: str) -> HttpResponse:
     if current is not None and current.status == ResponseStatus.PARTIAL:
         return HttpResponseRedirect(_page_url(survey, current.current_section))
     # Whoever posts here saw the screen, perhaps in an earlier session.
-    _count_once(request, version, "shown")
+    _count_once(request, version, "shown", slug)
     if request.POST.get("action") == "decline":
-        _count_once(request, version, "declined")
+        _count_once(request, version, "declined", slug)
         return HttpResponseRedirect(reverse("surveys:declined", kwargs={"slug": slug}))
     notice = notice_view(version, ctx.locale)
     posted = [p for p in request.POST.getlist("purposes") if isinstance(p, str)]
@@ -218,7 +229,11 @@ def landing(request: HttpRequest, slug: str) -> HttpResponse:
     )
     try:
         response, token = services.response_start(
-            survey=survey, locale=ctx.locale, channel=_channel(request), consent=consent
+            survey=survey,
+            locale=ctx.locale,
+            channel=_channel(request),
+            consent=consent,
+            is_test=in_test_mode(request, slug),
         )
     except ServiceValidationError as exc:
         if any(e.field == "survey" for e in exc.errors):
@@ -239,6 +254,24 @@ def landing(request: HttpRequest, slug: str) -> HttpResponse:
         },
     )
     return HttpResponseRedirect(_page_url(survey, response.current_section))
+
+
+@never_cache
+@require_http_methods(["GET"])
+def test_start(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """A survey's test link: this session answers in test mode (responses marked test).
+
+    A tampered or expired token is a plain 404: nothing about the survey is told.
+    """
+    survey = public_survey_get(slug=slug)
+    if survey is None or not services.test_link_valid(survey=survey, token=token):
+        return _unavailable(request, None, "not_found", 404)
+    slugs = set(request.session.get(TEST_KEY) or [])
+    slugs.add(slug)
+    request.session[TEST_KEY] = sorted(slugs)
+    # A response already started in this session was not a test: start afresh.
+    _flow_set(request, slug, None)
+    return HttpResponseRedirect(reverse("surveys:landing", kwargs={"slug": slug}))
 
 
 @never_cache
@@ -292,4 +325,12 @@ def before_consent(request: HttpRequest, survey: Survey) -> HttpResponse:
     )
 
 
-__all__ = ["before_consent", "declined", "landing", "notice", "render_step"]
+__all__ = [
+    "before_consent",
+    "declined",
+    "in_test_mode",
+    "landing",
+    "notice",
+    "render_step",
+    "test_start",
+]

@@ -27,6 +27,7 @@ from ..forms import FieldState, parse_page, posted_state, stored_states
 from ..logic import evaluate, next_section, section_path
 from ..models import Response, Survey, SurveyVersion
 from ..selectors import public_survey_get
+from ..selectors.builder import look_for
 from ..services.responses import Availability, quiz_score_text
 from ..spec import VersionSpec
 from .display import (
@@ -40,6 +41,7 @@ from .display import (
 )
 
 SESSION_KEY = "trustpulse_flow"
+TEST_KEY = "trustpulse_test"  # slugs opened through a valid test link in this session
 # What stops an in-progress respondent (a quota filling up does not).
 BLOCKS_IN_PROGRESS = {"not_published", "closed"}
 
@@ -71,6 +73,11 @@ def _session_response(request: HttpRequest, survey: Survey, key: str) -> Respons
         .filter(pk=pk, survey=survey)
         .first()
     )
+
+
+def in_test_mode(request: HttpRequest, slug: str) -> bool:
+    """Whether this session opened survey `slug` through its test link."""
+    return slug in (request.session.get(TEST_KEY) or [])
 
 
 # --- shared context ------------------------------------------------------
@@ -115,6 +122,8 @@ def _base_context(request: HttpRequest, ctx: SurveyContext | None) -> dict[str, 
             survey_title_plain=ctx.texts.plain(ctx.spec.title),
             content_lang=content_lang if content_lang != ui_lang else "",
             is_quiz=ctx.spec.kind == "quiz",
+            look=look_for(survey=ctx.survey),
+            test_mode=in_test_mode(request, ctx.survey.slug),
         )
     return data
 
@@ -385,3 +394,17 @@ def resume(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     _flow_set(request, slug, {"response": str(response.pk), "token": token})
     path = list(response.section_path)
     return HttpResponseRedirect(_page_url(survey, response.current_section or path[-1]))
+
+
+@require_http_methods(["GET"])
+def logo(request: HttpRequest, pk: int, stamp: int) -> HttpResponse:
+    """A brand's logo (the address changes with every new logo, so it caches for long)."""
+    from ..selectors.builder import logo_get
+
+    branding = logo_get(pk=pk)
+    if branding is None or branding.logo is None:
+        return HttpResponse(status=404)
+    response = HttpResponse(bytes(branding.logo), content_type=branding.logo_type)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -5,14 +5,14 @@ Each capability adds its pages under ``/studio/<org>/…`` with ``studio_view``
 """
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import ResponseStatus
-from ..models import Membership, Survey
+from ..enums import Role
+from ..models import Membership
+from ..selectors.builder import builder_survey_list
 from ..studio import ALL_ROLES, NavEntry, Studio, nav_register, studio_view
 
 nav_register(
@@ -35,12 +35,11 @@ def studio_home(request: HttpRequest) -> HttpResponse:
 
 @studio_view(section="surveys")
 def org_home(request: HttpRequest, studio: Studio) -> HttpResponse:
-    """The organization's surveys with their status and completed responses."""
-    surveys = (
-        Survey.objects.filter(organization=studio.organization)
-        .annotate(completed=Count("responses", filter=Q(responses__status=ResponseStatus.COMPLETE)))
-        .order_by("-created_at", "-id")
-    )
+    """The organization's surveys with their status and completed (non-test) responses.
+
+    Authors and admins get links into the builder and a "New survey" button.
+    """
+    surveys = builder_survey_list(organization=studio.organization)
     rows = [
         {
             "survey": survey,
@@ -50,4 +49,13 @@ def org_home(request: HttpRequest, studio: Studio) -> HttpResponse:
         }
         for survey in surveys
     ]
-    return render(request, "studio/org_home.html", {"studio": studio, "rows": rows})
+    return render(
+        request,
+        "studio/org_home.html",
+        {
+            "studio": studio,
+            "rows": rows,
+            "can_build": studio.role in (Role.ADMIN, Role.AUTHOR),
+            "can_brand": studio.role == Role.ADMIN,
+        },
+    )

@@ -103,7 +103,7 @@ class SurveyDetailView(ApiView):
         survey = survey_for(request, pk, write=True)
         data = SurveyUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.survey_update(survey=survey, changes=data.validated_data)
+        services.survey_update(survey=survey, changes=data.validated_data, actor=self.actor.user)
         return Response(survey_body(request, survey.pk))
 
     @extend_schema(

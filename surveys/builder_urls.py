@@ -1,0 +1,42 @@
+"""The survey builder under ``/studio/<org>/surveys/``."""
+
+from django.urls import path
+
+from .views.builder import branding, content, editor, notices, preview, publish, testing
+
+app_name = "builder"
+
+urlpatterns = [
+    path("new/", editor.survey_new, name="survey_new"),
+    path("branding/", branding.organization_branding, name="org_branding"),
+    path("notices/", notices.notice_list, name="notices"),
+    path("notices/new/", notices.notice_new, name="notice_new"),
+    path("notices/<slug:slug>/", notices.notice_edit, name="notice"),
+    path("notices/<slug:slug>/publish/", notices.notice_publish, name="notice_publish"),
+    path("<int:pk>/", editor.survey_edit, name="survey"),
+    path("<int:pk>/texts/", editor.survey_texts, name="texts"),
+    path("<int:pk>/sections/new/", content.section_new, name="section_new"),
+    path("<int:pk>/sections/<str:code>/", content.section_edit, name="section"),
+    path("<int:pk>/sections/<str:code>/move/", content.section_move, name="section_move"),
+    path("<int:pk>/sections/<str:code>/delete/", content.section_delete, name="section_delete"),
+    path(
+        "<int:pk>/sections/<str:section>/questions/new/",
+        content.question_new,
+        name="question_new",
+    ),
+    path("<int:pk>/questions/<str:code>/", content.question_edit, name="question"),
+    path("<int:pk>/questions/<str:code>/move/", content.question_move, name="question_move"),
+    path("<int:pk>/questions/<str:code>/delete/", content.question_delete, name="question_delete"),
+    path("<int:pk>/check/", content.check, name="check"),
+    path("<int:pk>/instruments/", content.instruments, name="instruments"),
+    path("<int:pk>/preview/", preview.preview, name="preview"),
+    path(
+        "<int:pk>/preview/<str:locale>/<str:section>/",
+        preview.preview_frame,
+        name="preview_frame",
+    ),
+    path("<int:pk>/publish/", publish.publish, name="publish"),
+    path("<int:pk>/branding/", branding.survey_branding, name="branding"),
+    path("<int:pk>/test/", testing.test_mode, name="test_mode"),
+    path("<int:pk>/test/delete/", testing.test_responses_delete, name="test_delete"),
+]

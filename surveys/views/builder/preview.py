@@ -1,0 +1,163 @@
+"""Preview: the draft rendered by the respondent templates, in each locale, at phone
+and desktop width. Nothing is stored: "Next" only follows the survey's logic from
+the answers on the page shown.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import translation
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_http_methods
+
+from ... import services
+from ...forms import parse_page, posted_state, stored_states
+from ...logic import evaluate, next_section, section_path
+from ...selectors.authoring import working_version
+from ...studio import Studio, studio_view
+from ..consent import current_notice, render_step
+from ..display import Texts, build_questions, ordered_questions
+from ..public import SurveyContext, _base_context, _cleaned_page
+from .common import BUILDERS, survey_or_404, title_of, url
+
+WIDTHS = (("phone", 390), ("desktop", 1024))
+CONSENT_STEP = "_consent"  # not a section code: those start with a letter
+
+
+def _locale(request: HttpRequest, locales: list[str], default: str) -> str:
+    wanted = str(request.GET.get("locale") or "")
+    return wanted if wanted in locales else default
+
+
+@studio_view(roles=BUILDERS, section="surveys")
+@require_http_methods(["GET"])
+def preview(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
+    """Phone and desktop frames of one page of the draft, with locale and page pickers."""
+    survey = survey_or_404(studio, pk)
+    version = working_version(survey=survey)
+    assert version is not None
+    spec = services.version_spec(version)
+    locale = _locale(request, list(spec.locales), spec.default_locale)
+    sections = [s.code for s in spec.sections]
+    section = str(request.GET.get("section") or "")
+    if section not in sections and section != CONSENT_STEP:
+        section = sections[0] if sections else ""
+    src = url("preview_frame", studio, pk=survey.pk, locale=locale, section=section or "-")
+    return render(
+        request,
+        "studio/builder/preview.html",
+        {
+            "studio": studio,
+            "survey": survey,
+            "survey_title": title_of(survey),
+            "version": version,
+            "locales": list(spec.locales),
+            "locale": locale,
+            "sections": sections,
+            "section": section,
+            "consent_step": CONSENT_STEP,
+            "frames": [{"name": name, "width": width, "src": src} for name, width in WIDTHS],
+        },
+    )
+
+
+@xframe_options_sameorigin
+@studio_view(roles=BUILDERS, section="surveys")
+@require_http_methods(["GET", "POST"])
+def preview_frame(
+    request: HttpRequest, studio: Studio, pk: int, locale: str, section: str
+) -> HttpResponse:
+    """One page of the draft exactly as the respondent page renders it (nothing saved).
+
+    `section` "-" is the end of the survey (its thank-you page).
+    """
+    survey = survey_or_404(studio, pk)
+    version = working_version(survey=survey)
+    assert version is not None
+    spec = services.version_spec(version)
+    if locale not in spec.locales:
+        locale = spec.default_locale
+    # The respondent pages speak the survey's language: so does the preview.
+    ui = next((code for code, _name in settings.LANGUAGES if code.lower() == locale.lower()), "")
+    with translation.override(ui or translation.get_language()):
+        request.LANGUAGE_CODE = translation.get_language()
+        return _frame(request, studio, survey, version, spec, locale, section)
+
+
+def _frame(
+    request: HttpRequest,
+    studio: Studio,
+    survey: Any,
+    version: Any,
+    spec: Any,
+    locale: str,
+    section: str,
+) -> HttpResponse:
+    ctx = SurveyContext(
+        survey=survey, version=version, spec=spec, texts=Texts(locale, spec.default_locale)
+    )
+    context: dict[str, Any] = _base_context(request, ctx)
+    context.update(languages=[], test_mode=False)
+    if request.LANGUAGE_CODE.lower() != locale.lower():
+        context["content_lang"] = locale
+
+    def to(code: str | None) -> str:
+        return url("preview_frame", studio, pk=survey.pk, locale=locale, section=code or "-")
+
+    if section == CONSENT_STEP:
+        return _consent_step(request, ctx, context, to)
+    section_spec = spec.section(section) if section != "-" else None
+
+    if section_spec is None:
+        context.update(thanks_text=ctx.texts.html(spec.texts.get("thanks")), result=None)
+        return render(request, "surveys/thanks.html", context)
+    questions = ordered_questions(section_spec, "preview")
+    values: dict[str, Any] = {}
+    problems: list[Any] = []
+    states = {}
+    if request.method == "POST":
+        raw, other = parse_page(list(section_spec.questions), request.POST)
+        values = _cleaned_page(list(section_spec.questions), raw, other)
+        if request.POST.get("nav") == "next":
+            return HttpResponseRedirect(to(next_section(spec.rules(), section_spec.code, values)))
+        states = {q.code: posted_state(q, request.POST) for q in questions}
+    visible = [q for q in questions if evaluate(q.display_logic, values)]
+    if not states:
+        states = stored_states(visible, {}, {})
+    views, error_links = build_questions(
+        visible, states, ctx.texts, seed="preview", problems=problems
+    )
+    path = section_path(spec.rules(), {})
+    position = path.index(section_spec.code) + 1 if section_spec.code in path else 1
+    previous = path[position - 2] if position > 1 and section_spec.code in path else ""
+    context.update(
+        section=section_spec,
+        section_title=ctx.texts.html(section_spec.title),
+        section_title_plain=ctx.texts.plain(section_spec.title),
+        section_description=ctx.texts.html(section_spec.description),
+        questions=views,
+        error_links=error_links,
+        notice="",
+        appeared=set(),
+        position=position,
+        total=max(len(path), position),
+        is_last=next_section(spec.rules(), section_spec.code, {}) is None,
+        back_url=to(previous) if previous else "",
+        resume_url="",
+    )
+    return render(request, "surveys/page.html", context)
+
+
+def _consent_step(
+    request: HttpRequest, ctx: SurveyContext, context: dict[str, Any], to: Any
+) -> HttpResponse:
+    """The consent step as respondents see it first; agreeing goes to the first page."""
+    version = current_notice(ctx.survey)
+    if version is None:
+        context.update(reason="not_published", opens_at=None)
+        return render(request, "surveys/unavailable.html", context)
+    if request.method == "POST":
+        return HttpResponseRedirect(to(next_section(ctx.spec.rules(), None, {})))
+    return render_step(request, ctx, version, preview_url=to(CONSENT_STEP))
