@@ -307,6 +307,8 @@ def _drain(qs: QuerySet[SubmissionInbox], *, skip_locked: bool) -> int:
     """Write out the pending rows of `qs` in batches, one transaction (one commit) each."""
     written = 0
     failed: set[Any] = set()
+    if not qs.filter(materialized_at__isnull=True).exists():
+        return 0  # the usual case for a read: one cheap query, no transaction
     while True:
         with transaction.atomic():
             rows = _claim(qs.exclude(pk__in=failed), skip_locked=skip_locked, limit=BATCH)
