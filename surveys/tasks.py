@@ -16,3 +16,17 @@ def idempotency_records_purge() -> int:
 def retention_purge() -> int:
     """Apply the consent purposes' retention periods (run daily by beat)."""
     return len(purge_expired())
+
+
+@shared_task(
+    name="surveys.tasks.invitations_send",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def invitations_send(batch_id: int, reminder: bool = False) -> int:
+    """Send a batch's waiting invitation emails (addresses are blanked as they go)."""
+    from .services.distribution import invitations_send as send
+
+    return send(batch_id=batch_id, reminder=reminder)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import consent, portal, public
+from .views import consent, distribution, portal, public
 
 app_name = "surveys"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("s/<slug:slug>/p/<str:section>/", public.page, name="page"),
     path("s/<slug:slug>/thanks/", public.thanks, name="thanks"),
     path("s/<slug:slug>/resume/<str:token>/", public.resume, name="resume"),
+    # Distribution: a channel link opens its survey; an invitation's unsubscribe.
+    path("l/<str:code>/", distribution.channel_link, name="channel_link"),
+    path("u/<str:token>/", distribution.unsubscribe, name="unsubscribe"),
     # The respondent's own pages: the portal token is their only key.
     path("me/<str:token>/", portal.portal, name="portal"),
     path("me/<str:token>/data.json", portal.download, name="portal_download"),

@@ -12,6 +12,7 @@ from .consent import (
     Tombstone,
 )
 from .definitions import Choice, Question, Section, Survey, SurveyVersion
+from .distribution import ChannelLink, EmailSuppression, InvitationBatch, InvitationRecipient
 from .responses import (
     Answer,
     BehaviourEvent,
@@ -19,6 +20,7 @@ from .responses import (
     Respondent,
     Response,
 )
+from .team import MemberInvitation, TotpDevice
 
 __all__ = [
     "Answer",
@@ -27,12 +29,17 @@ __all__ = [
     "BenchFloorRecord",
     "BehaviourEvent",
     "BehaviourKindDefinition",
+    "ChannelLink",
     "Choice",
     "ConsentCounter",
     "ConsentNotice",
     "ConsentNoticeVersion",
     "ConsentRecord",
+    "EmailSuppression",
     "IdempotencyRecord",
+    "InvitationBatch",
+    "InvitationRecipient",
+    "MemberInvitation",
     "Membership",
     "Organization",
     "Question",
@@ -42,5 +49,6 @@ __all__ = [
     "Survey",
     "SurveyVersion",
     "Tombstone",
+    "TotpDevice",
     "User",
 ]

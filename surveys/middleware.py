@@ -1,0 +1,37 @@
+"""Who may frame the respondent pages: each organization's CSP frame-ancestors list.
+
+Survey pages (``/s/<slug>/…`` and ``/l/<code>/``) of an organization with
+allowed origins get ``Content-Security-Policy: frame-ancestors 'self' <origins>``
+instead of ``X-Frame-Options: DENY``; every other page keeps DENY.
+"""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from .models import Survey
+
+
+class FrameAncestorsMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        match = request.resolver_match
+        if match is None or match.namespace != "surveys":
+            return response
+        slug = match.kwargs.get("slug")
+        if not slug:
+            return response
+        origins = (
+            Survey.objects.filter(slug=slug)
+            .values_list("organization__frame_ancestors", flat=True)
+            .first()
+        )
+        if origins:
+            response.headers["Content-Security-Policy"] = "frame-ancestors 'self' " + " ".join(
+                origins
+            )
+            response.xframe_options_exempt = True  # type: ignore[attr-defined]
+        return response

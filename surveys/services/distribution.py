@@ -1,0 +1,547 @@
+"""Distribution: channel links, signed links with an external id, email invitations.
+
+- A channel link (``/l/<code>/``) opens a survey and records its channel and
+  the link on the responses it brings.
+- A signed link carries the brand's external respondent id (``xid``), an
+  expiry (``exp``, Unix seconds) and ``sig``, an HMAC-SHA256 under the
+  organization's link key of ``<survey slug>|<xid>|<exp>``. Only a valid,
+  unexpired signature lets the id through, and only as its keyed HMAC;
+  the respondent flow joins it to the respondent only when
+  ``behavioural_measurement`` is granted.
+- Invitations keep an address only until its email is sent, then blank it;
+  the keyed HMAC of the address stays, to match reminders and unsubscribes.
+"""
+
+import csv
+import hashlib
+import hmac
+import io
+import secrets
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from ..enums import LINK_CHANNELS, AuditAction, ResponseStatus, SurveyStatus
+from ..errors import FieldError, ServiceValidationError
+from ..models import (
+    ChannelLink,
+    EmailSuppression,
+    InvitationBatch,
+    InvitationRecipient,
+    Organization,
+    Response,
+    Survey,
+    User,
+)
+from .audit import audit_log
+from .responses import external_id_hmac
+
+MAX_EXTERNAL_ID = 200
+MAX_ADDRESSES = 10_000
+MAX_CSV_BYTES = 2_000_000
+INVITATION_SALT = "trustpulse.invitation"
+UNSUBSCRIBE_SALT = "trustpulse.unsubscribe"
+
+
+# --- the organization's link key and signed links ------------------------------
+
+
+def link_key(organization: Organization) -> str:
+    """The organization's link-signing key (created on first use)."""
+    if not organization.link_signing_key:
+        key = secrets.token_hex(32)
+        Organization.objects.filter(pk=organization.pk, link_signing_key="").update(
+            link_signing_key=key
+        )
+        organization.refresh_from_db(fields=["link_signing_key"])
+    return organization.link_signing_key
+
+
+@transaction.atomic
+def link_key_rotate(*, organization: Organization, actor: User | None = None) -> str:
+    """Replace the link key: every link signed with the old one stops carrying its id."""
+    organization.link_signing_key = secrets.token_hex(32)
+    organization.save(update_fields=["link_signing_key"])
+    audit_log(
+        organization=organization,
+        action=AuditAction.ORG_SETTINGS_CHANGED,
+        actor=actor,
+        target=organization,
+        data={"changed": ["link_signing_key"]},
+    )
+    return organization.link_signing_key
+
+
+def link_signature(*, key: str, slug: str, external_id: str, expires: int) -> str:
+    message = f"{slug}|{external_id}|{expires}".encode()
+    return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignedLink:
+    external_id: str
+    expires: int
+    signature: str
+
+    def query(self) -> dict[str, str]:
+        return {"xid": self.external_id, "exp": str(self.expires), "sig": self.signature}
+
+
+def signed_link_make(*, survey: Survey, external_id: str, expires_at: datetime) -> SignedLink:
+    """Sign `external_id` for `survey` until `expires_at` (what a brand's server does)."""
+    errors = _external_id_errors(external_id)
+    if expires_at <= timezone.now():
+        errors.append(
+            FieldError(field="expires_at", code="in_past", message="Choose a time in the future.")
+        )
+    if errors:
+        raise ServiceValidationError(errors)
+    expires = int(expires_at.timestamp())
+    key = link_key(survey.organization)
+    return SignedLink(
+        external_id=external_id,
+        expires=expires,
+        signature=link_signature(
+            key=key, slug=survey.slug, external_id=external_id, expires=expires
+        ),
+    )
+
+
+def _external_id_errors(external_id: str) -> list[FieldError]:
+    if not external_id or not external_id.strip():
+        return [FieldError(field="external_id", code="required", message="Give an external id.")]
+    if len(external_id) > MAX_EXTERNAL_ID or not external_id.isprintable():
+        return [
+            FieldError(
+                field="external_id",
+                code="invalid",
+                message=f"At most {MAX_EXTERNAL_ID} printable characters.",
+            )
+        ]
+    return []
+
+
+def signed_external_id(
+    *, survey: Survey, external_id: str, expires: str, signature: str, now: float | None = None
+) -> str | None:
+    """The keyed HMAC of a correctly signed, unexpired external id; else None (ignored)."""
+    if _external_id_errors(external_id) or not expires.isdigit() or len(expires) > 12:
+        return None
+    key = survey.organization.link_signing_key
+    if not key:
+        return None
+    expected = link_signature(
+        key=key, slug=survey.slug, external_id=external_id, expires=int(expires)
+    )
+    if not hmac.compare_digest(expected, signature.lower()):
+        return None
+    if int(expires) <= (now if now is not None else time.time()):
+        return None
+    return external_id_hmac(external_id)
+
+
+# --- channel links ---------------------------------------------------------------
+
+
+@transaction.atomic
+def channel_link_create(
+    *, survey: Survey, channel: str, label: str, actor: User | None = None
+) -> ChannelLink:
+    errors = []
+    if channel not in LINK_CHANNELS:
+        errors.append(
+            FieldError(
+                field="channel",
+                code="invalid_choice",
+                message="Choose one of: " + ", ".join(LINK_CHANNELS),
+            )
+        )
+    label = (label or "").strip()
+    if not label:
+        errors.append(FieldError(field="label", code="required", message="Give the link a name."))
+    elif len(label) > 100:
+        errors.append(
+            FieldError(field="label", code="max_length", message="At most 100 characters.")
+        )
+    if errors:
+        raise ServiceValidationError(errors)
+    link = ChannelLink.objects.create(
+        survey=survey,
+        channel=channel,
+        label=label,
+        code=secrets.token_urlsafe(8)[:10],
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    audit_log(
+        organization=survey.organization,
+        action=AuditAction.CHANNEL_LINK_CREATED,
+        actor=actor,
+        target=link,
+        data={"survey": survey.pk, "channel": channel},
+    )
+    return link
+
+
+@transaction.atomic
+def channel_link_revoke(*, link: ChannelLink, actor: User | None = None) -> ChannelLink:
+    """Stop a link from opening its survey (at once; it cannot be undone)."""
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+        audit_log(
+            organization=link.survey.organization,
+            action=AuditAction.CHANNEL_LINK_REVOKED,
+            actor=actor,
+            target=link,
+            data={"survey": link.survey_id, "channel": link.channel},
+        )
+    return link
+
+
+def channel_link_url(link: ChannelLink) -> str:
+    return reverse("surveys:channel_link", kwargs={"code": link.code})
+
+
+def absolute(path: str) -> str:
+    return str(settings.SITE_URL).rstrip("/") + path
+
+
+# --- email invitations -------------------------------------------------------------
+
+
+def email_hmac(address: str) -> str:
+    """Keyed HMAC of a normalized address (the address itself is not kept)."""
+    return external_id_hmac("email:" + address.strip().lower())
+
+
+@dataclass(frozen=True, kw_only=True)
+class ParsedAddresses:
+    addresses: list[str]
+    errors: list[FieldError]
+
+
+def invitation_addresses_parse(data: bytes) -> ParsedAddresses:
+    """Addresses from a CSV (an ``email`` column, else the first column); duplicates dropped.
+
+    Errors name the row: ``file.rows[3].email`` (rows counted from 1, header included).
+    """
+    if len(data) > MAX_CSV_BYTES:
+        return ParsedAddresses(
+            addresses=[],
+            errors=[
+                FieldError(
+                    field="file",
+                    code="too_large",
+                    message=f"The file is larger than {MAX_CSV_BYTES // 1_000_000} MB.",
+                )
+            ],
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return ParsedAddresses(
+            addresses=[],
+            errors=[FieldError(field="file", code="encoding", message="Save the CSV as UTF-8.")],
+        )
+    rows = list(csv.reader(io.StringIO(text)))
+    column, start = 0, 0
+    if rows:
+        header = [cell.strip().lower() for cell in rows[0]]
+        if "email" in header:
+            column, start = header.index("email"), 1
+    addresses: list[str] = []
+    seen: set[str] = set()
+    errors: list[FieldError] = []
+    for number, row in enumerate(rows[start:], start=start + 1):
+        value = row[column].strip() if len(row) > column else ""
+        if not value:
+            continue
+        try:
+            validate_email(value)
+        except ValidationError:
+            errors.append(
+                FieldError(
+                    field=f"file.rows[{number}].email",
+                    code="invalid",
+                    message=f"Row {number}: not an email address.",
+                )
+            )
+            continue
+        if value.lower() not in seen:
+            seen.add(value.lower())
+            addresses.append(value)
+    if not addresses and not errors:
+        errors.append(FieldError(field="file", code="empty", message="The file has no addresses."))
+    if len(addresses) > MAX_ADDRESSES:
+        errors.append(
+            FieldError(
+                field="file", code="too_many", message=f"At most {MAX_ADDRESSES} addresses at once."
+            )
+        )
+    return ParsedAddresses(addresses=addresses, errors=errors)
+
+
+def _survey_sendable(survey: Survey) -> list[FieldError]:
+    if survey.status != SurveyStatus.LIVE or survey.live_version_id is None:
+        return [
+            FieldError(
+                field="survey",
+                code="not_live",
+                message="Publish the survey before inviting people to it.",
+            )
+        ]
+    return []
+
+
+@transaction.atomic
+def invitation_batch_create(
+    *,
+    survey: Survey,
+    addresses: Iterable[str],
+    subject: str,
+    message: str = "",
+    actor: User | None = None,
+) -> InvitationBatch:
+    """Store the addresses until sent and queue the emails (after commit)."""
+    addresses = list(addresses)
+    errors = _survey_sendable(survey)
+    subject = (subject or "").strip()
+    if not subject:
+        errors.append(FieldError(field="subject", code="required", message="Give a subject."))
+    elif len(subject) > 200:
+        errors.append(
+            FieldError(field="subject", code="max_length", message="At most 200 characters.")
+        )
+    if len(message) > 5000:
+        errors.append(
+            FieldError(field="message", code="max_length", message="At most 5000 characters.")
+        )
+    by_hmac: dict[str, str] = {}
+    for i, address in enumerate(addresses):
+        try:
+            validate_email(address)
+        except ValidationError:
+            errors.append(
+                FieldError(field=f"addresses[{i}]", code="invalid", message="Not an email address.")
+            )
+            continue
+        by_hmac.setdefault(email_hmac(address), address.strip())
+    if not by_hmac and not errors:
+        errors.append(
+            FieldError(field="addresses", code="required", message="Give at least one address.")
+        )
+    if len(by_hmac) > MAX_ADDRESSES:
+        errors.append(
+            FieldError(
+                field="addresses", code="too_many", message=f"At most {MAX_ADDRESSES} at once."
+            )
+        )
+    if errors:
+        raise ServiceValidationError(errors)
+    batch = InvitationBatch.objects.create(
+        survey=survey,
+        subject=subject,
+        message=message.strip(),
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    InvitationRecipient.objects.bulk_create(
+        InvitationRecipient(batch=batch, email=address, email_hmac=digest)
+        for digest, address in by_hmac.items()
+    )
+    audit_log(
+        organization=survey.organization,
+        action=AuditAction.INVITATIONS_SENT,
+        actor=actor,
+        target=batch,
+        data={"survey": survey.pk, "recipients": len(by_hmac), "reminder": False},
+    )
+    _queue_send(batch.pk, reminder=False)
+    return batch
+
+
+def _queue_send(batch_id: int, *, reminder: bool) -> None:
+    from ..tasks import invitations_send
+
+    transaction.on_commit(lambda: invitations_send.delay(batch_id, reminder))
+
+
+@transaction.atomic
+def invitation_remind(
+    *, batch: InvitationBatch, addresses: Iterable[str], actor: User | None = None
+) -> int:
+    """Queue reminders to the given addresses of `batch` that have not responded.
+
+    The addresses were deleted after the first email, so the list is uploaded
+    again; only those invited in this batch, sent to, not unsubscribed and
+    without a completed response get a reminder. Returns how many.
+    """
+    errors = _survey_sendable(batch.survey)
+    if errors:
+        raise ServiceValidationError(errors)
+    wanted = {email_hmac(a): a.strip() for a in addresses}
+    waiting = list(
+        InvitationRecipient.objects.select_for_update()
+        .filter(
+            batch=batch,
+            email_hmac__in=list(wanted),
+            sent_at__isnull=False,
+            unsubscribed_at__isnull=True,
+        )
+        .exclude(response__status=ResponseStatus.COMPLETE)
+    )
+    for recipient in waiting:
+        recipient.email = wanted[recipient.email_hmac]
+    InvitationRecipient.objects.bulk_update(waiting, ["email"])
+    audit_log(
+        organization=batch.survey.organization,
+        action=AuditAction.INVITATIONS_SENT,
+        actor=actor,
+        target=batch,
+        data={"survey": batch.survey_id, "recipients": len(waiting), "reminder": True},
+    )
+    if waiting:
+        _queue_send(batch.pk, reminder=True)
+    return len(waiting)
+
+
+def invitation_token(recipient: InvitationRecipient) -> str:
+    return signing.dumps(recipient.pk, salt=INVITATION_SALT, compress=True)
+
+
+def unsubscribe_token(recipient: InvitationRecipient) -> str:
+    return signing.dumps(recipient.pk, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def _recipient_of(token: str, salt: str) -> InvitationRecipient | None:
+    try:
+        pk = signing.loads(token, salt=salt)
+    except signing.BadSignature:
+        return None
+    if not isinstance(pk, int):
+        return None
+    return (
+        InvitationRecipient.objects.select_related("batch__survey__organization")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def invitation_recipient(token: str) -> InvitationRecipient | None:
+    return _recipient_of(token, INVITATION_SALT)
+
+
+def unsubscribe_recipient(token: str) -> InvitationRecipient | None:
+    return _recipient_of(token, UNSUBSCRIBE_SALT)
+
+
+def invitations_send(*, batch_id: int, reminder: bool = False) -> int:
+    """Send every waiting email of a batch, blanking each address once sent. Idempotent.
+
+    Each recipient is sent and blanked in its own transaction, so a retry
+    never emails anyone twice (an address already blank is skipped).
+    """
+    batch = (
+        InvitationBatch.objects.select_related("survey__organization").filter(pk=batch_id).first()
+    )
+    if batch is None:
+        return 0
+    survey = batch.survey
+    suppressed = set(
+        EmailSuppression.objects.filter(organization=survey.organization).values_list(
+            "email_hmac", flat=True
+        )
+    )
+    sent = 0
+    ids = list(
+        InvitationRecipient.objects.filter(batch=batch)
+        .exclude(email="")
+        .values_list("pk", flat=True)
+    )
+    for pk in ids:
+        with transaction.atomic():
+            recipient = (
+                InvitationRecipient.objects.select_for_update()
+                .filter(pk=pk)
+                .exclude(email="")
+                .first()
+            )
+            if recipient is None:
+                continue
+            address = recipient.email
+            recipient.email = ""
+            if recipient.email_hmac in suppressed or recipient.unsubscribed_at:
+                recipient.skipped = "unsubscribed"
+                recipient.save(update_fields=["email", "skipped"])
+                continue
+            _send_one(batch, recipient, address, reminder=reminder)
+            if reminder:
+                recipient.reminded_at = timezone.now()
+            else:
+                recipient.sent_at = timezone.now()
+            recipient.save(update_fields=["email", "sent_at", "reminded_at"])
+            sent += 1
+    return sent
+
+
+def _send_one(
+    batch: InvitationBatch, recipient: InvitationRecipient, address: str, *, reminder: bool
+) -> None:
+    survey = batch.survey
+    link = absolute(reverse("surveys:landing", kwargs={"slug": survey.slug}))
+    link += "?channel=email&inv=" + invitation_token(recipient)
+    unsubscribe = absolute(
+        reverse("surveys:unsubscribe", kwargs={"token": unsubscribe_token(recipient)})
+    )
+    title = survey.title.get(survey.default_locale) or next(iter(survey.title.values()), "")
+    context = {
+        "organization": survey.organization.name,
+        "survey_title": title,
+        "message": batch.message,
+        "link": link,
+        "unsubscribe": unsubscribe,
+        "reminder": reminder,
+    }
+    body = render_to_string("studio/distribution/invitation_email.txt", context)
+    subject = ("Reminder: " if reminder else "") + batch.subject
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=body,
+        to=[address],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    email.send()
+
+
+@transaction.atomic
+def invitation_unsubscribe(*, recipient: InvitationRecipient) -> None:
+    """No more invitations from this organization to this address (any batch)."""
+    organization = recipient.batch.survey.organization
+    EmailSuppression.objects.get_or_create(
+        organization=organization, email_hmac=recipient.email_hmac
+    )
+    InvitationRecipient.objects.filter(
+        batch__survey__organization=organization,
+        email_hmac=recipient.email_hmac,
+        unsubscribed_at__isnull=True,
+    ).update(unsubscribed_at=timezone.now(), email="")
+
+
+def invitation_responded(*, recipient_id: int, response: Response) -> None:
+    """Link a response to the invitation that brought it (same survey only)."""
+    InvitationRecipient.objects.filter(
+        pk=recipient_id, batch__survey_id=response.survey_id, response__isnull=True
+    ).update(response=response)
