@@ -419,12 +419,14 @@ def totp_device_confirmed(user: User) -> TotpDevice | None:
 
 
 @transaction.atomic
-def totp_device_start(*, user: User) -> TotpDevice:
-    """A new, unconfirmed secret for `user` (replaces an unconfirmed one; keeps a confirmed one)."""
+def totp_device_start(*, user: User, renew: bool = False) -> TotpDevice:
+    """The device being set up for `user`: the unconfirmed one (or a new one); a confirmed
+    device is returned as it is. `renew` gives an unconfirmed device a new secret.
+    """
     import pyotp
 
     device = TotpDevice.objects.select_for_update().filter(user=user).first()
-    if device is not None and device.is_confirmed:
+    if device is not None and (device.is_confirmed or not renew):
         return device
     if device is None:
         device = TotpDevice(user=user)
