@@ -5,8 +5,8 @@ the resume token (``/s/<slug>/resume/<token>/``), an invitation's unsubscribe
 token (``/u/<token>/``), a member invitation (``/accounts/join/<token>/``) and a
 password-reset token are in the path of their pages, and Django's request
 and CSRF loggers write the path of every 4xx and 5xx response. `RedactTokens`
-replaces those path segments with ``[token]`` in every record the console handler writes (gunicorn.conf.py does the same
-for the access log).
+replaces those path segments with ``[token]`` in every record the console
+handler writes (gunicorn.conf.py does the same for the access log).
 """
 
 import logging
