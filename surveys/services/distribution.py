@@ -391,7 +391,7 @@ def invitation_remind(
         raise ServiceValidationError(errors)
     wanted = {email_hmac(a): a.strip() for a in addresses}
     waiting = list(
-        InvitationRecipient.objects.select_for_update()
+        InvitationRecipient.objects.select_for_update(of=("self",))
         .filter(
             batch=batch,
             email_hmac__in=list(wanted),
@@ -471,7 +471,7 @@ def invitations_send(*, batch_id: int, reminder: bool = False) -> int:
     for pk in ids:
         with transaction.atomic():
             recipient = (
-                InvitationRecipient.objects.select_for_update()
+                InvitationRecipient.objects.select_for_update(of=("self",))
                 .filter(pk=pk)
                 .exclude(email="")
                 .first()

@@ -223,7 +223,8 @@ def member_role_change(
     *, membership: Membership, role: str, actor: User | None = None
 ) -> Membership:
     """Change a member's role; the organization always keeps at least one admin."""
-    Membership.objects.select_for_update().filter(organization=membership.organization).exists()
+    # One change at a time per organization, so two admins never demote each other to none.
+    Organization.objects.select_for_update().filter(pk=membership.organization_id).first()
     if role not in Role.values:
         raise ServiceValidationError(
             [FieldError(field="role", code="invalid_choice", message="Choose a role.")]
@@ -248,7 +249,8 @@ def member_role_change(
 @transaction.atomic
 def member_remove(*, membership: Membership, actor: User | None = None) -> None:
     """Remove a member from the organization (their account stays); never the last admin."""
-    Membership.objects.select_for_update().filter(organization=membership.organization).exists()
+    # One change at a time per organization, so two admins never demote each other to none.
+    Organization.objects.select_for_update().filter(pk=membership.organization_id).first()
     if _last_admin(membership):
         raise ServiceValidationError(
             [
