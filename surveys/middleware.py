@@ -35,3 +35,33 @@ class FrameAncestorsMiddleware:
             )
             response.xframe_options_exempt = True  # type: ignore[attr-defined]
         return response
+
+
+class TwoFactorAdminMiddleware:
+    """The Django admin asks for two-factor like the studio does (``surveys/two_factor.py``).
+
+    Its own sign-in form takes only a password, so every admin page of a
+    signed-in member who owes a code (an admin by role, or anyone with an
+    authenticator) sends them to set up or verify first.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.prefix = ""
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not self.prefix:
+            from django.urls import reverse
+
+            self.prefix = reverse("admin:index")
+        if (
+            request.path.startswith(self.prefix)
+            and not request.path.startswith(self.prefix + "logout/")
+            and request.user.is_authenticated
+        ):
+            from .two_factor import gate
+
+            redirect = gate(request)
+            if redirect is not None:
+                return redirect
+        return self.get_response(request)

@@ -132,3 +132,14 @@ def test_the_verify_page_does_not_redirect_off_site(client, users):
 def test_the_verified_helper_lets_admin_tests_in(client, org, users):
     login_verified(client, users["admin"])
     assert client.get(f"/studio/{org.slug}/").status_code == 200
+
+
+def test_the_django_admin_asks_an_admin_for_two_factor_too(client, org, users):
+    admin = users["admin"]
+    admin.is_staff = True
+    admin.save()
+    client.force_login(admin)
+    res = client.get("/admin/surveys/auditevent/")
+    assert res["Location"] == "/accounts/2fa/?next=%2Fadmin%2Fsurveys%2Fauditevent%2F"
+    login_verified(client, admin)
+    assert client.get("/admin/surveys/auditevent/").status_code == 200
