@@ -21,14 +21,13 @@ class FrameAncestorsMiddleware:
         match = request.resolver_match
         if match is None or match.namespace != "surveys":
             return response
-        slug = match.kwargs.get("slug")
-        if not slug:
+        if match.url_name == "channel_link":
+            surveys = Survey.objects.filter(channel_links__code=match.kwargs.get("code", ""))
+        elif match.kwargs.get("slug"):
+            surveys = Survey.objects.filter(slug=match.kwargs["slug"])
+        else:
             return response
-        origins = (
-            Survey.objects.filter(slug=slug)
-            .values_list("organization__frame_ancestors", flat=True)
-            .first()
-        )
+        origins = surveys.values_list("organization__frame_ancestors", flat=True).first()
         if origins:
             response.headers["Content-Security-Policy"] = "frame-ancestors 'self' " + " ".join(
                 origins

@@ -119,3 +119,69 @@ def test_account_pages_are_accessible(page: Page, live_server):
     assert_accessible(page, "two-factor opt-in")
     page.goto(f"{base}/u/not-a-token/")
     assert_accessible(page, "unsubscribe (bad link)")
+
+
+def _serve(html: str):
+    """Another site: a one-page HTTP server on 127.0.0.1 (a real local address, since
+    Chromium refuses frames from a public page into a local one)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Shop(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            body = html.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Shop)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_the_embed_grows_to_the_survey_and_only_allowed_sites_may_frame_it(
+    page: Page, live_server, settings
+):
+    settings.SITE_URL = live_server.url
+    org = OrganizationFactory()
+    survey = live_survey(org)
+    link = ChannelLink.objects.create(survey=survey, channel="in_app", label="App", code="embedme")
+    base = live_server.url
+    snippet = (
+        f'<iframe src="{base}/l/{link.code}/" title="Survey" '
+        'style="width:100%;border:0;min-height:480px" data-trustpulse-embed></iframe>'
+        f'<script src="{base}/static/js/embed.js"></script>'
+    )
+    server = _serve(
+        f"<!doctype html><html lang=en><title>Shop</title><h1>Shop</h1>{snippet}</html>"
+    )
+    shop = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        # Not on the allow-list: the browser refuses to show the survey in the frame.
+        page.goto(f"{shop}/")
+        page.wait_for_timeout(1500)
+        frame = page.frame_locator("iframe[data-trustpulse-embed]")
+        expect(frame.get_by_role("button", name="Agree and start")).to_have_count(0)
+
+        # Allowed: the survey shows and the frame grows to its height.
+        org.frame_ancestors = [shop]
+        org.save(update_fields=["frame_ancestors"])
+        page.goto(f"{shop}/")
+        expect(frame.get_by_role("button", name="Agree and start")).to_be_attached()
+        iframe = page.locator("iframe[data-trustpulse-embed]")
+        page.wait_for_function(
+            "el => el.getBoundingClientRect().height > 600", arg=iframe.element_handle()
+        )
+        # It settles (no feedback between the frame's height and its page's).
+        height = iframe.evaluate("el => el.getBoundingClientRect().height")
+        page.wait_for_timeout(1000)
+        assert iframe.evaluate("el => el.getBoundingClientRect().height") == height
+        assert 600 < height < 6000
+        shot(page, "08-embedded-survey")
+    finally:
+        server.shutdown()
