@@ -223,3 +223,36 @@ def test_survey_pages_may_be_framed_only_by_the_allowed_origins(client, survey, 
     assert "X-Frame-Options" not in res
     # Studio pages are never framed.
     assert client.get("/accounts/login/")["X-Frame-Options"] == "DENY"
+
+
+def test_a_channel_link_redirect_answers_with_the_frame_ancestors(client, survey):
+    link = services.channel_link_create(survey=survey, channel="in_app", label="App")
+    assert client.get(f"/l/{link.code}/")["X-Frame-Options"] == "DENY"
+    services.organization_settings_update(
+        organization=survey.organization, frame_ancestors=["https://app.example.com"]
+    )
+    res = client.get(f"/l/{link.code}/")
+    assert res["Content-Security-Policy"] == "frame-ancestors 'self' https://app.example.com"
+    assert "X-Frame-Options" not in res
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "shop.example.com",
+        "ftp://shop.example.com",
+        "https://shop.example.com/path",
+        "http://shop.example.com",
+        "https://*",
+        "https://a.*.example.com",
+        "javascript:alert(1)",
+    ],
+)
+def test_only_plain_origins_may_frame(survey, origin):
+    with pytest.raises(ServiceValidationError) as exc:
+        services.organization_settings_update(
+            organization=survey.organization, frame_ancestors=["https://ok.example.com", origin]
+        )
+    assert [(e.field, e.code) for e in exc.value.errors] == [("frame_ancestors[1]", "invalid")]
+    survey.organization.refresh_from_db()
+    assert survey.organization.frame_ancestors == []
