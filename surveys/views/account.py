@@ -7,13 +7,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -23,6 +23,9 @@ from ..errors import ServiceValidationError
 from ..models import User
 from ..services.team import totp_provisioning_uri
 from ..two_factor import PENDING_KEY, is_verified, mark_verified
+
+FAILURES_KEY = "trustpulse_2fa_failures"
+MAX_CODE_FAILURES = 5
 
 
 def _safe_next(request: HttpRequest, value: str | None) -> str:
@@ -44,7 +47,9 @@ class LoginView(auth_views.LoginView):
             response = super().form_valid(form)
             if services.two_factor_required(user):
                 return HttpResponseRedirect(
-                    reverse("account:two_factor") + "?next=" + self.get_success_url()
+                    reverse("account:two_factor")
+                    + "?"
+                    + urlencode({"next": self.get_success_url()})
                 )
             return response
         # Not signed in yet: the code comes first.
@@ -89,12 +94,20 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         if services.totp_verify(device=device, code=request.POST.get("code", "")):
+            request.session.pop(FAILURES_KEY, None)
             if not request.user.is_authenticated:
                 request.session.pop(PENDING_KEY, None)
                 user.backend = pending["backend"]  # type: ignore[index]
                 login(request, user)
             mark_verified(request)
             return HttpResponseRedirect(nxt)
+        failures = request.session.get(FAILURES_KEY, 0) + 1
+        request.session[FAILURES_KEY] = failures
+        if failures >= MAX_CODE_FAILURES:
+            # Too many wrong codes: start again from the password.
+            logout(request)
+            messages.error(request, _("Too many wrong codes. Sign in again."))
+            return redirect("login")
         error = _("That code is not right. Enter the 6-digit code your app shows now.")
     return render(
         request,

@@ -45,7 +45,7 @@ def test_an_admin_without_a_device_cannot_open_studio_pages(client, org, users):
 def test_signing_in_as_an_admin_leads_to_setup_and_then_in(client, org, users):
     admin = users["admin"]
     res = sign_in(client, admin)
-    assert res["Location"] == "/accounts/2fa/?next=/studio/"
+    assert res["Location"] == "/accounts/2fa/?next=%2Fstudio%2F"
     page = client.get("/accounts/2fa/?next=/studio/")
     assert page.status_code == 200
     body = page.content.decode()
@@ -143,3 +143,15 @@ def test_the_django_admin_asks_an_admin_for_two_factor_too(client, org, users):
     assert res["Location"] == "/accounts/2fa/?next=%2Fadmin%2Fsurveys%2Fauditevent%2F"
     login_verified(client, admin)
     assert client.get("/admin/surveys/auditevent/").status_code == 200
+
+
+def test_five_wrong_codes_sign_the_session_out(client, org, users):
+    analyst = users["analyst"]
+    with_device(analyst)
+    sign_in(client, analyst)
+    for _ in range(4):
+        assert client.post("/accounts/2fa/verify/", {"code": "000000"}).status_code == 400
+    res = client.post("/accounts/2fa/verify/", {"code": "000000"})
+    assert res["Location"] == "/accounts/login/"
+    # The pending sign-in is gone: a right code no longer helps.
+    assert client.get("/accounts/2fa/verify/")["Location"] == "/accounts/login/"
