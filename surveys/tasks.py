@@ -25,8 +25,19 @@ def retention_purge() -> int:
     retry_backoff=True,
     max_retries=5,
 )
-def invitations_send(batch_id: int, reminder: bool = False) -> int:
+def invitations_send(batch_id: int) -> int:
     """Send a batch's waiting invitation emails (addresses are blanked as they go)."""
     from .services.distribution import invitations_send as send
 
-    return send(batch_id=batch_id, reminder=reminder)
+    return send(batch_id=batch_id)
+
+
+@shared_task(name="surveys.tasks.invitations_sweep")
+def invitations_sweep() -> int:
+    """Queue every batch that still has unsent emails (run by beat; catches up after outages)."""
+    from .services.distribution import invitation_batches_waiting
+
+    batches = invitation_batches_waiting()
+    for batch_id in batches:
+        invitations_send.delay(batch_id)
+    return len(batches)

@@ -366,14 +366,24 @@ def invitation_batch_create(
         target=batch,
         data={"survey": survey.pk, "recipients": len(by_hmac), "reminder": False},
     )
-    _queue_send(batch.pk, reminder=False)
+    _queue_send(batch.pk)
     return batch
 
 
-def _queue_send(batch_id: int, *, reminder: bool) -> None:
+def _queue_send(batch_id: int) -> None:
     from ..tasks import invitations_send
 
-    transaction.on_commit(lambda: invitations_send.delay(batch_id, reminder))
+    transaction.on_commit(lambda: invitations_send.delay(batch_id))
+
+
+def invitation_batches_waiting() -> list[int]:
+    """Batches with emails not sent yet (the sweep's work after a broker outage)."""
+    return list(
+        InvitationRecipient.objects.exclude(email="")
+        .values_list("batch_id", flat=True)
+        .distinct()
+        .order_by("batch_id")
+    )
 
 
 @transaction.atomic
@@ -411,7 +421,7 @@ def invitation_remind(
         data={"survey": batch.survey_id, "recipients": len(waiting), "reminder": True},
     )
     if waiting:
-        _queue_send(batch.pk, reminder=True)
+        _queue_send(batch.pk)
     return len(waiting)
 
 
@@ -445,11 +455,12 @@ def unsubscribe_recipient(token: str) -> InvitationRecipient | None:
     return _recipient_of(token, UNSUBSCRIBE_SALT)
 
 
-def invitations_send(*, batch_id: int, reminder: bool = False) -> int:
+def invitations_send(*, batch_id: int) -> int:
     """Send every waiting email of a batch, blanking each address once sent. Idempotent.
 
-    Each recipient is sent and blanked in its own transaction, so a retry
-    never emails anyone twice (an address already blank is skipped).
+    A recipient already sent to gets a reminder. Each recipient is sent and
+    blanked in its own transaction, so a retry never emails anyone twice (an
+    address already blank is skipped).
     """
     batch = (
         InvitationBatch.objects.select_related("survey__organization").filter(pk=batch_id).first()
@@ -484,6 +495,7 @@ def invitations_send(*, batch_id: int, reminder: bool = False) -> int:
                 recipient.skipped = "unsubscribed"
                 recipient.save(update_fields=["email", "skipped"])
                 continue
+            reminder = recipient.sent_at is not None
             _send_one(batch, recipient, address, reminder=reminder)
             if reminder:
                 recipient.reminded_at = timezone.now()

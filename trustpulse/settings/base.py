@@ -154,6 +154,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.retention_purge",
         "schedule": timedelta(hours=6),
     },
+    "invitations-sweep": {
+        "task": "surveys.tasks.invitations_sweep",
+        "schedule": timedelta(minutes=10),
+    },
     "aggregate-pending": {
         "task": "dashboards.tasks.aggregate_pending",
         "schedule": timedelta(seconds=env.int("AGGREGATE_SWEEP_SECONDS", default=60)),

@@ -202,3 +202,16 @@ def test_the_studio_page_uploads_a_csv_and_shows_counts(
     assert remind.status_code == 302
     assert mail.outbox[-1].to == ["ok@example.org"]
     assert mail.outbox[-1].subject == "Reminder: Hi"
+
+
+def test_the_sweep_sends_what_a_lost_task_left_waiting(survey):
+    from surveys.tasks import invitations_sweep
+
+    # Created without running the after-commit task (as if the broker were down).
+    batch = send(survey, addresses=["late@example.org"])
+    assert InvitationRecipient.objects.get(batch=batch).email == "late@example.org"
+    assert mail.outbox == []
+    assert invitations_sweep() == 1
+    assert [m.to for m in mail.outbox] == [["late@example.org"]]
+    assert InvitationRecipient.objects.get(batch=batch).email == ""
+    assert invitations_sweep() == 0
