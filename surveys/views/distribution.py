@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -36,6 +37,7 @@ from ..selectors.distribution import (
 )
 from ..services.distribution import (
     LINK_CHANNELS,
+    MAX_CSV_BYTES,
     absolute,
     channel_link_url,
     unsubscribe_recipient,
@@ -44,6 +46,7 @@ from ..studio import NavEntry, Studio, nav_register, studio_view
 from .arrival import remember_link
 
 ROLES = frozenset({Role.ADMIN.value, Role.AUTHOR.value})
+BATCHES_PER_PAGE = 25
 MAX_SIGN_DAYS = 365
 
 nav_register(
@@ -219,6 +222,13 @@ def link_qr(
     return response
 
 
+def _read(upload: Any) -> bytes:
+    """An uploaded file's bytes; one over the limit is cut there (and then refused as too large)."""
+    if upload is None:
+        return b""
+    return bytes(upload.read(MAX_CSV_BYTES + 1))
+
+
 @studio_view(roles=ROLES, section="distribute")
 @require_http_methods(["GET", "POST"])
 def invitations(request: HttpRequest, studio: Studio, survey_id: int) -> HttpResponse:
@@ -228,7 +238,7 @@ def invitations(request: HttpRequest, studio: Studio, survey_id: int) -> HttpRes
     row_errors: list[str] = []
     if request.method == "POST":
         upload = request.FILES.get("file")
-        parsed = services.invitation_addresses_parse(upload.read() if upload else b"")
+        parsed = services.invitation_addresses_parse(_read(upload))
         if upload is None:
             errors["file"] = [_("Choose a CSV file of email addresses.")]
         elif parsed.errors:
@@ -258,7 +268,9 @@ def invitations(request: HttpRequest, studio: Studio, survey_id: int) -> HttpRes
                     )
                     + f"#batch-{batch.pk}"
                 )
-    batches = list(invitation_batch_list(survey=survey))
+    batches = Paginator(invitation_batch_list(survey=survey), BATCHES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "studio/distribution/invitations.html",
@@ -292,7 +304,7 @@ def invitation_remind(
         kwargs={"org": studio.organization.slug, "survey_id": survey.pk},
     )
     upload = request.FILES.get("file")
-    parsed = services.invitation_addresses_parse(upload.read() if upload else b"")
+    parsed = services.invitation_addresses_parse(_read(upload))
     if upload is None or parsed.errors:
         messages.error(
             request,

@@ -192,7 +192,7 @@ def test_the_studio_page_uploads_a_csv_and_shows_counts(
     assert len(mail.outbox) == 2
     assert "Five minutes." in mail.outbox[0].body
     page = client.get(url)
-    batch = page.context["batches"][0]
+    batch = page.context["batches"].object_list[0]
     assert (batch.invited, batch.sent, batch.waiting, batch.responded) == (2, 2, 0, 0)
     with django_capture_on_commit_callbacks(execute=True):
         remind = client.post(
@@ -215,3 +215,15 @@ def test_the_sweep_sends_what_a_lost_task_left_waiting(survey):
     assert [m.to for m in mail.outbox] == [["late@example.org"]]
     assert InvitationRecipient.objects.get(batch=batch).email == ""
     assert invitations_sweep() == 0
+
+
+def test_batches_are_paginated(client, org, survey, users):
+    login_verified(client, users["author"])
+    for i in range(27):
+        send(survey, addresses=[f"p{i}@example.org"])
+    url = f"/studio/{org.slug}/distribute/{survey.pk}/invitations/"
+    first = client.get(url)
+    assert len(first.context["batches"].object_list) == 25
+    assert "Page 1 of 2" in first.content.decode()
+    second = client.get(url + "?page=2")
+    assert len(second.context["batches"].object_list) == 2
