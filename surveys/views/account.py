@@ -200,7 +200,9 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
                 errors.setdefault(e.field, []).append(e.message)
         else:
             messages.success(
-                request, _("Welcome to %(org)s.") % {"org": invitation.organization.name}
+                request,
+                _("You joined %(org)s as %(role)s.")
+                % {"org": invitation.organization.name, "role": invitation.get_role_display()},
             )
             return redirect("studio:org", org=invitation.organization.slug)
     return render(
