@@ -149,6 +149,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(nxt)
     context: dict[str, Any] = {
         "confirmed": confirmed,
+        "verified": is_verified(request),
         "required": required,
         "error": error,
         "next": nxt,
