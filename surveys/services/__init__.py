@@ -51,11 +51,6 @@ from .definitions import (
 from .distribution import (
     channel_link_create,
     channel_link_revoke,
-    invitation_addresses_parse,
-    invitation_batch_create,
-    invitation_remind,
-    invitation_responded,
-    invitation_unsubscribe,
     link_key,
     link_key_rotate,
     signed_external_id,
@@ -63,6 +58,13 @@ from .distribution import (
 )
 from .events import IngestResult, behaviour_kind_create, events_ingest, kinds_for
 from .idempotency import IdempotencyConflict, idempotent_call
+from .invitations import (
+    invitation_addresses_parse,
+    invitation_batch_create,
+    invitation_remind,
+    invitation_responded,
+    invitation_unsubscribe,
+)
 from .responses import (
     ConsentInput,
     availability,
@@ -94,6 +96,8 @@ from .team import (
     member_remove,
     member_role_change,
     organization_settings_update,
+)
+from .totp import (
     password_reset_logged,
     totp_device_confirm,
     totp_device_confirmed,

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from .. import services
 from ..errors import ServiceValidationError
 from ..models import User
-from ..services.team import totp_provisioning_uri
+from ..services.totp import totp_provisioning_uri
 from ..two_factor import PENDING_KEY, is_verified, mark_verified
 
 FAILURES_KEY = "trustpulse_2fa_failures"

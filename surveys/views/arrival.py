@@ -21,7 +21,7 @@ from django.http import HttpRequest
 from .. import services
 from ..enums import BEHAVIOURAL_MEASUREMENT, Channel
 from ..models import ChannelLink, Response, Survey
-from ..services.distribution import invitation_recipient
+from ..services.invitations import invitation_recipient
 
 ARRIVAL_KEY = "trustpulse_arrival"  # survey slug → {"link", "channel", "xid", "inv"}
 

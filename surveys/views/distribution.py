@@ -35,13 +35,8 @@ from ..selectors.distribution import (
     distribution_surveys,
     invitation_batch_list,
 )
-from ..services.distribution import (
-    LINK_CHANNELS,
-    MAX_CSV_BYTES,
-    absolute,
-    channel_link_url,
-    unsubscribe_recipient,
-)
+from ..services.distribution import LINK_CHANNELS, absolute, channel_link_url
+from ..services.invitations import MAX_CSV_BYTES, unsubscribe_recipient
 from ..studio import NavEntry, Studio, nav_register, studio_view
 from .arrival import remember_link
 

@@ -15,7 +15,7 @@ from surveys.models import (
     InvitationRecipient,
     Response,
 )
-from surveys.services.distribution import email_hmac
+from surveys.services.invitations import email_hmac
 from tests.fixtures import login_verified
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_each_address_gets_one_email_and_is_deleted_once_sent(survey, sent):
 
 
 def test_sending_again_sends_nothing_twice(survey, sent):
-    from surveys.services.distribution import invitations_send
+    from surveys.services.invitations import invitations_send
 
     assert invitations_send(batch_id=sent.pk) == 0
     assert len(mail.outbox) == 3
