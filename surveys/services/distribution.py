@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..enums import LINK_CHANNELS, AuditAction
-from ..errors import FieldError, ServiceValidationError
+from ..errors import FieldError, ServiceValidationError, required_text
 from ..models import (
     ChannelLink,
     Organization,
@@ -151,13 +151,10 @@ def channel_link_create(
                 message="Choose one of: " + ", ".join(LINK_CHANNELS),
             )
         )
-    label = (label or "").strip()
-    if not label:
-        errors.append(FieldError(field="label", code="required", message="Give the link a name."))
-    elif len(label) > 100:
-        errors.append(
-            FieldError(field="label", code="max_length", message="At most 100 characters.")
-        )
+    label, problems = required_text(
+        label, field="label", max_length=100, required="Give the link a name."
+    )
+    errors.extend(problems)
     if errors:
         raise ServiceValidationError(errors)
     link = ChannelLink.objects.create(

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..enums import AuditAction, ResponseStatus, SurveyStatus
-from ..errors import FieldError, ServiceValidationError
+from ..errors import FieldError, ServiceValidationError, required_text
 from ..models import (
     EmailSuppression,
     InvitationBatch,
@@ -135,13 +135,10 @@ def invitation_batch_create(
     """Store the addresses until sent and queue the emails (after commit)."""
     addresses = list(addresses)
     errors = _survey_sendable(survey)
-    subject = (subject or "").strip()
-    if not subject:
-        errors.append(FieldError(field="subject", code="required", message="Give a subject."))
-    elif len(subject) > 200:
-        errors.append(
-            FieldError(field="subject", code="max_length", message="At most 200 characters.")
-        )
+    subject, problems = required_text(
+        subject, field="subject", max_length=200, required="Give a subject."
+    )
+    errors.extend(problems)
     if len(message) > 5000:
         errors.append(
             FieldError(field="message", code="max_length", message="At most 5000 characters.")
