@@ -80,6 +80,10 @@ class Channel(models.TextChoices):
     API = "api", _("API")
 
 
+# Channels a link can carry (the API channel is for headless submissions only).
+LINK_CHANNELS = [c for c in Channel.values if c != Channel.API]
+
+
 class EventSource(models.TextChoices):
     IN_SURVEY = "in_survey", _("In survey")
     API = "api", _("API")

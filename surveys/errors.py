@@ -38,3 +38,17 @@ def path_join(parts: Iterable[str | int]) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+def required_text(
+    value: str | None, *, field: str, max_length: int, required: str
+) -> tuple[str, list[FieldError]]:
+    """`value` stripped, with an error when it is empty (`required` says what to give)
+    or longer than `max_length`."""
+    value = (value or "").strip()
+    if not value:
+        return value, [FieldError(field=field, code="required", message=required)]
+    if len(value) > max_length:
+        message = f"At most {max_length} characters."
+        return value, [FieldError(field=field, code="max_length", message=message)]
+    return value, []

@@ -4,7 +4,8 @@ Every staff page lives under one organization's address, so a link names the
 organization it shows and can be shared with a colleague. ``studio_view``
 resolves the organization from the address, checks the signed-in member's
 role in it (another organization, or no membership, is a 404; a role that may
-not see the page is a 403) and hands the view a ``Studio`` with the
+not see the page is a 403), sends a member who still owes a two-factor
+code to give it (``surveys/two_factor.py``) and hands the view a ``Studio`` with the
 organization, the role and the navigation.
 
 Apps add their pages to the navigation with ``nav_register`` (called from
@@ -126,6 +127,11 @@ def studio_view(
         @wraps(view)
         def wrapper(request: HttpRequest, org: str, *args: Any, **kwargs: Any) -> HttpResponse:
             studio = studio_for(request, org, roles=frozenset(roles), section=section)
+            from .two_factor import gate
+
+            redirect = gate(request)
+            if redirect is not None:
+                return redirect
             response = view(request, studio, *args, **kwargs)
             response.headers.setdefault("Cache-Control", "private, no-store")
             return response

@@ -24,3 +24,28 @@ def inbox_drain() -> int:
 def retention_purge() -> int:
     """Apply the consent purposes' retention periods (run daily by beat)."""
     return len(purge_expired())
+
+
+@shared_task(
+    name="surveys.tasks.invitations_send",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def invitations_send(batch_id: int) -> int:
+    """Send a batch's waiting invitation emails (addresses are blanked as they go)."""
+    from .services.invitations import invitations_send as send
+
+    return send(batch_id=batch_id)
+
+
+@shared_task(name="surveys.tasks.invitations_sweep")
+def invitations_sweep() -> int:
+    """Queue every batch that still has unsent emails (run by beat; catches up after outages)."""
+    from .services.invitations import invitation_batches_waiting
+
+    batches = invitation_batches_waiting()
+    for batch_id in batches:
+        invitations_send.delay(batch_id)
+    return len(batches)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import consent, portal, public
+from .views import consent, distribution, portal, public
 
 app_name = "surveys"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("s/<slug:slug>/resume/<str:token>/", public.resume, name="resume"),
     path("s/<slug:slug>/test/<str:token>/", consent.test_start, name="test_start"),
     path("brand/<int:pk>/<int:stamp>/logo", public.logo, name="logo"),
+    # Distribution: a channel link opens its survey; an invitation's unsubscribe.
+    path("l/<str:code>/", distribution.channel_link, name="channel_link"),
+    path("u/<str:token>/", distribution.unsubscribe, name="unsubscribe"),
     # The respondent's own pages: the portal token is their only key.
     path("me/<str:token>/", portal.portal, name="portal"),
     path("me/<str:token>/data.json", portal.download, name="portal_download"),

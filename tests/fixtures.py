@@ -44,3 +44,25 @@ def api_key(org):
     from surveys.enums import ApiScope
 
     return services.api_key_create(organization=org, name="test", scopes=ApiScope.values)
+
+
+def login_verified(client, user):
+    """Sign `user` in on the test client with two-factor already passed.
+
+    Admins (``TWO_FACTOR_REQUIRED_ROLES``) and members with an authenticator
+    are sent to set up or enter a code before any studio page; tests of the
+    pages themselves sign in with this instead of ``client.force_login``.
+    """
+    from surveys.two_factor import SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    session[SESSION_KEY] = user.pk
+    session.save()
+    return client
+
+
+@pytest.fixture
+def verified_login():
+    """`login_verified` as a fixture: ``verified_login(client, users["admin"])``."""
+    return login_verified

@@ -1,17 +1,21 @@
 """Keep private tokens out of the logs.
 
-The respondent's portal token (``/me/<token>/``, ``/r/<token>/receipt/…``) and
-the resume token (``/s/<slug>/resume/<token>/``) are in the path of their
-pages, and Django's request and CSRF loggers write the path of every 4xx and
-5xx response. `RedactTokens` replaces those path segments with ``[token]``
-in every record the console handler writes (gunicorn.conf.py does the same
-for the access log).
+The respondent's portal token (``/me/<token>/``, ``/r/<token>/receipt/…``),
+the resume token (``/s/<slug>/resume/<token>/``), an invitation's unsubscribe
+token (``/u/<token>/``), a member invitation (``/accounts/join/<token>/``) and a
+password-reset token are in the path of their pages, and Django's request
+and CSRF loggers write the path of every 4xx and 5xx response. `RedactTokens`
+replaces those path segments with ``[token]`` in every record the console
+handler writes (gunicorn.conf.py does the same for the access log).
 """
 
 import logging
 import re
 
-TOKEN_IN_PATH = re.compile(r"(/(?:me|r)/|/resume/)[^/\s?#\"']+")
+TOKEN_IN_PATH = re.compile(
+    r"(/(?:me|r|u)/|/resume/|/accounts/join/|/accounts/password/reset/[^/\s?#\"']+/)"
+    r"[^/\s?#\"']+"
+)
 
 
 def redact(text: str) -> str:

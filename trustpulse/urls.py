@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from surveys.views.account import LoginView
+
 from .views import home
 
 urlpatterns = [
@@ -10,10 +12,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        LoginView.as_view(),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("surveys.account_urls")),
     path("studio/", include("surveys.studio_urls")),
     path("studio/<slug:org>/import/", include("surveys.import_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -23,5 +26,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("studio/<slug:org>/surveys/", include("surveys.builder_urls")),
+    path("studio/<slug:org>/distribute/", include("surveys.distribution_urls")),
+    path("studio/<slug:org>/team/", include("surveys.team_urls")),
+    path("studio/<slug:org>/settings/", include("surveys.settings_urls")),
     path("", include("surveys.urls")),
 ]

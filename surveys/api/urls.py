@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import accounts, audit, content, definitions, responses, surveys
+from .views import accounts, audit, content, definitions, distribution, responses, surveys
 
 app_name = "api"
 
@@ -40,6 +40,27 @@ urlpatterns = [
     path(f"{survey}questions/", content.QuestionCollectionView.as_view(), name="questions"),
     path(f"{survey}questions/<slug:code>/", content.QuestionDetailView.as_view(), name="question"),
     path(f"{survey}responses/", responses.SurveyResponsesView.as_view(), name="survey-responses"),
+    path(
+        f"{survey}channel-links/",
+        distribution.ChannelLinkCollectionView.as_view(),
+        name="channel-links",
+    ),
+    path(
+        f"{survey}channel-links/<int:link_id>/revoke/",
+        distribution.ChannelLinkRevokeView.as_view(),
+        name="channel-link-revoke",
+    ),
+    path(f"{survey}signed-links/", distribution.SignedLinkView.as_view(), name="signed-links"),
+    path(
+        f"{survey}invitations/",
+        distribution.InvitationCollectionView.as_view(),
+        name="invitations",
+    ),
+    path(
+        f"{survey}invitations/<int:batch_id>/remind/",
+        distribution.InvitationRemindView.as_view(),
+        name="invitation-remind",
+    ),
     path("responses/", responses.ResponseListView.as_view(), name="responses"),
     path("responses/<uuid:pk>/", responses.ResponseDetailView.as_view(), name="response"),
     path(

@@ -13,6 +13,7 @@ from .consent import (
     Tombstone,
 )
 from .definitions import Choice, Question, Section, Survey, SurveyVersion
+from .distribution import ChannelLink, EmailSuppression, InvitationBatch, InvitationRecipient
 from .inbox import SubmissionInbox
 from .responses import (
     Answer,
@@ -21,6 +22,7 @@ from .responses import (
     Respondent,
     Response,
 )
+from .team import MemberInvitation, TotpDevice
 
 __all__ = [
     "Answer",
@@ -30,12 +32,17 @@ __all__ = [
     "BehaviourEvent",
     "BehaviourKindDefinition",
     "Branding",
+    "ChannelLink",
     "Choice",
     "ConsentCounter",
     "ConsentNotice",
     "ConsentNoticeVersion",
     "ConsentRecord",
+    "EmailSuppression",
     "IdempotencyRecord",
+    "InvitationBatch",
+    "InvitationRecipient",
+    "MemberInvitation",
     "Membership",
     "Organization",
     "Question",
@@ -46,5 +53,6 @@ __all__ = [
     "Survey",
     "SurveyVersion",
     "Tombstone",
+    "TotpDevice",
     "User",
 ]

@@ -36,6 +36,19 @@ class Organization(models.Model):
     retention_action = models.CharField(
         max_length=10, choices=RetentionAction.choices, default=RetentionAction.DELETE
     )
+    # Key of the HMAC that signs links carrying the brand's external respondent
+    # id (distribution); generated on first use, rotatable by an admin.
+    link_signing_key = models.CharField(max_length=64, blank=True, default="")
+    # Origins allowed to frame the survey pages (CSP frame-ancestors).
+    frame_ancestors = models.JSONField(default=list, blank=True)
+    # The consent notice new surveys start with.
+    default_notice = models.ForeignKey(
+        "surveys.ConsentNotice",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

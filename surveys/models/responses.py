@@ -50,6 +50,14 @@ class Response(models.Model):
     )
     locale = models.CharField(max_length=16, default="en")
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
+    # The channel link that brought the respondent, if any.
+    channel_link = models.ForeignKey(
+        "surveys.ChannelLink",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responses",
+    )
     is_test = models.BooleanField(default=False)
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

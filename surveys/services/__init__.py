@@ -57,6 +57,14 @@ from .definitions import (
     version_question_ids,
     version_spec,
 )
+from .distribution import (
+    channel_link_create,
+    channel_link_revoke,
+    link_key,
+    link_key_rotate,
+    signed_external_id,
+    signed_link_make,
+)
 from .events import IngestResult, behaviour_kind_create, events_ingest, kinds_for
 from .idempotency import IdempotencyConflict, idempotent_call
 from .inbox import (
@@ -67,6 +75,13 @@ from .inbox import (
     inbox_materialize,
     inbox_purge,
     submission_accept,
+)
+from .invitations import (
+    invitation_addresses_parse,
+    invitation_batch_create,
+    invitation_remind,
+    invitation_responded,
+    invitation_unsubscribe,
 )
 from .responses import (
     ConsentInput,
@@ -90,6 +105,25 @@ from .rights import (
     respondent_data,
     respondent_erase,
 )
+from .team import (
+    member_account_create,
+    member_invitation_accept,
+    member_invitation_get,
+    member_invitation_revoke,
+    member_invite,
+    member_remove,
+    member_role_change,
+    organization_settings_update,
+)
+from .totp import (
+    password_reset_logged,
+    totp_device_confirm,
+    totp_device_confirmed,
+    totp_device_remove,
+    totp_device_start,
+    totp_verify,
+    two_factor_required,
+)
 
 __all__ = [
     "branding_errors",
@@ -99,6 +133,32 @@ __all__ = [
     "test_link_token",
     "test_link_valid",
     "test_responses_delete",
+    "channel_link_create",
+    "channel_link_revoke",
+    "invitation_addresses_parse",
+    "invitation_batch_create",
+    "invitation_remind",
+    "invitation_responded",
+    "invitation_unsubscribe",
+    "link_key",
+    "link_key_rotate",
+    "signed_external_id",
+    "signed_link_make",
+    "member_account_create",
+    "member_invitation_accept",
+    "member_invitation_get",
+    "member_invitation_revoke",
+    "member_invite",
+    "member_remove",
+    "member_role_change",
+    "organization_settings_update",
+    "password_reset_logged",
+    "totp_device_confirm",
+    "totp_device_confirmed",
+    "totp_device_remove",
+    "totp_device_start",
+    "totp_verify",
+    "two_factor_required",
     "CodeNotFound",
     "definition_check",
     "definition_export_logged",

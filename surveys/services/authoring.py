@@ -186,7 +186,7 @@ def survey_new(
     """An empty draft survey, its settings checked by the definition rules first.
 
     `consent_notice` is the slug of one of the organization's consent notices
-    (publishing needs one).
+    (publishing needs one); without it, the organization's default notice.
     """
     locales = locales or [default_locale]
     doc: dict[str, Any] = {
@@ -201,6 +201,8 @@ def survey_new(
         doc["slug"] = slug
     errors = _draft_errors(doc)
     notice = _notice(organization.pk, consent_notice, errors)
+    if consent_notice is None and organization.default_notice_id is not None:
+        notice = organization.default_notice
     if errors:
         raise ServiceValidationError(errors)
     survey = survey_create(

@@ -65,10 +65,18 @@ def new_ref() -> str:
     return "r_" + secrets.token_hex(8)
 
 
-def respondent_create(*, organization: Organization, external_id: str | None = None) -> Respondent:
-    """A new pseudonymous respondent (or the existing one of an external id)."""
-    if external_id:
-        digest = external_id_hmac(external_id)
+def respondent_create(
+    *,
+    organization: Organization,
+    external_id: str | None = None,
+    external_id_digest: str | None = None,
+) -> Respondent:
+    """A new pseudonymous respondent (or the existing one of an external id).
+
+    `external_id_digest` is an id already HMAC'd (a verified signed link).
+    """
+    if external_id or external_id_digest:
+        digest = external_id_digest or external_id_hmac(external_id or "")
         respondent, _ = Respondent.objects.get_or_create(
             organization=organization,
             external_id_hmac=digest,
@@ -651,6 +659,8 @@ def response_start(
     channel: str = Channel.WEB,
     is_test: bool = False,
     consent: ConsentInput | None = None,
+    channel_link_id: int | None = None,
+    external_id_digest: str | None = None,
 ) -> tuple[Response, str]:
     """Begin a web response at the consent step; returns it and its resume token.
 
@@ -658,13 +668,24 @@ def response_start(
     record, the consent-step behaviour and a portal token (returned as the
     unsaved attribute ``response.portal_token``, for the respondent alone)
     are created with it. Nothing is stored without consent.
+    `channel_link_id` records the channel link that brought the respondent
+    (ignored unless it is this survey's); `external_id_digest` (the keyed
+    HMAC of a verified external id) joins the respondent of that id.
     """
     with transaction.atomic():
-        return _response_start(survey, locale, channel, is_test, consent)
+        return _response_start(
+            survey, locale, channel, is_test, consent, channel_link_id, external_id_digest
+        )
 
 
 def _response_start(
-    survey: Survey, locale: str, channel: str, is_test: bool, consent: ConsentInput | None
+    survey: Survey,
+    locale: str,
+    channel: str,
+    is_test: bool,
+    consent: ConsentInput | None,
+    channel_link_id: int | None = None,
+    external_id_digest: str | None = None,
 ) -> tuple[Response, str]:
     avail = availability(survey)
     if not avail.ok:
@@ -682,7 +703,11 @@ def _response_start(
     if errors:
         raise ServiceValidationError(errors)
     token = secrets.token_urlsafe(24)
-    respondent = respondent_create(organization=survey.organization)
+    respondent = respondent_create(
+        organization=survey.organization, external_id_digest=external_id_digest
+    )
+    if channel_link_id is not None and not survey.channel_links.filter(pk=channel_link_id).exists():
+        channel_link_id = None
     first = spec.sections[0].code
     from ..logic import next_section
 
@@ -693,6 +718,7 @@ def _response_start(
         version=version,
         locale=locale if locale in spec.locales else survey.default_locale,
         channel=channel if channel in Channel.values else Channel.WEB,
+        channel_link_id=channel_link_id,
         is_test=is_test,
         current_section=first,
         section_path=[first],

@@ -29,6 +29,7 @@ from ..errors import ServiceValidationError
 from ..logic import section_path
 from ..models import ConsentNoticeVersion, Survey
 from ..selectors import public_survey_get
+from .arrival import arrival_for, remember_query, start_kwargs, started
 from .privacy import NoticeView, PurposeView, notice_view
 from .public import (
     TEST_KEY,
@@ -202,6 +203,7 @@ def landing(request: HttpRequest, slug: str) -> HttpResponse:
         return _unavailable(request, survey, "not_published", 404)
     ctx = _survey_context(survey)
     if request.method == "GET":
+        remember_query(request, survey)
         return render_step(request, ctx, version)
     current = _session_response(request, survey, "response")
     if current is not None and current.status == ResponseStatus.PARTIAL:
@@ -227,13 +229,15 @@ def landing(request: HttpRequest, slug: str) -> HttpResponse:
         notice_opened=opened,
         notice_dwell_ms=_dwell(request.POST.get("notice_dwell_ms")),
     )
+    arrival = arrival_for(request, survey)
     try:
         response, token = services.response_start(
             survey=survey,
             locale=ctx.locale,
-            channel=_channel(request),
+            channel=arrival.channel or _channel(request),
             consent=consent,
             is_test=in_test_mode(request, slug),
+            **start_kwargs(arrival, consent.purposes),
         )
     except ServiceValidationError as exc:
         if any(e.field == "survey" for e in exc.errors):
@@ -243,6 +247,7 @@ def landing(request: HttpRequest, slug: str) -> HttpResponse:
         return render_step(
             request, ctx, version, errors=[ConsentError(href="#choices", message=message)]
         )
+    started(request, survey, arrival, response)
     request.session.cycle_key()
     _flow_set(
         request,

@@ -43,3 +43,17 @@ def press(locator, key: str = "Space") -> None:
 
 def group(page: Page, name: str):
     return page.get_by_role("group", name=name)
+
+
+def sign_in_verified(page: Page, base_url: str, user) -> None:
+    """Give the browser a signed-in session of `user` with two-factor passed (no form)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from tests.fixtures import login_verified
+
+    client = login_verified(Client(), user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
+    )

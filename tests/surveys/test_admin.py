@@ -4,6 +4,7 @@ import pytest
 
 from surveys.models import ConsentNoticeVersion
 from tests.factories import UserFactory, demo_notice_content
+from tests.fixtures import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def test_audit_log_in_the_admin_is_scoped_to_the_admins_organizations(client, or
     admin = member(org, "admin")
     admin.is_staff = True
     admin.save()
-    client.force_login(admin)
+    login_verified(client, admin)
     page = client.get("/admin/surveys/auditevent/").content.decode()
     assert page.count("notice.published") >= 1
     assert other_org.name not in page

@@ -7,6 +7,7 @@ from surveys import studio as shell
 from surveys.enums import Role
 from surveys.models import Membership
 from surveys.studio import ALL_ROLES, NavEntry, nav_register, studio_view
+from tests.fixtures import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,7 @@ def test_nav_lists_only_entries_the_role_may_open(client, org, users):
         client.force_login(users["analyst"])
         keys = [n.key for n in client.get(f"/studio/{org.slug}/").context["studio"].nav]
         assert "zz-admins" not in keys
-        client.force_login(users["admin"])
+        login_verified(client, users["admin"])
         keys = [n.key for n in client.get(f"/studio/{org.slug}/").context["studio"].nav]
         assert "zz-admins" in keys
     finally:

@@ -44,8 +44,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "surveys.middleware.TwoFactorAdminMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After X-Frame-Options (runs before it on the way out): survey pages may be
+    # framed by their organization's allowed origins.
+    "surveys.middleware.FrameAncestorsMiddleware",
 ]
 
 ROOT_URLCONF = "trustpulse.urls"
@@ -156,6 +160,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.inbox_drain",
         "schedule": timedelta(seconds=env.int("INBOX_SWEEP_SECONDS", default=15)),
     },
+    "invitations-sweep": {
+        "task": "surveys.tasks.invitations_sweep",
+        "schedule": timedelta(minutes=10),
+    },
     "aggregate-pending": {
         "task": "dashboards.tasks.aggregate_pending",
         "schedule": timedelta(seconds=env.int("AGGREGATE_SWEEP_SECONDS", default=60)),
@@ -192,6 +200,7 @@ SPECTACULAR_SETTINGS = {
         "SurveyStatusEnum": "surveys.enums.SurveyStatus",
         "VersionStatusEnum": "surveys.enums.VersionStatus",
         "ResponseStatusEnum": "surveys.enums.ResponseStatus",
+        "ChannelEnum": "surveys.enums.Channel",
     },
 }
 
@@ -218,6 +227,27 @@ DEFINITION_MAX_BYTES = env.int("DEFINITION_MAX_BYTES", default=2_000_000)
 # bytes, and the most a spreadsheet (a zip archive) may unpack to.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=2_000_000)
 IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=30_000_000)
+# The public address of the site, for links in emails (invitations, password reset).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Email (invitations, member invitations, password reset). EMAIL_URL as in
+# django-environ, e.g. smtp+tls://user:password@smtp.example.com:587; the
+# default prints emails to the console.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST", "")
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS", False))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", False))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="TrustPulse <noreply@localhost>")
+# Members' TOTP two-factor authentication: required for these roles (in any
+# organization), offered to everyone. Codes are accepted this many 30-second
+# steps either side of now.
+TWO_FACTOR_REQUIRED_ROLES = env.list("TWO_FACTOR_REQUIRED_ROLES", default=["admin"])
+TWO_FACTOR_VALID_WINDOW = 1
+# How long an invitation to join an organization stays valid (days).
+MEMBER_INVITATION_DAYS = env.int("MEMBER_INVITATION_DAYS", default=7)
 
 LOGGING = {
     "version": 1,

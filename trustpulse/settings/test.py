@@ -15,3 +15,5 @@ STORAGES = {
 }
 # Throttling is exercised by its own tests through override_settings.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SITE_URL = "http://testserver"
