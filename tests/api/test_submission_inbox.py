@@ -7,6 +7,7 @@ from surveys.enums import ApiScope
 from surveys.models import Answer, ConsentRecord, Respondent, Response, SubmissionInbox
 from surveys.services import inbox
 from tests.factories import COMFORT_ANSWERS, CONSENT, QUIZ_ANSWERS, live_survey
+from tests.fixtures import login_verified
 
 from .helpers import key_client
 
@@ -254,7 +255,7 @@ def test_staff_admins_see_their_organizations_rows_without_answers(
     admin_user.is_staff = True
     admin_user.save()
     browser = Client()
-    browser.force_login(admin_user)
+    login_verified(browser, admin_user)
     listing = browser.get("/admin/surveys/submissioninbox/?state=pending")
     assert listing.status_code == 200
     row = SubmissionInbox.objects.get()

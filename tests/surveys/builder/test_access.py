@@ -5,6 +5,7 @@ import pytest
 
 from surveys.enums import Role
 from surveys.models import Membership
+from tests.fixtures import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def urls(org, survey, pages):
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.AUTHOR])
 def test_builders_open_every_page(client, org, survey, users, role):
-    client.force_login(users[role])
+    login_verified(client, users[role])
     for url in urls(org, survey, GET_PAGES):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -55,7 +56,7 @@ def test_builders_open_every_page(client, org, survey, users, role):
 
 @pytest.mark.parametrize("role", [Role.ANALYST, Role.RESEARCHER])
 def test_other_roles_get_403_everywhere(client, org, survey, users, role):
-    client.force_login(users[role])
+    login_verified(client, users[role])
     for url in urls(org, survey, GET_PAGES):
         assert client.get(url).status_code == 403, url
     for url in urls(org, survey, POSTS):
@@ -64,9 +65,9 @@ def test_other_roles_get_403_everywhere(client, org, survey, users, role):
 
 
 def test_organization_branding_is_for_admins(client, org, users):
-    client.force_login(users["author"])
+    login_verified(client, users["author"])
     assert client.get(f"/studio/{org.slug}/surveys/branding/").status_code == 403
-    client.force_login(users["admin"])
+    login_verified(client, users["admin"])
     assert client.get(f"/studio/{org.slug}/surveys/branding/").status_code == 200
 
 
@@ -76,7 +77,7 @@ def test_another_organization_is_404(client, org, other_org, survey, users):
         organization=other_org,
         role=Role.ADMIN,
     ).user
-    client.force_login(outsider)
+    login_verified(client, outsider)
     for url in urls(org, survey, GET_PAGES):
         assert client.get(url).status_code == 404, url
     for url in urls(org, survey, POSTS):
@@ -87,7 +88,7 @@ def test_a_survey_of_another_organization_is_404_in_ones_own(client, org, other_
     from tests.factories import live_survey
 
     foreign = live_survey(other_org)
-    client.force_login(users["admin"])
+    login_verified(client, users["admin"])
     for url in urls(org, foreign, GET_PAGES[1:]):
         assert client.get(url).status_code == 404, url
     for url in urls(org, foreign, POSTS):
@@ -102,6 +103,6 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, org, survey):
 
 
 def test_viewers_see_no_builder_links_on_the_survey_list(client, org, survey, users):
-    client.force_login(users["analyst"])
+    login_verified(client, users["analyst"])
     body = client.get(f"/studio/{org.slug}/").content.decode()
     assert "/surveys/new/" not in body and f"/surveys/{survey.pk}/" not in body

@@ -9,6 +9,7 @@ from surveys.enums import AuditAction
 from surveys.errors import ServiceValidationError
 from surveys.models import AuditEvent, Branding
 from surveys.selectors.builder import look_for
+from tests.fixtures import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +120,7 @@ def test_unbranded_respondent_pages_are_unchanged(client, survey):
 
 
 def test_branding_page_saves_and_shows_contrast_errors(client, org, survey, users):
-    client.force_login(users["author"])
+    login_verified(client, users["author"])
     url = f"/studio/{org.slug}/surveys/{survey.pk}/branding/"
     response = client.post(url, {**GOOD, "accent": "#cccccc"})
     assert response.status_code == 400
@@ -138,7 +139,7 @@ def test_branding_page_saves_and_shows_contrast_errors(client, org, survey, user
 
 
 def test_organization_branding_page(client, org, users):
-    client.force_login(users["admin"])
+    login_verified(client, users["admin"])
     url = f"/studio/{org.slug}/surveys/branding/"
     assert client.get(url).context["values"]["accent"] == "#0b5394"
     assert client.post(url, GOOD).status_code == 302

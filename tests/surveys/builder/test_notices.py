@@ -5,6 +5,7 @@ import pytest
 from surveys import services
 from surveys.enums import VersionStatus
 from surveys.models import ConsentNotice, ConsentNoticeVersion
+from tests.fixtures import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def notice_post(**extra):
 
 
 def test_an_admin_creates_edits_and_publishes_a_notice(client, org, users):
-    client.force_login(users["admin"])
+    login_verified(client, users["admin"])
     root = f"/studio/{org.slug}/surveys/notices/"
     response = client.post(root + "new/", notice_post())
     assert response["Location"] == root + "short/"
@@ -60,7 +61,7 @@ def test_an_admin_creates_edits_and_publishes_a_notice(client, org, users):
 
 
 def test_notice_errors_have_their_paths_and_save_nothing(client, org, users):
-    client.force_login(users["admin"])
+    login_verified(client, users["admin"])
     response = client.post(
         f"/studio/{org.slug}/surveys/notices/new/",
         notice_post(**{"p-0-retention_days": "0", "controller_contact_email": "nope"}),
@@ -74,7 +75,7 @@ def test_notice_errors_have_their_paths_and_save_nothing(client, org, users):
 
 @pytest.mark.parametrize("role", ["author", "analyst", "researcher"])
 def test_only_admins_edit_notices(client, org, users, role):
-    client.force_login(users[role])
+    login_verified(client, users[role])
     root = f"/studio/{org.slug}/surveys/notices/"
     assert client.get(root).status_code == 403
     assert client.get(root + "privacy-notice/").status_code == 403
@@ -86,5 +87,5 @@ def test_another_organizations_notice_is_404(client, org, other_org, users):
     from tests.factories import published_notice
 
     published_notice(other_org, slug="theirs")
-    client.force_login(users["admin"])
+    login_verified(client, users["admin"])
     assert client.get(f"/studio/{org.slug}/surveys/notices/theirs/").status_code == 404

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from surveys import services
 from tests.factories import live_survey
+from tests.fixtures import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ def count(client, url):
 
 
 def test_survey_list_queries_do_not_grow_with_surveys(client, org, users):
-    client.force_login(users["author"])
+    login_verified(client, users["author"])
     live_survey(org)
     one = count(client, f"/studio/{org.slug}/")
     for i in range(4):
@@ -26,7 +27,7 @@ def test_survey_list_queries_do_not_grow_with_surveys(client, org, users):
 
 
 def test_builder_overview_queries_do_not_grow_with_questions(client, org, users):
-    client.force_login(users["author"])
+    login_verified(client, users["author"])
     survey = services.survey_new(
         organization=org, title={"en": "Q"}, consent_notice="privacy-notice"
     )

@@ -10,6 +10,7 @@ from surveys import services
 from surveys.enums import AuditAction, ResponseStatus
 from surveys.models import AuditEvent, ConsentCounter, ConsentRecord, Respondent, Response
 from tests.factories import COMFORT_ANSWERS, CONSENT
+from tests.fixtures import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +111,7 @@ def test_delete_test_responses_in_one_click(client, org, survey, users):
         services.response_submit(
             consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS, is_test=True
         )
-    client.force_login(users["author"])
+    login_verified(client, users["author"])
     page = client.get(f"/studio/{org.slug}/surveys/{survey.pk}/test/")
     assert page.context["tests"] == 2
     assert f"/s/{survey.slug}/test/" in page.context["link"]

@@ -5,6 +5,7 @@ import pytest
 from surveys.enums import AuditAction, SurveyStatus, VersionStatus
 from surveys.models import AuditEvent, Survey
 from surveys.selectors.builder import draft_document
+from tests.fixtures import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +16,7 @@ def base(org, pk=None):
 
 @pytest.fixture
 def author(client, users):
-    client.force_login(users["author"])
+    login_verified(client, users["author"])
     return users["author"]
 
 
@@ -440,7 +441,7 @@ def test_check_reports_what_saving_would_and_saves_nothing(org, draft, client):
 def test_preview_shows_the_consent_step_without_counting_or_starting(org, survey, users, client):
     from surveys.models import ConsentCounter, Response
 
-    client.force_login(users["author"])
+    login_verified(client, users["author"])
     frame = base(org, survey.pk) + "preview/en/_consent/"
     page = client.get(frame)
     assert page.status_code == 200
@@ -452,7 +453,7 @@ def test_preview_shows_the_consent_step_without_counting_or_starting(org, survey
 
 
 def test_editing_a_live_survey_says_which_version_is_edited(org, survey, users, client):
-    client.force_login(users["author"])
+    login_verified(client, users["author"])
     body = client.get(base(org, survey.pk)).content.decode()
     assert "Version 1 is live. Your first edit starts a new draft" in body
     client.post(base(org, survey.pk) + "questions/nps/move/", {"direction": "down"})
@@ -477,7 +478,7 @@ def test_a_logo_is_uploaded_through_the_branding_page(org, survey, users, client
 
     from surveys.models import Branding
 
-    client.force_login(users["author"])
+    login_verified(client, users["author"])
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
     url = base(org, survey.pk) + "branding/"
     values = {

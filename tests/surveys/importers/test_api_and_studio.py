@@ -5,10 +5,12 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from surveys.models import ConsentNotice, Survey
 from tests.api.helpers import errors_of, user_client
 from tests.factories import member
+from tests.fixtures import login_verified
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -141,7 +143,9 @@ def test_exports_of_another_organization_are_404(other_org, survey):
 def test_studio_page_roles(users, org, other_org):
     url = f"/studio/{org.slug}/import/"
     assert user_client(users["author"]).get(url).status_code == 200
-    assert user_client(users["admin"]).get(url).status_code == 200
+    admin = Client()
+    login_verified(admin, users["admin"])
+    assert admin.get(url).status_code == 200
     assert user_client(users["analyst"]).get(url).status_code == 403
     outsider = user_client(member(other_org, "author"))
     assert outsider.get(url).status_code == 404
@@ -151,7 +155,7 @@ def test_studio_page_roles(users, org, other_org):
 
 
 def test_studio_preview_then_confirm(users, org, client):
-    client.force_login(users["author"])
+    login_verified(client, users["author"])
     url = f"/studio/{org.slug}/import/"
     page = client.post(url, {"action": "preview", **upload("qualtrics.qsf")})
     assert page.status_code == 200
@@ -169,7 +173,7 @@ def test_studio_preview_then_confirm(users, org, client):
 
 
 def test_studio_broken_file_and_tampered_payload(users, org, client):
-    client.force_login(users["author"])
+    login_verified(client, users["author"])
     url = f"/studio/{org.slug}/import/"
     page = client.post(url, {"action": "preview", **upload("empty.csv", b"")})
     assert page.status_code == 400
