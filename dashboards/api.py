@@ -20,6 +20,7 @@ from surveys.selectors.access import Actor
 
 from .services import MetricFilter, distribution, nps, overview, paradox
 from .services.metrics import SEGMENTS
+from .services.trends import GRANULARITIES, trends
 
 METRIC_ROLES = {Role.ADMIN, Role.ANALYST, Role.RESEARCHER}
 
@@ -192,4 +193,52 @@ class OverviewView(APIView):
         data = asdict(overview(_filter(request, survey_id)))
         data["westin"] = [{"segment": s, **f} for s, f in data["westin"]]
         data["opt_in"] = [{"purpose": p, **f} for p, f in data["opt_in"]]
+        return Response(data)
+
+
+PERIOD = inline_serializer(
+    "TrendPeriod",
+    {
+        "start": serializers.DateField(allow_null=True),
+        "label": serializers.CharField(),
+        "responses": FIGURE,
+        "trust_index": FIGURE,
+        "privacy_concern_index": FIGURE,
+        "paradox_gap": FIGURE,
+        "paradoxical_share": FIGURE,
+        "privacy_actives_share": FIGURE,
+    },
+)
+
+
+class TrendsView(APIView):
+    @extend_schema(
+        operation_id="metrics_trends",
+        summary="Headline figures per ISO week, month or quarter (each suppressed on its own)",
+        parameters=[
+            *FILTER_PARAMS,
+            OpenApiParameter(
+                "granularity",
+                str,
+                enum=list(GRANULARITIES),
+                description="Period length (default month). Weeks are ISO weeks, Monday first.",
+            ),
+        ],
+        responses=inline_serializer(
+            "Trends",
+            {
+                "granularity": serializers.ChoiceField(choices=list(GRANULARITIES)),
+                "min_cell": serializers.IntegerField(),
+                "periods": PERIOD.__class__(many=True),
+                "total": PERIOD,
+            },
+        ),
+    )
+    def get(self, request: Request, survey_id: int) -> Response:
+        flt = _filter(request, survey_id)
+        granularity = request.query_params.get("granularity", "month")
+        if granularity not in GRANULARITIES:
+            raise ValidationError({"granularity": [f"One of: {', '.join(GRANULARITIES)}."]})
+        data = asdict(trends(flt, granularity=granularity))
+        data["total"]["start"] = None
         return Response(data)

@@ -116,6 +116,8 @@ def _empty_reason(points: Sequence[Figure]) -> str:
         return _(
             "No responses yet for this selection. Share the survey link, or widen the filters."
         )
+    if not any(p.suppressed for p in points) and all(p.value is None for p in points):
+        return _("This survey's questions do not measure this, or nobody has answered them yet.")
     if all(p.suppressed or p.value is None for p in points):
         return _(
             "Every group here is smaller than the minimum of respondents we show, so all numbers "
@@ -198,6 +200,7 @@ def trend_chart(
     percent: bool = False,
     y_title: str = "",
     references: Sequence[Reference] = (),
+    digits: int = 2,
 ) -> Chart:
     """A line per period with its 95 % confidence band where the figure has one."""
     labels = [p.label for p in points]
@@ -273,27 +276,32 @@ def trend_chart(
     elif len(shown) == 1:
         summary = _("%(title)s was %(value)s in %(label)s.") % {
             "title": title,
-            "value": fmt(shown[0][1], percent=percent),
+            "value": fmt(shown[0][1], percent=percent, digits=digits),
             "label": shown[0][0],
         }
     else:
         first, last = shown[0], shown[-1]
-        direction = (
-            _("rose")
-            if (last[1] or 0) > (first[1] or 0)
-            else _("fell")
-            if (last[1] or 0) < (first[1] or 0)
-            else _("held")
+        a, b = (
+            fmt(first[1], percent=percent, digits=digits),
+            fmt(last[1], percent=percent, digits=digits),
         )
-        summary = _(
-            "%(title)s %(direction)s from %(first)s in %(first_label)s "
-            "to %(last)s in %(last_label)s."
-        ) % {
+        direction = (
+            _("held") if a == b else _("rose") if (last[1] or 0) > (first[1] or 0) else _("fell")
+        )
+        template = (
+            _("%(title)s held at %(first)s from %(first_label)s to %(last_label)s.")
+            if a == b
+            else _(
+                "%(title)s %(direction)s from %(first)s in %(first_label)s "
+                "to %(last)s in %(last_label)s."
+            )
+        )
+        summary = template % {
             "title": title,
             "direction": direction,
-            "first": fmt(first[1], percent=percent),
+            "first": a,
             "first_label": first[0],
-            "last": fmt(last[1], percent=percent),
+            "last": b,
             "last_label": last[0],
         }
     return Chart(
@@ -460,11 +468,15 @@ def diverging_chart(*, key: str, title: str, items: Sequence[tuple[str, Sequence
     ]
     if agree:
         top = max(agree, key=lambda a: a[1])
-        summary = _("%(title)s: %(label)s has the most answers above the midpoint (%(value)s).") % {
-            "title": title,
-            "label": top[0],
-            "value": fmt(top[1], percent=True),
-        }
+        if len(items) == 1:
+            summary = _("%(title)s: %(value)s of answers are above the midpoint.") % {
+                "title": title,
+                "value": fmt(top[1], percent=True),
+            }
+        else:
+            summary = _(
+                "%(title)s: %(label)s has the most answers above the midpoint (%(value)s)."
+            ) % {"title": title, "label": top[0], "value": fmt(top[1], percent=True)}
     else:
         summary = empty
     return Chart(

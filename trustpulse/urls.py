@@ -21,5 +21,6 @@ urlpatterns = [
     path("api/v1/", include("surveys.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("studio/<slug:org>/dashboards/", include("dashboards.studio_urls")),
     path("", include("surveys.urls")),
 ]

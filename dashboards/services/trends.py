@@ -142,7 +142,9 @@ def trends(flt: MetricFilter, *, granularity: str = "month") -> Trends:
             else Figure(n=None),
             paradox_gap=gap.gap,
             paradoxical_share=gap.paradoxical_share,
-            privacy_actives_share=suppress(known, flt.min_cell, active / known if known else None),
+            privacy_actives_share=suppress(known, flt.min_cell, active / known)
+            if known
+            else Figure(n=None),
         )
 
     starts = sorted(set(responses) | set(scores) | set(items))
