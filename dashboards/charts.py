@@ -325,12 +325,15 @@ def bar_chart(
     value_title: str = "",
     references: Sequence[Reference] = (),
     colors: Sequence[str] | None = None,
+    digits: int = 2,
 ) -> Chart:
     """Horizontal bars, one per group (segments, purposes); withheld groups are labelled."""
     labels = [b.label for b in bars]
     values = [_cell(b.figure) for b in bars]
     text = [
-        fmt(v if isinstance(v, float) else None, percent=percent) if v is not None else _(WITHHELD)
+        fmt(v if isinstance(v, float) else None, percent=percent, digits=digits)
+        if v is not None
+        else _(WITHHELD)
         for v in values
     ]
     fmt_x = ".0%" if percent else ".2f"
@@ -373,7 +376,7 @@ def bar_chart(
         ) % {
             "title": title,
             "label": top[0],
-            "value": fmt(top[1], percent=percent),
+            "value": fmt(top[1], percent=percent, digits=digits),
             "count": len(shown),
         }
         withheld = len(bars) - len(shown)
@@ -722,6 +725,60 @@ def heatmap_chart(
         figure=_figure(data, layout),
         columns=[y_title or "", *columns, _("Total")],
         rows=table_rows,
+        summary=summary,
+        empty=empty,
+    )
+
+
+def grouped_bar_chart(
+    *,
+    key: str,
+    title: str,
+    categories: Sequence[str],
+    series: Sequence[tuple[str, Sequence[Figure]]],
+    value_title: str = "",
+) -> Chart:
+    """Counts per category, one bar per series side by side (e.g. consents given / withdrawn)."""
+    data = [
+        {
+            "type": "bar",
+            "name": name,
+            "x": list(categories),
+            "y": [_count(f) for f in figures],
+            "marker": {"color": PALETTE[i % len(PALETTE)]},
+            "text": [str(_count(f)) if _count(f) is not None else _(WITHHELD) for f in figures],
+            "textposition": "outside",
+            "hovertemplate": f"%{{x}} · {name}: %{{y}}<extra></extra>",
+        }
+        for i, (name, figures) in enumerate(series)
+    ]
+    layout = _layout(
+        title,
+        barmode="group",
+        xaxis={"type": "category", "automargin": True},
+        yaxis={"title": {"text": value_title}, "gridcolor": "#e4e7eb", "rangemode": "tozero"},
+    )
+    flat = [f for _name, figures in series for f in figures]
+    empty = _empty_reason(flat)
+    parts = []
+    for name, figures in series:
+        shown = [f.n for f in figures if not f.suppressed and f.n is not None]
+        parts.append(f"{name}: {sum(shown)}" if shown else f"{name}: {_(WITHHELD)}")
+    summary = (
+        _("%(title)s — %(parts)s (shown groups only).")
+        % {"title": title, "parts": "; ".join(parts)}
+        if not empty
+        else empty
+    )
+    return Chart(
+        key=key,
+        title=title,
+        figure=_figure(data, layout),
+        columns=[_("Category"), *[name for name, _f in series]],
+        rows=[
+            [c, *[_count(figures[i]) for _name, figures in series]]
+            for i, c in enumerate(categories)
+        ],
         summary=summary,
         empty=empty,
     )

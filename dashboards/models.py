@@ -139,3 +139,47 @@ class PurposeRollup(Grain):
 
     def __str__(self) -> str:
         return f"{self.purpose} {self.day}: {self.granted}/{self.offered}"
+
+
+# Transparency reports
+
+
+class TransparencyReport(models.Model):
+    """An organization's transparency report for one quarter or year (figures already suppressed).
+
+    ``quarter`` is 1–4 for a quarterly report and 0 for an annual one. ``data``
+    holds the report's figures as computed at ``generated_at``; a report of a
+    period not yet over says so (``ends_on`` in the future) and is regenerated
+    by the next run.
+    """
+
+    organization = models.ForeignKey(
+        "surveys.Organization", on_delete=models.CASCADE, related_name="transparency_reports"
+    )
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField(default=0)
+    starts_on = models.DateField()
+    ends_on = models.DateField()  # inclusive
+    data = models.JSONField(default=dict)
+    generated_at = models.DateTimeField()
+    pdf = models.FileField(upload_to="transparency/", blank=True)
+    pdf_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year", "quarter"], name="uniq_transparency_report"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=0, quarter__lte=4),
+                name="transparency_quarter_0_to_4",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.label}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}-Q{self.quarter}" if self.quarter else str(self.year)

@@ -22,5 +22,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("studio/<slug:org>/dashboards/", include("dashboards.studio_urls")),
+    path("transparency/", include("dashboards.reports.public_urls")),
     path("", include("surveys.urls")),
 ]

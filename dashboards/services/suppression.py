@@ -96,6 +96,23 @@ def complementary_mask(
         if closing:
             mask.add(min(closing, key=cost))
             continue
+        # No single entry closes a cycle: the cheapest rectangle r–c–r2–c2 through the bridge.
+        best: tuple[tuple[int, int, int], list[Entry]] | None = None
+        for r2 in range(n_rows):
+            for c2 in range(n_cols):
+                if r2 == r or c2 == c:
+                    continue
+                missing = [e for e in ((r2, c), (r2, c2), (r, c2)) if e not in mask]
+                key = (
+                    sum(cost(e)[0] for e in missing),
+                    sum(cost(e)[1] for e in missing),
+                    len(missing),
+                )
+                if best is None or key < best[0]:
+                    best = (key, missing)
+        if best is not None:
+            mask.update(best[1])
+            continue
         beside = [(i, j) for i, j in visible if i == r or j == c]
         if not beside:  # cannot happen: a full bipartite table of 2×2 or more has no bridge
             raise AssertionError("no entry left to withhold")
@@ -125,8 +142,12 @@ def protect_table(
     row_totals: Sequence[int] | None = None,
     column_totals: Sequence[int] | None = None,
     total: int | None = None,
+    zeros_visible: bool = False,
 ) -> ProtectedTable:
     """Suppress a table of counts and its margins (margins default to the sums of the cells).
+
+    Zero cells are withheld like any small group unless `zeros_visible` (counts
+    of events rather than of people's answers, where "none" discloses nothing).
 
     Margins may be larger than the cells' sum (respondents in no column, for
     example); that does not change what can be derived, since every margin is
@@ -147,7 +168,8 @@ def protect_table(
         (i, j)
         for i in range(rows + 1)
         for j in range(columns + 1)
-        if values[i][j] < min_cell and not (values[i][j] == 0 and (i == rows or j == columns))
+        if values[i][j] < min_cell
+        and not (values[i][j] == 0 and (zeros_visible or i == rows or j == columns))
     }
     # An empty margin (0) tells nothing new: all its cells are 0 anyway.
     mask = complementary_mask(values, primary, rows=rows, columns=columns) if rows else primary
@@ -164,11 +186,17 @@ def protect_table(
 
 
 def protect_parts(
-    parts: Sequence[int], *, min_cell: int, total: int | None = None
+    parts: Sequence[int], *, min_cell: int, total: int | None = None, zeros_visible: bool = False
 ) -> ProtectedTable:
     """One row of counts and its total (segment bars, opt-in rates): a 1×C table."""
     whole = sum(parts) if total is None else total
-    return protect_table([list(parts)], min_cell=min_cell, row_totals=[whole], total=whole)
+    return protect_table(
+        [list(parts)],
+        min_cell=min_cell,
+        row_totals=[whole],
+        total=whole,
+        zeros_visible=zeros_visible,
+    )
 
 
 def protect_figures(

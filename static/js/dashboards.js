@@ -91,8 +91,10 @@
         actions.appendChild(b);
       });
     }
-    var csvQs = (qs ? qs + "&" : "") + "format=csv&chart=" + encodeURIComponent(chart.key);
-    actions.appendChild(el("a", { href: src + "?" + csvQs, class: "csv-link", download: "", text: t.csv }));
+    if (src) {
+      var csvQs = (qs ? qs + "&" : "") + "format=csv&chart=" + encodeURIComponent(chart.key);
+      actions.appendChild(el("a", { href: src + "?" + csvQs, class: "csv-link", download: "", text: t.csv }));
+    }
     fig.appendChild(actions);
     var details = el("details", { class: "chart-table" }, [el("summary", { text: t.table }), table(chart)]);
     fig.appendChild(details);
@@ -173,6 +175,18 @@
       });
   }
 
+  function drawEmbedded() {
+    // Reports carry their charts in the page: <script type="application/json" data-charts-for="id">.
+    document.querySelectorAll("script[data-charts-for]").forEach(function (script) {
+      var target = document.getElementById(script.getAttribute("data-charts-for"));
+      if (!target) return;
+      JSON.parse(script.textContent).forEach(function (c) {
+        drawChart(target, c, target.getAttribute("data-csv") || null, "");
+      });
+      target.setAttribute("data-loaded", "true");
+    });
+  }
+
   function loadAll() {
     document.querySelectorAll("[data-panel]").forEach(function (c) {
       c.removeAttribute("data-loaded");
@@ -241,6 +255,7 @@
       window.setTimeout(start, 30);
       return;
     }
+    drawEmbedded();
     loadAll();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

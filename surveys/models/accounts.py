@@ -36,6 +36,8 @@ class Organization(models.Model):
     retention_action = models.CharField(
         max_length=10, choices=RetentionAction.choices, default=RetentionAction.DELETE
     )
+    # Publish the organization's transparency reports at a public address (opt-in).
+    transparency_report_public = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

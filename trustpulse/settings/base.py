@@ -156,6 +156,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.retention_purge",
         "schedule": timedelta(hours=6),
     },
+    "transparency-reports": {
+        "task": "dashboards.tasks.reports_refresh",
+        "schedule": timedelta(hours=24),
+    },
     "aggregate-pending": {
         "task": "dashboards.tasks.aggregate_pending",
         "schedule": timedelta(seconds=env.int("AGGREGATE_SWEEP_SECONDS", default=60)),
@@ -202,6 +206,9 @@ RESPONDENT_ID_HMAC_KEY = env("RESPONDENT_ID_HMAC_KEY", default="")
 IDEMPOTENCY_TTL_HOURS = max(24, env.int("IDEMPOTENCY_TTL_HOURS", default=48))
 # Smallest group an analyst may see, never below 5.
 SUPPRESSION_MIN_CELL = max(5, env.int("SUPPRESSION_MIN_CELL", default=10))
+# Print transparency reports to PDF with headless Chromium (CHROMIUM_PATH, else `chromium` on PATH).
+TRANSPARENCY_PDF = env.bool("TRANSPARENCY_PDF", default=True)
+CHROMIUM_PATH = env("CHROMIUM_PATH", default="")
 # k for k-anonymous exports.
 EXPORT_K = max(2, env.int("EXPORT_K", default=5))
 # Data quality: a response faster than this fraction of the survey's running

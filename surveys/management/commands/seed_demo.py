@@ -127,6 +127,17 @@ class Command(BaseCommand):
             )
         except SeedError as exc:
             raise CommandError(str(exc)) from exc
+        from surveys.demo.seed import _quiet_eager_tasks
+        from surveys.demo.transparency import seed_transparency_activity
+
+        with _quiet_eager_tasks():
+            activity = seed_transparency_activity(organization=result.organization)
+        if activity.created:
+            self.stdout.write(
+                f"Transparency activity: {activity.withdrawals_marketing} marketing and "
+                f"{activity.withdrawals_all} full withdrawals, {activity.downloads} data "
+                f"downloads, {activity.erasures} erasures, {activity.exports} research exports"
+            )
         base = options["base_url"] or f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}"
         self._print(result, str(base).rstrip("/"))
 
