@@ -207,7 +207,7 @@ def kpis(flt: MetricFilter, opts: Options) -> Panel:
         ),
     ]
     if pending_note:
-        cards[4:] = [Kpi(**{**c.__dict__, "note": pending_note}) for c in cards[4:]]
+        cards[4:] = [replace(c, value="–", note=pending_note) for c in cards[4:]]
     responses = t.total.responses
     return Panel(
         kpis=cards,

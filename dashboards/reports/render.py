@@ -77,16 +77,13 @@ def report_charts(report: TransparencyReport) -> list[Chart]:
 
 def _for_report(chart: Chart) -> Chart:
     """Reports speak of events in a period, not of survey filters."""
-    if not chart.empty:
-        return chart
-    if chart.empty.startswith(_("No responses yet")) or not chart.rows:
+    numbers = [v for row in chart.rows for v in row[1:]]
+    if not numbers or all(v == 0 for v in numbers):
         text = _("None in this period.")
-    elif all(v in (None, 0) for row in chart.rows for v in row[1:]) and not any(
-        v is None for row in chart.rows for v in row[1:]
-    ):
-        text = _("None in this period.")
-    else:
+    elif chart.empty:
         text = _("Fewer than the minimum group size: withheld.")
+    else:
+        return chart
     return replace(chart, empty=text, summary=f"{chart.title}: {text}")
 
 

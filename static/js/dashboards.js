@@ -23,8 +23,13 @@
   function query() {
     if (!form) return "";
     var params = new URLSearchParams();
+    var defaults = {};
+    document.querySelectorAll("[data-default]").forEach(function (f) {
+      defaults[f.name] = f.getAttribute("data-default");
+    });
     new FormData(form).forEach(function (value, name) {
-      if (value !== "") params.append(name, value);
+      // Defaults stay out of the URL, so a shared link says only what was chosen.
+      if (value !== "" && value !== defaults[name]) params.append(name, value);
     });
     if (params.get("period") !== "custom") {
       params.delete("from");
@@ -206,10 +211,9 @@
     form.querySelectorAll("[name]").forEach(function (field) {
       var v = params.get(field.name);
       if (v === null) {
-        if (field.tagName === "SELECT") field.selectedIndex = 0;
+        if (field.hasAttribute("data-default")) field.value = field.getAttribute("data-default");
+        else if (field.tagName === "SELECT") field.selectedIndex = 0;
         else field.value = "";
-        if (field.name === "period") field.value = "last_90";
-        if (field.name === "granularity") field.value = "month";
       } else {
         field.value = v;
       }
@@ -217,6 +221,7 @@
     document.querySelectorAll("select[form=filters]").forEach(function (field) {
       var v = params.get(field.name);
       if (v !== null) field.value = v;
+      else if (field.hasAttribute("data-default")) field.value = field.getAttribute("data-default");
       else field.selectedIndex = 0;
     });
     syncDates();
