@@ -103,6 +103,20 @@ def fmt(value: float | None, *, percent: bool = False, digits: int = 2) -> str:
     return f"{value:.{digits}f}"
 
 
+def wrap(label: str, width: int = 26) -> str:
+    """Break a long category label into lines (plotly's <br>) so phones keep room for bars."""
+    words, lines, line = label.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    if line:
+        lines.append(line)
+    return "<br>".join(lines) if lines else label
+
+
 def _cell(f: Figure) -> Cell:
     return None if f.suppressed or f.value is None else round(f.value, 6)
 
@@ -328,7 +342,7 @@ def bar_chart(
     digits: int = 2,
 ) -> Chart:
     """Horizontal bars, one per group (segments, purposes); withheld groups are labelled."""
-    labels = [b.label for b in bars]
+    labels = [wrap(b.label) for b in bars]
     values = [_cell(b.figure) for b in bars]
     text = [
         fmt(v if isinstance(v, float) else None, percent=percent, digits=digits)
@@ -403,7 +417,7 @@ def diverging_chart(*, key: str, title: str, items: Sequence[tuple[str, Sequence
     left, the midpoint is split in two halves around zero, the rest extend right.
     """
     rows: list[list[Cell]] = []
-    labels = [label for label, _points in items]
+    labels = [wrap(label) for label, _points in items]
     scale = max((len(points) for _label, points in items), default=0)
     names = next(
         ([p.label for p in points] for _label, points in items if len(points) == scale), []

@@ -69,7 +69,9 @@ def segment_breakdown(flt: MetricFilter) -> dict[str, list[SegmentGroup]]:
                     share=Figure(n=None, suppressed=True)
                     if hidden
                     else Figure(n=n, value=n / total),
-                    privacy_actives_share=Figure(n=None, suppressed=True)
+                    privacy_actives_share=Figure(n=None)  # not measured
+                    if known == 0
+                    else Figure(n=None, suppressed=True)
                     if hidden or known < flt.min_cell
                     else Figure(n=known, value=active / known),
                 )
