@@ -380,6 +380,23 @@ def _item_scales(flt: MetricFilter, constructs: frozenset[str]) -> dict[tuple, t
     return out
 
 
+def index_sums(rows: Iterable[dict[str, Any]], scales: dict[tuple, tuple]) -> tuple[Decimal, int]:
+    """Σ (item mean on [0, 1], reversed when reverse-coded) × answers, and Σ answers.
+
+    `rows` carry version_id, question_code, item, n and total of answer rollups.
+    """
+    weighted, answers = Decimal(0), 0
+    for r in rows:
+        key = (r["version_id"], r["question_code"], r["item"])
+        if key not in scales or not r["n"]:
+            continue
+        lo, hi, reverse = scales[key]
+        unit = (Decimal(r["total"]) / r["n"] - lo) / (hi - lo)
+        weighted += (1 - unit if reverse else unit) * r["n"]
+        answers += int(r["n"])
+    return weighted, answers
+
+
 def construct_index(flt: MetricFilter, constructs: frozenset[str]) -> Figure:
     """Mean item score in [0, 1] over every answer to the constructs' items.
 
@@ -396,15 +413,7 @@ def construct_index(flt: MetricFilter, constructs: frozenset[str]) -> Figure:
         .values("version_id", "question_code", "item")
         .annotate(n=Sum("n"), total=Sum("total"))
     )
-    weighted, answers = Decimal(0), 0
-    for r in qs:
-        key = (r["version_id"], r["question_code"], r["item"])
-        if key not in scales or not r["n"]:
-            continue
-        lo, hi, reverse = scales[key]
-        unit = (Decimal(r["total"]) / r["n"] - lo) / (hi - lo)
-        weighted += (1 - unit if reverse else unit) * r["n"]
-        answers += int(r["n"])
+    weighted, answers = index_sums(qs, scales)
     respondents = flt.apply(ResponseRollup.objects.all()).aggregate(n=Sum("n"))["n"] or 0
     return suppress(int(respondents), flt.min_cell, float(weighted / answers) if answers else None)
 

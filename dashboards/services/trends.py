@@ -24,6 +24,7 @@ from .metrics import (
     Figure,
     MetricFilter,
     _item_scales,
+    index_sums,
     paradox_stats,
     suppress,
 )
@@ -74,19 +75,6 @@ def _as_date(value: Any) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def _index(rows: list[dict[str, Any]], scales: dict[tuple, tuple]) -> tuple[Decimal, int]:
-    weighted, answers = Decimal(0), 0
-    for r in rows:
-        key = (r["version_id"], r["question_code"], r["item"])
-        if key not in scales or not r["n"]:
-            continue
-        lo, hi, reverse = scales[key]
-        unit = (Decimal(r["total"]) / r["n"] - lo) / (hi - lo)
-        weighted += (1 - unit if reverse else unit) * r["n"]
-        answers += int(r["n"])
-    return weighted, answers
-
-
 def trends(flt: MetricFilter, *, granularity: str = "month") -> Trends:
     """Responses, Trust Index, Privacy Concern, gap and shares per period, oldest first."""
     if granularity not in GRANULARITIES:
@@ -128,8 +116,8 @@ def trends(flt: MetricFilter, *, granularity: str = "month") -> Trends:
         active = sum(int(r["active"] or 0) for r in resp)
         sums = {k: sum((Decimal(s[k] or 0) for s in score), Decimal(0)) for k in SCORE_SUMS}
         gap = paradox_stats(sums, flt.min_cell)
-        tw, ta = _index([r for r in its if _key(r) in trust_scales], trust_scales)
-        cw, ca = _index([r for r in its if _key(r) in concern_scales], concern_scales)
+        tw, ta = index_sums([r for r in its if _key(r) in trust_scales], trust_scales)
+        cw, ca = index_sums([r for r in its if _key(r) in concern_scales], concern_scales)
         return Period(
             start=start or dt.date.min,
             label=label,
