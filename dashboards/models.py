@@ -183,3 +183,32 @@ class TransparencyReport(models.Model):
     @property
     def label(self) -> str:
         return f"{self.year}-Q{self.quarter}" if self.quarter else str(self.year)
+
+
+# Stated × enacted density
+
+
+BINS = 5  # fifths of [0, 1]
+
+
+class ScoreBinRollup(Grain):
+    """Respondents per (stated, enacted) bin: the stated-versus-actual density from a rollup.
+
+    Bins are fifths of [0, 1] (0–4; a score of 1 falls in bin 4). Only
+    responses with both scores count. Kept in step with ScoreRollup by the
+    same aggregation, recompute and score-refresh code.
+    """
+
+    stated_bin = models.PositiveSmallIntegerField()
+    enacted_bin = models.PositiveSmallIntegerField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[*GRAIN, "stated_bin", "enacted_bin"], name="uniq_score_bin_rollup_grain"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version_id} {self.day} [{self.stated_bin},{self.enacted_bin}]: {self.n}"

@@ -39,7 +39,15 @@ from surveys.selectors.aggregation import (
 )
 from surveys.services import kinds_for, version_spec
 
-from ..models import AnswerRollup, PurposeRollup, ResponseRollup, ResponseScore, ScoreRollup
+from ..models import (
+    BINS,
+    AnswerRollup,
+    PurposeRollup,
+    ResponseRollup,
+    ResponseScore,
+    ScoreBinRollup,
+    ScoreRollup,
+)
 from ..scoring import (
     RespondentScores,
     construct_raw_sums,
@@ -94,6 +102,20 @@ class Contributions:
     scores: dict[Key, list[Any]]
     score_rows: list[ResponseScore]
     purposes: dict[Key, Sums]
+    bins: dict[Key, list[Any]]
+
+
+BIN_GRAIN = (*RESPONSE_GRAIN, "stated_bin", "enacted_bin")
+
+
+def score_bins(score: ResponseScore) -> tuple[int, int] | None:
+    """(stated, enacted) bin of a response with both scores (fifths of [0, 1])."""
+    if score.stated is None or score.enacted is None:
+        return None
+    return (
+        min(int(Decimal(score.stated) * BINS), BINS - 1),
+        min(int(Decimal(score.enacted) * BINS), BINS - 1),
+    )
 
 
 def _score_sums(score: ResponseScore, sign: int = 1) -> list[Any]:
@@ -155,7 +177,7 @@ def contributions(response_ids: Sequence[Any]) -> Contributions:
     versions = {v.pk: v for v in versions_by_id({r["version_id"] for r in responses})}
     kinds_by_org: dict[int, Any] = {}
     consents = consent_rows(list(response_ids))
-    out = Contributions(answers={}, responses={}, scores={}, score_rows=[], purposes={})
+    out = Contributions(answers={}, responses={}, scores={}, score_rows=[], purposes={}, bins={})
     for r in responses:
         answers = answers_by_response.get(r["id"], [])
         version = versions[r["version_id"]]
@@ -203,6 +225,9 @@ def contributions(response_ids: Sequence[Any]) -> Contributions:
         for purpose in optional:
             _add(out.purposes, (r["version_id"], *dims, purpose), [1, int(purpose in granted)])
         _add(out.scores, (r["version_id"], *dims), _score_sums(row))
+        bins = score_bins(row)
+        if bins is not None:
+            _add(out.bins, (r["version_id"], *dims, *bins), [1])
     return out
 
 
@@ -247,6 +272,7 @@ def _apply(response_ids: Sequence[Any]) -> None:
     _upsert(ResponseRollup, RESPONSE_GRAIN, c.responses, RESPONSE_VALUES)
     _upsert(ScoreRollup, RESPONSE_GRAIN, c.scores, SCORE_VALUES)
     _upsert(PurposeRollup, (*RESPONSE_GRAIN, "purpose"), c.purposes, ("offered", "granted"))
+    _upsert(ScoreBinRollup, BIN_GRAIN, c.bins, ("n",))
     ResponseScore.objects.bulk_create(c.score_rows, batch_size=1000)
 
 
@@ -282,6 +308,9 @@ def aggregate_until_done(*, limit: int = 500, max_batches: int = 1000) -> int:
     return total
 
 
+ROLLUPS = (AnswerRollup, ResponseRollup, ScoreRollup, ResponseScore, PurposeRollup, ScoreBinRollup)
+
+
 def _day_range(day: dt.date, tz_name: str) -> tuple[dt.datetime, dt.datetime]:
     tz = zoneinfo.ZoneInfo(tz_name)
     start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
@@ -297,7 +326,7 @@ def rollups_recompute(*, version_id: int, days: Iterable[dt.date]) -> None:
     _lock_versions([version_id])
     version = SurveyVersion.objects.select_related("survey__organization").get(pk=version_id)
     tz_name = version.survey.organization.timezone
-    for model in (AnswerRollup, ResponseRollup, ScoreRollup, ResponseScore, PurposeRollup):
+    for model in ROLLUPS:
         model.objects.filter(version_id=version_id, day__in=days).delete()
     ids: list[Any] = []
     for day in days:
@@ -317,7 +346,7 @@ def rollups_rebuild(*, survey_id: int) -> int:
         SurveyVersion.objects.filter(survey_id=survey_id).values_list("pk", flat=True)
     )
     _lock_versions(version_ids)
-    for model in (AnswerRollup, ResponseRollup, ScoreRollup, ResponseScore, PurposeRollup):
+    for model in ROLLUPS:
         model.objects.filter(version_id__in=version_ids).delete()
     # Take over what is not aggregated yet; rows a running batch holds are left
     # to it (it waits for our version lock, then adds them on top of the rebuild).
@@ -350,6 +379,7 @@ def scores_refresh(*, respondent_ids: Iterable[Any]) -> int:
     versions = {v.pk: v for v in versions_by_id({s.version_id for s in scores})}
     kinds_by_org: dict[int, Any] = {}
     deltas: dict[Key, list[Any]] = {}
+    bin_deltas: dict[Key, list[Any]] = {}
     changed = []
     for s in scores:
         org = versions[s.version_id].survey.organization
@@ -360,9 +390,14 @@ def scores_refresh(*, respondent_ids: Iterable[Any]) -> int:
             continue
         key = (s.version_id, *(getattr(s, d) for d in DIMS))
         _add(deltas, key, _score_sums(s, sign=-1))
+        if (old := score_bins(s)) is not None:
+            _add(bin_deltas, (*key, *old), [-1])
         s.enacted = enacted
         _add(deltas, key, _score_sums(s))
+        if (new := score_bins(s)) is not None:
+            _add(bin_deltas, (*key, *new), [1])
         changed.append(s)
     _upsert(ScoreRollup, RESPONSE_GRAIN, deltas, SCORE_VALUES)
+    _upsert(ScoreBinRollup, BIN_GRAIN, bin_deltas, ("n",))
     ResponseScore.objects.bulk_update(changed, ["enacted"])
     return len(changed)

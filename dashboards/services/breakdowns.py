@@ -17,16 +17,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, IntegerField, Sum
-from django.db.models.functions import Cast, Floor, Least
+from django.db.models import Sum
 
-from ..models import AnswerRollup, ResponseRollup, ResponseScore, ScoreRollup
+from ..models import BINS, AnswerRollup, ResponseRollup, ScoreBinRollup, ScoreRollup
 from .metrics import SCORE_SUMS, SEGMENTS, Figure, MetricFilter, ParadoxGroup, paradox_stats
 from .suppression import ProtectedTable, protect_parts, protect_table
-
-BINS = 5
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -109,23 +105,17 @@ class Bins:
     table: ProtectedTable
 
 
-def _bin(field: str) -> Any:
-    scaled = ExpressionWrapper(F(field) * BINS, output_field=DecimalField())
-    return Least(Cast(Floor(scaled), IntegerField()), BINS - 1)
-
-
 def stated_enacted_bins(flt: MetricFilter) -> Bins:
     """Binned density of stated × enacted protection (complementary-suppressed)."""
     counts = [[0] * BINS for _ in range(BINS)]
     rows = (
-        flt.apply(ResponseScore.objects.filter(stated__isnull=False, enacted__isnull=False))
-        .annotate(sx=_bin("stated"), sy=_bin("enacted"))
-        .values("sx", "sy")
-        .annotate(n=Count("pk"))
+        flt.apply(ScoreBinRollup.objects.all())
+        .values("stated_bin", "enacted_bin")
+        .annotate(n=Sum("n"))
         .order_by()
     )
     for r in rows:
-        counts[int(r["sx"])][int(r["sy"])] += int(r["n"])
+        counts[int(r["stated_bin"])][int(r["enacted_bin"])] += int(r["n"])
     edges = [f"{i / BINS:.1f}–{(i + 1) / BINS:.1f}" for i in range(BINS)]
     return Bins(edges=edges, table=protect_table(counts, min_cell=flt.min_cell))
 

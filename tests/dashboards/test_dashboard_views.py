@@ -205,3 +205,40 @@ def test_plotly_is_served_from_our_static_files(client):
 
     path = finders.find("vendor/plotly/plotly.min.js")
     assert path and path.endswith("plotly/package_data/plotly.min.js")
+
+
+def test_density_rollup_matches_the_response_scores_through_refresh_and_rebuild(org, filled):
+    from collections import Counter
+
+    from django.utils import timezone
+
+    from dashboards.models import ResponseScore, ScoreBinRollup
+    from dashboards.services import rollups_rebuild, scores_refresh
+    from dashboards.services.aggregation import score_bins
+    from surveys.models import BehaviourEvent
+
+    def from_scores():
+        return Counter(b for s in ResponseScore.objects.all() if (b := score_bins(s)) is not None)
+
+    def from_rollup():
+        out = Counter()
+        for r in ScoreBinRollup.objects.all():
+            out[(r.stated_bin, r.enacted_bin)] += r.n
+        return +out
+
+    assert sum(from_scores().values()) == 27
+    assert from_rollup() == from_scores()
+    # New behaviour moves some respondents to another enacted bin.
+    score = ResponseScore.objects.first()
+    BehaviourEvent.objects.create(
+        organization=org,
+        respondent_id=score.respondent_id,
+        kind="opt_out",
+        value=True,
+        source="api",
+        occurred_at=timezone.now(),
+    )
+    scores_refresh(respondent_ids=[score.respondent_id])
+    assert from_rollup() == from_scores()
+    rollups_rebuild(survey_id=filled.pk)
+    assert from_rollup() == from_scores()
