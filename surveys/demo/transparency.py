@@ -1,7 +1,8 @@
 """Demo activity for the transparency report: withdrawals, access and deletion requests, exports.
 
-Runs after ``seed_demo`` (the command calls it), once: when the demo
-organization already has a withdrawal in its audit log it does nothing.
+Runs after ``seed_demo`` (the command calls it when it seeds at least 1,000
+responses), once: when the demo organization already has a withdrawal in its
+audit log it does nothing.
 Withdrawals, downloads and erasures go through the same services the
 respondent portal uses, so rollups, consent records and the audit log agree;
 research exports are recorded as the exports service records them

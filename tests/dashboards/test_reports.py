@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from dashboards.models import TransparencyReport
 from dashboards.reports.periods import ReportPeriod, parse_label, quarter_of
@@ -185,3 +186,23 @@ def test_schedule_refreshes_current_last_quarter_and_last_year(activity, other_o
         TransparencyReport.objects.filter(organization=activity).values_list("year", "quarter")
     )
     assert labels == [(2025, 0), (2026, 1), (2026, 2)]
+
+
+@override_settings(TRANSPARENCY_PDF=False)
+def test_demo_activity_shows_in_the_current_quarter(org, survey):
+    from surveys.demo.transparency import seed_transparency_activity
+    from tests.dashboards.dashdata import fill
+
+    fill(survey, [(timezone.now(), 30, "web", {})])
+    result = seed_transparency_activity(organization=org)
+    assert (result.withdrawals_marketing, result.withdrawals_all) == (0, 14)
+    assert (result.downloads, result.erasures, result.exports) == (16, 0, 22)
+    assert seed_transparency_activity(organization=org).created is False
+    d = report_generate(organization=org, period=quarter_of(timezone.localdate())).data
+    assert d["consents"]["withdrawn_total"]["n"] == 14
+    assert d["requests"]["access"]["n"] == 16
+    assert d["exports"]["total"]["n"] == 22
+    assert [row[0] for row in d["exports"]["rows"]] == [
+        "Academic study of the privacy paradox",
+        "Product research on consent design",
+    ]
