@@ -78,6 +78,15 @@ def time_endpoints(client, bases, repeat: int):  # type: ignore[no-untyped-def]
     return {k: {p: statistics.median(v) for p, v in panels.items()} for k, panels in times.items()}
 
 
+def rollup_rows(survey) -> str:  # type: ignore[no-untyped-def]
+    from dashboards.models import AnswerRollup, ResponseRollup, ScoreBinRollup, ScoreRollup
+
+    return ", ".join(
+        f"{m.__name__} {m.objects.filter(version__survey=survey).count():,}"
+        for m in (ResponseRollup, ScoreRollup, AnswerRollup, ScoreBinRollup)
+    )
+
+
 def second_survey(survey):  # type: ignore[no-untyped-def]
     """The same definition published again under another slug, for the large load."""
     from surveys import services
@@ -164,6 +173,7 @@ def main() -> int:
                 f"in {took:.0f} s = {n / took:,.0f}/s)",
                 flush=True,
             )
+            print("rollup rows of the large survey: " + rollup_rows(large))
             report(timed["small"], timed["large"], args.small, size)
             if args.json:
                 args.json.parent.mkdir(parents=True, exist_ok=True)

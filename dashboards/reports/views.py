@@ -68,7 +68,7 @@ def _list(
             "studio": studio,
             "reports": list(reports),
             "choices": choices,
-            "selected": request.POST.get("period", choices[1][0]),
+            "selected": request.POST.get("period", choices[0][0]),
             "errors": errors,
             "field_errors": {e["field"]: e["message"] for e in errors},
             "can_publish": studio.role == Role.ADMIN,
