@@ -293,7 +293,7 @@ def segment_panel(flt: MetricFilter, opts: Options) -> Panel:
     by = opts.by if opts.by in SEGMENTS else default_dimension(breakdown)
     label = _(DIMENSION_LABELS[by])
     groups = breakdown[by]
-    gaps = breakdowns.paradox_by_segment(flt)[by]
+    gaps = breakdowns.paradox_by_segment(flt, (by,))[by]
     return Panel(
         charts=[
             charts.bar_chart(

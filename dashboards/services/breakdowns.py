@@ -76,16 +76,18 @@ def segment_breakdown(flt: MetricFilter) -> dict[str, list[SegmentGroup]]:
     return out
 
 
-def paradox_by_segment(flt: MetricFilter) -> dict[str, list[ParadoxGroup]]:
-    """The privacy-paradox gap per value of each segment dimension (each group suppressed)."""
+def paradox_by_segment(
+    flt: MetricFilter, dims: tuple[str, ...] = SEGMENTS
+) -> dict[str, list[ParadoxGroup]]:
+    """The privacy-paradox gap per value of each of `dims` (each group suppressed)."""
     rows = list(
         flt.apply(ScoreRollup.objects.all())
-        .values(*SEGMENTS)
+        .values(*dims)
         .annotate(**{k: Sum(k) for k in SCORE_SUMS})
-        .order_by(*SEGMENTS)
+        .order_by(*dims)
     )
     out: dict[str, list[ParadoxGroup]] = {}
-    for dim in SEGMENTS:
+    for dim in dims:
         sums: dict[str, dict[str, Decimal]] = defaultdict(
             lambda: {k: Decimal(0) for k in SCORE_SUMS}
         )
