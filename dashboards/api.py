@@ -38,6 +38,7 @@ from .services import (
     withdrawal_rate,
 )
 from .services.metrics import SEGMENTS
+from .services.trends import GRANULARITIES, trends
 
 METRIC_ROLES = {Role.ADMIN, Role.ANALYST, Role.RESEARCHER}
 
@@ -428,3 +429,51 @@ class DimensionsView(APIView):
                 },
             }
         )
+
+
+PERIOD = inline_serializer(
+    "TrendPeriod",
+    {
+        "start": serializers.DateField(allow_null=True),
+        "label": serializers.CharField(),
+        "responses": FIGURE,
+        "trust_index": FIGURE,
+        "privacy_concern_index": FIGURE,
+        "paradox_gap": FIGURE,
+        "paradoxical_share": FIGURE,
+        "privacy_actives_share": FIGURE,
+    },
+)
+
+
+class TrendsView(APIView):
+    @extend_schema(
+        operation_id="metrics_trends",
+        summary="Headline figures per ISO week, month or quarter (each suppressed on its own)",
+        parameters=[
+            *FILTER_PARAMS,
+            OpenApiParameter(
+                "granularity",
+                str,
+                enum=list(GRANULARITIES),
+                description="Period length (default month). Weeks are ISO weeks, Monday first.",
+            ),
+        ],
+        responses=inline_serializer(
+            "Trends",
+            {
+                "granularity": serializers.ChoiceField(choices=list(GRANULARITIES)),
+                "min_cell": serializers.IntegerField(),
+                "periods": PERIOD.__class__(many=True),
+                "total": PERIOD,
+            },
+        ),
+    )
+    def get(self, request: Request, survey_id: int) -> Response:
+        flt = _filter(request, survey_id)
+        granularity = request.query_params.get("granularity", "month")
+        if granularity not in GRANULARITIES:
+            raise ValidationError({"granularity": [f"One of: {', '.join(GRANULARITIES)}."]})
+        data = asdict(trends(flt, granularity=granularity))
+        data["total"]["start"] = None
+        return Response(data)

@@ -222,3 +222,76 @@ class WithdrawalRollup(Grain):
 
     def __str__(self) -> str:
         return f"v{self.version_id} {self.day}: {self.n} withdrawn"
+
+
+# Transparency reports
+
+
+class TransparencyReport(models.Model):
+    """An organization's transparency report for one quarter or year (figures already suppressed).
+
+    ``quarter`` is 1–4 for a quarterly report and 0 for an annual one. ``data``
+    holds the report's figures as computed at ``generated_at``; a report of a
+    period not yet over says so (``ends_on`` in the future) and is regenerated
+    by the next run.
+    """
+
+    organization = models.ForeignKey(
+        "surveys.Organization", on_delete=models.CASCADE, related_name="transparency_reports"
+    )
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField(default=0)
+    starts_on = models.DateField()
+    ends_on = models.DateField()  # inclusive
+    data = models.JSONField(default=dict)
+    generated_at = models.DateTimeField()
+    pdf = models.FileField(upload_to="transparency/", blank=True)
+    pdf_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year", "quarter"], name="uniq_transparency_report"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=0, quarter__lte=4),
+                name="transparency_quarter_0_to_4",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.label}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}-Q{self.quarter}" if self.quarter else str(self.year)
+
+
+# Stated × enacted density
+
+
+BINS = 5  # fifths of [0, 1]
+
+
+class ScoreBinRollup(Grain):
+    """Respondents per (stated, enacted) bin: the stated-versus-actual density from a rollup.
+
+    Bins are fifths of [0, 1] (0–4; a score of 1 falls in bin 4). Only
+    responses with both scores count. Kept in step with ScoreRollup by the
+    same aggregation, recompute and score-refresh code.
+    """
+
+    stated_bin = models.PositiveSmallIntegerField()
+    enacted_bin = models.PositiveSmallIntegerField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[*GRAIN, "stated_bin", "enacted_bin"], name="uniq_score_bin_rollup_grain"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version_id} {self.day} [{self.stated_bin},{self.enacted_bin}]: {self.n}"

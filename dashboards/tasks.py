@@ -63,3 +63,30 @@ def scores_refresh_task(event_ids: list[int]) -> int:
         BehaviourEvent.objects.filter(pk__in=event_ids).values_list("respondent_id", flat=True)
     )
     return scores_refresh(respondent_ids=respondent_ids)
+
+
+@shared_task(name="dashboards.tasks.report_pdf", acks_late=True)
+def report_pdf(report_id: int) -> bool:
+    """Print a transparency report to PDF (or record why it cannot be printed)."""
+    from .reports.printing import report_print
+
+    return report_print(report_id=report_id)
+
+
+@shared_task(name="dashboards.tasks.reports_refresh")
+def reports_refresh() -> int:
+    """Beat (nightly): refresh every organization's current quarter, last quarter and last year."""
+    from django.utils import timezone
+
+    from surveys.models import Organization
+
+    from .reports.services import due_periods, report_generate
+
+    done = 0
+    for org_id in Organization.objects.values_list("pk", flat=True):
+        org = Organization.objects.get(pk=org_id)
+        for period in due_periods(timezone.localdate()):
+            report = report_generate(organization=org, period=period)
+            report_pdf.delay_on_commit(report.pk)
+            done += 1
+    return done

@@ -15,6 +15,7 @@ urlpatterns = [
     path("surveys/<int:survey_id>/quiz-scores/", api.QuizScoresView.as_view(), name="quiz_scores"),
     path("surveys/<int:survey_id>/crosstab/", api.CrossTabView.as_view(), name="crosstab"),
     path("surveys/<int:survey_id>/dimensions/", api.DimensionsView.as_view(), name="dimensions"),
+    path("surveys/<int:survey_id>/trends/", api.TrendsView.as_view(), name="trends"),
     path(
         "surveys/<int:survey_id>/questions/<str:code>/",
         api.DistributionView.as_view(),

@@ -24,7 +24,7 @@ from django.urls import NoReverseMatch, reverse
 
 from .enums import Role
 from .models import Membership, Organization
-from .selectors.access import Actor, actor_for_user
+from .selectors.access import Actor
 
 ALL_ROLES = frozenset(Role.values)
 
@@ -111,7 +111,10 @@ def studio_for(request: HttpRequest, org: str, *, roles: frozenset[str], section
     return Studio(
         organization=current.organization,
         role=current.role,
-        actor=actor_for_user(request.user),  # type: ignore[arg-type]
+        actor=Actor(
+            user=request.user,  # type: ignore[arg-type]
+            roles={m.organization_id: m.role for m in memberships},
+        ),
         memberships=memberships,
         section=section,
     )

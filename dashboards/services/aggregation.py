@@ -41,12 +41,14 @@ from surveys.selectors.aggregation import (
 from surveys.services import kinds_for, version_spec
 
 from ..models import (
+    BINS,
     AnswerRollup,
     CrossTabRollup,
     PurposeRollup,
     QuizScoreRollup,
     ResponseRollup,
     ResponseScore,
+    ScoreBinRollup,
     ScoreRollup,
     WithdrawalRollup,
 )
@@ -81,6 +83,7 @@ DERIVED = (
     PurposeRollup,
     CrossTabRollup,
     QuizScoreRollup,
+    ScoreBinRollup,
 )
 ANSWER_GRAIN = ("version_id", "question_code", "item", "bucket", *DIMS)
 RESPONSE_GRAIN = ("version_id", *DIMS)
@@ -156,6 +159,20 @@ class Contributions:
     purposes: dict[Key, Sums]
     crosstabs: dict[Key, Sums]
     quiz_scores: dict[Key, Sums]
+    bins: dict[Key, list[Any]]
+
+
+BIN_GRAIN = (*RESPONSE_GRAIN, "stated_bin", "enacted_bin")
+
+
+def score_bins(score: ResponseScore) -> tuple[int, int] | None:
+    """(stated, enacted) bin of a response with both scores (fifths of [0, 1])."""
+    if score.stated is None or score.enacted is None:
+        return None
+    return (
+        min(int(Decimal(score.stated) * BINS), BINS - 1),
+        min(int(Decimal(score.enacted) * BINS), BINS - 1),
+    )
 
 
 def _score_sums(
@@ -229,6 +246,7 @@ def contributions(response_ids: Sequence[Any]) -> Contributions:
         purposes={},
         crosstabs={},
         quiz_scores={},
+        bins={},
     )
     for r in responses:
         answers = answers_by_response.get(r["id"], [])
@@ -295,6 +313,9 @@ def contributions(response_ids: Sequence[Any]) -> Contributions:
                     _add(out.crosstabs, (r["version_id"], *cell, *dims), [1])
         if spec.kind == "quiz" and r["score"] is not None:
             _add(out.quiz_scores, (r["version_id"], *dims, Decimal(r["score"])), [1])
+        bins = score_bins(row)
+        if bins is not None:
+            _add(out.bins, (r["version_id"], *dims, *bins), [1])
     return out
 
 
@@ -344,6 +365,7 @@ def _apply(response_ids: Sequence[Any]) -> None:
     _upsert(PurposeRollup, (*RESPONSE_GRAIN, "purpose"), c.purposes, ("offered", "granted"))
     _upsert(CrossTabRollup, CROSSTAB_GRAIN, c.crosstabs, ("n",))
     _upsert(QuizScoreRollup, (*RESPONSE_GRAIN, "score"), c.quiz_scores, ("n",))
+    _upsert(ScoreBinRollup, BIN_GRAIN, c.bins, ("n",))
     ResponseScore.objects.bulk_create(c.score_rows, batch_size=1000)
 
 
@@ -486,6 +508,7 @@ def scores_refresh(*, respondent_ids: Iterable[Any]) -> int:
     versions = {v.pk: v for v in versions_by_id({s.version_id for s in scores})}
     kinds_by_org: dict[int, Any] = {}
     deltas: dict[Key, list[Any]] = {}
+    bin_deltas: dict[Key, list[Any]] = {}
     changed = []
     for s in scores:
         version = versions[s.version_id]
@@ -500,9 +523,14 @@ def scores_refresh(*, respondent_ids: Iterable[Any]) -> int:
         thresholds = paradox_thresholds(version_spec(version))
         key = (s.version_id, *_dims_of(s))
         _add(deltas, key, _score_sums(s, -1, thresholds))
+        if (old := score_bins(s)) is not None:
+            _add(bin_deltas, (*key, *old), [-1])
         s.enacted, s.opened_notice, s.requested_data = enacted, opened, requested
         _add(deltas, key, _score_sums(s, 1, thresholds))
+        if (new := score_bins(s)) is not None:
+            _add(bin_deltas, (*key, *new), [1])
         changed.append(s)
     _upsert(ScoreRollup, RESPONSE_GRAIN, deltas, SCORE_VALUES)
+    _upsert(ScoreBinRollup, BIN_GRAIN, bin_deltas, ("n",))
     ResponseScore.objects.bulk_update(changed, ["enacted", "opened_notice", "requested_data"])
     return len(changed)

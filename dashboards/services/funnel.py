@@ -6,8 +6,9 @@ Every figure passes `suppress`.
 
 from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.db.models import Subquery, Sum
 
+from surveys.models import Survey
 from surveys.selectors.aggregation import consent_funnel_counts
 
 from ..models import AnswerRollup, ResponseRollup, ScoreRollup, WithdrawalRollup
@@ -36,16 +37,22 @@ def _count(n: int, min_cell: int) -> Figure:
     return suppress(n, min_cell, float(n))
 
 
-def _sum(
-    flt: MetricFilter, model: type[ResponseRollup | WithdrawalRollup], field: str = "n"
-) -> int:
-    return int(flt.apply(model.objects.all()).aggregate(n=Sum(field))["n"] or 0)
+def _total(flt: MetricFilter, model: type[ResponseRollup | WithdrawalRollup]) -> Subquery:
+    """A scalar subquery: the filtered rollup's sum of `n`."""
+    rows = flt.apply(model.objects.all()).order_by().values("version__survey")
+    return Subquery(rows.annotate(t=Sum("n")).values("t")[:1])
 
 
 def _completed_and_withdrawn(flt: MetricFilter) -> tuple[int, int]:
-    """Responses ever completed (still held + withdrawn) and those withdrawn since."""
-    withdrawn = _sum(flt, WithdrawalRollup)
-    return _sum(flt, ResponseRollup) + withdrawn, withdrawn
+    """Responses ever completed (still held + withdrawn) and those withdrawn since (one query)."""
+    row = (
+        Survey.objects.filter(pk=flt.survey.pk)
+        .annotate(held=_total(flt, ResponseRollup), withdrawn=_total(flt, WithdrawalRollup))
+        .values("held", "withdrawn")
+        .first()
+    ) or {}
+    held, withdrawn = int(row.get("held") or 0), int(row.get("withdrawn") or 0)
+    return held + withdrawn, withdrawn
 
 
 def funnel(flt: MetricFilter) -> Funnel:
@@ -109,10 +116,7 @@ def _always_choices(flt: MetricFilter) -> dict[tuple[int, str], str]:
     from surveys.services import version_spec
 
     out: dict[tuple[int, str], str] = {}
-    versions = flt.survey.versions.filter(status="published")
-    if flt.versions:
-        versions = versions.filter(number__in=flt.versions)
-    for version in versions:
+    for version in flt.published_versions:
         for q in version_spec(version).questions:
             valued = [c for c in q.choices if c.value is not None]
             if q.construct != POLICY_READING_CONSTRUCT or q.type != "single_choice" or not valued:

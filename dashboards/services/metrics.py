@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db.models import F, QuerySet, Sum
@@ -18,7 +19,7 @@ from django.db.models.expressions import Expression
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.lookups import Exact
 
-from surveys.models import Survey
+from surveys.models import Survey, SurveyVersion
 
 from ..models import AnswerRollup, PurposeRollup, ResponseRollup, ResponseScore, ScoreRollup
 
@@ -93,6 +94,14 @@ class MetricFilter:
     @property
     def min_cell(self) -> int:
         return self.survey.organization.min_cell
+
+    @cached_property
+    def published_versions(self) -> list[SurveyVersion]:
+        """The survey's published versions the filter covers (read once per filter)."""
+        versions = self.survey.versions.filter(status="published")
+        if self.versions:
+            versions = versions.filter(number__in=self.versions)
+        return list(versions)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -377,10 +386,7 @@ def _item_scales(flt: MetricFilter, constructs: frozenset[str]) -> dict[tuple, t
     from surveys.services import version_spec
 
     out: dict[tuple, tuple] = {}
-    versions = flt.survey.versions.filter(status="published")
-    if flt.versions:
-        versions = versions.filter(number__in=flt.versions)
-    for version in versions:
+    for version in flt.published_versions:
         spec = version_spec(version)
         for q in spec.questions:
             values = [c.value for c in q.choices if c.value is not None]
@@ -400,6 +406,23 @@ def _item_scales(flt: MetricFilter, constructs: frozenset[str]) -> dict[tuple, t
     return out
 
 
+def index_sums(rows: Iterable[dict[str, Any]], scales: dict[tuple, tuple]) -> tuple[Decimal, int]:
+    """Σ (item mean on [0, 1], reversed when reverse-coded) × answers, and Σ answers.
+
+    `rows` carry version_id, question_code, item, n and total of answer rollups.
+    """
+    weighted, answers = Decimal(0), 0
+    for r in rows:
+        key = (r["version_id"], r["question_code"], r["item"])
+        if key not in scales or not r["n"]:
+            continue
+        lo, hi, reverse = scales[key]
+        unit = (Decimal(r["total"]) / r["n"] - lo) / (hi - lo)
+        weighted += (1 - unit if reverse else unit) * r["n"]
+        answers += int(r["n"])
+    return weighted, answers
+
+
 def construct_index(flt: MetricFilter, constructs: frozenset[str]) -> Figure:
     """Mean item score in [0, 1] over every answer to the constructs' items.
 
@@ -416,15 +439,7 @@ def construct_index(flt: MetricFilter, constructs: frozenset[str]) -> Figure:
         .values("version_id", "question_code", "item")
         .annotate(n=Sum("n"), total=Sum("total"))
     )
-    weighted, answers = Decimal(0), 0
-    for r in qs:
-        key = (r["version_id"], r["question_code"], r["item"])
-        if key not in scales or not r["n"]:
-            continue
-        lo, hi, reverse = scales[key]
-        unit = (Decimal(r["total"]) / r["n"] - lo) / (hi - lo)
-        weighted += (1 - unit if reverse else unit) * r["n"]
-        answers += int(r["n"])
+    weighted, answers = index_sums(qs, scales)
     respondents = flt.apply(ResponseRollup.objects.all()).aggregate(n=Sum("n"))["n"] or 0
     return suppress(int(respondents), flt.min_cell, float(weighted / answers) if answers else None)
 

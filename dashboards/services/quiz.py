@@ -18,10 +18,7 @@ def _label(value: Decimal) -> str:
 def _max_score(flt: MetricFilter) -> Decimal:
     from surveys.services import version_spec
 
-    versions = flt.survey.versions.filter(status="published")
-    if flt.versions:
-        versions = versions.filter(number__in=flt.versions)
-    return max((version_spec(v).max_score for v in versions), default=Decimal(0))
+    return max((version_spec(v).max_score for v in flt.published_versions), default=Decimal(0))
 
 
 def quiz_score_distribution(flt: MetricFilter) -> list[tuple[str, Figure]]:

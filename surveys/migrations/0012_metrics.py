@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0009_team'),
+        ('surveys', '0010_transparency'),
     ]
 
     operations = [

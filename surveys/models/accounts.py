@@ -49,6 +49,8 @@ class Organization(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Publish the organization's transparency reports at a public address (opt-in).
+    transparency_report_public = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

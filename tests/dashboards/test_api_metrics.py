@@ -3,6 +3,7 @@ import pytest
 from dashboards.services import aggregate_until_done
 from surveys import services
 from tests.factories import COMFORT_ANSWERS, member, published_notice
+from tests.fixtures import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -26,18 +27,18 @@ def filled(org, survey):
     "role, status", [("admin", 200), ("analyst", 200), ("researcher", 200), ("author", 403)]
 )
 def test_roles(client, org, filled, role, status):
-    client.force_login(member(org, role))
+    login_verified(client, member(org, role))
     assert client.get(f"/api/v1/metrics/surveys/{filled.pk}/paradox/").status_code == status
 
 
 def test_anonymous_and_other_org(client, filled, other_org):
     assert client.get(f"/api/v1/metrics/surveys/{filled.pk}/paradox/").status_code == 401
-    client.force_login(member(other_org, "analyst"))
+    login_verified(client, member(other_org, "analyst"))
     assert client.get(f"/api/v1/metrics/surveys/{filled.pk}/paradox/").status_code == 404
 
 
 def test_paradox_by_age_band_is_suppressed_per_group(client, org, filled):
-    client.force_login(member(org, "analyst"))
+    login_verified(client, member(org, "analyst"))
     body = client.get(f"/api/v1/metrics/surveys/{filled.pk}/paradox/?by=age_band").json()
     groups = {g["key"]: g for g in body["groups"]}
     assert groups["a18_29"]["respondents"]["n"] == 10
@@ -53,7 +54,7 @@ def test_paradox_by_age_band_is_suppressed_per_group(client, org, filled):
 
 
 def test_distribution_never_free_text_and_bad_filters(client, org, filled):
-    client.force_login(member(org, "analyst"))
+    login_verified(client, member(org, "analyst"))
     url = f"/api/v1/metrics/surveys/{filled.pk}/questions/"
     body = client.get(url + "trust_brand/").json()
     assert body["total"]["n"] == 12
@@ -82,7 +83,7 @@ def test_api_key_needs_metrics_scope(client, org, filled):
 
 
 def test_overview(client, org, filled):
-    client.force_login(member(org, "researcher"))
+    login_verified(client, member(org, "researcher"))
     body = client.get(f"/api/v1/metrics/surveys/{filled.pk}/overview/").json()
     assert body["responses"]["n"] == 12
     assert body["trust_index"]["value"] == pytest.approx(0.5)  # everyone answered 3 of 1..5
@@ -100,7 +101,7 @@ def test_opt_in_rates_follow_withdrawals(client, org, filled):
     from dashboards.services import rollups_rebuild
     from surveys.models import Respondent
 
-    client.force_login(member(org, "analyst"))
+    login_verified(client, member(org, "analyst"))
     url = f"/api/v1/metrics/surveys/{filled.pk}/overview/"
     opt_in = {o["purpose"]: o for o in client.get(url).json()["opt_in"]}
     assert (opt_in["behavioural_measurement"]["n"], opt_in["behavioural_measurement"]["value"]) == (

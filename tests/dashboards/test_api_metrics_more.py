@@ -8,6 +8,7 @@ from dashboards.services import aggregate_until_done
 from surveys import services
 from tests.dashboards.helpers import analysed_survey, fill
 from tests.factories import CONSENT, QUIZ_ANSWERS, member
+from tests.fixtures import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -39,14 +40,14 @@ def endpoints(pk):
     "role, status", [("admin", 200), ("analyst", 200), ("researcher", 200), ("author", 403)]
 )
 def test_roles(client, org, filled, role, status):
-    client.force_login(member(org, role))
+    login_verified(client, member(org, role))
     assert [client.get(u).status_code for u in endpoints(filled.pk)] == [status] * 4
 
 
 def test_anonymous_other_org_and_api_keys(client, org, filled, other_org):
     urls = endpoints(filled.pk)
     assert [client.get(u).status_code for u in urls] == [401] * 4
-    client.force_login(member(other_org, "analyst"))
+    login_verified(client, member(other_org, "analyst"))
     assert [client.get(u).status_code for u in urls] == [404] * 4
     client.logout()
     _, key = services.api_key_create(organization=org, name="bi", scopes=["metrics:read"])
@@ -58,7 +59,7 @@ def test_anonymous_other_org_and_api_keys(client, org, filled, other_org):
 
 
 def test_crosstab_body(client, org, filled):
-    client.force_login(member(org, "analyst"))
+    login_verified(client, member(org, "analyst"))
     url = f"/api/v1/metrics/surveys/{filled.pk}/crosstab/"
     body = client.get(url, {"row": "trust_brand", "column": "policy_reading"}).json()
     assert body["rows"] == ["d", "n", "a"]
@@ -84,14 +85,14 @@ def test_crosstab_body(client, org, filled):
     ],
 )
 def test_crosstab_errors(client, org, filled, params, fields):
-    client.force_login(member(org, "analyst"))
+    login_verified(client, member(org, "analyst"))
     r = client.get(f"/api/v1/metrics/surveys/{filled.pk}/crosstab/", params)
     assert r.status_code == 400
     assert sorted(e["field"] for e in r.json()["errors"]) == fields
 
 
 def test_funnel_policy_reading_and_dimensions(client, org, filled):
-    client.force_login(member(org, "analyst"))
+    login_verified(client, member(org, "analyst"))
     base = f"/api/v1/metrics/surveys/{filled.pk}/"
     funnel = client.get(base + "funnel/").json()
     assert funnel["consented"] == shown(17) and funnel["completed"] == shown(17)
@@ -124,7 +125,7 @@ def test_quiz_scores(client, org, quiz, survey):
     for _ in range(11):
         services.response_submit(survey=quiz, answers=QUIZ_ANSWERS, consent=CONSENT)
     aggregate_until_done()
-    client.force_login(member(org, "researcher"))
+    login_verified(client, member(org, "researcher"))
     body = client.get(f"/api/v1/metrics/surveys/{quiz.pk}/quiz-scores/").json()
     assert [(b["bucket"], b["n"]) for b in body["buckets"]] == [
         ("0", None),
@@ -138,7 +139,7 @@ def test_quiz_scores(client, org, quiz, survey):
 
 
 def test_query_counts_do_not_grow_with_responses(client, org, filled):
-    client.force_login(member(org, "analyst"))
+    login_verified(client, member(org, "analyst"))
     urls = [
         *endpoints(filled.pk),
         f"/api/v1/metrics/surveys/{filled.pk}/crosstab/?row=trust_brand&column=policy_reading",

@@ -102,6 +102,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # plotly.js from the pinned plotly package, as vendor/plotly/plotly.min.js.
+    "dashboards.staticfiles.PlotlyFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -164,6 +170,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.invitations_sweep",
         "schedule": timedelta(minutes=10),
     },
+    "transparency-reports": {
+        "task": "dashboards.tasks.reports_refresh",
+        "schedule": timedelta(hours=24),
+    },
     "aggregate-pending": {
         "task": "dashboards.tasks.aggregate_pending",
         "schedule": timedelta(seconds=env.int("AGGREGATE_SWEEP_SECONDS", default=60)),
@@ -214,6 +224,9 @@ IDEMPOTENCY_TTL_HOURS = max(24, env.int("IDEMPOTENCY_TTL_HOURS", default=48))
 SUBMISSION_DEFERRED_WRITE = env.bool("SUBMISSION_DEFERRED_WRITE", default=True)
 # Smallest group an analyst may see, never below 5.
 SUPPRESSION_MIN_CELL = max(5, env.int("SUPPRESSION_MIN_CELL", default=10))
+# Print transparency reports to PDF with headless Chromium (CHROMIUM_PATH, else `chromium` on PATH).
+TRANSPARENCY_PDF = env.bool("TRANSPARENCY_PDF", default=True)
+CHROMIUM_PATH = env("CHROMIUM_PATH", default="")
 # k for k-anonymous exports.
 EXPORT_K = max(2, env.int("EXPORT_K", default=5))
 # Data quality: a response faster than this fraction of the survey's running

@@ -79,6 +79,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from surveys.demo.seed import DEFAULT_RESPONSES, SeedError, SeedResult, seed_demo
 
+MIN_RESPONSES_FOR_ACTIVITY = 1000
+
 
 class Command(BaseCommand):
     help = "Create the demo organization, users, live surveys, API key and synthetic data."
@@ -127,6 +129,22 @@ class Command(BaseCommand):
             )
         except SeedError as exc:
             raise CommandError(str(exc)) from exc
+        from surveys.demo.seed import _quiet_eager_tasks
+        from surveys.demo.transparency import seed_transparency_activity
+
+        # Sized for the default 2,000 responses: a smaller demo's withdrawals,
+        # requests and exports would all be withheld (fewer than the minimum cell).
+        if responses < MIN_RESPONSES_FOR_ACTIVITY:
+            activity = None
+        else:
+            with _quiet_eager_tasks():
+                activity = seed_transparency_activity(organization=result.organization)
+        if activity is not None and activity.created:
+            self.stdout.write(
+                f"Transparency activity: {activity.withdrawals_marketing} marketing and "
+                f"{activity.withdrawals_all} full withdrawals, {activity.downloads} data "
+                f"downloads, {activity.erasures} erasures, {activity.exports} research exports"
+            )
         base = options["base_url"] or f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}"
         self._print(result, str(base).rstrip("/"))
 

@@ -1,0 +1,58 @@
+"""Render a stored report to self-contained HTML and print it to PDF (called by the task)."""
+
+from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from ..models import TransparencyReport
+from ..staticfiles import NAME, plotly_dir
+from .pdf import print_pdf
+from .render import report_context
+
+
+def standalone_html(report: TransparencyReport) -> str:
+    from django.contrib.staticfiles import finders
+
+    def read(path: str) -> str:
+        found = finders.find(path)
+        if not found:
+            return ""
+        with open(str(found), encoding="utf-8") as fh:
+            return fh.read()
+
+    from .views import charts_json
+
+    ctx = report_context(report)
+    inline = {
+        "css": "\n".join(
+            read(p) for p in ("css/trustpulse.css", "css/studio.css", "css/dashboards.css")
+        ),
+        "js": read("js/dashboards.js"),
+        "plotly_uri": (plotly_dir() / NAME).as_uri(),
+    }
+    with translation.override("en"):
+        return render_to_string(
+            "dashboards/report_public.html",
+            {**ctx, "charts_json": charts_json(ctx["charts"]), "inline": inline},
+        )
+
+
+def report_print(*, report_id: int) -> bool:
+    report = TransparencyReport.objects.select_related("organization").filter(pk=report_id).first()
+    if report is None:
+        return False
+    from django.conf import settings
+
+    if not settings.TRANSPARENCY_PDF:
+        pdf, error = None, "PDF printing is switched off on this server (TRANSPARENCY_PDF)."
+    else:
+        pdf, error = print_pdf(standalone_html(report))
+    if pdf is None:
+        TransparencyReport.objects.filter(pk=report.pk).update(pdf_error=error[:300])
+        return False
+    name = f"{report.organization.slug}-{report.label}.pdf"
+    if report.pdf:
+        report.pdf.delete(save=False)
+    report.pdf.save(name, ContentFile(pdf), save=False)
+    TransparencyReport.objects.filter(pk=report.pk).update(pdf=report.pdf.name, pdf_error="")
+    return True

@@ -1,0 +1,190 @@
+"""Generate a transparency report: figures from the audit log, suppressed, stored as one row.
+
+What a report holds (all counts below the organization's minimum cell are
+withheld, and complementary cells with them, so a total never gives one away):
+consents given and withdrawn per purpose, access and deletion requests with
+the median time to fulfil, research exports with their stated purpose,
+retention purges, responses collected, and the safeguards in force.
+"""
+
+import datetime as dt
+from dataclasses import asdict
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from surveys.enums import AuditAction
+from surveys.errors import FieldError, ServiceValidationError
+from surveys.models import Organization, User
+from surveys.selectors.transparency import ALL_PURPOSES, transparency_counts
+from surveys.services.audit import audit_log
+
+from ..models import ResponseRollup, TransparencyReport
+from ..services.metrics import Figure, suppress
+from ..services.suppression import protect_parts, protect_table
+from .periods import ReportPeriod
+
+
+def _fig(f: Figure) -> dict[str, Any]:
+    return asdict(f)
+
+
+def _count(n: int, min_cell: int) -> dict[str, Any]:
+    """A count of events: zero is shown (nobody), 1 to min_cell − 1 withheld."""
+    return _fig(Figure(n=0, value=0.0) if n == 0 else suppress(n, min_cell, float(n)))
+
+
+def _parts(counts: dict[str, int], min_cell: int) -> dict[str, Any]:
+    keys = sorted(counts)
+    table = protect_parts([counts[k] for k in keys], min_cell=min_cell, zeros_visible=True)
+    return {
+        "rows": [[k, _fig(f)] for k, f in zip(keys, table.cells[0], strict=True)],
+        "total": _fig(table.total) if keys else _fig(Figure(n=0, value=0.0)),
+    }
+
+
+def safeguards(organization: Organization) -> list[dict[str, str]]:
+    """The protections in force, from the organization's settings and the platform's."""
+    from surveys.enums import RetentionAction
+
+    return [
+        {
+            "key": "min_cell",
+            "label": "Smallest group ever shown",
+            "value": f"{organization.min_cell} people",
+        },
+        {
+            "key": "export_k",
+            "label": "Research exports are k-anonymous",
+            "value": f"k = {settings.EXPORT_K}",
+        },
+        {
+            "key": "retention",
+            "label": "After the retention period",
+            "value": "data is deleted"
+            if organization.retention_action == RetentionAction.DELETE
+            else "data is anonymized",
+        },
+        {
+            "key": "pseudonymous",
+            "label": "Respondents",
+            "value": "pseudonymous: a random reference, never a name or email",
+        },
+        {
+            "key": "self_service",
+            "label": "Access, download, withdrawal and deletion",
+            "value": "self-service from the private link every respondent receives",
+        },
+        {
+            "key": "consent_receipts",
+            "label": "Consent",
+            "value": "per purpose, versioned, with a Kantara-format receipt",
+        },
+        {
+            "key": "public",
+            "label": "This report",
+            "value": "published openly"
+            if organization.transparency_report_public
+            else "shared on request",
+        },
+    ]
+
+
+def report_figures(*, organization: Organization, period: ReportPeriod) -> dict[str, Any]:
+    """The report's figures for `period` (suppressed), as JSON-ready data."""
+    start, end = period.bounds(organization.timezone)
+    counts = transparency_counts(organization=organization, start=start, end=end)
+    min_cell = organization.min_cell
+    purposes = sorted(set(counts.consents_given) | set(counts.consents_withdrawn))
+    consent = (
+        protect_table(
+            [[counts.consents_given[p], counts.consents_withdrawn[p]] for p in purposes],
+            min_cell=min_cell,
+            zeros_visible=True,
+        )
+        if purposes
+        else None
+    )
+    responses = (
+        ResponseRollup.objects.filter(
+            version__survey__organization=organization,
+            day__gte=period.first_day,
+            day__lte=period.last_day,
+        ).aggregate(n=Sum("n"))["n"]
+        or 0
+    )
+    today = timezone.localdate()
+    return {
+        "period": {
+            "label": period.label,
+            "first_day": period.first_day.isoformat(),
+            "last_day": period.last_day.isoformat(),
+            "to_date": period.last_day >= today,
+        },
+        "min_cell": min_cell,
+        "responses": _count(int(responses), min_cell),
+        "consents": {
+            "purposes": purposes,
+            "all_purposes_key": ALL_PURPOSES,
+            "given": [_fig(r[0]) for r in consent.cells] if consent else [],
+            "withdrawn": [_fig(r[1]) for r in consent.cells] if consent else [],
+            "given_total": _fig(consent.column_totals[0]) if consent else _fig(Figure(n=0)),
+            "withdrawn_total": _fig(consent.column_totals[1]) if consent else _fig(Figure(n=0)),
+        },
+        "requests": {
+            "access": _count(counts.access_requests, min_cell),
+            "deletion": _count(counts.deletion_requests, min_cell),
+            "access_median_seconds": counts.access_fulfil_seconds
+            if counts.access_requests >= min_cell
+            else None,
+            "deletion_median_seconds": counts.deletion_fulfil_seconds
+            if counts.deletion_requests >= min_cell
+            else None,
+        },
+        "exports": _parts(dict(counts.exports), min_cell),
+        "purges": _parts(dict(counts.purges), min_cell),
+        "safeguards": safeguards(organization),
+    }
+
+
+@transaction.atomic
+def report_generate(
+    *, organization: Organization, period: ReportPeriod, actor: User | None = None
+) -> TransparencyReport:
+    """Compute and store (or refresh) the report of `period`; the PDF is printed after commit."""
+    if period.year < 2000 or period.first_day > timezone.localdate():
+        raise ServiceValidationError(
+            [FieldError(field="period", code="future", message="This period has not started yet.")]
+        )
+    data = report_figures(organization=organization, period=period)
+    report, _created = TransparencyReport.objects.update_or_create(
+        organization=organization,
+        year=period.year,
+        quarter=period.quarter,
+        defaults={
+            "starts_on": period.first_day,
+            "ends_on": period.last_day,
+            "data": data,
+            "generated_at": timezone.now(),
+        },
+    )
+    audit_log(
+        organization=organization,
+        action=AuditAction.REPORT_GENERATED,
+        actor=actor,
+        actor_label="" if actor is not None else "schedule",
+        target=report,
+        data={"period": period.label},
+    )
+    return report
+
+
+def due_periods(today: dt.date) -> list[ReportPeriod]:
+    """What the schedule keeps fresh: this quarter to date, the last quarter, last year."""
+    from .periods import quarter_of
+
+    current = quarter_of(today)
+    return [current, current.previous(), ReportPeriod(year=today.year - 1, quarter=0)]

@@ -1,0 +1,185 @@
+"""Breakdowns for the dashboards: one grouped rollup query each, suppressed before they leave.
+
+- ``segment_breakdown``: respondents and Privacy Actives per value of every
+  segment dimension (one query over ResponseRollup grouped by all four
+  dimensions, marginalised here);
+- ``paradox_by_segment``: the gap per value of every dimension (one query);
+- ``stated_enacted_bins``: respondents per (stated, enacted) bin: the
+  stated-versus-actual density, never individual respondents (one query);
+- ``question_buckets``: answer counts per question, item and bucket (one query);
+- ``question_by_segment``: a question against a segment dimension (one query).
+
+Tables with margins go through complementary suppression
+(``suppression.protect_table``); shares through ``metrics.suppress``.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from ..models import BINS, AnswerRollup, ResponseRollup, ScoreBinRollup, ScoreRollup
+from .metrics import SCORE_SUMS, SEGMENTS, Figure, MetricFilter, ParadoxGroup, paradox_stats
+from .suppression import ProtectedTable, protect_parts, protect_table
+
+
+@dataclass(frozen=True, kw_only=True)
+class SegmentGroup:
+    dimension: str
+    key: str
+    respondents: Figure  # count, complementary-suppressed within the dimension
+    share: Figure  # of all respondents in the filter
+    privacy_actives_share: Figure
+
+
+def segment_breakdown(flt: MetricFilter) -> dict[str, list[SegmentGroup]]:
+    """Per dimension, its values with respondents, share and Privacy Actives share."""
+    rows = list(
+        flt.apply(ResponseRollup.objects.all())
+        .values(*SEGMENTS)
+        .annotate(n=Sum("n"), known=Sum("privacy_actives_known"), active=Sum("privacy_actives"))
+        .order_by(*SEGMENTS)
+    )
+    total = sum(int(r["n"]) for r in rows)
+    out: dict[str, list[SegmentGroup]] = {}
+    for dim in SEGMENTS:
+        sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for r in rows:
+            s = sums[r[dim] or "unknown"]
+            s[0] += int(r["n"])
+            s[1] += int(r["known"] or 0)
+            s[2] += int(r["active"] or 0)
+        keys = sorted(sums)
+        table = protect_parts([sums[k][0] for k in keys], min_cell=flt.min_cell, total=total)
+        groups = []
+        for k, cell in zip(keys, table.cells[0], strict=True):
+            n, known, active = sums[k]
+            hidden = cell.suppressed
+            groups.append(
+                SegmentGroup(
+                    dimension=dim,
+                    key=k,
+                    respondents=cell,
+                    share=Figure(n=None, suppressed=True)
+                    if hidden
+                    else Figure(n=n, value=n / total),
+                    privacy_actives_share=Figure(n=None)  # not measured
+                    if known == 0
+                    else Figure(n=None, suppressed=True)
+                    if hidden or known < flt.min_cell
+                    else Figure(n=known, value=active / known),
+                )
+            )
+        out[dim] = groups
+    return out
+
+
+def paradox_by_segment(
+    flt: MetricFilter, dims: tuple[str, ...] = SEGMENTS
+) -> dict[str, list[ParadoxGroup]]:
+    """The privacy-paradox gap per value of each of `dims` (each group suppressed)."""
+    rows = list(
+        flt.apply(ScoreRollup.objects.all())
+        .values(*dims)
+        .annotate(**{k: Sum(k) for k in SCORE_SUMS})
+        .order_by(*dims)
+    )
+    out: dict[str, list[ParadoxGroup]] = {}
+    for dim in dims:
+        sums: dict[str, dict[str, Decimal]] = defaultdict(
+            lambda: {k: Decimal(0) for k in SCORE_SUMS}
+        )
+        for r in rows:
+            s = sums[r[dim] or "unknown"]
+            for k in SCORE_SUMS:
+                s[k] += Decimal(r[k] or 0)
+        out[dim] = [paradox_stats(sums[k], flt.min_cell, key=k) for k in sorted(sums)]
+    return out
+
+
+@dataclass(frozen=True, kw_only=True)
+class Bins:
+    """Respondents by stated (rows) and enacted (columns) protection, in fifths of [0, 1]."""
+
+    edges: list[str]
+    table: ProtectedTable
+
+
+def stated_enacted_bins(flt: MetricFilter) -> Bins:
+    """Binned density of stated × enacted protection (complementary-suppressed)."""
+    counts = [[0] * BINS for _ in range(BINS)]
+    rows = (
+        flt.apply(ScoreBinRollup.objects.all())
+        .values("stated_bin", "enacted_bin")
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    for r in rows:
+        counts[int(r["stated_bin"])][int(r["enacted_bin"])] += int(r["n"])
+    edges = [f"{i / BINS:.1f}–{(i + 1) / BINS:.1f}" for i in range(BINS)]
+    return Bins(edges=edges, table=protect_table(counts, min_cell=flt.min_cell))
+
+
+def question_buckets(
+    flt: MetricFilter, codes: Iterable[str]
+) -> dict[tuple[str, str], dict[str, int]]:
+    """(question, item) → bucket → answers, for the given questions (raw counts: suppress after)."""
+    out: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    rows = (
+        flt.apply(AnswerRollup.objects.filter(question_code__in=list(codes)))
+        .values("question_code", "item", "bucket")
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    for r in rows:
+        out[(r["question_code"], r["item"])][r["bucket"]] = int(r["n"])
+    return dict(out)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SegmentCrossTab:
+    question: str
+    item: str
+    dimension: str
+    rows: list[str]  # buckets
+    columns: list[str]  # segment values
+    table: ProtectedTable
+
+
+def question_by_segment(
+    flt: MetricFilter,
+    *,
+    question: str,
+    dimension: str,
+    item: str = "",
+    buckets: list[str] | None = None,
+) -> SegmentCrossTab:
+    """Answers to one question (rows: buckets) by one segment dimension (columns)."""
+    if dimension not in SEGMENTS:
+        raise ValueError(f"dimension must be one of {SEGMENTS}")
+    rows = list(
+        flt.apply(AnswerRollup.objects.filter(question_code=question, item=item))
+        .values("bucket", dimension)
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    seen = sorted({r["bucket"] for r in rows})
+    row_keys = [b for b in (buckets or []) if b in seen] + [
+        b for b in seen if b not in (buckets or [])
+    ]
+    col_keys = sorted({r[dimension] or "unknown" for r in rows})
+    counts = [[0] * len(col_keys) for _ in row_keys]
+    for r in rows:
+        counts[row_keys.index(r["bucket"])][col_keys.index(r[dimension] or "unknown")] += int(
+            r["n"]
+        )
+    return SegmentCrossTab(
+        question=question,
+        item=item,
+        dimension=dimension,
+        rows=row_keys,
+        columns=col_keys,
+        table=protect_table(counts, min_cell=flt.min_cell),
+    )

@@ -1,0 +1,1 @@
+"""Studio pages and data endpoints of the dashboards (``/studio/<org>/dashboards/``)."""

@@ -1,0 +1,57 @@
+"""Data endpoints of the dashboards: one panel of charts as JSON, or one chart's table as CSV.
+
+``GET /studio/<org>/dashboards/surveys/<id>/data/<panel>/?<filters>`` reads
+rollups only (at most ten queries, tested) and returns already-suppressed
+aggregates: never a raw answer, never free text. ``&format=csv&chart=<key>``
+returns that chart's table.
+"""
+
+import csv
+import io
+from dataclasses import asdict
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+
+from surveys.studio import Studio, studio_view
+
+from ..charts import chart_dict
+from ..panels import PANEL_BUILDERS
+from .filters import parse
+from .pages import DASHBOARD_ROLES, survey_in_org
+
+
+@studio_view(roles=DASHBOARD_ROLES, section="dashboards")
+def panel_data(request: HttpRequest, studio: Studio, survey_id: int, panel: str) -> HttpResponse:
+    builder = PANEL_BUILDERS.get(panel)
+    if builder is None:
+        raise Http404("No such panel.")
+    survey = survey_in_org(studio, survey_id)
+    parsed = parse(survey, request.GET, locale=request.LANGUAGE_CODE)
+    if parsed.flt is None:
+        return JsonResponse({"errors": parsed.errors}, status=400)
+    result = builder(parsed.flt, parsed.opts)
+    if request.GET.get("format") == "csv":
+        key = request.GET.get("chart", "")
+        chart = next((c for c in result.charts if c.key == key), None)
+        if chart is None:
+            return JsonResponse(
+                {"errors": [{"field": "chart", "code": "not_found", "message": "No such chart."}]},
+                status=404,
+            )
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(chart.columns)
+        for row in chart.rows:
+            writer.writerow(["" if v is None else v for v in row])
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{survey.slug}-{key}.csv"'
+        return response
+    return JsonResponse(
+        {
+            "panel": panel,
+            "min_cell": parsed.flt.min_cell,
+            "note": result.note,
+            "kpis": [asdict(k) for k in result.kpis],
+            "charts": [chart_dict(c) for c in result.charts],
+        }
+    )

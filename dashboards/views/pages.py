@@ -1,0 +1,174 @@
+"""Dashboard pages: the organization overview and one page per survey.
+
+Pages render the frame (filters, panel placeholders, tables' headings); the
+charts arrive from the data endpoints (``data.py``), which read rollups only.
+Analysts and admins see them; other roles get a 403, other organizations a 404.
+"""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from surveys.enums import Role
+from surveys.models import Survey
+from surveys.studio import NavEntry, Studio, nav_register, studio_view
+
+from ..models import ResponseRollup
+from ..panels import DIMENSION_LABELS, crosstab_questions, survey_spec, text
+from ..services.metrics import SEGMENTS
+from ..services.trends import GRANULARITIES
+from .filters import CROSSTAB_COLUMNS, PERIODS, parse
+
+DASHBOARD_ROLES = frozenset({Role.ADMIN, Role.ANALYST})
+
+nav_register(
+    NavEntry(
+        key="dashboards",
+        label=gettext_lazy("Dashboards"),
+        url_name="dashboards:overview",
+        roles=DASHBOARD_ROLES,
+        order=30,
+    )
+)
+
+PANEL_TITLES = [
+    ("kpis", gettext_lazy("Headline figures")),
+    ("trends", gettext_lazy("Trends")),
+    ("paradox", gettext_lazy("Stated versus actual")),
+    ("segments", gettext_lazy("Segments")),
+    ("items", gettext_lazy("Questions")),
+    ("funnel", gettext_lazy("Consent funnel and quiz")),
+    ("crosstab", gettext_lazy("Cross-tab")),
+]
+
+
+def org_surveys(studio: Studio) -> list[Survey]:
+    return list(
+        Survey.objects.filter(organization=studio.organization)
+        .select_related("organization", "live_version")
+        .order_by("-created_at", "-id")
+    )
+
+
+def survey_title(survey: Survey, locale: str) -> str:
+    return text(survey.title, locale) or survey.slug
+
+
+def survey_in_org(studio: Studio, survey_id: int) -> Survey:
+    survey = (
+        Survey.objects.filter(organization=studio.organization, pk=survey_id)
+        .select_related("organization", "live_version")
+        .first()
+    )
+    if survey is None:
+        raise Http404("No such survey.")
+    return survey
+
+
+@studio_view(roles=DASHBOARD_ROLES, section="dashboards")
+def overview(request: HttpRequest, studio: Studio) -> HttpResponse:
+    """Every survey of the organization with its headline figures (loaded per survey)."""
+    locale = request.LANGUAGE_CODE
+    org = studio.organization.slug
+    rows = [
+        {
+            "survey": s,
+            "title": survey_title(s, locale),
+            "url": reverse("dashboards:survey", kwargs={"org": org, "survey_id": s.pk}),
+            "kpis": reverse(
+                "dashboards:data", kwargs={"org": org, "survey_id": s.pk, "panel": "kpis"}
+            ),
+        }
+        for s in org_surveys(studio)
+    ]
+    return render(
+        request,
+        "dashboards/overview.html",
+        {"studio": studio, "rows": rows, "min_cell": studio.organization.min_cell},
+    )
+
+
+@studio_view(roles=DASHBOARD_ROLES, section="dashboards")
+def survey_page(request: HttpRequest, studio: Studio, survey_id: int) -> HttpResponse:
+    locale = request.LANGUAGE_CODE
+    survey = survey_in_org(studio, survey_id)
+    parsed = parse(survey, request.GET, locale=locale)
+    org = studio.organization.slug
+    combos = list(
+        ResponseRollup.objects.filter(version__survey=survey).values(*SEGMENTS).distinct()
+    )
+    segment_options = [
+        {
+            "name": dim,
+            "label": _(DIMENSION_LABELS[dim]),
+            "values": sorted({c[dim] for c in combos if c[dim]}),
+            "current": parsed.values.get(dim, ""),
+        }
+        for dim in SEGMENTS
+    ]
+    spec = survey_spec(survey)
+    questions = [
+        {
+            "code": q.code,
+            "label": text(q.text, locale) or q.code,
+            "rows": [{"code": r["code"], "label": text(r.get("text", {}), locale)} for r in q.rows],
+        }
+        for q in crosstab_questions(spec)
+    ]
+    versions = list(
+        survey.versions.filter(status="published")
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+    panels = [
+        {
+            "key": key,
+            "title": title,
+            "url": reverse(
+                "dashboards:data", kwargs={"org": org, "survey_id": survey.pk, "panel": key}
+            ),
+        }
+        for key, title in PANEL_TITLES
+    ]
+    surveys = [
+        {
+            "title": survey_title(s, locale),
+            "url": reverse("dashboards:survey", kwargs={"org": org, "survey_id": s.pk}),
+            "current": s.pk == survey.pk,
+        }
+        for s in org_surveys(studio)
+    ]
+    return render(
+        request,
+        "dashboards/survey.html",
+        {
+            "studio": studio,
+            "survey": survey,
+            "title": survey_title(survey, locale),
+            "surveys": surveys,
+            "parsed": parsed,
+            "values": parsed.values,
+            "errors": parsed.errors,
+            "periods": [
+                ("last_30", _("Last 30 days")),
+                ("last_90", _("Last 90 days")),
+                ("last_365", _("Last 12 months")),
+                ("all", _("All time")),
+                ("custom", _("Custom dates")),
+            ],
+            "period_keys": list(PERIODS),
+            "granularities": [
+                (g, {"week": _("Week"), "month": _("Month"), "quarter": _("Quarter")}[g])
+                for g in GRANULARITIES
+            ],
+            "segments": segment_options,
+            "dimensions": [(d, _(DIMENSION_LABELS[d])) for d in SEGMENTS],
+            "crosstab_columns": [(c, _(DIMENSION_LABELS[c[8:]])) for c in CROSSTAB_COLUMNS],
+            "questions": questions,
+            "versions": versions,
+            "panels": panels,
+            "min_cell": studio.organization.min_cell,
+        },
+    )

@@ -1,0 +1,268 @@
+/* Dashboards: fetch each panel's data endpoint and draw its charts with the bundled plotly.js.
+ *
+ * Filter state lives in the URL: a change to any filter pushes a new query
+ * string (shareable; the back button restores the previous one) and reloads
+ * every panel from it. Each chart comes with a one-sentence summary, a
+ * "View as table" alternative, PNG/SVG downloads and a CSV of its
+ * (already suppressed) numbers.
+ */
+(function () {
+  "use strict";
+
+  var form = document.getElementById("filters");
+  var t = {
+    table: "View as table",
+    png: "Download PNG",
+    svg: "Download SVG",
+    csv: "Download CSV",
+    failed: "These figures could not be loaded. Reload the page to try again.",
+    previous: "vs previous period",
+    withheld: "withheld",
+  };
+
+  function query() {
+    if (!form) return "";
+    var params = new URLSearchParams();
+    var defaults = {};
+    document.querySelectorAll("[data-default]").forEach(function (f) {
+      defaults[f.name] = f.getAttribute("data-default");
+    });
+    new FormData(form).forEach(function (value, name) {
+      // Defaults stay out of the URL, so a shared link says only what was chosen.
+      if (value !== "" && value !== defaults[name]) params.append(name, value);
+    });
+    if (params.get("period") !== "custom") {
+      params.delete("from");
+      params.delete("to");
+    }
+    return params.toString();
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") node.textContent = attrs[k];
+      else node.setAttribute(k, attrs[k]);
+    });
+    (children || []).forEach(function (c) {
+      if (c) node.appendChild(c);
+    });
+    return node;
+  }
+
+  function cellText(v) {
+    if (v === null || v === undefined) return t.withheld;
+    if (typeof v === "number" && !Number.isInteger(v)) return v.toFixed(3);
+    return String(v);
+  }
+
+  function table(chart) {
+    var head = el("tr", {}, chart.table.columns.map(function (c) {
+      return el("th", { scope: "col", text: c });
+    }));
+    var body = chart.table.rows.map(function (row) {
+      return el("tr", {}, row.map(function (v, i) {
+        return i === 0 ? el("th", { scope: "row", text: cellText(v) }) : el("td", { class: "num", text: cellText(v) });
+      }));
+    });
+    return el("table", { class: "data-table" }, [
+      el("caption", { class: "visually-hidden", text: chart.title }),
+      el("thead", {}, [head]),
+      el("tbody", {}, body),
+    ]);
+  }
+
+  function drawChart(container, chart, src, qs) {
+    var id = "chart-" + chart.key;
+    var summaryId = id + "-summary";
+    var fig = el("figure", { class: "chart", id: id, "data-chart": chart.key });
+    fig.appendChild(el("h3", { class: "chart-title", text: chart.title }));
+    var plot = el("div", { class: "plot", "aria-describedby": summaryId });
+    if (chart.empty) {
+      fig.appendChild(el("div", { class: "empty-state chart-empty" }, [el("p", { text: chart.empty })]));
+    } else {
+      fig.appendChild(plot);
+    }
+    var caption = el("figcaption", { id: summaryId, class: "chart-summary", text: chart.summary });
+    if (chart.empty && chart.summary === chart.empty) caption.className += " visually-hidden";
+    fig.appendChild(caption);
+    var actions = el("div", { class: "chart-actions" });
+    if (!chart.empty) {
+      ["png", "svg"].forEach(function (format) {
+        var b = el("button", { type: "button", class: "link-button", text: t[format] });
+        b.addEventListener("click", function () {
+          window.Plotly.downloadImage(plot, { format: format, filename: chart.key, width: 1200, height: 700 });
+        });
+        actions.appendChild(b);
+      });
+    }
+    if (src) {
+      var csvQs = (qs ? qs + "&" : "") + "format=csv&chart=" + encodeURIComponent(chart.key);
+      actions.appendChild(el("a", { href: src + "?" + csvQs, class: "csv-link", download: "", text: t.csv }));
+    }
+    fig.appendChild(actions);
+    var details = el("details", { class: "chart-table" }, [el("summary", { text: t.table }), table(chart)]);
+    fig.appendChild(details);
+    container.appendChild(fig);
+    if (!chart.empty) {
+      var layout = Object.assign({}, chart.figure.layout, { title: { text: "" }, autosize: true });
+      layout.margin = Object.assign({}, layout.margin || {}, { t: 16 });
+      window.Plotly.newPlot(plot, chart.figure.data, layout, {
+        responsive: true,
+        displaylogo: false,
+        modeBarButtonsToRemove: ["select2d", "lasso2d"],
+        toImageButtonOptions: { format: "png", filename: chart.key },
+      }).then(function () {
+        plot.setAttribute("data-drawn", "true");
+      });
+    }
+  }
+
+  function drawKpi(container, kpi) {
+    var change = null;
+    if (kpi.change) {
+      var arrow = kpi.direction === "up" ? "▲ " : kpi.direction === "down" ? "▼ " : "";
+      change = el("p", { class: "kpi-change " + kpi.direction, text: arrow + kpi.change + " " + t.previous });
+    }
+    var spark = kpi.sparkline ? el("div", { class: "spark", "aria-hidden": "true" }) : null;
+    var card = el("article", { class: "kpi", "data-kpi": kpi.key }, [
+      el("h3", { text: kpi.label }),
+      el("p", { class: "kpi-value", text: kpi.value }),
+      change,
+      spark,
+      kpi.note ? el("p", { class: "kpi-note", text: kpi.note }) : null,
+      kpi.definition ? el("p", { class: "kpi-definition", text: kpi.definition }) : null,
+    ]);
+    container.appendChild(card);
+    if (spark) {
+      window.Plotly.newPlot(spark, kpi.sparkline.data, kpi.sparkline.layout, {
+        staticPlot: true,
+        responsive: true,
+      }).then(function () {
+        spark.setAttribute("data-drawn", "true");
+      });
+    }
+  }
+
+  function load(container) {
+    var src = container.getAttribute("data-src");
+    var qs = container.hasAttribute("data-static-query")
+      ? container.getAttribute("data-static-query")
+      : query();
+    container.setAttribute("aria-busy", "true");
+    return fetch(src + (qs ? "?" + qs : ""), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) {
+        return r.json().then(function (body) {
+          return { ok: r.ok, body: body };
+        });
+      })
+      .then(function (res) {
+        container.textContent = "";
+        if (!res.ok) {
+          var list = el("ul", {}, (res.body.errors || []).map(function (e) {
+            return el("li", { text: e.message });
+          }));
+          container.appendChild(el("div", { class: "error-summary", role: "alert" }, [list]));
+          return;
+        }
+        var body = res.body;
+        (body.kpis || []).forEach(function (k) { drawKpi(container, k); });
+        (body.charts || []).forEach(function (c) { drawChart(container, c, src, qs); });
+        if (body.note) container.appendChild(el("p", { class: "panel-note", text: body.note }));
+        container.setAttribute("data-loaded", "true");
+      })
+      .catch(function () {
+        container.textContent = "";
+        container.appendChild(el("p", { class: "error-summary", role: "alert", text: t.failed }));
+      })
+      .finally(function () {
+        container.setAttribute("aria-busy", "false");
+      });
+  }
+
+  function drawEmbedded() {
+    // Reports carry their charts in the page: <script type="application/json" data-charts-for="id">.
+    document.querySelectorAll("script[data-charts-for]").forEach(function (script) {
+      var target = document.getElementById(script.getAttribute("data-charts-for"));
+      if (!target) return;
+      JSON.parse(script.textContent).forEach(function (c) {
+        drawChart(target, c, target.getAttribute("data-csv") || null, "");
+      });
+      target.setAttribute("data-loaded", "true");
+    });
+  }
+
+  function loadAll() {
+    document.querySelectorAll("[data-panel]").forEach(function (c) {
+      c.removeAttribute("data-loaded");
+      load(c);
+    });
+  }
+
+  function syncDates() {
+    var dates = form && form.querySelector(".dates");
+    var period = form && form.querySelector("[name=period]");
+    if (dates && period) dates.hidden = period.value !== "custom";
+  }
+
+  function fromUrl() {
+    if (!form) return;
+    var params = new URLSearchParams(window.location.search);
+    form.querySelectorAll("[name]").forEach(function (field) {
+      var v = params.get(field.name);
+      if (v === null) {
+        if (field.hasAttribute("data-default")) field.value = field.getAttribute("data-default");
+        else if (field.tagName === "SELECT") field.selectedIndex = 0;
+        else field.value = "";
+      } else {
+        field.value = v;
+      }
+    });
+    document.querySelectorAll("select[form=filters]").forEach(function (field) {
+      var v = params.get(field.name);
+      if (v !== null) field.value = v;
+      else if (field.hasAttribute("data-default")) field.value = field.getAttribute("data-default");
+      else field.selectedIndex = 0;
+    });
+    syncDates();
+  }
+
+  function queryWithOutside() {
+    // Panel controls (break down by, cross-tab) belong to the form through form="filters".
+    return query();
+  }
+
+  if (form) {
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+    });
+    document.addEventListener("change", function (e) {
+      var target = e.target;
+      if (target.hasAttribute && target.hasAttribute("data-navigate")) {
+        window.location.href = target.value + window.location.search;
+        return;
+      }
+      if (!target.form || target.form !== form) return;
+      syncDates();
+      if (target.name === "period" && target.value === "custom") return;
+      var qs = queryWithOutside();
+      window.history.pushState({ qs: qs }, "", window.location.pathname + (qs ? "?" + qs : ""));
+      loadAll();
+    });
+    window.addEventListener("popstate", function () {
+      fromUrl();
+      loadAll();
+    });
+  }
+
+  function start() {
+    if (!window.Plotly) {
+      window.setTimeout(start, 30);
+      return;
+    }
+    drawEmbedded();
+    loadAll();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,99 @@
+"""Metrics by week, month and quarter, grouped in SQL from the rollups' day."""
+
+import pytest
+
+from dashboards.services import MetricFilter, overview
+from dashboards.services.trends import period_label, period_start, trends
+from tests.dashboards.dashdata import at, fill
+from tests.factories import member
+from tests.fixtures import login_verified
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def spread(survey):
+    fill(
+        survey,
+        [
+            (at(2026, 1, 14), 12, "web", {"trust_brand": 5}),
+            (at(2026, 2, 11), 12, "email", {"trust_brand": 1}),
+            (at(2026, 3, 4), 3, "web", {}),
+            (at(2026, 4, 8), 10, "web", {"trust_brand": 3}),
+        ],
+    )
+    return survey
+
+
+def test_period_labels_and_starts():
+    import datetime as dt
+
+    day = dt.date(2026, 2, 11)
+    assert period_label(period_start(day, "week"), "week") == "2026-W07"
+    assert period_start(day, "week") == dt.date(2026, 2, 9)
+    assert period_label(period_start(day, "month"), "month") == "2026-02"
+    assert period_label(period_start(day, "quarter"), "quarter") == "2026-Q1"
+
+
+def test_monthly_trends_suppress_small_periods(spread):
+    t = trends(MetricFilter(survey=spread), granularity="month")
+    assert [p.label for p in t.periods] == ["2026-01", "2026-02", "2026-03", "2026-04"]
+    assert [p.responses.n for p in t.periods] == [12, 12, None, 10]
+    assert t.periods[2].responses.suppressed and t.periods[2].trust_index.suppressed
+    # trust_brand on 1..5 maps to [0, 1]: 5 → 1.0, 1 → 0.0, 3 → 0.5.
+    assert [p.trust_index.value for p in t.periods] == [1.0, 0.0, None, 0.5]
+    assert t.total.responses.n == 37
+
+
+def test_quarterly_trends_and_total_equal_overview(spread):
+    flt = MetricFilter(survey=spread)
+    t = trends(flt, granularity="quarter")
+    assert [(p.label, p.responses.n) for p in t.periods] == [("2026-Q1", 27), ("2026-Q2", 10)]
+    o = overview(flt)
+    assert t.total.trust_index.value == pytest.approx(o.trust_index.value, abs=1e-12)
+    assert t.total.privacy_concern_index.value == pytest.approx(
+        o.privacy_concern_index.value, abs=1e-12
+    )
+    assert t.total.paradox_gap == o.paradox_gap
+
+
+def test_weekly_trends_and_query_count(spread, django_assert_max_num_queries):
+    flt = MetricFilter(survey=spread)
+    with django_assert_max_num_queries(8):
+        t = trends(flt, granularity="week")
+    assert [p.label for p in t.periods] == ["2026-W03", "2026-W07", "2026-W10", "2026-W15"]
+
+
+def test_unknown_granularity():
+    with pytest.raises(ValueError):
+        trends(None, granularity="day")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "role, status", [("admin", 200), ("analyst", 200), ("researcher", 200), ("author", 403)]
+)
+def test_trends_api_roles(client, org, spread, role, status):
+    login_verified(client, member(org, role))
+    r = client.get(f"/api/v1/metrics/surveys/{spread.pk}/trends/?granularity=quarter")
+    assert r.status_code == status
+
+
+def test_trends_api_body_errors_and_other_org(client, org, other_org, spread):
+    login_verified(client, member(org, "analyst"))
+    url = f"/api/v1/metrics/surveys/{spread.pk}/trends/"
+    body = client.get(url + "?granularity=month&from=2026-02-01").json()
+    assert body["granularity"] == "month"
+    assert [p["label"] for p in body["periods"]] == ["2026-02", "2026-03", "2026-04"]
+    assert body["periods"][1]["responses"] == {
+        "n": None,
+        "value": None,
+        "ci_low": None,
+        "ci_high": None,
+        "suppressed": True,
+    }
+    assert body["total"]["label"] == "total" and body["total"]["start"] is None
+    r = client.get(url + "?granularity=day")
+    assert r.status_code == 400
+    assert r.json()["errors"][0]["field"] == "granularity"
+    login_verified(client, member(other_org, "analyst"))
+    assert client.get(url).status_code == 404
