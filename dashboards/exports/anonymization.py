@@ -276,8 +276,8 @@ def plan_anonymity(
     Every level vector of the hierarchies' lattice is tried (up to
     MAX_LATTICE of them, coarsest last); among those dropping at most
     `max_suppression` of the records, the one with the least information loss
-    (normalized levels, then suppressed values) wins; when none does, the one
-    dropping the fewest records.
+    (normalized levels plus the share of suppressed values) wins; when none
+    does, the one dropping the fewest records.
     """
     total = sum(counts.values())
     if not hierarchies:
@@ -299,13 +299,13 @@ def plan_anonymity(
     budget = max_suppression * total
     for levels in lattice:
         out = _apply(counts, sensitive, hierarchies, levels, k, l_diversity)
+        # Information loss: each quasi-identifier's level as a share of its hierarchy,
+        # plus suppressed values as a share of the records (a value suppressed in every
+        # record costs as much as removing the column).
         loss = sum(lv / h.top for lv, h in zip(levels, hierarchies, strict=True))
+        loss += out.suppressed / total if total else 0
         feasible = out.dropped <= budget
-        score = (
-            (0, loss, out.suppressed, out.dropped)
-            if feasible
-            else (1, out.dropped, loss, out.suppressed)
-        )
+        score = (0, loss, out.dropped) if feasible else (1, out.dropped, loss)
         if best is None or score < best[0]:
             best = (score, levels, out)
         if feasible and loss == 0 and out.suppressed == 0:

@@ -274,7 +274,7 @@ def export_create(
     for i, n in enumerate(versions):
         if n not in known:
             errors.append(_err(f"versions[{i}]", "unknown", f"No published version {n}."))
-    if not chosen:
+    if not chosen and not versions:
         errors.append(_err("versions", "none", "The survey has no published version."))
     codes = {q.code for q in survey_questions(survey, chosen)} if chosen else set()
     for i, c in enumerate(columns):
