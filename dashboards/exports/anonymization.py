@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from ..enums import TimeGranularity
 
@@ -64,10 +64,10 @@ class Hierarchy:
         if self.kind == "time":
             return _period_start(raw, self.base)
         if self.kind == "date":
-            return raw.replace(day=1)
+            return dt.date(raw.year, raw.month, 1)
         if self.kind == "number":
             return Decimal(raw)
-        return raw
+        return cast(Hashable, raw)
 
     def generalize(self, value: Hashable, level: int) -> Hashable:
         """A level-0 value at `level` (None stays None: a missing answer is no value)."""

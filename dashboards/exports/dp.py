@@ -204,7 +204,7 @@ def dp_release_create(
                 continue
             counts[seg] += 1
             for j, v in enumerate(variables):
-                x = raw_value(questions[v.code], r.answers)
+                x = next((a.number for a in r.answers if a.question_code == v.code), None)
                 if x is not None:
                     sums[seg][j] += min(max(float(x), v.lower), v.upper)
     share = float(epsilon) / (1 + len(variables))

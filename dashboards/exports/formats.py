@@ -152,7 +152,9 @@ class StatsWriter(Writer):
                 Variable(**{**v.__dict__, "name": renames.get(v.name, v.name)})
                 for v in self.variables
             ]
-        labels = {v.name: v.label[:80] if self.stata else v.label for v in self.variables}
+        labels: dict[str, str | None] = {
+            v.name: v.label[:80] if self.stata else v.label for v in self.variables
+        }
         value_labels = {
             v.name: {float(c): lab[:80] if self.stata else lab for c, lab in v.value_labels}
             for v in self.variables

@@ -1,5 +1,7 @@
 """Reads of research exports, scoped to the caller's organizations and roles."""
 
+from uuid import UUID
+
 from django.db.models import QuerySet
 
 from surveys.enums import Role
@@ -23,7 +25,7 @@ def export_list(*, actor: Actor, survey_id: int | None = None) -> QuerySet[Expor
     return qs.order_by("-created_at")
 
 
-def export_get_any_role(*, actor: Actor, pk: object) -> ExportJob | None:
+def export_get_any_role(*, actor: Actor, pk: UUID | str) -> ExportJob | None:
     """An export in any of the actor's organizations (the caller then checks the role)."""
     return (
         ExportJob.objects.filter(organization_id__in=actor.organization_ids(), pk=pk)

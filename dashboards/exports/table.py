@@ -205,7 +205,7 @@ class TableSpec:
         level = plan.levels[q.code]
         h = next(h for h in self.quasi if h.field == q.code)
         note = f"quasi-identifier, generalized: {plan.generalizations[q.code]}"
-        common = {
+        common: dict[str, Any] = {
             "name": q.code,
             "label": _text(q.text, self.locale),
             "question": q.code,
@@ -228,7 +228,7 @@ class TableSpec:
 
     def _answer_variables(self, q: QuestionSpec) -> list[Variable]:
         text = _text(q.text, self.locale)
-        base = {"question": q.code, "question_text": text}
+        base: dict[str, Any] = {"question": q.code, "question_text": text}
         t = q.type
         if t in TEXT_TYPES:
             if not self.include_text:
