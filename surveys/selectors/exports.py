@@ -11,9 +11,8 @@ chunk's answers are read with one query.
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Exists, OuterRef, QuerySet
 
@@ -21,8 +20,9 @@ from ..enums import ResponseStatus
 from ..models import Answer, ConsentRecord, Response, Survey
 
 
-@dataclass(frozen=True, kw_only=True)
-class ExportAnswer:
+class ExportAnswer(NamedTuple):
+    """One stored answer cell (a named tuple: millions are built per export)."""
+
     question_code: str
     item: str
     choice: str
@@ -32,8 +32,7 @@ class ExportAnswer:
     boolean: bool | None
 
 
-@dataclass(frozen=True, kw_only=True)
-class ExportResponse:
+class ExportResponse(NamedTuple):
     """One eligible response with the answers asked for (no identifiers beyond the ids)."""
 
     id: Any
@@ -42,7 +41,7 @@ class ExportResponse:
     submitted_at: dt.datetime
     locale: str
     channel: str
-    answers: list[ExportAnswer] = field(default_factory=list)
+    answers: list[ExportAnswer]
 
 
 def export_responses(*, survey: Survey, version_ids: Sequence[int] | None = None) -> QuerySet:

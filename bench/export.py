@@ -1,0 +1,254 @@
+"""Research-export throughput and memory at 100k and 1M responses, in one run.
+
+Against a PostgreSQL database of its own (recreated: ``trustpulse_bench_export``):
+
+1. prepares an organization, the demo consent notice and the live 20-question
+   benchmark survey (bench/survey_20q.json), with export settings declaring
+   four quasi-identifiers (age, device, submission month, channel);
+2. loads synthetic completed responses with ``COPY`` (valid answer sets from
+   the real answer checker, through bench/aggregate.py's loader) until
+   ``--small`` responses are stored, then runs an anonymized CSV and an
+   anonymized Parquet export;
+3. loads more until ``--large`` responses are stored and runs the same two
+   exports again.
+
+Each export runs in a fresh worker process (``python bench/export.py --worker
+JOB``, the code the Celery task runs: dashboards.exports.services.export_run),
+which reports its peak RSS (``getrusage``); the parent prints the job's
+progress field while it runs. Targets: peak RSS at 1M ≤ 1.2 × at 100k, and ≤
+300 MB.
+
+    python bench/export.py [--small 100000] [--large 1000000] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DB = "trustpulse_bench_export"
+ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+QUASI = ["q09_age", "q03_device", "submitted_at", "channel"]
+
+
+def setup_django(migrate: bool) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "trustpulse.settings.test"
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB}"
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
+    os.environ.setdefault("EXPORTS_ROOT", str(ROOT / "var" / "bench" / "exports"))
+    import django
+
+    django.setup()
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+
+
+def recreate_database() -> None:
+    for sql in (f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)", f"CREATE DATABASE {DB}"):
+        subprocess.run(
+            ["psql", ADMIN_URL, "-q", "-c", sql], check=True, capture_output=True, text=True
+        )
+
+
+def prepare():  # type: ignore[no-untyped-def]
+    from dashboards.exports.services import export_settings_get, export_settings_update
+    from surveys import services
+    from surveys.models import Organization
+
+    org = Organization.objects.create(name="Bench", slug="bench", timezone="Europe/Amsterdam")
+    notice = json.loads((ROOT / "surveys/demo/consent_notice.json").read_text())
+    services.notice_publish(
+        version=services.notice_save(
+            organization=org, slug="privacy-notice", name="N", content=notice
+        )
+    )
+    doc = json.loads((HERE / "survey_20q.json").read_text())
+    version = services.definition_import(organization=org, document=doc)
+    services.survey_publish(survey=version.survey)
+    survey = version.survey
+    survey.refresh_from_db()
+    cfg = export_settings_get(survey=survey)
+    export_settings_update(
+        survey=survey,
+        user=None,
+        quasi_identifiers=QUASI,
+        sensitive_attributes=[],
+        include_free_text=False,
+        time_granularity="month",
+        epsilon_budget=cfg.epsilon_budget,
+    )
+    return survey
+
+
+def answer_sets(survey, n: int, seed: int = 11):  # type: ignore[no-untyped-def]
+    """`n` valid answer sets of the 20-question survey, as Answer row dicts."""
+    from bench.submit import answer_value
+    from surveys.answers import answer_rows, clean_answers
+    from surveys.services import version_question_ids, version_spec
+
+    definition = json.loads((HERE / "survey_20q.json").read_text())
+    questions = [q for s in definition["sections"] for q in s["questions"]]
+    spec = version_spec(survey.live_version)
+    ids = version_question_ids(survey.live_version)
+    rng = random.Random(seed)
+    sets = []
+    while len(sets) < n:
+        raw = {q["code"]: answer_value(q, rng) for q in questions}
+        cleaned = clean_answers(spec, raw)
+        if cleaned.problems:
+            continue
+        rows = []
+        for code, value in cleaned.values.items():
+            for cells in answer_rows(spec.question(code), value):
+                rows.append((ids[code], code, cells))
+        sets.append((rows, cleaned.path))
+    return sets
+
+
+def load(survey, sets, count: int, start: dt.datetime) -> int:  # type: ignore[no-untyped-def]
+    from bench.aggregate import copy_responses
+
+    answers, left = 0, count
+    while left > 0:
+        n = min(20_000, left)
+        answers += copy_responses(survey, sets, n, start)
+        left -= n
+    return answers
+
+
+def run_export(survey, fmt: str) -> dict:  # type: ignore[no-untyped-def]
+    """Create the job (no task queued) and run it in a fresh worker process."""
+    from django.db import transaction
+
+    from dashboards.exports.services import export_create
+    from dashboards.models import ExportJob
+
+    with transaction.atomic():
+        job = export_create(survey=survey, user=None, format=fmt, purpose="Benchmark")
+        # The benchmark runs the task itself, in its own process: drop the queued call.
+        transaction.get_connection().run_on_commit = []
+    began = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--worker", str(job.pk)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ},
+    )
+    seen = -1
+    while proc.poll() is None:
+        time.sleep(2)
+        progress = ExportJob.objects.filter(pk=job.pk).values_list("progress", flat=True).first()
+        if progress != seen:
+            print(f"    {fmt}: {progress}%", flush=True)
+            seen = progress
+    out = proc.stdout.read() if proc.stdout else ""
+    seconds = time.perf_counter() - began
+    job.refresh_from_db()
+    worker = json.loads(out.strip().splitlines()[-1])
+    return {
+        "format": fmt,
+        "status": job.status,
+        "rows": job.rows_written,
+        "seconds": round(seconds, 1),
+        "rows_per_s": round(job.rows_written / seconds),
+        "peak_rss_mb": round(worker["peak_rss_kb"] / 1024, 1),
+        "file_mb": round((job.file_size or 0) / 1e6, 1),
+        "k_achieved": job.report.get("k_achieved"),
+        "records_dropped": job.report.get("records_dropped"),
+        "generalizations": job.report.get("generalizations"),
+    }
+
+
+def worker(job_id: str) -> None:
+    setup_django(migrate=False)
+    from dashboards.exports.services import export_run
+
+    job = export_run(job_id=job_id)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"status": job.status if job else None, "peak_rss_kb": peak}))
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--small", type=int, default=100_000, help="responses at the first measure")
+    p.add_argument("--large", type=int, default=1_000_000, help="responses at the second")
+    p.add_argument("--formats", default="csv,parquet")
+    p.add_argument("--json", type=Path, help="write the results here too")
+    p.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    p.add_argument("--worker", help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.worker:
+        worker(args.worker)
+        return 0
+    recreate_database()
+    results: dict[str, list[dict]] = {}
+    try:
+        setup_django(migrate=True)
+        survey = prepare()
+        sets = answer_sets(survey, 500)
+        start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        stored = 0
+        for target in (args.small, args.large):
+            t0 = time.perf_counter()
+            answers = load(survey, sets, target - stored, start)
+            stored = target
+            print(
+                f"loaded to {stored:,} responses ({answers:,} answer rows this step) with COPY "
+                f"in {time.perf_counter() - t0:.0f} s",
+                flush=True,
+            )
+            from django.db import connection
+
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE surveys_response")
+                cursor.execute("VACUUM ANALYZE surveys_answer")
+            results[str(target)] = []
+            for fmt in args.formats.split(","):
+                r = run_export(survey, fmt)
+                results[str(target)].append(r)
+                print(
+                    f"  {fmt} at {target:,}: {r['rows']:,} rows in {r['seconds']} s = "
+                    f"{r['rows_per_s']:,} rows/s, peak RSS {r['peak_rss_mb']} MB, "
+                    f"file {r['file_mb']} MB, k={r['k_achieved']}, dropped {r['records_dropped']}",
+                    flush=True,
+                )
+        for fmt in args.formats.split(","):
+            small = next(r for r in results[str(args.small)] if r["format"] == fmt)
+            large = next(r for r in results[str(args.large)] if r["format"] == fmt)
+            ratio = large["peak_rss_mb"] / small["peak_rss_mb"]
+            ok = ratio <= 1.2 and large["peak_rss_mb"] <= 300
+            print(
+                f"{fmt}: peak RSS {small['peak_rss_mb']} MB → {large['peak_rss_mb']} MB "
+                f"({ratio:.2f}×; target ≤ 1.2× and ≤ 300 MB: {'met' if ok else 'NOT met'})"
+            )
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(results, indent=2))
+    finally:
+        if not args.keep:
+            from django.db import connections
+
+            connections.close_all()
+            subprocess.run(
+                ["psql", ADMIN_URL, "-q", "-c", f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)"],
+                check=False,
+                capture_output=True,
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
