@@ -53,6 +53,21 @@ class ExportForm(forms.Form):
     layout = forms.ChoiceField(
         label=_("Layout"), choices=ExportLayout.choices, initial=ExportLayout.WIDE
     )
+    versions = forms.CharField(
+        label=_("Versions (optional)"),
+        help_text=_("Version numbers separated by commas, e.g. 1, 2. Empty: every published one."),
+        required=False,
+        max_length=200,
+    )
+    columns = forms.CharField(
+        label=_("Columns (optional)"),
+        help_text=_(
+            "Question codes separated by commas (and submitted_at, locale, channel). Empty: all."
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+    )
     purpose = forms.CharField(
         label=_("Purpose"),
         help_text=_("What the data will be used for. Recorded in the audit log and codebook."),
@@ -83,6 +98,15 @@ class ExportForm(forms.Form):
         widget=forms.PasswordInput(render_value=True),
     )
 
+    def clean_versions(self) -> list[int]:
+        raw = [v.strip() for v in self.cleaned_data.get("versions", "").split(",") if v.strip()]
+        if not all(v.isascii() and v.isdigit() and len(v) < 7 for v in raw):
+            raise forms.ValidationError(_("Whole numbers separated by commas."))
+        return [int(v) for v in raw]
+
+    def clean_columns(self) -> list[str]:
+        return [c.strip() for c in self.cleaned_data.get("columns", "").split(",") if c.strip()]
+
 
 @studio_view(roles=EXPORT_ROLES, section="exports")
 def export_list(request: HttpRequest, studio: Studio) -> HttpResponse:
@@ -112,7 +136,7 @@ def export_new(request: HttpRequest, studio: Studio) -> HttpResponse:
         except ServiceValidationError as exc:
             errors = exc.errors
             for e in exc.errors:
-                name = e.field.split("[")[0].split(".")[0]
+                name = e.field.split("[")[0].split(".")[0]  # versions[0] → versions
                 form.add_error(name if name in form.fields else None, e.message)
         else:
             messages.success(request, _("Export started."))

@@ -94,3 +94,16 @@ def test_settings_page_roles(client, org, filled):
     filled.export_settings.refresh_from_db()
     assert filled.export_settings.quasi_identifiers == ["age_band", "submitted_at"]
     assert filled.export_settings.include_free_text is True
+
+
+def test_versions_and_columns_from_the_form(client, org, filled, django_capture_on_commit_callbacks):
+    client.force_login(member(org, "researcher"))
+    data = {"survey": filled.pk, "format": "csv", "layout": "wide", "k": 5, "purpose": "x"}
+    r = client.post(base(org) + "new/", {**data, "versions": "1, 9", "columns": "nope"})
+    page = r.content.decode()
+    assert "No published version 9." in page and "No question or field &#x27;nope&#x27;." in page
+    assert client.post(base(org) + "new/", {**data, "versions": "one"}).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(base(org) + "new/", {**data, "versions": "1", "columns": "trust_brand, nps"})
+    job = ExportJob.objects.get()
+    assert (job.versions, job.columns) == ([1], ["trust_brand", "nps"])
