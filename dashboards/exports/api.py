@@ -218,6 +218,7 @@ class ExportSettingsSerializer(serializers.ModelSerializer):
     sensitive_attributes = serializers.ListField(
         child=serializers.CharField(max_length=64), max_length=50
     )
+    include_free_text = serializers.BooleanField()
     time_granularity = serializers.ChoiceField(choices=TimeGranularity.choices)
     epsilon_budget = serializers.DecimalField(max_digits=8, decimal_places=4)
     epsilon_spent = serializers.SerializerMethodField()
