@@ -96,7 +96,9 @@ def test_settings_page_roles(client, org, filled):
     assert filled.export_settings.include_free_text is True
 
 
-def test_versions_and_columns_from_the_form(client, org, filled, django_capture_on_commit_callbacks):
+def test_versions_and_columns_from_the_form(
+    client, org, filled, django_capture_on_commit_callbacks
+):
     client.force_login(member(org, "researcher"))
     data = {"survey": filled.pk, "format": "csv", "layout": "wide", "k": 5, "purpose": "x"}
     r = client.post(base(org) + "new/", {**data, "versions": "1, 9", "columns": "nope"})
