@@ -36,7 +36,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-DB = "trustpulse_bench_export"
+DB = os.environ.get("BENCH_EXPORT_DB", "trustpulse_bench_export")
 ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 QUASI = ["q09_age", "q03_device", "submitted_at", "channel"]
 CHANNELS = ["web", "email", "in_app", "qr", "api"]
@@ -200,47 +200,86 @@ def load(survey, sets, count: int, start: dt.datetime) -> int:  # type: ignore[n
     return answers
 
 
-def run_export(survey, fmt: str) -> dict:  # type: ignore[no-untyped-def]
-    """Create the job (no task queued) and run it in a fresh worker process."""
+def run_exports(survey, formats: list[str], *, parallel: bool) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Create the jobs (no task queued) and run each in a fresh worker process.
+
+    Sequentially, or side by side (`parallel`: as two Celery workers would).
+    """
     from django.db import transaction
 
     from dashboards.exports.services import export_create
     from dashboards.models import ExportJob
 
-    with transaction.atomic():
-        job = export_create(survey=survey, user=None, format=fmt, purpose="Benchmark")
-        # The benchmark runs the task itself, in its own process: drop the queued call.
-        transaction.get_connection().run_on_commit = []
-    began = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, __file__, "--worker", str(job.pk)],
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ},
+    def start(fmt: str):  # type: ignore[no-untyped-def]
+        with transaction.atomic():
+            job = export_create(survey=survey, user=None, format=fmt, purpose="Benchmark")
+            # The benchmark runs the task itself, in its own process: drop the queued call.
+            transaction.get_connection().run_on_commit = []
+        proc = subprocess.Popen(
+            [sys.executable, __file__, "--worker", str(job.pk)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ},
+        )
+        return {"fmt": fmt, "job": job, "proc": proc, "began": time.perf_counter(), "seen": -1}
+
+    def wait(runs) -> None:  # type: ignore[no-untyped-def]
+        while any(r["proc"].poll() is None and "seconds" not in r for r in runs):
+            time.sleep(2)
+            for r in runs:
+                if "seconds" in r:
+                    continue
+                if r["proc"].poll() is not None:
+                    r["seconds"] = time.perf_counter() - r["began"]
+                    continue
+                pk = r["job"].pk
+                progress = ExportJob.objects.filter(pk=pk).values_list("progress", flat=True)[0]
+                if progress != r["seen"]:
+                    print(f"    {r['fmt']}: {progress}%", flush=True)
+                    r["seen"] = progress
+        for r in runs:
+            r.setdefault("seconds", time.perf_counter() - r["began"])
+
+    runs = []
+    if parallel:
+        runs = [start(fmt) for fmt in formats]
+        wait(runs)
+    else:
+        for fmt in formats:
+            runs.append(start(fmt))
+            wait(runs[-1:])
+    results = []
+    for r in runs:
+        job, seconds = r["job"], r["seconds"]
+        job.refresh_from_db()
+        out = r["proc"].stdout.read() if r["proc"].stdout else ""
+        worker_out = json.loads(out.strip().splitlines()[-1])
+        results.append(
+            {
+                "format": r["fmt"],
+                "parallel": parallel,
+                "status": job.status,
+                "rows": job.rows_written,
+                "seconds": round(seconds, 1),
+                "rows_per_s": round(job.rows_written / seconds),
+                "peak_rss_mb": round(worker_out["peak_rss_kb"] / 1024, 1),
+                "file_mb": round((job.file_size or 0) / 1e6, 1),
+                "k_achieved": job.report.get("k_achieved"),
+                "records_dropped": job.report.get("records_dropped"),
+                "generalizations": job.report.get("generalizations"),
+            }
+        )
+    return results
+
+
+def show(target: int, r: dict) -> None:
+    print(
+        f"  {r['format']} at {target:,}{' (side by side)' if r['parallel'] else ''}: "
+        f"{r['rows']:,} rows in {r['seconds']} s = {r['rows_per_s']:,} rows/s, "
+        f"peak RSS {r['peak_rss_mb']} MB, file {r['file_mb']} MB, k={r['k_achieved']}, "
+        f"dropped {r['records_dropped']}",
+        flush=True,
     )
-    seen = -1
-    while proc.poll() is None:
-        time.sleep(2)
-        progress = ExportJob.objects.filter(pk=job.pk).values_list("progress", flat=True).first()
-        if progress != seen:
-            print(f"    {fmt}: {progress}%", flush=True)
-            seen = progress
-    out = proc.stdout.read() if proc.stdout else ""
-    seconds = time.perf_counter() - began
-    job.refresh_from_db()
-    worker = json.loads(out.strip().splitlines()[-1])
-    return {
-        "format": fmt,
-        "status": job.status,
-        "rows": job.rows_written,
-        "seconds": round(seconds, 1),
-        "rows_per_s": round(job.rows_written / seconds),
-        "peak_rss_mb": round(worker["peak_rss_kb"] / 1024, 1),
-        "file_mb": round((job.file_size or 0) / 1e6, 1),
-        "k_achieved": job.report.get("k_achieved"),
-        "records_dropped": job.report.get("records_dropped"),
-        "generalizations": job.report.get("generalizations"),
-    }
 
 
 def worker(job_id: str) -> None:
@@ -252,6 +291,26 @@ def worker(job_id: str) -> None:
     print(json.dumps({"status": job.status if job else None, "peak_rss_kb": peak}))
 
 
+def exports_only(args: argparse.Namespace) -> int:
+    setup_django(migrate=False)
+    from django.db import connection
+
+    from surveys.models import Response, Survey
+
+    survey = Survey.objects.get(slug="bench-20q")
+    n = Response.objects.filter(survey=survey).count()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE surveys_response")
+        cursor.execute("VACUUM ANALYZE surveys_answer")
+    results = run_exports(survey, args.formats.split(","), parallel=args.parallel)
+    for r in results:
+        show(n, r)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({str(n): results}, indent=2))
+    return 0
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--small", type=int, default=100_000, help="responses at the first measure")
@@ -259,11 +318,19 @@ def main() -> int:
     p.add_argument("--formats", default="csv,parquet")
     p.add_argument("--json", type=Path, help="write the results here too")
     p.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    p.add_argument("--parallel", action="store_true", help="run the formats side by side")
+    p.add_argument(
+        "--exports-only",
+        action="store_true",
+        help="reuse the database as it is (no loading) and run the exports once",
+    )
     p.add_argument("--worker", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.worker:
         worker(args.worker)
         return 0
+    if args.exports_only:
+        return exports_only(args)
     recreate_database()
     results: dict[str, list[dict]] = {}
     try:
@@ -286,16 +353,11 @@ def main() -> int:
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE surveys_response")
                 cursor.execute("VACUUM ANALYZE surveys_answer")
-            results[str(target)] = []
-            for fmt in args.formats.split(","):
-                r = run_export(survey, fmt)
-                results[str(target)].append(r)
-                print(
-                    f"  {fmt} at {target:,}: {r['rows']:,} rows in {r['seconds']} s = "
-                    f"{r['rows_per_s']:,} rows/s, peak RSS {r['peak_rss_mb']} MB, "
-                    f"file {r['file_mb']} MB, k={r['k_achieved']}, dropped {r['records_dropped']}",
-                    flush=True,
-                )
+            results[str(target)] = run_exports(
+                survey, args.formats.split(","), parallel=args.parallel
+            )
+            for r in results[str(target)]:
+                show(target, r)
         for fmt in args.formats.split(","):
             small = next(r for r in results[str(args.small)] if r["format"] == fmt)
             large = next(r for r in results[str(args.large)] if r["format"] == fmt)
