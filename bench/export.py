@@ -200,6 +200,17 @@ def load(survey, sets, count: int, start: dt.datetime) -> int:  # type: ignore[n
     return answers
 
 
+def peak_rss_kb(pid: int) -> int:
+    """The process's peak resident set so far (VmHWM), in kB; 0 once it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def run_exports(survey, formats: list[str], *, parallel: bool) -> list[dict]:  # type: ignore[no-untyped-def]
     """Create the jobs (no task queued) and run each in a fresh worker process.
 
@@ -233,9 +244,17 @@ def run_exports(survey, formats: list[str], *, parallel: bool) -> list[dict]:  #
                     r["seconds"] = time.perf_counter() - r["began"]
                     continue
                 pk = r["job"].pk
-                progress = ExportJob.objects.filter(pk=pk).values_list("progress", flat=True)[0]
+                progress, written = ExportJob.objects.filter(pk=pk).values_list(
+                    "progress", "rows_written"
+                )[0]
+                hwm = peak_rss_kb(r["proc"].pid)
                 if progress != r["seen"]:
-                    print(f"    {r['fmt']}: {progress}%", flush=True)
+                    elapsed = time.perf_counter() - r["began"]
+                    print(
+                        f"    {r['fmt']}: {progress}% ({written:,} rows written, "
+                        f"{elapsed:.0f} s, peak RSS so far {hwm / 1024:.1f} MB)",
+                        flush=True,
+                    )
                     r["seen"] = progress
         for r in runs:
             r.setdefault("seconds", time.perf_counter() - r["began"])

@@ -53,7 +53,8 @@ class CsvWriter(Writer):
         self.w.writerow(self.names)
 
     def write(self, rows: list[dict[str, Any]]) -> None:
-        self.w.writerows([["" if r.get(n) is None else r.get(n) for n in self.names] for r in rows])
+        names = self.names  # csv writes None as an empty field
+        self.w.writerows([[r.get(n) for n in names] for r in rows])
 
     def close(self) -> None:
         self.f.close()

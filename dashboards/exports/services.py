@@ -55,7 +55,7 @@ from .table import QI_TYPES, RESPONSE_FIELDS, SENSITIVE_TYPES, TableSpec, hierar
 
 log = logging.getLogger(__name__)
 
-CHUNK = 2000
+CHUNK = 1000
 MAX_K = 1000
 DOWNLOAD_SALT = "dashboards.exports.download"
 

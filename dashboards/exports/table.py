@@ -121,13 +121,19 @@ class TableSpec:
     version_numbers: dict[int, int]  # version id → number
     sensitive: list[QuestionSpec] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # Built once: the per-record methods below run millions of times.
+        self.by_code = {q.code: q for q in self.questions}
+        self.qi_index = {h.field: i for i, h in enumerate(self.quasi)}
+        self.answer_questions = [q for q in self.questions if q.code not in self.qi_index]
+        self.position = {q.code: i for i, q in enumerate(self.questions)}
+
     @property
     def quasi_fields(self) -> list[str]:
         return [h.field for h in self.quasi]
 
     def quasi_key(self, r: ExportResponse) -> tuple:
         """The record's quasi-identifier values at level 0 (what the first pass counts)."""
-        by_code = {q.code: q for q in self.questions}
         out = []
         for h in self.quasi:
             if h.field == "submitted_at":
@@ -135,7 +141,7 @@ class TableSpec:
             elif h.field in ("locale", "channel"):
                 raw = getattr(r, h.field)
             else:
-                raw = raw_value(by_code[h.field], r.answers)
+                raw = raw_value(self.by_code[h.field], r.answers)
             out.append(h.level0(raw))
         return tuple(out)
 
@@ -333,7 +339,7 @@ class TableSpec:
     def _meta(
         self, r: ExportResponse, final: tuple, plan: AnonymityPlan, pseudonym: Callable[[Any], str]
     ) -> dict[str, Any]:
-        qi_index = {f: i for i, f in enumerate(self.quasi_fields)}
+        qi_index = self.qi_index
         row: dict[str, Any] = {
             "respondent_id": pseudonym(r.respondent_id),
             "version": self.version_numbers.get(r.version_id),
@@ -370,11 +376,9 @@ class TableSpec:
         by_code: dict[str, list[ExportAnswer]] = {}
         for a in r.answers:
             by_code.setdefault(a.question_code, []).append(a)
-        for q in self.questions:
-            if q.code in plan.levels:
-                continue
-            answers = by_code.get(q.code, [])
-            row.update(self._answer_cells(q, answers))
+        empty: list[ExportAnswer] = []
+        for q in self.answer_questions:
+            row.update(self._answer_cells(q, by_code.get(q.code, empty)))
         return row
 
     def _answer_cells(self, q: QuestionSpec, answers: list[ExportAnswer]) -> dict[str, Any]:
@@ -430,10 +434,14 @@ class TableSpec:
     ) -> Iterator[dict[str, Any]]:
         meta = self._meta(r, final, plan, pseudonym)
         meta["response_id"] = pseudonym(f"response:{r.id}")
-        types = {q.code: q.type for q in self.questions}
-        for a in r.answers:
-            t = types.get(a.question_code)
-            if t is None or a.question_code in plan.levels:
+        position = self.position
+        answers = sorted(
+            (a for a in r.answers if a.question_code in position),
+            key=lambda a: (position[a.question_code], a.item, a.choice),
+        )
+        for a in answers:
+            t = self.by_code[a.question_code].type
+            if a.question_code in plan.levels:
                 continue
             text = ""
             if a.text:

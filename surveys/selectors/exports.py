@@ -94,7 +94,9 @@ def export_response_chunks(
             qs = Answer.objects.filter(response_id__in=list(answers))
             if question_codes is not None:
                 qs = qs.filter(question_code__in=list(question_codes))
-            for a in qs.order_by("response_id", "id").values_list(
+            # No ORDER BY: rows are grouped by response here (a sort of every chunk's
+            # answers would cost the database more than it saves).
+            for a in qs.order_by().values_list(
                 "response_id",
                 "question_code",
                 "item",
