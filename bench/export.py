@@ -358,7 +358,7 @@ def main() -> int:
         sets = answer_sets(survey, 500)
         start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
         stored = 0
-        for target in (args.small, args.large):
+        for target in sorted({args.small, args.large}):
             t0 = time.perf_counter()
             answers = load(survey, sets, target - stored, start)
             stored = target
@@ -377,7 +377,7 @@ def main() -> int:
             )
             for r in results[str(target)]:
                 show(target, r)
-        for fmt in args.formats.split(","):
+        for fmt in args.formats.split(",") if args.large > args.small else []:
             small = next(r for r in results[str(args.small)] if r["format"] == fmt)
             large = next(r for r in results[str(args.large)] if r["format"] == fmt)
             ratio = large["peak_rss_mb"] / small["peak_rss_mb"]
