@@ -28,7 +28,6 @@ import datetime as dt
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import time
@@ -306,7 +305,8 @@ def worker(job_id: str) -> None:
     from dashboards.exports.services import export_run
 
     job = export_run(job_id=job_id)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # VmHWM, not getrusage's ru_maxrss: that one starts from the parent's peak at fork.
+    peak = peak_rss_kb(os.getpid())
     print(json.dumps({"status": job.status if job else None, "peak_rss_kb": peak}))
 
 
