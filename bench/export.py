@@ -14,7 +14,7 @@ Against a PostgreSQL database of its own (recreated: ``trustpulse_bench_export``
 
 Each export runs in a fresh worker process (``python bench/export.py --worker
 JOB``, the code the Celery task runs: dashboards.exports.services.export_run),
-which reports its peak RSS (``getrusage``); the parent prints the job's
+which reports its peak RSS (``VmHWM``); the parent prints the job's
 progress field while it runs. Targets: peak RSS at 1M ≤ 1.2 × at 100k, and ≤
 300 MB.
 
