@@ -17,6 +17,7 @@ from typing import Any
 from ..enums import ExportFormat
 from .table import Variable
 
+ROW_GROUP = 25_000  # Parquet rows per row group
 XLSX_MAX_ROWS = 1_048_575  # 1,048,576 rows per sheet, one of them the header
 STATA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,24}$")
 
@@ -90,13 +91,27 @@ class ParquetWriter(Writer):
         self.schema = pa.schema(fields)
         self.pa = pa
         self.w = pq.ParquetWriter(str(path), self.schema, compression="zstd")
+        self.pending: list[Any] = []
+        self.pending_rows = 0
 
     def write(self, rows: list[dict[str, Any]]) -> None:
+        # Chunks are gathered into row groups of ROW_GROUP rows: one row group per chunk
+        # would grow the footer metadata the writer keeps in memory with every chunk.
         if rows:
             columns = {n: [r.get(n) for r in rows] for n in self.names}
-            self.w.write_table(self.pa.table(columns, schema=self.schema))
+            self.pending.append(self.pa.RecordBatch.from_pydict(columns, schema=self.schema))
+            self.pending_rows += len(rows)
+        if self.pending_rows >= ROW_GROUP:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            table = self.pa.Table.from_batches(self.pending, schema=self.schema)
+            self.w.write_table(table, row_group_size=max(self.pending_rows, 1))
+            self.pending, self.pending_rows = [], 0
 
     def close(self) -> None:
+        self.flush()
         self.w.close()
 
 
