@@ -9,3 +9,4 @@ class DashboardsConfig(AppConfig):
     def ready(self) -> None:
         # Receivers of the surveys domain signals are connected here.
         from . import receivers  # noqa: F401
+        from .exports import views  # noqa: F401  (registers the studio navigation entry)

@@ -9,6 +9,7 @@ import datetime as dt
 import zoneinfo
 
 from celery import shared_task
+from django.conf import settings
 
 from surveys.models import BehaviourEvent, SurveyVersion
 
@@ -90,3 +91,25 @@ def reports_refresh() -> int:
             report_pdf.delay_on_commit(report.pk)
             done += 1
     return done
+
+
+@shared_task(
+    name="dashboards.tasks.export_run",
+    acks_late=True,
+    time_limit=settings.EXPORT_TASK_TIME_LIMIT,
+    soft_time_limit=settings.EXPORT_TASK_TIME_LIMIT - 60,
+)
+def export_run_task(job_id: str) -> str:
+    """Run one research export (dashboards.exports.services.export_run); returns its status."""
+    from .exports.services import export_run
+
+    job = export_run(job_id=job_id)
+    return job.status if job is not None else "gone"
+
+
+@shared_task(name="dashboards.tasks.exports_purge")
+def exports_purge() -> int:
+    """Delete the files of expired exports (beat, hourly)."""
+    from .exports.services import exports_purge as purge
+
+    return purge()

@@ -22,6 +22,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/metrics/", include("dashboards.urls")),
     path("api/v1/events/", include("surveys.api.events_urls")),
+    path("api/v1/exports/", include("dashboards.exports.api_urls")),
     path("api/v1/", include("surveys.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
@@ -31,5 +32,6 @@ urlpatterns = [
     path("studio/<slug:org>/settings/", include("surveys.settings_urls")),
     path("studio/<slug:org>/dashboards/", include("dashboards.studio_urls")),
     path("transparency/", include("dashboards.reports.public_urls")),
+    path("studio/<slug:org>/exports/", include("dashboards.exports.studio_urls")),
     path("", include("surveys.urls")),
 ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dashboards', '0004_purpose_rollups'),
+        ('dashboards', '0005_exports'),
         ('surveys', '0007_audit_actions'),
     ]
 

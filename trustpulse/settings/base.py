@@ -174,6 +174,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.tasks.reports_refresh",
         "schedule": timedelta(hours=24),
     },
+    "exports-purge": {
+        "task": "dashboards.tasks.exports_purge",
+        "schedule": timedelta(hours=1),
+    },
     "aggregate-pending": {
         "task": "dashboards.tasks.aggregate_pending",
         "schedule": timedelta(seconds=env.int("AGGREGATE_SWEEP_SECONDS", default=60)),
@@ -229,6 +233,35 @@ TRANSPARENCY_PDF = env.bool("TRANSPARENCY_PDF", default=True)
 CHROMIUM_PATH = env("CHROMIUM_PATH", default="")
 # k for k-anonymous exports.
 EXPORT_K = max(2, env.int("EXPORT_K", default=5))
+# Research exports (docs/EXPORTS.md): how long a signed download link and a
+# finished file live, the largest SPSS/Stata table (written whole, in memory)
+# and the time limit of the export task.
+EXPORT_LINK_MAX_AGE = env.int("EXPORT_LINK_MAX_AGE", default=3600)
+EXPORT_FILE_DAYS = env.int("EXPORT_FILE_DAYS", default=7)
+EXPORT_STATS_MAX_ROWS = env.int("EXPORT_STATS_MAX_ROWS", default=500_000)
+EXPORT_TASK_TIME_LIMIT = env.int("EXPORT_TASK_TIME_LIMIT", default=4 * 3600)
+EXPORTS_ROOT = env.path("EXPORTS_ROOT", default=str(BASE_DIR / "var" / "exports"))
+EXPORTS_S3_BUCKET = env("EXPORTS_S3_BUCKET", default="")
+if EXPORTS_S3_BUCKET:
+    # Any S3-compatible bucket (django-storages); credentials come from the usual
+    # AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY environment or the instance role.
+    STORAGES["exports"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": EXPORTS_S3_BUCKET,
+            "endpoint_url": env("EXPORTS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("EXPORTS_S3_REGION", default="") or None,
+            "location": env("EXPORTS_S3_PREFIX", default="exports"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["exports"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(EXPORTS_ROOT)},
+    }
 # Data quality: a response faster than this fraction of the survey's running
 # median completion time is a speeder; this many identical scale answers (or
 # one identical answer across a whole matrix) make a straight-liner.

@@ -1,0 +1,674 @@
+"""Research exports: settings, jobs, the run itself, cancellation and signed download links.
+
+Writes validate first and write in one transaction; the run is a Celery task
+(dashboards.tasks.export_run) that reads the survey twice through
+surveys.selectors.exports (constant memory), anonymizes with
+dashboards.exports.anonymization and writes a zip bundle (data file and
+codebooks) to the "exports" storage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import shutil
+import tempfile
+import zipfile
+import zoneinfo
+from collections import Counter
+from collections.abc import Callable, Sequence
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.files import File
+from django.core.files.storage import storages
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from surveys.enums import AuditAction, VersionStatus
+from surveys.errors import FieldError, ServiceValidationError
+from surveys.models import Answer, Survey, SurveyVersion, User
+from surveys.selectors.exports import export_response_chunks, export_responses
+from surveys.services import audit_log, inbox_flush, version_spec
+from surveys.spec import QuestionSpec
+
+from ..enums import (
+    FINISHED_STATUSES,
+    ExportFormat,
+    ExportLayout,
+    ExportStatus,
+    TimeGranularity,
+)
+from ..models import DPRelease, ExportJob, SurveyExportSettings
+from .anonymization import AnonymityPlan, plan_anonymity, pseudonymizer
+from .codebooks import ExportMeta, datapackage, ddi_codebook, markdown_codebook
+from .formats import DATA_FILE, XLSX_MAX_ROWS, open_writer, r_script, stata_names
+from .table import QI_TYPES, RESPONSE_FIELDS, SENSITIVE_TYPES, TableSpec, hierarchy_for
+
+log = logging.getLogger(__name__)
+
+CHUNK = 1000
+MAX_K = 1000
+DOWNLOAD_SALT = "dashboards.exports.download"
+
+
+def _err(field: str, code: str, message: str) -> FieldError:
+    return FieldError(field=field, code=code, message=message)
+
+
+# -- survey questions ----------------------------------------------------------------------
+
+
+def survey_questions(
+    survey: Survey, versions: Sequence[SurveyVersion] | None = None
+) -> list[QuestionSpec]:
+    """Questions of the given (default: all published) versions by code, newest definition first."""
+    if versions is None:
+        versions = list(survey.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number"))
+    seen: dict[str, QuestionSpec] = {}
+    order: list[str] = []
+    for v in sorted(versions, key=lambda v: -v.number):
+        for q in version_spec(v).questions:
+            if q.code not in seen:
+                seen[q.code] = q
+                order.append(q.code)
+    # Keep the newest version's question order, older-only questions after.
+    return [seen[c] for c in order]
+
+
+# -- settings ------------------------------------------------------------------------------
+
+
+def export_settings_defaults(survey: Survey) -> dict[str, Any]:
+    questions = survey_questions(survey)
+    return {
+        "quasi_identifiers": [
+            q.code for q in questions if q.quasi_identifier and q.type in QI_TYPES
+        ]
+        + list(RESPONSE_FIELDS),
+        "sensitive_attributes": [],
+        "include_free_text": False,
+        "time_granularity": TimeGranularity.MONTH,
+    }
+
+
+def export_settings_get(*, survey: Survey) -> SurveyExportSettings:
+    """The survey's export settings, created with the defaults on first use."""
+    obj = SurveyExportSettings.objects.filter(survey=survey).first()
+    if obj is None:
+        obj, _ = SurveyExportSettings.objects.get_or_create(
+            survey=survey, defaults=export_settings_defaults(survey)
+        )
+    return obj
+
+
+def epsilon_spent(*, survey: Survey) -> Decimal:
+    total = DPRelease.objects.filter(survey=survey).aggregate(s=Sum("epsilon"))["s"]
+    return Decimal(total or 0)
+
+
+@transaction.atomic
+def export_settings_update(
+    *,
+    survey: Survey,
+    user: User | None,
+    quasi_identifiers: Sequence[str],
+    sensitive_attributes: Sequence[str],
+    include_free_text: bool,
+    time_granularity: str,
+    epsilon_budget: Decimal,
+) -> SurveyExportSettings:
+    questions = {q.code: q for q in survey_questions(survey)}
+    errors: list[FieldError] = []
+    for i, code in enumerate(quasi_identifiers):
+        q = questions.get(code)
+        if code in RESPONSE_FIELDS:
+            continue
+        if q is None:
+            errors.append(_err(f"quasi_identifiers[{i}]", "unknown", f"No question {code!r}."))
+        elif q.type not in QI_TYPES:
+            errors.append(
+                _err(
+                    f"quasi_identifiers[{i}]",
+                    "unsupported_type",
+                    f"A {q.type} question cannot be generalized; quasi-identifiers are "
+                    "single-choice, scale, yes/no, number, NPS, rating or date questions.",
+                )
+            )
+    if len(set(quasi_identifiers)) != len(quasi_identifiers):
+        errors.append(_err("quasi_identifiers", "duplicate", "Each field once."))
+    for i, code in enumerate(sensitive_attributes):
+        q = questions.get(code)
+        if q is None:
+            errors.append(_err(f"sensitive_attributes[{i}]", "unknown", f"No question {code!r}."))
+        elif q.type not in SENSITIVE_TYPES:
+            errors.append(
+                _err(
+                    f"sensitive_attributes[{i}]",
+                    "unsupported_type",
+                    "Sensitive attributes are single-choice, scale, yes/no, NPS or rating "
+                    "questions.",
+                )
+            )
+        elif code in quasi_identifiers:
+            errors.append(
+                _err(f"sensitive_attributes[{i}]", "conflict", "Already a quasi-identifier.")
+            )
+    if time_granularity not in TimeGranularity.values:
+        errors.append(
+            _err("time_granularity", "invalid", f"One of: {', '.join(TimeGranularity.values)}.")
+        )
+    spent = epsilon_spent(survey=survey)
+    if not (Decimal(0) < epsilon_budget <= Decimal(100)):
+        errors.append(_err("epsilon_budget", "out_of_range", "A number above 0 and at most 100."))
+    elif epsilon_budget < spent:
+        errors.append(
+            _err(
+                "epsilon_budget",
+                "below_spent",
+                f"Releases have already spent ε = {spent}; the budget cannot be lower.",
+            )
+        )
+    if errors:
+        raise ServiceValidationError(errors)
+    obj = export_settings_get(survey=survey)
+    SurveyExportSettings.objects.select_for_update().filter(pk=obj.pk).first()
+    obj.quasi_identifiers = list(quasi_identifiers)
+    obj.sensitive_attributes = list(sensitive_attributes)
+    obj.include_free_text = include_free_text
+    obj.time_granularity = time_granularity
+    obj.epsilon_budget = epsilon_budget
+    obj.updated_by = user
+    obj.save()
+    audit_log(
+        organization=survey.organization,
+        action=AuditAction.SURVEY_UPDATED,
+        actor=user,
+        target=survey,
+        data={
+            "export_settings": {
+                "quasi_identifiers": obj.quasi_identifiers,
+                "sensitive_attributes": obj.sensitive_attributes,
+                "include_free_text": include_free_text,
+                "time_granularity": time_granularity,
+                "epsilon_budget": str(epsilon_budget),
+            }
+        },
+    )
+    return obj
+
+
+# -- creating, cancelling, downloading -----------------------------------------------------
+
+
+def _versions_for(survey: Survey, numbers: Sequence[int]) -> list[SurveyVersion]:
+    qs = survey.versions.filter(status=VersionStatus.PUBLISHED)
+    if numbers:
+        qs = qs.filter(number__in=list(numbers))
+    return list(qs.order_by("number"))
+
+
+@transaction.atomic
+def export_create(
+    *,
+    survey: Survey,
+    user: User | None,
+    format: str,
+    purpose: str,
+    layout: str = ExportLayout.WIDE,
+    versions: Sequence[int] = (),
+    columns: Sequence[str] = (),
+    k: int | None = None,
+    l_diversity: int | None = None,
+    excel_bom: bool = False,
+    study_key: str = "",
+    max_suppression: Decimal | float | str = Decimal("0.05"),
+) -> ExportJob:
+    """Validate an export request, record it (and its audit event) and queue the run."""
+    errors: list[FieldError] = []
+    purpose = (purpose or "").strip()
+    if not purpose:
+        errors.append(_err("purpose", "required", "State what the data will be used for."))
+    elif len(purpose) > 2000:
+        errors.append(_err("purpose", "too_long", "At most 2,000 characters."))
+    if format not in ExportFormat.values:
+        errors.append(_err("format", "invalid", f"One of: {', '.join(ExportFormat.values)}."))
+    if layout not in ExportLayout.values:
+        errors.append(_err("layout", "invalid", f"One of: {', '.join(ExportLayout.values)}."))
+    k = settings.EXPORT_K if k is None else k
+    if not (settings.EXPORT_K <= k <= MAX_K):
+        errors.append(
+            _err("k", "out_of_range", f"k is at least {settings.EXPORT_K} and at most {MAX_K}.")
+        )
+    cfg = export_settings_get(survey=survey)
+    if l_diversity is not None:
+        if not (2 <= l_diversity <= 50):
+            errors.append(_err("l_diversity", "out_of_range", "l is between 2 and 50."))
+        elif not cfg.sensitive_attributes:
+            errors.append(
+                _err(
+                    "l_diversity",
+                    "no_sensitive_attributes",
+                    "Declare the survey's sensitive attributes in its export settings first.",
+                )
+            )
+    try:
+        max_supp = Decimal(str(max_suppression))
+        if not (Decimal(0) <= max_supp <= Decimal("0.5")):
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        errors.append(
+            _err("max_suppression", "out_of_range", "A share of records between 0 and 0.5.")
+        )
+        max_supp = Decimal("0.05")
+    chosen = _versions_for(survey, versions)
+    known = {v.number for v in chosen}
+    for i, n in enumerate(versions):
+        if n not in known:
+            errors.append(_err(f"versions[{i}]", "unknown", f"No published version {n}."))
+    if not chosen and not versions:
+        errors.append(_err("versions", "none", "The survey has no published version."))
+    codes = {q.code for q in survey_questions(survey, chosen)} if chosen else set()
+    for i, c in enumerate(columns):
+        if c not in codes and c not in RESPONSE_FIELDS:
+            errors.append(_err(f"columns[{i}]", "unknown", f"No question or field {c!r}."))
+    if len(study_key) > 200:
+        errors.append(_err("study_key", "too_long", "At most 200 characters."))
+    if not errors and format in (ExportFormat.XLSX, ExportFormat.SAV, ExportFormat.DTA):
+        rows = _row_estimate(survey, [v.pk for v in chosen], layout, columns)
+        limit = XLSX_MAX_ROWS if format == ExportFormat.XLSX else settings.EXPORT_STATS_MAX_ROWS
+        if rows > limit:
+            name = "Excel" if format == ExportFormat.XLSX else "SPSS and Stata files"
+            errors.append(
+                _err(
+                    "format",
+                    "too_many_rows",
+                    f"{name} can hold at most {limit:,} rows here and this export has "
+                    f"{rows:,}. Choose Parquet or CSV, which have no row limit.",
+                )
+            )
+    if errors:
+        raise ServiceValidationError(errors)
+    key_hmac = ""
+    if study_key:
+        key_hmac = hmac.new(
+            settings.SECRET_KEY.encode(),
+            f"study-key:{survey.organization_id}:{study_key}".encode(),
+            hashlib.sha256,
+        ).hexdigest()
+    job = ExportJob.objects.create(
+        organization=survey.organization,
+        survey=survey,
+        versions=[v.number for v in chosen] if versions else [],
+        columns=list(columns),
+        format=format,
+        layout=layout,
+        excel_bom=excel_bom,
+        k=k,
+        l_diversity=l_diversity,
+        max_suppression=max_supp,
+        purpose=purpose,
+        study_key_hmac=key_hmac,
+        created_by=user,
+    )
+    audit_log(
+        organization=survey.organization,
+        action=AuditAction.EXPORT_CREATED,
+        actor=user,
+        target=job,
+        data={"stage": "requested", **_audit_params(job, cfg)},
+    )
+    from ..tasks import export_run_task
+
+    job_id = str(job.pk)
+    transaction.on_commit(lambda: export_run_task.delay(job_id))
+    return job
+
+
+def _row_estimate(
+    survey: Survey, version_ids: list[int], layout: str, columns: Sequence[str]
+) -> int:
+    responses = export_responses(survey=survey, version_ids=version_ids)
+    if layout == ExportLayout.WIDE:
+        return responses.count()
+    qs = Answer.objects.filter(response__in=responses)
+    if columns:
+        qs = qs.filter(question_code__in=list(columns))
+    return qs.count()
+
+
+def _audit_params(job: ExportJob, cfg: SurveyExportSettings) -> dict[str, Any]:
+    return {
+        "survey": job.survey_id,
+        "format": job.format,
+        "layout": job.layout,
+        "versions": job.versions,
+        "columns": job.columns,
+        "k": job.k,
+        "l": job.l_diversity,
+        "max_suppression": str(job.max_suppression),
+        "purpose": job.purpose,
+        "study_key": bool(job.study_key_hmac),
+        "quasi_identifiers": cfg.quasi_identifiers,
+        "sensitive_attributes": cfg.sensitive_attributes,
+        "free_text": cfg.include_free_text,
+    }
+
+
+@transaction.atomic
+def export_cancel(*, job: ExportJob, user: User | None) -> ExportJob:
+    job = ExportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status in FINISHED_STATUSES:
+        raise ServiceValidationError(
+            [_err("status", "finished", f"The export is already {job.get_status_display()}.")]
+        )
+    job.status = ExportStatus.CANCELLED
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "finished_at"])
+    audit_log(
+        organization=job.organization,
+        action=AuditAction.EXPORT_CANCELLED,
+        actor=user,
+        target=job,
+        data={"progress": job.progress},
+    )
+    return job
+
+
+def export_download_token(job: ExportJob) -> str:
+    return signing.dumps(str(job.pk), salt=DOWNLOAD_SALT)
+
+
+def export_download_token_valid(job: ExportJob, token: str) -> bool:
+    try:
+        value = signing.loads(token, salt=DOWNLOAD_SALT, max_age=settings.EXPORT_LINK_MAX_AGE)
+    except signing.BadSignature:  # includes SignatureExpired
+        return False
+    return bool(value == str(job.pk))
+
+
+def export_downloadable(job: ExportJob) -> bool:
+    return (
+        job.status == ExportStatus.SUCCEEDED
+        and bool(job.file_name)
+        and (job.expires_at is None or job.expires_at > timezone.now())
+    )
+
+
+def export_download_logged(*, job: ExportJob, user: User | None) -> None:
+    audit_log(
+        organization=job.organization,
+        action=AuditAction.EXPORT_DOWNLOADED,
+        actor=user,
+        target=job,
+        data={"file": job.file_name.rsplit("/", 1)[-1], "size": job.file_size},
+    )
+
+
+def exports_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete the files of expired exports (beat, hourly); the job rows and audit stay."""
+    now = now or timezone.now()
+    storage = storages["exports"]
+    done = 0
+    for job in ExportJob.objects.filter(expires_at__lte=now).exclude(file_name=""):
+        storage.delete(job.file_name)
+        ExportJob.objects.filter(pk=job.pk).update(file_name="")
+        done += 1
+    return done
+
+
+# -- the run -------------------------------------------------------------------------------
+
+
+class ExportCancelled(Exception):
+    pass
+
+
+def _progress(job_id: Any, *, done: int, total: int, start: int, span: int) -> None:
+    pct = start + (span * done // total if total else span)
+    ExportJob.objects.filter(pk=job_id, status=ExportStatus.RUNNING).update(
+        progress=min(pct, 99), rows_written=done if start else 0
+    )
+
+
+def _check_cancel(job_id: Any) -> None:
+    if ExportJob.objects.filter(pk=job_id, status=ExportStatus.CANCELLED).exists():
+        raise ExportCancelled
+
+
+def _salt(job: ExportJob) -> bytes:
+    if job.study_key_hmac:
+        return hmac.new(
+            settings.SECRET_KEY.encode(), f"salt:{job.study_key_hmac}".encode(), hashlib.sha256
+        ).digest()
+    return secrets.token_bytes(32)  # never stored: this export's pseudonyms join nothing
+
+
+def table_spec(job: ExportJob, cfg: SurveyExportSettings) -> TableSpec:
+    survey = job.survey
+    versions = _versions_for(survey, job.versions)
+    questions = survey_questions(survey, versions)
+    if job.columns:
+        questions = [q for q in questions if q.code in job.columns]
+    fields = [f for f in RESPONSE_FIELDS if not job.columns or f in job.columns]
+    included = {q.code for q in questions} | set(fields)
+    by_code = {q.code: q for q in questions}
+    locale = survey.default_locale
+    quasi = [
+        hierarchy_for(name, by_code.get(name), base=cfg.time_granularity, locale=locale)
+        for name in cfg.quasi_identifiers
+        if name in included
+    ]
+    sensitive = (
+        [by_code[c] for c in cfg.sensitive_attributes if c in by_code] if job.l_diversity else []
+    )
+    return TableSpec(
+        questions=questions,
+        quasi=quasi,
+        fields=fields,
+        include_text=cfg.include_free_text,
+        locale=locale,
+        tz=zoneinfo.ZoneInfo(survey.organization.timezone),
+        time_base=cfg.time_granularity,
+        version_numbers={v.pk: v.number for v in versions},
+        sensitive=sensitive,
+    )
+
+
+def export_run(*, job_id: Any) -> ExportJob | None:
+    """Run one export to the end (or until cancelled). Safe to call twice: a finished job stays."""
+    with transaction.atomic():
+        job = (
+            ExportJob.objects.select_for_update()
+            .select_related("survey__organization")
+            .filter(pk=job_id)
+            .first()
+        )
+        if job is None or job.status in FINISHED_STATUSES:
+            return job
+        job.status = ExportStatus.RUNNING
+        job.started_at = timezone.now()
+        job.progress = 0
+        job.save(update_fields=["status", "started_at", "progress"])
+    # API submissions accepted but not yet written out belong in the export too.
+    inbox_flush(organization_ids=[job.survey.organization_id])
+    tmp = Path(tempfile.mkdtemp(prefix="tp-export-"))
+    try:
+        _run(job, tmp)
+    except ExportCancelled:
+        log.info("export %s cancelled", job.pk)
+    except Exception as exc:
+        log.exception("export %s failed", job.pk)
+        ExportJob.objects.filter(pk=job.pk).exclude(status=ExportStatus.CANCELLED).update(
+            status=ExportStatus.FAILED,
+            finished_at=timezone.now(),
+            error=f"{type(exc).__name__}: the export could not be written.",
+        )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    job.refresh_from_db()
+    return job
+
+
+def _run(job: ExportJob, tmp: Path) -> None:
+    cfg = export_settings_get(survey=job.survey)
+    spec = table_spec(job, cfg)
+    version_ids = list(spec.version_numbers)
+    total = export_responses(survey=job.survey, version_ids=version_ids).count()
+    ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
+    # Pass 1: quasi-identifier combinations (and sensitive values) only.
+    qi_codes = [h.field for h in spec.quasi if h.field not in RESPONSE_FIELDS]
+    qi_codes += [q.code for q in spec.sensitive]
+    counts: Counter[tuple] = Counter()
+    sensitive: dict[tuple, list[Counter]] = {}
+    seen = 0
+    for chunk in export_response_chunks(
+        survey=job.survey, version_ids=version_ids, question_codes=qi_codes, chunk_size=CHUNK
+    ):
+        _check_cancel(job.pk)
+        for r in chunk:
+            key = spec.quasi_key(r)
+            counts[key] += 1
+            if spec.sensitive:
+                per = sensitive.setdefault(key, [Counter() for _ in spec.sensitive])
+                for j, v in enumerate(spec.sensitive_values(r)):
+                    per[j][v] += 1
+        seen += len(chunk)
+        _progress(job.pk, done=seen, total=total, start=0, span=20)
+    plan = plan_anonymity(
+        counts=counts,
+        hierarchies=spec.quasi,
+        k=job.k,
+        l_diversity=job.l_diversity,
+        sensitive=sensitive if spec.sensitive else None,
+        max_suppression=float(job.max_suppression),
+    )
+    long = job.layout == ExportLayout.LONG
+    variables = spec.variables(plan, long=long)
+    data_name = DATA_FILE[ExportFormat(job.format)]
+    writer = open_writer(job.format, tmp / data_name, variables, bom=job.excel_bom)
+    pseudonym = pseudonymizer(_salt(job))
+    written = seen = 0
+    try:
+        for chunk in export_response_chunks(
+            survey=job.survey, version_ids=version_ids, chunk_size=CHUNK
+        ):
+            _check_cancel(job.pk)
+            rows: list[dict[str, Any]] = []
+            for r in chunk:
+                final = plan.mapping.get(spec.quasi_key(r))
+                if final is None:
+                    continue
+                if long:
+                    rows.extend(spec.long_rows(r, final, plan, pseudonym))
+                else:
+                    rows.append(spec.wide_row(r, final, plan, pseudonym))
+            writer.write(rows)
+            written += len(rows)
+            seen += len(chunk)
+            _progress(job.pk, done=seen, total=total, start=20, span=75)
+    finally:
+        writer.close()
+    _check_cancel(job.pk)
+    report = {
+        **plan.as_report(),
+        "quasi_identifiers": spec.quasi_fields,
+        "sensitive": [q.code for q in spec.sensitive],
+        "free_text": spec.include_text,
+        "rows_written": written,
+    }
+    bundle = _bundle(job, spec, plan, variables, report, tmp, data_name)
+    storage = storages["exports"]
+    with open(bundle, "rb") as f:
+        name = storage.save(f"{job.organization.slug}/{job.pk}.zip", File(f))
+    size = storage.size(name)
+    now = timezone.now()
+    with transaction.atomic():
+        updated = ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(
+            status=ExportStatus.SUCCEEDED,
+            progress=100,
+            rows_written=written,
+            file_name=name,
+            file_size=size,
+            report=report,
+            finished_at=now,
+            expires_at=now + dt.timedelta(days=settings.EXPORT_FILE_DAYS),
+        )
+        if not updated:  # cancelled at the last moment
+            storage.delete(name)
+            raise ExportCancelled
+        audit_log(
+            organization=job.organization,
+            action=AuditAction.EXPORT_CREATED,
+            actor=job.created_by,
+            actor_label=job.created_by.get_username() if job.created_by else "export",
+            target=job,
+            data={"stage": "completed", **_audit_params(job, cfg), "guarantees": report},
+        )
+
+
+def _dp_summaries(survey: Survey) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": d.pk,
+            "created_at": d.created_at.isoformat(),
+            "mechanism": d.mechanism,
+            "epsilon": str(d.epsilon),
+            "delta": d.delta,
+            "noise": d.noise,
+        }
+        for d in DPRelease.objects.filter(survey=survey).order_by("created_at")
+    ]
+
+
+def _bundle(
+    job: ExportJob,
+    spec: TableSpec,
+    plan: AnonymityPlan,
+    variables: list[Any],
+    report: dict[str, Any],
+    tmp: Path,
+    data_name: str,
+) -> Path:
+    csv_file = data_name if data_name.endswith(".csv") else None
+    meta = ExportMeta(
+        export_id=str(job.pk),
+        title=job.survey.title_for(spec.locale) or job.survey.slug,
+        organization=job.organization.name,
+        survey_slug=job.survey.slug,
+        versions=sorted(spec.version_numbers.values()),
+        format=job.format,
+        layout=job.layout,
+        data_file=data_name,
+        csv_file=csv_file,
+        created_at=job.created_at.isoformat(),
+        purpose=job.purpose,
+        locale=spec.locale,
+        report=report,
+        dp_releases=_dp_summaries(job.survey),
+        bom=job.excel_bom,
+    )
+    renames = stata_names([v.name for v in variables]) if job.format == ExportFormat.DTA else {}
+    path = tmp / "bundle.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as z:
+        z.write(tmp / data_name, data_name)
+        z.writestr(
+            "datapackage.json",
+            json.dumps(datapackage(meta, variables), ensure_ascii=False, indent=2),
+        )
+        z.writestr("codebook.xml", ddi_codebook(meta, variables))
+        z.writestr("codebook.md", markdown_codebook(meta, variables, renames))
+        if job.format == ExportFormat.R:
+            z.writestr("labels.R", r_script(variables, data_name))
+    return path
+
+
+ProgressCallback = Callable[[int], None]

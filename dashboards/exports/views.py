@@ -1,0 +1,276 @@
+"""Studio pages of research exports: /studio/<org>/exports/…
+
+Admins and researchers list, start, follow (progress bar), cancel and
+download exports; admins and authors edit a survey's export settings.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from surveys.enums import Role, VersionStatus
+from surveys.errors import ServiceValidationError
+from surveys.models import Survey
+from surveys.studio import NavEntry, Studio, nav_register, studio_view
+
+from ..enums import ExportFormat, ExportLayout, TimeGranularity
+from ..models import ExportJob
+from . import selectors, services
+from .selectors import EXPORT_ROLES, SETTINGS_EDIT_ROLES, SETTINGS_READ_ROLES
+from .table import QI_TYPES, RESPONSE_FIELDS, SENSITIVE_TYPES
+
+nav_register(
+    NavEntry(
+        key="exports",
+        label=_("Exports"),
+        url_name="exports:list",
+        roles=frozenset({Role.RESEARCHER, Role.ADMIN}),
+        order=60,
+    )
+)
+
+
+def _surveys(studio: Studio) -> list[Survey]:
+    return list(
+        Survey.objects.filter(
+            organization=studio.organization, versions__status=VersionStatus.PUBLISHED
+        )
+        .distinct()
+        .order_by("-created_at", "-id")
+    )
+
+
+class ExportForm(forms.Form):
+    survey = forms.TypedChoiceField(label=_("Survey"), coerce=int)
+    format = forms.ChoiceField(label=_("Format"), choices=ExportFormat.choices)
+    layout = forms.ChoiceField(
+        label=_("Layout"), choices=ExportLayout.choices, initial=ExportLayout.WIDE
+    )
+    versions = forms.CharField(
+        label=_("Versions (optional)"),
+        help_text=_("Version numbers separated by commas, e.g. 1, 2. Empty: every published one."),
+        required=False,
+        max_length=200,
+    )
+    columns = forms.CharField(
+        label=_("Columns (optional)"),
+        help_text=_(
+            "Question codes separated by commas (and submitted_at, locale, channel). Empty: all."
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+    )
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        help_text=_("What the data will be used for. Recorded in the audit log and codebook."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+    k = forms.IntegerField(
+        label=_("k (smallest group of look-alike records)"), min_value=2, max_value=1000
+    )
+    l_diversity = forms.IntegerField(
+        label=_("l-diversity of sensitive attributes (optional)"),
+        min_value=2,
+        max_value=50,
+        required=False,
+    )
+    excel_bom = forms.BooleanField(
+        label=_("CSV for Excel (UTF-8 with byte-order mark)"), required=False
+    )
+    study_key = forms.CharField(
+        label=_("Study key (optional)"),
+        help_text=_(
+            "Reuse the same key only when two exports must be joinable by respondent; "
+            "otherwise every export gets unlinkable pseudonyms."
+        ),
+        max_length=200,
+        required=False,
+        widget=forms.PasswordInput(render_value=True),
+    )
+
+    def clean_versions(self) -> list[int]:
+        raw = [v.strip() for v in self.cleaned_data.get("versions", "").split(",") if v.strip()]
+        if not all(v.isascii() and v.isdigit() and len(v) < 7 for v in raw):
+            raise forms.ValidationError(_("Whole numbers separated by commas."))
+        return [int(v) for v in raw]
+
+    def clean_columns(self) -> list[str]:
+        return [c.strip() for c in self.cleaned_data.get("columns", "").split(",") if c.strip()]
+
+
+@studio_view(roles=EXPORT_ROLES, section="exports")
+def export_list(request: HttpRequest, studio: Studio) -> HttpResponse:
+    jobs = selectors.export_list(actor=studio.actor).filter(organization=studio.organization)
+    page = Paginator(jobs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "dashboards/exports/list.html",
+        {"studio": studio, "page": page, "surveys": _surveys(studio)},
+    )
+
+
+@studio_view(roles=EXPORT_ROLES, section="exports")
+def export_new(request: HttpRequest, studio: Studio) -> HttpResponse:
+    from django.conf import settings
+
+    surveys = _surveys(studio)
+    form = ExportForm(request.POST or None, initial={"k": settings.EXPORT_K})
+    form.fields["survey"].choices = [(s.pk, str(s)) for s in surveys]
+    errors: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        survey = next(s for s in surveys if s.pk == form.cleaned_data["survey"])
+        data = dict(form.cleaned_data)
+        data.pop("survey")
+        try:
+            job = services.export_create(survey=survey, user=request.user, **data)  # type: ignore[arg-type]
+        except ServiceValidationError as exc:
+            errors = exc.errors
+            for e in exc.errors:
+                name = e.field.split("[")[0].split(".")[0]  # versions[0] → versions
+                form.add_error(name if name in form.fields else None, e.message)
+        else:
+            messages.success(request, _("Export started."))
+            return redirect(
+                reverse("exports:detail", kwargs={"org": studio.organization.slug, "pk": job.pk})
+            )
+    return render(
+        request,
+        "dashboards/exports/new.html",
+        {"studio": studio, "form": form, "surveys": surveys, "service_errors": errors},
+    )
+
+
+def _job(studio: Studio, pk: Any) -> ExportJob:
+    job = (
+        selectors.export_list(actor=studio.actor)
+        .filter(organization=studio.organization, pk=pk)
+        .first()
+    )
+    if job is None:
+        raise Http404("No such export.")
+    return job
+
+
+@studio_view(roles=EXPORT_ROLES, section="exports")
+def export_detail(request: HttpRequest, studio: Studio, pk: Any) -> HttpResponse:
+    job = _job(studio, pk)
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        try:
+            services.export_cancel(job=job, user=request.user)  # type: ignore[arg-type]
+            messages.success(request, _("Export cancelled."))
+        except ServiceValidationError as exc:
+            messages.error(request, exc.errors[0].message)
+        return redirect(request.path)
+    download = None
+    if services.export_downloadable(job):
+        url = reverse("exports-api:download", kwargs={"pk": job.pk})
+        download = f"{url}?token={services.export_download_token(job)}"
+    return render(
+        request,
+        "dashboards/exports/detail.html",
+        {
+            "studio": studio,
+            "job": job,
+            "download": download,
+            "api_url": reverse("exports-api:detail", kwargs={"pk": job.pk}),
+            "generalizations": sorted(job.report.get("generalizations", {}).items()),
+        },
+    )
+
+
+class SettingsForm(forms.Form):
+    quasi_identifiers = forms.MultipleChoiceField(
+        label=_("Quasi-identifiers"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Generalized until every combination is shared by at least k records."),
+    )
+    sensitive_attributes = forms.MultipleChoiceField(
+        label=_("Sensitive attributes (for l-diversity)"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    include_free_text = forms.BooleanField(
+        label=_("Include free-text answers (scrubbed of e-mails, phone numbers, URLs and names)"),
+        required=False,
+    )
+    time_granularity = forms.ChoiceField(
+        label=_("Finest submission time shown"), choices=TimeGranularity.choices
+    )
+    epsilon_budget = forms.DecimalField(
+        label=_("Differential-privacy budget (total ε)"),
+        max_digits=8,
+        decimal_places=4,
+        min_value=Decimal("0.0001"),
+    )
+
+
+@studio_view(roles=SETTINGS_READ_ROLES, section="exports")
+def export_settings(request: HttpRequest, studio: Studio, survey_id: int) -> HttpResponse:
+    survey = Survey.objects.filter(organization=studio.organization, pk=survey_id).first()
+    if survey is None:
+        raise Http404("No such survey.")
+    cfg = services.export_settings_get(survey=survey)
+    questions = services.survey_questions(survey)
+    labels = {
+        "submitted_at": _("Submission time"),
+        "locale": _("Language"),
+        "channel": _("Channel"),
+    }
+    qi_choices = [(f, labels[f]) for f in RESPONSE_FIELDS] + [
+        (q.code, f"{q.code}: {q.text.get(survey.default_locale, q.code)}")
+        for q in questions
+        if q.type in QI_TYPES
+    ]
+    sens_choices = [
+        (q.code, f"{q.code}: {q.text.get(survey.default_locale, q.code)}")
+        for q in questions
+        if q.type in SENSITIVE_TYPES
+    ]
+    can_edit = studio.role in SETTINGS_EDIT_ROLES
+    initial = {
+        "quasi_identifiers": cfg.quasi_identifiers,
+        "sensitive_attributes": cfg.sensitive_attributes,
+        "include_free_text": cfg.include_free_text,
+        "time_granularity": cfg.time_granularity,
+        "epsilon_budget": cfg.epsilon_budget,
+    }
+    form = SettingsForm(
+        request.POST if request.method == "POST" and can_edit else None, initial=initial
+    )
+    form.fields["quasi_identifiers"].choices = qi_choices
+    form.fields["sensitive_attributes"].choices = sens_choices
+    if not can_edit:
+        for f in form.fields.values():
+            f.disabled = True
+    if request.method == "POST" and can_edit and form.is_valid():
+        try:
+            services.export_settings_update(survey=survey, user=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ServiceValidationError as exc:
+            for e in exc.errors:
+                name = e.field.split("[")[0]
+                form.add_error(name if name in form.fields else None, e.message)
+        else:
+            messages.success(request, _("Export settings saved."))
+            return redirect(request.path)
+    return render(
+        request,
+        "dashboards/exports/settings.html",
+        {
+            "studio": studio,
+            "survey": survey,
+            "form": form,
+            "can_edit": can_edit,
+            "spent": services.epsilon_spent(survey=survey),
+        },
+    )
