@@ -215,6 +215,8 @@ SPECTACULAR_SETTINGS = {
         "VersionStatusEnum": "surveys.enums.VersionStatus",
         "ResponseStatusEnum": "surveys.enums.ResponseStatus",
         "ChannelEnum": "surveys.enums.Channel",
+        "ImportFormatEnum": "surveys.enums.ImportFormat",
+        "ExportFormatEnum": "dashboards.enums.ExportFormat",
     },
 }
 
