@@ -7,7 +7,7 @@ breakdown services and draw with ``charts``; they never touch raw answers.
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,8 +20,12 @@ from surveys.spec import QuestionSpec, VersionSpec
 
 from . import charts
 from .charts import Chart, Point, Reference
-from .services import _pending, breakdowns
+from .services import breakdowns
+from .services.crosstab import CrossTabError, crosstab
+from .services.funnel import funnel as funnel_of
+from .services.funnel import policy_reading
 from .services.metrics import SEGMENTS, Figure, MetricFilter, nps, opt_in_rates
+from .services.quiz import quiz_score_distribution
 from .services.suppression import protect_parts
 from .services.trends import Trends, trends
 
@@ -151,17 +155,16 @@ def _kpi(
 
 def kpis(flt: MetricFilter, opts: Options) -> Panel:
     t = trends(flt, granularity=opts.granularity)
-    funnel = _pending.funnel(flt)
+    funnel = funnel_of(flt)
     # From the funnel's own (suppressed) counts: a rate never shows a withheld count.
     withdrawal = Figure(n=None, suppressed=True)
-    if funnel.available and not funnel.completed.suppressed and not funnel.withdrawn.suppressed:
+    if not funnel.completed.suppressed and not funnel.withdrawn.suppressed:
         done = funnel.completed.n or 0
         withdrawal = Figure(n=done, value=(funnel.withdrawn.n or 0) / done if done else None)
     completion = Figure(n=None, suppressed=True)
-    if funnel.available and not funnel.shown.suppressed and not funnel.completed.suppressed:
+    if not funnel.shown.suppressed and not funnel.completed.suppressed:
         shown = funnel.shown.n or 0
         completion = Figure(n=shown, value=(funnel.completed.n or 0) / shown if shown else None)
-    pending_note = "" if funnel.available else _("Shown once funnel metrics are installed.")
     cards = [
         _kpi(
             "trust_index",
@@ -210,8 +213,6 @@ def kpis(flt: MetricFilter, opts: Options) -> Panel:
             definition=_("Share of respondents who later withdrew consent."),
         ),
     ]
-    if pending_note:
-        cards[4:] = [replace(c, value="–", note=pending_note) for c in cards[4:]]
     responses = t.total.responses
     return Panel(
         kpis=cards,
@@ -431,17 +432,10 @@ def items_panel(flt: MetricFilter, opts: Options) -> Panel:
 
 
 def funnel_panel(flt: MetricFilter, opts: Options) -> Panel:
-    f = _pending.funnel(flt)
-    stated, opened = _pending.policy_reading(flt)
-    note = (
-        ""
-        if f.available
-        else _(
-            "The funnel, quiz scores and policy reading appear once the funnel and quiz "
-            "metrics are installed."
-        )
-    )
-    quiz = _pending.quiz_score_distribution(flt)
+    f = funnel_of(flt)
+    reading = policy_reading(flt)
+    stated, opened = reading.stated_always_read, reading.opened_notice
+    quiz = quiz_score_distribution(flt)
     out = [
         charts.funnel_chart(
             key="funnel",
@@ -473,8 +467,6 @@ def funnel_panel(flt: MetricFilter, opts: Options) -> Panel:
                 x_title=_("Score"),
             )
         )
-    if not f.available:
-        out = [replace(c, empty=note, summary=note) for c in out]
     return Panel(charts=out)
 
 
@@ -525,37 +517,33 @@ def crosstab_panel(flt: MetricFilter, opts: Options) -> Panel:
             )
         )
     else:
-        other = _pending.crosstab(flt, row=q.code, column=column, row_item=item)
-        if other.available:
-            from .services.suppression import protect_figures
+        try:
+            other = crosstab(flt, row=q.code, column=column, row_item=item)
+        except CrossTabError as exc:
+            return Panel(note=exc.message)
+        from .services.suppression import protect_figures
 
-            table = protect_figures(
-                other.cells,
-                row_totals=other.row_totals,
-                column_totals=other.column_totals,
-                total=other.total,
-                min_cell=other.min_cell,
+        table = protect_figures(
+            other.cells,
+            row_totals=other.row_totals,
+            column_totals=other.column_totals,
+            total=other.total,
+            min_cell=other.min_cell,
+        )
+        out.append(
+            charts.heatmap_chart(
+                key="crosstab",
+                title=f"{title} × {column}",
+                rows=[labels.get(r, r) for r in other.rows],
+                columns=other.columns,
+                cells=table.cells,
+                row_totals=table.row_totals,
+                column_totals=table.column_totals,
+                total=table.total,
+                y_title=title,
+                x_title=column,
             )
-            out.append(
-                charts.heatmap_chart(
-                    key="crosstab",
-                    title=f"{title} × {column}",
-                    rows=[labels.get(r, r) for r in other.rows],
-                    columns=other.columns,
-                    cells=table.cells,
-                    row_totals=table.row_totals,
-                    column_totals=table.column_totals,
-                    total=table.total,
-                    y_title=title,
-                    x_title=column,
-                )
-            )
-        else:
-            return Panel(
-                note=_(
-                    "Cross-tabs of two questions appear once the cross-tab metrics are installed."
-                )
-            )
+        )
     return Panel(charts=out)
 
 
