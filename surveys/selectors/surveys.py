@@ -1,6 +1,10 @@
+import time
 from datetime import datetime
+from typing import Any
 
 from django.db.models import QuerySet
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 
 from ..enums import ResponseStatus
 from ..models import Response, Survey
@@ -29,6 +33,33 @@ def survey_get(*, actor: Actor, pk: int, roles: set[str] | None = None) -> Surve
         .order_by()
         .first()
     )
+
+
+# The submission path's survey lookups, per process: (organization ids, pk) → (read at, survey).
+# Emptied by any save of a survey in this process; other processes see a change (closing,
+# a new live version) within SUBMISSION_SURVEY_SECONDS.
+SUBMISSION_SURVEY_SECONDS = 1.0
+_SUBMISSION_SURVEYS: dict[tuple[tuple[int, ...], int], tuple[float, Survey]] = {}
+
+
+@receiver(post_save, sender=Survey, dispatch_uid="submission-survey-cache")
+def _forget_submission_surveys(**kwargs: Any) -> None:
+    _SUBMISSION_SURVEYS.clear()
+
+
+def survey_for_submission(*, actor: Actor, pk: int) -> Survey | None:
+    """`survey_get` for API submissions, remembered for a second (they arrive in bursts)."""
+    key = (tuple(sorted(actor.organization_ids())), pk)
+    now = time.monotonic()
+    hit = _SUBMISSION_SURVEYS.get(key)
+    if hit is not None and now - hit[0] < SUBMISSION_SURVEY_SECONDS:
+        return hit[1]
+    survey = survey_get(actor=actor, pk=pk)
+    if survey is not None:
+        if len(_SUBMISSION_SURVEYS) >= 1024:
+            _SUBMISSION_SURVEYS.clear()
+        _SUBMISSION_SURVEYS[key] = (now, survey)
+    return survey
 
 
 def public_survey_get(*, slug: str) -> Survey | None:

@@ -21,6 +21,7 @@ from ...enums import ApiScope, ResponseStatus
 from ...errors import FieldError, ServiceValidationError
 from ...selectors import Actor, survey_get
 from ...selectors.authoring import response_list_with_answers
+from ...selectors.surveys import survey_for_submission
 from ..access import AUTHORING, MAX_ID, audit_identity, require_scope
 from ..errors import error_response
 from ..schema import READ, WRITE, errors
@@ -208,7 +209,7 @@ class SurveyResponsesView(RawResponsesView):
         if actor.api_key is None:
             raise PermissionDenied("Submitting responses needs an API key with responses:write.")
         require_scope(actor, ApiScope.RESPONSES_WRITE)
-        survey = survey_get(actor=actor, pk=pk) if pk <= MAX_ID else None
+        survey = survey_for_submission(actor=actor, pk=pk) if pk <= MAX_ID else None
         if survey is None:
             raise NotFound("No such survey.")
         key = _idempotency_key(request)
