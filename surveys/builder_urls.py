@@ -1,12 +1,15 @@
 """The survey builder under ``/studio/<org>/surveys/``."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from .views.builder import branding, content, editor, notices, preview, publish, testing
 
 app_name = "builder"
 
 urlpatterns = [
+    # The list of surveys is the organization's studio home.
+    path("", RedirectView.as_view(pattern_name="studio:org"), name="surveys"),
     path("new/", editor.survey_new, name="survey_new"),
     path("branding/", branding.organization_branding, name="org_branding"),
     path("notices/", notices.notice_list, name="notices"),

@@ -95,3 +95,9 @@ def test_nav_lists_only_entries_the_role_may_open(client, org, users):
     finally:
         shell._NAV.pop("zz-admins")
     assert ALL_ROLES == frozenset(Role.values)
+
+
+def test_the_surveys_address_leads_to_the_survey_list(client, org, users):
+    client.force_login(users["author"])
+    response = client.get(f"/studio/{org.slug}/surveys/")
+    assert (response.status_code, response["Location"]) == (302, f"/studio/{org.slug}/")
