@@ -54,6 +54,7 @@ from .formats import DATA_FILE, XLSX_MAX_ROWS, open_writer, r_script, stata_name
 from .table import QI_TYPES, RESPONSE_FIELDS, SENSITIVE_TYPES, TableSpec, hierarchy_for
 
 log = logging.getLogger(__name__)
+CSV_FILE = DATA_FILE[ExportFormat.CSV]  # in every download; datapackage.json describes it
 
 CHUNK = 1000
 MAX_K = 1000
@@ -555,6 +556,13 @@ def _run(job: ExportJob, tmp: Path) -> None:
     variables = spec.variables(plan, long=long)
     data_name = DATA_FILE[ExportFormat(job.format)]
     writer = open_writer(job.format, tmp / data_name, variables, bom=job.excel_bom)
+    # Every download also carries the table as CSV, which datapackage.json describes
+    # (streamed beside the main file, so memory stays flat).
+    companion = (
+        None
+        if data_name == CSV_FILE
+        else open_writer(ExportFormat.CSV, tmp / CSV_FILE, variables, bom=job.excel_bom)
+    )
     pseudonym = pseudonymizer(_salt(job))
     written = seen = 0
     try:
@@ -572,11 +580,15 @@ def _run(job: ExportJob, tmp: Path) -> None:
                 else:
                     rows.append(spec.wide_row(r, final, plan, pseudonym))
             writer.write(rows)
+            if companion is not None:
+                companion.write(rows)
             written += len(rows)
             seen += len(chunk)
             _progress(job.pk, done=seen, total=total, start=20, span=75)
     finally:
         writer.close()
+        if companion is not None:
+            companion.close()
     _check_cancel(job.pk)
     report = {
         **plan.as_report(),
@@ -638,7 +650,6 @@ def _bundle(
     tmp: Path,
     data_name: str,
 ) -> Path:
-    csv_file = data_name if data_name.endswith(".csv") else None
     meta = ExportMeta(
         export_id=str(job.pk),
         title=job.survey.title_for(spec.locale) or job.survey.slug,
@@ -648,7 +659,7 @@ def _bundle(
         format=job.format,
         layout=job.layout,
         data_file=data_name,
-        csv_file=csv_file,
+        csv_file=CSV_FILE,
         created_at=job.created_at.isoformat(),
         purpose=job.purpose,
         locale=spec.locale,
@@ -660,6 +671,8 @@ def _bundle(
     path = tmp / "bundle.zip"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as z:
         z.write(tmp / data_name, data_name)
+        if data_name != CSV_FILE:
+            z.write(tmp / CSV_FILE, CSV_FILE)
         z.writestr(
             "datapackage.json",
             json.dumps(datapackage(meta, variables), ensure_ascii=False, indent=2),

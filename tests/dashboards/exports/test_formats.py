@@ -73,10 +73,11 @@ def test_parquet_types(filled):
     assert sorted(df["trust_brand"].unique().tolist()) == [1, 2, 3, 4, 5]
 
 
-def test_csv_datapackage_validates_with_frictionless(filled, tmp_path):
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "sav", "xlsx"])
+def test_every_download_has_a_csv_whose_datapackage_validates(filled, tmp_path, fmt):
     from frictionless import Package
 
-    job = run(filled, format="csv")
+    job = run(filled, format=fmt)
     z = bundle(job)
     z.extractall(tmp_path)
     descriptor = json.loads((tmp_path / "datapackage.json").read_text())
