@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
@@ -32,18 +33,21 @@ DATA_FILE = {
 }
 
 
-class Writer:
+class Writer(ABC):
+    """Writes an export's table in chunks; one subclass per format."""
+
     def __init__(self, path: Path, variables: list[Variable], *, bom: bool = False):
         self.path = path
         self.variables = variables
         self.names = [v.name for v in variables]
         self.bom = bom
 
-    def write(self, rows: list[dict[str, Any]]) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def write(self, rows: list[dict[str, Any]]) -> None:
+        """Append `rows` (one dict per row, keyed by variable name)."""
 
-    def close(self) -> None:
-        pass
+    def close(self) -> None:  # noqa: B027 - a writer with nothing to flush keeps this
+        """Finish the file (flush buffers, write footers)."""
 
 
 class CsvWriter(Writer):
