@@ -37,7 +37,7 @@ from .services import (
     segment_dimensions,
     withdrawal_rate,
 )
-from .services.metrics import SEGMENTS
+from .services.metrics import SEGMENTS, excluded_flagged
 from .services.trends import GRANULARITIES, trends
 
 METRIC_ROLES = {Role.ADMIN, Role.ANALYST, Role.RESEARCHER}
@@ -250,9 +250,6 @@ class OverviewView(APIView):
         return Response(data)
 
 
-RATE = "A share in [0, 1]."
-
-
 class FunnelView(APIView):
     @extend_schema(
         operation_id="metrics_funnel",
@@ -273,8 +270,6 @@ class FunnelView(APIView):
         ),
     )
     def get(self, request: Request, survey_id: int) -> Response:
-        from .services.metrics import excluded_flagged
-
         flt = _filter(request, survey_id)
         data = asdict(funnel(flt))
         data["withdrawal_rate"] = asdict(withdrawal_rate(flt))
@@ -299,8 +294,6 @@ class PolicyReadingView(APIView):
         ),
     )
     def get(self, request: Request, survey_id: int) -> Response:
-        from .services.metrics import excluded_flagged
-
         flt = _filter(request, survey_id)
         data = asdict(policy_reading(flt))
         data["excluded_flagged"] = excluded_flagged(flt)
@@ -325,8 +318,6 @@ class QuizScoresView(APIView):
         ),
     )
     def get(self, request: Request, survey_id: int) -> Response:
-        from .services.metrics import excluded_flagged
-
         flt = _filter(request, survey_id)
         if flt.survey.kind != "quiz":
             raise ValidationError({"survey": ["Only quizzes have scores."]})
@@ -373,8 +364,6 @@ class CrossTabView(APIView):
         ),
     )
     def get(self, request: Request, survey_id: int) -> Response:
-        from .services.metrics import excluded_flagged
-
         flt = _filter(request, survey_id)
         q = request.query_params
         missing = {k: ["required"] for k in ("row", "column") if not q.get(k)}
