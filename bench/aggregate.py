@@ -9,9 +9,11 @@ Against a PostgreSQL database of its own (recreated: ``trustpulse_bench_agg``):
    until 10k answers are stored, and times the aggregation code the Celery
    workers run (``dashboards.services.aggregate_batch``, batches of 500) over
    them: responses per second, and the cost per response;
-3. loads more until 1M answers are stored, aggregates them (throughput at
-   scale), then loads the same number of new responses as at step 2 and
-   times their aggregation again: the cost per response at 1M, to compare with
+3. loads more until 1M answers are stored, aggregates them with ``--workers``
+   processes side by side (default: one per CPU, as a Celery worker's prefork
+   pool runs; this is the throughput compared with the API's), then loads
+   the same number of new responses as at step 2 and times their aggregation
+   again: the cost per response at 1M, to compare with
    the cost at 10k (target: at most 1.2×);
 4. times the floor: PostgreSQL's own GROUP BY over the raw answers at the
    rollups' grain (one query, no Python);
@@ -21,8 +23,8 @@ Against a PostgreSQL database of its own (recreated: ``trustpulse_bench_agg``):
 
     python bench/aggregate.py [--large 1000000] [--submit-json var/bench/submit.json]
 
-Freshness under submission load (submit → visible in metrics) is not
-measured by this script yet.
+Freshness under submission load (submit → visible in metrics) is measured by
+bench/freshness.py.
 """
 
 from __future__ import annotations
@@ -191,6 +193,34 @@ def drain() -> tuple[int, float]:
     return done, time.perf_counter() - began
 
 
+def _drain_child(_: int) -> int:
+    from django.db import connections
+
+    try:
+        return drain()[0]
+    finally:
+        connections.close_all()
+
+
+def drain_parallel(workers: int) -> tuple[int, float]:
+    """`workers` processes draining side by side, as a Celery worker's prefork pool does.
+
+    Returns (responses aggregated, wall-clock seconds from the first claim to the last commit).
+    """
+    if workers <= 1:
+        return drain()
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()  # children open their own connections
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        began = time.perf_counter()
+        done = sum(pool.map(_drain_child, range(workers)))
+        took = time.perf_counter() - began
+    return done, took
+
+
 class _Rollback(Exception):
     pass
 
@@ -262,6 +292,12 @@ def main() -> int:
     p.add_argument("--small", type=int, default=10_000, help="answers stored at the first measure")
     p.add_argument("--large", type=int, default=1_000_000, help="answers stored at the second")
     p.add_argument("--submit-json", type=Path, help="bench/submit.py --json output")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="aggregating processes for the throughput phase (default: CPUs, as Celery's pool)",
+    )
     p.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = p.parse_args()
     recreate_database()
@@ -284,10 +320,12 @@ def main() -> int:
             chunk = min(20_000, int((args.large - stored) / per) - batch_n)
             stored += copy_responses(survey, sets, max(chunk, 1), start)
         load_s = time.perf_counter() - t0
-        n_bulk, t_bulk = drain()
+        vacuum()
+        n_bulk, t_bulk = drain_parallel(args.workers)
         print(
-            f"loaded to {stored:,} answers with COPY in {load_s:.1f} s; aggregated "
-            f"{n_bulk:,} responses in {t_bulk:.1f} s = {n_bulk / t_bulk:,.0f} responses/s"
+            f"loaded to {stored:,} answers with COPY in {load_s:.1f} s; {args.workers} worker "
+            f"process(es) aggregated {n_bulk:,} responses in {t_bulk:.1f} s = "
+            f"{n_bulk / t_bulk:,.0f} responses/s"
         )
         stored += copy_responses(survey, sets, batch_n, start)
         n_large, t_large = drain()

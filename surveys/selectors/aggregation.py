@@ -4,6 +4,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet, Sum
 
 from ..enums import ResponseStatus
@@ -55,14 +56,33 @@ def response_rows(response_ids: list[Any]) -> list[dict[str, Any]]:
     return rows
 
 
+ANSWER_COLUMNS = (
+    "response_id",
+    "question_code",
+    "item",
+    "choice",
+    "number",
+    "text",
+    "date",
+    "boolean",
+)
+
+
 def answer_rows(response_ids: list[Any]) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = [
-        dict(r)
-        for r in Answer.objects.filter(response_id__in=response_ids).values(
-            "response_id", "question_code", "item", "choice", "number", "text", "date", "boolean"
-        )
+    """The answers of the given responses as plain dicts (ANSWER_COLUMNS)."""
+    if connection.vendor == "postgresql":
+        # One array parameter instead of a placeholder per id, no model layer:
+        # a batch reads ~20 rows per response, this is the aggregation's bulk read.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(ANSWER_COLUMNS)} FROM {Answer._meta.db_table} "
+                "WHERE response_id = ANY(%s::uuid[])",
+                [[str(r) for r in response_ids]],
+            )
+            return [dict(zip(ANSWER_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+    return [
+        dict(r) for r in Answer.objects.filter(response_id__in=response_ids).values(*ANSWER_COLUMNS)
     ]
-    return rows
 
 
 def segment_questions(version_ids: Iterable[int]) -> dict[int, dict[str, str]]:

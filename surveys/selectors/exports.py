@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from ..enums import ResponseStatus
 from ..models import Answer, ConsentRecord, Response, Survey
+from .aggregation import ANSWER_COLUMNS
 
 
 class ExportAnswer(NamedTuple):
@@ -96,16 +97,7 @@ def export_response_chunks(
                 qs = qs.filter(question_code__in=list(question_codes))
             # No ORDER BY: rows are grouped by response here (a sort of every chunk's
             # answers would cost the database more than it saves).
-            for a in qs.order_by().values_list(
-                "response_id",
-                "question_code",
-                "item",
-                "choice",
-                "number",
-                "text",
-                "date",
-                "boolean",
-            ):
+            for a in qs.order_by().values_list(*ANSWER_COLUMNS):
                 answers[a[0]].append(
                     ExportAnswer(
                         question_code=a[1],
