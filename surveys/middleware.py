@@ -7,9 +7,69 @@ instead of ``X-Frame-Options: DENY``; every other page keeps DENY.
 
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse
 
 from .models import Survey
+
+# The respondent flow: survey pages, channel links, and the language switch they post to.
+RESPONDENT_PREFIXES = ("/s/", "/l/", "/i18n/")
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
+
+
+def is_respondent_path(path: str) -> bool:
+    return path.startswith(RESPONDENT_PREFIXES)
+
+
+class RespondentSessionMiddleware(SessionMiddleware):
+    """Respondent pages keep a session of their own, whose cookie works in a cross-site frame.
+
+    A survey embedded on a brand's site is a third-party frame: browsers send
+    it only cookies marked ``SameSite=None; Secure`` (and, where third-party
+    cookies are blocked, ``Partitioned``: a jar per embedding site). The
+    respondent flow's session (``RESPONDENT_SESSION_COOKIE_NAME``; the CSRF
+    secret lives in it, ``CSRF_USE_SESSIONS``) and its language cookie get
+    those attributes over HTTPS (and on loopback hosts, which browsers treat
+    as secure). Staff pages keep their own ``SameSite=Lax`` session, so a
+    member's sign-in never becomes a cross-site cookie.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        if not is_respondent_path(request.path):
+            super().process_request(request)
+            return
+        key = request.COOKIES.get(settings.RESPONDENT_SESSION_COOKIE_NAME)
+        request.session = self.SessionStore(key)
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        response = super().process_response(request, response)
+        if not is_respondent_path(request.path):
+            return response
+        staff = response.cookies.pop(settings.SESSION_COOKIE_NAME, None)
+        if staff is not None:  # what SessionMiddleware set for this session, renamed
+            response.set_cookie(
+                settings.RESPONDENT_SESSION_COOKIE_NAME,
+                staff.value,
+                max_age=staff["max-age"] or None,
+                expires=staff["expires"] or None,
+                path=settings.SESSION_COOKIE_PATH,
+                domain=settings.SESSION_COOKIE_DOMAIN,
+                httponly=True,
+            )
+        if _secure_context(request):
+            for name in (settings.RESPONDENT_SESSION_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME):
+                if name in response.cookies:
+                    cookie = response.cookies[name]
+                    cookie["secure"] = True
+                    # http.cookies (before Python 3.14) knows no Partitioned flag:
+                    # it rides on the SameSite attribute's value.
+                    cookie["samesite"] = "None; Partitioned"
+        return response
+
+
+def _secure_context(request: HttpRequest) -> bool:
+    return request.is_secure() or request.get_host().rsplit(":", 1)[0] in LOOPBACK_HOSTS
 
 
 class FrameAncestorsMiddleware:

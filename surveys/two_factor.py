@@ -24,16 +24,23 @@ def is_verified(request: HttpRequest) -> bool:
     return bool(user.is_authenticated) and request.session.get(SESSION_KEY) == user.pk
 
 
-def gate(request: HttpRequest) -> HttpResponse | None:
-    """A redirect to set up or verify two-factor when this session needs it; else None."""
+def pending_step(request: HttpRequest) -> str | None:
+    """The page this signed-in session must pass first ("verify" or "set up"), or None."""
     from . import services
 
     if is_verified(request):
         return None
     user = request.user
-    nxt = urlencode({"next": request.get_full_path()})
     if services.totp_device_confirmed(user) is not None:  # type: ignore[arg-type]
-        return HttpResponseRedirect(reverse("account:two_factor_verify") + "?" + nxt)
+        return reverse("account:two_factor_verify")
     if services.two_factor_required(user):  # type: ignore[arg-type]
-        return HttpResponseRedirect(reverse("account:two_factor") + "?" + nxt)
+        return reverse("account:two_factor")
     return None
+
+
+def gate(request: HttpRequest) -> HttpResponse | None:
+    """A redirect to set up or verify two-factor when this session needs it; else None."""
+    step = pending_step(request)
+    if step is None:
+        return None
+    return HttpResponseRedirect(step + "?" + urlencode({"next": request.get_full_path()}))

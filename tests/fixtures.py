@@ -46,6 +46,17 @@ def api_key(org):
     return services.api_key_create(organization=org, name="test", scopes=ApiScope.values)
 
 
+def respondent_session(client):
+    """The respondent flow's session of a test client (its own cookie, not client.session)."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    cookie = client.cookies.get(settings.RESPONDENT_SESSION_COOKIE_NAME)
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    return store(cookie.value if cookie else None)
+
+
 def login_verified(client, user):
     """Sign `user` in on the test client with two-factor already passed.
 

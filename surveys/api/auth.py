@@ -1,5 +1,6 @@
 """API authentication: an organization API key in `Authorization: Bearer tp_…`."""
 
+from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -23,6 +24,34 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):  # type: ignore[no-untyped-def]
         return self.keyword
+
+
+class TwoFactorSessionAuthentication(authentication.SessionAuthentication):
+    """The browser session, held to the studio's two-factor rule.
+
+    A signed-in member who owes a code (an admin without a verified session,
+    or anyone with an authenticator who has not entered it) gets 403
+    ``two_factor_required`` from every API endpoint, as the studio would send
+    them to verify first.
+    """
+
+    def authenticate(self, request):  # type: ignore[no-untyped-def]
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        from ..two_factor import pending_step
+
+        step = pending_step(request._request)
+        if step is not None:
+            raise TwoFactorRequired(
+                f"Two-factor verification is required for this session: complete it at {step} "
+                "(or use an organization API key)."
+            )
+        return result
+
+
+class TwoFactorRequired(exceptions.PermissionDenied):
+    default_code = "two_factor_required"
 
 
 class ApiKeyUser:
@@ -55,4 +84,17 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
             "type": "http",
             "scheme": "bearer",
             "description": "An organization API key: `Authorization: Bearer tp_…`.",
+        }
+
+
+class TwoFactorSessionScheme(OpenApiAuthenticationExtension):
+    target_class = "surveys.api.auth.TwoFactorSessionAuthentication"
+    name = "cookieAuth"
+
+    def get_security_definition(self, auto_schema):  # type: ignore[no-untyped-def]
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": settings.SESSION_COOKIE_NAME,
+            "description": "A studio session (two-factor passed where the member owes a code).",
         }

@@ -16,10 +16,10 @@ def key_client(organization, scopes) -> APIClient:
 
 
 def user_client(user) -> APIClient:
-    """A client signed in (session) as `user`."""
-    client = APIClient()
-    client.force_login(user)
-    return client
+    """A client signed in (session) as `user`, two-factor passed (as the studio requires)."""
+    from tests.fixtures import login_verified
+
+    return login_verified(APIClient(), user)
 
 
 def errors_of(response) -> list[tuple[str, str]]:

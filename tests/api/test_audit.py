@@ -2,6 +2,7 @@ import pytest
 
 from surveys import services
 from tests.factories import member
+from tests.fixtures import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -9,7 +10,7 @@ pytestmark = pytest.mark.django_db
 def test_admins_read_and_filter_the_audit_log(client, org, other_org):
     admin = member(org, "admin")
     services.api_key_create(organization=org, name="k", scopes=["metrics:read"], actor=admin)
-    client.force_login(admin)
+    login_verified(client, admin)
     body = client.get(f"/api/v1/organizations/{org.pk}/audit-events/").json()
     assert [e["action"] for e in body["results"]] == ["api_key.created", "notice.published"]
     assert body["results"][0]["actor"] == admin.username
@@ -29,7 +30,7 @@ def test_other_roles_may_not(client, org, role):
 
 
 def test_no_write_methods(client, org):
-    client.force_login(member(org, "admin"))
+    login_verified(client, member(org, "admin"))
     url = f"/api/v1/organizations/{org.pk}/audit-events/"
     assert client.post(url, {}, content_type="application/json").status_code == 405
     assert client.delete(url).status_code == 405

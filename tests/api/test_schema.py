@@ -85,6 +85,7 @@ def test_every_operation_is_documented_with_the_error_shape(schema):
     assert {p["name"] for p in lists["parameters"]} >= {"page", "page_size", "survey", "status"}
 
 
+@pytest.mark.django_db  # the page's CSRF secret is stored in a new session
 def test_swagger_ui_loads_from_our_static_files(client):
     html = client.get("/api/docs/").content.decode()
     assert (

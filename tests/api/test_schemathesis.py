@@ -13,10 +13,11 @@ import time
 
 import pytest
 import schemathesis
+from django.conf import settings as dj_settings
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_SESSION_KEY, _get_new_csrf_string
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
@@ -25,6 +26,7 @@ from schemathesis.checks import not_a_server_error
 from surveys import services
 from surveys.enums import ApiScope, Role
 from tests.factories import COMFORT_ANSWERS, CONSENT, live_survey, member
+from tests.fixtures import login_verified
 
 EXAMPLES = 6  # per operation, mode and caller: several hundred cases in all
 HYPOTHESIS = settings(
@@ -89,10 +91,17 @@ def path_parameters(operation, real: dict) -> dict:
 
 
 def session(client, user) -> tuple[dict, dict]:
-    """(headers, cookies) of a signed-in `user`, with a CSRF token."""
-    client.force_login(user)
-    token = get_token(client.get("/api/v1/me/").wsgi_request)
-    cookies = {"sessionid": client.cookies["sessionid"].value, "csrftoken": token}
+    """(headers, cookies) of a signed-in `user` (two-factor passed), with a CSRF token.
+
+    The CSRF secret lives in the session (CSRF_USE_SESSIONS): put one there.
+    """
+    login_verified(client, user)
+    token = _get_new_csrf_string()
+    stored = client.session
+    stored[CSRF_SESSION_KEY] = token
+    stored.save()
+    name = dj_settings.SESSION_COOKIE_NAME
+    cookies = {name: client.cookies[name].value}
     return {"X-CSRFToken": token}, cookies
 
 

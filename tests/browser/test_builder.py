@@ -2,8 +2,9 @@
 
 An author signs in, creates a survey in two languages, adds a section and two
 questions (the second shown by display logic picked from the first), previews
-it in both languages at phone and desktop width, brands it, publishes it and
-answers it. Each step is saved as a screenshot under var/screenshots/builder/.
+it in both languages at phone and desktop width, brands it, publishes it,
+makes a QR-code channel link for it, and a respondent answers through that
+link. Each step is saved as a screenshot under var/screenshots/builder/.
 """
 
 import re
@@ -15,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from surveys import services
 from surveys.enums import ResponseStatus, Role
-from surveys.models import Membership, Response, Survey, User
+from surveys.models import ChannelLink, Membership, Response, Survey, User
 from tests.browser.helpers import assert_accessible, group, press, sign_in_verified
 from tests.factories import OrganizationFactory, live_survey, published_notice
 
@@ -62,7 +63,8 @@ def author_of(org) -> User:
     return user
 
 
-def test_build_preview_brand_publish_and_answer_by_keyboard(page: Page, live_server):
+def test_build_preview_brand_publish_and_answer_by_keyboard(page: Page, live_server, settings):
+    settings.SITE_URL = live_server.url  # the address links and QR codes carry
     org = OrganizationFactory(name="Acme Bank")
     published_notice(org)
     user = author_of(org)
@@ -184,10 +186,38 @@ def test_build_preview_brand_publish_and_answer_by_keyboard(page: Page, live_ser
     survey.refresh_from_db()
     assert survey.live_version.number == 1
 
-    # Answer it as a respondent, in the brand's colours.
+    # Distribute it: a QR-code link for a poster, its PNG and SVG downloads.
+    press(page.get_by_role("link", name="Distribute"), "Enter")
+    press(page.get_by_role("link", name=re.compile("^Links and embed")), "Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Privacy habits")
+    type_into(page.get_by_label("Name", exact=True), "Branch poster")
+    choose(page.get_by_label("Channel", exact=True), "QR")
+    expect(page.get_by_label("Channel", exact=True)).to_have_value("qr")
+    press(page.get_by_role("button", name="Create link"), "Enter")
+    expect(page.get_by_role("status")).to_contain_text("Link “Branch poster” created.")
+    link = ChannelLink.objects.get(survey=survey)
+    row = page.locator(f"#link-{link.pk}")
+    expect(row).to_contain_text(f"{base}/l/{link.code}/")
+    press(row.get_by_text("Show"), "Enter")
+    qr = row.get_by_role("img", name="QR code of the link Branch poster")
+    expect(qr).to_be_visible()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=qr.element_handle())
+    assert_accessible(page, "distribution with the new QR link")
+    shot(page, "16-distribute-qr-link")
+    for kind, content_type in (("PNG", "image/png"), ("SVG", "image/svg+xml")):
+        href = row.get_by_role("link", name=re.compile(rf"^{kind}")).get_attribute("href")
+        download = page.request.get(f"{base}{href}")
+        assert download.ok and download.headers["content-type"].startswith(content_type)
+    assert (
+        page.request.get(f"{base}/l/{link.code}/", max_redirects=0)
+        .headers["location"]
+        .endswith(f"/s/{survey.slug}/?channel=qr")
+    )
+
+    # A respondent scans the poster: the link opens the survey, in the brand's colours.
     respondent = page.context.browser.new_context(viewport={"width": 390, "height": 844})
     r = respondent.new_page()
-    r.goto(f"{base}/s/{survey.slug}/")
+    r.goto(f"{base}/l/{link.code}/")
     assert r.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(251, 247, 242)"
     press(r.get_by_role("checkbox", name=AGREE))
     press(r.get_by_role("button", name="Agree and start"), "Enter")
@@ -205,6 +235,7 @@ def test_build_preview_brand_publish_and_answer_by_keyboard(page: Page, live_ser
     respondent.close()
     response = Response.objects.get()
     assert response.status == ResponseStatus.COMPLETE and response.is_test is False
+    assert (response.channel, response.channel_link_id) == ("qr", link.pk)
     values, _other = services.response_values(response)
     assert values == {"reads": False, "why_not": "Too long."}
 

@@ -7,12 +7,13 @@ to var/screenshots/team/.
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
-from surveys.models import ChannelLink, Response, TotpDevice
+from surveys.models import ChannelLink, ConsentRecord, Response, TotpDevice
 from tests.browser.helpers import assert_accessible, press, sign_in_verified
 from tests.factories import OrganizationFactory, live_survey, member
 
@@ -183,5 +184,18 @@ def test_the_embed_grows_to_the_survey_and_only_allowed_sites_may_frame_it(
         assert iframe.evaluate("el => el.getBoundingClientRect().height") == height
         assert 600 < height < 6000
         shot(page, "08-embedded-survey")
+
+        # The shop (127.0.0.1) and the platform (localhost) are different sites:
+        # the frame is third-party, and the respondent still consents and answers.
+        assert urlsplit(shop).hostname != urlsplit(base).hostname
+        frame.get_by_role(
+            "checkbox", name="I agree: Understand what customers think about privacy"
+        ).check()
+        frame.get_by_role("button", name="Agree and start").click()
+        expect(frame.get_by_role("button", name=re.compile("Next|Submit"))).to_be_visible()
+        assert Response.objects.filter(survey=survey, channel="in_app").count() == 1
+        assert ConsentRecord.objects.filter(response__survey=survey).count() == 1
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(SHOTS / "09-embedded-survey-answering.png"))
     finally:
         server.shutdown()

@@ -16,6 +16,7 @@ from surveys.models import (
 )
 from surveys.services.responses import token_hash
 from tests.factories import published_notice
+from tests.fixtures import respondent_session
 
 pytestmark = pytest.mark.django_db
 
@@ -159,7 +160,7 @@ def test_agree_records_the_consent_with_the_hash_of_the_text_shown(client, surve
     assert counter(org) == (1, 0, 1)
     assert AuditEvent.objects.filter(action="consent.given").count() == 1
     # The portal token lives in the session only; the database has its hash.
-    portal = client.session["trustpulse_flow"][survey.slug]["portal"]
+    portal = respondent_session(client)["trustpulse_flow"][survey.slug]["portal"]
     assert len(portal) == 32
     assert Respondent.objects.get().portal_token_hash == token_hash(portal)
     # Without behavioural_measurement nothing about the consent step is recorded.

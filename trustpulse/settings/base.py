@@ -39,7 +39,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's SessionMiddleware, with a separate, frame-friendly session for
+    # the respondent flow (see the class).
+    "surveys.middleware.RespondentSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -51,6 +53,11 @@ MIDDLEWARE = [
     # framed by their organization's allowed origins.
     "surveys.middleware.FrameAncestorsMiddleware",
 ]
+
+# The respondent flow's session cookie (staff pages keep SESSION_COOKIE_NAME), and
+# the CSRF secret kept in the session, so an embedded survey needs no cookie of its own.
+RESPONDENT_SESSION_COOKIE_NAME = "tp_respondent"
+CSRF_USE_SESSIONS = True
 
 ROOT_URLCONF = "trustpulse.urls"
 WSGI_APPLICATION = "trustpulse.wsgi.application"
@@ -187,7 +194,7 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "surveys.api.auth.ApiKeyAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "surveys.api.auth.TwoFactorSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "surveys.api.pagination.Pagination",

@@ -155,3 +155,26 @@ def test_five_wrong_codes_sign_the_session_out(client, org, users):
     assert res["Location"] == "/accounts/login/"
     # The pending sign-in is gone: a right code no longer helps.
     assert client.get("/accounts/2fa/verify/")["Location"] == "/accounts/login/"
+
+
+def test_the_api_holds_a_session_to_the_same_rule(client, org, users):
+    """Session calls to the REST API: admins must have passed two-factor, like the studio."""
+    admin = users["admin"]
+    client.force_login(admin)  # password only
+    res = client.get("/api/v1/surveys/")
+    assert res.status_code == 403
+    [error] = res.json()["errors"]
+    assert error["code"] == "two_factor_required"
+    assert "/accounts/2fa/" in error["message"]
+    login_verified(client, admin)
+    assert client.get("/api/v1/surveys/").status_code == 200
+
+
+def test_the_api_asks_a_member_with_an_authenticator_for_the_code(client, org, users):
+    author = users["author"]
+    client.force_login(author)
+    assert client.get("/api/v1/surveys/").status_code == 200  # no device, not required
+    with_device(author)
+    res = client.get("/api/v1/surveys/")
+    assert res.status_code == 403
+    assert "/accounts/2fa/verify/" in res.json()["errors"][0]["message"]
