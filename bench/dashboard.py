@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -124,6 +125,12 @@ def main() -> int:
         help="also measure when the large survey passes these sizes (comma-separated)",
     )
     p.add_argument("--repeat", type=int, default=15, help="requests per endpoint")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="aggregating processes while loading (default: CPUs)",
+    )
     p.add_argument("--json", type=Path, help="write the figures here")
     p.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = p.parse_args()
@@ -164,7 +171,7 @@ def main() -> int:
             load(large, sets, size - stored, start)
             stored = size
             loaded = time.perf_counter() - t0
-            n, took = agg.drain()
+            n, took = agg.drain_parallel(args.workers)
             agg.vacuum()
             timed = time_endpoints(client, bases, args.repeat)
             results[size] = timed

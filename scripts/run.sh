@@ -17,6 +17,8 @@ export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-trustpulse.settings.loc
 HOST=127.0.0.1
 PORT="${PORT:-8000}"
 URL="http://$HOST:$PORT"
+# Links, QR codes and emails carry SITE_URL: by default, where this server listens.
+export SITE_URL="${SITE_URL:-$URL}"
 
 python manage.py migrate --noinput
 python manage.py seed_demo
