@@ -118,7 +118,10 @@ def answer_sets(survey, n: int, seed: int = 7):  # type: ignore[no-untyped-def]
     return sets
 
 
-def copy_responses(survey, sets, count: int, start: dt.datetime) -> int:  # type: ignore[no-untyped-def]
+_CLOCK = [0]  # responses loaded so far (their submission times follow on)
+
+
+def copy_responses(survey, sets, count: int, start: dt.datetime, *, anywhere: bool = False) -> int:  # type: ignore[no-untyped-def]
     """COPY `count` completed, unaggregated responses; returns answers written."""
     from django.db import connection
 
@@ -126,7 +129,12 @@ def copy_responses(survey, sets, count: int, start: dt.datetime) -> int:  # type
     respondents, responses, answers = [], [], []
     for i in range(count):
         rid, resp = uuid.uuid4(), uuid.uuid4()
-        at = start + dt.timedelta(seconds=i * 37 % (90 * 86400))
+        # One response every 37 s, the clock running on from the previous call and
+        # wrapping after 90 days: batches hold neighbours in time, as live traffic
+        # does, and a large load covers every day.
+        # With `anywhere`, a random second of the 90 days (every load spans them all).
+        second = resp.int if anywhere else (_CLOCK[0] + i) * 37
+        at = start + dt.timedelta(seconds=second % (90 * 86400))
         respondents.append((str(rid), org_id, f"b_{resp.hex[:20]}", at.isoformat()))
         rows, path = sets[i % len(sets)]
         responses.append(
@@ -161,6 +169,7 @@ def copy_responses(survey, sets, count: int, start: dt.datetime) -> int:  # type
                     cells.get("boolean"),
                 )
             )
+    _CLOCK[0] += count
     with connection.cursor() as cursor:
         raw = cursor.cursor
         with raw.copy(

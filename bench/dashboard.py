@@ -6,8 +6,9 @@ Against a PostgreSQL database of its own (recreated: ``trustpulse_bench_dash``):
    privacy-comfort survey and an analyst;
 2. loads ``--small`` completed responses into one survey with ``COPY``
    (bench/aggregate.py's loader: valid answer sets in the real row shapes,
-   spread over 90 days, five channels, two locales) and aggregates them with
-   the workers' code (``aggregate_batch``);
+   at random seconds of the same 90 days, five channels, two locales, so both
+   surveys span the same days at every size) and aggregates them with the
+   workers' code (``aggregate_batch``, ``--workers`` processes);
 3. loads a second survey (the same definition) up to ``--large`` responses,
    stopping at each ``--checkpoints`` size: aggregates, vacuums, and times
    every data endpoint of both surveys' dashboards, requests interleaved
@@ -49,7 +50,7 @@ def load(survey, sets, count: int, start: dt.datetime) -> None:  # type: ignore[
     done = 0
     while done < count:
         n = min(20_000, count - done)
-        agg.copy_responses(survey, sets, n, start)
+        agg.copy_responses(survey, sets, n, start, anywhere=True)
         done += n
     with connection.cursor() as cursor:
         cursor.execute(

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 
 from .models import Survey
@@ -69,7 +70,13 @@ class RespondentSessionMiddleware(SessionMiddleware):
 
 
 def _secure_context(request: HttpRequest) -> bool:
-    return request.is_secure() or request.get_host().rsplit(":", 1)[0] in LOOPBACK_HOSTS
+    if request.is_secure():
+        return True
+    try:
+        host = request.get_host()
+    except DisallowedHost:  # answered 400 already; leave its cookies alone
+        return False
+    return host.rsplit(":", 1)[0] in LOOPBACK_HOSTS
 
 
 class FrameAncestorsMiddleware:

@@ -67,3 +67,9 @@ def test_a_post_without_the_sessions_csrf_token_is_refused(survey):
     client.get(landing(survey), secure=True)
     res = client.post(landing(survey), AGREE, secure=True, HTTP_ORIGIN="https://testserver")
     assert res.status_code == 403
+
+
+def test_a_host_not_allowed_is_a_plain_400(survey):
+    res = Client().get(landing(survey), HTTP_HOST="evil.example")
+    assert res.status_code == 400
+    assert settings.RESPONDENT_SESSION_COOKIE_NAME not in res.cookies
