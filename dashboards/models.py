@@ -50,8 +50,8 @@ GRAIN = [
 ]
 
 
-class AnswerRollup(Grain):
-    """Answers at the grain (version, question, item, bucket, day, segment dims)."""
+class AnswerCells(models.Model):
+    """An answer rollup row's question, item and bucket, and its sums."""
 
     question_code = models.CharField(max_length=64)
     item = models.CharField(max_length=64, blank=True, default="")
@@ -62,6 +62,16 @@ class AnswerRollup(Grain):
     total_sq = models.DecimalField(**SUM)
 
     class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.question_code}[{self.item}]={self.bucket} {self.day}: {self.n}"  # type: ignore[attr-defined]
+
+
+class AnswerRollup(Grain, AnswerCells):
+    """Answers at the grain (version, question, item, bucket, day, segment dims)."""
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=[*GRAIN[:1], "question_code", "item", "bucket", *GRAIN[1:]],
@@ -70,8 +80,29 @@ class AnswerRollup(Grain):
         ]
         indexes = [models.Index(fields=["version", "question_code", "day"])]
 
-    def __str__(self) -> str:
-        return f"{self.question_code}[{self.item}]={self.bucket} {self.day}: {self.n}"
+
+class AnswerDayRollup(AnswerCells):
+    """AnswerRollup summed over the segment dimensions, per version, question, item, bucket, day.
+
+    What answer reads without a segment or attribute filter use (every
+    dashboard's default view). Its rows do not multiply with segment values,
+    so a survey's count stops growing once each day has seen each answer,
+    a few hundred responses a day, where AnswerRollup keeps growing with
+    every new combination of day, segment values and answer. Kept in step
+    with AnswerRollup by the same aggregation, recompute and rebuild code.
+    """
+
+    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    flagged = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "question_code", "item", "bucket", "day", "flagged"],
+                name="uniq_answer_day_rollup_grain",
+            ),
+        ]
 
 
 class ResponseRollup(Grain):

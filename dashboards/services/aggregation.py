@@ -46,6 +46,7 @@ from surveys.services import kinds_for, version_spec
 
 from ..models import (
     BINS,
+    AnswerDayRollup,
     AnswerRollup,
     CrossTabRollup,
     PurposeRollup,
@@ -81,6 +82,7 @@ CROSSTAB_GRAIN = (
 # Rollups derived from raw data (a recompute or rebuild deletes and refills them).
 DERIVED = (
     AnswerRollup,
+    AnswerDayRollup,
     ResponseRollup,
     ScoreRollup,
     ResponseScore,
@@ -90,6 +92,7 @@ DERIVED = (
     ScoreBinRollup,
 )
 ANSWER_GRAIN = ("version_id", "question_code", "item", "bucket", *DIMS)
+ANSWER_DAY_GRAIN = ("version_id", "question_code", "item", "bucket", "day", "flagged")
 RESPONSE_GRAIN = ("version_id", *DIMS)
 RESPONSE_VALUES = ("n", "score_total", "score_total_sq", "privacy_actives_known", "privacy_actives")
 SCORE_VALUES = (
@@ -446,9 +449,19 @@ def _insert_scores(rows: Sequence[ResponseScore]) -> None:
             )
 
 
+def answer_days(answers: dict[Key, Sums]) -> dict[Key, Sums]:
+    """Answer contributions summed over the segment dimensions (AnswerDayRollup's grain)."""
+    out: dict[Key, Sums] = {}
+    day, flagged = 4 + DIMS.index("day"), 4 + DIMS.index("flagged")
+    for key, values in answers.items():
+        _add(out, (*key[:4], key[day], key[flagged]), values)
+    return out
+
+
 def _apply(response_ids: Sequence[Any]) -> None:
     c = contributions(response_ids)
     _upsert(AnswerRollup, ANSWER_GRAIN, c.answers, ("n", "total", "total_sq"))
+    _upsert(AnswerDayRollup, ANSWER_DAY_GRAIN, answer_days(c.answers), ("n", "total", "total_sq"))
     _upsert(ResponseRollup, RESPONSE_GRAIN, c.responses, RESPONSE_VALUES)
     _upsert(ScoreRollup, RESPONSE_GRAIN, c.scores, SCORE_VALUES)
     _upsert(PurposeRollup, (*RESPONSE_GRAIN, "purpose"), c.purposes, ("offered", "granted"))

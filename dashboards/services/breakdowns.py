@@ -128,7 +128,7 @@ def question_buckets(
     """(question, item) → bucket → answers, for the given questions (raw counts: suppress after)."""
     out: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     rows = (
-        flt.apply(AnswerRollup.objects.filter(question_code__in=list(codes)))
+        flt.answers(question_code__in=list(codes))
         .values("question_code", "item", "bucket")
         .annotate(n=Sum("n"))
         .order_by()

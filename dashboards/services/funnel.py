@@ -11,7 +11,7 @@ from django.db.models import Subquery, Sum
 from surveys.models import Survey
 from surveys.selectors.aggregation import consent_funnel_counts
 
-from ..models import AnswerRollup, ResponseRollup, ScoreRollup, WithdrawalRollup
+from ..models import ResponseRollup, ScoreRollup, WithdrawalRollup
 from .metrics import Figure, MetricFilter, suppress
 
 POLICY_READING_CONSTRUCT = "reads_terms_stated"
@@ -137,7 +137,7 @@ def policy_reading(flt: MetricFilter) -> PolicyReading:
     answers = said_always = 0
     if always:
         rows = (
-            flt.apply(AnswerRollup.objects.filter(question_code__in={c for _, c in always}))
+            flt.answers(question_code__in={c for _, c in always})
             .values_list("version_id", "question_code", "bucket")
             .annotate(total=Sum("n"))
         )

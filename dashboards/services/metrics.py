@@ -21,7 +21,14 @@ from django.db.models.lookups import Exact
 
 from surveys.models import Survey, SurveyVersion
 
-from ..models import AnswerRollup, PurposeRollup, ResponseRollup, ResponseScore, ScoreRollup
+from ..models import (
+    AnswerDayRollup,
+    AnswerRollup,
+    PurposeRollup,
+    ResponseRollup,
+    ResponseScore,
+    ScoreRollup,
+)
 
 SEGMENTS = ("westin_segment", "age_band", "locale", "channel")
 # Two-sided 97.5 % quantiles of Student's t for 1..30 degrees of freedom.
@@ -94,6 +101,21 @@ class MetricFilter:
         for name, value in sorted(self.attributes.items()):
             qs = qs.filter(Exact(KeyTextTransform(name, "attributes"), value))
         return qs
+
+    @property
+    def segmented(self) -> bool:
+        """Whether a segment or attribute narrows the filter (reads need the full grain)."""
+        return bool(self.attributes) or any(name in SEGMENTS for name in self.segments)
+
+    def answers(self, **lookups: Any) -> QuerySet[Any]:
+        """Answer rollups under this filter, `lookups` applied (e.g. question_code=…).
+
+        Without a segment or attribute filter, the day margin (AnswerDayRollup):
+        the same sums per version, question, item, bucket, day and flag in far
+        fewer rows. Callers that group by a segment dimension read AnswerRollup.
+        """
+        model = AnswerRollup if self.segmented else AnswerDayRollup
+        return self.apply(model.objects.filter(**lookups))
 
     @property
     def min_cell(self) -> int:
@@ -276,7 +298,7 @@ class Distribution:
 
 def distribution(flt: MetricFilter, *, question: str, item: str = "") -> Distribution:
     """Counts per answer bucket of one question (never free text)."""
-    qs = flt.apply(AnswerRollup.objects.filter(question_code=question, item=item))
+    qs = flt.answers(question_code=question, item=item)
     rows = list(qs.values("bucket").annotate(n=Sum("n"), total=Sum("total")).order_by("bucket"))
     n = sum(int(r["n"]) for r in rows)
     total = sum((Decimal(r["total"]) for r in rows), Decimal(0))
@@ -294,7 +316,7 @@ def distribution(flt: MetricFilter, *, question: str, item: str = "") -> Distrib
 
 def nps(flt: MetricFilter, *, question: str) -> Figure:
     """Net Promoter Score: % promoters (9–10) minus % detractors (0–6)."""
-    qs = flt.apply(AnswerRollup.objects.filter(question_code=question))
+    qs = flt.answers(question_code=question)
     counts: dict[int, int] = defaultdict(int)
     for bucket, n in qs.values_list("bucket").annotate(n=Sum("n")).values_list("bucket", "n"):
         try:
@@ -458,7 +480,7 @@ def construct_index(flt: MetricFilter, constructs: frozenset[str]) -> Figure:
     if not scales:
         return Figure(n=None)
     qs = (
-        flt.apply(AnswerRollup.objects.filter(question_code__in={k[1] for k in scales}))
+        flt.answers(question_code__in={k[1] for k in scales})
         .values("version_id", "question_code", "item")
         .annotate(n=Sum("n"), total=Sum("total"))
     )

@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncWeek
 
-from ..models import AnswerRollup, ResponseRollup, ScoreRollup
+from ..models import ResponseRollup, ScoreRollup
 from .metrics import (
     CONCERN_CONSTRUCTS,
     SCORE_SUMS,
@@ -102,7 +102,7 @@ def trends(flt: MetricFilter, *, granularity: str = "month") -> Trends:
     items: dict[dt.date, list[dict[str, Any]]] = defaultdict(list)
     if scales:
         for r in (
-            flt.apply(AnswerRollup.objects.filter(question_code__in={k[1] for k in scales}))
+            flt.answers(question_code__in={k[1] for k in scales})
             .annotate(period=period)
             .values("period", "version_id", "question_code", "item")
             .annotate(n=Sum("n"), total=Sum("total"))

@@ -156,3 +156,42 @@ def test_overview_indices_westin_and_privacy_actives(org):
         ("fundamentalist", 10, pytest.approx(10 / 12)),
         ("unconcerned", None, None),
     ]
+
+
+def test_unsegmented_reads_use_the_day_margin_and_agree_with_the_full_grain(survey):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dashboards.services import aggregate_until_done, overview
+    from dashboards.services.trends import trends
+    from surveys import services
+
+    for i in range(24):
+        answers = [
+            dict(a, value=5 if i < 12 else 2) if a["question"] == "trust_brand" else a
+            for a in COMFORT_ANSWERS
+        ]
+        services.response_submit(consent=CONSENT, survey=survey, answers=answers)
+        if i == 11:
+            survey.responses.update(channel="qr")  # the first twelve (trust 5/5)
+    aggregate_until_done()
+    everyone = MetricFilter(survey=survey)
+    with CaptureQueriesContext(connection) as ctx:
+        o = overview(everyone)
+        t = trends(everyone, granularity="week")
+        dist = distribution(everyone, question="trust_brand")
+    tables = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert "dashboards_answerdayrollup" in tables
+    assert "dashboards_answerrollup" not in tables
+    assert o.trust_index.value == pytest.approx((12 * 1.0 + 12 * 0.25) / 24)
+    assert t.total.trust_index.value == pytest.approx(o.trust_index.value)
+    assert [(b, f.n) for b, f in dist.buckets] == [("d", 12), ("sa", 12)]
+    # A segment filter reads the full grain; a filter every response passes agrees.
+    qr = MetricFilter(survey=survey, segments={"channel": "qr"})
+    assert qr.segmented and not everyone.segmented
+    assert overview(qr).trust_index.value == pytest.approx(1.0)
+    assert [(b, f.n) for b, f in distribution(qr, question="trust_brand").buckets] == [("sa", 12)]
+    en = MetricFilter(survey=survey, segments={"locale": "en"})
+    assert overview(en).trust_index == o.trust_index
+    assert distribution(en, question="trust_brand").buckets == dist.buckets
+    assert nps(en, question="nps") == nps(everyone, question="nps")

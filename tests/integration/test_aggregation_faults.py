@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboards.models import AnswerRollup, ResponseRollup, ScoreRollup
+from dashboards.models import AnswerDayRollup, AnswerRollup, ResponseRollup, ScoreRollup
 from dashboards.services import rollups_rebuild
 from surveys import services
 from surveys.models import Response
@@ -142,6 +142,7 @@ def snapshot():
 
     return (
         rows(AnswerRollup, "version_id", "question_code", "item", "bucket", "day", "n", "total"),
+        rows(AnswerDayRollup, "version_id", "question_code", "item", "bucket", "day", "n", "total"),
         rows(ResponseRollup, "version_id", "day", "age_band", "n"),
         rows(ScoreRollup, "version_id", "day", "n", "n_x", "sum_x"),
     )
@@ -208,11 +209,10 @@ def test_killed_prefork_child_is_redelivered(queue, redis_url):
         services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
     conf_set(task_always_eager=False)
     Response.objects.update(aggregated_at=None)
-    for model in (AnswerRollup, ResponseRollup, ScoreRollup):
-        model.objects.all().delete()
-    from dashboards.models import ResponseScore
+    from dashboards.services.aggregation import DERIVED
 
-    ResponseScore.objects.all().delete()
+    for model in DERIVED:  # every rollup the aggregation fills, response scores included
+        model.objects.all().delete()
     worker = start_worker(redis_url, queue, pool="prefork")
     try:
         from dashboards.tasks import aggregate
