@@ -251,3 +251,21 @@ def test_a_burst_of_submissions_queues_one_aggregation_a_second(settings, monkey
     for _ in range(5):
         signals.response_submitted.send(sender="surveys", response_id="x", survey_id=1)
     assert queued == [{"countdown": 1}]
+
+
+def test_migration_fills_the_day_margin_from_stored_answer_rollups(survey):
+    import importlib
+
+    from django.apps import apps
+
+    submit(survey, 3, trust_brand=4)
+    survey.responses.update(channel="qr")
+    aggregate_until_done()
+    submit(survey, 2, trust_brand=2)
+    aggregate_until_done()
+    expected = snapshot()
+    AnswerDayRollup.objects.all().delete()  # as stored before the migration
+    migration = importlib.import_module("dashboards.migrations.0009_answer_day_rollup")
+    migration.fill(apps, None)
+    assert snapshot() == expected
+    assert AnswerDayRollup.objects.get(question_code="trust_brand", bucket="a").n == 3
