@@ -69,12 +69,17 @@ def answer_days_of(answers):
     return sorted((*k, *v) for k, v in sums.items() if v[0])
 
 
-def test_answer_day_rollups_sum_the_segment_dimensions(survey):
+def qr_then_api(survey, *, later):
+    """Three responses by QR code (trust 4), then two by the API (trust `later`), aggregated."""
     submit(survey, 3, trust_brand=4)
     survey.responses.update(channel="qr")
     aggregate_until_done()
-    submit(survey, 2, trust_brand=4)
+    submit(survey, 2, trust_brand=later)
     aggregate_until_done()
+
+
+def test_answer_day_rollups_sum_the_segment_dimensions(survey):
+    qr_then_api(survey, later=4)
     rows = AnswerDayRollup.objects.filter(question_code="trust_brand").values_list(
         "bucket", "n", "total", "total_sq"
     )
@@ -258,11 +263,7 @@ def test_migration_fills_the_day_margin_from_stored_answer_rollups(survey):
 
     from django.apps import apps
 
-    submit(survey, 3, trust_brand=4)
-    survey.responses.update(channel="qr")
-    aggregate_until_done()
-    submit(survey, 2, trust_brand=2)
-    aggregate_until_done()
+    qr_then_api(survey, later=2)
     expected = snapshot()
     AnswerDayRollup.objects.all().delete()  # as stored before the migration
     migration = importlib.import_module("dashboards.migrations.0009_answer_day_rollup")
