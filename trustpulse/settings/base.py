@@ -202,7 +202,6 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "surveys.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
-        "public_submit": env("THROTTLE_PUBLIC_SUBMIT", default="120/min"),
         "api_key_write": env("THROTTLE_API_KEY_WRITE", default="6000/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
