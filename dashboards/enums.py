@@ -14,10 +14,6 @@ class ExportFormat(models.TextChoices):
     R = "r", _("R bundle (CSV + labels script)")
 
 
-# Formats written from a whole table in memory (size checked up front).
-WHOLE_TABLE_FORMATS = frozenset({ExportFormat.SAV, ExportFormat.DTA})
-
-
 class ExportLayout(models.TextChoices):
     WIDE = "wide", _("Wide: one row per response")
     LONG = "long", _("Long: one row per answer")

@@ -37,7 +37,6 @@ DIMENSION_LABELS = {
     "channel": "Channel",
 }
 FREE_TEXT = {QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT}
-PANELS = ("kpis", "trends", "paradox", "segments", "items", "funnel", "crosstab")
 
 
 @cache

@@ -146,7 +146,3 @@ BUILTIN_KINDS: dict[str, BehaviourKind] = {
         ),
     ]
 }
-
-
-def behaviour_kind_get(code: str) -> BehaviourKind | None:
-    return BUILTIN_KINDS.get(code)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from .enums import BrandFont
 
-AA_TEXT = 4.5
 CARD = "#ffffff"
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 MAX_LOGO_BYTES = 200_000

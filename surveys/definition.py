@@ -22,7 +22,6 @@ from jsonschema.exceptions import best_match
 from .enums import QuestionType
 from .errors import FieldError, path_join
 from .logic import END, condition_questions
-from .spec import OTHER
 
 SCHEMA_VERSION = "1.0"
 SCHEMA_PATH = Path(settings.BASE_DIR) / "docs" / "schemas" / "survey-definition.v1.schema.json"
@@ -480,10 +479,6 @@ def definition_errors(doc: Any) -> list[FieldError]:
         seen = {e.field for e in errors}
         errors += [e for e in checker.errors if e.field not in seen]
     return sorted(errors, key=lambda e: _sort_key(e.field))
-
-
-def reserved_codes() -> set[str]:
-    return {OTHER}
 
 
 __all__ = ["SCHEMA_VERSION", "condition_questions", "definition_errors", "definition_schema"]

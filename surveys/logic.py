@@ -5,7 +5,7 @@ matrix row), or ``{"all": [...]}``, ``{"any": [...]}``, ``{"not": {...}}``.
 Answers are the cleaned values keyed by question code (see services.answers).
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -129,10 +129,3 @@ def section_path(sections: list[SectionRule], answers: Mapping[str, Any]) -> lis
         path.append(code)
         code = next_section(sections, code, answers)
     return path
-
-
-def ordered_unique(values: Iterable[str]) -> list[str]:
-    seen: dict[str, None] = {}
-    for v in values:
-        seen.setdefault(v, None)
-    return list(seen)

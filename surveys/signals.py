@@ -17,8 +17,6 @@ events_ingested = Signal()
 #         buckets (list of [survey version id, submitted_at ISO]: what aggregates touched),
 #         reason ("withdrawn" | "erased" | "expired" | "purposes_withdrawn")
 respondent_erased = Signal()
-# kwargs: organization_id (int), response_ids (list[str])
-retention_purged = Signal()
 
 
 def send_after_commit(signal: Signal, **kwargs: object) -> None:

@@ -338,15 +338,6 @@ def responses_by_day(flt: MetricFilter) -> list[tuple[dt.date, Figure]]:
     return [(r["day"], suppress(int(r["n"]), flt.min_cell, float(r["n"]))) for r in rows]
 
 
-def segment_values(flt: MetricFilter, name: str) -> Iterable[str]:
-    return (
-        flt.apply(ResponseRollup.objects.all())
-        .values_list(name, flat=True)
-        .distinct()
-        .order_by(name)
-    )
-
-
 @dataclass(frozen=True, kw_only=True)
 class ConstructSummary:
     construct: str

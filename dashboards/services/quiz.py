@@ -11,10 +11,6 @@ from .metrics import Figure, MetricFilter, suppress
 MAX_BUCKETS = 20
 
 
-def _label(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
-
-
 def _max_score(flt: MetricFilter) -> Decimal:
     from surveys.services import version_spec
 

@@ -5,7 +5,6 @@ display logic, `correctAnswer` → a quiz, localized strings
 (`{"default": …, "de": …}`) → locales.
 """
 
-import json
 import re
 from typing import Any
 
@@ -432,10 +431,3 @@ def parse_surveyjs(data: Any) -> ImportResult:
     if not isinstance(data, dict):
         raise file_error("invalid", "A SurveyJS survey is a JSON object.")
     return _Import(data).run()
-
-
-def load_json(raw: bytes) -> Any:
-    try:
-        return json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise file_error("corrupt", "The file is not valid JSON.") from None

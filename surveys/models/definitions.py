@@ -13,8 +13,6 @@ from django.db.models import Q
 from ..enums import QuestionType, SurveyKind, SurveyStatus, VersionStatus
 from .accounts import Organization
 
-CODE_REGEX = r"^[A-Za-z][A-Za-z0-9_]{0,63}$"
-
 
 class Survey(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="surveys")

@@ -56,10 +56,6 @@ def export_responses(*, survey: Survey, version_ids: Sequence[int] | None = None
     return qs
 
 
-def export_response_count(*, survey: Survey, version_ids: Sequence[int] | None = None) -> int:
-    return export_responses(survey=survey, version_ids=version_ids).count()
-
-
 def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
     chunk: list[Any] = []
     for row in rows:
