@@ -2,9 +2,16 @@
 
 import pytest
 from django.db import connections
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from tests.browser.helpers import CHROMIUM_ARGS
+
+# Milliseconds Playwright waits for a page, an element or an action, and for an
+# `expect` to come true. Playwright's own defaults (10 s set here before, 5 s)
+# failed first loads on a busy two-core machine; a test that passes is not
+# slowed by a longer limit, and pytest-timeout still bounds the whole test.
+ACTION_TIMEOUT_MS = 30_000
+EXPECT_TIMEOUT_MS = 15_000
 
 
 @pytest.fixture
@@ -18,7 +25,8 @@ def page(chromium_path, monkeypatch):
             executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
         )
         context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        expect.set_options(timeout=EXPECT_TIMEOUT_MS)
         page = context.new_page()
         try:
             yield page
