@@ -189,7 +189,7 @@ def _isolated_process_state():
 # Seconds a test may take (setup and teardown included) before pytest-timeout
 # fails it and prints every thread's stack. Browser, integration and slow tests
 # get longer; a `@pytest.mark.timeout(n)` on a test wins over both.
-TIMEOUT_MARKED = 600
+TIMEOUT_MARKED = 900
 LONG_MARKS = ("browser", "integration", "slow")
 # Past its own limit plus this, a test that still holds the process (a thread
 # stuck in C code while holding the interpreter lock, where the signal never
