@@ -340,3 +340,61 @@ def test_the_inbox_write_out_never_stores_an_answer_under_an_ungranted_purpose(o
     assert (row.materialized_at is not None, row.last_error) == (True, "")
     assert "shared_newsletter" not in codes_stored()
     assert codes_stored() == {a["question"] for a in COMFORT_ANSWERS}
+
+
+# --- withdrawing one purpose ----------------------------------------------------------
+
+
+def test_withdrawing_one_purpose_erases_exactly_its_answers_and_events(
+    org, survey, django_capture_on_commit_callbacks
+):
+    from dashboards.models import AnswerRollup, ResponseRollup
+    from surveys.models import BehaviourEvent
+
+    services.behaviour_kind_create(
+        organization=org,
+        code="newsletter_opened",
+        description="Opened a newsletter",
+        value_schema={"type": "boolean"},
+        direction="less_protective",
+        transform={"op": "bool"},
+        purpose="marketing",
+    )
+    consent = {
+        "notice_version": 1,
+        "purposes": ["survey_research", "behavioural_measurement", "marketing"],
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = services.response_submit(
+            survey=survey, answers=[*COMFORT_ANSWERS, NEWSLETTER_ANSWER], consent=consent
+        )
+        respondent = response.respondent
+        services.events_ingest(
+            organization=org,
+            events=[
+                {
+                    "id": f"e-{kind}",
+                    "kind": kind,
+                    "value": True,
+                    "occurred_at": "2026-11-30T10:00:00+00:00",
+                    "respondent_ref": respondent.respondent_ref,
+                }
+                for kind in ("newsletter_opened", "marketing_opt_out")
+            ],
+        )
+    events_before = set(BehaviourEvent.objects.values_list("kind", flat=True))
+    assert {"newsletter_opened", "marketing_opt_out", "optional_purpose_granted"} <= events_before
+    assert AnswerRollup.objects.filter(question_code="shared_newsletter").exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.consent_withdraw(respondent=respondent, purposes=["marketing"])
+
+    assert (result.answers_deleted, result.events_deleted) == (1, 1)
+    assert codes_stored() == {a["question"] for a in COMFORT_ANSWERS}
+    assert set(BehaviourEvent.objects.values_list("kind", flat=True)) == events_before - {
+        "newsletter_opened"
+    }
+    # The rollups that counted the answer are recomputed, as for any withdrawal.
+    assert not AnswerRollup.objects.filter(question_code="shared_newsletter").exists()
+    assert AnswerRollup.objects.filter(question_code="trust_brand").exists()
+    assert ResponseRollup.objects.get().n == 1
