@@ -454,3 +454,53 @@ def test_with_global_privacy_control_a_ticked_choice_is_still_the_respondents(cl
     )
     assert res.status_code == 302
     assert ConsentRecord.objects.get().purposes_granted == purposes
+
+
+# --- the data migration ---------------------------------------------------------------
+
+
+def test_the_migration_removes_answers_under_purposes_never_granted(survey):
+    import importlib
+
+    from django.apps import apps
+
+    from surveys.models import AuditEvent
+
+    migration = importlib.import_module("surveys.migrations.0014_purpose_bound_answers")
+    marketing = {"notice_version": 1, "purposes": ["survey_research", "marketing"]}
+    refused = services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=CONSENT)
+    agreed = services.response_submit(
+        survey=survey, answers=[*COMFORT_ANSWERS, NEWSLETTER_ANSWER], consent=marketing
+    )
+    untouched = services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=CONSENT)
+    # Stored the way answers were before they were bound to their purpose.
+    question = survey.live_version.questions.get(code="shared_newsletter")
+    Answer.objects.create(
+        response=refused, question=question, question_code="shared_newsletter", boolean=True
+    )
+    answers = Answer.objects.count()
+    audits = AuditEvent.objects.count()
+
+    result = migration.remove_ungranted_answers(apps)
+
+    assert result == {"answers": 1, "respondents": 1, "surveys": [survey.slug]}
+    assert Answer.objects.count() == answers - 1
+    assert not refused.answers.filter(question_code="shared_newsletter").exists()
+    assert agreed.answers.get(question_code="shared_newsletter").boolean is True
+    assert untouched.answers.count() == refused.answers.count() == agreed.answers.count() - 1
+    event = AuditEvent.objects.get(action="data.deleted")
+    assert AuditEvent.objects.count() == audits + 1
+    assert (event.organization_id, event.actor_label) == (survey.organization_id, "system")
+    assert event.data == {
+        "receipt_id": str(refused.consents.get().receipt_id),
+        "reason": "purpose_not_granted",
+        "purposes": ["marketing"],
+        "answers": 1,
+    }
+    # Run again: nothing left to remove, no new audit event.
+    assert migration.remove_ungranted_answers(apps) == {
+        "answers": 0,
+        "respondents": 0,
+        "surveys": [],
+    }
+    assert AuditEvent.objects.count() == audits + 1
