@@ -504,3 +504,38 @@ def test_the_migration_removes_answers_under_purposes_never_granted(survey):
         "surveys": [],
     }
     assert AuditEvent.objects.count() == audits + 1
+
+
+# --- the builder's preview ------------------------------------------------------------
+
+
+def test_the_preview_hides_a_question_whose_purpose_was_not_ticked_and_says_why(
+    org, survey, users, client
+):
+    from tests.fixtures import login_verified
+
+    login_verified(client, users["author"])
+    frames = f"/studio/{org.slug}/surveys/{survey.pk}/preview/en/"
+    before = client.get(frames + "about_you/").content.decode()
+    assert NEWSLETTER in before  # the consent step not used yet: every purpose counts
+    assert "Hidden in this preview" not in before
+
+    agreed = client.post(frames + "_consent/", {"action": "agree", "purposes": ["survey_research"]})
+    assert agreed["Location"] == frames + "attitudes/"
+    body = client.get(frames + "about_you/").content.decode()
+    assert '<label class="question-text" for="q-shared_newsletter">' not in body
+    assert "Hidden in this preview, as respondents would not see them:" in body
+    assert (
+        f"“{NEWSLETTER}” is asked only with consent to “Send you our privacy newsletter”, "
+        "which was not ticked at the consent step."
+    ) in body
+    assert f'href="{frames}_consent/"' in body
+    # The consent step shows what was ticked; ticking marketing brings the question back.
+    step = client.get(frames + "_consent/").content.decode()
+    assert 'value="marketing" aria-describedby' in step and 'value="marketing" checked' not in step
+    client.post(
+        frames + "_consent/", {"action": "agree", "purposes": ["survey_research", "marketing"]}
+    )
+    body = client.get(frames + "about_you/").content.decode()
+    assert NEWSLETTER in body and "Hidden in this preview" not in body
+    assert Response.objects.count() == 0
