@@ -595,8 +595,9 @@ def _disclosure_behaviour(
     submission); otherwise the response's stored consent records decide.
     """
     if granted is None:
+        # Active now: a purpose withdrawn while the response was in progress does not count.
         records = ConsentRecord.objects.filter(response=response)
-        granted = {p for g in records.values_list("purposes_granted", flat=True) for p in g}
+        granted = {p for r in records for p in r.active_purposes}
     if BEHAVIOURAL_MEASUREMENT not in granted:
         return
     now = timezone.now()

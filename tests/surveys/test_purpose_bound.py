@@ -206,6 +206,19 @@ def test_withdrawing_the_purpose_mid_flow_hides_the_question_from_then_on(client
     assert "shared_newsletter" not in codes_stored()
 
 
+def test_behaviour_is_not_recorded_at_completion_after_its_purpose_was_withdrawn(client, survey):
+    from surveys.models import BehaviourEvent
+
+    start(client, survey, ["survey_research", "behavioural_measurement"])
+    assert BehaviourEvent.objects.filter(kind="notice_opened").count() == 1
+    services.consent_withdraw(
+        respondent=Respondent.objects.get(), purposes=["behavioural_measurement"]
+    )
+    client.post(url(survey, "p", "about_you"), {"q-age_band": "a30_44"})
+    assert Response.objects.get().status == ResponseStatus.COMPLETE
+    assert BehaviourEvent.objects.count() == 0  # no optional_field_disclosed for age_band
+
+
 def test_a_second_consent_in_another_tab_does_not_grant_the_purpose(client, survey):
     start(client, survey, ["survey_research"])
     # The consent screen posted again (an old tab, or going back to it) ticking marketing.
