@@ -231,6 +231,36 @@ class PreparedSubmission:
     consent: ConsentInput | None
 
 
+def _answer_items(
+    answers: Sequence[Mapping[str, Any]], errors: list[FieldError]
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, int]]:
+    """Raw values, 'other' texts and list index per question code (adds item errors)."""
+    raw: dict[str, Any] = {}
+    other: dict[str, Any] = {}
+    index: dict[str, int] = {}
+    for i, item in enumerate(answers):
+        code = item.get("question")
+        if not isinstance(code, str) or not code:
+            errors.append(
+                FieldError(field=f"answers[{i}].question", code="required", message="required")
+            )
+            continue
+        if code in index:
+            errors.append(
+                FieldError(
+                    field=f"answers[{i}].question",
+                    code="duplicate",
+                    message="This question is answered twice.",
+                )
+            )
+            continue
+        index[code] = i
+        raw[code] = item.get("value")
+        if item.get("other") is not None:
+            other[code] = item.get("other")
+    return raw, other, index
+
+
 def submission_validate(
     *,
     survey: Survey,
@@ -266,29 +296,7 @@ def submission_validate(
         errors.append(
             FieldError(field="channel", code="invalid_choice", message="Unknown channel.")
         )
-    raw: dict[str, Any] = {}
-    other: dict[str, Any] = {}
-    index: dict[str, int] = {}
-    for i, item in enumerate(answers):
-        code = item.get("question")
-        if not isinstance(code, str) or not code:
-            errors.append(
-                FieldError(field=f"answers[{i}].question", code="required", message="required")
-            )
-            continue
-        if code in index:
-            errors.append(
-                FieldError(
-                    field=f"answers[{i}].question",
-                    code="duplicate",
-                    message="This question is answered twice.",
-                )
-            )
-            continue
-        index[code] = i
-        raw[code] = item.get("value")
-        if item.get("other") is not None:
-            other[code] = item.get("other")
+    raw, other, index = _answer_items(answers, errors)
     consent_input, consent_problems = consent_from_payload(survey, consent, locale)
     errors.extend(consent_problems)
     withheld = spec.withheld(

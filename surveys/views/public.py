@@ -8,7 +8,7 @@ once, on the thank-you page, the private portal link); the response itself
 lives in the database and is changed only through the services.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
@@ -89,6 +89,8 @@ class SurveyContext:
     version: SurveyVersion
     spec: VersionSpec
     texts: Texts
+    # Questions under a purpose the respondent has not granted: never shown.
+    withheld: frozenset[str] = frozenset()
 
     @property
     def locale(self) -> str:
@@ -210,12 +212,12 @@ def page(request: HttpRequest, slug: str, section: str) -> HttpResponse:
     if section not in path:
         return HttpResponseRedirect(_page_url(survey, response.current_section or path[-1]))
     ctx = _survey_context(survey, response.version)
-    spec = ctx.spec
+    # Questions under a purpose not granted are never shown, taken or stored.
+    ctx = replace(ctx, withheld=services.response_withheld(response, ctx.spec))
+    spec, withheld = ctx.spec, ctx.withheld
     section_spec = spec.section(section)
     assert section_spec is not None
     seed = str(response.pk)
-    # Questions under a purpose not granted are never shown, taken or stored.
-    withheld = services.response_withheld(response, spec)
     stored, stored_other = services.response_values(response)
     stored = {k: v for k, v in stored.items() if k not in withheld}
     page_codes = {q.code for q in section_spec.questions}
@@ -245,32 +247,14 @@ def page(request: HttpRequest, slug: str, section: str) -> HttpResponse:
             ]
             notice = _("Your answer added a question to this page. Please look at it below.")
             return _render_page(
-                request,
-                ctx,
-                response,
-                section,
-                visible,
-                states,
-                stored,
-                problems,
-                notice,
-                appeared,
-                withheld=withheld,
+                request, ctx, response, section, visible, states, stored, problems, notice, appeared
             )
         result = services.response_save_section(
             response=response, section_code=section, raw=raw, other=other
         )
         if result.problems:
             return _render_page(
-                request,
-                ctx,
-                response,
-                section,
-                visible,
-                states,
-                stored,
-                result.problems,
-                withheld=withheld,
+                request, ctx, response, section, visible, states, stored, result.problems
             )
         if result.next_section is not None:
             return HttpResponseRedirect(_page_url(survey, result.next_section))
@@ -291,9 +275,7 @@ def page(request: HttpRequest, slug: str, section: str) -> HttpResponse:
 
     visible = [q for q in questions if evaluate(q.display_logic, stored)]
     states = stored_states(visible, stored, stored_other)
-    return _render_page(
-        request, ctx, response, section, visible, states, stored, problems, withheld=withheld
-    )
+    return _render_page(request, ctx, response, section, visible, states, stored, problems)
 
 
 def _render_page(
@@ -307,8 +289,6 @@ def _render_page(
     problems: list[AnswerProblem],
     notice: str = "",
     appeared: list[Any] | None = None,
-    *,
-    withheld: frozenset[str] = frozenset(),
 ) -> HttpResponse:
     spec = ctx.spec
     section_spec = spec.section(section)
@@ -323,7 +303,7 @@ def _render_page(
     path = list(response.section_path)
     position = path.index(section) + 1
     # Pages still to come as far as the answers so far tell (skip logic may change it).
-    rules = spec.rules(withheld)
+    rules = spec.rules(ctx.withheld)
     predicted = section_path(rules, stored)
     remaining = len(predicted) - predicted.index(section) - 1 if section in predicted else 0
     total = position + max(remaining, 0)
