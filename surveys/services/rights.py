@@ -138,7 +138,12 @@ def respondent_data(*, respondent: Respondent) -> dict[str, Any]:
     ]
     receipt_ids = [str(r.receipt_id) for r in records]
     history = [
-        {"action": a.action, "at": a.created_at.isoformat(), "by": a.actor_label or "staff"}
+        {
+            "action": a.action,
+            "at": a.created_at.isoformat(),
+            "by": a.actor_label or "staff",
+            **({"reason": a.data["reason"]} if a.data.get("reason") else {}),
+        }
         for a in AuditEvent.objects.filter(
             organization=respondent.organization, data__receipt_id__in=receipt_ids
         ).order_by("created_at", "id")
