@@ -327,6 +327,18 @@ def test_response_submit_refuses_with_a_field_error(survey):
     assert nothing_written()
 
 
+def test_a_headless_submission_is_not_blocked_by_a_required_withheld_question(bound_survey):
+    answers = [*COMFORT_ANSWERS, {"question": "results_contact", "value": True}]
+    response = services.response_submit(survey=bound_survey, answers=answers, consent=CONSENT)
+    assert response.status == ResponseStatus.COMPLETE
+    assert "shared_newsletter" not in codes_stored()
+    # Its follow-up reads it as unanswered: required, and refused when missing.
+    with pytest.raises(ServiceValidationError) as exc:
+        services.response_submit(survey=bound_survey, answers=COMFORT_ANSWERS, consent=CONSENT)
+    assert [(e.field, e.code) for e in exc.value.errors] == [("answers", "required")]
+    assert "results_contact" in exc.value.errors[0].message
+
+
 def test_the_inbox_write_out_never_stores_an_answer_under_an_ungranted_purpose(org, survey):
     """A row accepted before answers were bound to purposes: written without that answer."""
     received = timezone.now() - dt.timedelta(minutes=1)
