@@ -23,7 +23,7 @@ attention_check     choice code                                 str
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -213,11 +213,32 @@ def clean_question(q: QuestionSpec, value: Any, other: Any = None) -> Any:
 
 
 def visible_questions(
-    spec: VersionSpec, section_code: str, answers: Mapping[str, Any]
+    spec: VersionSpec,
+    section_code: str,
+    answers: Mapping[str, Any],
+    withheld: Collection[str] = (),
 ) -> list[QuestionSpec]:
     section = spec.section(section_code)
     assert section is not None
-    return [q for q in section.questions if evaluate(q.display_logic, answers)]
+    return [
+        q
+        for q in section.questions
+        if q.code not in withheld and evaluate(q.display_logic, answers)
+    ]
+
+
+def withheld_problem(q: QuestionSpec) -> AnswerProblem:
+    """An answer to a question whose consent purpose was not granted."""
+    return AnswerProblem(
+        question=q.code,
+        code="purpose_not_granted",
+        message=_(
+            "This question is asked only with consent to the purpose “%(purpose)s”, "
+            "which was not given."
+        )
+        % {"purpose": q.purpose},
+        subfield="question",
+    )
 
 
 def clean_answers(
@@ -227,13 +248,16 @@ def clean_answers(
     *,
     sections: list[str] | None = None,
     complete: bool = True,
+    withheld: Collection[str] = (),
 ) -> CleanedAnswers:
     """Check every answer of a response against the definition and its logic.
 
     `sections` limits the check to those sections (the web flow checks one page
     at a time); otherwise the whole path through the survey is walked. With
     `complete`, visible required questions must be answered. Answers to
-    questions the respondent never sees are refused ("not_shown").
+    questions the respondent never sees are refused ("not_shown"); answers to
+    `withheld` questions (their consent purpose was not granted) are refused
+    ("purpose_not_granted"), and logic reads those questions as unanswered.
     """
     other = other or {}
     problems: list[AnswerProblem] = []
@@ -250,6 +274,9 @@ def clean_answers(
     for q in spec.questions:
         if q.code not in raw:
             continue
+        if q.code in withheld:
+            problems.append(withheld_problem(q))
+            continue
         try:
             cleaned = clean_question(q, raw[q.code], other.get(q.code))
         except AnswerError as err:
@@ -263,11 +290,11 @@ def clean_answers(
             values[q.code] = cleaned
             if OTHER in (cleaned if isinstance(cleaned, list) else [cleaned]):
                 others[q.code] = _text(other.get(q.code) or "", 500)
-    path = section_path(spec.rules(), values)
+    path = section_path(spec.rules(withheld), values)
     walk = sections if sections is not None else path
     shown: set[str] = set()
     for section_code in walk:
-        for q in visible_questions(spec, section_code, values):
+        for q in visible_questions(spec, section_code, values, withheld):
             shown.add(q.code)
             if complete and q.required and q.code not in values:
                 if not any(p.question == q.code for p in problems):

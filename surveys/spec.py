@@ -5,7 +5,8 @@ same code validates imports, renders the respondent flow and checks answers.
 A published version's spec is built once from its frozen snapshot and cached.
 """
 
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,7 @@ from .enums import CHOICE_TYPES, QuestionType
 from .logic import SectionRule
 
 OTHER = "_other"  # the reserved choice code of "other, please specify"
+NEVER: dict[str, Any] = {"any": []}  # a condition that never holds
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,8 +125,29 @@ class VersionSpec:
             object.__setattr__(self, "_index_cache", cached)
         return cached
 
-    def rules(self) -> list[SectionRule]:
-        return [s.rule() for s in self.sections]
+    def withheld(self, granted: Collection[str] | None) -> frozenset[str]:
+        """Codes of the questions asked only under a purpose not in `granted`.
+
+        A question is collected only for the consent purpose it names; one
+        whose purpose the respondent did not grant (or withdrew) is not shown,
+        not accepted and not stored, and logic reads it as unanswered.
+        `granted` None: no consent notice governs the response, nothing is withheld.
+        """
+        if granted is None:
+            return frozenset()
+        return frozenset(q.code for q in self.questions if q.purpose and q.purpose not in granted)
+
+    def rules(self, withheld: Collection[str] = ()) -> list[SectionRule]:
+        """The sections for the path walk; one whose every question is withheld is skipped."""
+        rules = [s.rule() for s in self.sections]
+        if not withheld:
+            return rules
+        return [
+            replace(rule, display_logic=NEVER)
+            if s.questions and all(q.code in withheld for q in s.questions)
+            else rule
+            for s, rule in zip(self.sections, rules, strict=True)
+        ]
 
     @property
     def max_score(self) -> Decimal:

@@ -650,11 +650,12 @@ def _generate(
         channel = _pick(rng, CHANNELS)
         granted = consent_purposes(rng, person, notice.version.purpose_ids) if notice else []
         raw_items = answers_for(rng, person, locale)
-        if notice is not None:  # no answers to questions whose purpose was not granted
-            raw_items = [a for a in raw_items if _covered(spec, a["question"], granted)]
+        # No answers to questions whose purpose was not granted.
+        withheld = spec.withheld(granted if notice is not None else None)
+        raw_items = [a for a in raw_items if a["question"] not in withheld]
         raw = {a["question"]: a["value"] for a in raw_items}
         other = {a["question"]: a["other"] for a in raw_items if "other" in a}
-        cleaned = clean_answers(spec, raw, other)
+        cleaned = clean_answers(spec, raw, other, withheld=withheld)
         if not cleaned.ok:  # a generator bug: never seed invalid data
             raise SeedError(f"generated an invalid {survey.slug} response: {cleaned.problems}")
         submitted = moments[i]
@@ -807,12 +808,6 @@ class _RunningMedian:
         if len(durations) < 20:
             return False
         return seconds < self.fraction * statistics.median(durations)
-
-
-def _covered(spec: VersionSpec, code: str, granted: Sequence[str]) -> bool:
-    """Whether a question may be answered under the purposes granted."""
-    q = spec.question(code)
-    return q is None or not q.purpose or q.purpose in granted
 
 
 def _count_consents(version: ConsentNoticeVersion, counters: dict[date, list[int]]) -> None:

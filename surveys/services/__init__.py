@@ -93,6 +93,7 @@ from .responses import (
     response_start,
     response_submit,
     response_values,
+    response_withheld,
 )
 from .rights import (
     PortalLookup,
@@ -224,6 +225,7 @@ __all__ = [
     "response_start",
     "response_submit",
     "response_values",
+    "response_withheld",
     "survey_close",
     "survey_create",
     "survey_draft_version",

@@ -288,6 +288,9 @@ def _write_out(row: SubmissionInbox) -> Response | None:
                 is_test=bool(data.get("is_test")),
                 consent=data.get("consent"),
                 received_at=row.received_at,
+                # Accepted before answers were bound to their purpose: never
+                # stored now, and the rest of the submission is not lost.
+                drop_withheld=True,
             )
             response = submission_write(
                 prepared,

@@ -231,37 +231,10 @@ class PreparedSubmission:
     consent: ConsentInput | None
 
 
-def submission_validate(
-    *,
-    survey: Survey,
-    version: SurveyVersion,
-    answers: Sequence[Mapping[str, Any]],
-    locale: str | None = None,
-    channel: str = Channel.API,
-    external_id: str | None = None,
-    is_test: bool = False,
-    consent: Mapping[str, Any] | None = None,
-    received_at: dt.datetime | None = None,
-) -> PreparedSubmission:
-    """Check a complete submission against `version`; raise with every error, write nothing.
-
-    A consent without its own timestamp counts as given at `received_at`.
-    """
-    errors: list[FieldError] = []
-    spec = version_spec(version)
-    locale = locale or survey.default_locale
-    if locale not in spec.locales:
-        errors.append(
-            FieldError(
-                field="locale",
-                code="invalid_choice",
-                message="Must be one of: " + ", ".join(spec.locales),
-            )
-        )
-    if channel not in Channel.values:
-        errors.append(
-            FieldError(field="channel", code="invalid_choice", message="Unknown channel.")
-        )
+def _answer_items(
+    answers: Sequence[Mapping[str, Any]], errors: list[FieldError]
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, int]]:
+    """Raw values, 'other' texts and list index per question code (adds item errors)."""
     raw: dict[str, Any] = {}
     other: dict[str, Any] = {}
     index: dict[str, int] = {}
@@ -285,9 +258,54 @@ def submission_validate(
         raw[code] = item.get("value")
         if item.get("other") is not None:
             other[code] = item.get("other")
+    return raw, other, index
+
+
+def submission_validate(
+    *,
+    survey: Survey,
+    version: SurveyVersion,
+    answers: Sequence[Mapping[str, Any]],
+    locale: str | None = None,
+    channel: str = Channel.API,
+    external_id: str | None = None,
+    is_test: bool = False,
+    consent: Mapping[str, Any] | None = None,
+    received_at: dt.datetime | None = None,
+    drop_withheld: bool = False,
+) -> PreparedSubmission:
+    """Check a complete submission against `version`; raise with every error, write nothing.
+
+    A consent without its own timestamp counts as given at `received_at`.
+    An answer to a question whose consent purpose is not granted is refused
+    (``answers[i].question``, code ``purpose_not_granted``); with
+    `drop_withheld` (writing out a submission accepted earlier) it is left out.
+    """
+    errors: list[FieldError] = []
+    spec = version_spec(version)
+    locale = locale or survey.default_locale
+    if locale not in spec.locales:
+        errors.append(
+            FieldError(
+                field="locale",
+                code="invalid_choice",
+                message="Must be one of: " + ", ".join(spec.locales),
+            )
+        )
+    if channel not in Channel.values:
+        errors.append(
+            FieldError(field="channel", code="invalid_choice", message="Unknown channel.")
+        )
+    raw, other, index = _answer_items(answers, errors)
     consent_input, consent_problems = consent_from_payload(survey, consent, locale)
     errors.extend(consent_problems)
-    cleaned = clean_answers(spec, raw, other)
+    withheld = spec.withheld(
+        consent_input.purposes if consent_input is not None and not consent_problems else None
+    )
+    if drop_withheld:
+        raw = {k: v for k, v in raw.items() if k not in withheld}
+        other = {k: v for k, v in other.items() if k not in withheld}
+    cleaned = clean_answers(spec, raw, other, withheld=withheld)
     errors.extend(_problems_to_errors(cleaned.problems, index))
     if errors:
         raise ServiceValidationError(errors)
@@ -585,12 +603,19 @@ def _disclosure_behaviour(
     submission); otherwise the response's stored consent records decide.
     """
     if granted is None:
+        # Active now: a purpose withdrawn while the response was in progress does not count.
         records = ConsentRecord.objects.filter(response=response)
-        granted = {p for g in records.values_list("purposes_granted", flat=True) for p in g}
+        granted = {p for r in records for p in r.active_purposes}
     if BEHAVIOURAL_MEASUREMENT not in granted:
         return
     now = timezone.now()
-    shown = {q.code for code in response.section_path for q in _section_questions(spec, code)}
+    withheld = spec.withheld(granted)
+    shown = {
+        q.code
+        for code in response.section_path
+        for q in _section_questions(spec, code)
+        if q.code not in withheld
+    }
     BehaviourEvent.objects.bulk_create(
         [
             BehaviourEvent(
@@ -711,7 +736,8 @@ def _response_start(
     first = spec.sections[0].code
     from ..logic import next_section
 
-    first = next_section(spec.rules(), None, {}) or first
+    withheld = spec.withheld(consent.purposes if consent is not None else None)
+    first = next_section(spec.rules(withheld), None, {}) or first
     response = Response.objects.create(
         respondent=respondent,
         survey=survey,
@@ -738,6 +764,19 @@ def response_resume(*, token: str) -> Response | None:
         .filter(resume_token_hash=token_hash(token), status=ResponseStatus.PARTIAL)
         .first()
     )
+
+
+def response_withheld(response: Response, spec: VersionSpec | None = None) -> frozenset[str]:
+    """The questions of `response` under a purpose its respondent has not granted now.
+
+    Decided by the response's consent records (a purpose withdrawn in the
+    portal counts as not granted); a response without any has nothing withheld.
+    """
+    records = list(ConsentRecord.objects.filter(response_id=response.pk))
+    if not records:
+        return frozenset()
+    granted = {p for r in records for p in r.active_purposes}
+    return (spec or version_spec(response.version)).withheld(granted)
 
 
 def response_values(response: Response) -> tuple[dict[str, Any], dict[str, str]]:
@@ -783,21 +822,24 @@ def response_save_section(
         raise ServiceValidationError(
             [FieldError(field="section", code="invalid", message="No such section.")]
         )
+    withheld = response_withheld(response, spec)
     stored, stored_other = response_values(response)
     page_codes = {q.code for q in section.questions}
-    earlier = {k: v for k, v in stored.items() if k not in page_codes}
+    earlier = {k: v for k, v in stored.items() if k not in page_codes and k not in withheld}
     merged_raw: dict[str, Any] = dict(earlier)
     merged_raw.update({k: v for k, v in raw.items() if k in page_codes})
     merged_other = {k: v for k, v in stored_other.items() if k not in page_codes}
     merged_other.update(other or {})
-    cleaned = clean_answers(spec, merged_raw, merged_other, sections=[section_code])
+    cleaned = clean_answers(
+        spec, merged_raw, merged_other, sections=[section_code], withheld=withheld
+    )
     problems = [p for p in cleaned.problems if p.question in page_codes]
     if problems:
         return PageResult(problems=problems, next_section=section_code)
     response.answers.filter(question_code__in=page_codes).delete()
     page_values = {k: v for k, v in cleaned.values.items() if k in page_codes}
     _write_answers(response, spec, page_values, cleaned.other)
-    following = next_section(spec.rules(), section_code, cleaned.values)
+    following = next_section(spec.rules(withheld), section_code, cleaned.values)
     path = list(response.section_path)
     if section_code in path:
         path = path[: path.index(section_code) + 1]
@@ -821,15 +863,17 @@ def response_complete(*, response: Response) -> Response:
         return response
     spec = version_spec(response.version)
     values, other = response_values(response)
-    cleaned = clean_answers(spec, values, other)
-    off_path = [p.question for p in cleaned.problems if p.code == "not_shown"]
-    problems = [p for p in cleaned.problems if p.code != "not_shown"]
+    cleaned = clean_answers(spec, values, other, withheld=response_withheld(response, spec))
+    # Answers on a branch the respondent no longer takes, or under a purpose
+    # withdrawn meanwhile, are not submitted.
+    dropped = ("not_shown", "purpose_not_granted")
+    off_path = [p.question for p in cleaned.problems if p.code in dropped]
+    problems = [p for p in cleaned.problems if p.code not in dropped]
     if problems:
         raise ServiceValidationError(
             [FieldError(field=p.question, code=p.code, message=p.message) for p in problems]
         )
     if off_path:
-        # Answers left behind on a branch the respondent no longer takes.
         response.answers.filter(question_code__in=off_path).delete()
     values = {k: v for k, v in cleaned.values.items() if k not in off_path}
     response.section_path = cleaned.path

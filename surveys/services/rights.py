@@ -27,6 +27,7 @@ from ..models import (
     AuditEvent,
     BehaviourEvent,
     ConsentRecord,
+    Organization,
     Respondent,
     Response,
     Tombstone,
@@ -76,9 +77,12 @@ def _purpose_of_answers(purposes: Iterable[str]) -> Q:
     return Q(question__purpose__in=list(purposes))
 
 
-def _events_of(purposes: Iterable[str]) -> list[str]:
+def _events_of(organization: Organization, purposes: Iterable[str]) -> list[str]:
+    """The behaviour kinds (built-in and the organization's own) under `purposes`."""
+    from .events import kinds_for
+
     wanted = set(purposes)
-    return [code for code, k in BUILTIN_KINDS.items() if k.purpose in wanted]
+    return [code for code, k in kinds_for(organization).items() if k.purpose in wanted]
 
 
 def respondent_data(*, respondent: Respondent) -> dict[str, Any]:
@@ -134,7 +138,12 @@ def respondent_data(*, respondent: Respondent) -> dict[str, Any]:
     ]
     receipt_ids = [str(r.receipt_id) for r in records]
     history = [
-        {"action": a.action, "at": a.created_at.isoformat(), "by": a.actor_label or "staff"}
+        {
+            "action": a.action,
+            "at": a.created_at.isoformat(),
+            "by": a.actor_label or "staff",
+            **({"reason": a.data["reason"]} if a.data.get("reason") else {}),
+        }
         for a in AuditEvent.objects.filter(
             organization=respondent.organization, data__receipt_id__in=receipt_ids
         ).order_by("created_at", "id")
@@ -256,7 +265,9 @@ def consent_withdraw(
     answers, _ = Answer.objects.filter(
         Q(response__respondent=respondent) & _purpose_of_answers(purposes)
     ).delete()
-    events, _ = respondent.behaviour_events.filter(kind__in=_events_of(purposes)).delete()
+    events, _ = respondent.behaviour_events.filter(
+        kind__in=_events_of(respondent.organization, purposes)
+    ).delete()
     for r in records:
         touched = [p for p in purposes if p in r.active_purposes]
         if touched:
@@ -354,7 +365,7 @@ def purge_expired(*, now: dt.datetime | None = None, dry_run: bool = False) -> l
         events_q = BehaviourEvent.objects.filter(respondent=record.respondent)
         if not whole:
             answers_q = answers_q.filter(_purpose_of_answers(expired))
-            events_q = events_q.filter(kind__in=_events_of(expired))
+            events_q = events_q.filter(kind__in=_events_of(org, expired))
         anonymize = whole and org.retention_action == RetentionAction.ANONYMIZE
         if anonymize:
             answers_q = answers_q.exclude(text="")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -30,6 +31,7 @@ from ..logic import section_path
 from ..models import ConsentNoticeVersion, Survey
 from ..selectors import public_survey_get
 from .arrival import arrival_for, remember_query, start_kwargs, started
+from .display import join_list
 from .privacy import NoticeView, PurposeView, notice_view
 from .public import (
     TEST_KEY,
@@ -61,6 +63,8 @@ class PurposeChoice:
     purpose: PurposeView
     checked: bool
     error: str = ""
+    # The questions asked only under this purpose (plain text, survey locale).
+    unlocks: tuple[str, ...] = ()
 
     @property
     def describedby(self) -> str:
@@ -96,6 +100,16 @@ def _count_once(request: HttpRequest, version: ConsentNoticeVersion, field: str,
 
 def current_notice(survey: Survey) -> ConsentNoticeVersion | None:
     return services.notice_current_version(survey.consent_notice)
+
+
+def gpc_signal(request: HttpRequest) -> bool:
+    """Whether the browser sent Global Privacy Control (``Sec-GPC: 1``)."""
+    return request.headers.get("Sec-GPC", "").strip() == "1"
+
+
+def _unlocks(ctx: SurveyContext, purpose_id: str) -> tuple[str, ...]:
+    """The texts of the questions asked only with consent to `purpose_id`."""
+    return tuple(ctx.texts.plain(q.text) for q in ctx.spec.questions if q.purpose == purpose_id)
 
 
 # --- the consent step ------------------------------------------------------------
@@ -140,8 +154,20 @@ def render_step(
         _count_once(request, version, "shown", survey.slug)
     errors = errors or []
     by_purpose = {e.purpose: e.message for e in errors if e.purpose}
+    gpc = gpc_signal(request)
+    shared = [p for p in notice.optional if p.recipients]
+    ticked = set(ticked or ())
+    if gpc:
+        # Global Privacy Control: what shares data with others is never pre-set,
+        # not even when the screen comes back with an error.
+        ticked -= {p.id for p in shared}
     choices = [
-        PurposeChoice(purpose=p, checked=p.id in (ticked or set()), error=by_purpose.get(p.id, ""))
+        PurposeChoice(
+            purpose=p,
+            checked=p.id in ticked,
+            error=by_purpose.get(p.id, ""),
+            unlocks=() if p.required else _unlocks(ctx, p.id),
+        )
         for p in notice.purposes
     ]
     context = _base_context(request, ctx)
@@ -158,8 +184,12 @@ def render_step(
         page_count=len(section_path(ctx.spec.rules(), {})),
         action_url=preview_url or reverse("surveys:landing", kwargs={"slug": survey.slug}),
         notice_url=reverse("surveys:notice", kwargs={"slug": survey.slug}),
+        gpc=gpc,
+        gpc_shared=join_list([p.title_plain for p in shared]),
     )
-    return render(request, "surveys/landing.html", context, status=status)
+    response = render(request, "surveys/landing.html", context, status=status)
+    patch_vary_headers(response, ["Sec-GPC"])
+    return response
 
 
 def _choice_errors(notice: NoticeView, posted: list[str]) -> list[ConsentError]:

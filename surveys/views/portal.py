@@ -353,7 +353,8 @@ def portal(request: HttpRequest, token: str) -> HttpResponse:
         for e in data["behaviour_events"]
     ]
     history = [
-        {"action": action_label(h["action"]), "at": parse_time(h["at"])} for h in data["history"]
+        {"action": action_label(h["action"], h.get("reason", "")), "at": parse_time(h["at"])}
+        for h in data["history"]
     ]
     withdrawn = [p for p in request.GET.get("withdrawn", "").split(",") if p in names]
     context = _context(

@@ -198,6 +198,9 @@ ACTION_LABELS = {
     "data.downloaded": gettext_noop("You downloaded your data"),
     "data.deleted": gettext_noop("Your data was deleted"),
     "retention.purged": gettext_noop("Data past its retention period was deleted"),
+    "data.deleted:purpose_not_granted": gettext_noop(
+        "Answers kept for a purpose you had not agreed to were deleted"
+    ),
 }
 
 
@@ -205,7 +208,9 @@ def kind_label(kind: str) -> str:
     return _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
 
 
-def action_label(action: str) -> str:
+def action_label(action: str, reason: str = "") -> str:
+    """An audit action as the respondent reads it (some actions say why, by `reason`)."""
+    action = f"{action}:{reason}" if f"{action}:{reason}" in ACTION_LABELS else action
     return _(ACTION_LABELS[action]) if action in ACTION_LABELS else action
 
 

@@ -8,7 +8,7 @@ once, on the thank-you page, the private portal link); the response itself
 lives in the database and is changed only through the services.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
@@ -89,6 +89,8 @@ class SurveyContext:
     version: SurveyVersion
     spec: VersionSpec
     texts: Texts
+    # Questions under a purpose the respondent has not granted: never shown.
+    withheld: frozenset[str] = frozenset()
 
     @property
     def locale(self) -> str:
@@ -160,10 +162,14 @@ def _resume_url(request: HttpRequest, survey: Survey, token: str) -> str:
 
 
 def _page_problems(
-    spec: VersionSpec, code: str, raw: dict[str, Any], other: dict[str, str]
+    spec: VersionSpec,
+    code: str,
+    raw: dict[str, Any],
+    other: dict[str, str],
+    withheld: frozenset[str] = frozenset(),
 ) -> list[AnswerProblem]:
     """What clean_answers would say about this page (used when the page is not saved)."""
-    cleaned = clean_answers(spec, raw, other, sections=[code])
+    cleaned = clean_answers(spec, raw, other, sections=[code], withheld=withheld)
     page = {q.code for s in spec.sections if s.code == code for q in s.questions}
     return [p for p in cleaned.problems if p.question in page]
 
@@ -206,20 +212,23 @@ def page(request: HttpRequest, slug: str, section: str) -> HttpResponse:
     if section not in path:
         return HttpResponseRedirect(_page_url(survey, response.current_section or path[-1]))
     ctx = _survey_context(survey, response.version)
-    spec = ctx.spec
+    # Questions under a purpose not granted are never shown, taken or stored.
+    ctx = replace(ctx, withheld=services.response_withheld(response, ctx.spec))
+    spec, withheld = ctx.spec, ctx.withheld
     section_spec = spec.section(section)
     assert section_spec is not None
     seed = str(response.pk)
     stored, stored_other = services.response_values(response)
+    stored = {k: v for k, v in stored.items() if k not in withheld}
     page_codes = {q.code for q in section_spec.questions}
-    questions = ordered_questions(section_spec, seed)
+    questions = [q for q in ordered_questions(section_spec, seed) if q.code not in withheld]
     problems: list[AnswerProblem] = []
     notice = ""
 
     if request.method == "POST":
-        raw, other = parse_page(list(section_spec.questions), request.POST)
+        raw, other = parse_page(questions, request.POST)
         earlier = {k: v for k, v in stored.items() if k not in page_codes}
-        logic_values = {**earlier, **_cleaned_page(list(section_spec.questions), raw, other)}
+        logic_values = {**earlier, **_cleaned_page(questions, raw, other)}
         visible = [q for q in questions if evaluate(q.display_logic, logic_values)]
         shown_before = set(request.POST.getlist("shown"))
         appeared = [q for q in visible if q.display_logic and q.code not in shown_before]
@@ -233,7 +242,7 @@ def page(request: HttpRequest, slug: str, section: str) -> HttpResponse:
             appeared_codes = {q.code for q in appeared}
             problems = [
                 p
-                for p in _page_problems(spec, section, raw, other)
+                for p in _page_problems(spec, section, raw, other, withheld)
                 if p.question not in appeared_codes
             ]
             notice = _("Your answer added a question to this page. Please look at it below.")
@@ -294,10 +303,11 @@ def _render_page(
     path = list(response.section_path)
     position = path.index(section) + 1
     # Pages still to come as far as the answers so far tell (skip logic may change it).
-    predicted = section_path(spec.rules(), stored)
+    rules = spec.rules(ctx.withheld)
+    predicted = section_path(rules, stored)
     remaining = len(predicted) - predicted.index(section) - 1 if section in predicted else 0
     total = position + max(remaining, 0)
-    is_last = next_section(spec.rules(), section, stored) is None
+    is_last = next_section(rules, section, stored) is None
     previous = path[position - 2] if position > 1 else ""
     entry = _flow(request, ctx.survey.slug)
     context = _base_context(request, ctx)

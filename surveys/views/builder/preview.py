@@ -1,8 +1,14 @@
 """Preview: the draft rendered by the respondent templates, in each locale, at phone
 and desktop width. Nothing is stored: "Next" only follows the survey's logic from
 the answers on the page shown.
+
+The choices ticked at the preview's consent step are remembered for the
+preview (in the author's session): a question under a purpose not ticked is
+hidden, as respondents would not see it, and the page says why. Until the
+consent step is used every purpose counts as granted.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -19,11 +25,39 @@ from ...selectors.authoring import working_version
 from ...studio import Studio, studio_view
 from ..consent import current_notice, render_step
 from ..display import Texts, build_questions, ordered_questions
+from ..privacy import notice_view
 from ..public import SurveyContext, _base_context, _cleaned_page
 from .common import BUILDERS, survey_or_404, title_of, url
 
 WIDTHS = (("phone", 390), ("desktop", 1024))
 CONSENT_STEP = "_consent"  # not a section code: those start with a letter
+PURPOSES_KEY = "trustpulse_preview_purposes"  # survey pk → purposes ticked in the preview
+
+
+@dataclass(frozen=True, kw_only=True)
+class HiddenQuestion:
+    """A question the preview does not show, and the purpose it waits for."""
+
+    text: str
+    purpose: str
+
+
+def _granted(request: HttpRequest, survey: Any) -> list[str] | None:
+    """The purposes ticked at the preview's consent step (None: not used yet)."""
+    found = (request.session.get(PURPOSES_KEY) or {}).get(str(survey.pk))
+    return list(found) if isinstance(found, list) else None
+
+
+def _hidden(ctx: SurveyContext, section_spec: Any, withheld: frozenset[str]) -> list[Any]:
+    """Why each withheld question of the page is hidden: the purpose not granted."""
+    version = current_notice(ctx.survey)
+    purposes = notice_view(version, ctx.locale).purposes if version is not None else []
+    titles = {p.id: p.title_plain for p in purposes}
+    return [
+        HiddenQuestion(text=ctx.texts.plain(q.text), purpose=titles.get(q.purpose, q.purpose))
+        for q in section_spec.questions
+        if q.code in withheld
+    ]
 
 
 def _locale(request: HttpRequest, locales: list[str], default: str) -> str:
@@ -113,15 +147,17 @@ def _frame(
     if section_spec is None:
         context.update(thanks_text=ctx.texts.html(spec.texts.get("thanks")), result=None)
         return render(request, "surveys/thanks.html", context)
-    questions = ordered_questions(section_spec, "preview")
+    withheld = spec.withheld(_granted(request, survey))
+    rules = spec.rules(withheld)
+    questions = [q for q in ordered_questions(section_spec, "preview") if q.code not in withheld]
     values: dict[str, Any] = {}
     problems: list[Any] = []
     states = {}
     if request.method == "POST":
-        raw, other = parse_page(list(section_spec.questions), request.POST)
-        values = _cleaned_page(list(section_spec.questions), raw, other)
+        raw, other = parse_page(questions, request.POST)
+        values = _cleaned_page(questions, raw, other)
         if request.POST.get("nav") == "next":
-            return HttpResponseRedirect(to(next_section(spec.rules(), section_spec.code, values)))
+            return HttpResponseRedirect(to(next_section(rules, section_spec.code, values)))
         states = {q.code: posted_state(q, request.POST) for q in questions}
     visible = [q for q in questions if evaluate(q.display_logic, values)]
     if not states:
@@ -129,7 +165,7 @@ def _frame(
     views, error_links = build_questions(
         visible, states, ctx.texts, seed="preview", problems=problems
     )
-    path = section_path(spec.rules(), {})
+    path = section_path(rules, {})
     position = path.index(section_spec.code) + 1 if section_spec.code in path else 1
     previous = path[position - 2] if position > 1 and section_spec.code in path else ""
     context.update(
@@ -143,9 +179,11 @@ def _frame(
         appeared=set(),
         position=position,
         total=max(len(path), position),
-        is_last=next_section(spec.rules(), section_spec.code, {}) is None,
+        is_last=next_section(rules, section_spec.code, {}) is None,
         back_url=to(previous) if previous else "",
         resume_url="",
+        hidden_questions=_hidden(ctx, section_spec, withheld),
+        consent_step_url=to(CONSENT_STEP),
     )
     return render(request, "surveys/page.html", context)
 
@@ -159,5 +197,19 @@ def _consent_step(
         context.update(reason="not_published", opens_at=None)
         return render(request, "surveys/unavailable.html", context)
     if request.method == "POST":
-        return HttpResponseRedirect(to(next_section(ctx.spec.rules(), None, {})))
-    return render_step(request, ctx, version, preview_url=to(CONSENT_STEP))
+        known = set(version.purpose_ids)
+        ticked = {p for p in request.POST.getlist("purposes") if p in known}
+        granted = [p for p in version.purpose_ids if p in ticked or p in version.required_ids]
+        store = dict(request.session.get(PURPOSES_KEY) or {})
+        store[str(ctx.survey.pk)] = granted
+        request.session[PURPOSES_KEY] = store
+        rules = ctx.spec.rules(ctx.spec.withheld(granted))
+        return HttpResponseRedirect(to(next_section(rules, None, {})))
+    granted = _granted(request, ctx.survey)
+    return render_step(
+        request,
+        ctx,
+        version,
+        preview_url=to(CONSENT_STEP),
+        ticked=set(granted) if granted is not None else None,
+    )
