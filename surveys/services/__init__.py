@@ -105,6 +105,7 @@ from .rights import (
     respondent_data,
     respondent_erase,
 )
+from .signin import signin_lockout_logged, signin_unlock
 from .team import (
     member_account_create,
     member_invitation_accept,
@@ -126,6 +127,8 @@ from .totp import (
 )
 
 __all__ = [
+    "signin_lockout_logged",
+    "signin_unlock",
     "branding_errors",
     "branding_reset",
     "branding_save",
