@@ -83,6 +83,7 @@ from .invitations import (
     invitation_responded,
     invitation_unsubscribe,
 )
+from .recovery import recovery_code_use, recovery_codes_issue, recovery_codes_remaining
 from .responses import (
     ConsentInput,
     availability,
@@ -127,6 +128,9 @@ from .totp import (
 )
 
 __all__ = [
+    "recovery_code_use",
+    "recovery_codes_issue",
+    "recovery_codes_remaining",
     "signin_lockout_logged",
     "signin_unlock",
     "branding_errors",
