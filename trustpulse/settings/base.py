@@ -330,6 +330,8 @@ AXES_LOCKOUT_CALLABLE = "surveys.signin.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "surveys.signin.client_ip"
 # Successful sign-ins are not logged with their address; failures are, until unlocked.
 AXES_DISABLE_ACCESS_LOG = True
+# Masked in the stored request data of a failure (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
 AXES_VERBOSE = False
 # How long an invitation to join an organization stays valid (days).
 MEMBER_INVITATION_DAYS = env.int("MEMBER_INVITATION_DAYS", default=7)

@@ -44,6 +44,14 @@ def test_twenty_wrong_passwords_lock_the_account_even_for_the_right_one(client, 
     right = sign_in(client, "alice", PASSWORD)
     assert right.status_code == 429
     assert "_auth_user_id" not in client.session
+    attempt = AccessAttempt.objects.get()
+    assert (attempt.username, attempt.ip_address, attempt.failures_since_start) == (
+        "alice",
+        "203.0.113.5",
+        20,
+    )
+    assert "wrong-" not in attempt.post_data
+    assert PASSWORD not in attempt.post_data
     events = AuditEvent.objects.filter(action="account.locked_out")
     assert [(e.target_id, e.data) for e in events] == [
         (str(alice.pk), {"failures": 20, "minutes": 30, "path": "/accounts/login/"})
