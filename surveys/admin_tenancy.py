@@ -101,7 +101,7 @@ def scope_queryset(
     if getattr(user, "is_superuser", False):
         return queryset
     model = queryset.model
-    path = organization_path(model) if path is None else path
+    path = organization_path(model) if path is None else path  # type: ignore[arg-type]
     if path == GLOBAL or not getattr(user, "is_authenticated", False):
         return queryset.none()
     org_ids = member_organization_ids(user, roles)

@@ -17,13 +17,14 @@ def client_ip(request: HttpRequest) -> str | None:
     """The client's address: REMOTE_ADDR, or with ``SIGNIN_PROXY_COUNT`` trusted proxies
     in front, the entry of X-Forwarded-For the outermost trusted proxy appended.
     """
-    proxies = settings.SIGNIN_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    proxies: int = settings.SIGNIN_PROXY_COUNT
+    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
     if proxies and forwarded:
-        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+        hops: list[str] = [h.strip() for h in forwarded.split(",") if h.strip()]
         if len(hops) >= proxies:
             return hops[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR")
+    return str(remote) if remote else None
 
 
 def locked_out(sender: Any, request: HttpRequest, username: str | None, **kwargs: Any) -> None:
