@@ -304,6 +304,7 @@ class SignInAttemptAdmin(AccessAttemptAdmin):
     """
 
     actions = [*AccessAttemptAdmin.actions, "unlock"]
+    ordering = ["-attempt_time"]
 
     def _unlock(self, request, attempts) -> int:  # type: ignore[no-untyped-def]
         pairs = set(attempts.values_list("username", "ip_address"))
