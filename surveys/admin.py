@@ -11,6 +11,7 @@ from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -314,6 +315,12 @@ class SignInAttemptAdmin(AccessAttemptAdmin):
             )
             for username, ip in pairs
         )
+
+    @admin.action(description=_("Clean up expired attempts"))
+    def cleanup_expired_attempts(self, request, queryset):  # type: ignore[no-untyped-def]
+        # axes takes "now" from the request its middleware prepared for a sign-in.
+        request.axes_attempt_time = timezone.now()
+        return super().cleanup_expired_attempts(request, queryset)
 
     @admin.action(description=_("Unlock the accounts and addresses of the selected attempts"))
     def unlock(self, request, queryset):  # type: ignore[no-untyped-def]

@@ -159,3 +159,19 @@ def test_the_client_address_behind_trusted_proxies(rf, settings):
     assert client_ip(request) == "6.6.6.6"
     settings.SIGNIN_PROXY_COUNT = 3  # fewer hops than proxies: the header is not trusted
     assert client_ip(request) == "10.0.0.2"
+
+
+def test_a_superuser_cleans_up_expired_attempts(client, alice):
+    for address in ("203.0.113.20", "203.0.113.21"):
+        sign_in(client, "alice", "wrong", address=address)
+    old = AccessAttempt.objects.get(ip_address="203.0.113.20")
+    AccessAttempt.objects.filter(pk=old.pk).update(
+        attempt_time=old.attempt_time - timedelta(minutes=31)
+    )
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    res = client.post(
+        "/admin/axes/accessattempt/",
+        {"action": "cleanup_expired_attempts", "_selected_action": [old.pk]},
+    )
+    assert res.status_code == 302
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["203.0.113.21"]
