@@ -2,11 +2,17 @@
 
 Published versions are frozen: their sections, questions and choices are
 shown read-only. Respondents, responses and answers are not editable here.
+Every ModelAdmin registered on the site is scoped to the staff user's
+organizations (``surveys/admin_tenancy.py``); superusers see everything.
 """
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import (
@@ -28,7 +34,20 @@ from .models import (
 
 @admin.register(User)
 class TrustPulseUserAdmin(UserAdmin):
-    pass
+    """Superusers manage accounts; other staff may only look up fellow members.
+
+    (Changing a user here could make anyone a superuser; members join and
+    leave organizations through the studio's team pages.)
+    """
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return request.user.is_superuser
 
 
 class MembershipInline(admin.TabularInline):
@@ -149,14 +168,7 @@ class QuestionAdmin(admin.ModelAdmin):
 class OrganizationReadOnlyAdmin(admin.ModelAdmin):
     """Read-only; staff see the rows of the organizations they administer."""
 
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(
-            organization__memberships__user=request.user,
-            organization__memberships__role="admin",
-        )
+    tenancy_roles = ["admin"]
 
     def has_view_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         if request.user.is_superuser:
@@ -283,3 +295,47 @@ class ConsentNoticeAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "organization", "created_at"]
     list_filter = ["organization"]
     inlines = [NoticeVersionInline]
+
+
+class SignInAttemptAdmin(AccessAttemptAdmin):
+    """axes' failed sign-ins (superusers only, as every model no organization owns).
+
+    Unlocking, by the action or by deleting rows, clears the account's and the
+    address's failures and writes ``account.unlocked`` to the account's audit log.
+    """
+
+    actions = [*AccessAttemptAdmin.actions, "unlock"]
+    ordering = ["-attempt_time"]
+
+    def _unlock(self, request, attempts) -> int:  # type: ignore[no-untyped-def]
+        pairs = set(attempts.values_list("username", "ip_address"))
+        return sum(
+            services.signin_unlock(
+                username=username or "", ip_address=ip or "", actor=request.user, via="admin"
+            )
+            for username, ip in pairs
+        )
+
+    @admin.action(description=_("Clean up expired attempts"))
+    def cleanup_expired_attempts(self, request, queryset):  # type: ignore[no-untyped-def]
+        # axes takes "now" from the request its middleware prepared for a sign-in.
+        request.axes_attempt_time = timezone.now()
+        return super().cleanup_expired_attempts(request, queryset)
+
+    @admin.action(description=_("Unlock the accounts and addresses of the selected attempts"))
+    def unlock(self, request, queryset):  # type: ignore[no-untyped-def]
+        cleared = self._unlock(request, queryset)
+        self.message_user(
+            request, _("Unlocked: %(n)d failed sign-in record(s) cleared.") % {"n": cleared}
+        )
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        self._unlock(request, AccessAttempt.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        self._unlock(request, queryset)
+
+
+if admin.site.is_registered(AccessAttempt):
+    admin.site.unregister(AccessAttempt)
+admin.site.register(AccessAttempt, SignInAttemptAdmin)

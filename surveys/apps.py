@@ -5,3 +5,10 @@ class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = "Surveys (data in)"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from axes.signals import user_locked_out
+
+        from .signin import locked_out
+
+        user_locked_out.connect(locked_out, dispatch_uid="surveys.signin.locked_out")

@@ -22,7 +22,7 @@ from .responses import (
     Respondent,
     Response,
 )
-from .team import MemberInvitation, TotpDevice
+from .team import MemberInvitation, RecoveryCode, TotpDevice
 
 __all__ = [
     "Answer",
@@ -53,6 +53,7 @@ __all__ = [
     "Survey",
     "SurveyVersion",
     "Tombstone",
+    "RecoveryCode",
     "TotpDevice",
     "User",
 ]

@@ -83,6 +83,7 @@ from .invitations import (
     invitation_responded,
     invitation_unsubscribe,
 )
+from .recovery import recovery_code_use, recovery_codes_issue, recovery_codes_remaining
 from .responses import (
     ConsentInput,
     availability,
@@ -106,6 +107,7 @@ from .rights import (
     respondent_data,
     respondent_erase,
 )
+from .signin import signin_lockout_logged, signin_unlock
 from .team import (
     member_account_create,
     member_invitation_accept,
@@ -127,6 +129,11 @@ from .totp import (
 )
 
 __all__ = [
+    "recovery_code_use",
+    "recovery_codes_issue",
+    "recovery_codes_remaining",
+    "signin_lockout_logged",
+    "signin_unlock",
     "branding_errors",
     "branding_reset",
     "branding_save",

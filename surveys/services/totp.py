@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ..enums import AuditAction
 from ..errors import FieldError, ServiceValidationError
-from ..models import Membership, TotpDevice, User
+from ..models import Membership, RecoveryCode, TotpDevice, User
 from .audit import audit_log
 
 
@@ -115,6 +115,7 @@ def totp_device_remove(*, user: User, actor: User | None = None) -> bool:
     """Turn two-factor off for `user` (an admin must set it up again before the studio)."""
     deleted, _ = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).delete()
     TotpDevice.objects.filter(user=user).delete()
+    RecoveryCode.objects.filter(user=user).delete()
     if deleted:
         _audit_account(
             user, AuditAction.TWO_FACTOR_DISABLED, {"by_self": actor is None or actor.pk == user.pk}

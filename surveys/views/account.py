@@ -88,12 +88,18 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     else:
         return redirect("login")
     device = services.totp_device_confirmed(user) if user is not None else None
+    recovery = ""
     if user is None or device is None:
         request.session.pop(PENDING_KEY, None)
         return redirect("account:two_factor" if request.user.is_authenticated else "login")
     error = ""
     if request.method == "POST":
-        if services.totp_verify(device=device, code=request.POST.get("code", "")):
+        recovery = request.POST.get("recovery_code", "")
+        if recovery:
+            accepted = services.recovery_code_use(user=user, code=recovery)  # type: ignore[arg-type]
+        else:
+            accepted = services.totp_verify(device=device, code=request.POST.get("code", ""))
+        if accepted:
             request.session.pop(FAILURES_KEY, None)
             if not request.user.is_authenticated:
                 request.session.pop(PENDING_KEY, None)
@@ -108,11 +114,14 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             logout(request)
             messages.error(request, _("Too many wrong codes. Sign in again."))
             return redirect("login")
-        error = _("That code is not right. Enter the 6-digit code your app shows now.")
+        if recovery:
+            error = _("That recovery code is not right, or it has been used already.")
+        else:
+            error = _("That code is not right. Enter the 6-digit code your app shows now.")
     return render(
         request,
         "registration/two_factor_verify.html",
-        {"error": error, "next": nxt},
+        {"error": error, "next": nxt, "recovery_error": bool(recovery and error)},
         status=400 if error else 200,
     )
 
@@ -146,19 +155,30 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         else:
             mark_verified(request)
             messages.success(request, _("Two-factor authentication is on."))
-            return HttpResponseRedirect(nxt)
+            return _recovery_codes_page(request, user, nxt)
+    elif request.method == "POST" and request.POST.get("action") == "recovery_codes" and confirmed:
+        if is_verified(request):
+            return _recovery_codes_page(request, user, nxt)
+        error = _("Enter a code from your app first.")
     context: dict[str, Any] = {
         "confirmed": confirmed,
         "verified": is_verified(request),
         "required": required,
         "error": error,
         "next": nxt,
+        "recovery_remaining": services.recovery_codes_remaining(user) if confirmed else 0,
     }
     if confirmed is None:
         device = services.totp_device_start(user=user)
         uri = totp_provisioning_uri(device)
         context.update(secret=device.secret, qr_svg=_qr_svg(uri))
     return render(request, "registration/two_factor.html", context, status=400 if error else 200)
+
+
+def _recovery_codes_page(request: HttpRequest, user: User, nxt: str) -> HttpResponse:
+    """A new set of recovery codes, shown this once (never stored in the clear)."""
+    codes = services.recovery_codes_issue(user=user)
+    return render(request, "registration/recovery_codes.html", {"codes": codes, "next": nxt})
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -57,6 +57,7 @@ def sign_in(page: Page, base: str) -> None:
     page.get_by_label("Username").fill("browser-analyst")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
+    page.wait_for_url(re.compile(r"/studio/"))
 
 
 def watch_console(page: Page) -> list[str]:

@@ -53,6 +53,8 @@ def test_admin_signs_in_with_two_factor_and_distributes_through_a_qr_link(
     assert secret == TotpDevice.objects.get(user=admin).secret
     page.get_by_label("Enter the 6-digit code the app shows").fill(pyotp.TOTP(secret).now())
     press(page.get_by_role("button", name="Turn on two-factor"), "Enter")
+    expect(page.get_by_role("heading", name="Save your recovery codes")).to_be_visible()
+    press(page.get_by_role("link", name="I have saved them: continue"), "Enter")
     expect(page.get_by_role("heading", name="Surveys")).to_be_visible()
 
     # Distribute: make a QR link by keyboard.

@@ -22,7 +22,8 @@ ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, every ModelAdmin scoped to the staff user's organizations.
+    "surveys.admin_tenancy.TenancyAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -32,6 +33,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Sign-in throttling and lockout (before surveys, whose admin extends axes' own).
+    "axes",
     "surveys",
     "dashboards",
 ]
@@ -52,6 +55,15 @@ MIDDLEWARE = [
     # After X-Frame-Options (runs before it on the way out): survey pages may be
     # framed by their organization's allowed origins.
     "surveys.middleware.FrameAncestorsMiddleware",
+    # Last: answers a sign-in attempt from a locked-out account or address.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes' backend first: it refuses locked-out accounts and addresses before
+# any password is checked (every sign-in path: studio, Django admin).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 # The respondent flow's session cookie (staff pages keep SESSION_COOKIE_NAME), and
@@ -300,6 +312,26 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="TrustPulse <noreply@loca
 # steps either side of now.
 TWO_FACTOR_REQUIRED_ROLES = env.list("TWO_FACTOR_REQUIRED_ROLES", default=["admin"])
 TWO_FACTOR_VALID_WINDOW = 1
+# Recovery codes issued with two-factor (each usable once).
+TWO_FACTOR_RECOVERY_CODES = env.int("TWO_FACTOR_RECOVERY_CODES", default=10)
+# Sign-in lockout (django-axes; docs/SECURITY.md). This many wrong passwords in a
+# row for one username, or from one client address, lock that username and that
+# address out for SIGNIN_LOCKOUT_MINUTES. SIGNIN_PROXY_COUNT: how many trusted
+# reverse proxies append to X-Forwarded-For (0: the client is REMOTE_ADDR).
+AXES_FAILURE_LIMIT = max(1, env.int("SIGNIN_FAILURE_LIMIT", default=20))
+AXES_COOLOFF_TIME = timedelta(minutes=max(1, env.int("SIGNIN_LOCKOUT_MINUTES", default=30)))
+SIGNIN_PROXY_COUNT = max(0, env.int("SIGNIN_PROXY_COUNT", default=0))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The lockout lasts its time from the lockout: retries while locked do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "surveys.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "surveys.signin.client_ip"
+# Successful sign-ins are not logged with their address; failures are, until unlocked.
+AXES_DISABLE_ACCESS_LOG = True
+# Masked in the stored request data of a failure (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
+AXES_VERBOSE = False
 # How long an invitation to join an organization stays valid (days).
 MEMBER_INVITATION_DAYS = env.int("MEMBER_INVITATION_DAYS", default=7)
 
@@ -317,6 +349,8 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # django-axes reports each failed sign-in at INFO; lockouts are in the audit log.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 # Expose the benchmark floor endpoint (bench/submit.py); off unless asked for.
 BENCH_FLOOR_ENABLED = env.bool("BENCH_FLOOR_ENABLED", default=False)

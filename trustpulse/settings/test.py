@@ -18,3 +18,6 @@ STORAGES = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SITE_URL = "http://testserver"
+# Sign-in lockout as in production (SIGNIN_FAILURE_LIMIT wrong passwords per
+# username and per address): failures are database rows, rolled back or flushed
+# with each test, so a test only meets a lockout it provokes.
