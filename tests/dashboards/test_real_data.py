@@ -46,6 +46,33 @@ def test_privacy_concern_and_self_disclosure_match_pandas():
     assert round(summary.correlation.value, 3) == -0.159
 
 
+def test_the_import_keeps_every_age_group_and_flags_quality():
+    from dashboards.models import ResponseRollup
+
+    call_command("import_study", "privacy_calc_exp", str(CSV), stdout=open("/dev/null", "w"))
+    survey = Survey.objects.get(slug="privacy-calc-exp")
+    # every participant has an age group; the file writes the oldest as ">59"
+    bands = {}
+    for band, n in ResponseRollup.objects.values_list("age_band", "n"):
+        bands[band] = bands.get(band, 0) + n
+    assert bands == {"a_lt30": 121, "a30_39": 70, "a40_49": 107, "a50_59": 124, "a60_plus": 139}
+    older = construct_summary(
+        MetricFilter(survey=survey, include_flagged=True, segments={"age_band": "a60_plus"}),
+        construct="privacy_concern",
+    )
+    assert older.mean.n == 139
+    # quality flags are computed on import: 20 straight-liners (3.6 %), no speeders
+    flags = [f for fs in survey.responses.values_list("quality_flags", flat=True) for f in fs]
+    assert flags == ["straightliner"] * 20
+    kept = construct_summary(
+        MetricFilter(survey=survey), construct="privacy_concern", kind="self_disclosure_log"
+    )
+    # the platform's figures after exclusions, as docs/METRICS.md lists them
+    assert kept.mean.n == 541
+    assert round(kept.mean.value, 2) == 3.20 and round(kept.sd.value, 2) == 1.62
+    assert round(kept.correlation.value, 3) == -0.155
+
+
 def test_import_is_idempotent():
     out = open("/dev/null", "w")
     call_command("import_study", "privacy_calc_exp", str(CSV), stdout=out)
