@@ -93,18 +93,19 @@ BATTERIES = [
     ("SE01", "SE01", 6, "self_efficacy", "Self-efficacy"),
 ]
 # The study's age groups (column `age_grp`) → choice code and label; the file
-# writes the oldest group as ">59".
+# writes the oldest group as ">59". 60+ is `a60`, the code the demo survey
+# gives its own oldest band, so an `age_band=a60` filter means the same in both.
 AGE_BANDS = {
     "a_lt30": "<30",
     "a30_39": "30-39",
     "a40_49": "40-49",
     "a50_59": "50-59",
-    "a60_plus": "60+",
+    "a60": "60+",
 }
 AGE_GROUPS = {
     **{label: code for code, label in AGE_BANDS.items()},
-    ">59": "a60_plus",
-    ">=60": "a60_plus",
+    ">59": "a60",
+    ">=60": "a60",
 }
 KINDS = [
     # (code, column, direction, transform, value schema)

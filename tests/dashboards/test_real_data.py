@@ -55,9 +55,9 @@ def test_the_import_keeps_every_age_group_and_flags_quality():
     bands = {}
     for band, n in ResponseRollup.objects.values_list("age_band", "n"):
         bands[band] = bands.get(band, 0) + n
-    assert bands == {"a_lt30": 121, "a30_39": 70, "a40_49": 107, "a50_59": 124, "a60_plus": 139}
+    assert bands == {"a_lt30": 121, "a30_39": 70, "a40_49": 107, "a50_59": 124, "a60": 139}
     older = construct_summary(
-        MetricFilter(survey=survey, include_flagged=True, segments={"age_band": "a60_plus"}),
+        MetricFilter(survey=survey, include_flagged=True, segments={"age_band": "a60"}),
         construct="privacy_concern",
     )
     assert older.mean.n == 139
