@@ -127,3 +127,26 @@ def test_on_the_real_study_the_rule_flags_a_few_percent():
     # every participant who gave one answer to all 50 items is among them
     assert sum(i.irv == 0 for i in indices) == 7
     assert all(i in flagged for i in indices if i.irv == 0)
+
+
+@pytest.mark.django_db
+def test_recompute_applies_the_current_rule_to_stored_responses(survey):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from surveys import services
+    from surveys.models import Response
+
+    consent = {"notice_version": 1, "purposes": ["survey_research"]}
+    a = services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=consent)
+    b = services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=consent)
+    # flags stored under the former rule
+    Response.objects.filter(pk=a.pk).update(quality_flags=["straightliner"])
+    Response.objects.filter(pk=b.pk).update(quality_flags=["straightliner", "speeder"])
+    out = StringIO()
+    call_command("recompute_quality", survey.slug, stdout=out)
+    assert "of 2 responses" in out.getvalue()
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.quality_flags == [] and b.quality_flags == ["speeder"]
