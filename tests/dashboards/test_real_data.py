@@ -1,13 +1,17 @@
 """The real-data check: metrics on the privacy-calculus field study equal pandas."""
 
+import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pyreadstat
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 
 from dashboards.services import MetricFilter, construct_summary
 from surveys.models import BehaviourEvent, Survey
+from tests.dashboards.exports.conftest import bundle, exports_storage, run  # noqa: F401
 
 CSV = Path(settings.BASE_DIR).parent / "shared" / "datasets" / "privacy_calc_exp.csv"
 pytestmark = [
@@ -46,7 +50,8 @@ def test_privacy_concern_and_self_disclosure_match_pandas():
     assert round(summary.correlation.value, 3) == -0.159
 
 
-def test_the_import_keeps_every_age_group_and_flags_quality():
+@pytest.mark.usefixtures("exports_storage")
+def test_the_import_keeps_every_age_group_and_flags_quality(tmp_path):
     from dashboards.models import ResponseRollup
 
     call_command("import_study", "privacy_calc_exp", str(CSV), stdout=open("/dev/null", "w"))
@@ -71,6 +76,23 @@ def test_the_import_keeps_every_age_group_and_flags_quality():
     assert kept.mean.n == 541
     assert round(kept.mean.value, 2) == 3.20 and round(kept.sd.value, 2) == 1.62
     assert round(kept.correlation.value, 3) == -0.155
+    # the research export: 60+ is there, labels and codebooks are plain text
+    z = bundle(run(survey, format="dta"))
+    (tmp_path / "data.dta").write_bytes(z.read("data.dta"))
+    _, meta = pyreadstat.read_dta(str(tmp_path / "data.dta"), metadataonly=True)
+    labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
+    concern = [labels[f"PC01_PC01_0{i}"] for i in range(1, 8)]
+    assert len(set(concern)) == 7
+    assert "60+" in meta.variable_value_labels["age_grp"].values()
+    title = "Privacy calculus field experiment (Dienlin, Braeunlich & Trepte)"
+    ns = {"d": "ddi:codebook:2_5"}
+    ddi = ET.fromstring(z.read("codebook.xml"))
+    assert ddi.find("d:stdyDscr/d:citation/d:titlStmt/d:titl", ns).text == title
+    assert json.loads(z.read("datapackage.json"))["title"] == title
+    assert f"# Codebook: {title}" in z.read("codebook.md").decode()
+    for name in ("codebook.md", "datapackage.json"):
+        assert "&amp;" not in z.read(name).decode(), name
+    assert "&amp;amp;" not in z.read("codebook.xml").decode()
 
 
 def test_import_is_idempotent():
