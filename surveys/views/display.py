@@ -86,15 +86,10 @@ class Texts:
         return mark_safe(localized(dict(value or {}), self.locale, self.fallback))  # noqa: S308
 
     def plain(self, value: Mapping[str, str] | None) -> str:
-        return plain_text(localized(dict(value or {}), self.locale, self.fallback))
+        return to_plain(localized(dict(value or {}), self.locale, self.fallback))
 
-    def title(self, value: Mapping[str, str] | None) -> str:
-        # Titles are plain text (surveys.text.plain): never marked safe.
+    def title(self, value: Mapping[str, str] | None) -> str:  # plain text: never marked safe
         return localized(dict(value or {}), self.locale, self.fallback)
-
-
-def plain_text(sanitized_html: str) -> str:
-    return to_plain(sanitized_html)
 
 
 @dataclass(kw_only=True)
