@@ -124,7 +124,7 @@ def test_on_the_real_study_the_rule_flags_a_few_percent():
     assert len(rows) == 561
     assert len(flagged) == 20  # 3.6 %, the figure in docs/METRICS.md
     assert len(flagged) <= 0.05 * len(rows)
-    # every participant who gave one answer to all 50 items is among them
+    # every participant who gave one answer to every item is among them
     assert sum(i.irv == 0 for i in indices) == 7
     assert all(i in flagged for i in indices if i.irv == 0)
 
