@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from surveys.enums import QuestionType
 from surveys.models import Survey
 from surveys.spec import QuestionSpec, VersionSpec
+from surveys.text import to_plain
 
 from . import charts
 from .charts import Chart, Point, Reference
@@ -95,7 +96,8 @@ class Panel:
 
 
 def text(d: dict[str, str], locale: str) -> str:
-    return d.get(locale) or d.get("en") or next(iter(d.values()), "")
+    """A question text, row or choice label as plain text (stored sanitized, surveys.text)."""
+    return to_plain(d.get(locale) or d.get("en") or next(iter(d.values()), ""))
 
 
 def survey_spec(survey: Survey) -> VersionSpec | None:

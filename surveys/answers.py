@@ -345,44 +345,6 @@ def feedback(spec: VersionSpec, values: Mapping[str, Any]) -> list[tuple[Questio
     return out
 
 
-def quality_flags(
-    spec: VersionSpec, values: Mapping[str, Any], *, straightline_min_items: int = 5
-) -> list[str]:
-    """Data-quality flags that the answers alone decide.
-
-    * ``attention_check_failed:<code>`` — an attention check answered wrongly;
-    * ``straightliner`` — one identical answer across every row of a matrix
-      with at least 3 rows, or across at least `straightline_min_items`
-      scale and matrix items in all.
-    """
-    flags = []
-    scale_answers: list[Decimal] = []
-    straight_matrix = False
-    for q in spec.questions:
-        if q.code not in values:
-            continue
-        value = values[q.code]
-        if q.type == T.ATTENTION_CHECK:
-            ok = next((c.code for c in q.choices if c.is_correct), None)
-            if value != ok:
-                flags.append(f"attention_check_failed:{q.code}")
-        elif q.type == T.MATRIX and isinstance(value, Mapping):
-            row_values = list(value.values())
-            scale_answers.extend(row_values)
-            if (
-                len(row_values) >= 3
-                and len(q.rows) == len(row_values)
-                and len(set(row_values)) == 1
-            ):
-                straight_matrix = True
-        elif q.type == T.SCALE:
-            scale_answers.append(value)
-    many_same = len(scale_answers) >= straightline_min_items and len(set(scale_answers)) == 1
-    if straight_matrix or many_same:
-        flags.append("straightliner")
-    return flags
-
-
 def answer_rows(q: QuestionSpec, value: Any, other: str = "") -> list[dict[str, Any]]:
     """The Answer rows (typed columns) that store one cleaned value."""
     t = q.type

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..enums import ExportFormat
+from .labels import SPSS_LIMIT, STATA_LIMIT, spss_size, stata_size, stats_labels
 from .table import Variable
 
 ROW_GROUP = 25_000  # Parquet rows per row group
@@ -172,9 +173,13 @@ class StatsWriter(Writer):
                 Variable(**{**v.__dict__, "name": renames.get(v.name, v.name)})
                 for v in self.variables
             ]
-        labels: dict[str, str | None] = {
-            v.name: v.label[:80] if self.stata else v.label for v in self.variables
-        }
+        labels: dict[str, str | None] = dict(
+            stats_labels(
+                self.variables,
+                limit=STATA_LIMIT if self.stata else SPSS_LIMIT,
+                size=stata_size if self.stata else spss_size,
+            )
+        )
         value_labels = {
             v.name: {float(c): lab[:80] if self.stata else lab for c, lab in v.value_labels}
             for v in self.variables

@@ -17,6 +17,7 @@ from typing import Any
 from surveys.enums import QuestionType as T
 from surveys.selectors.exports import ExportAnswer, ExportResponse
 from surveys.spec import OTHER, QuestionSpec
+from surveys.text import to_plain
 
 from .anonymization import ANY, AnonymityPlan, Hierarchy
 from .scrub import scrub_text
@@ -45,7 +46,8 @@ class Variable:
 
 
 def _text(d: dict[str, str], locale: str) -> str:
-    return str(d.get(locale) or next(iter(d.values()), "")) if d else ""
+    """A question text, row or choice label as plain text (stored sanitized, surveys.text)."""
+    return to_plain(str(d.get(locale) or next(iter(d.values()), ""))) if d else ""
 
 
 def _num(v: Decimal | None) -> int | float | None:

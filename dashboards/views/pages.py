@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from surveys.enums import Role
 from surveys.models import Survey
 from surveys.studio import NavEntry, Studio, nav_register, studio_view
+from surveys.text import localized
 
 from ..models import ResponseRollup
 from ..panels import DIMENSION_LABELS, crosstab_questions, survey_spec, text
@@ -53,7 +54,8 @@ def org_surveys(studio: Studio) -> list[Survey]:
 
 
 def survey_title(survey: Survey, locale: str) -> str:
-    return text(survey.title, locale) or survey.slug
+    # Titles are plain text (surveys.text): the template escapes them.
+    return localized(survey.title, locale, survey.default_locale) or survey.slug
 
 
 def survey_in_org(studio: Studio, survey_id: int) -> Survey:

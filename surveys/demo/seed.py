@@ -36,7 +36,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .. import signals
-from ..answers import answer_rows, clean_answers, quality_flags, score
+from ..answers import answer_rows, clean_answers, score
 from ..enums import (
     BEHAVIOURAL_MEASUREMENT,
     ApiScope,
@@ -64,6 +64,7 @@ from ..models import (
     SurveyVersion,
     User,
 )
+from ..quality import quality_flags
 from ..services import (
     api_key_create,
     api_key_revoke,
@@ -664,9 +665,7 @@ def _generate(
             typical /= 5
         taken = rng.lognormvariate(math.log(typical), 0.45)
         started = submitted - timedelta(seconds=taken)
-        flags = quality_flags(
-            spec, cleaned.values, straightline_min_items=settings.QUALITY_STRAIGHTLINE_MIN_ITEMS
-        )
+        flags = quality_flags(spec, cleaned.values)
         if speeders.check(taken):
             flags.append("speeder")
         respondent = Respondent(organization=organization, respondent_ref=refs[i])

@@ -27,7 +27,7 @@ from ..enums import AuditAction, VersionStatus
 from ..errors import FieldError, ServiceValidationError
 from ..models import ConsentNotice, Organization, Survey, SurveyVersion, User
 from ..selectors.authoring import working_version
-from ..text import sanitize_localized
+from ..text import plain_localized
 from .audit import audit_log
 from .definitions import (
     _sanitize,
@@ -273,7 +273,7 @@ def survey_update(
         if key == "consent_notice":
             survey.consent_notice = notice
         else:
-            setattr(survey, key, sanitize_localized(value) if key == "title" else value)
+            setattr(survey, key, plain_localized(value) if key == "title" else value)
     survey.save()
     audit_log(
         organization=survey.organization,

@@ -25,7 +25,7 @@ from ..models import (
     User,
 )
 from ..spec import VersionSpec, spec_from_definition
-from ..text import sanitize_localized
+from ..text import plain_localized, sanitize_localized, to_plain
 from .audit import audit_log
 
 
@@ -204,21 +204,37 @@ def version_question_ids(version: SurveyVersion) -> dict[str, int]:
     return dict(Question.objects.filter(version=version).values_list("code", "id"))
 
 
+def _titled(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The parts of a document that carry a title: itself, its outcomes and sections."""
+    return [doc, *doc.get("outcomes", []), *doc.get("sections", [])]
+
+
+def titles_from_markup(doc: dict[str, Any]) -> dict[str, Any]:
+    """`doc` with titles that came through `sanitize` (the importers') as plain text."""
+    doc = copy.deepcopy(doc)
+    for d in _titled(doc):
+        if isinstance(d.get("title"), dict):
+            d["title"] = {k: to_plain(str(v)) for k, v in d["title"].items()}
+    return doc
+
+
 def _sanitize(doc: dict[str, Any]) -> dict[str, Any]:
-    """Sanitize every localized text of a (valid) document."""
+    """Titles as plain text, every other localized text sanitized (surveys.text)."""
 
     def loc(d: dict[str, Any], *keys: str) -> None:
         for k in keys:
             if k in d:
                 d[k] = sanitize_localized(d[k])
 
-    loc(doc, "title")
+    for d in _titled(doc):
+        if "title" in d:
+            d["title"] = plain_localized(d["title"])
     for k in list(doc.get("texts", {})):
         doc["texts"][k] = sanitize_localized(doc["texts"][k])
     for o in doc.get("outcomes", []):
-        loc(o, "title", "text")
+        loc(o, "text")
     for s in doc["sections"]:
-        loc(s, "title", "description")
+        loc(s, "description")
         for q in s["questions"]:
             loc(q, "text", "help_text")
             for key in ("low_label", "high_label", "placeholder", "other_label", "unit"):
@@ -417,7 +433,7 @@ def survey_create(
         errors.append(FieldError(field="slug", code="duplicate", message="already used"))
     if errors:
         raise ServiceValidationError(errors)
-    title = sanitize_localized(title)
+    title = plain_localized(title)
     survey = Survey.objects.create(
         organization=organization,
         kind=kind,

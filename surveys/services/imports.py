@@ -7,7 +7,6 @@ whose report lists approximated or skipped items needs the author's
 confirmation before anything is written.
 """
 
-import copy
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -20,7 +19,7 @@ from ..importers import ImportResult, ReportItem, import_file
 from ..models import ConsentNotice, Organization, Survey, SurveyVersion, User
 from .authoring import definition_check
 from .consent import notice_content_errors, notice_save
-from .definitions import definition_import
+from .definitions import definition_import, titles_from_markup
 
 NOTICE_PURPOSE = "survey_research"
 
@@ -45,8 +44,11 @@ class ImportCommit:
 
 
 def _with_notice(document: dict[str, Any], slug: str | None) -> dict[str, Any]:
-    """The document pointing at the notice drafted from the source (purposes filled in)."""
-    doc = copy.deepcopy(document)
+    """The document pointing at the notice drafted from the source (purposes filled in).
+
+    The importers hand every text sanitized; titles are plain text (surveys.text).
+    """
+    doc = titles_from_markup(document)
     if slug is None:
         return doc
     doc["consent_notice"] = slug

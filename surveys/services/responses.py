@@ -21,7 +21,6 @@ from ..answers import (
     AnswerProblem,
     answer_rows,
     clean_answers,
-    quality_flags,
     score,
     values_from_rows,
 )
@@ -46,6 +45,7 @@ from ..models import (
     Survey,
     SurveyVersion,
 )
+from ..quality import quality_flags
 from ..spec import VersionSpec
 from .consent import consent_counter_bump, consent_errors, consent_give
 from .definitions import version_question_ids, version_spec
@@ -181,9 +181,7 @@ def _speeder(response: Response) -> bool:
 def _finish(response: Response, spec: VersionSpec, values: Mapping[str, Any]) -> None:
     response.status = ResponseStatus.COMPLETE
     response.submitted_at = timezone.now()
-    response.quality_flags = quality_flags(
-        spec, values, straightline_min_items=settings.QUALITY_STRAIGHTLINE_MIN_ITEMS
-    )
+    response.quality_flags = quality_flags(spec, values)
     if _speeder(response):
         response.quality_flags.append("speeder")
     if spec.kind == "quiz":
@@ -352,9 +350,7 @@ def submission_response(
     )
     if response_id is not None:
         response.pk = response_id
-    response.quality_flags = quality_flags(
-        spec, prepared.values, straightline_min_items=settings.QUALITY_STRAIGHTLINE_MIN_ITEMS
-    )
+    response.quality_flags = quality_flags(spec, prepared.values)
     if spec.kind == "quiz":
         response.score = score(spec, prepared.values)
         response.max_score = spec.max_score

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,12 +36,14 @@ from ..models import (
     Answer,
     BehaviourEvent,
     BehaviourKindDefinition,
+    ConsentNoticeVersion,
     ConsentRecord,
     Organization,
     Respondent,
     Response,
     Survey,
 )
+from ..quality import quality_flags
 from ..services import (
     definition_import,
     notice_current_version,
@@ -52,6 +55,7 @@ from ..services import (
     version_spec,
 )
 from ..services.responses import external_id_hmac, new_ref
+from ..spec import VersionSpec
 
 SLUG = "privacy-calc-exp"
 TZ = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -88,13 +92,20 @@ BATTERIES = [
     ("PD01", "PD01", 5, "privacy_deliberation", "Privacy deliberation"),
     ("SE01", "SE01", 6, "self_efficacy", "Self-efficacy"),
 ]
+# The study's age groups (column `age_grp`) → choice code and label; the file
+# writes the oldest group as ">59". 60+ is `a60`, the code the demo survey
+# gives its own oldest band, so an `age_band=a60` filter means the same in both.
+AGE_BANDS = {
+    "a_lt30": "<30",
+    "a30_39": "30-39",
+    "a40_49": "40-49",
+    "a50_59": "50-59",
+    "a60": "60+",
+}
 AGE_GROUPS = {
-    "<30": "a_lt30",
-    "30-39": "a30_39",
-    "40-49": "a40_49",
-    "50-59": "a50_59",
-    "60+": "a60_plus",
-    ">=60": "a60_plus",
+    **{label: code for code, label in AGE_BANDS.items()},
+    ">59": "a60",
+    ">=60": "a60",
 }
 KINDS = [
     # (code, column, direction, transform, value schema)
@@ -216,7 +227,7 @@ def definition(age_codes: list[str]) -> dict[str, Any]:
                     "segment_attribute": "age_band",
                     "choices": [
                         {"code": c, "label": {"en": label}}
-                        for label, c in AGE_GROUPS.items()
+                        for c, label in AGE_BANDS.items()
                         if c in age_codes
                     ],
                 }
@@ -244,20 +255,31 @@ def _num(value: str) -> float | None:
     return None if value in ("", "NA") else float(value)
 
 
-@transaction.atomic
-def load(path: Path, *, organization: Organization | None = None) -> Survey:
-    """Load the CSV (once: a second run finds the survey and returns it)."""
-    existing = Survey.objects.filter(slug=SLUG).first()
-    if existing is not None:
-        return existing
-    rows = list(_rows(path))
-    org = (
-        organization
-        or Organization.objects.get_or_create(
-            slug="privacy-calc-study",
-            defaults={"name": "Privacy calculus study", "timezone": "Europe/Berlin"},
-        )[0]
-    )
+def _speeder_below(rows: list[dict[str, str]]) -> float:
+    """Seconds under which a participant is a speeder: the platform's rule
+    (QUALITY_SPEEDER_FRACTION of the median completion time), on the study's
+    own questionnaire times."""
+    times = sorted(t for r in rows if (t := _num(r["TIME_SUM_t2"])) is not None)
+    if not times:
+        return 0.0
+    mid = len(times) // 2
+    median = times[mid] if len(times) % 2 else (times[mid - 1] + times[mid]) / 2
+    return float(settings.QUALITY_SPEEDER_FRACTION) * median
+
+
+def raw_answers(spec: VersionSpec, row: dict[str, str]) -> dict[str, Any]:
+    """One participant's questionnaire answers, as a submission would carry them."""
+    raw: dict[str, Any] = {}
+    for q in spec.questions:
+        if q.type == "matrix":
+            cells = {r["code"]: _num(row.get(r["code"], "NA")) for r in q.rows}
+            raw[q.code] = {k: int(v) for k, v in cells.items() if v is not None}
+    if row["age_grp"] in AGE_GROUPS:
+        raw["age_grp"] = AGE_GROUPS[row["age_grp"]]
+    return raw
+
+
+def _notice_and_kinds(org: Organization) -> ConsentNoticeVersion:
     notice = notice_current_version(org.consent_notices.filter(slug="study").first())
     if notice is None:
         notice = notice_publish(
@@ -276,6 +298,65 @@ def load(path: Path, *, organization: Organization | None = None) -> Survey:
                 "transform": transform,
             },
         )
+    return notice
+
+
+def _events(
+    org: Organization, respondent: Respondent, row: dict[str, str], at: dt.datetime
+) -> list[BehaviourEvent]:
+    events = []
+    logged = [("content_posted_words", "words")] + [(k, col) for k, col, *_ in KINDS]
+    for kind, column in logged:
+        value = _num(row[column])
+        if value is None:
+            continue
+        events.append(
+            BehaviourEvent(
+                organization=org,
+                respondent=respondent,
+                kind=kind,
+                value=value if kind == "self_disclosure_log" else int(value),
+                occurred_at=at,
+                source=EventSource.API,
+                idempotency_id=f"{row['case_token']}:{kind}",
+            )
+        )
+    return events
+
+
+def _consent(response: Response, notice: ConsentNoticeVersion, text_hash: str) -> ConsentRecord:
+    return ConsentRecord(
+        respondent=response.respondent,
+        response=response,
+        notice_version=notice,
+        text_hash=text_hash,
+        locale="en",
+        purposes_granted=["survey_research", BEHAVIOURAL_MEASUREMENT],
+        collection_method=CollectionMethod.WEB_FORM,
+        given_at=response.started_at,
+    )
+
+
+@transaction.atomic
+def load(path: Path, *, organization: Organization | None = None) -> Survey:
+    """Load the CSV (once: a second run finds the survey and returns it).
+
+    Quality flags are computed as for a submission: the straight-lining rule
+    of `surveys.quality` on the answers, and the speeder rule on the study's
+    own questionnaire times.
+    """
+    existing = Survey.objects.filter(slug=SLUG).first()
+    if existing is not None:
+        return existing
+    rows = list(_rows(path))
+    org = (
+        organization
+        or Organization.objects.get_or_create(
+            slug="privacy-calc-study",
+            defaults={"name": "Privacy calculus study", "timezone": "Europe/Berlin"},
+        )[0]
+    )
+    notice = _notice_and_kinds(org)
     ages = sorted({AGE_GROUPS[r["age_grp"]] for r in rows if r["age_grp"] in AGE_GROUPS})
     survey = definition_import(organization=org, document=definition(ages)).survey
     version = survey_publish(survey=survey)
@@ -284,19 +365,17 @@ def load(path: Path, *, organization: Organization | None = None) -> Survey:
     text_hash = notice_text_hash(notice, "en")
     respondents, responses, answers, consents, events = [], [], [], [], []
     now = timezone.now()
+    speeder_below = _speeder_below(rows)
     for row in rows:
-        raw: dict[str, Any] = {}
-        for q in spec.questions:
-            if q.type == "matrix":
-                cells = {r["code"]: _num(row.get(r["code"], "NA")) for r in q.rows}
-                raw[q.code] = {k: int(v) for k, v in cells.items() if v is not None}
-        if row["age_grp"] in AGE_GROUPS:
-            raw["age_grp"] = AGE_GROUPS[row["age_grp"]]
-        cleaned = clean_answers(spec, raw)
+        cleaned = clean_answers(spec, raw_answers(spec, row))
         if cleaned.problems:  # pragma: no cover - the data is checked by the tests
             raise ValueError(f"row {row['case_token']}: {cleaned.problems[:3]}")
         started = dt.datetime.fromisoformat(row["STARTED_t2"]).replace(tzinfo=TZ)
-        submitted = started + dt.timedelta(seconds=_num(row["TIME_SUM_t2"]) or 0)
+        taken = _num(row["TIME_SUM_t2"]) or 0
+        submitted = started + dt.timedelta(seconds=taken)
+        flags = quality_flags(spec, cleaned.values)
+        if taken < speeder_below:
+            flags.append("speeder")
         respondent = Respondent(
             organization=org,
             respondent_ref=new_ref(),
@@ -313,6 +392,7 @@ def load(path: Path, *, organization: Organization | None = None) -> Survey:
             started_at=started,
             submitted_at=submitted,
             section_path=cleaned.path,
+            quality_flags=flags,
         )
         respondents.append(respondent)
         responses.append(response)
@@ -323,34 +403,8 @@ def load(path: Path, *, organization: Organization | None = None) -> Survey:
                 answers.append(
                     Answer(response=response, question_id=ids[code], question_code=code, **cells)
                 )
-        consents.append(
-            ConsentRecord(
-                respondent=respondent,
-                response=response,
-                notice_version=notice,
-                text_hash=text_hash,
-                locale="en",
-                purposes_granted=["survey_research", BEHAVIOURAL_MEASUREMENT],
-                collection_method=CollectionMethod.WEB_FORM,
-                given_at=started,
-            )
-        )
-        logged = [("content_posted_words", "words")] + [(k, col) for k, col, *_ in KINDS]
-        for kind, column in logged:
-            value = _num(row[column])
-            if value is None:
-                continue
-            events.append(
-                BehaviourEvent(
-                    organization=org,
-                    respondent=respondent,
-                    kind=kind,
-                    value=value if kind == "self_disclosure_log" else int(value),
-                    occurred_at=submitted,
-                    source=EventSource.API,
-                    idempotency_id=f"{row['case_token']}:{kind}",
-                )
-            )
+        consents.append(_consent(response, notice, text_hash))
+        events.extend(_events(org, respondent, row, submitted))
     Respondent.objects.bulk_create(respondents, batch_size=1000)
     Response.objects.bulk_create(responses, batch_size=1000)
     # started_at is auto_now_add: set the study's own times afterwards.

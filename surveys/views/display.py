@@ -3,11 +3,11 @@
 Texts of a definition were sanitized when it was saved (``surveys.text``), so
 their localized HTML is marked safe here and nowhere else; ``*_plain``
 variants (tags stripped, entities decoded) are for attributes and <title>,
-where the template escapes them. Answers typed by respondents are plain
-strings and are always escaped by the templates.
+where the template escapes them. Titles are plain text as the author wrote
+them (``Texts.title``) and, like answers typed by respondents, are always
+escaped by the templates.
 """
 
-import html
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info, ngettext, pgettext
 from django.utils.translation import gettext as _
@@ -24,7 +23,7 @@ from ..answers import AnswerProblem
 from ..enums import QuestionType as T
 from ..forms import NO, YES, FieldState, field_name, format_number
 from ..spec import OTHER, QuestionSpec, SectionSpec
-from ..text import localized
+from ..text import localized, to_plain
 
 SHUFFLED_TYPES = {T.SINGLE_CHOICE, T.MULTIPLE_CHOICE, T.RANKING, T.ATTENTION_CHECK}
 
@@ -87,11 +86,10 @@ class Texts:
         return mark_safe(localized(dict(value or {}), self.locale, self.fallback))  # noqa: S308
 
     def plain(self, value: Mapping[str, str] | None) -> str:
-        return plain_text(localized(dict(value or {}), self.locale, self.fallback))
+        return to_plain(localized(dict(value or {}), self.locale, self.fallback))
 
-
-def plain_text(sanitized_html: str) -> str:
-    return html.unescape(strip_tags(sanitized_html)).strip()
+    def title(self, value: Mapping[str, str] | None) -> str:  # plain text: never marked safe
+        return localized(dict(value or {}), self.locale, self.fallback)
 
 
 @dataclass(kw_only=True)

@@ -6,6 +6,7 @@ signed links carrying the brand's external id, copy the embed snippet, and
 send email invitations from a CSV with reminders to non-responders.
 """
 
+import html
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -82,7 +83,8 @@ def index(request: HttpRequest, studio: Studio) -> HttpResponse:
 
 def _embed_snippet(url: str, title: str) -> str:
     return (
-        f'<iframe src="{url}" title="{title}" style="width:100%;border:0;min-height:480px" '
+        f'<iframe src="{url}" title="{html.escape(title)}" '
+        'style="width:100%;border:0;min-height:480px" '
         'loading="lazy" data-trustpulse-embed></iframe>\n'
         f'<script src="{absolute(static("js/embed.js"))}" async></script>'
     )

@@ -259,7 +259,7 @@ def _consent_views(token: str, records: list[ConsentRecord]) -> list[ConsentView
         title = ""
         if response is not None:
             title = Texts(_locale_of(list(response.survey.locales)), response.survey.default_locale)
-            title = title.plain(response.survey.title)
+            title = title.title(response.survey.title)
         views.append(
             ConsentView(
                 record=record,
@@ -292,7 +292,7 @@ def _response_views(
         texts = Texts(locale, spec.default_locale)
         values, other = services.response_values(resp)
         view = ResponseView(
-            survey_title=texts.plain(spec.title),
+            survey_title=texts.title(spec.title),
             lang=bcp47(locale) if bcp47(locale) != ui_lang else "",
             submitted_at=resp.submitted_at,
         )

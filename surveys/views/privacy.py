@@ -19,7 +19,8 @@ from django.utils.translation import gettext_noop, ngettext, pgettext
 
 from .. import services
 from ..models import ConsentNoticeVersion
-from .display import join_list, plain_text
+from ..text import to_plain
+from .display import join_list
 
 LEGAL_BASES = {
     "consent": gettext_noop("Your consent"),
@@ -155,7 +156,7 @@ def notice_view(version: ConsentNoticeVersion, locale: str) -> NoticeView:
         PurposeView(
             id=p["id"],
             title=_safe(p["title"]),
-            title_plain=plain_text(p["title"]),
+            title_plain=to_plain(p["title"]),
             description=_safe(p["description"]),
             required=bool(p["required"]),
             legal_basis=_(LEGAL_BASES.get(p["legal_basis"], p["legal_basis"])),

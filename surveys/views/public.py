@@ -120,8 +120,8 @@ def _base_context(request: HttpRequest, ctx: SurveyContext | None) -> dict[str, 
         data.update(
             survey=ctx.survey,
             spec=ctx.spec,
-            survey_title=ctx.texts.html(ctx.spec.title),
-            survey_title_plain=ctx.texts.plain(ctx.spec.title),
+            survey_title=ctx.texts.title(ctx.spec.title),
+            survey_title_plain=ctx.texts.title(ctx.spec.title),
             content_lang=content_lang if content_lang != ui_lang else "",
             is_quiz=ctx.spec.kind == "quiz",
             look=look_for(survey=ctx.survey),
@@ -313,8 +313,8 @@ def _render_page(
     context = _base_context(request, ctx)
     context.update(
         section=section_spec,
-        section_title=ctx.texts.html(section_spec.title),
-        section_title_plain=ctx.texts.plain(section_spec.title),
+        section_title=ctx.texts.title(section_spec.title),
+        section_title_plain=ctx.texts.title(section_spec.title),
         section_description=ctx.texts.html(section_spec.description),
         questions=views,
         error_links=error_links,
@@ -352,7 +352,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
         outcome = None
         if response.outcome_index is not None and response.outcome_index < len(ctx.spec.outcomes):
             o = ctx.spec.outcomes[response.outcome_index]
-            outcome = {"title": ctx.texts.html(o.title), "text": ctx.texts.html(o.text)}
+            outcome = {"title": ctx.texts.title(o.title), "text": ctx.texts.html(o.text)}
         context["result"] = {
             "score": quiz_score_text(response.score),
             "max_score": quiz_score_text(response.max_score),

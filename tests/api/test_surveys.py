@@ -66,14 +66,15 @@ def test_create_checks_settings_by_the_definition_rules(as_role):
     assert Survey.objects.count() == 0
 
 
-def test_create_sanitizes_the_title(as_role):
+def test_create_keeps_the_title_as_written(as_role):
+    # A title is plain text: stored as written, escaped wherever it is shown.
     response = as_role("author").post(
         "/api/v1/surveys/",
-        {"title": {"en": "<script>alert(1)</script><em>Trust</em>"}},
+        {"title": {"en": " <script>alert(1)</script><em>Trust</em> & Co "}},
         format="json",
     )
     assert response.status_code == 201
-    assert response.json()["title"] == {"en": "<em>Trust</em>"}
+    assert response.json()["title"] == {"en": "<script>alert(1)</script><em>Trust</em> & Co"}
 
 
 def test_create_with_a_consent_notice(as_role, org, other_org):

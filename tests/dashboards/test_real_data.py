@@ -1,13 +1,17 @@
 """The real-data check: metrics on the privacy-calculus field study equal pandas."""
 
+import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pyreadstat
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 
 from dashboards.services import MetricFilter, construct_summary
 from surveys.models import BehaviourEvent, Survey
+from tests.dashboards.exports.conftest import bundle, exports_storage, run  # noqa: F401
 
 CSV = Path(settings.BASE_DIR).parent / "shared" / "datasets" / "privacy_calc_exp.csv"
 pytestmark = [
@@ -44,6 +48,51 @@ def test_privacy_concern_and_self_disclosure_match_pandas():
     # and the figures themselves, as this data gives them
     assert round(summary.mean.value, 2) == 3.22 and round(summary.sd.value, 2) == 1.60
     assert round(summary.correlation.value, 3) == -0.159
+
+
+@pytest.mark.usefixtures("exports_storage")
+def test_the_import_keeps_every_age_group_and_flags_quality(tmp_path):
+    from dashboards.models import ResponseRollup
+
+    call_command("import_study", "privacy_calc_exp", str(CSV), stdout=open("/dev/null", "w"))
+    survey = Survey.objects.get(slug="privacy-calc-exp")
+    # every participant has an age group; the file writes the oldest as ">59"
+    bands = {}
+    for band, n in ResponseRollup.objects.values_list("age_band", "n"):
+        bands[band] = bands.get(band, 0) + n
+    assert bands == {"a_lt30": 121, "a30_39": 70, "a40_49": 107, "a50_59": 124, "a60": 139}
+    older = construct_summary(
+        MetricFilter(survey=survey, include_flagged=True, segments={"age_band": "a60"}),
+        construct="privacy_concern",
+    )
+    assert older.mean.n == 139
+    # quality flags are computed on import: 20 straight-liners (3.6 %), no speeders
+    flags = [f for fs in survey.responses.values_list("quality_flags", flat=True) for f in fs]
+    assert flags == ["straightliner"] * 20
+    kept = construct_summary(
+        MetricFilter(survey=survey), construct="privacy_concern", kind="self_disclosure_log"
+    )
+    # the platform's figures after exclusions, as docs/METRICS.md lists them
+    assert kept.mean.n == 541
+    assert round(kept.mean.value, 2) == 3.20 and round(kept.sd.value, 2) == 1.62
+    assert round(kept.correlation.value, 3) == -0.155
+    # the research export: 60+ is there, labels and codebooks are plain text
+    z = bundle(run(survey, format="dta"))
+    (tmp_path / "data.dta").write_bytes(z.read("data.dta"))
+    _, meta = pyreadstat.read_dta(str(tmp_path / "data.dta"), metadataonly=True)
+    labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
+    concern = [labels[f"PC01_PC01_0{i}"] for i in range(1, 8)]
+    assert len(set(concern)) == 7
+    assert "60+" in meta.variable_value_labels["age_grp"].values()
+    title = "Privacy calculus field experiment (Dienlin, Braeunlich & Trepte)"
+    ns = {"d": "ddi:codebook:2_5"}
+    ddi = ET.fromstring(z.read("codebook.xml"))
+    assert ddi.find("d:stdyDscr/d:citation/d:titlStmt/d:titl", ns).text == title
+    assert json.loads(z.read("datapackage.json"))["title"] == title
+    assert f"# Codebook: {title}" in z.read("codebook.md").decode()
+    for name in ("codebook.md", "datapackage.json"):
+        assert "&amp;" not in z.read(name).decode(), name
+    assert "&amp;amp;" not in z.read("codebook.xml").decode()
 
 
 def test_import_is_idempotent():

@@ -287,17 +287,12 @@ def test_quiz_score():
     assert score(spec, values) == Decimal(2)
 
 
-def test_straightliner_flags():
-    from surveys.answers import quality_flags
+def test_attention_check_flag():
+    from surveys.quality import quality_flags
 
     spec = spec_from_definition(demo_definition())
     raw = as_raw(COMFORT_ANSWERS)
-    raw["concern"] = {"worry": 3, "control": 3, "no_concern": 3, "reads_terms": 3}
-    values = clean_answers(spec, raw).values
-    assert quality_flags(spec, values) == ["straightliner"]
-    raw["concern"]["worry"] = 4
-    values = clean_answers(spec, raw).values
-    assert quality_flags(spec, values) == []
+    assert quality_flags(spec, clean_answers(spec, raw).values) == []
     raw["attention"] = "green"
     assert quality_flags(spec, clean_answers(spec, raw).values) == [
         "attention_check_failed:attention"

@@ -4,12 +4,11 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Sum
 
 from surveys import services
-from surveys.answers import clean_answers, quality_flags, values_from_rows
+from surveys.answers import clean_answers, values_from_rows
 from surveys.demo import seed
 from surveys.enums import (
     BEHAVIOURAL_MEASUREMENT,
@@ -35,6 +34,7 @@ from surveys.models import (
     SurveyVersion,
     User,
 )
+from surveys.quality import quality_flags
 from surveys.services import version_spec
 from surveys.services.consent import notice_text_hash
 from tests.factories import COMFORT_ANSWERS
@@ -196,9 +196,7 @@ def test_every_seeded_response_is_valid_and_follows_the_logic(seeded):
         cleaned = clean_answers(spec, values, other)
         assert cleaned.problems == [], (response.pk, cleaned.problems)
         assert cleaned.path == response.section_path
-        expected = quality_flags(
-            spec, cleaned.values, straightline_min_items=settings.QUALITY_STRAIGHTLINE_MIN_ITEMS
-        )
+        expected = quality_flags(spec, cleaned.values)
         assert [f for f in response.quality_flags if f != "speeder"] == expected
         # Questions under a purpose the respondent did not grant stay unanswered.
         granted = response.consents.get().purposes_granted

@@ -54,14 +54,16 @@ def test_duplicate_slug_is_refused(org):
     assert [(e.field, e.code) for e in err.value.errors] == [("slug", "duplicate")]
 
 
-def test_text_is_sanitized_on_import(org):
+def test_text_is_sanitized_on_import_and_titles_kept_as_written(org):
     doc = demo_definition()
-    doc["title"]["en"] = 'Trust <script>alert(1)</script><em>us</em> <a href="javascript:x">a</a>'
+    markup = 'Trust <script>alert(1)</script><em>us</em> <a href="javascript:x">a</a>'
+    doc["title"]["en"] = markup
+    doc["sections"][0]["questions"][0]["text"]["en"] = markup
     version = services.definition_import(organization=org, document=doc)
-    assert (
-        version.survey.title["en"]
-        == 'Trust <em>us</em> <a rel="noopener noreferrer nofollow">a</a>'
-    )
+    # a title is plain text: stored as written, escaped wherever it is shown
+    assert version.survey.title["en"] == markup
+    question = version.questions.get(code=doc["sections"][0]["questions"][0]["code"])
+    assert question.text["en"] == 'Trust <em>us</em> <a rel="noopener noreferrer nofollow">a</a>'
 
 
 def test_publish_freezes_and_editing_creates_a_new_draft(org):

@@ -283,10 +283,15 @@ else:
         "OPTIONS": {"location": str(EXPORTS_ROOT)},
     }
 # Data quality: a response faster than this fraction of the survey's running
-# median completion time is a speeder; this many identical scale answers (or
-# one identical answer across a whole matrix) make a straight-liner.
+# median completion time is a speeder. A straight-liner answered at least
+# QUALITY_STRAIGHTLINE_MIN_ITEMS rating items with a long string of identical
+# answers covering QUALITY_LONGSTRING_SHARE of them and a response variability
+# (SD of the answers' scale positions, 0-1) of at most QUALITY_IRV_MAX
+# (surveys/quality.py; a survey may override them, docs/METRICS.md).
 QUALITY_SPEEDER_FRACTION = env.float("QUALITY_SPEEDER_FRACTION", default=0.3)
-QUALITY_STRAIGHTLINE_MIN_ITEMS = env.int("QUALITY_STRAIGHTLINE_MIN_ITEMS", default=5)
+QUALITY_STRAIGHTLINE_MIN_ITEMS = env.int("QUALITY_STRAIGHTLINE_MIN_ITEMS", default=10)
+QUALITY_LONGSTRING_SHARE = env.float("QUALITY_LONGSTRING_SHARE", default=0.5)
+QUALITY_IRV_MAX = env.float("QUALITY_IRV_MAX", default=0.1)
 # Largest definition import accepted (bytes).
 DEFINITION_MAX_BYTES = env.int("DEFINITION_MAX_BYTES", default=2_000_000)
 # Largest file accepted by the importers (SurveyJS, LimeSurvey, Qualtrics, XLSForm), in

@@ -170,8 +170,8 @@ def _frame(
     previous = path[position - 2] if position > 1 and section_spec.code in path else ""
     context.update(
         section=section_spec,
-        section_title=ctx.texts.html(section_spec.title),
-        section_title_plain=ctx.texts.plain(section_spec.title),
+        section_title=ctx.texts.title(section_spec.title),
+        section_title_plain=ctx.texts.title(section_spec.title),
         section_description=ctx.texts.html(section_spec.description),
         questions=views,
         error_links=error_links,
