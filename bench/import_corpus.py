@@ -11,28 +11,50 @@ choice whose label is only its code, with no report line about it).
 
 import argparse
 import os
+import re
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trustpulse.settings.test")
 
 
-def _losses(result) -> list[str]:
+def _source_text(raw: bytes, name: str, fmt: str) -> Callable[[str], bool]:
+    """Whether the source file holds `text` as a text of its own (not only as a name)."""
+    if fmt == "xlsform":
+        from surveys.importers.detect import detect
+        from surveys.importers.xlsform import read_csv, read_xls, read_xlsx
+
+        kind = detect(raw, name)[1]
+        sheets = {"xlsx": read_xlsx, "xls": read_xls, "csv": read_csv}[kind](raw)
+        texts = {v for rows in sheets.values() for r in rows for k, v in r.items() if "label" in k}
+        return lambda text: text in texts
+    body = raw.decode("utf-8", "replace")
+    keys = "text|title|Display|QuestionText|label"
+    return lambda text: bool(
+        re.search(rf'"({keys})"\s*:\s*"{re.escape(text)}"', body)
+        or re.search(rf"<(question|answer)>(<!\[CDATA\[)?{re.escape(text)}(\]\]>)?<", body)
+        or (fmt == "surveyjs" and re.search(rf'"{re.escape(text)}"', body))
+    )
+
+
+def _losses(result, has_text: Callable[[str], bool]) -> list[str]:
     """Texts that became codes with no report line saying so."""
     reported = " ".join(f"{i.location} {i.message}" for i in result.items)
     out = []
     for section in result.document.get("sections", []):
         for q in section.get("questions", []):
             texts = set(q.get("text", {}).values())
-            if texts == {q["code"]} and q["code"] not in reported:
-                out.append(f"question {q['code']}: text is its code")
+            code = q["code"]
+            if texts == {code} and code not in reported and not has_text(code):
+                out.append(f"question {code}: text is its code")
             for c in q.get("choices", []):
                 labels = set(c.get("label", {}).values())
-                if labels == {c["code"]} and c["code"] not in reported:
-                    out.append(f"question {q['code']} choice {c['code']}: label is its code")
+                if labels == {c["code"]} and c["code"] not in reported and not has_text(c["code"]):
+                    out.append(f"question {code} choice {c['code']}: label is its code")
     return out
 
 
@@ -69,7 +91,9 @@ def main() -> int:
             outcome, why = "server error", f"{type(exc).__name__}: {exc}"[:160]
         else:
             if preview.ok:
-                losses = _losses(preview.result)
+                raw = path.read_bytes()
+                fmt = preview.result.format
+                losses = _losses(preview.result, _source_text(raw, path.name, fmt))
                 outcome = "silent loss" if losses else "imported"
                 why = "; ".join(losses[:3])
             else:

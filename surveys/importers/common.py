@@ -12,9 +12,10 @@ from typing import Any
 
 from ..definition import SCHEMA_VERSION
 from ..enums import ReportAction
+from ..errors import FieldError, ServiceValidationError
 from ..text import sanitize
 from .logic import Unsupported, number, parse_logic, to_condition  # noqa: F401 (re-exported)
-from .report import ImportResult, NoticeDraft, ReportItem, file_error
+from .report import ImportResult, NoticeDraft, ReportItem
 
 CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 LOCALE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -25,6 +26,7 @@ UNSAFE_RE = re.compile(
     re.IGNORECASE,
 )
 EXTRAS_KEY = "trustpulse"
+CHOICE_TYPES = {"single_choice", "multiple_choice", "ranking", "matrix"}
 LOCALE_ALIASES = {"zh-t": "zh-Hant", "zh-s": "zh-Hans", "zh-tw": "zh-Hant", "zh-cn": "zh-Hans"}
 
 
@@ -63,6 +65,7 @@ class Builder:
         self.sections: list[dict[str, Any]] = []
         self.section_codes: set[str] = set()
         self.section_where: dict[str, str] = {}  # section code → where it is in the source
+        self.question_where: dict[str, str] = {}  # question code → where it is in the source
         self.question_codes: set[str] = set()
         self.questions: dict[str, dict[str, Any]] = {}  # code → question, in order
         # source reference → (question code, matrix row or None, choice meaning "selected")
@@ -96,6 +99,8 @@ class Builder:
         if str(raw) != code:
             self.approx(location, f"code {str(raw)[:80]!r} became {code!r}")
         used.add(code)
+        if used is self.question_codes:
+            self.question_where[code] = location.removesuffix(".name")  # SurveyJS: the element
         return code
 
     def text(self, value: Any, location: str) -> str:
@@ -109,6 +114,16 @@ class Builder:
             self.approx(location, f"text shortened to {MAX_TEXT} characters")
             clean = clean[:MAX_TEXT]
         return clean
+
+    def fallback(self, text: dict[str, str], code: str, where: str) -> dict[str, str]:
+        """The text, or the code when the source has none that can be shown (reported)."""
+        if text:
+            return text
+        self.approx(
+            where,
+            f"no text that can be shown (empty, or only an image or markup): {code!r} is shown",
+        )
+        return {self.default_locale: code}
 
     def localized(self, values: dict[str, Any], location: str) -> dict[str, str]:
         """{locale: text}, keeping only non-empty texts in the survey's locales."""
@@ -172,12 +187,42 @@ class Builder:
         self.approx(where, f"a number without both bounds: {low} to {high} used")
         return low, high
 
-    def add(self, section: dict[str, Any], question: dict[str, Any]) -> None:
+    def add(self, section: dict[str, Any], question: dict[str, Any]) -> bool:
+        """Add a question; one left with too few options is reshaped or left out (reported)."""
+        if not self._fit_choices(question):
+            return False
         section["questions"].append(question)
         self.questions[question["code"]] = question
+        return True
+
+    def _fit_choices(self, q: dict[str, Any]) -> bool:
+        if q["type"] not in CHOICE_TYPES:
+            return True
+        choices = q.get("choices") or []
+        if len(choices) >= 2:
+            return True
+        where = self.question_where.get(q["code"], q["code"])
+        single = q["type"] in ("single_choice", "multiple_choice") and not q.get("allow_other")
+        if len(choices) == 1 and single:
+            [only] = choices
+            q["text"] = {
+                k: f"{v} — {only['label'].get(k, only['label'].get(self.default_locale, ''))}"
+                for k, v in q["text"].items()
+            }
+            for key in ("choices", "allow_other", "randomize_choices", "settings"):
+                q.pop(key, None)
+            q["type"] = "acknowledgement"
+            self.approx(where, "a single option became a tick box (acknowledgement)")
+            return True
+        what = "scale point" if q["type"] == "matrix" else "option"
+        left = f"no {what}" if not choices else f"one {what}"
+        self.skip(where, f"{left} left to choose from: the question is left out")
+        self.question_codes.discard(q["code"])
+        return False
 
     def ref(self, name: str, code: str, item: str | None = None, choice: str | None = None) -> None:
-        self.refs[name] = (code, item, choice)
+        if code in self.questions:
+            self.refs[name] = (code, item, choice)
 
     # -- logic ------------------------------------------------------------------------
     def logic(
@@ -222,6 +267,8 @@ class Builder:
             if n is None:
                 raise Unsupported(f"{raw!r} is not a number")
             return n
+        if qtype == "acknowledgement" and str(raw) in self.choice_maps.get(code, {}):
+            return True  # the single option that became a tick box
         if qtype in ("yes_no", "acknowledgement"):
             key = str(raw).strip().lower()
             if key in ("y", "yes", "true", "1", "true()"):
@@ -230,6 +277,14 @@ class Builder:
                 return False
             raise Unsupported(f"{raw!r} is not yes or no")
         return str(raw)
+
+    def nothing_left(self, message: str) -> ServiceValidationError:
+        """The no_questions refusal, with the report that explains it (one error per item)."""
+        errors = [FieldError(field="file", code="no_questions", message=message)]
+        errors += [
+            FieldError(field=i.location, code=i.action, message=i.message) for i in self.items
+        ]
+        return ServiceValidationError(errors)
 
     # -- result -----------------------------------------------------------------------
     def result(self, *, title: dict[str, str], kind: str = "survey") -> ImportResult:
@@ -246,7 +301,7 @@ class Builder:
         if self.pending_description and sections:
             self.describe(sections[-1], self.pending_description)
         if not sections:
-            raise file_error("no_questions", "The file holds no question that can be imported.")
+            raise self.nothing_left("The file holds no question that can be imported.")
         if not title:
             title = {self.default_locale: "Imported survey"}
         doc: dict[str, Any] = {
@@ -258,8 +313,18 @@ class Builder:
             **self.doc,
             "sections": sections,
         }
+        sources: dict[str, str] = {}
+        for si, s in enumerate(sections):
+            sources[f"sections[{si}]"] = self.section_where.get(s["code"], s["code"])
+            for qi, q in enumerate(s["questions"]):
+                where = self.question_where.get(q["code"], q["code"])
+                sources[f"sections[{si}].questions[{qi}]"] = where
         return ImportResult(
-            format=self.format, document=doc, items=tuple(self.items), notice=self.notice
+            format=self.format,
+            document=doc,
+            items=tuple(self.items),
+            notice=self.notice,
+            sources=sources,
         )
 
 

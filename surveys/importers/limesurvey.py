@@ -7,8 +7,10 @@ rows, answers → choices, relevance equations → display logic where they map,
 the survey's data-policy notice → a consent notice draft.
 """
 
+import codecs
 import re
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 from defusedxml import DefusedXmlException
@@ -16,6 +18,7 @@ from defusedxml.ElementTree import fromstring
 
 from ..enums import ImportFormat
 from .common import Builder, make_code, norm_locale, number
+from .encoding import declared_encoding, not_utf8
 from .report import ImportResult, NoticeDraft, file_error
 
 Row = dict[str, str]
@@ -44,6 +47,22 @@ NOT_SUPPORTED = {
     "*": "equation",
     "I": "language switch",
 }
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _known_codec(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
 
 
 def _rows(root: Any, table: str) -> list[Row]:
@@ -90,7 +109,7 @@ class _Import:
         subquestions = _rows(root, "subquestions")
         answers = _rows(root, "answers")
         if not groups or not questions:
-            raise file_error("no_questions", "The LimeSurvey file holds no question groups.")
+            raise self.b.nothing_left("The LimeSurvey file holds no question groups.")
         g_text = self.texts(groups, "gid", ("group_name", "description"))
         for gid, fields in self.texts(
             _rows(root, "group_l10ns"), "gid", ("group_name", "description")
@@ -175,11 +194,8 @@ class _Import:
                 self.question(section, q)
         result = b.result(title=self.title)
         if self.notice_content is not None:
-            result = ImportResult(
-                format=result.format,
-                document=result.document,
-                items=result.items,
-                notice=NoticeDraft(name=self.notice_name, content=self.notice_content),
+            result = replace(
+                result, notice=NoticeDraft(name=self.notice_name, content=self.notice_content)
             )
         return result
 
@@ -281,7 +297,7 @@ class _Import:
         q: dict[str, Any] = {
             "code": code,
             "type": "short_text",
-            "text": text or {b.default_locale: code},
+            "text": b.fallback(text, code, where),
         }
         help_text = b.localized(self.q_text[qid]["help"], f"{where} help")
         if help_text:
@@ -390,8 +406,9 @@ class _Import:
                 continue
             c_code = b.unique(a["code"], used, f"{where} answer {a['code']}", prefix="c")
             mapping[a["code"]] = c_code
-            label = b.localized(a["text"], f"{where} answer {a['code']}")
-            out.append({"code": c_code, "label": label or {b.default_locale: c_code}})
+            at = f"{where} answer {a['code']}"
+            label = b.localized(a["text"], at)
+            out.append({"code": c_code, "label": b.fallback(label, c_code, at)})
         return out
 
     def sub_choices(
@@ -405,10 +422,9 @@ class _Import:
             raw = s.get("title", "")
             c_code = b.unique(raw, used, f"{where} subquestion {raw}", prefix="c")
             mapping[raw] = c_code
-            label = b.localized(
-                self.q_text[s.get("qid", "")]["question"], f"{where} subquestion {raw}"
-            )
-            out.append({"code": c_code, "label": label or {b.default_locale: c_code}})
+            at = f"{where} subquestion {raw}"
+            label = b.localized(self.q_text[s.get("qid", "")]["question"], at)
+            out.append({"code": c_code, "label": b.fallback(label, c_code, at)})
         return out
 
     def matrix(self, q: dict[str, Any], qid: str, qtype: str, where: str) -> None:
@@ -442,10 +458,9 @@ class _Import:
         for s in self.subs.get(qid, []):
             raw = s.get("title", "")
             r_code = b.unique(raw, used, f"{where} subquestion {raw}", prefix="r")
-            text = b.localized(
-                self.q_text[s.get("qid", "")]["question"], f"{where} subquestion {raw}"
-            )
-            rows.append({"code": r_code, "text": text or {b.default_locale: r_code}})
+            at = f"{where} subquestion {raw}"
+            text = b.localized(self.q_text[s.get("qid", "")]["question"], at)
+            rows.append({"code": r_code, "text": b.fallback(text, r_code, at)})
         q["settings"] = {"rows": rows}
         if len(q["choices"]) > 11:
             b.approx(where, "more than 11 columns: only the first 11 kept")
@@ -461,6 +476,13 @@ def parse_limesurvey(raw: bytes) -> ImportResult:
             "unsafe_xml", "The XML declares a DTD or entities; such files are refused."
         ) from None
     except Exception:  # ParseError and anything the parser raises on broken input
+        declared = declared_encoding(raw)
+        if declared is None and not _is_utf8(raw):
+            raise not_utf8(raw, "XML file") from None
+        if declared is not None and not _known_codec(declared):
+            raise file_error(
+                "encoding", f"The XML declares the encoding {declared!r}, which cannot be read."
+            ) from None
         raise file_error("corrupt", "The file is not well-formed XML.") from None
     doctype = (root.findtext("LimeSurveyDocType") or "").strip()
     if root.tag != "document" or doctype != "Survey":

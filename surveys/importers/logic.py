@@ -225,6 +225,8 @@ def to_condition(node: Any, b: "Builder") -> dict[str, Any]:
             if op not in ("eq", "neq"):
                 raise Unsupported("comparison with an empty value")
             return _cond(code, item, "not_answered" if op == "eq" else "answered")
+        if op in ORDERED:
+            return _ordered(b, code, item, op, raw)
         return _cond(code, item, op, b.value_for(code, item, raw))
     if kind == "func":
         name, args = node[1], node[2]
@@ -250,6 +252,37 @@ def to_condition(node: Any, b: "Builder") -> dict[str, Any]:
             return {"question": code, "op": "eq", "value": choice}
         return _cond(code, item, "answered")
     raise Unsupported("not a condition")
+
+
+ORDERED = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+NUMERIC = {"number", "nps", "rating", "scale", "matrix"}
+
+
+def _holds(op: str, value: float, limit: float) -> bool:
+    return {
+        "gt": value > limit,
+        "gte": value >= limit,
+        "lt": value < limit,
+        "lte": value <= limit,
+    }[op]
+
+
+def _ordered(b: "Builder", code: str, item: str | None, op: str, raw: Any) -> dict[str, Any]:
+    """`>`, `>=`, `<`, `<=`: on a number; on a list of numeric choices, the choices that hold."""
+    q = b.questions[code]
+    qtype = q["type"]
+    if qtype in NUMERIC:
+        return _cond(code, item, op, b.value_for(code, item, raw))
+    limit = number(raw)
+    mapping = b.choice_maps.get(code) or {c["code"]: c["code"] for c in q.get("choices", [])}
+    values = {source: number(source) for source in mapping}
+    if qtype == "single_choice" and limit is not None and values and None not in values.values():
+        keep = [mapping[s] for s, v in values.items() if _holds(op, v, limit)]  # type: ignore[arg-type]
+        if keep:
+            return _cond(code, item, "in", keep)
+        raise Unsupported(f"no choice of {code} is {ORDERED[op]} {raw}")
+    kind = qtype.replace("_", " ")
+    raise Unsupported(f"{code} is a {kind} question: {ORDERED[op]} compares numbers")
 
 
 def _cond(code: str, item: str | None, op: str, value: Any = ...) -> dict[str, Any]:

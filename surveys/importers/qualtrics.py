@@ -124,11 +124,15 @@ class _Import:
                     f"{at} branch", "branch condition not imported: its blocks are always shown"
                 )
                 self.walk(node.get("Flow") or [], order, at)
-            elif kind == "Randomizer":
+            elif kind in ("Randomizer", "BlockRandomizer"):
+                subset = number(node.get("SubSet"))
+                inner = node.get("Flow") or []
+                shown = f"{subset} of its {len(inner)} elements" if subset else "its elements"
                 self.b.approx(
-                    f"{at} randomizer", "randomizer not imported: its blocks are shown in order"
+                    f"{at} randomizer",
+                    f"the randomizer shows {shown} in random order: all are shown, in order",
                 )
-                self.walk(node.get("Flow") or [], order, at)
+                self.walk(inner, order, at)
             elif kind == "Group":
                 self.walk(node.get("Flow") or [], order, at)
             elif kind == "EndSurvey":
@@ -180,7 +184,7 @@ class _Import:
         q: dict[str, Any] = {
             "code": code,
             "type": "short_text",
-            "text": text or {b.default_locale: code},
+            "text": b.fallback(text, code, where),
         }
         validation = (p.get("Validation") or {}).get("Settings") or {}
         if validation.get("ForceResponse") == "ON":
@@ -194,12 +198,9 @@ class _Import:
                 b.approx(where, f"selector {selector} shown as a list of options")
         elif qtype == "MC" and selector == "NPS":
             q["type"] = "nps"
-        elif (
-            qtype == "Matrix"
-            and selector == "Likert"
-            and p.get("SubSelector") in ("SingleAnswer", "DL", None)
-        ):
-            self.matrix(q, p, where)
+        elif qtype == "Matrix" and selector == "Likert":
+            if not self.matrix_any(section, q, p, where):
+                return
         elif qtype == "TE" and selector in ("SL", "ML", "ESTB"):
             q["type"] = "short_text" if selector == "SL" else "long_text"
             content = validation.get("ContentType")
@@ -241,31 +242,116 @@ class _Import:
         ):
             if p.get(key):
                 b.skip(f"{where} {key}", f"{what} not imported")
-        b.add(section, q)
-        self.qid_code[qid] = code
-        b.ref(qid, code)
+        if b.add(section, q):
+            self.qid_code[qid] = code
+            b.ref(qid, code)
 
     def choices(self, p: dict[str, Any], code: str, where: str) -> list[dict[str, Any]]:
         b = self.b
         out = []
         mapping = b.choice_maps.setdefault(code, {})
-        for cid, c in _ordered(p.get("Choices"), p.get("ChoiceOrder")):
+        listed = _ordered(p.get("Choices"), p.get("ChoiceOrder"))
+        boxes = [cid for cid, c in listed if c.get("TextEntry") in (True, "true", "on")]
+        # one text box on the last option: "other, please specify"; others keep their option
+        other = boxes[-1] if boxes and boxes[-1] == listed[-1][0] and len(boxes) == 1 else None
+        for cid, c in listed:
             c_code = make_code(cid, "c")
             mapping[cid] = c_code
             label = self.loc(
                 p, lambda x, cid=cid: x["Choices"][cid]["Display"], f"{where} choice {cid}"
             )
-            choice: dict[str, Any] = {"code": c_code, "label": label or {b.default_locale: c_code}}
+            at = f"{where} choice {cid}"
+            choice: dict[str, Any] = {"code": c_code, "label": b.fallback(label, c_code, at)}
             if c.get("ExclusiveAnswer") and p.get("Selector") in MULTIPLE:
                 choice["exclusive"] = True
-            if c.get("TextEntry") in (True, "true", "on") and p.get("QuestionType") == "MC":
+            if cid == other and p.get("QuestionType") == "MC":
                 b.approx(
                     f"{where} choice {cid}",
                     "a choice with a text box became 'other, please specify'",
                 )
                 p["_other"] = True
                 continue
+            if cid in boxes:
+                b.skip(f"{where} choice {cid}", "the text box of this option is not imported")
             out.append(choice)
+        return out
+
+    def matrix_any(
+        self, section: dict[str, Any], q: dict[str, Any], p: dict[str, Any], where: str
+    ) -> bool:
+        """A Likert matrix; False when it added its questions itself (or was left out)."""
+        b = self.b
+        sub = p.get("SubSelector")
+        if sub not in ("SingleAnswer", "DL", "MultipleAnswer", None):
+            b.skip(where, f"a matrix with the {sub} layout is not supported")
+            return False
+        answers = _ordered(p.get("Answers"), p.get("AnswerOrder"))
+        statements = _ordered(p.get("Choices"), p.get("ChoiceOrder"))
+        if len(answers) == 1:
+            label = self.loc(p, lambda x: x["Answers"][answers[0][0]]["Display"], where)
+            q["type"] = "multiple_choice"
+            mapping = b.choice_maps.setdefault(q["code"], {})
+            q["choices"] = self.statements(p, where, "label", mapping)
+            b.approx(
+                where,
+                f"a matrix with one scale point ({label.get(b.default_locale, '')!r}):"
+                " its statements became the options of a multiple choice question",
+            )
+            return True
+        if sub != "MultipleAnswer":
+            self.matrix(q, p, where)
+            return True
+        if len(statements) == 1:
+            q["type"] = "multiple_choice"
+            q["choices"] = self.answers(p, q["code"], where)
+            b.approx(where, "a matrix with one statement became a multiple choice question")
+            return True
+        b.approx(
+            where,
+            f"a matrix with several answers per statement became {len(statements)}"
+            " multiple choice questions, one per statement",
+        )
+        b.question_codes.discard(q["code"])
+        for cid, _ in statements:
+            sq = dict(q)
+            sq["code"] = b.unique(
+                f"{q['code']}_{cid}", b.question_codes, f"{where} statement {cid}"
+            )
+            label = self.loc(p, lambda x, cid=cid: x["Choices"][cid]["Display"], where)
+            sq["text"] = {k: f"{v} — {label.get(k, '')}".strip(" —") for k, v in q["text"].items()}
+            sq["type"] = "multiple_choice"
+            sq["choices"] = self.answers(p, sq["code"], where)
+            b.add(section, sq)
+        return False
+
+    def statements(
+        self, p: dict[str, Any], where: str, key: str, mapping: dict[str, str] | None = None
+    ) -> list[dict[str, Any]]:
+        """A matrix's statements (`key` text: rows, label: options); text boxes are reported."""
+        b = self.b
+        out = []
+        for cid, c in _ordered(p.get("Choices"), p.get("ChoiceOrder")):
+            at = f"{where} statement {cid}"
+            text = self.loc(p, lambda x, cid=cid: x["Choices"][cid]["Display"], at)
+            r_code = make_code(cid, "r")
+            if mapping is not None:
+                mapping[cid] = r_code
+            out.append({"code": r_code, key: b.fallback(text, r_code, at)})
+            if c.get("TextEntry") in (True, "true", "on"):
+                b.skip(at, "the text box of this statement is not imported")
+        return out
+
+    def answers(self, p: dict[str, Any], code: str, where: str) -> list[dict[str, Any]]:
+        """The scale points of a matrix as the options of a multiple choice question."""
+        b = self.b
+        out = []
+        mapping = b.choice_maps.setdefault(code, {})
+        for aid, _ in _ordered(p.get("Answers"), p.get("AnswerOrder")):
+            at = f"{where} answer {aid}"
+            label = self.loc(p, lambda x, aid=aid: x["Answers"][aid]["Display"], at)
+            c_code = make_code(aid, "a")
+            mapping[aid] = c_code
+            out.append({"code": c_code, "label": b.fallback(label, c_code, at)})
         return out
 
     def matrix(self, q: dict[str, Any], p: dict[str, Any], where: str) -> None:
@@ -278,25 +364,21 @@ class _Import:
             value = number(recode.get(aid, aid))
             if value is None:
                 value = i
-            label = self.loc(
-                p, lambda x, aid=aid: x["Answers"][aid]["Display"], f"{where} answer {aid}"
-            )
+            at = f"{where} answer {aid}"
+            label = self.loc(p, lambda x, aid=aid: x["Answers"][aid]["Display"], at)
             code = make_code(aid, "a")
             mapping[aid] = code
             choices.append(
-                {"code": code, "label": label or {b.default_locale: code}, "value": value}
+                {
+                    "code": code,
+                    "label": b.fallback(label, code, f"{where} answer {aid}"),
+                    "value": value,
+                }
             )
         q["choices"] = choices[:11]
         if len(choices) > 11:
             b.approx(where, "more than 11 scale points: only the first 11 kept")
-        rows = []
-        for cid, _ in _ordered(p.get("Choices"), p.get("ChoiceOrder")):
-            text = self.loc(
-                p, lambda x, cid=cid: x["Choices"][cid]["Display"], f"{where} statement {cid}"
-            )
-            r_code = make_code(cid, "r")
-            rows.append({"code": r_code, "text": text or {b.default_locale: r_code}})
-        q["settings"] = {"rows": rows}
+        q["settings"] = {"rows": self.statements(p, where, "text")}
 
     def slider(
         self, section: dict[str, Any], q: dict[str, Any], p: dict[str, Any], where: str
@@ -369,7 +451,9 @@ class _Import:
         q = self.b.questions[code]
         if op in ("Selected", "NotSelected") and len(locator) >= 2:
             cond: dict[str, Any]
-            if q["type"] == "matrix":
+            if q["type"] == "acknowledgement":  # a single option that became a tick box
+                cond = {"question": code, "op": "eq", "value": True}
+            elif q["type"] == "matrix":
                 answer = self.b.choice_maps[code].get(locator[2] if len(locator) > 2 else "")
                 points = {c["code"]: c["value"] for c in q["choices"]}
                 if answer not in points:
@@ -383,8 +467,13 @@ class _Import:
                 cond = {"question": code, "op": "eq", "value": choice}
             return cond if op == "Selected" else {"not": cond}
         if op in OPS:
-            value = number(expr.get("RightOperand"))
-            if value is None:
+            value: Any = number(expr.get("RightOperand"))
+            if q["type"] in ("short_text", "long_text") and op in ("EqualTo", "NotEqualTo"):
+                value = str(expr.get("RightOperand") or "")
+            elif q["type"] not in ("number", "nps"):
+                kind = q["type"].replace("_", " ")
+                raise ValueError(f"{code} is a {kind} question: {op} compares numbers")
+            elif value is None:
                 raise ValueError("only numbers are compared")
             return {"question": code, "op": OPS[op], "value": value}
         if op in ("Empty", "NotEmpty"):

@@ -99,7 +99,7 @@ def import_preview(*, organization: Organization, raw: bytes, filename: str = ""
     document = _with_notice(result.document, None)
     if result.notice is not None:
         document.pop("consent_notice", None)
-    errors = definition_check(organization=organization, document=document)
+    errors = result.locate(definition_check(organization=organization, document=document))
     if result.notice is not None:
         errors += _prefixed(notice_content_errors(result.notice.content))
     return ImportPreview(result=result, errors=errors)
