@@ -50,6 +50,7 @@ SKIPPED_TYPES = {
 MEDIA = {"media", "image", "audio", "video", "big-image"}
 METADATA = {"start", "end", "today", "deviceid", "phonenumber", "username", "email", "audit"}
 METADATA |= {"simserial", "subscriberid", "start-geopoint", "instanceid", "background-geopoint"}
+XFORM_ATTRIBUTES = {"body", "bind", "instance"}  # body::accept, bind::odk:length, …
 FROM_FILE = {
     "select_one_from_file": "choices from a file",
     "select_multiple_from_file": "choices from a file",
@@ -60,7 +61,7 @@ FROM_FILE = {
 def _lang_of(column: str, base: str) -> tuple[str, str] | None:
     """`label::English (en)` (or `label:English`) → ("label", "en"); `label` → ("label", "")."""
     name, lang = split_column(column)
-    if not lang:
+    if not lang or name in XFORM_ATTRIBUTES:
         return column, ""
     m = re.search(r"\(([^)]+)\)\s*$", lang)
     code = (
@@ -71,9 +72,18 @@ def _lang_of(column: str, base: str) -> tuple[str, str] | None:
     return (name, code) if code else None
 
 
+def _stand_in(sheets: dict[str, Sheet]) -> str | None:
+    """The one sheet that has type and name columns, when no sheet is named survey."""
+    named = [n for n, rows in sheets.items() if rows and {"type", "name"} <= set(rows[0])]
+    return named[0] if len(named) == 1 and named[0] not in ("choices", "settings") else None
+
+
 class _Import:
     def __init__(self, sheets: dict[str, Sheet]) -> None:
         self.survey: Sheet = sheets.get("survey") or []
+        stand_in = _stand_in(sheets) if not self.survey else None
+        if stand_in:
+            self.survey = sheets[stand_in]
         if not self.survey:
             raise file_error(
                 "wrong_format", "An XLSForm needs a `survey` sheet with type and name columns."
@@ -97,10 +107,14 @@ class _Import:
         default = default or (found[0] if found else "en")
         self.b = Builder(ImportFormat.XLSFORM, default_locale=default)
         self.b.locales = [default, *sorted({x for x in found if x != default})]
+        if stand_in:
+            self.b.approx(f"sheet {stand_in}", "no sheet named survey: this sheet is read as it")
         columns.discard(ROW)
         for column in sorted(columns):
             if split_column(column)[0] in MEDIA:
                 self.b.skip(f"column {column}", "images, audio and video are not imported")
+            elif column.split("::")[0] in XFORM_ATTRIBUTES:
+                self.b.skip(f"column {column}", "XForm attributes are not imported")
             elif _lang_of(column, "") is None:
                 self.b.skip(f"column {column}", "language not recognized: use label::Name (code)")
         self.loose: Callable[[], dict[str, Any]] = lambda: self.b.section("main", "survey")

@@ -424,3 +424,28 @@ def test_xlsform_repeat_is_asked_once():
         "survey row 3 (kid)",
         "a repeat group is asked once, as a group",
     ) in report(result)
+
+
+def test_xlsform_xform_attribute_columns_are_not_taken_for_languages():
+    survey = [["type", "name", "label", "body::accept"], ["text", "city", "City?", "image/*"]]
+    result = import_file(xlsform_csv(survey, YN), "b.csv")
+    assert questions(result)["city"]["text"] == {"en": "City?"}
+    assert report(result) == [
+        ("skipped", "column body::accept", "XForm attributes are not imported")
+    ]
+
+
+def test_xlsform_single_sheet_not_named_survey_is_read_as_the_survey():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Sheet1"
+    book.active.append(["type", "name", "label"])
+    book.active.append(["text", "state", "The State"])
+    buf = io.BytesIO()
+    book.save(buf)
+    result = import_file(buf.getvalue(), "form.xlsx")
+    assert list(questions(result)) == ["state"]
+    assert report(result) == [
+        ("approximated", "sheet sheet1", "no sheet named survey: this sheet is read as it")
+    ]
