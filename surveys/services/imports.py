@@ -154,9 +154,12 @@ def import_commit(
             )
         except ServiceValidationError as exc:
             raise ServiceValidationError(_prefixed(exc.errors)) from None
-    version = definition_import(
-        organization=organization, document=_with_notice(result.document, slug), actor=actor
-    )
+    try:
+        version = definition_import(
+            organization=organization, document=_with_notice(result.document, slug), actor=actor
+        )
+    except ServiceValidationError as exc:  # pointed at the source file, not the definition
+        raise ServiceValidationError(result.locate(exc.errors)) from None
     return ImportCommit(version=version, result=result, notice_slug=slug)
 
 

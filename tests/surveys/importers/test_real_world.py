@@ -449,3 +449,50 @@ def test_xlsform_single_sheet_not_named_survey_is_read_as_the_survey():
     assert report(result) == [
         ("approximated", "sheet sheet1", "no sheet named survey: this sheet is read as it")
     ]
+
+
+@pytest.mark.django_db
+def test_api_commit_errors_point_at_the_source(org, monkeypatch):
+    # Whatever the definition check still finds is reported at the question in the file.
+    from surveys.errors import FieldError
+    from surveys.services import imports
+
+    def refuse(**kwargs):
+        raise ServiceValidationError(
+            [FieldError(field="sections[0].questions[0].text", code="bad", message="no")]
+        )
+
+    monkeypatch.setattr(imports, "definition_import", refuse)
+    with pytest.raises(ServiceValidationError) as exc:
+        imports.import_file_commit(
+            organization=org, raw=lss(lq(1, "S", "num", "Pick")), filename="x.lss", confirm=True
+        )
+    [error] = exc.value.errors
+    assert (error.field, error.message) == ("question qid=1 (num)", "text: no")
+
+
+def test_qualtrics_greater_than_on_a_choice_question_is_skipped():
+    choices = {"1": {"Display": "A"}, "2": {"Display": "B"}}
+    logic = {
+        "0": {
+            "0": {
+                "LogicType": "Question",
+                "QuestionID": "QID1",
+                "Operator": "GreaterThan",
+                "RightOperand": "1",
+                "ChoiceLocator": "q://QID1/SelectableChoice/1",
+            }
+        }
+    }
+    raw = qsf(
+        mc("QID1", "pick", "SAVR", choices),
+        mc("QID2", "then", "SAVR", choices, DisplayLogic=logic),
+    )
+    result = import_file(raw, "s.qsf")
+    assert "display_logic" not in questions(result)["then"]
+    assert (
+        "skipped",
+        "question QID2 (then) display logic",
+        "display logic not imported (pick is a single choice question: GreaterThan compares"
+        " numbers): always shown",
+    ) in report(result)
