@@ -121,29 +121,7 @@ class _Import:
         ).items():
             q_text[qid].update(fields)
         self.q_text = q_text
-        # answers: qid → [(code, sortorder, scale_id, {locale: text}, assessment)]
-        l10n = self.texts(_rows(root, "answer_l10ns"), "aid", ("answer",))
-        by_q: dict[str, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
-        for a in answers:
-            key = (a.get("scale_id", "0"), a.get("code", ""))
-            entry = by_q[a.get("qid", "")].setdefault(
-                key,
-                {
-                    "code": a.get("code", ""),
-                    "order": int(number(a.get("sortorder")) or 0),
-                    "scale": a.get("scale_id", "0"),
-                    "text": {},
-                    "assessment": a.get("assessment_value"),
-                },
-            )
-            locale = norm_locale(a.get("language"))
-            if a.get("answer") and locale:
-                entry["text"][locale] = a["answer"]
-            if a.get("aid") in l10n:
-                entry["text"].update(l10n[a["aid"]]["answer"])
-        self.answers = {
-            qid: sorted(v.values(), key=lambda e: e["order"]) for qid, v in by_q.items()
-        }
+        self.answers = self.answer_rows(answers)
         subs: dict[str, list[Row]] = defaultdict(list)
         seen_sub: set[str] = set()
         for s in subquestions:
@@ -198,6 +176,29 @@ class _Import:
                 result, notice=NoticeDraft(name=self.notice_name, content=self.notice_content)
             )
         return result
+
+    def answer_rows(self, answers: list[Row]) -> dict[str, list[dict[str, Any]]]:
+        """qid → its answers in order: code, order, scale, {locale: text}, assessment."""
+        l10n = self.texts(_rows(self.root, "answer_l10ns"), "aid", ("answer",))
+        by_q: dict[str, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
+        for a in answers:
+            key = (a.get("scale_id", "0"), a.get("code", ""))
+            entry = by_q[a.get("qid", "")].setdefault(
+                key,
+                {
+                    "code": a.get("code", ""),
+                    "order": int(number(a.get("sortorder")) or 0),
+                    "scale": a.get("scale_id", "0"),
+                    "text": {},
+                    "assessment": a.get("assessment_value"),
+                },
+            )
+            locale = norm_locale(a.get("language"))
+            if a.get("answer") and locale:
+                entry["text"][locale] = a["answer"]
+            if a.get("aid") in l10n:
+                entry["text"].update(l10n[a["aid"]]["answer"])
+        return {qid: sorted(v.values(), key=lambda e: e["order"]) for qid, v in by_q.items()}
 
     def survey_texts(self) -> None:
         b = self.b

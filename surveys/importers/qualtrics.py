@@ -221,6 +221,13 @@ class _Import:
         else:
             b.skip(where, f"question type {qtype}/{selector} is not supported")
             return
+        self.finish(section, q, p, qid, where)
+
+    def finish(
+        self, section: dict[str, Any], q: dict[str, Any], p: dict[str, Any], qid: str, where: str
+    ) -> None:
+        """Logic, randomization and what is not imported; then the question is added."""
+        b = self.b
         logic = self.logic(p.get("DisplayLogic"), where)
         if logic:
             q["display_logic"] = logic
@@ -243,8 +250,8 @@ class _Import:
             if p.get(key):
                 b.skip(f"{where} {key}", f"{what} not imported")
         if b.add(section, q):
-            self.qid_code[qid] = code
-            b.ref(qid, code)
+            self.qid_code[qid] = q["code"]
+            b.ref(qid, q["code"])
 
     def choices(self, p: dict[str, Any], code: str, where: str) -> list[dict[str, Any]]:
         b = self.b

@@ -222,6 +222,30 @@ class _Import:
             q["help_text"] = hint
         if row.get("required", "").strip().lower() in TRUE:
             q["required"] = True
+        if not self.shape(q, row, rtype, where):
+            return None
+        for column in ("default", "read_only", "calculation", "trigger", "repeat_count"):
+            if row.get(column) and not (
+                column == "read_only" and row[column].lower() in ("no", "false")
+            ):
+                b.skip(f"{where} {column}", f"the {column} column is not imported")
+        if row.get("constraint") and base not in ("integer", "decimal"):
+            b.skip(f"{where} constraint", "constraints other than number bounds are not imported")
+        logic = b.logic(row.get("relevant"), f"{where} relevant")
+        if logic:
+            q["display_logic"] = logic
+        self.extras(q, row, where)
+        q["text"] = b.fallback(q["text"], code, where)
+        if section is None:
+            section = self.loose()
+        b.add(section, q)
+        b.ref(name, code)
+        return section
+
+    def shape(self, q: dict[str, Any], row: dict[str, str], rtype: RowType, where: str) -> bool:
+        """Type and settings of a question from its row; False (reported) when unsupported."""
+        b = self.b
+        base = rtype.base
         appearance = row.get("appearance", "").lower()
         if base in ("select_one", "select_multiple", "rank") and rtype.list_name:
             q["type"] = {
@@ -229,7 +253,7 @@ class _Import:
                 "select_multiple": "multiple_choice",
                 "rank": "ranking",
             }[base]
-            q["choices"] = self.choices(code, rtype.list_name, where)
+            q["choices"] = self.choices(q["code"], rtype.list_name, where)
             if rtype.or_other:
                 if base == "rank":
                     b.skip(where, "or_other on a rank question is not supported")
@@ -271,24 +295,8 @@ class _Import:
             q["type"] = "acknowledgement"
         else:
             b.skip(where, f"type {rtype.spelled!r} is not supported")
-            return None
-        for column in ("default", "read_only", "calculation", "trigger", "repeat_count"):
-            if row.get(column) and not (
-                column == "read_only" and row[column].lower() in ("no", "false")
-            ):
-                b.skip(f"{where} {column}", f"the {column} column is not imported")
-        if row.get("constraint") and base not in ("integer", "decimal"):
-            b.skip(f"{where} constraint", "constraints other than number bounds are not imported")
-        logic = b.logic(row.get("relevant"), f"{where} relevant")
-        if logic:
-            q["display_logic"] = logic
-        self.extras(q, row, where)
-        q["text"] = b.fallback(q["text"], code, where)
-        if section is None:
-            section = self.loose()
-        b.add(section, q)
-        b.ref(name, code)
-        return section
+            return False
+        return True
 
     def bounds(self, constraint: str, where: str) -> tuple[int | float, int | float]:
         lo = hi = None
