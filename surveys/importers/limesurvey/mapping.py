@@ -16,37 +16,11 @@ from typing import Any
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from ..enums import ImportFormat
-from .common import Builder, make_code, norm_locale, number
-from .encoding import declared_encoding, not_utf8
-from .report import ImportResult, NoticeDraft, file_error
-
-Row = dict[str, str]
-
-CHOICE = {"L": "single_choice", "!": "single_choice", "O": "single_choice"}
-TEXT = {"S": "short_text", "T": "long_text", "U": "long_text"}
-FIXED_MATRIX = {
-    "C": [("Y", "Yes"), ("U", "Uncertain"), ("N", "No")],
-    "E": [("I", "Increase"), ("S", "Same"), ("D", "Decrease")],
-}
-USED_ATTRIBUTES = {"min_num_value_n", "max_num_value_n", "num_value_int_only", "min_answers"}
-USED_ATTRIBUTES |= {"max_answers", "maximum_chars", "random_order"}
-# Presentation only: how LimeSurvey lays a question out, nothing a respondent answers.
-LOOKS = {"hide_tip", "cssclass", "display_columns", "text_input_width", "input_size"}
-LOOKS |= {"answer_width", "display_rows", "page_break", "scale_export", "printable_help"}
-LOOKS |= {"statistics_showgraph", "statistics_graphtype", "statistics_showmap"}
-LOOKS |= {"public_statistics", "question_template", "alphasort", "use_dropdown"}
-LOOKS |= {"prefix", "suffix", "placeholder", "time_limit_action", "image", "save_as_default"}
-NOT_SUPPORTED = {
-    "K": "multiple numerical input",
-    "Q": "multiple short text",
-    ";": "array of texts",
-    ":": "array of numbers",
-    "1": "dual-scale array",
-    "|": "file upload",
-    "*": "equation",
-    "I": "language switch",
-}
+from ...enums import ImportFormat
+from ..common import Builder, make_code, norm_locale, number
+from ..encoding import declared_encoding, not_utf8
+from ..report import ImportResult, NoticeDraft, file_error
+from .tables import CHOICE, FIXED_MATRIX, LOOKS, NOT_SUPPORTED, TEXT, USED_ATTRIBUTES, Row
 
 
 def _is_utf8(raw: bytes) -> bool:
@@ -240,8 +214,15 @@ class _Import:
                 " to become a consent notice draft",
             )
             return
+        self.notice_draft(policy, t["surveyls_policy_notice_label"], email, where)
+
+    def notice_draft(
+        self, policy: dict[str, str], labels: dict[str, str], email: str, where: str
+    ) -> None:
+        """The consent notice draft made from the data-policy notice (reported)."""
+        b = self.b
         text = b.localized(policy, where)
-        label = b.localized(t["surveyls_policy_notice_label"], f"{where} label")
+        label = b.localized(labels, f"{where} label")
         locales = [x for x in b.locales if x in text] or [b.default_locale]
         fallback = next(iter(text.values()))
         title_fallback = next(iter(label.values()), "Take part in this survey")
@@ -307,6 +288,14 @@ class _Import:
             q["required"] = True
         elif row.get("mandatory") == "S":
             b.approx(where, "soft mandatory (a reminder that can be dismissed) became optional")
+        if not self.shape(q, row, where):
+            return
+        self.finish(section, q, row, where)
+
+    def shape(self, q: dict[str, Any], row: Row, where: str) -> bool:
+        """Type and settings of a question by its LimeSurvey type; False when unsupported."""
+        b = self.b
+        qid, qtype, code = row.get("qid", ""), row.get("type", ""), q["code"]
         attrs = self.attributes[qid]
         if qtype in CHOICE:
             q["type"] = "single_choice"
@@ -369,7 +358,19 @@ class _Import:
             q["type"] = "date"
         else:
             b.skip(where, f"type {qtype!r} is not supported")
-            return
+            return False
+        return True
+
+    def finish(self, section: dict[str, Any], q: dict[str, Any], row: Row, where: str) -> None:
+        """Relevance, random order and what is not imported; then the question is added."""
+        b = self.b
+        qid, qtype, title, code = (
+            row.get("qid", ""),
+            row.get("type", ""),
+            row.get("title", ""),
+            q["code"],
+        )
+        attrs = self.attributes[qid]
         logic = b.logic(row.get("relevance"), f"{where} relevance", bare_refs=True)
         if logic:
             q["display_logic"] = logic
