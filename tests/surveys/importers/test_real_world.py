@@ -496,3 +496,44 @@ def test_qualtrics_greater_than_on_a_choice_question_is_skipped():
         "display logic not imported (pick is a single choice question: GreaterThan compares"
         " numbers): always shown",
     ) in report(result)
+
+
+def test_qualtrics_side_by_side_is_one_question_per_column():
+    rows = {"1": {"Display": "Price"}, "2": {"Display": "Privacy"}}
+    scale = {"1": {"Display": "Low"}, "2": {"Display": "High"}}
+    sbs = {
+        "QuestionID": "QID1",
+        "DataExportTag": "rate",
+        "QuestionType": "SBS",
+        "Selector": "SBSMatrix",
+        "QuestionText": "Rate",
+        "Choices": rows,
+        "AdditionalQuestions": {
+            "1": {
+                "QuestionType": "Matrix",
+                "Selector": "Likert",
+                "SubSelector": "SingleAnswer",
+                "QuestionText": "Now",
+                "Answers": scale,
+            },
+            "2": {
+                "QuestionType": "Matrix",
+                "Selector": "Likert",
+                "SubSelector": "SingleAnswer",
+                "QuestionText": "A year ago",
+                "Answers": scale,
+            },
+        },
+    }
+    result = import_file(qsf(sbs), "s.qsf")
+    qs = questions(result)
+    assert [(c, q["type"], q["text"]["en"]) for c, q in qs.items()] == [
+        ("rate_1", "matrix", "Rate — Now"),
+        ("rate_2", "matrix", "Rate — A year ago"),
+    ]
+    assert [r["text"]["en"] for r in qs["rate_2"]["settings"]["rows"]] == ["Price", "Privacy"]
+    assert (
+        "approximated",
+        "question QID1 (rate)",
+        "a side-by-side question became 2 questions, one per column",
+    ) in report(result)

@@ -9,20 +9,13 @@ is reported (TrustPulse has none).
 
 from typing import Any
 
-from ..enums import ImportFormat
-from .common import Builder, make_code, norm_locale, number
-from .report import ImportResult, file_error
+from ...enums import ImportFormat
+from ..common import Builder, make_code, norm_locale, number
+from ..report import ImportResult, file_error
+from .logic import display_logic
 
 SINGLE = {"SAVR", "SAHR", "SACOL", "DL", "SB"}
 MULTIPLE = {"MAVR", "MAHR", "MACOL", "MSB"}
-OPS = {
-    "EqualTo": "eq",
-    "NotEqualTo": "neq",
-    "GreaterThan": "gt",
-    "GreaterThanOrEqual": "gte",
-    "LessThan": "lt",
-    "LessThanOrEqual": "lte",
-}
 
 
 def _ordered(mapping: Any, order: Any) -> list[tuple[str, Any]]:
@@ -218,17 +211,52 @@ class _Import:
             q["choices"] = self.choices(p, code, where)
             if selector not in ("DND", "RB", "TB"):
                 b.approx(where, f"rank order selector {selector} shown as drag and drop")
+        elif qtype == "SBS":
+            b.question_codes.discard(code)
+            self.side_by_side(section, p, qid, where)
+            return
         else:
             b.skip(where, f"question type {qtype}/{selector} is not supported")
             return
         self.finish(section, q, p, qid, where)
+
+    def side_by_side(
+        self, section: dict[str, Any], p: dict[str, Any], qid: str, where: str
+    ) -> None:
+        """A side-by-side question: each column is a question of its own (over the statements)."""
+        b = self.b
+        columns = _ordered(p.get("AdditionalQuestions"), None)
+        n = len(columns)
+        b.approx(
+            where, f"a side-by-side question became {n} question{'s' * (n != 1)}, one per column"
+        )
+        tag = p.get("DataExportTag") or qid
+        statements = len(_ordered(p.get("Choices"), p.get("ChoiceOrder")))
+        for k, column in columns:
+            if column.get("QuestionType") == "TE" and statements > 1:
+                b.approx(
+                    f"{where} column {k}",
+                    "a text box per statement became one text question (the statements are not"
+                    " asked one by one)",
+                )
+            text = f"{p.get('QuestionText') or ''} — {column.get('QuestionText') or ''}"
+            col = {
+                **column,
+                "QuestionID": f"{qid}#{k}",
+                "DataExportTag": f"{tag}_{k}",
+                "Choices": p.get("Choices"),
+                "ChoiceOrder": p.get("ChoiceOrder"),
+                "QuestionText": text,
+            }
+            self.questions[col["QuestionID"]] = col
+            self.question(section, col["QuestionID"])
 
     def finish(
         self, section: dict[str, Any], q: dict[str, Any], p: dict[str, Any], qid: str, where: str
     ) -> None:
         """Logic, randomization and what is not imported; then the question is added."""
         b = self.b
-        logic = self.logic(p.get("DisplayLogic"), where)
+        logic = display_logic(b, self.qid_code, p.get("DisplayLogic"), where)
         if logic:
             q["display_logic"] = logic
         randomization = p.get("Randomization")
@@ -422,70 +450,6 @@ class _Import:
             b.add(section, sq)
             if len(statements) <= 1:
                 self.qid_code[str(p.get("QuestionID"))] = sq["code"]
-
-    def logic(self, logic: Any, where: str) -> dict[str, Any] | None:
-        if not isinstance(logic, dict):
-            return None
-        at = f"{where} display logic"
-        conds: list[tuple[str, dict[str, Any]]] = []
-        try:
-            for gkey in sorted((k for k in logic if k.isdigit()), key=int):
-                group = logic[gkey]
-                for ckey in sorted((k for k in group if k.isdigit()), key=int):
-                    expr = group[ckey]
-                    conds.append((str(expr.get("Conjuction") or "And"), self.expression(expr)))
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            self.b.skip(at, f"display logic not imported ({exc}): always shown")
-            return None
-        if not conds:
-            return None
-        result = conds[0][1]
-        for conj, cond in conds[1:]:
-            key = "any" if conj.lower() == "or" else "all"
-            result = {key: [result, cond]}
-        return result
-
-    def expression(self, expr: dict[str, Any]) -> dict[str, Any]:
-        if expr.get("LogicType") != "Question":
-            raise ValueError(f"{expr.get('LogicType')} logic is not supported")
-        qid = str(expr.get("QuestionID"))
-        code = self.qid_code.get(qid)
-        if code is None:
-            raise ValueError(f"{qid} is not an earlier question")
-        # q://QID1/SelectableChoice/1 (a matrix adds /answer)
-        locator = str(expr.get("ChoiceLocator") or "").split("/")[3:]
-        op = expr.get("Operator")
-        q = self.b.questions[code]
-        if op in ("Selected", "NotSelected") and len(locator) >= 2:
-            cond: dict[str, Any]
-            if q["type"] == "acknowledgement":  # a single option that became a tick box
-                cond = {"question": code, "op": "eq", "value": True}
-            elif q["type"] == "matrix":
-                answer = self.b.choice_maps[code].get(locator[2] if len(locator) > 2 else "")
-                points = {c["code"]: c["value"] for c in q["choices"]}
-                if answer not in points:
-                    raise ValueError(f"the matrix answer of {qid} was not imported")
-                row = make_code(locator[1], "r")
-                cond = {"question": code, "item": row, "op": "eq", "value": points[answer]}
-            else:
-                choice = self.b.choice_maps.get(code, {}).get(locator[1])
-                if choice is None:
-                    raise ValueError(f"choice {locator[1]} of {qid} was not imported")
-                cond = {"question": code, "op": "eq", "value": choice}
-            return cond if op == "Selected" else {"not": cond}
-        if op in OPS:
-            value: Any = number(expr.get("RightOperand"))
-            if q["type"] in ("short_text", "long_text") and op in ("EqualTo", "NotEqualTo"):
-                value = str(expr.get("RightOperand") or "")
-            elif q["type"] not in ("number", "nps"):
-                kind = q["type"].replace("_", " ")
-                raise ValueError(f"{code} is a {kind} question: {op} compares numbers")
-            elif value is None:
-                raise ValueError("only numbers are compared")
-            return {"question": code, "op": OPS[op], "value": value}
-        if op in ("Empty", "NotEmpty"):
-            return {"question": code, "op": "answered" if op == "NotEmpty" else "not_answered"}
-        raise ValueError(f"operator {op} is not supported")
 
 
 def parse_qualtrics(data: Any) -> ImportResult:
