@@ -50,6 +50,7 @@ SKIPPED_TYPES = {
 MEDIA = {"media", "image", "audio", "video", "big-image"}
 METADATA = {"start", "end", "today", "deviceid", "phonenumber", "username", "email", "audit"}
 METADATA |= {"simserial", "subscriberid", "start-geopoint", "instanceid", "background-geopoint"}
+MESSAGE_COLUMNS = {"constraint_message", "required_message", "guidance_hint"}
 XFORM_ATTRIBUTES = {"body", "bind", "instance"}  # body::accept, bind::odk:length, …
 FROM_FILE = {
     "select_one_from_file": "choices from a file",
@@ -229,6 +230,9 @@ class _Import:
                 column == "read_only" and row[column].lower() in ("no", "false")
             ):
                 b.skip(f"{where} {column}", f"the {column} column is not imported")
+        messages = sorted({split_column(k)[0] for k, v in row.items() if v} & MESSAGE_COLUMNS)
+        for column in messages:
+            b.skip(f"{where} {column}", f"the {column} text is not imported")
         if row.get("constraint") and base not in ("integer", "decimal"):
             b.skip(f"{where} constraint", "constraints other than number bounds are not imported")
         logic = b.logic(row.get("relevant"), f"{where} relevant")

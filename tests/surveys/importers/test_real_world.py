@@ -537,3 +537,23 @@ def test_qualtrics_side_by_side_is_one_question_per_column():
         "question QID1 (rate)",
         "a side-by-side question became 2 questions, one per column",
     ) in report(result)
+
+
+def test_xlsform_message_columns_are_reported():
+    survey = [
+        ["type", "name", "label", "constraint", "constraint_message:English", "required_message"],
+        ["integer", "age", "Age?", ". >= 16 and . <= 99", "16 to 99, please", "Needed"],
+    ]
+    result = import_file(xlsform_csv(survey, YN), "m.csv")
+    assert report(result) == [
+        (
+            "skipped",
+            "survey row 3 (age) constraint_message",
+            "the constraint_message text is not imported",
+        ),
+        (
+            "skipped",
+            "survey row 3 (age) required_message",
+            "the required_message text is not imported",
+        ),
+    ]
