@@ -13,7 +13,8 @@ from typing import Any
 from django.conf import settings
 
 from ..enums import ImportFormat
-from .detect import detect
+from .detect import OLE_MAGIC, ZIP_MAGIC, detect
+from .encoding import to_utf8
 from .report import ImportResult, NoticeDraft, ReportItem, file_error
 
 
@@ -22,6 +23,8 @@ def import_file(raw: bytes, filename: str = "") -> ImportResult:
     limit = settings.IMPORT_MAX_BYTES
     if len(raw) > limit:
         raise file_error("too_large", f"The file is larger than {limit} bytes.")
+    if not raw.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        raw = to_utf8(raw)  # UTF-16 and UTF-32 text files are read as UTF-8
     fmt, container, data = detect(raw, filename)
     try:
         return _parse(fmt, container, raw, data)

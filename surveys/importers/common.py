@@ -8,13 +8,14 @@ item, so nothing is dropped silently.
 """
 
 import re
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..definition import SCHEMA_VERSION
 from ..enums import ReportAction
+from ..errors import FieldError, ServiceValidationError
 from ..text import sanitize
-from .report import ImportResult, NoticeDraft, ReportItem, file_error
+from .logic import Unsupported, number, parse_logic, to_condition  # noqa: F401 (re-exported)
+from .report import ImportResult, NoticeDraft, ReportItem
 
 CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 LOCALE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -25,11 +26,8 @@ UNSAFE_RE = re.compile(
     re.IGNORECASE,
 )
 EXTRAS_KEY = "trustpulse"
+CHOICE_TYPES = {"single_choice", "multiple_choice", "ranking", "matrix"}
 LOCALE_ALIASES = {"zh-t": "zh-Hant", "zh-s": "zh-Hans", "zh-tw": "zh-Hant", "zh-cn": "zh-Hans"}
-
-
-class Unsupported(Exception):
-    """A logic expression (or part of one) that the condition language cannot say."""
 
 
 def make_code(raw: Any, prefix: str = "q") -> str:
@@ -55,19 +53,6 @@ def norm_locale(raw: Any) -> str | None:
     return candidate if LOCALE_RE.match(candidate) else None
 
 
-def number(raw: Any) -> int | float | None:
-    """A number from a source value (`"3"`, `3.0`, `"2.5"`), None when not one."""
-    if isinstance(raw, bool) or raw is None:
-        return None
-    try:
-        value = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        return None
-    if not value.is_finite():
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 class Builder:
     """Collects the definition and the report while an importer walks its source."""
 
@@ -80,6 +65,7 @@ class Builder:
         self.sections: list[dict[str, Any]] = []
         self.section_codes: set[str] = set()
         self.section_where: dict[str, str] = {}  # section code → where it is in the source
+        self.question_where: dict[str, str] = {}  # question code → where it is in the source
         self.question_codes: set[str] = set()
         self.questions: dict[str, dict[str, Any]] = {}  # code → question, in order
         # source reference → (question code, matrix row or None, choice meaning "selected")
@@ -113,6 +99,8 @@ class Builder:
         if str(raw) != code:
             self.approx(location, f"code {str(raw)[:80]!r} became {code!r}")
         used.add(code)
+        if used is self.question_codes:
+            self.question_where[code] = location.removesuffix(".name")  # SurveyJS: the element
         return code
 
     def text(self, value: Any, location: str) -> str:
@@ -126,6 +114,16 @@ class Builder:
             self.approx(location, f"text shortened to {MAX_TEXT} characters")
             clean = clean[:MAX_TEXT]
         return clean
+
+    def fallback(self, text: dict[str, str], code: str, where: str) -> dict[str, str]:
+        """The text, or the code when the source has none that can be shown (reported)."""
+        if text:
+            return text
+        self.approx(
+            where,
+            f"no text that can be shown (empty, or only an image or markup): {code!r} is shown",
+        )
+        return {self.default_locale: code}
 
     def localized(self, values: dict[str, Any], location: str) -> dict[str, str]:
         """{locale: text}, keeping only non-empty texts in the survey's locales."""
@@ -189,12 +187,42 @@ class Builder:
         self.approx(where, f"a number without both bounds: {low} to {high} used")
         return low, high
 
-    def add(self, section: dict[str, Any], question: dict[str, Any]) -> None:
+    def add(self, section: dict[str, Any], question: dict[str, Any]) -> bool:
+        """Add a question; one left with too few options is reshaped or left out (reported)."""
+        if not self._fit_choices(question):
+            return False
         section["questions"].append(question)
         self.questions[question["code"]] = question
+        return True
+
+    def _fit_choices(self, q: dict[str, Any]) -> bool:
+        if q["type"] not in CHOICE_TYPES:
+            return True
+        choices = q.get("choices") or []
+        if len(choices) >= 2:
+            return True
+        where = self.question_where.get(q["code"], q["code"])
+        single = q["type"] in ("single_choice", "multiple_choice") and not q.get("allow_other")
+        if len(choices) == 1 and single:
+            [only] = choices
+            q["text"] = {
+                k: f"{v} — {only['label'].get(k, only['label'].get(self.default_locale, ''))}"
+                for k, v in q["text"].items()
+            }
+            for key in ("choices", "allow_other", "randomize_choices", "settings"):
+                q.pop(key, None)
+            q["type"] = "acknowledgement"
+            self.approx(where, "a single option became a tick box (acknowledgement)")
+            return True
+        what = "scale point" if q["type"] == "matrix" else "option"
+        left = f"no {what}" if not choices else f"one {what}"
+        self.skip(where, f"{left} left to choose from: the question is left out")
+        self.question_codes.discard(q["code"])
+        return False
 
     def ref(self, name: str, code: str, item: str | None = None, choice: str | None = None) -> None:
-        self.refs[name] = (code, item, choice)
+        if code in self.questions:
+            self.refs[name] = (code, item, choice)
 
     # -- logic ------------------------------------------------------------------------
     def logic(
@@ -239,6 +267,8 @@ class Builder:
             if n is None:
                 raise Unsupported(f"{raw!r} is not a number")
             return n
+        if qtype == "acknowledgement" and str(raw) in self.choice_maps.get(code, {}):
+            return True  # the single option that became a tick box
         if qtype in ("yes_no", "acknowledgement"):
             key = str(raw).strip().lower()
             if key in ("y", "yes", "true", "1", "true()"):
@@ -247,6 +277,14 @@ class Builder:
                 return False
             raise Unsupported(f"{raw!r} is not yes or no")
         return str(raw)
+
+    def nothing_left(self, message: str) -> ServiceValidationError:
+        """The no_questions refusal, with the report that explains it (one error per item)."""
+        errors = [FieldError(field="file", code="no_questions", message=message)]
+        errors += [
+            FieldError(field=i.location, code=i.action, message=i.message) for i in self.items
+        ]
+        return ServiceValidationError(errors)
 
     # -- result -----------------------------------------------------------------------
     def result(self, *, title: dict[str, str], kind: str = "survey") -> ImportResult:
@@ -263,7 +301,7 @@ class Builder:
         if self.pending_description and sections:
             self.describe(sections[-1], self.pending_description)
         if not sections:
-            raise file_error("no_questions", "The file holds no question that can be imported.")
+            raise self.nothing_left("The file holds no question that can be imported.")
         if not title:
             title = {self.default_locale: "Imported survey"}
         doc: dict[str, Any] = {
@@ -275,8 +313,18 @@ class Builder:
             **self.doc,
             "sections": sections,
         }
+        sources: dict[str, str] = {}
+        for si, s in enumerate(sections):
+            sources[f"sections[{si}]"] = self.section_where.get(s["code"], s["code"])
+            for qi, q in enumerate(s["questions"]):
+                where = self.question_where.get(q["code"], q["code"])
+                sources[f"sections[{si}].questions[{qi}]"] = where
         return ImportResult(
-            format=self.format, document=doc, items=tuple(self.items), notice=self.notice
+            format=self.format,
+            document=doc,
+            items=tuple(self.items),
+            notice=self.notice,
+            sources=sources,
         )
 
 
@@ -315,241 +363,3 @@ def extras_of(
             [diff(q, bq, "") for q, bq in zip(s["questions"], bs["questions"], strict=True)]
         )
     return top, sections, questions
-
-
-# -- logic expressions ----------------------------------------------------------------
-
-TOKEN_RE = re.compile(
-    r"""\s*(?:
-      (?P<dref>\$\{[^}]*\})
-    | (?P<bref>\{[^}]*\})
-    | (?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
-    | (?P<num>-?\d+(?:\.\d+)?)
-    | (?P<op>==|!=|<>|>=|<=|&&|\|\||[=<>!(),\[\]])
-    | (?P<ident>[A-Za-z_][A-Za-z0-9_.\-]*(?<![.\-]))
-    )""",
-    re.VERBOSE,
-)
-WORD_OPS = {"eq": "==", "ne": "!=", "gt": ">", "ge": ">=", "lt": "<", "le": "<="}
-CMP = {"==": "eq", "=": "eq", "!=": "neq", "<>": "neq", ">": "gt", ">=": "gte"}
-CMP |= {"<": "lt", "<=": "lte"}
-FLIP = {"gt": "lt", "gte": "lte", "lt": "gt", "lte": "gte", "eq": "eq", "neq": "neq"}
-POSTFIX = {"notempty", "empty", "contains", "notcontains", "anyof", "allof", "noneof"}
-
-
-def tokenize(source: str) -> list[tuple[str, str]]:
-    tokens: list[tuple[str, str]] = []
-    pos = 0
-    text = source.strip()
-    while pos < len(text):
-        m = TOKEN_RE.match(text, pos)
-        if not m or m.end() == pos:
-            raise Unsupported(f"cannot read {text[pos : pos + 20]!r}")
-        pos = m.end()
-        kind = m.lastgroup or ""
-        value = m.group(kind)
-        if kind == "dref":
-            tokens.append(("ref", value[2:-1].strip()))
-        elif kind == "bref":
-            tokens.append(("ref", value[1:-1].strip()))
-        elif kind == "str":
-            tokens.append(("lit", re.sub(r"\\(.)", r"\1", value[1:-1])))
-        elif kind == "num":
-            tokens.append(("lit", value))
-        elif kind == "ident" and value.lower() in WORD_OPS:
-            tokens.append(("op", WORD_OPS[value.lower()]))
-        elif kind == "ident":
-            tokens.append(("word", value))
-        else:
-            tokens.append(("op", value))
-    return tokens
-
-
-class Parser:
-    """Infix logic of SurveyJS, LimeSurvey ExpressionScript and XLSForm (a common subset)."""
-
-    def __init__(self, source: str, *, bare_refs: bool = False) -> None:
-        self.tokens = tokenize(source)
-        self.pos = 0
-        self.bare_refs = bare_refs  # LimeSurvey: a bare name is a question reference
-
-    def peek(self) -> tuple[str, str] | None:
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
-
-    def take(self) -> tuple[str, str]:
-        tok = self.peek()
-        if tok is None:
-            raise Unsupported("unexpected end")
-        self.pos += 1
-        return tok
-
-    def accept(self, *values: str) -> str | None:
-        tok = self.peek()
-        if tok and tok[0] in ("op", "word") and tok[1].lower() in values:
-            self.pos += 1
-            return tok[1].lower()
-        return None
-
-    def parse(self) -> Any:
-        tree = self.or_()
-        if self.peek() is not None:
-            raise Unsupported(f"unexpected {self.peek()[1]!r}")  # type: ignore[index]
-        return tree
-
-    def or_(self) -> Any:
-        parts = [self.and_()]
-        while self.accept("or", "||"):
-            parts.append(self.and_())
-        return parts[0] if len(parts) == 1 else ("any", parts)
-
-    def and_(self) -> Any:
-        parts = [self.unary()]
-        while self.accept("and", "&&"):
-            parts.append(self.unary())
-        return parts[0] if len(parts) == 1 else ("all", parts)
-
-    def unary(self) -> Any:
-        if self.accept("not", "!"):
-            return ("not", self.unary())
-        return self.comparison()
-
-    def comparison(self) -> Any:
-        left = self.primary()
-        tok = self.peek()
-        if tok and tok[0] == "op" and tok[1] in CMP:
-            self.pos += 1
-            return ("cmp", CMP[tok[1]], left, self.primary())
-        word = self.accept(*POSTFIX)
-        if word in ("empty", "notempty"):
-            return ("func", word, [left])
-        if word:
-            return ("func", word, [left, self.primary()])
-        return left
-
-    def primary(self) -> Any:
-        kind, value = self.take()
-        if kind == "op" and value == "(":
-            inner = self.or_()
-            self.expect(")")
-            return inner
-        if kind == "op" and value == "[":
-            items = []
-            while not self.accept("]"):
-                items.append(self.primary())
-                self.accept(",")
-            return ("list", items)
-        if kind == "ref":
-            return ("ref", value)
-        if kind == "lit":
-            return ("lit", value)
-        if kind == "word":
-            if self.peek() == ("op", "("):
-                self.pos += 1
-                args = []
-                while not self.accept(")"):
-                    args.append(self.or_())
-                    self.accept(",")
-                return ("func", value.lower(), args)
-            lower = value.lower()
-            if lower in ("true", "false"):
-                return ("lit", lower)
-            if self.bare_refs:
-                return ("ref", value)
-            return ("lit", value)
-        raise Unsupported(f"unexpected {value!r}")
-
-    def expect(self, value: str) -> None:
-        if not self.accept(value):
-            raise Unsupported(f"expected {value!r}")
-
-
-def _ref(b: Builder, node: Any) -> tuple[str, str | None, str | None]:
-    if not (isinstance(node, tuple) and node[0] == "ref"):
-        raise Unsupported("a comparison needs a question on one side")
-    name = node[1]
-    for suffix in (".NAOK", ".value", ".shown", ".code"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-    if name in b.refs:
-        return b.refs[name]
-    if "." in name:  # SurveyJS matrix row: {question.row}
-        base, _, row = name.partition(".")
-        if base in b.refs:
-            code, _, _ = b.refs[base]
-            return code, row, None
-    raise Unsupported(f"{name} is not an earlier question")
-
-
-def _lit(node: Any) -> Any:
-    if isinstance(node, tuple) and node[0] == "lit":
-        return node[1]
-    raise Unsupported("only comparisons with constants are supported")
-
-
-def to_condition(node: Any, b: Builder) -> dict[str, Any]:
-    kind = node[0]
-    if kind in ("all", "any"):
-        return {kind: [to_condition(n, b) for n in node[1]]}
-    if kind == "not":
-        inner = to_condition(node[1], b)
-        flipped = {"answered": "not_answered", "not_answered": "answered"}.get(inner.get("op", ""))
-        if flipped:
-            return {**inner, "op": flipped}
-        return {"not": inner}
-    if kind == "cmp":
-        op, left, right = node[1], node[2], node[3]
-        if isinstance(right, tuple) and right[0] == "ref" and not (left[0] == "ref"):
-            left, right, op = right, left, FLIP[op]
-        code, item, choice = _ref(b, left)
-        raw = _lit(right)
-        if choice is not None:  # a "this option is selected" reference
-            selected = str(raw).strip().upper() in ("Y", "1", "TRUE")
-            if op not in ("eq", "neq") or (str(raw) != "" and not selected and raw != "N"):
-                raise Unsupported("an option can only be compared with Y or empty")
-            holds = (op == "eq") == selected
-            cond: dict[str, Any] = {"question": code, "op": "eq", "value": choice}
-            return cond if holds else {"not": cond}
-        if raw == "":
-            if op not in ("eq", "neq"):
-                raise Unsupported("comparison with an empty value")
-            return _cond(code, item, "not_answered" if op == "eq" else "answered")
-        return _cond(code, item, op, b.value_for(code, item, raw))
-    if kind == "func":
-        name, args = node[1], node[2]
-        if name in ("selected", "contains", "notcontains") and len(args) == 2:
-            code, item, _ = _ref(b, args[0])
-            test = _cond(code, item, "eq", b.value_for(code, item, _lit(args[1])))
-            return test if name != "notcontains" else {"not": test}
-        if name in ("anyof", "noneof", "allof") and len(args) == 2 and args[1][0] == "list":
-            code, item, _ = _ref(b, args[0])
-            values = [b.value_for(code, item, _lit(v)) for v in args[1][1]]
-            if name == "allof":
-                return {"all": [_cond(code, item, "eq", v) for v in values]}
-            return _cond(code, item, "in" if name == "anyof" else "not_in", values)
-        if name in ("is_empty", "empty", "notempty", "isempty") and len(args) == 1:
-            code, item, _ = _ref(b, args[0])
-            return _cond(code, item, "answered" if name == "notempty" else "not_answered")
-        if name == "not" and len(args) == 1:
-            return {"not": to_condition(args[0], b)}
-        raise Unsupported(f"function {name}() is not supported")
-    if kind == "ref":
-        code, item, choice = _ref(b, node)
-        if choice is not None:
-            return {"question": code, "op": "eq", "value": choice}
-        return _cond(code, item, "answered")
-    raise Unsupported("not a condition")
-
-
-def _cond(code: str, item: str | None, op: str, value: Any = ...) -> dict[str, Any]:
-    cond: dict[str, Any] = {"question": code}
-    if item is not None:
-        cond["item"] = item
-    cond["op"] = op
-    if value is not ...:
-        cond["value"] = value
-    return cond
-
-
-def parse_logic(source: str, *, bare_refs: bool = False) -> Any:
-    """The syntax tree of an expression; raises Unsupported when it cannot be read."""
-    return Parser(source, bare_refs=bare_refs).parse()

@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 from ..enums import ImportFormat
+from .encoding import not_utf8
 from .report import file_error
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -27,8 +28,12 @@ def detect(raw: bytes, filename: str = "") -> tuple[str, str, Any]:
     head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head in (b"{", b"["):
         try:
-            data = json.loads(raw.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise not_utf8(raw, "JSON file") from None
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
             raise file_error("corrupt", "The file looks like JSON but is not valid JSON.") from None
         return _json_format(data), "json", data
     if head == b"<":

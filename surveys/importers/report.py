@@ -1,6 +1,7 @@
 """What an import produced: the definition document, the report, a consent notice draft."""
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..enums import ReportAction
@@ -33,6 +34,21 @@ class ImportResult:
     document: dict[str, Any]
     items: tuple[ReportItem, ...] = ()
     notice: NoticeDraft | None = None
+    # definition path ("sections[1]", "sections[1].questions[0]") → where it is in the source
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def locate(self, errors: list[FieldError]) -> list[FieldError]:
+        """Errors of the mapped definition, pointed at their place in the source file."""
+        return [self._locate(e) for e in errors]
+
+    def _locate(self, error: FieldError) -> FieldError:
+        m = re.match(r"^(sections\[\d+\](?:\.questions\[\d+\])?)(?:\.(.*))?$", error.field)
+        where = self.sources.get(m.group(1)) if m else None
+        if m is None or where is None:
+            return error
+        part = re.sub(r"\[\d+\]", "", m.group(2) or "").replace("_", " ").replace(".", " ")
+        message = f"{part}: {error.message}" if part else error.message
+        return FieldError(field=where, code=error.code, message=message)
 
     @property
     def approximated(self) -> list[ReportItem]:

@@ -254,7 +254,9 @@ class _Import:
             c_code = self.b.unique(value, used, f"{at}.choices[{ci}]", prefix="c")
             mapping[str(value)] = c_code
             label = self.loc(text, f"{at}.choices[{ci}]", fallback=str(value))
-            out.append({"code": c_code, "label": label or {self.b.default_locale: c_code}})
+            out.append(
+                {"code": c_code, "label": self.b.fallback(label, c_code, f"{at}.choices[{ci}]")}
+            )
         return out
 
     def choice(self, q: dict[str, Any], el: dict[str, Any], kind: str, at: str) -> None:

@@ -101,7 +101,7 @@ def import_preview(*, organization: Organization, raw: bytes, filename: str = ""
     document = _with_notice(result.document, None)
     if result.notice is not None:
         document.pop("consent_notice", None)
-    errors = definition_check(organization=organization, document=document)
+    errors = result.locate(definition_check(organization=organization, document=document))
     if result.notice is not None:
         errors += _prefixed(notice_content_errors(result.notice.content))
     return ImportPreview(result=result, errors=errors)
@@ -156,9 +156,12 @@ def import_commit(
             )
         except ServiceValidationError as exc:
             raise ServiceValidationError(_prefixed(exc.errors)) from None
-    version = definition_import(
-        organization=organization, document=_with_notice(result.document, slug), actor=actor
-    )
+    try:
+        version = definition_import(
+            organization=organization, document=_with_notice(result.document, slug), actor=actor
+        )
+    except ServiceValidationError as exc:  # pointed at the source file, not the definition
+        raise ServiceValidationError(result.locate(exc.errors)) from None
     return ImportCommit(version=version, result=result, notice_slug=slug)
 
 

@@ -39,6 +39,7 @@ def _pack(organization_id: int, result: ImportResult, filename: str) -> str:
             "filename": filename,
             "document": result.document,
             "items": [i.as_dict() for i in result.items],
+            "sources": result.sources,
             "notice": (
                 {"name": result.notice.name, "content": result.notice.content}
                 if result.notice
@@ -63,6 +64,7 @@ def _unpack(token: str, organization_id: int) -> tuple[ImportResult, str] | None
         document=data["document"],
         items=tuple(ReportItem(**i) for i in data["items"]),
         notice=NoticeDraft(**notice) if notice else None,
+        sources=dict(data.get("sources") or {}),
     )
     return result, str(data.get("filename", ""))
 

@@ -5,23 +5,18 @@ rows → questions (codes from `name`), `relevant` → display logic,
 `label::Language (code)` columns → locales.
 """
 
-import csv
 import functools
-import io
 import json
 import re
-import zipfile
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
+from ...enums import ImportFormat
+from ..common import EXTRAS_KEY, Builder, apply_extras, norm_locale, number
+from ..report import ImportResult, file_error
+from .sheets import READERS, ROW, Sheet
+from .types import RowType, row_type, split_column
 
-from ..enums import ImportFormat
-from .common import EXTRAS_KEY, Builder, apply_extras, norm_locale, number
-from .report import ImportResult, file_error
-
-Sheet = list[dict[str, str]]
-MAX_ROWS = 5000
 LANGUAGE_NAMES = {
     "english": "en",
     "french": "fr",
@@ -50,106 +45,25 @@ SKIPPED_TYPES = {
     "video": "a video",
     "file": "a file upload",
     "barcode": "a barcode",
-    "time": "a time of day",
-    "datetime": "a date and time",
     "background-audio": "background audio",
 }
 MEDIA = {"media", "image", "audio", "video", "big-image"}
 METADATA = {"start", "end", "today", "deviceid", "phonenumber", "username", "email", "audit"}
-METADATA |= {"simserial", "subscriberid", "start-geopoint", "instanceid"}
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _table(rows: list[list[Any]]) -> Sheet:
-    rows = [r for r in rows if any(_cell(c) for c in r)]
-    if not rows:
-        return []
-    header = [_cell(h).lower() for h in rows[0]]
-    if len(rows) > MAX_ROWS:
-        raise file_error("too_large", f"A sheet may have at most {MAX_ROWS} rows.")
-    return [{h: _cell(v) for h, v in zip(header, row, strict=False) if h} for row in rows[1:]]
-
-
-def read_xlsx(raw: bytes) -> dict[str, Sheet]:
-    from openpyxl import load_workbook
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError):
-        raise file_error(
-            "corrupt", "The spreadsheet is damaged (not a valid .xlsx file)."
-        ) from None
-    if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
-        raise file_error("too_large", "The spreadsheet unpacks to more than the import limit.")
-    try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on damaged files
-        raise file_error(
-            "corrupt", "The spreadsheet is damaged (not a valid .xlsx file)."
-        ) from None
-    try:
-        return {
-            ws.title.strip().lower(): _table(
-                [list(r) for r in ws.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
-            )
-            for ws in book.worksheets
-        }
-    finally:
-        book.close()
-
-
-def read_xls(raw: bytes) -> dict[str, Sheet]:
-    import xlrd
-
-    try:
-        book = xlrd.open_workbook(file_contents=raw, on_demand=True)
-    except Exception:  # xlrd raises XLRDError, struct.error, … on damaged files
-        raise file_error("corrupt", "The spreadsheet is damaged (not a valid .xls file).") from None
-    sheets = {}
-    for name in book.sheet_names():
-        sh = book.sheet_by_name(name)
-        if sh.nrows > MAX_ROWS + 1:
-            raise file_error("too_large", f"A sheet may have at most {MAX_ROWS} rows.")
-        sheets[name.strip().lower()] = _table([sh.row_values(i) for i in range(sh.nrows)])
-    return sheets
-
-
-def read_csv(raw: bytes) -> dict[str, Sheet]:
-    """One CSV: either the survey sheet alone, or sheets introduced by their name in column A."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise file_error("corrupt", "The CSV file is not UTF-8 text.") from None
-    try:
-        rows = list(csv.reader(io.StringIO(text)))
-    except csv.Error:
-        raise file_error("corrupt", "The CSV file cannot be read.") from None
-    first = [_cell(c).lower() for c in rows[0]] if rows else []
-    if first and first[0] not in ("survey", "choices", "settings") and "type" in first:
-        return {"survey": _table(rows)}
-    sheets: dict[str, list[list[Any]]] = {}
-    current: list[list[Any]] | None = None
-    for row in rows:
-        if row and _cell(row[0]):
-            current = sheets.setdefault(_cell(row[0]).lower(), [])
-        if current is not None and any(_cell(c) for c in row[1:]):
-            current.append(row[1:])
-    return {name: _table(r) for name, r in sheets.items()}
+METADATA |= {"simserial", "subscriberid", "start-geopoint", "instanceid", "background-geopoint"}
+MESSAGE_COLUMNS = {"constraint_message", "required_message", "guidance_hint"}
+XFORM_ATTRIBUTES = {"body", "bind", "instance"}  # body::accept, bind::odk:length, …
+FROM_FILE = {
+    "select_one_from_file": "choices from a file",
+    "select_multiple_from_file": "choices from a file",
+    "select_one_external": "choices from an external file",
+}
 
 
 def _lang_of(column: str, base: str) -> tuple[str, str] | None:
-    """`label::English (en)` → ("label", "en"); `label` → ("label", "")."""
-    if "::" not in column:
+    """`label::English (en)` (or `label:English`) → ("label", "en"); `label` → ("label", "")."""
+    name, lang = split_column(column)
+    if not lang or name in XFORM_ATTRIBUTES:
         return column, ""
-    name, _, lang = column.partition("::")
     m = re.search(r"\(([^)]+)\)\s*$", lang)
     code = (
         norm_locale(m.group(1))
@@ -159,9 +73,18 @@ def _lang_of(column: str, base: str) -> tuple[str, str] | None:
     return (name, code) if code else None
 
 
+def _stand_in(sheets: dict[str, Sheet]) -> str | None:
+    """The one sheet that has type and name columns, when no sheet is named survey."""
+    named = [n for n, rows in sheets.items() if rows and {"type", "name"} <= set(rows[0])]
+    return named[0] if len(named) == 1 and named[0] not in ("choices", "settings") else None
+
+
 class _Import:
     def __init__(self, sheets: dict[str, Sheet]) -> None:
         self.survey: Sheet = sheets.get("survey") or []
+        stand_in = _stand_in(sheets) if not self.survey else None
+        if stand_in:
+            self.survey = sheets[stand_in]
         if not self.survey:
             raise file_error(
                 "wrong_format", "An XLSForm needs a `survey` sheet with type and name columns."
@@ -185,9 +108,14 @@ class _Import:
         default = default or (found[0] if found else "en")
         self.b = Builder(ImportFormat.XLSFORM, default_locale=default)
         self.b.locales = [default, *sorted({x for x in found if x != default})]
+        if stand_in:
+            self.b.approx(f"sheet {stand_in}", "no sheet named survey: this sheet is read as it")
+        columns.discard(ROW)
         for column in sorted(columns):
-            if column.split("::")[0] in MEDIA:
+            if split_column(column)[0] in MEDIA:
                 self.b.skip(f"column {column}", "images, audio and video are not imported")
+            elif column.split("::")[0] in XFORM_ATTRIBUTES:
+                self.b.skip(f"column {column}", "XForm attributes are not imported")
             elif _lang_of(column, "") is None:
                 self.b.skip(f"column {column}", "language not recognized: use label::Name (code)")
         self.loose: Callable[[], dict[str, Any]] = lambda: self.b.section("main", "survey")
@@ -209,28 +137,22 @@ class _Import:
         b = self.b
         section: dict[str, Any] | None = None
         depth = 0
-        repeat = 0
-        for i, row in enumerate(self.survey, start=2):
+        for row in self.survey:
+            i = int(row[ROW])
             raw_type = re.sub(r"\s+", " ", row.get("type", "").strip())
-            kind = (
-                raw_type.lower().replace("_", " ")
-                if raw_type.lower().startswith(("begin", "end"))
-                else raw_type
-            )
+            kind = raw_type.lower().replace("_", " ")
+            if kind in ("begin lgroup", "begin looped group"):
+                kind = "begin repeat"
+            if kind in ("end lgroup", "end looped group"):
+                kind = "end repeat"
             name = row.get("name", "")
             where = f"survey row {i} ({name or raw_type})"
-            if repeat:
-                if kind == "begin repeat":
-                    repeat += 1
-                elif kind == "end repeat":
-                    repeat -= 1
-                continue
             if not raw_type:
                 continue
-            if kind == "begin repeat":
-                b.skip(where, "repeat groups are not supported: the whole repeat is left out")
-                repeat = 1
-                continue
+            if kind in ("begin repeat", "end repeat"):
+                if kind == "begin repeat":
+                    b.approx(where, "a repeat group is asked once, as a group")
+                kind = kind.replace("repeat", "group")
             if kind == "begin group":
                 depth += 1
                 if depth > 1:
@@ -250,7 +172,7 @@ class _Import:
             if section is None:  # outside groups: a section of its own, made when needed
                 code = "main" if "main" not in b.section_codes else f"part{i}"
                 self.loose = functools.partial(b.section, code, where)
-            added = self.question(section, row, raw_type, where)
+            added = self.question(section, row, row_type(raw_type), where)
             if section is None and added is not None:
                 section = added
         title = b.localized(
@@ -272,12 +194,11 @@ class _Import:
             self.b.skip(f"{where} {EXTRAS_KEY}", "not valid JSON")
 
     def question(
-        self, section: dict[str, Any] | None, row: dict[str, str], raw_type: str, where: str
+        self, section: dict[str, Any] | None, row: dict[str, str], rtype: RowType, where: str
     ) -> dict[str, Any] | None:
         """Add the question of a row; returns the section it went to (None: not added)."""
         b = self.b
-        parts = raw_type.split()
-        base = parts[0].lower()
+        base = rtype.base
         name = row.get("name", "")
         if base == "note":
             text = self.loc(row, "label", where)
@@ -287,37 +208,57 @@ class _Import:
         if base in METADATA:
             b.skip(where, f"metadata field {base} is not collected")
             return None
-        if (
-            base in SKIPPED_TYPES
-            or base == "select_one_from_file"
-            or base == "select_multiple_from_file"
-        ):
-            b.skip(
-                where,
-                f"{base} ({SKIPPED_TYPES.get(base, 'choices from a file')})"
-                " has no TrustPulse question type",
-            )
+        if base in SKIPPED_TYPES or base in FROM_FILE:
+            what = SKIPPED_TYPES.get(base) or FROM_FILE[base]
+            b.skip(where, f"{rtype.spelled} ({what}) has no TrustPulse question type")
             return None
         code = b.unique(name or "q", b.question_codes, where)
         q: dict[str, Any] = {
             "code": code,
             "type": "short_text",
-            "text": self.loc(row, "label", where) or {b.default_locale: code},
+            "text": self.loc(row, "label", where),
         }
         hint = self.loc(row, "hint", f"{where} hint")
         if hint:
             q["help_text"] = hint
         if row.get("required", "").strip().lower() in TRUE:
             q["required"] = True
+        if not self.shape(q, row, rtype, where):
+            return None
+        for column in ("default", "read_only", "calculation", "trigger", "repeat_count"):
+            if row.get(column) and not (
+                column == "read_only" and row[column].lower() in ("no", "false")
+            ):
+                b.skip(f"{where} {column}", f"the {column} column is not imported")
+        messages = sorted({split_column(k)[0] for k, v in row.items() if v} & MESSAGE_COLUMNS)
+        for column in messages:
+            b.skip(f"{where} {column}", f"the {column} text is not imported")
+        if row.get("constraint") and base not in ("integer", "decimal"):
+            b.skip(f"{where} constraint", "constraints other than number bounds are not imported")
+        logic = b.logic(row.get("relevant"), f"{where} relevant")
+        if logic:
+            q["display_logic"] = logic
+        self.extras(q, row, where)
+        q["text"] = b.fallback(q["text"], code, where)
+        if section is None:
+            section = self.loose()
+        b.add(section, q)
+        b.ref(name, code)
+        return section
+
+    def shape(self, q: dict[str, Any], row: dict[str, str], rtype: RowType, where: str) -> bool:
+        """Type and settings of a question from its row; False (reported) when unsupported."""
+        b = self.b
+        base = rtype.base
         appearance = row.get("appearance", "").lower()
-        if base in ("select_one", "select_multiple", "rank") and len(parts) >= 2:
+        if base in ("select_one", "select_multiple", "rank") and rtype.list_name:
             q["type"] = {
                 "select_one": "single_choice",
                 "select_multiple": "multiple_choice",
                 "rank": "ranking",
             }[base]
-            q["choices"] = self.choices(code, parts[1], where)
-            if "or_other" in parts[2:]:
+            q["choices"] = self.choices(q["code"], rtype.list_name, where)
+            if rtype.or_other:
                 if base == "rank":
                     b.skip(where, "or_other on a rank question is not supported")
                 else:
@@ -348,27 +289,18 @@ class _Import:
             q["type"] = "long_text" if "multiline" in appearance else "short_text"
         elif base == "date":
             q["type"] = "date"
+        elif base == "datetime":
+            q["type"] = "date"
+            b.approx(where, "a date and time became a date (the time of day is not asked)")
+        elif base == "time":
+            q["type"] = "short_text"
+            b.approx(where, "a time of day became a short text")
         elif base == "acknowledge":
             q["type"] = "acknowledgement"
         else:
-            b.skip(where, f"type {raw_type!r} is not supported")
-            return None
-        for column in ("default", "read_only", "calculation", "trigger", "repeat_count"):
-            if row.get(column) and not (
-                column == "read_only" and row[column].lower() in ("no", "false")
-            ):
-                b.skip(f"{where} {column}", f"the {column} column is not imported")
-        if row.get("constraint") and base not in ("integer", "decimal"):
-            b.skip(f"{where} constraint", "constraints other than number bounds are not imported")
-        logic = b.logic(row.get("relevant"), f"{where} relevant")
-        if logic:
-            q["display_logic"] = logic
-        self.extras(q, row, where)
-        if section is None:
-            section = self.loose()
-        b.add(section, q)
-        b.ref(name, code)
-        return section
+            b.skip(where, f"type {rtype.spelled!r} is not supported")
+            return False
+        return True
 
     def bounds(self, constraint: str, where: str) -> tuple[int | float, int | float]:
         lo = hi = None
@@ -396,16 +328,13 @@ class _Import:
         mapping = b.choice_maps.setdefault(code, {})
         for row in rows:
             raw = row.get("name", "")
-            at = f"choices list {list_name} ({raw})"
+            at = f"choices row {row[ROW]} ({list_name} {raw})"
             c_code = b.unique(raw, used, at, prefix="c")
             mapping[raw] = c_code
-            out.append(
-                {"code": c_code, "label": self.loc(row, "label", at) or {b.default_locale: raw}}
-            )
+            out.append({"code": c_code, "label": b.fallback(self.loc(row, "label", at), raw, at)})
         return out
 
 
 def parse_xlsform(raw: bytes, kind: str) -> ImportResult:
     """Import an XLSForm; `kind` is xlsx, xls or csv."""
-    reader = {"xlsx": read_xlsx, "xls": read_xls, "csv": read_csv}[kind]
-    return _Import(reader(raw)).run()
+    return _Import(READERS[kind](raw)).run()

@@ -7,43 +7,36 @@ rows, answers → choices, relevance equations → display logic where they map,
 the survey's data-policy notice → a consent notice draft.
 """
 
+import codecs
 import re
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from ..enums import ImportFormat
-from .common import Builder, make_code, norm_locale, number
-from .report import ImportResult, NoticeDraft, file_error
+from ...enums import ImportFormat
+from ..common import Builder, make_code, norm_locale, number
+from ..encoding import declared_encoding, not_utf8
+from ..report import ImportResult, NoticeDraft, file_error
+from .tables import CHOICE, FIXED_MATRIX, LOOKS, NOT_SUPPORTED, TEXT, USED_ATTRIBUTES, Row
 
-Row = dict[str, str]
 
-CHOICE = {"L": "single_choice", "!": "single_choice", "O": "single_choice"}
-TEXT = {"S": "short_text", "T": "long_text", "U": "long_text"}
-FIXED_MATRIX = {
-    "C": [("Y", "Yes"), ("U", "Uncertain"), ("N", "No")],
-    "E": [("I", "Increase"), ("S", "Same"), ("D", "Decrease")],
-}
-USED_ATTRIBUTES = {"min_num_value_n", "max_num_value_n", "num_value_int_only", "min_answers"}
-USED_ATTRIBUTES |= {"max_answers", "maximum_chars", "random_order"}
-# Presentation only: how LimeSurvey lays a question out, nothing a respondent answers.
-LOOKS = {"hide_tip", "cssclass", "display_columns", "text_input_width", "input_size"}
-LOOKS |= {"answer_width", "display_rows", "page_break", "scale_export", "printable_help"}
-LOOKS |= {"statistics_showgraph", "statistics_graphtype", "statistics_showmap"}
-LOOKS |= {"public_statistics", "question_template", "alphasort", "use_dropdown"}
-LOOKS |= {"prefix", "suffix", "placeholder", "time_limit_action", "image", "save_as_default"}
-NOT_SUPPORTED = {
-    "K": "multiple numerical input",
-    "Q": "multiple short text",
-    ";": "array of texts",
-    ":": "array of numbers",
-    "1": "dual-scale array",
-    "|": "file upload",
-    "*": "equation",
-    "I": "language switch",
-}
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _known_codec(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
 
 
 def _rows(root: Any, table: str) -> list[Row]:
@@ -90,7 +83,7 @@ class _Import:
         subquestions = _rows(root, "subquestions")
         answers = _rows(root, "answers")
         if not groups or not questions:
-            raise file_error("no_questions", "The LimeSurvey file holds no question groups.")
+            raise self.b.nothing_left("The LimeSurvey file holds no question groups.")
         g_text = self.texts(groups, "gid", ("group_name", "description"))
         for gid, fields in self.texts(
             _rows(root, "group_l10ns"), "gid", ("group_name", "description")
@@ -102,29 +95,7 @@ class _Import:
         ).items():
             q_text[qid].update(fields)
         self.q_text = q_text
-        # answers: qid → [(code, sortorder, scale_id, {locale: text}, assessment)]
-        l10n = self.texts(_rows(root, "answer_l10ns"), "aid", ("answer",))
-        by_q: dict[str, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
-        for a in answers:
-            key = (a.get("scale_id", "0"), a.get("code", ""))
-            entry = by_q[a.get("qid", "")].setdefault(
-                key,
-                {
-                    "code": a.get("code", ""),
-                    "order": int(number(a.get("sortorder")) or 0),
-                    "scale": a.get("scale_id", "0"),
-                    "text": {},
-                    "assessment": a.get("assessment_value"),
-                },
-            )
-            locale = norm_locale(a.get("language"))
-            if a.get("answer") and locale:
-                entry["text"][locale] = a["answer"]
-            if a.get("aid") in l10n:
-                entry["text"].update(l10n[a["aid"]]["answer"])
-        self.answers = {
-            qid: sorted(v.values(), key=lambda e: e["order"]) for qid, v in by_q.items()
-        }
+        self.answers = self.answer_rows(answers)
         subs: dict[str, list[Row]] = defaultdict(list)
         seen_sub: set[str] = set()
         for s in subquestions:
@@ -175,13 +146,33 @@ class _Import:
                 self.question(section, q)
         result = b.result(title=self.title)
         if self.notice_content is not None:
-            result = ImportResult(
-                format=result.format,
-                document=result.document,
-                items=result.items,
-                notice=NoticeDraft(name=self.notice_name, content=self.notice_content),
+            result = replace(
+                result, notice=NoticeDraft(name=self.notice_name, content=self.notice_content)
             )
         return result
+
+    def answer_rows(self, answers: list[Row]) -> dict[str, list[dict[str, Any]]]:
+        """qid → its answers in order: code, order, scale, {locale: text}, assessment."""
+        l10n = self.texts(_rows(self.root, "answer_l10ns"), "aid", ("answer",))
+        by_q: dict[str, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
+        for a in answers:
+            key = (a.get("scale_id", "0"), a.get("code", ""))
+            entry = by_q[a.get("qid", "")].setdefault(
+                key,
+                {
+                    "code": a.get("code", ""),
+                    "order": int(number(a.get("sortorder")) or 0),
+                    "scale": a.get("scale_id", "0"),
+                    "text": {},
+                    "assessment": a.get("assessment_value"),
+                },
+            )
+            locale = norm_locale(a.get("language"))
+            if a.get("answer") and locale:
+                entry["text"][locale] = a["answer"]
+            if a.get("aid") in l10n:
+                entry["text"].update(l10n[a["aid"]]["answer"])
+        return {qid: sorted(v.values(), key=lambda e: e["order"]) for qid, v in by_q.items()}
 
     def survey_texts(self) -> None:
         b = self.b
@@ -223,8 +214,15 @@ class _Import:
                 " to become a consent notice draft",
             )
             return
+        self.notice_draft(policy, t["surveyls_policy_notice_label"], email, where)
+
+    def notice_draft(
+        self, policy: dict[str, str], labels: dict[str, str], email: str, where: str
+    ) -> None:
+        """The consent notice draft made from the data-policy notice (reported)."""
+        b = self.b
         text = b.localized(policy, where)
-        label = b.localized(t["surveyls_policy_notice_label"], f"{where} label")
+        label = b.localized(labels, f"{where} label")
         locales = [x for x in b.locales if x in text] or [b.default_locale]
         fallback = next(iter(text.values()))
         title_fallback = next(iter(label.values()), "Take part in this survey")
@@ -281,7 +279,7 @@ class _Import:
         q: dict[str, Any] = {
             "code": code,
             "type": "short_text",
-            "text": text or {b.default_locale: code},
+            "text": b.fallback(text, code, where),
         }
         help_text = b.localized(self.q_text[qid]["help"], f"{where} help")
         if help_text:
@@ -290,6 +288,14 @@ class _Import:
             q["required"] = True
         elif row.get("mandatory") == "S":
             b.approx(where, "soft mandatory (a reminder that can be dismissed) became optional")
+        if not self.shape(q, row, where):
+            return
+        self.finish(section, q, row, where)
+
+    def shape(self, q: dict[str, Any], row: Row, where: str) -> bool:
+        """Type and settings of a question by its LimeSurvey type; False when unsupported."""
+        b = self.b
+        qid, qtype, code = row.get("qid", ""), row.get("type", ""), q["code"]
         attrs = self.attributes[qid]
         if qtype in CHOICE:
             q["type"] = "single_choice"
@@ -352,7 +358,19 @@ class _Import:
             q["type"] = "date"
         else:
             b.skip(where, f"type {qtype!r} is not supported")
-            return
+            return False
+        return True
+
+    def finish(self, section: dict[str, Any], q: dict[str, Any], row: Row, where: str) -> None:
+        """Relevance, random order and what is not imported; then the question is added."""
+        b = self.b
+        qid, qtype, title, code = (
+            row.get("qid", ""),
+            row.get("type", ""),
+            row.get("title", ""),
+            q["code"],
+        )
+        attrs = self.attributes[qid]
         logic = b.logic(row.get("relevance"), f"{where} relevance", bare_refs=True)
         if logic:
             q["display_logic"] = logic
@@ -390,8 +408,9 @@ class _Import:
                 continue
             c_code = b.unique(a["code"], used, f"{where} answer {a['code']}", prefix="c")
             mapping[a["code"]] = c_code
-            label = b.localized(a["text"], f"{where} answer {a['code']}")
-            out.append({"code": c_code, "label": label or {b.default_locale: c_code}})
+            at = f"{where} answer {a['code']}"
+            label = b.localized(a["text"], at)
+            out.append({"code": c_code, "label": b.fallback(label, c_code, at)})
         return out
 
     def sub_choices(
@@ -405,10 +424,9 @@ class _Import:
             raw = s.get("title", "")
             c_code = b.unique(raw, used, f"{where} subquestion {raw}", prefix="c")
             mapping[raw] = c_code
-            label = b.localized(
-                self.q_text[s.get("qid", "")]["question"], f"{where} subquestion {raw}"
-            )
-            out.append({"code": c_code, "label": label or {b.default_locale: c_code}})
+            at = f"{where} subquestion {raw}"
+            label = b.localized(self.q_text[s.get("qid", "")]["question"], at)
+            out.append({"code": c_code, "label": b.fallback(label, c_code, at)})
         return out
 
     def matrix(self, q: dict[str, Any], qid: str, qtype: str, where: str) -> None:
@@ -442,10 +460,9 @@ class _Import:
         for s in self.subs.get(qid, []):
             raw = s.get("title", "")
             r_code = b.unique(raw, used, f"{where} subquestion {raw}", prefix="r")
-            text = b.localized(
-                self.q_text[s.get("qid", "")]["question"], f"{where} subquestion {raw}"
-            )
-            rows.append({"code": r_code, "text": text or {b.default_locale: r_code}})
+            at = f"{where} subquestion {raw}"
+            text = b.localized(self.q_text[s.get("qid", "")]["question"], at)
+            rows.append({"code": r_code, "text": b.fallback(text, r_code, at)})
         q["settings"] = {"rows": rows}
         if len(q["choices"]) > 11:
             b.approx(where, "more than 11 columns: only the first 11 kept")
@@ -461,6 +478,13 @@ def parse_limesurvey(raw: bytes) -> ImportResult:
             "unsafe_xml", "The XML declares a DTD or entities; such files are refused."
         ) from None
     except Exception:  # ParseError and anything the parser raises on broken input
+        declared = declared_encoding(raw)
+        if declared is None and not _is_utf8(raw):
+            raise not_utf8(raw, "XML file") from None
+        if declared is not None and not _known_codec(declared):
+            raise file_error(
+                "encoding", f"The XML declares the encoding {declared!r}, which cannot be read."
+            ) from None
         raise file_error("corrupt", "The file is not well-formed XML.") from None
     doctype = (root.findtext("LimeSurveyDocType") or "").strip()
     if root.tag != "document" or doctype != "Survey":

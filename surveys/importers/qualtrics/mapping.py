@@ -9,20 +9,13 @@ is reported (TrustPulse has none).
 
 from typing import Any
 
-from ..enums import ImportFormat
-from .common import Builder, make_code, norm_locale, number
-from .report import ImportResult, file_error
+from ...enums import ImportFormat
+from ..common import Builder, make_code, norm_locale, number
+from ..report import ImportResult, file_error
+from .logic import display_logic
 
 SINGLE = {"SAVR", "SAHR", "SACOL", "DL", "SB"}
 MULTIPLE = {"MAVR", "MAHR", "MACOL", "MSB"}
-OPS = {
-    "EqualTo": "eq",
-    "NotEqualTo": "neq",
-    "GreaterThan": "gt",
-    "GreaterThanOrEqual": "gte",
-    "LessThan": "lt",
-    "LessThanOrEqual": "lte",
-}
 
 
 def _ordered(mapping: Any, order: Any) -> list[tuple[str, Any]]:
@@ -124,11 +117,15 @@ class _Import:
                     f"{at} branch", "branch condition not imported: its blocks are always shown"
                 )
                 self.walk(node.get("Flow") or [], order, at)
-            elif kind == "Randomizer":
+            elif kind in ("Randomizer", "BlockRandomizer"):
+                subset = number(node.get("SubSet"))
+                inner = node.get("Flow") or []
+                shown = f"{subset} of its {len(inner)} elements" if subset else "its elements"
                 self.b.approx(
-                    f"{at} randomizer", "randomizer not imported: its blocks are shown in order"
+                    f"{at} randomizer",
+                    f"the randomizer shows {shown} in random order: all are shown, in order",
                 )
-                self.walk(node.get("Flow") or [], order, at)
+                self.walk(inner, order, at)
             elif kind == "Group":
                 self.walk(node.get("Flow") or [], order, at)
             elif kind == "EndSurvey":
@@ -180,7 +177,7 @@ class _Import:
         q: dict[str, Any] = {
             "code": code,
             "type": "short_text",
-            "text": text or {b.default_locale: code},
+            "text": b.fallback(text, code, where),
         }
         validation = (p.get("Validation") or {}).get("Settings") or {}
         if validation.get("ForceResponse") == "ON":
@@ -194,12 +191,9 @@ class _Import:
                 b.approx(where, f"selector {selector} shown as a list of options")
         elif qtype == "MC" and selector == "NPS":
             q["type"] = "nps"
-        elif (
-            qtype == "Matrix"
-            and selector == "Likert"
-            and p.get("SubSelector") in ("SingleAnswer", "DL", None)
-        ):
-            self.matrix(q, p, where)
+        elif qtype == "Matrix" and selector == "Likert":
+            if not self.matrix_any(section, q, p, where):
+                return
         elif qtype == "TE" and selector in ("SL", "ML", "ESTB"):
             q["type"] = "short_text" if selector == "SL" else "long_text"
             content = validation.get("ContentType")
@@ -217,10 +211,52 @@ class _Import:
             q["choices"] = self.choices(p, code, where)
             if selector not in ("DND", "RB", "TB"):
                 b.approx(where, f"rank order selector {selector} shown as drag and drop")
+        elif qtype == "SBS":
+            b.question_codes.discard(code)
+            self.side_by_side(section, p, qid, where)
+            return
         else:
             b.skip(where, f"question type {qtype}/{selector} is not supported")
             return
-        logic = self.logic(p.get("DisplayLogic"), where)
+        self.finish(section, q, p, qid, where)
+
+    def side_by_side(
+        self, section: dict[str, Any], p: dict[str, Any], qid: str, where: str
+    ) -> None:
+        """A side-by-side question: each column is a question of its own (over the statements)."""
+        b = self.b
+        columns = _ordered(p.get("AdditionalQuestions"), None)
+        n = len(columns)
+        b.approx(
+            where, f"a side-by-side question became {n} question{'s' * (n != 1)}, one per column"
+        )
+        tag = p.get("DataExportTag") or qid
+        statements = len(_ordered(p.get("Choices"), p.get("ChoiceOrder")))
+        for k, column in columns:
+            if column.get("QuestionType") == "TE" and statements > 1:
+                b.approx(
+                    f"{where} column {k}",
+                    "a text box per statement became one text question (the statements are not"
+                    " asked one by one)",
+                )
+            text = f"{p.get('QuestionText') or ''} — {column.get('QuestionText') or ''}"
+            col = {
+                **column,
+                "QuestionID": f"{qid}#{k}",
+                "DataExportTag": f"{tag}_{k}",
+                "Choices": p.get("Choices"),
+                "ChoiceOrder": p.get("ChoiceOrder"),
+                "QuestionText": text,
+            }
+            self.questions[col["QuestionID"]] = col
+            self.question(section, col["QuestionID"])
+
+    def finish(
+        self, section: dict[str, Any], q: dict[str, Any], p: dict[str, Any], qid: str, where: str
+    ) -> None:
+        """Logic, randomization and what is not imported; then the question is added."""
+        b = self.b
+        logic = display_logic(b, self.qid_code, p.get("DisplayLogic"), where)
         if logic:
             q["display_logic"] = logic
         randomization = p.get("Randomization")
@@ -241,31 +277,116 @@ class _Import:
         ):
             if p.get(key):
                 b.skip(f"{where} {key}", f"{what} not imported")
-        b.add(section, q)
-        self.qid_code[qid] = code
-        b.ref(qid, code)
+        if b.add(section, q):
+            self.qid_code[qid] = q["code"]
+            b.ref(qid, q["code"])
 
     def choices(self, p: dict[str, Any], code: str, where: str) -> list[dict[str, Any]]:
         b = self.b
         out = []
         mapping = b.choice_maps.setdefault(code, {})
-        for cid, c in _ordered(p.get("Choices"), p.get("ChoiceOrder")):
+        listed = _ordered(p.get("Choices"), p.get("ChoiceOrder"))
+        boxes = [cid for cid, c in listed if c.get("TextEntry") in (True, "true", "on")]
+        # one text box on the last option: "other, please specify"; others keep their option
+        other = boxes[-1] if boxes and boxes[-1] == listed[-1][0] and len(boxes) == 1 else None
+        for cid, c in listed:
             c_code = make_code(cid, "c")
             mapping[cid] = c_code
             label = self.loc(
                 p, lambda x, cid=cid: x["Choices"][cid]["Display"], f"{where} choice {cid}"
             )
-            choice: dict[str, Any] = {"code": c_code, "label": label or {b.default_locale: c_code}}
+            at = f"{where} choice {cid}"
+            choice: dict[str, Any] = {"code": c_code, "label": b.fallback(label, c_code, at)}
             if c.get("ExclusiveAnswer") and p.get("Selector") in MULTIPLE:
                 choice["exclusive"] = True
-            if c.get("TextEntry") in (True, "true", "on") and p.get("QuestionType") == "MC":
+            if cid == other and p.get("QuestionType") == "MC":
                 b.approx(
                     f"{where} choice {cid}",
                     "a choice with a text box became 'other, please specify'",
                 )
                 p["_other"] = True
                 continue
+            if cid in boxes:
+                b.skip(f"{where} choice {cid}", "the text box of this option is not imported")
             out.append(choice)
+        return out
+
+    def matrix_any(
+        self, section: dict[str, Any], q: dict[str, Any], p: dict[str, Any], where: str
+    ) -> bool:
+        """A Likert matrix; False when it added its questions itself (or was left out)."""
+        b = self.b
+        sub = p.get("SubSelector")
+        if sub not in ("SingleAnswer", "DL", "MultipleAnswer", None):
+            b.skip(where, f"a matrix with the {sub} layout is not supported")
+            return False
+        answers = _ordered(p.get("Answers"), p.get("AnswerOrder"))
+        statements = _ordered(p.get("Choices"), p.get("ChoiceOrder"))
+        if len(answers) == 1:
+            label = self.loc(p, lambda x: x["Answers"][answers[0][0]]["Display"], where)
+            q["type"] = "multiple_choice"
+            mapping = b.choice_maps.setdefault(q["code"], {})
+            q["choices"] = self.statements(p, where, "label", mapping)
+            b.approx(
+                where,
+                f"a matrix with one scale point ({label.get(b.default_locale, '')!r}):"
+                " its statements became the options of a multiple choice question",
+            )
+            return True
+        if sub != "MultipleAnswer":
+            self.matrix(q, p, where)
+            return True
+        if len(statements) == 1:
+            q["type"] = "multiple_choice"
+            q["choices"] = self.answers(p, q["code"], where)
+            b.approx(where, "a matrix with one statement became a multiple choice question")
+            return True
+        b.approx(
+            where,
+            f"a matrix with several answers per statement became {len(statements)}"
+            " multiple choice questions, one per statement",
+        )
+        b.question_codes.discard(q["code"])
+        for cid, _ in statements:
+            sq = dict(q)
+            sq["code"] = b.unique(
+                f"{q['code']}_{cid}", b.question_codes, f"{where} statement {cid}"
+            )
+            label = self.loc(p, lambda x, cid=cid: x["Choices"][cid]["Display"], where)
+            sq["text"] = {k: f"{v} — {label.get(k, '')}".strip(" —") for k, v in q["text"].items()}
+            sq["type"] = "multiple_choice"
+            sq["choices"] = self.answers(p, sq["code"], where)
+            b.add(section, sq)
+        return False
+
+    def statements(
+        self, p: dict[str, Any], where: str, key: str, mapping: dict[str, str] | None = None
+    ) -> list[dict[str, Any]]:
+        """A matrix's statements (`key` text: rows, label: options); text boxes are reported."""
+        b = self.b
+        out = []
+        for cid, c in _ordered(p.get("Choices"), p.get("ChoiceOrder")):
+            at = f"{where} statement {cid}"
+            text = self.loc(p, lambda x, cid=cid: x["Choices"][cid]["Display"], at)
+            r_code = make_code(cid, "r")
+            if mapping is not None:
+                mapping[cid] = r_code
+            out.append({"code": r_code, key: b.fallback(text, r_code, at)})
+            if c.get("TextEntry") in (True, "true", "on"):
+                b.skip(at, "the text box of this statement is not imported")
+        return out
+
+    def answers(self, p: dict[str, Any], code: str, where: str) -> list[dict[str, Any]]:
+        """The scale points of a matrix as the options of a multiple choice question."""
+        b = self.b
+        out = []
+        mapping = b.choice_maps.setdefault(code, {})
+        for aid, _ in _ordered(p.get("Answers"), p.get("AnswerOrder")):
+            at = f"{where} answer {aid}"
+            label = self.loc(p, lambda x, aid=aid: x["Answers"][aid]["Display"], at)
+            c_code = make_code(aid, "a")
+            mapping[aid] = c_code
+            out.append({"code": c_code, "label": b.fallback(label, c_code, at)})
         return out
 
     def matrix(self, q: dict[str, Any], p: dict[str, Any], where: str) -> None:
@@ -278,25 +399,21 @@ class _Import:
             value = number(recode.get(aid, aid))
             if value is None:
                 value = i
-            label = self.loc(
-                p, lambda x, aid=aid: x["Answers"][aid]["Display"], f"{where} answer {aid}"
-            )
+            at = f"{where} answer {aid}"
+            label = self.loc(p, lambda x, aid=aid: x["Answers"][aid]["Display"], at)
             code = make_code(aid, "a")
             mapping[aid] = code
             choices.append(
-                {"code": code, "label": label or {b.default_locale: code}, "value": value}
+                {
+                    "code": code,
+                    "label": b.fallback(label, code, f"{where} answer {aid}"),
+                    "value": value,
+                }
             )
         q["choices"] = choices[:11]
         if len(choices) > 11:
             b.approx(where, "more than 11 scale points: only the first 11 kept")
-        rows = []
-        for cid, _ in _ordered(p.get("Choices"), p.get("ChoiceOrder")):
-            text = self.loc(
-                p, lambda x, cid=cid: x["Choices"][cid]["Display"], f"{where} statement {cid}"
-            )
-            r_code = make_code(cid, "r")
-            rows.append({"code": r_code, "text": text or {b.default_locale: r_code}})
-        q["settings"] = {"rows": rows}
+        q["settings"] = {"rows": self.statements(p, where, "text")}
 
     def slider(
         self, section: dict[str, Any], q: dict[str, Any], p: dict[str, Any], where: str
@@ -333,63 +450,6 @@ class _Import:
             b.add(section, sq)
             if len(statements) <= 1:
                 self.qid_code[str(p.get("QuestionID"))] = sq["code"]
-
-    def logic(self, logic: Any, where: str) -> dict[str, Any] | None:
-        if not isinstance(logic, dict):
-            return None
-        at = f"{where} display logic"
-        conds: list[tuple[str, dict[str, Any]]] = []
-        try:
-            for gkey in sorted((k for k in logic if k.isdigit()), key=int):
-                group = logic[gkey]
-                for ckey in sorted((k for k in group if k.isdigit()), key=int):
-                    expr = group[ckey]
-                    conds.append((str(expr.get("Conjuction") or "And"), self.expression(expr)))
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            self.b.skip(at, f"display logic not imported ({exc}): always shown")
-            return None
-        if not conds:
-            return None
-        result = conds[0][1]
-        for conj, cond in conds[1:]:
-            key = "any" if conj.lower() == "or" else "all"
-            result = {key: [result, cond]}
-        return result
-
-    def expression(self, expr: dict[str, Any]) -> dict[str, Any]:
-        if expr.get("LogicType") != "Question":
-            raise ValueError(f"{expr.get('LogicType')} logic is not supported")
-        qid = str(expr.get("QuestionID"))
-        code = self.qid_code.get(qid)
-        if code is None:
-            raise ValueError(f"{qid} is not an earlier question")
-        # q://QID1/SelectableChoice/1 (a matrix adds /answer)
-        locator = str(expr.get("ChoiceLocator") or "").split("/")[3:]
-        op = expr.get("Operator")
-        q = self.b.questions[code]
-        if op in ("Selected", "NotSelected") and len(locator) >= 2:
-            cond: dict[str, Any]
-            if q["type"] == "matrix":
-                answer = self.b.choice_maps[code].get(locator[2] if len(locator) > 2 else "")
-                points = {c["code"]: c["value"] for c in q["choices"]}
-                if answer not in points:
-                    raise ValueError(f"the matrix answer of {qid} was not imported")
-                row = make_code(locator[1], "r")
-                cond = {"question": code, "item": row, "op": "eq", "value": points[answer]}
-            else:
-                choice = self.b.choice_maps.get(code, {}).get(locator[1])
-                if choice is None:
-                    raise ValueError(f"choice {locator[1]} of {qid} was not imported")
-                cond = {"question": code, "op": "eq", "value": choice}
-            return cond if op == "Selected" else {"not": cond}
-        if op in OPS:
-            value = number(expr.get("RightOperand"))
-            if value is None:
-                raise ValueError("only numbers are compared")
-            return {"question": code, "op": OPS[op], "value": value}
-        if op in ("Empty", "NotEmpty"):
-            return {"question": code, "op": "answered" if op == "NotEmpty" else "not_answered"}
-        raise ValueError(f"operator {op} is not supported")
 
 
 def parse_qualtrics(data: Any) -> ImportResult:

@@ -1,0 +1,5 @@
+"""LimeSurvey survey structure (.lss)."""
+
+from .mapping import parse_limesurvey
+
+__all__ = ["parse_limesurvey"]
