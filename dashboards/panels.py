@@ -23,11 +23,11 @@ from . import charts
 from .charts import Chart, Point, Reference
 from .services import breakdowns
 from .services.crosstab import CrossTabError, crosstab
+from .services.disclosure import line
 from .services.funnel import funnel as funnel_of
 from .services.funnel import policy_reading
 from .services.metrics import SEGMENTS, Figure, MetricFilter, nps, opt_in_rates
 from .services.quiz import quiz_score_distribution
-from .services.suppression import protect_parts
 from .services.trends import Trends, trends
 
 REFERENCE_FILE = Path(__file__).with_name("reference_figures.json")
@@ -342,8 +342,8 @@ def _choice_points(
     extra = [b for b in counts if b not in keys]
     keys += extra
     labels += extra
-    table = protect_parts([counts.get(k, 0) for k in keys], min_cell=min_cell)
-    return [Point(label=lab, figure=f) for lab, f in zip(labels, table.cells[0], strict=True)]
+    cells = line([counts.get(k, 0) for k in keys], min_cell=min_cell)
+    return [Point(label=lab, figure=f) for lab, f in zip(labels, cells, strict=True)]
 
 
 def items_panel(flt: MetricFilter, opts: Options) -> Panel:
@@ -378,7 +378,7 @@ def items_panel(flt: MetricFilter, opts: Options) -> Panel:
         elif q.type == QuestionType.NPS:
             raw = counts.get((q.code, ""), {})
             buckets = sorted(raw, key=lambda b: float(b) if b.replace(".", "", 1).isdigit() else 99)
-            table = protect_parts([raw[b] for b in buckets], min_cell=flt.min_cell)
+            cells = line([raw[b] for b in buckets], min_cell=flt.min_cell)
             out.append(
                 charts.nps_chart(
                     key=f"q_{q.code}",
@@ -386,7 +386,7 @@ def items_panel(flt: MetricFilter, opts: Options) -> Panel:
                     score=nps(flt, question=q.code),
                     buckets=[
                         Point(label=str(int(float(b))), figure=f)
-                        for b, f in zip(buckets, table.cells[0], strict=True)
+                        for b, f in zip(buckets, cells, strict=True)
                     ],
                 )
             )

@@ -4,7 +4,9 @@ What a report holds (all counts below the organization's minimum cell are
 withheld, and complementary cells with them, so a total never gives one away):
 consents given and withdrawn per purpose, access and deletion requests with
 the median time to fulfil, research exports with their stated purpose,
-retention purges, responses collected, and the safeguards in force.
+retention purges, responses collected, and the safeguards in force. A
+quarter's counts are also protected as parts of the year's (the year's report
+minus the other quarters' would give a withheld one back; docs/DISCLOSURE.md).
 """
 
 import datetime as dt
@@ -23,6 +25,7 @@ from surveys.selectors.transparency import ALL_PURPOSES, transparency_counts
 from surveys.services.audit import audit_log
 
 from ..models import ResponseRollup, TransparencyReport
+from ..services.disclosure import WITHHELD, protect_line
 from ..services.metrics import Figure, suppress
 from ..services.suppression import protect_parts, protect_table
 from .periods import ReportPeriod
@@ -32,14 +35,71 @@ def _fig(f: Figure) -> dict[str, Any]:
     return asdict(f)
 
 
-def _count(n: int, min_cell: int) -> dict[str, Any]:
+def _count(n: int, min_cell: int, hidden: bool = False) -> dict[str, Any]:
     """A count of events: zero is shown (nobody), 1 to min_cell − 1 withheld."""
+    if hidden:
+        return _fig(WITHHELD)
     return _fig(Figure(n=0, value=0.0) if n == 0 else suppress(n, min_cell, float(n)))
 
 
-def _parts(counts: dict[str, int], min_cell: int) -> dict[str, Any]:
+def _flat(organization: Organization, period: ReportPeriod) -> dict[str, int]:
+    """Every count a report of `period` shows, by name (the same queries as the report)."""
+    start, end = period.bounds(organization.timezone)
+    counts = transparency_counts(organization=organization, start=start, end=end)
+    out = {
+        "responses": _responses(organization, period),
+        "access": counts.access_requests,
+        "deletion": counts.deletion_requests,
+    }
+    for prefix, counter in (
+        ("given", counts.consents_given),
+        ("withdrawn", counts.consents_withdrawn),
+        ("export", counts.exports),
+        ("purge", counts.purges),
+    ):
+        out.update({f"{prefix}:{k}": int(v) for k, v in counter.items()})
+    return out
+
+
+def quarter_hidden(organization: Organization, period: ReportPeriod) -> set[str]:
+    """Counts of a quarter's report withheld because the year's report gives them away.
+
+    The year's count is the sum of its quarters' (disclosure rule 4): each
+    count is protected as a line across the four quarters against the year.
+    """
+    if not period.quarter:
+        return set()
+    year_of = period.year
+    quarters = [_flat(organization, ReportPeriod(year=year_of, quarter=q)) for q in (1, 2, 3, 4)]
+    year = _flat(organization, ReportPeriod(year=period.year, quarter=0))
+    hidden = set()
+    for key in set(year).union(*quarters):
+        parts = [q.get(key, 0) for q in quarters]
+        line = protect_line(parts, min_cell=organization.min_cell, total=year.get(key, 0))
+        if line[period.quarter - 1]:
+            hidden.add(key)
+    return hidden
+
+
+def _responses(organization: Organization, period: ReportPeriod) -> int:
+    return int(
+        ResponseRollup.objects.filter(
+            version__survey__organization=organization,
+            day__gte=period.first_day,
+            day__lte=period.last_day,
+        ).aggregate(n=Sum("n"))["n"]
+        or 0
+    )
+
+
+def _parts(
+    counts: dict[str, int], min_cell: int, hidden: set[str] | None = None, prefix: str = ""
+) -> dict[str, Any]:
     keys = sorted(counts)
-    table = protect_parts([counts[k] for k in keys], min_cell=min_cell, zeros_visible=True)
+    gone = {i for i, k in enumerate(keys) if f"{prefix}:{k}" in (hidden or set())}
+    table = protect_parts(
+        [counts[k] for k in keys], min_cell=min_cell, zeros_visible=True, withheld=gone
+    )
     return {
         "rows": [[k, _fig(f)] for k, f in zip(keys, table.cells[0], strict=True)],
         "total": _fig(table.total) if keys else _fig(Figure(n=0, value=0.0)),
@@ -98,24 +158,24 @@ def report_figures(*, organization: Organization, period: ReportPeriod) -> dict[
     start, end = period.bounds(organization.timezone)
     counts = transparency_counts(organization=organization, start=start, end=end)
     min_cell = organization.min_cell
+    hidden = quarter_hidden(organization, period)
     purposes = sorted(set(counts.consents_given) | set(counts.consents_withdrawn))
     consent = (
         protect_table(
             [[counts.consents_given[p], counts.consents_withdrawn[p]] for p in purposes],
             min_cell=min_cell,
             zeros_visible=True,
+            withheld={
+                (i, j)
+                for i, p in enumerate(purposes)
+                for j, prefix in enumerate(("given", "withdrawn"))
+                if f"{prefix}:{p}" in hidden
+            },
         )
         if purposes
         else None
     )
-    responses = (
-        ResponseRollup.objects.filter(
-            version__survey__organization=organization,
-            day__gte=period.first_day,
-            day__lte=period.last_day,
-        ).aggregate(n=Sum("n"))["n"]
-        or 0
-    )
+    responses = _responses(organization, period)
     today = timezone.localdate()
     return {
         "period": {
@@ -125,7 +185,7 @@ def report_figures(*, organization: Organization, period: ReportPeriod) -> dict[
             "to_date": period.last_day >= today,
         },
         "min_cell": min_cell,
-        "responses": _count(int(responses), min_cell),
+        "responses": _count(responses, min_cell, "responses" in hidden),
         "consents": {
             "purposes": purposes,
             "all_purposes_key": ALL_PURPOSES,
@@ -135,17 +195,17 @@ def report_figures(*, organization: Organization, period: ReportPeriod) -> dict[
             "withdrawn_total": _fig(consent.column_totals[1]) if consent else _fig(Figure(n=0)),
         },
         "requests": {
-            "access": _count(counts.access_requests, min_cell),
-            "deletion": _count(counts.deletion_requests, min_cell),
+            "access": _count(counts.access_requests, min_cell, "access" in hidden),
+            "deletion": _count(counts.deletion_requests, min_cell, "deletion" in hidden),
             "access_median_seconds": counts.access_fulfil_seconds
-            if counts.access_requests >= min_cell
+            if counts.access_requests >= min_cell and "access" not in hidden
             else None,
             "deletion_median_seconds": counts.deletion_fulfil_seconds
-            if counts.deletion_requests >= min_cell
+            if counts.deletion_requests >= min_cell and "deletion" not in hidden
             else None,
         },
-        "exports": _parts(dict(counts.exports), min_cell),
-        "purges": _parts(dict(counts.purges), min_cell),
+        "exports": _parts(dict(counts.exports), min_cell, hidden, "export"),
+        "purges": _parts(dict(counts.purges), min_cell, hidden, "purge"),
         "safeguards": safeguards(organization),
     }
 

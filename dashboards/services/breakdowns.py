@@ -10,7 +10,10 @@
 - ``question_by_segment``: a question against a segment dimension (one query).
 
 Tables with margins go through complementary suppression
-(``suppression.protect_table``); shares through ``metrics.suppress``.
+(``suppression.protect_table``); each segment's figures are what the query
+filtered to that segment would show (``disclosure.tally_by``: one more
+grouped query per rollup), so a breakdown never publishes what the filtered
+view withholds (docs/DISCLOSURE.md).
 """
 
 from collections import defaultdict
@@ -21,7 +24,18 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from ..models import BINS, AnswerRollup, ResponseRollup, ScoreBinRollup, ScoreRollup
-from .metrics import SCORE_SUMS, SEGMENTS, Figure, MetricFilter, ParadoxGroup, paradox_stats
+from .disclosure import WITHHELD, proportion, tally_by
+from .metrics import (
+    RESPONSE_COUNTS,
+    SCORE_COUNTS,
+    SCORE_SUMS,
+    SEGMENTS,
+    Figure,
+    MetricFilter,
+    ParadoxGroup,
+    guard_paradox,
+    paradox_stats,
+)
 from .suppression import ProtectedTable, protect_parts, protect_table
 
 
@@ -43,33 +57,34 @@ def segment_breakdown(flt: MetricFilter) -> dict[str, list[SegmentGroup]]:
         .order_by(*SEGMENTS)
     )
     total = sum(int(r["n"]) for r in rows)
+    verdicts = tally_by(flt, [f"segment:{d}" for d in SEGMENTS], [RESPONSE_COUNTS])
     out: dict[str, list[SegmentGroup]] = {}
     for dim in SEGMENTS:
         sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
         for r in rows:
-            s = sums[r[dim] or "unknown"]
+            s = sums[r[dim] or ""]
             s[0] += int(r["n"])
             s[1] += int(r["known"] or 0)
             s[2] += int(r["active"] or 0)
-        keys = sorted(sums)
+        keys = sorted(sums, key=lambda k: k or "unknown")
         table = protect_parts([sums[k][0] for k in keys], min_cell=flt.min_cell, total=total)
         groups = []
         for k, cell in zip(keys, table.cells[0], strict=True):
             n, known, active = sums[k]
-            hidden = cell.suppressed
+            bad = verdicts.get((f"segment:{dim}", k), ({}, frozenset()))[1]
+            hidden = cell.suppressed or "responses" in bad
+            actives = proportion(active, known, min_cell=flt.min_cell)
             groups.append(
                 SegmentGroup(
                     dimension=dim,
-                    key=k,
-                    respondents=cell,
-                    share=Figure(n=None, suppressed=True)
-                    if hidden
-                    else Figure(n=n, value=n / total),
+                    key=k or "unknown",
+                    respondents=WITHHELD if hidden else cell,
+                    share=WITHHELD if hidden else Figure(n=n, value=n / total),
                     privacy_actives_share=Figure(n=None)  # not measured
                     if known == 0
-                    else Figure(n=None, suppressed=True)
-                    if hidden or known < flt.min_cell
-                    else Figure(n=known, value=active / known),
+                    else WITHHELD
+                    if hidden or {"actives_known", "actives", "not_actives"} & bad
+                    else actives,
                 )
             )
         out[dim] = groups
@@ -86,16 +101,23 @@ def paradox_by_segment(
         .annotate(**{k: Sum(k) for k in SCORE_SUMS})
         .order_by(*dims)
     )
+    verdicts = tally_by(flt, [f"segment:{d}" for d in dims], [SCORE_COUNTS])
     out: dict[str, list[ParadoxGroup]] = {}
     for dim in dims:
         sums: dict[str, dict[str, Decimal]] = defaultdict(
             lambda: {k: Decimal(0) for k in SCORE_SUMS}
         )
         for r in rows:
-            s = sums[r[dim] or "unknown"]
+            s = sums[r[dim] or ""]
             for k in SCORE_SUMS:
                 s[k] += Decimal(r[k] or 0)
-        out[dim] = [paradox_stats(sums[k], flt.min_cell, key=k) for k in sorted(sums)]
+        out[dim] = [
+            guard_paradox(
+                paradox_stats(sums[k], flt.min_cell, key=k or "unknown"),
+                verdicts.get((f"segment:{dim}", k), ({}, frozenset()))[1],
+            )
+            for k in sorted(sums, key=lambda k: k or "unknown")
+        ]
     return out
 
 

@@ -1,18 +1,23 @@
 """Consent and behaviour metrics: the consent funnel, withdrawal and data-request rates,
 stated policy reading against actual notice opening (formulas: docs/METRICS.md).
 
-Every figure passes `suppress`.
+Every figure leaves through the disclosure rule (``disclosure``, docs/DISCLOSURE.md):
+a rate is withheld when its numerator or the rest of its denominator is small,
+and any figure whose count a related query (the survey unfiltered, the other
+segments) would give away is withheld with it.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Subquery, Sum
+from django.db.models import F
 
-from surveys.models import Survey
 from surveys.selectors.aggregation import consent_funnel_counts
 
-from ..models import ResponseRollup, ScoreRollup, WithdrawalRollup
-from .metrics import Figure, MetricFilter, suppress
+from ..models import AnswerDayRollup, AnswerRollup, ResponseRollup, ScoreRollup, WithdrawalRollup
+from .disclosure import WITHHELD, Source, chain, derived, proportion, small, tally
+from .metrics import Figure, MetricFilter
 
 POLICY_READING_CONSTRUCT = "reads_terms_stated"
 
@@ -33,26 +38,56 @@ class PolicyReading:
     opened_notice: Figure  # share of behaviourally measured respondents
 
 
-def _count(n: int, min_cell: int) -> Figure:
-    return suppress(n, min_cell, float(n))
+def _notice_split(flt: MetricFilter) -> bool:
+    """Whether the notice's anonymous counts apply (no segment, attribute or version filter)."""
+    return not (flt.segments or flt.attributes or flt.versions)
 
 
-def _total(flt: MetricFilter, model: type[ResponseRollup | WithdrawalRollup]) -> Subquery:
-    """A scalar subquery: the filtered rollup's sum of `n`."""
-    rows = flt.apply(model.objects.all()).order_by().values("version__survey")
-    return Subquery(rows.annotate(t=Sum("n")).values("t")[:1])
+SCORES = Source(
+    model=ScoreRollup,
+    sums={"n": "n", "n_y": "n_y", "o": "notice_opened", "r": "data_requests"},
+    fold=lambda r: {
+        "measured": (r["n"] or 0) + (r["n_y"] or 0),
+        "opened": r["o"],
+        "requests": r["r"],
+        "not_opened": (r["n"] or 0) + (r["n_y"] or 0) - (r["o"] or 0),
+        "no_request": (r["n"] or 0) + (r["n_y"] or 0) - (r["r"] or 0),
+    },
+)
+COMPLETED = (
+    Source(
+        model=ResponseRollup,
+        sums={"n": "n"},
+        fold=lambda r: {"completed": r["n"], "stayed": r["n"]},
+    ),
+    Source(
+        model=WithdrawalRollup,
+        sums={"n": "n"},
+        fold=lambda r: {"completed": r["n"], "withdrawn": r["n"]},
+    ),
+)
+CONSENT_SOURCES = (SCORES, *COMPLETED)
 
 
-def _completed_and_withdrawn(flt: MetricFilter) -> tuple[int, int]:
-    """Responses ever completed (still held + withdrawn) and those withdrawn since (one query)."""
-    row = (
-        Survey.objects.filter(pk=flt.survey.pk)
-        .annotate(held=_total(flt, ResponseRollup), withdrawn=_total(flt, WithdrawalRollup))
-        .values("held", "withdrawn")
-        .first()
-    ) or {}
-    held, withdrawn = int(row.get("held") or 0), int(row.get("withdrawn") or 0)
-    return held + withdrawn, withdrawn
+def _guarded(flt: MetricFilter) -> tuple[dict[str, int], frozenset[str]]:
+    """Completed, withdrawn, measured, opened, requests, and those a related query gives away.
+
+    With no segment, attribute or version filter, also the notice's shown and
+    consented (their complement over the whole survey checked when dated).
+    """
+    counts, bad = tally(flt, COMPLETED)
+    counts = {k: counts.get(k, 0) for k in ("completed", "withdrawn", "stayed")}
+    if not _notice_split(flt):
+        return counts, bad
+    dated = {"survey_id": flt.survey.pk, "date_from": flt.date_from, "date_to": flt.date_to}
+    notice = consent_funnel_counts(**dated)
+    whole = (
+        consent_funnel_counts(survey_id=flt.survey.pk) if flt.date_from or flt.date_to else notice
+    )
+    extra = {
+        k for k in ("shown", "consented") if small(whole[k] - notice[k], min_cell=flt.min_cell)
+    }
+    return {**counts, "shown": notice["shown"], "consented": notice["consented"]}, bad | extra
 
 
 def funnel(flt: MetricFilter) -> Funnel:
@@ -63,49 +98,50 @@ def funnel(flt: MetricFilter) -> Funnel:
     segment, attribute or version filter they are not available (n and value
     null, not suppressed). Completed counts every response ever completed
     (withdrawn ones too); withdrawn, those whose respondent later withdrew
-    consent entirely.
+    consent entirely. Withdrawn is withheld when it, or the completed
+    responses not withdrawn, is a small count.
     """
-    completed, withdrawn = _completed_and_withdrawn(flt)
-    if flt.segments or flt.attributes or flt.versions:
-        shown = consented = Figure(n=None)
-    else:
-        counts = consent_funnel_counts(
-            survey_id=flt.survey.pk, date_from=flt.date_from, date_to=flt.date_to
-        )
-        shown = _count(counts["shown"], flt.min_cell)
-        consented = _count(counts["consented"], flt.min_cell)
+    counts, bad = _guarded(flt)
+    stages = ("shown", "consented", "completed", "withdrawn")
+    values: list[int | None] = [None if k in bad or k not in counts else counts[k] for k in stages]
+    if "stayed" in bad:  # completed minus withdrawn: those still in the study
+        values[3] = None
+    # Every stage but the last is a group size (rule 1); the withdrawn may be none.
+    for i, v in enumerate(values[:3]):
+        if v is not None and v < flt.min_cell:
+            values[i] = None
+    hidden = chain(values, min_cell=flt.min_cell)
+    if values[2] is None:
+        hidden[3] = True
+    figures = [
+        WITHHELD if h else Figure(n=v, value=float(v or 0))
+        for v, h in zip(values, hidden, strict=True)
+    ]
+    if not _notice_split(flt):
+        figures[0] = figures[1] = Figure(n=None)
     return Funnel(
         min_cell=flt.min_cell,
-        shown=shown,
-        consented=consented,
-        completed=_count(completed, flt.min_cell),
-        withdrawn=_count(withdrawn, flt.min_cell) if completed >= flt.min_cell else _hidden(),
+        shown=figures[0],
+        consented=figures[1],
+        completed=figures[2],
+        withdrawn=figures[3],
     )
-
-
-def _hidden() -> Figure:
-    return Figure(n=None, suppressed=True)
 
 
 def withdrawal_rate(flt: MetricFilter) -> Figure:
-    """Withdrawn / completed responses, in [0, 1]; suppressed on the completed count."""
-    completed, withdrawn = _completed_and_withdrawn(flt)
-    return suppress(completed, flt.min_cell, withdrawn / completed if completed else None)
-
-
-def _measured(flt: MetricFilter) -> tuple[int, int, int]:
-    """(respondents with an enacted score, of whom opened the notice, made a data request)."""
-    s = flt.apply(ScoreRollup.objects.all()).aggregate(
-        n=Sum("n"), n_y=Sum("n_y"), opened=Sum("notice_opened"), requests=Sum("data_requests")
-    )
-    measured = int(s["n"] or 0) + int(s["n_y"] or 0)
-    return measured, int(s["opened"] or 0), int(s["requests"] or 0)
+    """Withdrawn / completed responses, in [0, 1]: withheld with either funnel count."""
+    f = funnel(flt)
+    done, gone = f.completed.n or 0, f.withdrawn.n or 0
+    return derived(gone / done if done else None, f.completed, f.withdrawn, n=done)
 
 
 def data_request_rate(flt: MetricFilter) -> Figure:
     """Share of behaviourally measured respondents with a `data_access_request` event."""
-    measured, _, requests = _measured(flt)
-    return suppress(measured, flt.min_cell, requests / measured if measured else None)
+    counts, bad = tally(flt, [SCORES])
+    if {"measured", "requests", "no_request"} & bad:
+        return WITHHELD
+    m = flt.min_cell
+    return proportion(counts.get("requests", 0), counts.get("measured", 0), min_cell=m)
 
 
 def _always_choices(flt: MetricFilter) -> dict[tuple[int, str], str]:
@@ -126,30 +162,40 @@ def _always_choices(flt: MetricFilter) -> dict[tuple[int, str], str]:
     return out
 
 
+def _stated_source(flt: MetricFilter, always: dict[tuple[int, str], str]) -> Source:
+    """Answers to policy-reading questions ("answers"), and those at the "always" end."""
+
+    def fold(r: Mapping[str, Any]) -> dict[str, int]:
+        choice = always.get((r["v"], r["q"]))
+        if choice is None:
+            return {}
+        always_n = r["n"] if r["b"] == choice else 0
+        return {"answers": r["n"], "said_always": always_n, "not_always": r["n"] - always_n}
+
+    return Source(
+        model=AnswerRollup if flt.segmented else AnswerDayRollup,
+        sums={"n": "n"},
+        fold=fold,
+        keys={"v": F("version_id"), "q": F("question_code"), "b": F("bucket")},
+        lookups={"question_code__in": sorted({c for _, c in always})},
+    )
+
+
 def policy_reading(flt: MetricFilter) -> PolicyReading:
     """Stated: share of policy-reading answers saying "always"; actual: share who opened the notice.
 
-    Stated counts answers to questions of the construct `reads_terms_stated`
-    (suppressed on that count); actual counts respondents with an enacted
-    score (any behaviour event) having a `notice_opened` event that is true.
+    Stated counts answers to questions of the construct `reads_terms_stated`;
+    actual counts respondents with an enacted score (any behaviour event)
+    having a `notice_opened` event that is true. Each share is withheld under
+    the disclosure rule (its part, its rest or a related query small).
     """
     always = _always_choices(flt)
-    answers = said_always = 0
-    if always:
-        rows = (
-            flt.answers(question_code__in={c for _, c in always})
-            .values_list("version_id", "question_code", "bucket")
-            .annotate(total=Sum("n"))
-        )
-        for version_id, code, bucket, n in rows:
-            if (version_id, code) in always:
-                answers += int(n)
-                said_always += int(n) if always[(version_id, code)] == bucket else 0
-    measured, opened, _ = _measured(flt)
+    counts, bad = tally(flt, [SCORES, _stated_source(flt, always)])
+    m = flt.min_cell
+    stated = proportion(counts.get("said_always", 0), counts.get("answers", 0), min_cell=m)
+    opened = proportion(counts.get("opened", 0), counts.get("measured", 0), min_cell=m)
     return PolicyReading(
-        min_cell=flt.min_cell,
-        stated_always_read=suppress(
-            answers, flt.min_cell, said_always / answers if answers else None
-        ),
-        opened_notice=suppress(measured, flt.min_cell, opened / measured if measured else None),
+        min_cell=m,
+        stated_always_read=WITHHELD if {"answers", "said_always", "not_always"} & bad else stated,
+        opened_notice=WITHHELD if {"measured", "opened", "not_opened"} & bad else opened,
     )

@@ -1,8 +1,9 @@
-"""Metrics from rollups, and small-cell suppression: the one way aggregates leave.
+"""Metrics from rollups; every figure leaves through the disclosure rule.
 
-Every figure an analyst receives passes `suppress`: a group of fewer than
-the organization's minimum cell (SUPPRESSION_MIN_CELL, default 10, never
-below 5) is withheld and marked ``suppressed``. Formulas: docs/METRICS.md.
+The rule (``disclosure``, docs/DISCLOSURE.md): no figure, alone or with any
+other published figure, gives away a count of fewer than the organization's
+minimum cell (SUPPRESSION_MIN_CELL, default 10, never below 5); such figures
+are withheld and marked ``suppressed``. Formulas: docs/METRICS.md.
 """
 
 import datetime as dt
@@ -28,6 +29,19 @@ from ..models import (
     ResponseRollup,
     ResponseScore,
     ScoreRollup,
+)
+from .disclosure import (
+    WITHHELD,
+    Figure,
+    Source,
+    derived,
+    line,
+    proportion,
+    shares,
+    small,
+    suppress,
+    tally,
+    tally_by,
 )
 
 SEGMENTS = ("westin_segment", "age_band", "locale", "channel")
@@ -150,24 +164,6 @@ class MetricFilter:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Figure:
-    """One aggregate; every number is None when the group is suppressed."""
-
-    n: int | None
-    value: float | None = None
-    ci_low: float | None = None
-    ci_high: float | None = None
-    suppressed: bool = False
-
-
-def suppress(n: int, min_cell: int, value: float | None = None, ci: tuple | None = None) -> Figure:
-    if n < min_cell:
-        return Figure(n=None, suppressed=True)
-    low, high = ci if ci else (None, None)
-    return Figure(n=n, value=value, ci_low=low, ci_high=high)
-
-
-@dataclass(frozen=True, kw_only=True)
 class ParadoxGroup:
     key: str
     respondents: Figure
@@ -233,7 +229,7 @@ def paradox_stats(s: dict[str, Any], min_cell: int, key: str = "all") -> Paradox
             ci_low=ci_gap[0] if ci_gap else None,
             ci_high=ci_gap[1] if ci_gap else None,
         ),
-        paradoxical_share=Figure(n=n, value=int(s["paradoxical"] or 0) / n),
+        paradoxical_share=proportion(int(s["paradoxical"] or 0), n, min_cell=min_cell),
         correlation=suppress(n, min_cell, r, ci_r) if r is not None else Figure(n=n),
     )
 
@@ -261,16 +257,45 @@ def declared_attributes(survey: Survey) -> list[str]:
     return sorted(set(names))
 
 
+def constraint_name(dim: str) -> str:
+    """The disclosure module's name of a segment or declared attribute."""
+    return f"segment:{dim}" if dim in SEGMENTS else f"attribute:{dim}"
+
+
+def guard_paradox(group: ParadoxGroup, bad: frozenset[str]) -> ParadoxGroup:
+    """A paradox group with what related queries would give away withheld (rule 6)."""
+    if "scored" in bad:
+        return replace(
+            group,
+            respondents=WITHHELD,
+            stated=WITHHELD,
+            enacted=WITHHELD,
+            gap=WITHHELD,
+            paradoxical_share=WITHHELD,
+            correlation=WITHHELD,
+        )
+    if {"paradoxical", "not_paradoxical"} & bad:
+        return replace(group, paradoxical_share=WITHHELD)
+    return group
+
+
 def paradox(flt: MetricFilter, *, by: str | None = None) -> ParadoxReport:
-    """The privacy-paradox gap overall or per segment or attribute (suppressed per group)."""
+    """The privacy-paradox gap overall or per segment or attribute (disclosure rules per group)."""
     qs = flt.apply(ScoreRollup.objects.all())
     sums = {k: Sum(k) for k in SCORE_SUMS}
     if by:
+        name = constraint_name(by)
+        verdicts = tally_by(flt, [name], [SCORE_COUNTS])
         rows = qs.values(_g=dimension(by)).annotate(**sums).order_by("_g")
-        groups = [paradox_stats(r, flt.min_cell, key=r["_g"] or "unknown") for r in rows]
+        groups = []
+        for r in rows:
+            group = paradox_stats(r, flt.min_cell, key=r["_g"] or "unknown")
+            verdict = verdicts.get((name, r["_g"]))
+            groups.append(guard_paradox(group, verdict[1]) if verdict else group)
     else:
         by = None
-        groups = [paradox_stats(qs.aggregate(**sums), flt.min_cell)]
+        _, bad = tally(flt, [SCORE_COUNTS])
+        groups = [guard_paradox(paradox_stats(qs.aggregate(**sums), flt.min_cell), bad)]
     return ParadoxReport(
         by=by, min_cell=flt.min_cell, excluded_flagged=excluded_flagged(flt), groups=groups
     )
@@ -303,13 +328,16 @@ def distribution(flt: MetricFilter, *, question: str, item: str = "") -> Distrib
     n = sum(int(r["n"]) for r in rows)
     total = sum((Decimal(r["total"]) for r in rows), Decimal(0))
     mean = float(total / n) if n else None
+    counts = line([int(r["n"]) for r in rows], min_cell=flt.min_cell, total=n)
+    size = suppress(n, flt.min_cell, float(n))
     return Distribution(
         question=question,
         item=item,
         min_cell=flt.min_cell,
-        total=suppress(n, flt.min_cell, float(n)),
-        buckets=[(r["bucket"], suppress(int(r["n"]), flt.min_cell, float(r["n"]))) for r in rows],
-        mean=suppress(n, flt.min_cell, mean),
+        total=size,
+        buckets=[(r["bucket"], f) for r, f in zip(rows, counts, strict=True)],
+        # With a bucket withheld, the mean is one more equation over the withheld counts.
+        mean=derived(mean, size, *counts, n=n),
         excluded_flagged=excluded_flagged(flt),
     )
 
@@ -328,7 +356,12 @@ def nps(flt: MetricFilter, *, question: str) -> Figure:
         return suppress(0, flt.min_cell)
     promoters = sum(n for score, n in counts.items() if score >= 9)
     detractors = sum(n for score, n in counts.items() if score <= 6)
-    return suppress(total, flt.min_cell, 100.0 * (promoters - detractors) / total)
+    # Shown beside its buckets: withheld with any of them (one more equation over them);
+    # a bucket is withheld, alone or with others, exactly when some bucket is small.
+    value = 100.0 * (promoters - detractors) / total
+    if any(small(n, min_cell=flt.min_cell) for n in counts.values()):
+        return WITHHELD
+    return suppress(total, flt.min_cell, value)
 
 
 def responses_by_day(flt: MetricFilter) -> list[tuple[dt.date, Figure]]:
@@ -489,10 +522,8 @@ def westin_shares(flt: MetricFilter) -> list[tuple[str, Figure]]:
         .order_by("westin_segment")
     )
     total = sum(int(r["n"]) for r in rows)
-    return [
-        (r["westin_segment"], suppress(int(r["n"]), flt.min_cell, int(r["n"]) / total))
-        for r in rows
-    ]
+    parts = shares([int(r["n"]) for r in rows], min_cell=flt.min_cell, total=total)
+    return [(r["westin_segment"], f) for r, f in zip(rows, parts, strict=True)]
 
 
 def privacy_actives_share(flt: MetricFilter) -> Figure:
@@ -500,8 +531,7 @@ def privacy_actives_share(flt: MetricFilter) -> Figure:
     s = flt.apply(ResponseRollup.objects.all()).aggregate(
         known=Sum("privacy_actives_known"), active=Sum("privacy_actives")
     )
-    known = int(s["known"] or 0)
-    return suppress(known, flt.min_cell, int(s["active"] or 0) / known if known else None)
+    return proportion(int(s["active"] or 0), int(s["known"] or 0), min_cell=flt.min_cell)
 
 
 def opt_in_rates(flt: MetricFilter) -> list[tuple[str, Figure]]:
@@ -519,7 +549,7 @@ def opt_in_rates(flt: MetricFilter) -> list[tuple[str, Figure]]:
     return [
         (
             r["purpose"],
-            suppress(int(r["offered"]), flt.min_cell, int(r["granted"]) / int(r["offered"])),
+            proportion(int(r["granted"]), int(r["offered"]), min_cell=flt.min_cell),
         )
         for r in rows
         if r["offered"]
@@ -540,19 +570,73 @@ class Overview:
     excluded_flagged: int | None
 
 
+def _response_counts(r: dict[str, Any]) -> dict[str, int]:
+    known, active = int(r["known"] or 0), int(r["active"] or 0)
+    out = {
+        "responses": r["n"],
+        "actives_known": known,
+        "actives": active,
+        "not_actives": known - active,
+    }
+    return out | ({f"westin:{r['w']}": r["n"], "westin_known": r["n"]} if r["w"] else {})
+
+
+RESPONSE_COUNTS = Source(
+    model=ResponseRollup,
+    sums={"n": "n", "known": "privacy_actives_known", "active": "privacy_actives"},
+    keys={"w": F("westin_segment")},
+    fold=_response_counts,
+)
+SCORE_COUNTS = Source(
+    model=ScoreRollup,
+    sums={"n": "n", "p": "paradoxical"},
+    fold=lambda r: {
+        "scored": r["n"],
+        "paradoxical": r["p"],
+        "not_paradoxical": int(r["n"] or 0) - int(r["p"] or 0),
+    },
+)
+PURPOSE_COUNTS = Source(
+    model=PurposeRollup,
+    sums={"o": "offered", "g": "granted"},
+    keys={"p": F("purpose")},
+    fold=lambda r: {
+        f"offered:{r['p']}": r["o"],
+        f"granted:{r['p']}": r["g"],
+        f"declined:{r['p']}": int(r["o"] or 0) - int(r["g"] or 0),
+    },
+)
+OVERVIEW_SOURCES = (RESPONSE_COUNTS, SCORE_COUNTS, PURPOSE_COUNTS)
+
+
 def overview(flt: MetricFilter) -> Overview:
-    """The headline figures of a survey (each suppressed on its own count)."""
-    n = int(flt.apply(ResponseRollup.objects.all()).aggregate(n=Sum("n"))["n"] or 0)
+    """The headline figures of a survey, each withheld when it or a related query would
+    give away a small count (disclosure rules 1–5)."""
+    counts, bad = tally(flt, OVERVIEW_SOURCES)
+
+    def keep(f: Figure, *keys: str) -> Figure:
+        return WITHHELD if any(k in bad for k in keys) else f
+
+    n = counts.get("responses", 0)
     gap = paradox(flt).groups[0]
+    westin = westin_shares(flt)
     return Overview(
         min_cell=flt.min_cell,
-        responses=suppress(n, flt.min_cell, float(n)),
-        trust_index=construct_index(flt, TRUST_CONSTRUCTS),
-        privacy_concern_index=construct_index(flt, CONCERN_CONSTRUCTS),
-        paradox_gap=gap.gap,
-        paradoxical_share=gap.paradoxical_share,
-        privacy_actives_share=privacy_actives_share(flt),
-        westin=westin_shares(flt),
-        opt_in=opt_in_rates(flt),
+        responses=keep(suppress(n, flt.min_cell, float(n)), "responses"),
+        trust_index=keep(construct_index(flt, TRUST_CONSTRUCTS), "responses"),
+        privacy_concern_index=keep(construct_index(flt, CONCERN_CONSTRUCTS), "responses"),
+        paradox_gap=keep(gap.gap, "scored"),
+        paradoxical_share=keep(gap.paradoxical_share, "scored", "paradoxical", "not_paradoxical"),
+        privacy_actives_share=keep(
+            privacy_actives_share(flt), "actives_known", "actives", "not_actives"
+        ),
+        # A share withheld by a related query leaves the line: withhold them all then.
+        westin=[
+            (s, WITHHELD if any(k.startswith("westin") for k in bad) else f) for s, f in westin
+        ],
+        opt_in=[
+            (p, keep(f, f"offered:{p}", f"granted:{p}", f"declined:{p}"))
+            for p, f in opt_in_rates(flt)
+        ],
         excluded_flagged=excluded_flagged(flt),
     )

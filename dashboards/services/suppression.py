@@ -16,14 +16,17 @@ alternating circulations on its cycles. A withheld entry is therefore fixed
 by the visible ones exactly when its edge lies on no cycle: when it is a
 bridge. We add cells until the graph has no bridge.
 
-Out of scope (docs/DASHBOARDS.md): differencing across separate queries, for
-example two date ranges that differ by one day.
+One more condition (disclosure rule 4, docs/DISCLOSURE.md): in every row and
+column whose total is shown, the withheld entries add up to the total minus
+the visible ones, so that sum must not be a small count either; entries are
+withheld until it is not (``complete_mask``).
 """
 
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .disclosure import small
 from .metrics import Figure
 
 Entry = tuple[int, int]  # (row, column) of the (R+1)×(C+1) table; index R / C is the margin
@@ -119,6 +122,45 @@ def complementary_mask(
         mask.add(min(beside, key=cost))
 
 
+def _small_line(
+    values: Sequence[Sequence[int]], mask: set[Entry], *, rows: int, columns: int, min_cell: int
+) -> Entry | None:
+    """An entry to withhold because a line's withheld entries add up to a small count."""
+    lines = [[(i, j) for j in range(columns + 1)] for i in range(rows + 1)]
+    lines += [[(i, j) for i in range(rows + 1)] for j in range(columns + 1)]
+    for entries in lines:
+        *inner, margin = entries
+        if margin in mask:
+            continue
+        hidden = sum(int(values[i][j]) for i, j in inner if (i, j) in mask)
+        if not small(hidden, min_cell=min_cell):
+            continue
+        visible = [e for e in inner if e not in mask and values[e[0]][e[1]] > 0]
+        if visible:
+            return min(visible, key=lambda e: (int(values[e[0]][e[1]]), e))
+        return margin
+    return None
+
+
+def complete_mask(
+    values: Sequence[Sequence[int]],
+    withheld: set[Entry],
+    *,
+    rows: int,
+    columns: int,
+    min_cell: int,
+) -> set[Entry]:
+    """``complementary_mask`` plus: no line's withheld entries add up to a small count."""
+    mask = complementary_mask(values, withheld, rows=rows, columns=columns) if rows else set()
+    mask |= withheld
+    while (
+        extra := _small_line(values, mask, rows=rows, columns=columns, min_cell=min_cell)
+    ) is not None:
+        mask.add(extra)
+        mask = complementary_mask(values, mask, rows=rows, columns=columns)
+    return mask
+
+
 @dataclass(frozen=True, kw_only=True)
 class ProtectedTable:
     """A table of counts with its margins, after primary and complementary suppression."""
@@ -143,8 +185,11 @@ def protect_table(
     column_totals: Sequence[int] | None = None,
     total: int | None = None,
     zeros_visible: bool = False,
+    withheld: set[Entry] | None = None,
 ) -> ProtectedTable:
     """Suppress a table of counts and its margins (margins default to the sums of the cells).
+
+    `withheld`: entries to withhold whatever their count (another release gives them away).
 
     Zero cells are withheld like any small group unless `zeros_visible` (counts
     of events rather than of people's answers, where "none" discloses nothing).
@@ -170,9 +215,9 @@ def protect_table(
         for j in range(columns + 1)
         if values[i][j] < min_cell
         and not (values[i][j] == 0 and (zeros_visible or i == rows or j == columns))
-    }
+    } | (withheld or set())
     # An empty margin (0) tells nothing new: all its cells are 0 anyway.
-    mask = complementary_mask(values, primary, rows=rows, columns=columns) if rows else primary
+    mask = complete_mask(values, primary, rows=rows, columns=columns, min_cell=min_cell)
     return ProtectedTable(
         min_cell=min_cell,
         cells=[
@@ -186,9 +231,17 @@ def protect_table(
 
 
 def protect_parts(
-    parts: Sequence[int], *, min_cell: int, total: int | None = None, zeros_visible: bool = False
+    parts: Sequence[int],
+    *,
+    min_cell: int,
+    total: int | None = None,
+    zeros_visible: bool = False,
+    withheld: set[int] | None = None,
 ) -> ProtectedTable:
-    """One row of counts and its total (segment bars, opt-in rates): a 1×C table."""
+    """One row of counts and its total (segment bars, opt-in rates): a 1×C table.
+
+    `withheld`: indexes of parts to withhold whatever their count.
+    """
     whole = sum(parts) if total is None else total
     return protect_table(
         [list(parts)],
@@ -196,6 +249,7 @@ def protect_parts(
         row_totals=[whole],
         total=whole,
         zeros_visible=zeros_visible,
+        withheld={(0, j) for j in withheld or ()},
     )
 
 
@@ -217,7 +271,7 @@ def protect_figures(
     grid = [[*cells[i], row_totals[i]] for i in range(rows)] + [[*column_totals, total]]
     values = [[f.n or 0 for f in row] for row in grid]
     primary = {(i, j) for i in range(rows + 1) for j in range(columns + 1) if grid[i][j].suppressed}
-    mask = complementary_mask(values, primary, rows=rows, columns=columns) if rows else primary
+    mask = complete_mask(values, primary, rows=rows, columns=columns, min_cell=min_cell)
 
     def keep(i: int, j: int) -> Figure:
         return Figure(n=None, suppressed=True) if (i, j) in mask else grid[i][j]

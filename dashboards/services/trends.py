@@ -1,15 +1,22 @@
 """Headline metrics by period (ISO week, month or quarter), grouped in SQL from the rollups' day.
 
-Four grouped queries (responses, scores, construct items, plus the versions'
+Four grouped queries (responses and scores, each also grouped by the filter's
+constraints for the disclosure check below; construct items; the versions'
 item scales), whatever the number of periods or rows: each rollup is summed
 per period by the database (``TruncWeek``/``TruncMonth``/``TruncQuarter`` on
-``day``), and Python only turns a few sums per period into figures. Every
-figure is suppressed on its own count, as in ``metrics.overview``.
+``day``), and Python only turns a few sums per period into figures.
+
+Disclosure (``disclosure``, docs/DISCLOSURE.md): the periods are parts of the
+total, so each count is protected as a line across them (a withheld period
+cannot be had as the total minus the others); each period's counts are also
+checked against the same period under every widening of the filter and the
+other values of each filtered dimension; the total row is the overview's.
 """
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +24,7 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncWeek
 
 from ..models import ResponseRollup, ScoreRollup
+from .disclosure import WITHHELD, Source, proportion, protect_line, tally
 from .metrics import (
     CONCERN_CONSTRUCTS,
     SCORE_SUMS,
@@ -75,27 +83,107 @@ def _as_date(value: Any) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
+COUNTS = (
+    "responses",
+    "actives_known",
+    "actives",
+    "not_actives",
+    "scored",
+    "paradoxical",
+    "not_paradoxical",
+)
+# Which counts each figure of a period rests on.
+RESTS_ON = {
+    "responses": ("responses",),
+    "trust_index": ("responses",),
+    "privacy_concern_index": ("responses",),
+    "paradox_gap": ("scored",),
+    "paradoxical_share": ("scored", "paradoxical", "not_paradoxical"),
+    "privacy_actives_share": ("actives_known", "actives", "not_actives"),
+}
+
+
+RESTS = {"not_actives": ("actives_known", "actives"), "not_paradoxical": ("scored", "paradoxical")}
+
+
+def _sources(granularity: str) -> tuple[Source, Source]:
+    """Counts of people per period ("responses@2026-04-01") and over all ("responses")."""
+    at = TRUNC[granularity]("day")
+
+    def fold(names: dict[str, str]) -> Callable[[Mapping[str, Any]], dict[str, int]]:
+        def counts(r: Mapping[str, Any]) -> dict[str, int]:
+            when = _as_date(r["at"]).isoformat()
+            out = {name: int(r[alias] or 0) for name, alias in names.items()}
+            for rest, (whole, part) in RESTS.items():
+                if whole in out:
+                    out[rest] = out[whole] - out[part]
+            return out | {f"{name}@{when}": n for name, n in out.items()}
+
+        return counts
+
+    return (
+        Source(
+            model=ResponseRollup,
+            sums={"n": "n", "known": "privacy_actives_known", "active": "privacy_actives"},
+            keys={"at": at},
+            fold=fold({"responses": "n", "actives_known": "known", "actives": "active"}),
+        ),
+        Source(
+            model=ScoreRollup,
+            sums={"p": "paradoxical", **{k: k for k in SCORE_SUMS}},
+            keys={"at": at},
+            fold=fold({"scored": "n", "paradoxical": "p"}),
+        ),
+    )
+
+
+def _hidden_counts(
+    flt: MetricFilter, counts: dict[str, int], bad: frozenset[str], starts: list[dt.date]
+) -> set[str]:
+    """Period counts withheld: given away by a related query, or protected as a line."""
+    hidden = set(bad)
+    for name in COUNTS:
+        keys = [f"{name}@{s.isoformat()}" for s in starts]
+        parts = [counts.get(k, 0) for k in keys]
+        line = protect_line(parts, min_cell=flt.min_cell, total=counts.get(name, 0))
+        hidden.update(k for k, h in zip(keys, line, strict=True) if h)
+    return hidden
+
+
+def _withhold(period: "Period", hidden: set[str], at: str) -> "Period":
+    suffix = f"@{at}" if at else ""
+    changes = {
+        name: WITHHELD
+        for name, rests_on in RESTS_ON.items()
+        if any(f"{c}{suffix}" in hidden for c in rests_on)
+    }
+    return replace(period, **changes)
+
+
 def trends(flt: MetricFilter, *, granularity: str = "month") -> Trends:
     """Responses, Trust Index, Privacy Concern, gap and shares per period, oldest first."""
     if granularity not in GRANULARITIES:
         raise ValueError(f"granularity must be one of {GRANULARITIES}")
     period = TRUNC[granularity]("day")
+    rows: list[tuple[int, dict[str, Any]]] = []
+    counts, bad = tally(flt, _sources(granularity), rows=rows)
+    # The responses per period are the disclosure check's own counts (no second query).
     responses = {
-        _as_date(r["period"]): r
-        for r in flt.apply(ResponseRollup.objects.all())
-        .annotate(period=period)
-        .values("period")
-        .annotate(n=Sum("n"), known=Sum("privacy_actives_known"), active=Sum("privacy_actives"))
-        .order_by("period")
+        dt.date.fromisoformat(key.partition("@")[2]): {
+            "n": n,
+            "known": counts.get(key.replace("responses@", "actives_known@"), 0),
+            "active": counts.get(key.replace("responses@", "actives@"), 0),
+        }
+        for key, n in sorted(counts.items())
+        if key.startswith("responses@") and n
     }
-    scores = {
-        _as_date(r["period"]): r
-        for r in flt.apply(ScoreRollup.objects.all())
-        .annotate(period=period)
-        .values("period")
-        .annotate(**{k: Sum(k) for k in SCORE_SUMS})
-        .order_by("period")
-    }
+    # The score sums per period: the disclosure check's own rows inside the filter.
+    scores: dict[dt.date, dict[str, Any]] = {}
+    for source, row in rows:
+        if source == 1:
+            into = scores.setdefault(_as_date(row["at"]), {k: Decimal(0) for k in SCORE_SUMS})
+            for k in SCORE_SUMS:
+                into[k] += Decimal(row[k] or 0)
     trust_scales = _item_scales(flt, TRUST_CONSTRUCTS)
     concern_scales = _item_scales(flt, CONCERN_CONSTRUCTS)
     scales = {**trust_scales, **concern_scales}
@@ -130,28 +218,37 @@ def trends(flt: MetricFilter, *, granularity: str = "month") -> Trends:
             else Figure(n=None),
             paradox_gap=gap.gap,
             paradoxical_share=gap.paradoxical_share,
-            privacy_actives_share=suppress(known, flt.min_cell, active / known)
+            privacy_actives_share=proportion(active, known, min_cell=flt.min_cell)
             if known
             else Figure(n=None),
         )
 
     starts = sorted(set(responses) | set(scores) | set(items))
+    hidden = _hidden_counts(flt, counts, bad, starts)
     periods = [
-        build(
-            s,
-            period_label(s, granularity),
-            [responses[s]] if s in responses else [],
-            [scores[s]] if s in scores else [],
-            items.get(s, []),
+        _withhold(
+            build(
+                s,
+                period_label(s, granularity),
+                [responses[s]] if s in responses else [],
+                [scores[s]] if s in scores else [],
+                items.get(s, []),
+            ),
+            hidden,
+            s.isoformat(),
         )
         for s in starts
     ]
-    total = build(
-        None,
-        "total",
-        list(responses.values()),
-        list(scores.values()),
-        [r for rows in items.values() for r in rows],
+    total = _withhold(
+        build(
+            None,
+            "total",
+            list(responses.values()),
+            list(scores.values()),
+            [r for rows in items.values() for r in rows],
+        ),
+        hidden,
+        "",
     )
     return Trends(granularity=granularity, min_cell=flt.min_cell, periods=periods, total=total)
 

@@ -11,6 +11,7 @@ import io
 from dataclasses import asdict
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext
 
 from surveys.studio import Studio, studio_view
 
@@ -18,6 +19,14 @@ from ..charts import chart_dict
 from ..panels import PANEL_BUILDERS
 from .filters import parse
 from .pages import DASHBOARD_ROLES, survey_in_org
+
+
+def csv_row(row: list) -> list:
+    """A table row for CSV: a row whose every figure is withheld says so; other gaps stay blank."""
+    label, values = row[:1], row[1:]
+    if values and all(v is None for v in values):
+        return [*label, *[gettext("withheld")] * len(values)]
+    return ["" if v is None else v for v in row]
 
 
 @studio_view(roles=DASHBOARD_ROLES, section="dashboards")
@@ -42,7 +51,7 @@ def panel_data(request: HttpRequest, studio: Studio, survey_id: int, panel: str)
         writer = csv.writer(out)
         writer.writerow(chart.columns)
         for row in chart.rows:
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow(csv_row(row))
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{survey.slug}-{key}.csv"'
         return response
