@@ -7,6 +7,11 @@ from surveys.views.account import LoginView
 
 from .views import home
 
+handler400 = "trustpulse.errors.bad_request"
+handler403 = "trustpulse.errors.permission_denied"
+handler404 = "trustpulse.errors.page_not_found"
+handler500 = "trustpulse.errors.server_error"
+
 urlpatterns = [
     path("", home, name="home"),
     path("admin/", admin.site.urls),

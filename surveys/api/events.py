@@ -88,16 +88,15 @@ class EventKindListView(ApiView):
     )
     def get(self, request: Request) -> Response:
         organization = _organization(request)
-        return Response(
-            [
-                {
-                    "code": k.code,
-                    "description": k.description,
-                    "value_schema": k.value_schema,
-                    "direction": str(k.direction),
-                    "transform": k.transform,
-                    "purpose": k.purpose,
-                }
-                for k in sorted(kinds_for(organization).values(), key=lambda k: k.code)
-            ]
-        )
+        kinds = [
+            {
+                "code": k.code,
+                "description": k.description,
+                "value_schema": k.value_schema,
+                "direction": str(k.direction),
+                "transform": k.transform,
+                "purpose": k.purpose,
+            }
+            for k in sorted(kinds_for(organization).values(), key=lambda k: k.code)
+        ]
+        return self.get_paginated_response(self.paginate_queryset(kinds))  # type: ignore[arg-type]

@@ -232,6 +232,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "surveys.api.errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": "surveys.api.metadata.Metadata",
     "DEFAULT_THROTTLE_RATES": {
         "public_submit": env("THROTTLE_PUBLIC_SUBMIT", default="120/min"),
         "api_key_write": env("THROTTLE_API_KEY_WRITE", default="6000/min"),
