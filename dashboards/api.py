@@ -62,15 +62,25 @@ def figures() -> serializers.ListField:
 FILTER_PARAMS = [
     OpenApiParameter("from", dt.date, description="First day (organization's time zone)."),
     OpenApiParameter("to", dt.date, description="Last day, inclusive."),
-    OpenApiParameter("version", int, many=True, description="Survey version numbers."),
+    OpenApiParameter(
+        "version",
+        {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 999_999_999}},
+        style="form",
+        explode=True,
+        description="Survey version numbers.",
+    ),
     OpenApiParameter("include_flagged", bool, description="Count quality-flagged responses."),
-    *[OpenApiParameter(s, str, description=f"Only this {s}.") for s in SEGMENTS],
+    *[
+        OpenApiParameter(s, str, pattern=r"^[^\x00]*$", description=f"Only this {s}.")
+        for s in SEGMENTS
+    ],
     OpenApiParameter(
         "attribute",
         str,
         many=True,
+        pattern=r"^[a-z][a-z0-9_]{0,31}:[^\x00]{1,64}$",
         description="Only respondents with this declared attribute value, as name:value "
-        "(e.g. region:north); repeat for several.",
+        "(e.g. region:north), a name this survey declares, each name once; repeat for several.",
     ),
 ]
 ATTRIBUTE = re.compile(r"^([a-z][a-z0-9_]{0,31}):(.{1,64})$", re.DOTALL)
@@ -337,12 +347,15 @@ class CrossTabView(APIView):
         summary="Cross-tab of a question by a segment dimension or a declared question",
         parameters=[
             *FILTER_PARAMS,
-            OpenApiParameter("row", str, required=True, description="Question code."),
+            OpenApiParameter(
+                "row", str, required=True, pattern=r"^[\s\S]+$", description="Question code."
+            ),
             OpenApiParameter("row_item", str, description="Matrix row code (matrix questions)."),
             OpenApiParameter(
                 "column",
                 str,
                 required=True,
+                pattern=r"^[\s\S]+$",
                 description='"segment:<dimension>" or a question declared with row in '
                 "analysis.crosstabs.",
             ),

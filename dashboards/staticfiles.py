@@ -1,44 +1,69 @@
-"""Serve plotly.js from the installed ``plotly`` package as ``vendor/plotly/plotly.min.js``.
+"""plotly.js for the pages: the strict bundle, vendored at ``static/vendor/plotly/``.
 
-The dashboards draw with the plotly.js bundled in plotly.py (pinned in
-requirements.txt), from our own static files: never a CDN, never a second
-copy in the repository. Only that one file is exposed; ``collectstatic``
-copies it like any other static file.
+The pages send a Content-Security-Policy without ``'unsafe-eval'``
+(docs/SECURITY.md), so they load plotly.js's strict build (npm package
+``plotly.js-strict-dist-min``), which compiles no code at run time. It must be
+the plotly.js version the pinned ``plotly`` package draws for: the system
+check below compares the two, so bumping ``plotly`` without the bundle fails
+``manage.py check`` (and the test suite).
 """
 
+import re
 from pathlib import Path
 from typing import Any
 
-from django.contrib.staticfiles.finders import BaseFinder
-from django.core.files.storage import FileSystemStorage
+from django.conf import settings
+from django.core.checks import Error, register
 
-PREFIX = "vendor/plotly"
-NAME = "plotly.min.js"
+PLOTLY_JS = "vendor/plotly/plotly-strict.min.js"
+# The ids of the <style> elements plotly.js creates unless the page has them
+# (dashboards/templatetags/plotly_csp.py): its own rules (filled through the
+# CSSOM), and maplibre's stylesheet (left empty: no chart draws a map).
+# Each with the text that shows the bundle still creates it.
+_MAPLIBRE = "9f215cf04c5486422605d13261cb87401f4e7763b6296af81e98efbc0130da53"
+_STYLE_MARKERS = {
+    "plotly.js-style-global": '"plotly.js-style-"+e',
+    _MAPLIBRE: f'document.getElementById("{_MAPLIBRE}")',
+}
+PLOTLY_STYLE_IDS = tuple(_STYLE_MARKERS)
+_VERSION = re.compile(rb"plotly\.js \(strict - minified\) v(\S+)")
 
 
-def plotly_dir() -> Path:
-    import importlib.util
-
-    spec = importlib.util.find_spec("plotly")
-    if spec is None or spec.origin is None:
-        raise RuntimeError("plotly is not installed (see requirements.txt)")
-    return Path(spec.origin).parent / "package_data"
+def plotly_js_path() -> Path:
+    return Path(settings.BASE_DIR) / "static" / PLOTLY_JS
 
 
-class PlotlyFinder(BaseFinder):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.storage = FileSystemStorage(location=str(plotly_dir()))
-        self.storage.prefix = PREFIX  # type: ignore[attr-defined]
+def bundled_version(path: Path) -> str:
+    """The version in the bundle's banner comment ("" when there is none)."""
+    with open(path, "rb") as fh:
+        match = _VERSION.search(fh.read(400))
+    return match.group(1).decode() if match else ""
 
-    def check(self, **kwargs: Any) -> list[Any]:
-        return []
 
-    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> Any:
-        if path == f"{PREFIX}/{NAME}":
-            full = str(plotly_dir() / NAME)
-            return [full] if find_all or kwargs.get("all") else full
-        return [] if find_all or kwargs.get("all") else None
+@register()
+def check_plotly_js(**kwargs: Any) -> list[Error]:
+    from plotly.offline import get_plotlyjs_version
 
-    def list(self, ignore_patterns: Any) -> Any:
-        yield NAME, self.storage
+    expected = get_plotlyjs_version()
+    found = bundled_version(plotly_js_path())
+    errors = []
+    if found != expected:
+        errors.append(
+            Error(
+                f"{PLOTLY_JS} is plotly.js {found or '(unknown)'}, the plotly package "
+                f"expects {expected}.",
+                hint=f"npm pack plotly.js-strict-dist-min@{expected}, copy plotly-strict.min.js.",
+                id="dashboards.E001",
+            )
+        )
+    text = plotly_js_path().read_bytes()
+    for style_id, marker in _STYLE_MARKERS.items():
+        if marker.encode() not in text:
+            errors.append(
+                Error(
+                    f"{PLOTLY_JS} no longer creates a style element with id {style_id}.",
+                    hint="Set PLOTLY_STYLE_IDS to the ids the bundle creates.",
+                    id="dashboards.E002",
+                )
+            )
+    return errors

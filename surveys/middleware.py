@@ -1,8 +1,11 @@
 """Who may frame the respondent pages: each organization's CSP frame-ancestors list.
 
 Survey pages (``/s/<slug>/…`` and ``/l/<code>/``) of an organization with
-allowed origins get ``Content-Security-Policy: frame-ancestors 'self' <origins>``
-instead of ``X-Frame-Options: DENY``; every other page keeps DENY.
+allowed origins get ``frame-ancestors 'self' <origins>`` in their
+Content-Security-Policy instead of ``X-Frame-Options: DENY``; every other page
+keeps DENY (and the policy's ``frame-ancestors 'none'``), but for a view that
+asks for ``X-Frame-Options: SAMEORIGIN`` (the studio's preview), whose
+policy says ``frame-ancestors 'self'``.
 """
 
 from collections.abc import Callable
@@ -85,6 +88,9 @@ class FrameAncestorsMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if response.headers.get("X-Frame-Options") == "SAMEORIGIN":  # @xframe_options_sameorigin
+            response._csp_replace = {"frame-ancestors": ["'self'"]}  # type: ignore[attr-defined]
+            return response
         match = request.resolver_match
         if match is None or match.namespace != "surveys":
             return response
@@ -96,9 +102,8 @@ class FrameAncestorsMiddleware:
             return response
         origins = surveys.values_list("organization__frame_ancestors", flat=True).first()
         if origins:
-            response.headers["Content-Security-Policy"] = "frame-ancestors 'self' " + " ".join(
-                origins
-            )
+            # django-csp (the next middleware out) writes it into the page's one policy.
+            response._csp_replace = {"frame-ancestors": ["'self'", *origins]}  # type: ignore[attr-defined]
             response.xframe_options_exempt = True  # type: ignore[attr-defined]
         return response
 

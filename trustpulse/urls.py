@@ -1,11 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from surveys.views.account import LoginView
 
 from .views import home
+
+handler400 = "trustpulse.errors.bad_request"
+handler403 = "trustpulse.errors.permission_denied"
+handler404 = "trustpulse.errors.page_not_found"
+handler500 = "trustpulse.errors.server_error"
 
 urlpatterns = [
     path("", home, name="home"),
@@ -25,7 +30,12 @@ urlpatterns = [
     path("api/v1/exports/", include("dashboards.exports.api_urls")),
     path("api/v1/", include("surveys.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path(
+        "api/docs/",
+        # HTML and its script in two requests: the page needs no inline script (CSP).
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html"),
+        name="swagger-ui",
+    ),
     path("studio/<slug:org>/surveys/", include("surveys.builder_urls")),
     path("studio/<slug:org>/distribute/", include("surveys.distribution_urls")),
     path("studio/<slug:org>/team/", include("surveys.team_urls")),

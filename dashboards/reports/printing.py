@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from ..models import TransparencyReport
-from ..staticfiles import NAME, plotly_dir
+from ..staticfiles import plotly_js_path
 from .pdf import print_pdf
 from .render import report_context
 
@@ -28,7 +28,7 @@ def standalone_html(report: TransparencyReport) -> str:
             read(p) for p in ("css/trustpulse.css", "css/studio.css", "css/dashboards.css")
         ),
         "js": read("js/dashboards.js"),
-        "plotly_uri": (plotly_dir() / NAME).as_uri(),
+        "plotly_uri": plotly_js_path().as_uri(),
     }
     with translation.override("en"):
         return render_to_string(

@@ -18,17 +18,20 @@ from .access import actor_of, require_scope
 from .schema import errors
 from .views.base import ApiView, body_object
 
-EVENTS = inline_serializer(
-    "BehaviourEventIn",
-    {
-        "id": serializers.CharField(max_length=128, help_text="Your id: accepted once."),
-        "kind": serializers.CharField(help_text="A kind from GET /api/v1/events/kinds/."),
-        "value": serializers.JSONField(help_text="Valid under the kind's value schema."),
-        "occurred_at": serializers.DateTimeField(help_text="ISO 8601 with a time zone."),
-        "respondent_ref": serializers.CharField(required=False),
-        "external_id": serializers.CharField(required=False),
-    },
-    many=True,
+EVENTS = serializers.ListField(
+    child=inline_serializer(
+        "BehaviourEventIn",
+        {
+            "id": serializers.CharField(max_length=128, help_text="Your id: accepted once."),
+            "kind": serializers.CharField(help_text="A kind from GET /api/v1/events/kinds/."),
+            "value": serializers.JSONField(help_text="Valid under the kind's value schema."),
+            "occurred_at": serializers.DateTimeField(help_text="ISO 8601 with a time zone."),
+            "respondent_ref": serializers.CharField(required=False),
+            "external_id": serializers.CharField(required=False),
+        },
+    ),
+    min_length=1,
+    max_length=1000,
     help_text="Up to 1,000 events.",
 )
 
@@ -88,16 +91,15 @@ class EventKindListView(ApiView):
     )
     def get(self, request: Request) -> Response:
         organization = _organization(request)
-        return Response(
-            [
-                {
-                    "code": k.code,
-                    "description": k.description,
-                    "value_schema": k.value_schema,
-                    "direction": str(k.direction),
-                    "transform": k.transform,
-                    "purpose": k.purpose,
-                }
-                for k in sorted(kinds_for(organization).values(), key=lambda k: k.code)
-            ]
-        )
+        kinds = [
+            {
+                "code": k.code,
+                "description": k.description,
+                "value_schema": k.value_schema,
+                "direction": str(k.direction),
+                "transform": k.transform,
+                "purpose": k.purpose,
+            }
+            for k in sorted(kinds_for(organization).values(), key=lambda k: k.code)
+        ]
+        return self.get_paginated_response(self.paginate_queryset(kinds))  # type: ignore[arg-type]

@@ -33,3 +33,30 @@ DRY_RUN = OpenApiParameter(
     OpenApiTypes.BOOL,
     description="Only validate: report every error (or ok) and write nothing.",
 )
+
+
+# Answers any operation may give, whatever its own documentation lists: no or bad
+# credentials, a scope or role that does not allow it, an unknown id or address,
+# a malformed request, the rate limit; and for a body, one too large or not JSON.
+ANY_OPERATION = (400, 401, 403, 404, 429)
+WITH_BODY = (413, 415)
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+
+
+def add_error_responses(result: dict, generator: object, request: object, public: bool) -> dict:
+    """drf-spectacular postprocessing hook: every operation documents the errors it can give."""
+    for path, methods in result.get("paths", {}).items():
+        if not path.startswith("/api/"):
+            continue
+        for operation in methods.values():
+            codes = ANY_OPERATION + (WITH_BODY if "requestBody" in operation else ())
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                responses.setdefault(
+                    str(code),
+                    {
+                        "content": {"application/json": {"schema": ERROR_REF}},
+                        "description": DESCRIPTIONS[code],
+                    },
+                )
+    return result

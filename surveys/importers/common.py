@@ -354,12 +354,17 @@ def diff(original: dict[str, Any], back: dict[str, Any], skip: str) -> dict[str,
 def extras_of(
     original: dict[str, Any], back: dict[str, Any]
 ) -> tuple[dict[str, Any], list[dict[str, Any]], list[list[dict[str, Any]]]]:
-    """(survey, per-section, per-question) extras that make an export lossless."""
+    """(survey, per-section, per-question) extras that make an export lossless.
+
+    Matched by code, not position: the import drops what the format cannot hold
+    (a draft's section without questions), so `back` may have fewer sections.
+    """
     top = diff(original, back, "sections")
     sections, questions = [], []
-    for s, bs in zip(original["sections"], back["sections"], strict=True):
+    back_sections = {bs["code"]: bs for bs in back["sections"]}
+    for s in original["sections"]:
+        bs = back_sections.get(s["code"], {"questions": []})
+        back_questions = {bq["code"]: bq for bq in bs["questions"]}
         sections.append(diff(s, bs, "questions"))
-        questions.append(
-            [diff(q, bq, "") for q, bq in zip(s["questions"], bs["questions"], strict=True)]
-        )
+        questions.append([diff(q, back_questions.get(q["code"], {}), "") for q in s["questions"]])
     return top, sections, questions

@@ -186,3 +186,20 @@ def test_odd_numbers_in_the_query_are_400_or_404(as_role, survey, raw):
     assert response.status_code in (400, 404)
     response = client.post(f"/api/v1/surveys/import/?organization={raw}", {}, format="json")
     assert errors_of(response) == [("organization", "invalid")]
+
+
+@pytest.mark.parametrize("fmt", ["surveyjs", "xlsform"])
+def test_export_after_a_draft_edit_adds_an_empty_section(as_key, survey, fmt):
+    client = as_key()
+    added = client.post(
+        f"/api/v1/surveys/{survey.pk}/sections/",
+        {"code": "later", "title": {"en": "Later"}},
+        format="json",
+    )
+    assert added.status_code == 201 and added.json()["questions"] == []
+    response = client.get(f"/api/v1/surveys/{survey.pk}/definition/{fmt}/")
+    assert response.status_code == 200
+    if fmt == "surveyjs":
+        pages = response.json()["pages"]
+        assert [p["name"] for p in pages][-2:] == ["about_you", "later"]
+        assert pages[-1]["elements"] == []

@@ -4,6 +4,8 @@ The `page` fixture (tests/browser/conftest.py) opens a phone-sized page in
 Debian's Chromium; controls are found by role and accessible name.
 """
 
+import time
+
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
@@ -32,6 +34,18 @@ def assert_accessible(page: Page, what: str) -> None:
         if v.get("impact") in BLOCKING
     ]
     assert blocking == [], f"axe on {what}:\n" + "\n".join(blocking)
+
+
+def wait_until(page: Page, expression: str, arg=None, timeout_ms: int = 10_000) -> None:
+    """Like ``page.wait_for_function``, which the pages' CSP blocks (it compiles with eval).
+
+    Polls ``page.evaluate`` instead (run through the DevTools protocol, outside the policy).
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(expression, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expression}")
+        page.wait_for_timeout(100)
 
 
 def press(locator, key: str = "Space") -> None:

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from surveys import services
 from surveys.enums import ResponseStatus, Role
 from surveys.models import ChannelLink, Membership, Response, Survey, User
-from tests.browser.helpers import assert_accessible, group, press, sign_in_verified
+from tests.browser.helpers import assert_accessible, group, press, sign_in_verified, wait_until
 from tests.factories import OrganizationFactory, live_survey, published_notice
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -201,7 +201,7 @@ def test_build_preview_brand_publish_and_answer_by_keyboard(page: Page, live_ser
     press(row.get_by_text("Show"), "Enter")
     qr = row.get_by_role("img", name="QR code of the link Branch poster")
     expect(qr).to_be_visible()
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=qr.element_handle())
+    wait_until(page, "img => img.complete && img.naturalWidth > 0", qr.element_handle())
     assert_accessible(page, "distribution with the new QR link")
     shot(page, "16-distribute-qr-link")
     for kind, content_type in (("PNG", "image/png"), ("SVG", "image/svg+xml")):

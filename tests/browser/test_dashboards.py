@@ -18,7 +18,7 @@ from dashboards.reports.periods import quarter_of
 from dashboards.reports.services import report_generate
 from surveys.enums import AuditAction
 from surveys.services import audit_log
-from tests.browser.helpers import assert_accessible
+from tests.browser.helpers import assert_accessible, wait_until
 from tests.dashboards.dashdata import fill
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory, live_survey
 
@@ -73,13 +73,15 @@ def watch_console(page: Page) -> list[str]:
 
 def wait_drawn(page: Page) -> int:
     """Wait until every panel loaded and every plot drew; returns how many plots."""
-    page.wait_for_function(
+    wait_until(
+        page,
         "[...document.querySelectorAll('[data-panel], #report-charts')]"
-        ".every(p => p.getAttribute('data-loaded') === 'true')"
+        ".every(p => p.getAttribute('data-loaded') === 'true')",
     )
-    page.wait_for_function(
+    wait_until(
+        page,
         "[...document.querySelectorAll('.plot, .spark')]"
-        ".every(p => p.getAttribute('data-drawn') === 'true')"
+        ".every(p => p.getAttribute('data-drawn') === 'true')",
     )
     return page.locator(".plot, .spark").count()
 

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from surveys.models import ChannelLink, ConsentRecord, Response, TotpDevice
-from tests.browser.helpers import assert_accessible, press, sign_in_verified
+from tests.browser.helpers import assert_accessible, press, sign_in_verified, wait_until
 from tests.factories import OrganizationFactory, live_survey, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -73,7 +73,7 @@ def test_admin_signs_in_with_two_factor_and_distributes_through_a_qr_link(
     row.get_by_text("Show").click()
     qr = row.get_by_role("img", name="QR code of the link Store poster")
     expect(qr).to_be_visible()
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=qr.element_handle())
+    wait_until(page, "img => img.complete && img.naturalWidth > 0", qr.element_handle())
     assert_accessible(page, "survey distribution with a link and its QR code")
     shot(page, "02-channel-link-and-qr")
     qr.screenshot(path=str(SHOTS / "03-qr-code.png"))
@@ -177,9 +177,7 @@ def test_the_embed_grows_to_the_survey_and_only_allowed_sites_may_frame_it(
         page.goto(f"{shop}/")
         expect(frame.get_by_role("button", name="Agree and start")).to_be_attached()
         iframe = page.locator("iframe[data-trustpulse-embed]")
-        page.wait_for_function(
-            "el => el.getBoundingClientRect().height > 600", arg=iframe.element_handle()
-        )
+        wait_until(page, "el => el.getBoundingClientRect().height > 600", iframe.element_handle())
         # It settles (no feedback between the frame's height and its page's).
         height = iframe.evaluate("el => el.getBoundingClientRect().height")
         page.wait_for_timeout(1000)

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
@@ -190,7 +191,7 @@ def test_pages_render_panels_and_nav(client, org, filled):
     html = client.get(base(org, filled)).content.decode()
     for panel in PANELS:
         assert f'data-src="{base(org, filled)}data/{panel}/"' in html
-    assert "vendor/plotly/plotly.min.js" in html
+    assert "vendor/plotly/plotly-strict.min.js" in html
     login_verified(client, member(org, "author"))
     assert ">Dashboards</a>" not in client.get(f"/studio/{org.slug}/").content.decode()
 
@@ -201,11 +202,30 @@ def test_empty_survey_explains(client, org, survey):
     assert body["charts"][0]["empty"].startswith("No responses yet")
 
 
-def test_plotly_is_served_from_our_static_files(client):
+def test_plotly_is_served_from_our_static_files_in_the_version_plotly_py_expects(client):
     from django.contrib.staticfiles import finders
+    from plotly.offline import get_plotlyjs_version
 
-    path = finders.find("vendor/plotly/plotly.min.js")
-    assert path and path.endswith("plotly/package_data/plotly.min.js")
+    from dashboards.staticfiles import bundled_version, check_plotly_js
+
+    path = finders.find("vendor/plotly/plotly-strict.min.js")
+    assert path and path.endswith("static/vendor/plotly/plotly-strict.min.js")
+    assert bundled_version(Path(path)) == get_plotlyjs_version() == "4.1.1"
+    assert check_plotly_js() == []
+
+
+def test_a_plotly_bundle_of_another_version_fails_the_system_check(settings, tmp_path):
+    from dashboards.staticfiles import PLOTLY_JS, check_plotly_js
+
+    bundle = tmp_path / "static" / PLOTLY_JS
+    bundle.parent.mkdir(parents=True)
+    bundle.write_text("/**\n* plotly.js (strict - minified) v3.0.0\n*/")
+    settings.BASE_DIR = tmp_path
+    errors = check_plotly_js()
+    assert [e.id for e in errors] == ["dashboards.E001", "dashboards.E002", "dashboards.E002"]
+    assert errors[0].msg == (
+        "vendor/plotly/plotly-strict.min.js is plotly.js 3.0.0, the plotly package expects 4.1.1."
+    )
 
 
 def test_density_rollup_matches_the_response_scores_through_refresh_and_rebuild(org, filled):

@@ -101,6 +101,12 @@ def test_scope_session_and_anonymous(client, org, respondent, users):
 
 def test_kinds_list(client, org):
     r = client.get("/api/v1/events/kinds/", HTTP_AUTHORIZATION=key(org, "events:write"))
-    kinds = {k["code"]: k for k in r.json()}
+    body = r.json()
+    assert (body["count"], body["next"], body["previous"]) == (10, None, None)
+    kinds = {k["code"]: k for k in body["results"]}
     assert kinds["notice_dwell_ms"]["transform"] == {"op": "cap", "cap": 30000}
     assert len(kinds) == 10
+    page = client.get(
+        "/api/v1/events/kinds/?page_size=4&page=3", HTTP_AUTHORIZATION=key(org, "events:write")
+    ).json()
+    assert [k["code"] for k in page["results"]] == sorted(kinds)[8:]

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -42,6 +43,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response (below).
+    "csp.middleware.CSPMiddleware",
+    "trustpulse.headers.PermissionsPolicyMiddleware",
     # Django's SessionMiddleware, with a separate, frame-friendly session for
     # the respondent flow (see the class).
     "surveys.middleware.RespondentSessionMiddleware",
@@ -52,8 +56,8 @@ MIDDLEWARE = [
     "surveys.middleware.TwoFactorAdminMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # After X-Frame-Options (runs before it on the way out): survey pages may be
-    # framed by their organization's allowed origins.
+    # After X-Frame-Options and CSPMiddleware (runs before both on the way out):
+    # survey pages may be framed by their organization's allowed origins.
     "surveys.middleware.FrameAncestorsMiddleware",
     # Last: answers a sign-in attempt from a locked-out account or address.
     "axes.middleware.AxesMiddleware",
@@ -65,6 +69,35 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Content-Security-Policy (django-csp; docs/SECURITY.md). No inline script and no
+# eval (plotly.js is its strict build); an inline <style> needs the request's nonce
+# (`request.csp_nonce`, which adds 'nonce-…' to style-src when a template uses it).
+# frame-ancestors 'none' is X-Frame-Options: DENY; survey pages of an organization
+# with allowed origins, and SAMEORIGIN views, replace it (FrameAncestorsMiddleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Browser features no page uses, refused for the page and anything it frames.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), browsing-topics=(), camera=(), display-capture=(), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "publickey-credentials-get=(), serial=(), usb=(), xr-spatial-tracking=()"
+)
+# Sent by SecurityMiddleware on every response (Django's default, stated here).
+SECURE_REFERRER_POLICY = "same-origin"
 
 # The respondent flow's session cookie (staff pages keep SESSION_COOKIE_NAME), and
 # the CSRF secret kept in the session, so an embedded survey needs no cookie of its own.
@@ -124,8 +157,6 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    # plotly.js from the pinned plotly package, as vendor/plotly/plotly.min.js.
-    "dashboards.staticfiles.PlotlyFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -213,6 +244,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "surveys.api.errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": "surveys.api.metadata.Metadata",
     "DEFAULT_THROTTLE_RATES": {
         "api_key_write": env("THROTTLE_API_KEY_WRITE", default="6000/min"),
     },
@@ -228,6 +260,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "surveys.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "SurveyStatusEnum": "surveys.enums.SurveyStatus",
         "VersionStatusEnum": "surveys.enums.VersionStatus",
