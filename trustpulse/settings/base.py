@@ -271,6 +271,8 @@ SUPPRESSION_MIN_CELL = max(5, env.int("SUPPRESSION_MIN_CELL", default=10))
 # Print transparency reports to PDF with headless Chromium (CHROMIUM_PATH, else `chromium` on PATH).
 TRANSPARENCY_PDF = env.bool("TRANSPARENCY_PDF", default=True)
 CHROMIUM_PATH = env("CHROMIUM_PATH", default="")
+# Paper of the printed reports: A4 or Letter (both fit the same layout).
+TRANSPARENCY_PDF_PAPER = env("TRANSPARENCY_PDF_PAPER", default="A4")
 # k for k-anonymous exports.
 EXPORT_K = max(2, env.int("EXPORT_K", default=5))
 # Research exports (docs/EXPORTS.md): how long a signed download link and a
