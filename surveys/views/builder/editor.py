@@ -23,7 +23,16 @@ from ...selectors.builder import (
     translation_gaps,
 )
 from ...studio import Studio, studio_view
-from .common import BUILDERS, loc_field, posted, survey_or_404, title_of, url
+from .common import (
+    BUILDERS,
+    language_choices,
+    loc_field,
+    posted,
+    posted_locales,
+    survey_or_404,
+    title_of,
+    url,
+)
 from .forms import EXTRA_ROWS, FormErrors, localized, number
 
 
@@ -48,7 +57,7 @@ def survey_new(request: HttpRequest, studio: Studio) -> HttpResponse:
         data["notice"] = notices[0].slug
     if request.method == "POST":
         post = posted(request)
-        locales = _locales(str(post.get("locales") or ""))
+        locales = _locales(posted_locales(request))
         default = str(post.get("default_locale") or "").strip() or (locales[:1] or ["en"])[0]
         title = str(post.get("title") or "").strip()
         data = {
@@ -82,6 +91,7 @@ def survey_new(request: HttpRequest, studio: Studio) -> HttpResponse:
             "errors": errors,
             "kinds": SurveyKind.choices,
             "notices": notices,
+            "languages": language_choices(_locales(str(data["locales"]))),
         },
         status=400 if errors else 200,
     )
@@ -138,6 +148,7 @@ def survey_edit(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
     post: dict[str, Any] | None = None
     if request.method == "POST":
         post = posted(request)
+        post["locales"] = posted_locales(request)
         problems: list[FieldError] = []
         changes = _settings_changes(post, survey, tz, problems)
         try:
@@ -210,6 +221,9 @@ def survey_edit(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
             "survey": survey,
             "survey_title": title_of(survey),
             "settings": settings_data,
+            "languages": language_choices(
+                _locales(str(settings_data["locales"])), extra=survey.locales
+            ),
             "title_field": loc_field(
                 "title", _("Title"), title_value, locales, required=True, errors=by_key
             ),
