@@ -39,6 +39,7 @@ class LocValue:
     name: str  # the input's name: <field>__<locale>
     value: str
     missing: bool  # another locale has text and this one has none
+    stale: bool = False  # the default-language text changed after this one was written
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,6 +68,7 @@ def loc_field(
     required: bool = False,
     errors: Mapping[str, list[str]] | None = None,
     error_key: str = "",
+    stale: Sequence[str] = (),
 ) -> LocField:
     value = value if isinstance(value, Mapping) else {}
     filled = any(str(v).strip() for v in value.values())
@@ -82,6 +84,7 @@ def loc_field(
                 name=f"{name}__{lc}",
                 value=str(value.get(lc, "")),
                 missing=filled and not str(value.get(lc, "")).strip(),
+                stale=lc in stale and bool(str(value.get(lc, "")).strip()),
             )
             for lc in locales
         ],

@@ -21,6 +21,8 @@ from ...selectors.builder import (
     notice_choices,
     publish_problems,
     translation_gaps,
+    translations_stale,
+    translations_stale_list,
 )
 from ...studio import Studio, studio_view
 from .common import (
@@ -225,7 +227,13 @@ def survey_edit(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
                 _locales(str(settings_data["locales"])), extra=survey.locales
             ),
             "title_field": loc_field(
-                "title", _("Title"), title_value, locales, required=True, errors=by_key
+                "title",
+                _("Title"),
+                title_value,
+                locales,
+                required=True,
+                errors=by_key,
+                stale=translations_stale(survey=survey).get("title", []),
             ),
             "errors": errors,
             "by_key": by_key,
@@ -234,6 +242,7 @@ def survey_edit(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
             "question_types": QuestionType.choices,
             "problems": publish_problems(survey=survey, doc=doc),
             "gaps": gaps,
+            "stale": translations_stale_list(survey=survey),
             "timezone": studio.organization.timezone,
             "is_quiz": survey.kind == SurveyKind.QUIZ,
             "draft_number": next(iter(draft), None),
