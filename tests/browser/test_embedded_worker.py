@@ -5,7 +5,9 @@ scratch SQLite file, a broker folder of its own), whatever the environment of
 the suite (CI has Redis and PostgreSQL): migrate, seed the demo, runserver and
 the local Celery worker. A researcher requests an export of the demo survey;
 the page first shows it queued or running and busy, its progress rises, then
-it is ready. Ctrl-C (SIGINT to the script) then stops every process it started.
+it is ready. An analyst generates a transparency report: its PDF line is busy
+until the worker has printed it. Ctrl-C (SIGINT to the script) then stops
+every process it started.
 """
 
 import os
@@ -70,7 +72,6 @@ def embedded_site(tmp_path):
         CELERY_BROKER_DIR=str(tmp_path / "broker"),
         MEDIA_ROOT=str(tmp_path / "media"),
         EXPORTS_ROOT=str(tmp_path / "exports"),
-        TRANSPARENCY_PDF="false",
     )
     log_path = tmp_path / "run.log"
     with open(log_path, "wb") as log:
@@ -105,17 +106,18 @@ def embedded_site(tmp_path):
         proc.wait(timeout=10)
 
 
-def _sign_in(page: Page, base: str) -> None:
+def _sign_in(page: Page, base: str, role: str) -> None:
+    page.context.clear_cookies()
     page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill("demo-researcher")
-    page.get_by_label("Password").fill("trustpulse-researcher")
+    page.get_by_label("Username").fill(f"demo-{role}")
+    page.get_by_label("Password").fill(f"trustpulse-{role}")
     page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()
 
 
-def test_export_progress_rises_with_the_embedded_worker(page: Page, embedded_site):
+def test_export_progress_and_report_pdf_with_the_embedded_worker(page: Page, embedded_site):
     base, proc = embedded_site
-    _sign_in(page, base)
+    _sign_in(page, base, "researcher")
     page.goto(f"{base}/studio/acme-privacy/exports/new/")
     # An Excel file in the long layout (one row per answer): several seconds of work.
     page.get_by_label("Format").select_option("xlsx")
@@ -149,6 +151,17 @@ def test_export_progress_rises_with_the_embedded_worker(page: Page, embedded_sit
     assert seen == sorted(seen), f"progress went back: {seen}"
     assert any(0 < v < 100 for v in seen), f"no progress shown before ready: {seen}"
     assert len(seen) >= 2, f"progress never rose: {seen}"
+
+    # A transparency report's PDF is printed by the worker too: the line is busy
+    # on first view, then offers the PDF without a reload.
+    _sign_in(page, base, "analyst")
+    page.goto(f"{base}/studio/acme-privacy/dashboards/reports/")
+    page.get_by_role("button", name="Generate report").click()
+    line = page.locator("#report-pdf")
+    expect(line).to_contain_text("The PDF is being printed")
+    expect(line).to_have_attribute("aria-busy", "true")
+    expect(line.get_by_role("link", name="Download PDF")).to_be_visible(timeout=120_000)
+    expect(line).to_have_attribute("aria-busy", "false")
 
     # Ctrl-C stops the server, the worker and beat: nothing of the session is left.
     proc.send_signal(signal.SIGINT)
