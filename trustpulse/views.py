@@ -19,7 +19,7 @@ def demo_links() -> list[dict[str, str]]:
     """The live demo survey and quiz, when `seed_demo` has loaded them."""
     found = Survey.objects.filter(
         organization__slug=DEMO_ORG_SLUG, slug__in=DEMO_SURVEY_SLUGS, status=SurveyStatus.LIVE
-    ).order_by("kind", "slug")
+    ).order_by("-kind", "slug")  # the survey, then the quiz
     return [
         {
             "url": reverse("surveys:landing", kwargs={"slug": s.slug}),
