@@ -144,3 +144,36 @@ def test_report_pdf_charts_fit_their_cards(page: Page, report, settings, tmp_pat
         prefix = SHOTS / f"report-{paper.lower()}"
         subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(prefix)], check=True)
     report.pdf.delete(save=False)
+
+
+def test_browser_print_of_the_report_page_matches(page: Page, report, tmp_path):
+    """The report as a page (no data-print): Print redraws the charts for paper, then back."""
+    html = tmp_path / "report.html"
+    text = standalone_html(report).replace(' print-doc"', '"').replace(" data-print>", ">")
+    html.write_text(text, encoding="utf-8")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(html.as_uri(), timeout=60_000)
+    page.wait_for_function(
+        "document.querySelectorAll('.plot').length > 0 && "
+        "[...document.querySelectorAll('.plot')].every(p => p.dataset.drawn === 'true')",
+        timeout=60_000,
+    )
+    widths = "[...document.querySelectorAll('.plot')].map(p => Math.round(p._fullLayout.width))"
+    on_screen = page.evaluate(widths)
+    assert page.locator(".modebar").count() == 4  # the toolbars of the page on screen
+
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    m = page.evaluate(MEASURE)
+    assert (m["toolbars"], m["buttons"]) == (0, 0)
+    assert m["column"] <= COLUMN_MAX_PX
+    for chart in [c for c in m["charts"] if c["boxes"]]:
+        left, top, right, bottom = chart["card"]
+        assert chart["static"] is True, chart["key"]
+        for b in chart["boxes"]:
+            assert left - 0.5 <= b[0] and b[2] <= right + 0.5, (chart["key"], b, chart["card"])
+            assert top - 0.5 <= b[1] and b[3] <= bottom + 0.5, (chart["key"], b, chart["card"])
+
+    page.emulate_media(media="screen")
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    page.wait_for_function(f"JSON.stringify({widths}) === JSON.stringify({on_screen})")
