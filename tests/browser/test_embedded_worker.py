@@ -125,7 +125,7 @@ def test_export_progress_and_report_pdf_with_the_embedded_worker(page: Page, emb
     page.get_by_label("Purpose").fill("Embedded worker check")
     started = time.monotonic()
     page.get_by_role("button", name="Start export").click()
-    assert time.monotonic() - started < 5, "the export ran inside the request"
+    assert time.monotonic() - started < 10, "the export ran inside the request"
 
     status = page.locator("#status-text")
     first = status.inner_text()
