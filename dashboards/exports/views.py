@@ -37,6 +37,13 @@ nav_register(
 )
 
 
+FIELD_LABELS = {
+    "submitted_at": _("Submission time"),
+    "locale": _("Language"),
+    "channel": _("Channel"),
+}
+
+
 def _surveys(studio: Studio) -> list[Survey]:
     return list(
         Survey.objects.filter(
@@ -53,20 +60,18 @@ class ExportForm(forms.Form):
     layout = forms.ChoiceField(
         label=_("Layout"), choices=ExportLayout.choices, initial=ExportLayout.WIDE
     )
-    versions = forms.CharField(
-        label=_("Versions (optional)"),
-        help_text=_("Version numbers separated by commas, e.g. 1, 2. Empty: every published one."),
+    versions = forms.TypedMultipleChoiceField(
+        label=_("Versions"),
+        help_text=_("None ticked: every published version."),
+        coerce=int,
         required=False,
-        max_length=200,
+        widget=forms.CheckboxSelectMultiple,
     )
-    columns = forms.CharField(
-        label=_("Columns (optional)"),
-        help_text=_(
-            "Question codes separated by commas (and submitted_at, locale, channel). Empty: all."
-        ),
+    columns = forms.MultipleChoiceField(
+        label=_("Columns"),
+        help_text=_("None ticked: every question and field."),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=5000,
+        widget=forms.CheckboxSelectMultiple,
     )
     purpose = forms.CharField(
         label=_("Purpose"),
@@ -98,14 +103,38 @@ class ExportForm(forms.Form):
         widget=forms.PasswordInput(render_value=True),
     )
 
-    def clean_versions(self) -> list[int]:
-        raw = [v.strip() for v in self.cleaned_data.get("versions", "").split(",") if v.strip()]
-        if not all(v.isascii() and v.isdigit() and len(v) < 7 for v in raw):
-            raise forms.ValidationError(_("Whole numbers separated by commas."))
-        return [int(v) for v in raw]
+    def __init__(self, *args: Any, surveys: list[Survey], survey: Survey | None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["survey"].choices = [(s.pk, str(s)) for s in surveys]
+        if survey is None:
+            return
+        published = survey.versions.filter(status=VersionStatus.PUBLISHED).order_by("number")
+        self.fields["versions"].choices = [
+            (v.number, _("Version %(n)d, published %(when)s") % _version_label(v))
+            for v in published
+        ]
+        self.fields["columns"].choices = column_choices(survey)
 
-    def clean_columns(self) -> list[str]:
-        return [c.strip() for c in self.cleaned_data.get("columns", "").split(",") if c.strip()]
+
+def _version_label(version: Any) -> dict[str, Any]:
+    when = version.published_at
+    return {"n": version.number, "when": when.date().isoformat() if when else "—"}
+
+
+def column_choices(survey: Survey) -> list[tuple[str, str]]:
+    """The response fields, then every question of the published versions, labelled."""
+    fields = [(f, str(FIELD_LABELS[f])) for f in RESPONSE_FIELDS]
+    questions = [
+        (q.code, f"{q.code}: {q.text.get(survey.default_locale, q.code)}")
+        for q in services.survey_questions(survey)
+    ]
+    return fields + questions
+
+
+def _chosen_survey(request: HttpRequest, surveys: list[Survey]) -> Survey | None:
+    raw = request.POST.get("survey") or request.GET.get("survey") or ""
+    chosen = next((s for s in surveys if str(s.pk) == raw), None)
+    return chosen or (surveys[0] if surveys else None)
 
 
 @studio_view(roles=EXPORT_ROLES, section="exports")
@@ -124,8 +153,13 @@ def export_new(request: HttpRequest, studio: Studio) -> HttpResponse:
     from django.conf import settings
 
     surveys = _surveys(studio)
-    form = ExportForm(request.POST or None, initial={"k": settings.EXPORT_K})
-    form.fields["survey"].choices = [(s.pk, str(s)) for s in surveys]
+    survey = _chosen_survey(request, surveys)
+    form = ExportForm(
+        request.POST or None,
+        initial={"k": settings.EXPORT_K, "survey": survey.pk if survey else None},
+        surveys=surveys,
+        survey=survey,
+    )
     errors: list[Any] = []
     if request.method == "POST" and form.is_valid():
         survey = next(s for s in surveys if s.pk == form.cleaned_data["survey"])
@@ -146,7 +180,13 @@ def export_new(request: HttpRequest, studio: Studio) -> HttpResponse:
     return render(
         request,
         "dashboards/exports/new.html",
-        {"studio": studio, "form": form, "surveys": surveys, "service_errors": errors},
+        {
+            "studio": studio,
+            "form": form,
+            "surveys": surveys,
+            "survey": survey,
+            "service_errors": errors,
+        },
     )
 
 
@@ -222,12 +262,7 @@ def export_settings(request: HttpRequest, studio: Studio, survey_id: int) -> Htt
         raise Http404("No such survey.")
     cfg = services.export_settings_get(survey=survey)
     questions = services.survey_questions(survey)
-    labels = {
-        "submitted_at": _("Submission time"),
-        "locale": _("Language"),
-        "channel": _("Channel"),
-    }
-    qi_choices = [(f, labels[f]) for f in RESPONSE_FIELDS] + [
+    qi_choices = [(f, FIELD_LABELS[f]) for f in RESPONSE_FIELDS] + [
         (q.code, f"{q.code}: {q.text.get(survey.default_locale, q.code)}")
         for q in questions
         if q.type in QI_TYPES

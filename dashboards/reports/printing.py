@@ -9,6 +9,15 @@ from ..staticfiles import plotly_js_path
 from .pdf import print_pdf
 from .render import report_context
 
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+
+
+def paper_size() -> str:
+    """The CSS page size of printed reports (TRANSPARENCY_PDF_PAPER: A4 or Letter)."""
+    from django.conf import settings
+
+    return PAPER_SIZES.get(str(settings.TRANSPARENCY_PDF_PAPER).lower(), "A4")
+
 
 def standalone_html(report: TransparencyReport) -> str:
     from django.contrib.staticfiles import finders
@@ -29,6 +38,7 @@ def standalone_html(report: TransparencyReport) -> str:
         ),
         "js": read("js/dashboards.js"),
         "plotly_uri": plotly_js_path().as_uri(),
+        "paper": paper_size(),
     }
     with translation.override("en"):
         return render_to_string(

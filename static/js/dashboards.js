@@ -107,15 +107,65 @@
     if (!chart.empty) {
       var layout = Object.assign({}, chart.figure.layout, { title: { text: "" }, autosize: true });
       layout.margin = Object.assign({}, layout.margin || {}, { t: 16 });
-      window.Plotly.newPlot(plot, chart.figure.data, layout, {
+      var config = {
         responsive: true,
         displaylogo: false,
         modeBarButtonsToRemove: ["select2d", "lasso2d"],
         toImageButtonOptions: { format: "png", filename: chart.key },
-      }).then(function () {
+      };
+      if (printing()) {
+        Object.assign(layout, printLayout(plot, layout));
+        config = PRINT_CONFIG;
+      }
+      window.Plotly.newPlot(plot, chart.figure.data, layout, config).then(function () {
         plot.setAttribute("data-drawn", "true");
       });
     }
+  }
+
+  // Printed reports: each chart drawn at its card's width and a fixed height,
+  // static (no toolbar, no hover), its legend above the plot so axis labels keep
+  // the room below. The PDF page says so with <body data-print>; the browser's
+  // Print sets body.print-doc for the time of printing (see printHandlers).
+  var PRINT_HEIGHT = 270;
+  var PRINT_FONT_SIZE = 11;
+  var PRINT_CONFIG = { staticPlot: true, displayModeBar: false, responsive: false };
+
+  function printing() {
+    return document.body.hasAttribute("data-print") || document.body.classList.contains("print-doc");
+  }
+
+  function printLayout(plot, layout) {
+    return {
+      autosize: false,
+      width: Math.floor(plot.clientWidth),
+      height: PRINT_HEIGHT,
+      legend: Object.assign({}, layout.legend || {}, { orientation: "h", x: 0, y: 1, yanchor: "bottom" }),
+      margin: Object.assign({}, layout.margin || {}, { t: 28, r: 12 }),
+      font: Object.assign({}, layout.font || {}, { size: PRINT_FONT_SIZE }),
+    };
+  }
+
+  function printHandlers() {
+    var saved = [];
+    window.addEventListener("beforeprint", function () {
+      if (document.body.hasAttribute("data-print")) return;
+      document.body.classList.add("print-doc");
+      saved = [];
+      document.querySelectorAll(".plot[data-drawn]").forEach(function (plot) {
+        saved.push({ plot: plot, layout: Object.assign({}, plot.layout) });
+        window.Plotly.react(plot, plot.data, Object.assign({}, plot.layout, printLayout(plot, plot.layout)), PRINT_CONFIG);
+      });
+    });
+    window.addEventListener("afterprint", function () {
+      if (document.body.hasAttribute("data-print")) return;
+      document.body.classList.remove("print-doc");
+      saved.forEach(function (s) {
+        var layout = Object.assign({}, s.layout, { autosize: true, width: null, height: s.layout.height });
+        window.Plotly.react(s.plot, s.plot.data, layout, { responsive: true, displaylogo: false });
+      });
+      saved = [];
+    });
   }
 
   function drawKpi(container, kpi) {
@@ -260,6 +310,7 @@
       window.setTimeout(start, 30);
       return;
     }
+    printHandlers();
     drawEmbedded();
     loadAll();
   }

@@ -119,6 +119,30 @@ def translation_gaps(doc: dict[str, Any]) -> list[Gap]:
     return gaps
 
 
+@dataclass(frozen=True, kw_only=True)
+class StaleTranslation:
+    path: str  # surveys/services/translations.py's key, e.g. sections[intro].title
+    locales: list[str]
+
+
+def translations_stale(*, survey: Survey) -> dict[str, list[str]]:
+    """{text key: [locales]} whose translation predates the last change of its default text."""
+    from .authoring import working_version
+
+    version = working_version(survey=survey)
+    marks = version.stale_translations if version is not None else {}
+    locales = set(survey.locales)
+    out = {key: [lc for lc in found if lc in locales] for key, found in (marks or {}).items()}
+    return {key: found for key, found in out.items() if found}
+
+
+def translations_stale_list(*, survey: Survey) -> list[StaleTranslation]:
+    return [
+        StaleTranslation(path=key, locales=found)
+        for key, found in translations_stale(survey=survey).items()
+    ]
+
+
 # What changed since the last published version --------------------------------------
 
 

@@ -36,6 +36,7 @@ from .definitions import (
     survey_create,
     survey_draft_version,
 )
+from .translations import stale_translations_record
 
 # Largest value of a PositiveIntegerField on every database backend.
 MAX_QUOTA = 2_147_483_647
@@ -108,7 +109,10 @@ def _write(draft: SurveyVersion, doc: dict[str, Any], relative_to: str | None = 
         raise ServiceValidationError(errors)
     if draft.is_frozen:  # survey_draft_version never returns one; never write into it
         raise RuntimeError("A published version is never modified.")
-    _write_content(draft, _sanitize(doc))
+    before = _doc_of(draft, draft.survey)
+    clean = _sanitize(doc)
+    _write_content(draft, clean)
+    stale_translations_record(draft=draft, before=before, after=clean)
 
 
 def _position(value: Any, field: str, errors: list[FieldError]) -> int | None:
@@ -269,6 +273,9 @@ def survey_update(
     errors = _draft_errors(doc)
     if errors:
         raise ServiceValidationError(errors)
+    version = working_version(survey=survey)
+    if version is not None and not version.is_frozen and "title" in changes:
+        stale_translations_record(draft=version, before=_doc_of(version, survey), after=doc)
     for key, value in changes.items():
         if key == "consent_notice":
             survey.consent_notice = notice

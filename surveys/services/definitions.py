@@ -450,6 +450,9 @@ def survey_create(
 def _copy_version(source: SurveyVersion, target: SurveyVersion) -> None:
     doc = definition_export(version=source)
     _write_content(target, doc)
+    if source.stale_translations:  # translations still out of date stay marked
+        target.stale_translations = dict(source.stale_translations)
+        target.save(update_fields=["stale_translations"])
 
 
 @transaction.atomic

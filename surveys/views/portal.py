@@ -24,6 +24,7 @@ log never writes their path, and no log line here carries a token.
 
 import datetime as dt
 import json
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
@@ -116,6 +117,14 @@ def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     }
     data.update(extra)
     return data
+
+
+def _render_local(
+    request: HttpRequest, template: str, context: dict[str, Any], zone: str
+) -> HttpResponse:
+    """Render with times in the organization's time zone (`zone`), which the page names."""
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        return render(request, template, {**context, "zone": zone})
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
@@ -372,7 +381,9 @@ def portal(request: HttpRequest, token: str) -> HttpResponse:
         delete_url=reverse("surveys:portal_delete", args=[token]),
         withdrawn=join_list([names[p] for p in withdrawn]),
     )
-    return render(request, "surveys/portal/portal.html", context)
+    return _render_local(
+        request, "surveys/portal/portal.html", context, respondent.organization.timezone
+    )
 
 
 @token_page()
@@ -559,7 +570,9 @@ def receipt(request: HttpRequest, token: str, receipt_id: UUID) -> HttpResponse:
         purposes_withdrawn=purpose_titles(consent.notice, list(record.purposes_withdrawn)),
         portal_url=request.build_absolute_uri(reverse("surveys:portal", args=[token])),
     )
-    return render(request, "surveys/portal/receipt.html", context)
+    return _render_local(
+        request, "surveys/portal/receipt.html", context, record.respondent.organization.timezone
+    )
 
 
 @token_page()

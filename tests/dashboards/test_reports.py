@@ -145,6 +145,17 @@ def test_generate_on_demand_and_errors(client, activity, django_capture_on_commi
     assert "PDF printing is switched off on this server (TRANSPARENCY_PDF)." in page
     assert 'data-charts-for="report-charts"' in page
     assert "Consents given and withdrawn, by purpose" in page
+    assert '<li id="report-pdf" aria-live="polite" aria-busy="false">' in page
+
+
+def test_pdf_line_is_busy_until_a_worker_printed_it(client, activity):
+    """Generated, its print task not run yet: the line says so, busy, and follows it."""
+    report_generate(organization=activity, period=Q2)
+    login_verified(client, member(activity, "analyst"))
+    page = client.get(f"/studio/{activity.slug}/dashboards/reports/2026-Q2/").content.decode()
+    assert '<li id="report-pdf" aria-live="polite" aria-busy="true" data-pending>' in page
+    assert "The PDF is being printed; this line updates when it is ready." in page
+    assert "js/report-status.js" in page
 
 
 @override_settings(TRANSPARENCY_PDF=False)

@@ -126,6 +126,22 @@ def test_html_receipt(client, token):
     assert "data-print hidden>Print</button>" in body
 
 
+def test_receipt_and_portal_times_are_the_organizations(client, token):
+    """Given on: in the organization's zone (Europe/Amsterdam), named, never bare UTC."""
+    import datetime as dt
+
+    record = ConsentRecord.objects.get()
+    ConsentRecord.objects.filter(pk=record.pk).update(
+        given_at=dt.datetime(2026, 1, 15, 9, 30, tzinfo=dt.UTC)
+    )
+    body = html(client.get(f"/r/{token}/receipt/{record.receipt_id}/"))
+    assert "Jan. 15, 2026, 10:30 a.m. CET (Europe/Amsterdam)" in body
+    assert "(UTC)" not in body
+    portal = html(client.get(f"/me/{token}/"))
+    assert "Given on Jan. 15, 2026, 10:30 a.m. (Europe/Amsterdam)" in portal
+    assert "(UTC)" not in portal
+
+
 def test_json_receipt_validates_against_the_schema(client, token):
     record = ConsentRecord.objects.get()
     res = client.get(f"/r/{token}/receipt/{record.receipt_id}.json")

@@ -129,6 +129,18 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web process and the embedded worker (scripts/run.sh) write the same
+    # file: write-ahead logging lets readers go on during a write, writers wait
+    # for each other (timeout, seconds) instead of failing, and a transaction
+    # takes its write lock when it begins, so two never deadlock on upgrading.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": env.int("SQLITE_TIMEOUT", default=30),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "surveys.User"
@@ -181,7 +193,26 @@ else:
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+# Eager (tasks in the calling process) only when there is no broker to send them to.
+CELERY_TASK_ALWAYS_EAGER = env.bool(
+    "CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL.startswith("memory://")
+)
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # The embedded broker of scripts/run.sh without Redis: kombu's filesystem
+    # transport, one file per message in CELERY_BROKER_DIR, shared by the web
+    # process (sender) and the local worker (receiver). Nothing to install.
+    CELERY_BROKER_DIR = env.path("CELERY_BROKER_DIR", default=str(BASE_DIR / "var" / "broker"))
+    _folders = {k: Path(CELERY_BROKER_DIR) / k for k in ("queue", "processed", "control")}
+    for _folder in _folders.values():
+        _folder.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_folders["queue"]),
+        "data_folder_out": str(_folders["queue"]),
+        "processed_folder": str(_folders["processed"]),
+        "control_folder": str(_folders["control"]),
+        "store_processed": False,
+        "polling_interval": 0.5,
+    }
 CELERY_TASK_EAGER_PROPAGATES = True
 # The queue tasks are sent to (and workers started by scripts/run.sh consume).
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
@@ -287,6 +318,8 @@ SUPPRESSION_MIN_CELL = max(5, env.int("SUPPRESSION_MIN_CELL", default=10))
 # Print transparency reports to PDF with headless Chromium (CHROMIUM_PATH, else `chromium` on PATH).
 TRANSPARENCY_PDF = env.bool("TRANSPARENCY_PDF", default=True)
 CHROMIUM_PATH = env("CHROMIUM_PATH", default="")
+# Paper of the printed reports: A4 or Letter (both fit the same layout).
+TRANSPARENCY_PDF_PAPER = env("TRANSPARENCY_PDF_PAPER", default="A4")
 # k for k-anonymous exports.
 EXPORT_K = max(2, env.int("EXPORT_K", default=5))
 # Research exports (docs/EXPORTS.md): how long a signed download link and a

@@ -4,13 +4,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest
 from django.urls import reverse
+from django.utils.translation import get_language_info
 
 from ...enums import Role
 from ...models import Survey
 from ...selectors.builder import builder_survey_get
 from ...studio import Studio
+from ..display import bcp47
 
 BUILDERS = frozenset({Role.ADMIN, Role.AUTHOR})
 
@@ -36,6 +39,7 @@ class LocValue:
     name: str  # the input's name: <field>__<locale>
     value: str
     missing: bool  # another locale has text and this one has none
+    stale: bool = False  # the default-language text changed after this one was written
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -64,6 +68,7 @@ def loc_field(
     required: bool = False,
     errors: Mapping[str, list[str]] | None = None,
     error_key: str = "",
+    stale: Sequence[str] = (),
 ) -> LocField:
     value = value if isinstance(value, Mapping) else {}
     filled = any(str(v).strip() for v in value.values())
@@ -79,6 +84,7 @@ def loc_field(
                 name=f"{name}__{lc}",
                 value=str(value.get(lc, "")),
                 missing=filled and not str(value.get(lc, "")).strip(),
+                stale=lc in stale and bool(str(value.get(lc, "")).strip()),
             )
             for lc in locales
         ],
@@ -88,3 +94,31 @@ def loc_field(
 def posted(request: HttpRequest) -> dict[str, Any]:
     """The POST as a plain dict of single values (the builder's forms have no lists)."""
     return {k: request.POST.get(k) for k in request.POST}
+
+
+def posted_locales(request: HttpRequest) -> str:
+    """The ticked languages (a group of checkboxes named "locales"), as "en, zh-Hant"."""
+    return ", ".join(v.strip() for v in request.POST.getlist("locales") if v.strip())
+
+
+def language_choices(selected: Sequence[str], extra: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """The languages a survey may have: the site's, then any it already has, labelled."""
+    codes = [bcp47(code) for code, _name in settings.LANGUAGES]
+    for code in [*extra, *selected]:
+        if code not in codes:
+            codes.append(code)
+    out = []
+    for i, code in enumerate(codes):
+        try:
+            name = str(get_language_info(code.lower())["name_local"])
+        except KeyError:
+            name = code
+        out.append(
+            {
+                "id": f"id_locales_{i}",
+                "code": code,
+                "label": code if name == code else f"{name} ({code})",
+                "checked": code in selected,
+            }
+        )
+    return out

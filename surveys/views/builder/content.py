@@ -18,7 +18,7 @@ from ...enums import QuestionType, SurveyKind
 from ...errors import FieldError, ServiceValidationError
 from ...instruments import INSTRUMENTS
 from ...models import Survey
-from ...selectors.builder import draft_document, notice_version_of
+from ...selectors.builder import draft_document, notice_version_of, translations_stale
 from ...services.authoring import CodeNotFound
 from ...studio import Studio, studio_view
 from .common import BUILDERS, loc_field, posted, survey_or_404, title_of, url
@@ -121,6 +121,7 @@ def _section_page(
     )
     later = [s["code"] for s in doc["sections"][index + 1 :]]
     rows = None if advanced[1] else skip_rows(data.get("skip_logic"))
+    stale = translations_stale(survey=survey) if original else {}
     import json
 
     return render(
@@ -136,7 +137,12 @@ def _section_page(
             "errors": errors,
             "by_key": by_key,
             "title_field": loc_field(
-                "title", _("Title"), data.get("title"), locales, errors=by_key
+                "title",
+                _("Title"),
+                data.get("title"),
+                locales,
+                errors=by_key,
+                stale=stale.get(f"sections[{original}].title", []),
             ),
             "description_field": loc_field(
                 "description",
@@ -145,6 +151,7 @@ def _section_page(
                 locales,
                 textarea=True,
                 errors=by_key,
+                stale=stale.get(f"sections[{original}].description", []),
             ),
             "logic": _logic_context(data.get("display_logic"), targets, advanced[0]),
             "skip_targets": skip_targets,
@@ -285,6 +292,8 @@ def _question_page(
 ) -> HttpResponse:
     locales = list(doc["locales"])
     by_key = errors.by_key
+    stale = translations_stale(survey=survey) if original else {}
+    here = f"sections[{section_code}].questions[{original}]"
     qtype = data.get("type", "")
     settings = data.get("settings") or {}
     targets = logic_targets(
@@ -358,9 +367,15 @@ def _question_page(
                 textarea=True,
                 required=True,
                 errors=by_key,
+                stale=stale.get(f"{here}.text", []),
             ),
             "help_field": loc_field(
-                "help_text", _("Help text"), data.get("help_text"), locales, errors=by_key
+                "help_text",
+                _("Help text"),
+                data.get("help_text"),
+                locales,
+                errors=by_key,
+                stale=stale.get(f"{here}.help_text", []),
             ),
             "settings": settings,
             "other_label": loc("other_label", _("Label of “Other”")),

@@ -21,9 +21,20 @@ from ...selectors.builder import (
     notice_choices,
     publish_problems,
     translation_gaps,
+    translations_stale,
+    translations_stale_list,
 )
 from ...studio import Studio, studio_view
-from .common import BUILDERS, loc_field, posted, survey_or_404, title_of, url
+from .common import (
+    BUILDERS,
+    language_choices,
+    loc_field,
+    posted,
+    posted_locales,
+    survey_or_404,
+    title_of,
+    url,
+)
 from .forms import EXTRA_ROWS, FormErrors, localized, number
 
 
@@ -48,7 +59,7 @@ def survey_new(request: HttpRequest, studio: Studio) -> HttpResponse:
         data["notice"] = notices[0].slug
     if request.method == "POST":
         post = posted(request)
-        locales = _locales(str(post.get("locales") or ""))
+        locales = _locales(posted_locales(request))
         default = str(post.get("default_locale") or "").strip() or (locales[:1] or ["en"])[0]
         title = str(post.get("title") or "").strip()
         data = {
@@ -82,6 +93,7 @@ def survey_new(request: HttpRequest, studio: Studio) -> HttpResponse:
             "errors": errors,
             "kinds": SurveyKind.choices,
             "notices": notices,
+            "languages": language_choices(_locales(str(data["locales"]))),
         },
         status=400 if errors else 200,
     )
@@ -138,6 +150,7 @@ def survey_edit(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
     post: dict[str, Any] | None = None
     if request.method == "POST":
         post = posted(request)
+        post["locales"] = posted_locales(request)
         problems: list[FieldError] = []
         changes = _settings_changes(post, survey, tz, problems)
         try:
@@ -210,8 +223,17 @@ def survey_edit(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
             "survey": survey,
             "survey_title": title_of(survey),
             "settings": settings_data,
+            "languages": language_choices(
+                _locales(str(settings_data["locales"])), extra=survey.locales
+            ),
             "title_field": loc_field(
-                "title", _("Title"), title_value, locales, required=True, errors=by_key
+                "title",
+                _("Title"),
+                title_value,
+                locales,
+                required=True,
+                errors=by_key,
+                stale=translations_stale(survey=survey).get("title", []),
             ),
             "errors": errors,
             "by_key": by_key,
@@ -220,6 +242,7 @@ def survey_edit(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
             "question_types": QuestionType.choices,
             "problems": publish_problems(survey=survey, doc=doc),
             "gaps": gaps,
+            "stale": translations_stale_list(survey=survey),
             "timezone": studio.organization.timezone,
             "is_quiz": survey.kind == SurveyKind.QUIZ,
             "draft_number": next(iter(draft), None),

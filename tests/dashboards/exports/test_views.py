@@ -101,12 +101,20 @@ def test_versions_and_columns_from_the_form(
     client, org, filled, django_capture_on_commit_callbacks
 ):
     login_verified(client, member(org, "researcher"))
+    page = client.get(base(org) + f"new/?survey={filled.pk}").content.decode()
+    # Ticked from the survey's own lists, each with a label, not typed as codes.
+    assert 'type="checkbox" name="versions" value="1"' in page
+    assert 'type="checkbox" name="columns" value="trust_brand"' in page
+    assert "trust_brand: " in page and "Submission time" in page
     data = {"survey": filled.pk, "format": "csv", "layout": "wide", "k": 5, "purpose": "x"}
-    r = client.post(base(org) + "new/", {**data, "versions": "1, 9", "columns": "nope"})
+    r = client.post(base(org) + "new/", {**data, "versions": ["1", "9"], "columns": ["nope"]})
     page = r.content.decode()
-    assert "No published version 9." in page and "No question or field &#x27;nope&#x27;." in page
-    assert client.post(base(org) + "new/", {**data, "versions": "one"}).status_code == 200
+    assert r.status_code == 200 and not ExportJob.objects.exists()
+    assert "Select a valid choice. 9 is not one of the available choices." in page
+    assert "Select a valid choice. nope is not one of the available choices." in page
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(base(org) + "new/", {**data, "versions": "1", "columns": "trust_brand, nps"})
+        client.post(
+            base(org) + "new/", {**data, "versions": ["1"], "columns": ["trust_brand", "nps"]}
+        )
     job = ExportJob.objects.get()
     assert (job.versions, job.columns) == ([1], ["trust_brand", "nps"])

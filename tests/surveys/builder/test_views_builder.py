@@ -27,7 +27,7 @@ def draft(org, author, client):
         {
             "title": "Data comfort",
             "kind": "survey",
-            "locales": "en, zh-Hant",
+            "locales": ["en", "zh-Hant"],
             "default_locale": "en",
             "consent_notice": "privacy-notice",
         },
@@ -209,7 +209,7 @@ def test_settings_save_through_survey_update_with_errors_per_field(org, draft, c
         base(org, draft.pk),
         {
             "title__en": "Data comfort",
-            "locales": "en, zh-Hant",
+            "locales": ["en", "zh-Hant"],
             "default_locale": "de",
             "consent_notice": "privacy-notice",
         },
@@ -221,7 +221,7 @@ def test_settings_save_through_survey_update_with_errors_per_field(org, draft, c
         {
             "title__en": "Comfort with data",
             "title__zh-Hant": "資料安心度",
-            "locales": "en, zh-Hant",
+            "locales": ["en", "zh-Hant"],
             "default_locale": "en",
             "consent_notice": "privacy-notice",
             "response_quota": "50",
@@ -503,3 +503,13 @@ def test_a_logo_is_uploaded_through_the_branding_page(org, survey, users, client
     client.post(url, {**values, "logo_alt": "Acme", "remove_logo": "on"})
     branding.refresh_from_db()
     assert branding.logo is None and branding.logo_alt == ""
+
+
+def test_languages_are_ticked_not_typed(client, org, author, draft):
+    page = client.get(base(org) + "new/").content.decode()
+    assert 'value="en" id="id_locales_0" checked> English (en)' in page
+    assert 'value="zh-Hant" id="id_locales_1"> 繁體中文 (zh-Hant)' in page
+    assert '<select id="id_default_locale" name="default_locale">' in page
+    edit = client.get(base(org, draft.pk)).content.decode()
+    assert 'value="zh-Hant" id="id_locales_1" checked> 繁體中文 (zh-Hant)' in edit
+    assert '<option value="en" selected>English (en)</option>' in edit
