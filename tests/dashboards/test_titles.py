@@ -102,7 +102,7 @@ def test_the_migration_decodes_stored_titles(titled):
 
     from django.apps import apps
 
-    migration = importlib.import_module("surveys.migrations.0014_unescape_stored_titles")
+    migration = importlib.import_module("surveys.migrations.0017_unescape_stored_titles")
     escaped = {"en": "Dienlin, Braeunlich &amp; Trepte"}
     version = titled.live_version
     type(titled).objects.filter(pk=titled.pk).update(title=escaped)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0014_signin_audit_actions'),
+        ('surveys', '0015_signin_audit_actions'),
     ]
 
     operations = [

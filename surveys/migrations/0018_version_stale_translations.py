@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0013_submission_inbox'),
+        ('surveys', '0017_unescape_stored_titles'),
     ]
 
     operations = [

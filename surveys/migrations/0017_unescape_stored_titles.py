@@ -92,6 +92,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("surveys", "0013_submission_inbox")]
+    dependencies = [("surveys", "0016_recovery_codes")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=True)]
