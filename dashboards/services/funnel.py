@@ -79,8 +79,9 @@ def _guarded(flt: MetricFilter) -> tuple[dict[str, int], frozenset[str]]:
     counts = {k: counts.get(k, 0) for k in ("completed", "withdrawn", "stayed")}
     if not _notice_split(flt):
         return counts, bad
-    dated = {"survey_id": flt.survey.pk, "date_from": flt.date_from, "date_to": flt.date_to}
-    notice = consent_funnel_counts(**dated)
+    notice = consent_funnel_counts(
+        survey_id=flt.survey.pk, date_from=flt.date_from, date_to=flt.date_to
+    )
     whole = (
         consent_funnel_counts(survey_id=flt.survey.pk) if flt.date_from or flt.date_to else notice
     )

@@ -9,7 +9,7 @@ are withheld and marked ``suppressed``. Formulas: docs/METRICS.md.
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
@@ -579,7 +579,7 @@ class Overview:
     excluded_flagged: int | None
 
 
-def _response_counts(r: dict[str, Any]) -> dict[str, int]:
+def _response_counts(r: Mapping[str, Any]) -> dict[str, int]:
     known, active = int(r["known"] or 0), int(r["active"] or 0)
     out = {
         "responses": r["n"],
