@@ -152,7 +152,7 @@ def _hidden_counts(
 
 def _withhold(period: "Period", hidden: set[str], at: str) -> "Period":
     suffix = f"@{at}" if at else ""
-    changes = {
+    changes: dict[str, Any] = {
         name: WITHHELD
         for name, rests_on in RESTS_ON.items()
         if any(f"{c}{suffix}" in hidden for c in rests_on)
