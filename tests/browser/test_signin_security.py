@@ -23,7 +23,9 @@ def fill_sign_in(page: Page, base: str, username: str, password: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    press(page.get_by_role("button", name="Sign in"), "Enter")
+    # Wait for the form's answer: a goto while it is pending would abort it.
+    with page.expect_navigation():
+        press(page.get_by_role("button", name="Sign in"), "Enter")
 
 
 def test_a_recovery_code_signs_in_and_too_many_wrong_passwords_lock(
