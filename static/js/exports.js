@@ -5,7 +5,7 @@
 // versions and columns (without JavaScript, the "Show its versions and columns" button does).
 (function () {
   "use strict";
-  var POLL_MS = 1000;
+  var POLL_MS = 500;
 
   var chooser = document.getElementById("export-survey-chooser");
   if (chooser) {
