@@ -157,7 +157,7 @@ def _withhold(period: "Period", hidden: set[str], at: str) -> "Period":
         for name, rests_on in RESTS_ON.items()
         if any(f"{c}{suffix}" in hidden for c in rests_on)
     }
-    return replace(period, **changes)  # type: ignore[arg-type]
+    return replace(period, **changes)
 
 
 def trends(flt: MetricFilter, *, granularity: str = "month") -> Trends:
