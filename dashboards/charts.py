@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .services.metrics import Figure
 
@@ -35,7 +36,7 @@ DIVERGING = {
 BAND = "rgba(0, 114, 178, 0.18)"
 REFERENCE = "#000000"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans TC', sans-serif"
-WITHHELD = "withheld"
+WITHHELD = gettext_noop("withheld")
 
 Cell = str | float | int | None
 
@@ -247,6 +248,7 @@ def trend_chart(
                 "fill": "tonexty",
                 "fillcolor": BAND,
                 "hoverinfo": "skip",
+                # xgettext:no-python-format
                 "name": _("95 % confidence band"),
             }
         )

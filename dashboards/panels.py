@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from surveys.enums import QuestionType
 from surveys.models import Survey
@@ -32,10 +33,10 @@ from .services.trends import Trends, trends
 
 REFERENCE_FILE = Path(__file__).with_name("reference_figures.json")
 DIMENSION_LABELS = {
-    "westin_segment": "Westin segment",
-    "age_band": "Age band",
-    "locale": "Language",
-    "channel": "Channel",
+    "westin_segment": gettext_noop("Westin segment"),
+    "age_band": gettext_noop("Age band"),
+    "locale": gettext_noop("Language"),
+    "channel": gettext_noop("Channel"),
 }
 FREE_TEXT = {QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT}
 

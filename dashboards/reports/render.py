@@ -4,13 +4,14 @@ from dataclasses import replace
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from .. import charts
 from ..charts import Chart, Point
 from ..models import TransparencyReport
 from ..services.metrics import Figure
 
-PURPOSE_LABELS = {"all": "All purposes (full withdrawal)"}
+PURPOSE_LABELS = {"all": gettext_noop("All purposes (full withdrawal)")}
 
 
 def _f(d: dict[str, Any]) -> Figure:
@@ -31,7 +32,7 @@ def _duration(seconds: float | None) -> str:
 def report_charts(report: TransparencyReport) -> list[Chart]:
     d = report.data
     consents = d["consents"]
-    purposes = [PURPOSE_LABELS.get(p, p) for p in consents["purposes"]]
+    purposes = [_(PURPOSE_LABELS[p]) if p in PURPOSE_LABELS else p for p in consents["purposes"]]
     requests = d["requests"]
     out = [
         charts.grouped_bar_chart(
@@ -94,6 +95,19 @@ def count_text(d: dict[str, Any], min_cell: int) -> str:
     return str(f.n or 0)
 
 
+def safeguards_text(d: dict[str, Any]) -> list[tuple[str, str]]:
+    """The stored safeguards (English source strings) in the current language."""
+    out = []
+    for s in d["safeguards"]:
+        if s["key"] == "min_cell":
+            n = d["min_cell"]
+            value = ngettext("%(n)d person", "%(n)d people", n) % {"n": n}
+        else:
+            value = _(s["value"])
+        out.append((_(s["label"]), value))
+    return out
+
+
 def report_context(report: TransparencyReport) -> dict[str, Any]:
     d = report.data
     m = d["min_cell"]
@@ -109,6 +123,7 @@ def report_context(report: TransparencyReport) -> dict[str, Any]:
             (_("Deletion requests"), count_text(d["requests"]["deletion"], m)),
             (_("Research exports"), count_text(d["exports"]["total"], m)),
         ],
+        "safeguards": safeguards_text(d),
         "fulfil": [
             (
                 _("Access requests fulfilled in (median)"),

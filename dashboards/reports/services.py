@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from surveys.enums import AuditAction
 from surveys.errors import FieldError, ServiceValidationError
@@ -113,42 +114,42 @@ def safeguards(organization: Organization) -> list[dict[str, str]]:
     return [
         {
             "key": "min_cell",
-            "label": "Smallest group ever shown",
+            "label": gettext_noop("Smallest group ever shown"),
             "value": f"{organization.min_cell} people",
         },
         {
             "key": "export_k",
-            "label": "Research exports are k-anonymous",
+            "label": gettext_noop("Research exports are k-anonymous"),
             "value": f"k = {settings.EXPORT_K}",
         },
         {
             "key": "retention",
-            "label": "After the retention period",
-            "value": "data is deleted"
+            "label": gettext_noop("After the retention period"),
+            "value": gettext_noop("data is deleted")
             if organization.retention_action == RetentionAction.DELETE
-            else "data is anonymized",
+            else gettext_noop("data is anonymized"),
         },
         {
             "key": "pseudonymous",
-            "label": "Respondents",
-            "value": "pseudonymous: a random reference, never a name or email",
+            "label": gettext_noop("Respondents"),
+            "value": gettext_noop("pseudonymous: a random reference, never a name or email"),
         },
         {
             "key": "self_service",
-            "label": "Access, download, withdrawal and deletion",
-            "value": "self-service from the private link every respondent receives",
+            "label": gettext_noop("Access, download, withdrawal and deletion"),
+            "value": gettext_noop("self-service from the private link every respondent receives"),
         },
         {
             "key": "consent_receipts",
-            "label": "Consent",
-            "value": "per purpose, versioned, with a Kantara-format receipt",
+            "label": gettext_noop("Consent"),
+            "value": gettext_noop("per purpose, versioned, with a Kantara-format receipt"),
         },
         {
             "key": "public",
-            "label": "This report",
-            "value": "published openly"
+            "label": gettext_noop("This report"),
+            "value": gettext_noop("published openly")
             if organization.transparency_report_public
-            else "shared on request",
+            else gettext_noop("shared on request"),
         },
     ]
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import F, Sum
+from django.utils.translation import gettext as _
 
 from surveys.models import Survey
 from surveys.spec import QuestionSpec, VersionSpec
@@ -102,23 +103,24 @@ def crosstab(flt: MetricFilter, *, row: str, column: str, row_item: str = "") ->
     """
     q_row = _question(flt.survey, row)
     if q_row is None:
-        raise CrossTabError("row", "No such question in a published version.")
+        raise CrossTabError("row", _("No such question in a published version."))
     if q_row.type in NEVER_TABULATED:
-        raise CrossTabError("row", "Free text, dates and acknowledgements are never tabulated.")
+        raise CrossTabError("row", _("Free text, dates and acknowledgements are never tabulated."))
     if q_row.type == "matrix" and row_item not in {r["code"] for r in q_row.rows}:
-        raise CrossTabError("row_item", "Name one of the matrix's rows.")
+        raise CrossTabError("row_item", _("Name one of the matrix's rows."))
     q_column: QuestionSpec | None = None
     if column.startswith(SEGMENT_PREFIX):
         name = column[len(SEGMENT_PREFIX) :]
         if name not in segment_dimensions(flt.survey):
-            raise CrossTabError("column", "No such segment dimension in this survey.")
+            raise CrossTabError("column", _("No such segment dimension in this survey."))
         qs = flt.apply(AnswerRollup.objects.filter(question_code=row, item=row_item)).values(
             r=F("bucket"), c=dimension(name)
         )
     else:
         if (row, column) not in declared_pairs(flt.survey):
             raise CrossTabError(
-                "column", "Not a declared pair: declare it in the definition's analysis.crosstabs."
+                "column",
+                _("Not a declared pair: declare it in the definition's analysis.crosstabs."),
             )
         q_column = _question(flt.survey, column)
         qs = flt.apply(
