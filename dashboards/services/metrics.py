@@ -39,6 +39,7 @@ from .disclosure import (
     proportion,
     shares,
     small,
+    snap,
     suppress,
     tally,
     tally_by,
@@ -97,6 +98,13 @@ class MetricFilter:
     segments: dict[str, str] = field(default_factory=dict)
     # Author-declared respondent attributes, e.g. {"region": "north"}.
     attributes: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Whole grid cells only (disclosure rule 6): ranges one day apart
+        # would otherwise differ by that day's respondents.
+        date_from, date_to = snap(self.date_from, self.date_to)
+        object.__setattr__(self, "date_from", date_from)
+        object.__setattr__(self, "date_to", date_to)
 
     def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
         # The version ids as literals, not a join to the survey: PostgreSQL then
