@@ -384,3 +384,51 @@ def tally_by(
         for v in sorted(values, key=str):
             out[(dimension, v)] = _judge(cells, names, {**base, i: v}, flt.min_cell)
     return out
+
+
+SEP = "\x1f"  # in a table entry's name: kind, row label, column label
+Entry = tuple[str | None, str | None]  # (row, column); a margin has None for the other
+
+
+def _entry(name: str) -> Entry:
+    kind, row, column = name.split(SEP)
+    return (row if kind in "cr" else None, column if kind in "ck" else None)
+
+
+def tally_table(
+    flt: "MetricFilter",
+    *,
+    model: type[Any],
+    row: Any,
+    column: Any = None,
+    lookups: Mapping[str, Any] | None = None,
+) -> tuple[dict[Entry, int], frozenset[Entry]]:
+    """A table's counts of people under `flt`, and the entries related queries give away.
+
+    `row` and `column` are group-by expressions over the rollup (column None:
+    one column, ""); a missing label is "". Keys are (row, column); a row's
+    margin is (row, None), a column's (None, column), the grand total
+    (None, None): each is a count an analyst reads, checked like any other
+    by ``tally`` (rules 5 and 6). The caller protects the table itself
+    (``suppression.protect_table`` with these entries withheld).
+    """
+
+    def fold(r: Mapping[str, Any]) -> dict[str, int]:
+        label, col = str(r["_r"] or ""), str(r["_k"] or "")
+        n = int(r["n"] or 0)
+        return {
+            SEP.join(("c", label, col)): n,
+            SEP.join(("r", label, "")): n,
+            SEP.join(("k", "", col)): n,
+            SEP.join(("t", "", "")): n,
+        }
+
+    source = Source(
+        model=model,
+        sums={"n": "n"},
+        keys={"_r": row, "_k": Value("") if column is None else column},
+        lookups=lookups or {},
+        fold=fold,
+    )
+    counts, bad = tally(flt, [source])
+    return {_entry(k): n for k, n in counts.items()}, frozenset(_entry(k) for k in bad)
