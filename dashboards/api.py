@@ -60,8 +60,18 @@ def figures() -> serializers.ListField:
 
 
 FILTER_PARAMS = [
-    OpenApiParameter("from", dt.date, description="First day (organization's time zone)."),
-    OpenApiParameter("to", dt.date, description="Last day, inclusive."),
+    OpenApiParameter(
+        "from",
+        dt.date,
+        description="First day (organization's time zone); moved back to the start of its"
+        " ISO week or month, whichever is later (docs/DISCLOSURE.md, rule 6).",
+    ),
+    OpenApiParameter(
+        "to",
+        dt.date,
+        description="Last day, inclusive; moved on to the end of its ISO week or month,"
+        " whichever is earlier. The range used is in the TrustPulse-Date-Range header.",
+    ),
     OpenApiParameter(
         "version",
         {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 999_999_999}},
@@ -95,7 +105,32 @@ def _actor(request: Request) -> Actor:
     return actor_for_user(request.user)  # type: ignore[arg-type]
 
 
+DATE_RANGE_HEADER = "TrustPulse-Date-Range"
+
+
+class MetricsView(APIView):
+    """A metrics endpoint; a dated answer names the range it covers in a header.
+
+    Ranges are widened to whole grid cells (disclosure rule 6), so the range
+    used may be wider than the one asked for: ``2026-10-26/2026-11-30``, an
+    open end written ``..``.
+    """
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        flt = getattr(request, "_metric_filter", None)
+        if flt is not None and (flt.date_from or flt.date_to):
+            ends = [d.isoformat() if d else ".." for d in (flt.date_from, flt.date_to)]
+            response[DATE_RANGE_HEADER] = "/".join(ends)
+        return response
+
+
 def _filter(request: Request, survey_id: int) -> MetricFilter:
+    request._metric_filter = flt = _parse_filter(request, survey_id)  # type: ignore[attr-defined]
+    return flt
+
+
+def _parse_filter(request: Request, survey_id: int) -> MetricFilter:
     actor = _actor(request)
     survey = survey_get(actor=actor, pk=survey_id)
     if survey is None:
@@ -148,7 +183,7 @@ def _filter(request: Request, survey_id: int) -> MetricFilter:
     )
 
 
-class ParadoxView(APIView):
+class ParadoxView(MetricsView):
     @extend_schema(
         operation_id="metrics_paradox",
         summary="Privacy-paradox gap (stated minus enacted protection)",
@@ -193,7 +228,7 @@ class ParadoxView(APIView):
         return Response(asdict(paradox(flt, by=by)))
 
 
-class DistributionView(APIView):
+class DistributionView(MetricsView):
     @extend_schema(
         operation_id="metrics_question_distribution",
         summary="Answer counts per choice or value of one question (never free text)",
@@ -229,7 +264,7 @@ class DistributionView(APIView):
         return Response(data)
 
 
-class OverviewView(APIView):
+class OverviewView(MetricsView):
     @extend_schema(
         operation_id="metrics_overview",
         summary="Headline figures: responses, Trust Index, Privacy Concern, gap, shares",
@@ -260,7 +295,7 @@ class OverviewView(APIView):
         return Response(data)
 
 
-class FunnelView(APIView):
+class FunnelView(MetricsView):
     @extend_schema(
         operation_id="metrics_funnel",
         summary="Consent funnel (notice shown → consented → completed → withdrawn) and rates",
@@ -288,7 +323,7 @@ class FunnelView(APIView):
         return Response(data)
 
 
-class PolicyReadingView(APIView):
+class PolicyReadingView(MetricsView):
     @extend_schema(
         operation_id="metrics_policy_reading",
         summary="Stated policy reading (always) against actual notice opening",
@@ -310,7 +345,7 @@ class PolicyReadingView(APIView):
         return Response(data)
 
 
-class QuizScoresView(APIView):
+class QuizScoresView(MetricsView):
     @extend_schema(
         operation_id="metrics_quiz_scores",
         summary="Quiz score distribution (responses per score bucket)",
@@ -341,7 +376,7 @@ class QuizScoresView(APIView):
         )
 
 
-class CrossTabView(APIView):
+class CrossTabView(MetricsView):
     @extend_schema(
         operation_id="metrics_crosstab",
         summary="Cross-tab of a question by a segment dimension or a declared question",
@@ -391,7 +426,7 @@ class CrossTabView(APIView):
         return Response(data)
 
 
-class DimensionsView(APIView):
+class DimensionsView(MetricsView):
     @extend_schema(
         operation_id="metrics_dimensions",
         summary="What a survey can be split by: segment dimensions and declared cross-tab pairs",
@@ -448,7 +483,7 @@ PERIOD = inline_serializer(
 )
 
 
-class TrendsView(APIView):
+class TrendsView(MetricsView):
     @extend_schema(
         operation_id="metrics_trends",
         summary="Headline figures per ISO week, month or quarter (each suppressed on its own)",

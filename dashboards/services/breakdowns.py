@@ -21,10 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import F, Sum
 
 from ..models import BINS, AnswerRollup, ResponseRollup, ScoreBinRollup, ScoreRollup
-from .disclosure import WITHHELD, proportion, tally_by
+from .disclosure import WITHHELD, proportion, tally_by, tally_table
 from .metrics import (
     RESPONSE_COUNTS,
     SCORE_COUNTS,
@@ -36,7 +36,7 @@ from .metrics import (
     guard_paradox,
     paradox_stats,
 )
-from .suppression import ProtectedTable, protect_parts, protect_table
+from .suppression import ProtectedTable, protect_parts, protect_tallied
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -130,18 +130,17 @@ class Bins:
 
 
 def stated_enacted_bins(flt: MetricFilter) -> Bins:
-    """Binned density of stated × enacted protection (complementary-suppressed)."""
-    counts = [[0] * BINS for _ in range(BINS)]
-    rows = (
-        flt.apply(ScoreBinRollup.objects.all())
-        .values("stated_bin", "enacted_bin")
-        .annotate(n=Sum("n"))
-        .order_by()
+    """Binned density of stated × enacted protection (complementary-suppressed).
+
+    Every bin and margin is checked against related queries (``tally_table``).
+    """
+    counts, bad = tally_table(
+        flt, model=ScoreBinRollup, row=F("stated_bin"), column=F("enacted_bin")
     )
-    for r in rows:
-        counts[int(r["stated_bin"])][int(r["enacted_bin"])] += int(r["n"])
+    labels = [str(i) for i in range(BINS)]
     edges = [f"{i / BINS:.1f}–{(i + 1) / BINS:.1f}" for i in range(BINS)]
-    return Bins(edges=edges, table=protect_table(counts, min_cell=flt.min_cell))
+    table = protect_tallied(counts, bad, rows=labels, columns=labels, min_cell=flt.min_cell)
+    return Bins(edges=edges, table=table)
 
 
 def question_buckets(
@@ -181,27 +180,29 @@ def question_by_segment(
     """Answers to one question (rows: buckets) by one segment dimension (columns)."""
     if dimension not in SEGMENTS:
         raise ValueError(f"dimension must be one of {SEGMENTS}")
-    rows = list(
-        flt.apply(AnswerRollup.objects.filter(question_code=question, item=item))
-        .values("bucket", dimension)
-        .annotate(n=Sum("n"))
-        .order_by()
+    counts, bad = tally_table(
+        flt,
+        model=AnswerRollup,
+        row=F("bucket"),
+        column=F(dimension),
+        lookups={"question_code": question, "item": item},
     )
-    seen = sorted({r["bucket"] for r in rows})
+
+    def column(x: str | None) -> str | None:
+        return x if x is None else x or "unknown"
+
+    counts = {(r, column(c)): n for (r, c), n in counts.items()}
+    bad = frozenset((r, column(c)) for r, c in bad)
+    seen = sorted({r for r, c in counts if r is not None and c is not None})
     row_keys = [b for b in (buckets or []) if b in seen] + [
         b for b in seen if b not in (buckets or [])
     ]
-    col_keys = sorted({r[dimension] or "unknown" for r in rows})
-    counts = [[0] * len(col_keys) for _ in row_keys]
-    for r in rows:
-        counts[row_keys.index(r["bucket"])][col_keys.index(r[dimension] or "unknown")] += int(
-            r["n"]
-        )
+    col_keys = sorted({c for r, c in counts if r is not None and c is not None})
     return SegmentCrossTab(
         question=question,
         item=item,
         dimension=dimension,
         rows=row_keys,
         columns=col_keys,
-        table=protect_table(counts, min_cell=flt.min_cell),
+        table=protect_tallied(counts, bad, rows=row_keys, columns=col_keys, min_cell=flt.min_cell),
     )

@@ -5,22 +5,25 @@ channel, or an attribute the author declared on a question) reads the answer
 rollups; a question against another question reads the cross-tab rollups of
 the pairs the author declared in the definition ("analysis": {"crosstabs":
 [{"row": …, "column": …}]}), since answers are rolled up one question at a
-time. Cells are primary-suppressed (each on its own count); complementary
-suppression is the caller's.
+time. Every entry (cell, margin, total) is a count of people checked by the
+disclosure rule (``disclosure.tally_table``: related queries, date cells),
+then the table is protected with its margins (``suppression``).
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import F, Sum
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from surveys.models import Survey
 from surveys.spec import QuestionSpec, VersionSpec
 
 from ..models import AnswerRollup, CrossTabRollup
-from .metrics import SEGMENTS, Figure, MetricFilter, declared_attributes, dimension, suppress
+from .disclosure import tally_table
+from .metrics import SEGMENTS, Figure, MetricFilter, declared_attributes, dimension
+from .suppression import protect_tallied
 
 SEGMENT_PREFIX = "segment:"
 UNKNOWN = "unknown"
@@ -113,8 +116,12 @@ def crosstab(flt: MetricFilter, *, row: str, column: str, row_item: str = "") ->
         name = column[len(SEGMENT_PREFIX) :]
         if name not in segment_dimensions(flt.survey):
             raise CrossTabError("column", _("No such segment dimension in this survey."))
-        qs = flt.apply(AnswerRollup.objects.filter(question_code=row, item=row_item)).values(
-            r=F("bucket"), c=dimension(name)
+        counts, bad = tally_table(
+            flt,
+            model=AnswerRollup,
+            row=F("bucket"),
+            column=dimension(name),
+            lookups={"question_code": row, "item": row_item},
         )
     else:
         if (row, column) not in declared_pairs(flt.survey):
@@ -123,28 +130,30 @@ def crosstab(flt: MetricFilter, *, row: str, column: str, row_item: str = "") ->
                 _("Not a declared pair: declare it in the definition's analysis.crosstabs."),
             )
         q_column = _question(flt.survey, column)
-        qs = flt.apply(
-            CrossTabRollup.objects.filter(row_code=row, row_item=row_item, column_code=column)
-        ).values(r=F("row_bucket"), c=F("column_bucket"))
-    counts: dict[tuple[str, str], int] = {}
-    for rec in qs.annotate(total=Sum("n")).order_by():
-        key = (rec["r"] or UNKNOWN, rec["c"] or UNKNOWN)
-        counts[key] = counts.get(key, 0) + int(rec["total"])
-    rows = _order((r for r, _ in counts), q_row)
-    columns = _order((c for _, c in counts), q_column)
-    m = flt.min_cell
+        counts, bad = tally_table(
+            flt,
+            model=CrossTabRollup,
+            row=F("row_bucket"),
+            column=F("column_bucket"),
+            lookups={"row_code": row, "row_item": row_item, "column_code": column},
+        )
 
-    def fig(n: int) -> Figure:
-        return suppress(n, m, float(n))
+    def label(x: str | None) -> str | None:
+        return x if x is None else x or UNKNOWN
 
+    counts = {(label(r), label(c)): n for (r, c), n in counts.items()}
+    bad = frozenset((label(r), label(c)) for r, c in bad)
+    rows = _order((r for r, c in counts if r is not None and c is not None), q_row)
+    columns = _order((c for r, c in counts if r is not None and c is not None), q_column)
+    table = protect_tallied(counts, bad, rows=rows, columns=columns, min_cell=flt.min_cell)
     return CrossTab(
         row=row,
         column=column,
         rows=rows,
         columns=columns,
-        cells=[[fig(counts.get((r, c), 0)) for c in columns] for r in rows],
-        row_totals=[fig(sum(counts.get((r, c), 0) for c in columns)) for r in rows],
-        column_totals=[fig(sum(counts.get((r, c), 0) for r in rows)) for c in columns],
-        total=fig(sum(counts.values())),
-        min_cell=m,
+        cells=table.cells,
+        row_totals=table.row_totals,
+        column_totals=table.column_totals,
+        total=table.total,
+        min_cell=flt.min_cell,
     )

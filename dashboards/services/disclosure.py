@@ -19,16 +19,24 @@ other published figure, may give away a count of people between 1 and
    constraints dropped (complements: total minus filtered) and the same
    figure for the other values of each constrained dimension (sums across
    segments). A count whose difference with any of them is small is withheld.
+6. Date ranges are made of grid cells (``grid_start``/``grid_end``: each ISO
+   week cut at month ends). A range is snapped outwards to whole cells
+   (``snap``), and a count over a range (the filter's dates, a trend period)
+   is withheld unless its count in every cell of the range passes rule 5:
+   the difference of two published ranges is then a sum of cells, each
+   nobody or at least ``min_cell`` people.
 
 Zero is never small: "nobody" is a count that discloses no one.
 """
 
+import datetime as dt
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Sum, Value
+from django.db.models import DateField, Sum, Value
+from django.db.models.functions import Greatest, TruncMonth, TruncWeek
 
 if TYPE_CHECKING:
     from .metrics import MetricFilter
@@ -136,6 +144,35 @@ def shares(parts: Sequence[int], *, min_cell: int, total: int | None = None) -> 
     ]
 
 
+def grid_start(day: dt.date) -> dt.date:
+    """The first day of `day`'s grid cell: its ISO week's Monday, or the 1st of its month."""
+    return max(day - dt.timedelta(days=day.weekday()), day.replace(day=1))
+
+
+def grid_end(day: dt.date) -> dt.date:
+    """The last day of `day`'s grid cell: its ISO week's Sunday, or the last of its month."""
+    sunday = day + dt.timedelta(days=6 - day.weekday())
+    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return min(sunday, following - dt.timedelta(days=1))
+
+
+def snap(
+    date_from: dt.date | None, date_to: dt.date | None
+) -> tuple[dt.date | None, dt.date | None]:
+    """A date range widened to whole grid cells (rule 6); open ends stay open."""
+    return (
+        grid_start(date_from) if date_from else None,
+        grid_end(date_to) if date_to else None,
+    )
+
+
+# The grid cell of a rollup row's day, in SQL (the later of its week's and month's start).
+CELL = Greatest(TruncWeek("day"), TruncMonth("day"), output_field=DateField())
+# "name@start" is a count over a period (a trend's week, month or quarter);
+# "name~cell" the same count within one grid cell of the range (rule 6).
+PERIOD, IN_CELL = "@", "~"
+
+
 Fold = Callable[[Mapping[str, Any]], Mapping[str, int]]
 
 
@@ -145,6 +182,7 @@ class Source:
 
     ``sums`` are the row's Sum() aliases; ``keys`` further group-by expressions
     the fold reads (a purpose, a period); ``lookups`` narrow the rollup.
+    ``periods``: the fold names counts over periods ("name@start", rule 6).
     """
 
     model: type[Any]
@@ -152,6 +190,7 @@ class Source:
     fold: Fold
     keys: Mapping[str, Any] = field(default_factory=dict)
     lookups: Mapping[str, Any] = field(default_factory=dict)
+    periods: bool = False
 
 
 Cell = tuple[Any, ...]  # the value of each constraint's expression, in constraint order
@@ -206,9 +245,12 @@ def _cells(
     """Counts per combination of the constraints' values, over the whole survey.
 
     One grouped query per source (sources with the same columns share one).
+    Counts over a date range (all of them when the filter is dated, a
+    period's otherwise) are also counted per grid cell, as "name~cell".
 
     `keep` receives (source index, row) of the rows inside `flt` itself.
     """
+    dated = bool(flt.date_from or flt.date_to)
     mine = tuple(_expression(flt, n)[1] for n in names)
     root = replace(
         flt,
@@ -224,12 +266,13 @@ def _cells(
     shapes: dict[tuple, list[Any]] = {}
     for index, source in enumerate(sources):
         qs = root.apply(source.model.objects.filter(**source.lookups)).order_by()
+        cells = {"_cell": CELL} if dated or source.periods else {}
         # With nothing to group by, one row: values() needs a column to select.
-        columns = {**groups, **source.keys} or {"_all": Value(1)}
+        columns = {**groups, **source.keys, **cells} or {"_all": Value(1)}
         grouped = qs.values(**columns).annotate(
             **{alias: Sum(name) for alias, name in source.sums.items()}, _s=Value(index)
         )
-        shapes.setdefault((tuple(source.keys), tuple(source.sums)), []).append(grouped)
+        shapes.setdefault((tuple(columns), tuple(source.sums)), []).append(grouped)
     out: dict[Cell, dict[str, int]] = {}
     for first, *more in shapes.values():
         for row in first.union(*more, all=True) if more else first:
@@ -239,9 +282,20 @@ def _cells(
             if keep is not None and cell == mine:
                 keep.append((index, row))
             into = out.setdefault(cell, {})
+            at = _as_date(row["_cell"]).isoformat() if "_cell" in row else ""
             for key, n in source.fold(row).items():
                 into[key] = into.get(key, 0) + int(n or 0)
+                if at and (dated or PERIOD in key):
+                    within = f"{key}{IN_CELL}{at}"
+                    into[within] = into.get(within, 0) + int(n or 0)
     return out
+
+
+def _as_date(value: Any) -> dt.date:
+    """A truncated day as a date (PostgreSQL may give a datetime, SQLite a string)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
 
 
 def _sum(cells: dict[Cell, dict[str, int]], want: Mapping[int, Any]) -> dict[str, int]:
@@ -278,7 +332,10 @@ def _judge(
             hidden = protect_line(parts, min_cell=m, total=total.get(key, 0))
             if index is not None and hidden[index]:
                 bad.add(key)
-    return own, frozenset(bad)
+    # Rule 6: a count over a range is withheld with any of its cells.
+    bad.update([k.partition(IN_CELL)[0] for k in bad if IN_CELL in k])
+    own = {k: v for k, v in own.items() if IN_CELL not in k}
+    return own, frozenset(k for k in bad if IN_CELL not in k)
 
 
 def tally(
@@ -327,3 +384,51 @@ def tally_by(
         for v in sorted(values, key=str):
             out[(dimension, v)] = _judge(cells, names, {**base, i: v}, flt.min_cell)
     return out
+
+
+SEP = "\x1f"  # in a table entry's name: kind, row label, column label
+Entry = tuple[str | None, str | None]  # (row, column); a margin has None for the other
+
+
+def _entry(name: str) -> Entry:
+    kind, row, column = name.split(SEP)
+    return (row if kind in "cr" else None, column if kind in "ck" else None)
+
+
+def tally_table(
+    flt: "MetricFilter",
+    *,
+    model: type[Any],
+    row: Any,
+    column: Any = None,
+    lookups: Mapping[str, Any] | None = None,
+) -> tuple[dict[Entry, int], frozenset[Entry]]:
+    """A table's counts of people under `flt`, and the entries related queries give away.
+
+    `row` and `column` are group-by expressions over the rollup (column None:
+    one column, ""); a missing label is "". Keys are (row, column); a row's
+    margin is (row, None), a column's (None, column), the grand total
+    (None, None): each is a count an analyst reads, checked like any other
+    by ``tally`` (rules 5 and 6). The caller protects the table itself
+    (``suppression.protect_table`` with these entries withheld).
+    """
+
+    def fold(r: Mapping[str, Any]) -> dict[str, int]:
+        label, col = str(r["_r"] or ""), str(r["_k"] or "")
+        n = int(r["n"] or 0)
+        return {
+            SEP.join(("c", label, col)): n,
+            SEP.join(("r", label, "")): n,
+            SEP.join(("k", "", col)): n,
+            SEP.join(("t", "", "")): n,
+        }
+
+    source = Source(
+        model=model,
+        sums={"n": "n"},
+        keys={"_r": row, "_k": Value("") if column is None else column},
+        lookups=lookups or {},
+        fold=fold,
+    )
+    counts, bad = tally(flt, [source])
+    return {_entry(k): n for k, n in counts.items()}, frozenset(_entry(k) for k in bad)

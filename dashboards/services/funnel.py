@@ -13,10 +13,19 @@ from typing import Any
 
 from django.db.models import F
 
-from surveys.selectors.aggregation import consent_funnel_counts
+from surveys.selectors.aggregation import consent_funnel_counts, consent_funnel_days
 
 from ..models import AnswerDayRollup, AnswerRollup, ResponseRollup, ScoreRollup, WithdrawalRollup
-from .disclosure import WITHHELD, Source, chain, derived, proportion, small, tally
+from .disclosure import (
+    WITHHELD,
+    Source,
+    chain,
+    derived,
+    grid_start,
+    proportion,
+    small,
+    tally,
+)
 from .metrics import Figure, MetricFilter
 
 POLICY_READING_CONSTRUCT = "reads_terms_stated"
@@ -88,6 +97,18 @@ def _guarded(flt: MetricFilter) -> tuple[dict[str, int], frozenset[str]]:
     extra = {
         k for k in ("shown", "consented") if small(whole[k] - notice[k], min_cell=flt.min_cell)
     }
+    if flt.date_from or flt.date_to:  # rule 6: the range's every grid cell passes too
+        days = consent_funnel_days(
+            survey_id=flt.survey.pk, date_from=flt.date_from, date_to=flt.date_to
+        )
+        cells: dict[Any, list[int]] = {}
+        for day, c in days.items():
+            into = cells.setdefault(grid_start(day), [0, 0])
+            into[0] += c["shown"]
+            into[1] += c["consented"]
+        for shown, consented in cells.values():
+            if any(chain([shown, consented], min_cell=flt.min_cell)):
+                extra |= {"shown", "consented"}
     return {**counts, "shown": notice["shown"], "consented": notice["consented"]}, bad | extra
 
 

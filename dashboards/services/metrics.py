@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from django.db.models import F, QuerySet, Sum
+from django.db.models import F, QuerySet, Sum, Value
 from django.db.models.expressions import Expression
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.lookups import Exact
@@ -35,13 +35,14 @@ from .disclosure import (
     Figure,
     Source,
     derived,
-    line,
     proportion,
     shares,
     small,
+    snap,
     suppress,
     tally,
     tally_by,
+    tally_table,
 )
 
 SEGMENTS = ("westin_segment", "age_band", "locale", "channel")
@@ -97,6 +98,13 @@ class MetricFilter:
     segments: dict[str, str] = field(default_factory=dict)
     # Author-declared respondent attributes, e.g. {"region": "north"}.
     attributes: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Whole grid cells only (disclosure rule 6): ranges one day apart
+        # would otherwise differ by that day's respondents.
+        date_from, date_to = snap(self.date_from, self.date_to)
+        object.__setattr__(self, "date_from", date_from)
+        object.__setattr__(self, "date_to", date_to)
 
     def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
         # The version ids as literals, not a join to the survey: PostgreSQL then
@@ -322,22 +330,30 @@ class Distribution:
 
 
 def distribution(flt: MetricFilter, *, question: str, item: str = "") -> Distribution:
-    """Counts per answer bucket of one question (never free text)."""
-    qs = flt.answers(question_code=question, item=item)
-    rows = list(qs.values("bucket").annotate(n=Sum("n"), total=Sum("total")).order_by("bucket"))
-    n = sum(int(r["n"]) for r in rows)
-    total = sum((Decimal(r["total"]) for r in rows), Decimal(0))
-    mean = float(total / n) if n else None
-    counts = line([int(r["n"]) for r in rows], min_cell=flt.min_cell, total=n)
-    size = suppress(n, flt.min_cell, float(n))
+    """Counts per answer bucket of one question (never free text).
+
+    The buckets are parts of the total (rule 4) and each is checked against
+    related queries (rules 5 and 6: ``tally_table``).
+    """
+    from .suppression import protect_tallied
+
+    model = AnswerRollup if flt.segmented else AnswerDayRollup
+    lookups = {"question_code": question, "item": item}
+    counts, bad = tally_table(flt, model=model, row=Value(""), column=F("bucket"), lookups=lookups)
+    labels = sorted(c for r, c in counts if r is not None and c is not None)
+    table = protect_tallied(counts, bad, rows=[""], columns=labels, min_cell=flt.min_cell)
+    n = counts.get((None, None), 0)
+    total = flt.answers(**lookups).aggregate(t=Sum("total"))["t"] or Decimal(0)
+    mean = float(Decimal(total) / n) if n else None
+    buckets = table.cells[0] if labels else []
     return Distribution(
         question=question,
         item=item,
         min_cell=flt.min_cell,
-        total=size,
-        buckets=[(r["bucket"], f) for r, f in zip(rows, counts, strict=True)],
+        total=table.total if labels else suppress(0, flt.min_cell),
+        buckets=list(zip(labels, buckets, strict=True)),
         # With a bucket withheld, the mean is one more equation over the withheld counts.
-        mean=derived(mean, size, *counts, n=n),
+        mean=derived(mean, table.total, *buckets, n=n),
         excluded_flagged=excluded_flagged(flt),
     )
 

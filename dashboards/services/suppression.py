@@ -23,7 +23,7 @@ withheld until it is not (``complete_mask``).
 """
 
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .disclosure import small
@@ -128,6 +128,8 @@ def _small_line(
     """An entry to withhold because a line's withheld entries add up to a small count."""
     lines = [[(i, j) for j in range(columns + 1)] for i in range(rows + 1)]
     lines += [[(i, j) for i in range(rows + 1)] for j in range(columns + 1)]
+    # The whole table: every inner cell adds up to the grand total too.
+    lines.append([(i, j) for i in range(rows) for j in range(columns)] + [(rows, columns)])
     for entries in lines:
         *inner, margin = entries
         if margin in mask:
@@ -283,4 +285,34 @@ def protect_figures(
         column_totals=[keep(rows, j) for j in range(columns)],
         total=keep(rows, columns),
         complementary=len(mask - primary),
+    )
+
+
+def protect_tallied(
+    counts: Mapping[tuple[str | None, str | None], int],
+    bad: Iterable[tuple[str | None, str | None]],
+    *,
+    rows: Sequence[str],
+    columns: Sequence[str],
+    min_cell: int,
+) -> ProtectedTable:
+    """A table read by ``disclosure.tally_table``, its given-away entries withheld, protected.
+
+    `rows` and `columns` are the labels in display order (those not in
+    `counts` are zeros); margins are the tally's own counts.
+    """
+    r_index = {label: i for i, label in enumerate(rows)}
+    c_index = {label: j for j, label in enumerate(columns)}
+    withheld = {
+        (len(rows) if r is None else r_index[r], len(columns) if c is None else c_index[c])
+        for r, c in bad
+        if (r is None or r in r_index) and (c is None or c in c_index)
+    }
+    return protect_table(
+        [[counts.get((r, c), 0) for c in columns] for r in rows],
+        min_cell=min_cell,
+        row_totals=[counts.get((r, None), 0) for r in rows],
+        column_totals=[counts.get((None, c), 0) for c in columns],
+        total=counts.get((None, None), 0),
+        withheld=withheld,
     )

@@ -126,12 +126,14 @@ def _sources(granularity: str) -> tuple[Source, Source]:
             model=ResponseRollup,
             sums={"n": "n", "known": "privacy_actives_known", "active": "privacy_actives"},
             keys={"at": at},
+            periods=True,
             fold=fold({"responses": "n", "actives_known": "known", "actives": "active"}),
         ),
         Source(
             model=ScoreRollup,
             sums={"p": "paradoxical", **{k: k for k in SCORE_SUMS}},
             keys={"at": at},
+            periods=True,
             fold=fold({"scored": "n", "paradoxical": "p"}),
         ),
     )

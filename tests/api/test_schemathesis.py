@@ -26,7 +26,7 @@ from surveys import services
 from surveys.enums import ApiScope
 from tests.factories import COMFORT_ANSWERS, CONSENT, live_survey
 
-EXAMPLES = 2  # per operation, mode and caller
+EXAMPLES = 5  # per operation, mode and caller
 HYPOTHESIS = settings(
     max_examples=EXAMPLES,
     deadline=None,

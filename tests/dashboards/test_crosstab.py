@@ -45,13 +45,14 @@ def test_declared_pair_counts_each_cell_and_suppresses_small_ones(filled):
     table = crosstab(MetricFilter(survey=filled), row="trust_brand", column="policy_reading")
     # Choice order of each question: d < n < a; always < sometimes < never.
     assert (table.rows, table.columns) == (["d", "n", "a"], ["always", "sometimes", "never"])
+    # 10 agree and always read, 2 disagree, 5 did not answer: with the 10 shown,
+    # the total 17 minus it gives the other 7 away, so the 10 is withheld too.
     assert counts(table) == (
-        [[None, None, None], [None, None, None], [10, None, None]],
-        [None, None, 10],
-        [10, None, None],
+        [[None, None, None], [None, None, None], [None, None, None]],
+        [None, None, None],
+        [None, None, None],
         17,
     )
-    assert table.cells[2][0].value == 10.0
     assert table.cells[0][2].suppressed is True and table.min_cell == 10
 
 
@@ -59,19 +60,21 @@ def test_lower_minimum_cell_shows_more(filled):
     filled.organization.suppression_min_cell = 5
     filled.organization.save()
     table = crosstab(MetricFilter(survey=filled), row="trust_brand", column="policy_reading")
+    # 17 − 10 − 5 would be the 2 who disagree: the 5 goes with them.
     assert counts(table) == (
-        [[None, None, None], [None, 5, None], [10, None, None]],
-        [None, 5, 10],
-        [10, 5, None],
+        [[None, None, None], [None, None, None], [10, None, None]],
+        [None, None, 10],
+        [10, None, None],
         17,
     )
+    assert table.cells[2][0].value == 10.0
 
 
 def test_question_by_segment_dimension_and_attribute(filled):
     flt = MetricFilter(survey=filled)
     table = crosstab(flt, row="trust_brand", column="segment:region")
     assert (table.rows, table.columns) == (["d", "n", "a"], ["north", "south"])
-    assert counts(table)[0] == [[None, None], [None, None], [10, None]]
+    assert counts(table)[0] == [[None, None], [None, None], [None, None]]  # as above
     assert counts(table)[3] == 17
     by_age = crosstab(flt, row="trust_brand", column="segment:age_band")
     assert (by_age.columns, counts(by_age)[2]) == (["a30_44"], [17])
@@ -82,7 +85,8 @@ def test_question_by_segment_dimension_and_attribute(filled):
         row="trust_brand",
         column="segment:region",
     )
-    assert (north.columns, north.total.n) == (["north"], 12)
+    # North's 12 beside the survey's 17 would give the 5 in the south away.
+    assert (north.columns, north.total.n, north.total.suppressed) == (["north"], None, True)
 
 
 @pytest.mark.parametrize(

@@ -11,10 +11,13 @@ from dashboards.services.disclosure import (
     Figure,
     chain,
     derived,
+    grid_end,
+    grid_start,
     line,
     proportion,
     protect_line,
     shares,
+    snap,
     tally,
 )
 from dashboards.services.funnel import CONSENT_SOURCES
@@ -141,3 +144,62 @@ def test_the_funnel_example_returns_no_recoverable_count(org):
         if not rate["suppressed"]:
             derived_count = round(rate["value"] * done)
             assert derived_count == 0 or derived_count >= 10
+
+
+def test_grid_cells_are_iso_weeks_cut_at_month_ends():
+    # Wednesday 2026-10-28: its week runs Monday 26 October to Sunday 1 November.
+    assert grid_start(dt.date(2026, 10, 28)) == dt.date(2026, 10, 26)
+    assert grid_end(dt.date(2026, 10, 28)) == dt.date(2026, 10, 31)  # cut at the month's end
+    assert grid_start(dt.date(2026, 11, 1)) == dt.date(2026, 11, 1)  # a one-day cell
+    assert grid_end(dt.date(2026, 11, 1)) == dt.date(2026, 11, 1)
+    assert grid_end(dt.date(2026, 12, 29)) == dt.date(2026, 12, 31)
+    assert grid_end(dt.date(2027, 2, 24)) == dt.date(2027, 2, 28)
+    assert snap(dt.date(2026, 10, 6), dt.date(2026, 10, 6)) == (
+        dt.date(2026, 10, 5),
+        dt.date(2026, 10, 11),
+    )
+    assert snap(None, dt.date(2026, 10, 6)) == (None, dt.date(2026, 10, 11))
+    assert MetricFilter(survey=None, date_from=dt.date(2026, 10, 7)).date_from == DAY  # type: ignore[arg-type]
+
+
+def _day(survey, day, age, n, gone=0):
+    dims = {
+        "version": survey.live_version,
+        "day": day,
+        "age_band": age,
+        "locale": "en",
+        "channel": "web",
+        "flagged": False,
+    }
+    ResponseRollup.objects.create(**dims, n=n)
+    ScoreRollup.objects.create(**dims, n=n, notice_opened=n)
+    if gone:
+        WithdrawalRollup.objects.create(**dims, n=gone)
+
+
+@pytest.mark.django_db
+def test_adjacent_date_ranges_do_not_give_a_day_away(org):
+    """Two ranges one day apart differed by that day's respondents (issue 14)."""
+    survey = analysed_survey(org)
+    _day(survey, dt.date(2026, 10, 5), "a30_44", 20, gone=10)  # Monday, week of 5 October
+    _day(survey, dt.date(2026, 10, 6), "a30_44", 2, gone=1)  # the day an attacker wants
+    _day(survey, dt.date(2026, 10, 12), "a30_44", 30, gone=12)  # the next week
+    client = key_client(org, ["metrics:read"])
+    url = f"/api/v1/metrics/surveys/{survey.pk}/funnel/"
+    # 5–5 October and 5–6 October are both the week of 5 October: the same answer.
+    one = client.get(url, {"from": "2026-10-05", "to": "2026-10-05"})
+    two = client.get(url, {"from": "2026-10-05", "to": "2026-10-06"})
+    assert one["TrustPulse-Date-Range"] == two["TrustPulse-Date-Range"] == "2026-10-05/2026-10-11"
+    assert one.json() == two.json()
+    # Completed counts the withdrawn too: 30 + 3 that week, 11 of them withdrawn.
+    assert (one.json()["completed"]["n"], one.json()["withdrawn"]["n"]) == (33, 11)
+    # Weeks 5–11 and 5–18 differ by the week of 12 October: 42 people, not a small count.
+    both = client.get(url, {"from": "2026-10-05", "to": "2026-10-18"}).json()
+    assert both["completed"]["n"] == 75
+    # A range with a small cell is withheld, whatever else it holds.
+    _day(survey, dt.date(2026, 10, 20), "a30_44", 3)
+    wide = client.get(url, {"from": "2026-10-05", "to": "2026-10-25"})
+    assert wide["TrustPulse-Date-Range"] == "2026-10-05/2026-10-25"
+    assert wide.json()["completed"]["suppressed"] is True
+    assert client.get(url, {"from": "2026-10-19"})["TrustPulse-Date-Range"] == "2026-10-19/.."
+    assert "TrustPulse-Date-Range" not in client.get(url)

@@ -81,6 +81,18 @@ IMPORT_RESPONSES = {
     200: OpenApiResponse(DryRunSerializer, description="Dry run: the document is valid."),
     **errors(*WRITE, 413),
 }
+# Replacing the draft: the updated survey and version, or a dry run's verdict.
+DEFINITION_RESPONSES = {
+    **IMPORT_RESPONSES,
+    200: OpenApiResponse(
+        PolymorphicProxySerializer(
+            component_name="DefinitionUpdated",
+            serializers=[ImportResultSerializer, DryRunSerializer],
+            resource_type_field_name=None,
+        ),
+        description="The survey and its new draft version; with `dry_run`, the verdict.",
+    ),
+}
 
 
 MAX_VERSION = 2**31 - 1
@@ -360,7 +372,7 @@ class SurveyDefinitionView(ApiView):
         parameters=[DRY_RUN],
         request=DEFINITION_REQUEST,
         examples=[DEFINITION_EXAMPLE],
-        responses={200: ImportResultSerializer, **IMPORT_RESPONSES},
+        responses=DEFINITION_RESPONSES,
     )
     def put(self, request: Request, pk: int) -> Response:
         survey = survey_for(request, pk, write=True)
@@ -384,7 +396,7 @@ class SurveyDefinitionView(ApiView):
         parameters=[DRY_RUN],
         request=DEFINITION_REQUEST,
         examples=[DEFINITION_EXAMPLE],
-        responses={200: ImportResultSerializer, **IMPORT_RESPONSES},
+        responses=DEFINITION_RESPONSES,
     )
     def post(self, request: Request, pk: int) -> Response:
         return self.put(request, pk)
