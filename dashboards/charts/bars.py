@@ -21,8 +21,10 @@ from .base import (
     _empty_reason,
     _figure,
     _layout,
+    codes_of,
     fmt,
     reference_traces,
+    withheld_notes,
     wrap,
 )
 
@@ -47,7 +49,7 @@ def bar_chart(
         else _(WITHHELD)
         for v in values
     ]
-    fmt_x = ".0%" if percent else ".2f"
+    fmt_x = ".0%" if percent else f".{digits}f"
     data: list[dict[str, Any]] = [
         {
             "type": "bar",
@@ -69,42 +71,45 @@ def bar_chart(
             "tickformat": ".0%" if percent else "",
             "range": [0, 1] if percent else None,
             "gridcolor": "#e4e7eb",
+            "automargin": True,
         },
         yaxis={"type": "category", "automargin": True, "autorange": "reversed"},
         showlegend=bool(references),
-        height=max(220, 80 + 36 * len(bars)),
+        height=max(220, 80 + 36 * len(bars) + max(lb.count("<br>") for lb in labels or [""]) * 14),
+        annotations=withheld_notes(labels, [None if b.figure.suppressed else 0 for b in bars]),
     )
-    empty = _empty_reason([b.figure for b in bars])
-    shown = [
-        (b.label, b.figure.value)
-        for b in bars
-        if not b.figure.suppressed and b.figure.value is not None
-    ]
-    if shown:
-        top = max(shown, key=lambda s: s[1] or 0)
-        summary = _(
-            "%(title)s: highest for %(label)s at %(value)s, across %(count)d groups shown."
-        ) % {
-            "title": title,
-            "label": top[0],
-            "value": fmt(top[1], percent=percent, digits=digits),
-            "count": len(shown),
-        }
-        withheld = len(bars) - len(shown)
-        if withheld:
-            summary += " " + _("%(n)d withheld as too small.") % {"n": withheld}
-    else:
-        summary = empty
     return Chart(
         key=key,
         title=title,
         figure=_figure(data, layout),
         columns=[_("Group"), value_title or title, _("Respondents")],
         rows=[[b.label, _cell(b.figure), _count(b.figure)] for b in bars],
-        summary=summary,
-        empty=empty,
+        summary=_bar_summary(title, bars, percent=percent, digits=digits),
+        empty=_empty_reason([b.figure for b in bars]),
         references=[r.key for r in references],
+        codes=codes_of(bars),
     )
+
+
+def _bar_summary(title: str, bars: Sequence[Point], *, percent: bool, digits: int) -> str:
+    shown = [
+        (b.label, b.figure.value)
+        for b in bars
+        if not b.figure.suppressed and b.figure.value is not None
+    ]
+    if not shown:
+        return _empty_reason([b.figure for b in bars])
+    top = max(shown, key=lambda s: s[1] or 0)
+    summary = _("%(title)s: highest for %(label)s at %(value)s, across %(count)d groups shown.") % {
+        "title": title,
+        "label": top[0],
+        "value": fmt(top[1], percent=percent, digits=digits),
+        "count": len(shown),
+    }
+    withheld = len(bars) - len(shown)
+    if withheld:
+        summary += " " + _("%(n)d withheld as too small.") % {"n": withheld}
+    return summary
 
 
 def diverging_chart(*, key: str, title: str, items: Sequence[tuple[str, Sequence[Point]]]) -> Chart:
@@ -129,36 +134,7 @@ def diverging_chart(*, key: str, title: str, items: Sequence[tuple[str, Sequence
             for p in points
         ]
         shares.append(row + [None] * (scale - len(row)))
-    mid = scale // 2 if scale % 2 else None
-    split = mid if mid is not None else scale / 2
-    negative: list[dict[str, Any]] = []
-    positive: list[dict[str, Any]] = []
-    for b in range(scale):
-        name = names[b] if b < len(names) else str(b + 1)
-        column = [row[b] for row in shares]
-        trace = {
-            "type": "bar",
-            "orientation": "h",
-            "y": labels,
-            "name": name,
-            "legendrank": b,
-            "legendgroup": name,
-            "marker": {"color": colours[b]},
-            "customdata": column,
-            "hovertemplate": "%{y} · " + name + ": %{customdata:.0%}<extra></extra>",
-        }
-        if mid is not None and b == mid:
-            half = [None if v is None else v / 2 for v in column]
-            positive.insert(0, {**trace, "x": half})
-            negative.insert(
-                0, {**trace, "x": [None if v is None else -v for v in half], "showlegend": False}
-            )
-        elif b < split:
-            negative.insert(0, {**trace, "x": [None if v is None else -v for v in column]})
-        else:
-            positive.append({**trace, "x": column})
-    # Relative stacking puts the first trace next to zero: nearest the middle first.
-    data = [*negative, *positive]
+    data = _diverging_traces(labels, names, shares, colours)
     for label, points in items:
         rows.append([label, *[_count(p.figure) for p in points], *([None] * (scale - len(points)))])
     layout = _layout(
@@ -172,7 +148,13 @@ def diverging_chart(*, key: str, title: str, items: Sequence[tuple[str, Sequence
             "zerolinecolor": "#52606d",
         },
         yaxis={"type": "category", "automargin": True, "autorange": "reversed"},
-        height=max(240, 100 + 40 * len(items)),
+        # Room for every line of a wrapped row label, so neighbouring labels never overprint.
+        height=max(240, 110 + sum(max(40, 18 * (lb.count("<br>") + 1) + 12) for lb in labels)),
+        annotations=withheld_notes(
+            labels,
+            [None if any(p.figure.suppressed for p in points) else 0 for _l, points in items],
+            x=0,
+        ),
     )
     empty = _empty_reason([p.figure for _l, points in items for p in points])
     agree = [
@@ -202,6 +184,43 @@ def diverging_chart(*, key: str, title: str, items: Sequence[tuple[str, Sequence
         summary=summary,
         empty=empty,
     )
+
+
+def _diverging_traces(
+    labels: list[str], names: list[str], shares: list[list[float | None]], colours: list[str]
+) -> list[dict[str, Any]]:
+    """One bar trace per bucket; below the midpoint negative, the midpoint split around zero."""
+    scale = len(colours)
+    mid = scale // 2 if scale % 2 else None
+    split = mid if mid is not None else scale / 2
+    negative: list[dict[str, Any]] = []
+    positive: list[dict[str, Any]] = []
+    for b in range(scale):
+        name = names[b] if b < len(names) else str(b + 1)
+        column = [row[b] for row in shares]
+        trace = {
+            "type": "bar",
+            "orientation": "h",
+            "y": labels,
+            "name": name,
+            "legendrank": b,
+            "legendgroup": name,
+            "marker": {"color": colours[b]},
+            "customdata": column,
+            "hovertemplate": "%{y} · " + name + ": %{customdata:.0%}<extra></extra>",
+        }
+        if mid is not None and b == mid:
+            half = [None if v is None else v / 2 for v in column]
+            positive.insert(0, {**trace, "x": half})
+            negative.insert(
+                0, {**trace, "x": [None if v is None else -v for v in half], "showlegend": False}
+            )
+        elif b < split:
+            negative.insert(0, {**trace, "x": [None if v is None else -v for v in column]})
+        else:
+            positive.append({**trace, "x": column})
+    # Relative stacking puts the first trace next to zero: nearest the middle first.
+    return [*negative, *positive]
 
 
 def _diverging_colours(n: int) -> list[str]:

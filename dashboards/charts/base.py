@@ -50,12 +50,18 @@ class Chart:
     summary: str
     empty: str = ""  # why nothing is drawn (no data, filter too narrow, all withheld)
     references: list[str] = field(default_factory=list)
+    # The codes behind the labels, for the CSV: one per row ("" where none, e.g. a total
+    # row) and one per column ("" keeps the column's heading); empty when nothing is coded.
+    codes: list[str] = field(default_factory=list)
+    column_codes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)
 class Point:
     label: str
     figure: Figure
+    code: str = ""  # the code the label stands for (segment value, purpose id), CSV only
+    partial: str = ""  # a period the range covers only in part: how much ("2 of 31 days")
 
 
 def _layout(title: str, **extra: Any) -> dict[str, Any]:
@@ -68,7 +74,8 @@ def _layout(title: str, **extra: Any) -> dict[str, Any]:
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
         "hoverlabel": {"font": {"family": FONT}},
-        "legend": {"orientation": "h", "y": -0.2},
+        # Above the plot, clear of the axis titles below it.
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
     }
     layout.update(extra)
     return layout
@@ -164,3 +171,26 @@ def chart_dict(chart: Chart) -> dict[str, Any]:
         "empty": chart.empty,
         "references": chart.references,
     }
+
+
+def codes_of(points: Sequence[Point]) -> list[str]:
+    """The points' codes, or none at all when no point carries one."""
+    return [p.code for p in points] if any(p.code for p in points) else []
+
+
+def withheld_notes(labels: Sequence[Any], values: Sequence[Any], *, x: float = 0) -> list[dict]:
+    """A "withheld" note on each category whose bar is missing: a withheld row is never blank."""
+    return [
+        {
+            "x": x,
+            "y": label,
+            "xref": "x",
+            "yref": "y",
+            "text": _(WITHHELD),
+            "showarrow": False,
+            "xanchor": "left" if x == 0 else "center",
+            "font": {"size": 12, "color": "#52606d"},
+        }
+        for label, value in zip(labels, values, strict=True)
+        if value is None
+    ]

@@ -167,8 +167,13 @@ def heatmap_chart(
     total: Figure | None = None,
     x_title: str = "",
     y_title: str = "",
+    codes: Sequence[str] = (),
+    column_codes: Sequence[str] = (),
 ) -> Chart:
-    """Counts in a grid (cross-tabs; stated × enacted bins): withheld cells stay blank."""
+    """Counts in a grid (cross-tabs; stated × enacted bins): withheld cells stay blank.
+
+    `codes` and `column_codes` are what the row and column labels stand for (the CSV's).
+    """
     z = [[_count(c) for c in row] for row in cells]
     text = [[str(v) if v is not None else "–" for v in row] for row in z]
     data = [
@@ -234,4 +239,6 @@ def heatmap_chart(
         rows=table_rows,
         summary=summary,
         empty=empty,
+        codes=[*codes, *([""] if column_totals else [])] if codes else [],
+        column_codes=["", *column_codes, ""] if column_codes else [],
     )

@@ -11,8 +11,8 @@ from surveys.models import Survey
 from surveys.spec import VersionSpec
 from surveys.text import to_plain
 
-from ..charts import Chart, Point, Reference
-from ..services.trends import Trends
+from ..charts import Chart, Reference
+from ..services.metrics import Figure
 
 REFERENCE_FILE = Path(__file__).parent.parent / "reference_figures.json"
 DIMENSION_LABELS = {
@@ -70,6 +70,7 @@ class Kpi:
     sparkline: dict[str, Any] | None
     note: str = ""
     definition: str = ""
+    compared: str = ""  # which periods the change compares, or why no change is shown
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,5 +93,12 @@ def survey_spec(survey: Survey) -> VersionSpec | None:
     return version_spec(version) if version is not None else None
 
 
-def _points(t: Trends, name: str) -> list[Point]:
-    return [Point(label=p.label, figure=getattr(p, name)) for p in t.periods]
+def on_100(f: Figure) -> Figure:
+    """An index or gap in [0, 1] on the 0–100 scale every card, chart and table shows."""
+
+    def x(v: float | None) -> float | None:
+        return None if v is None else v * 100
+
+    return Figure(
+        n=f.n, value=x(f.value), ci_low=x(f.ci_low), ci_high=x(f.ci_high), suppressed=f.suppressed
+    )

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from .. import charts
 from ..charts import Point
+from ..models import BINS
 from ..services import breakdowns
 from ..services.funnel import funnel as funnel_of
 from ..services.funnel import policy_reading
@@ -14,7 +15,12 @@ from .base import (
     Options,
     Panel,
     _refs,
+    on_100,
 )
+from .labels import survey_labels
+
+# Fifths of the 0–100 scale the cards use: "0–20", "20–40", …
+BIN_LABELS = [f"{100 * i // BINS}–{100 * (i + 1) // BINS}" for i in range(BINS)]
 
 
 def paradox_panel(flt: MetricFilter, opts: Options) -> Panel:
@@ -24,14 +30,14 @@ def paradox_panel(flt: MetricFilter, opts: Options) -> Panel:
             charts.heatmap_chart(
                 key="stated_vs_enacted",
                 title=_("Stated versus enacted protection"),
-                rows=bins.edges,
-                columns=bins.edges,
+                rows=BIN_LABELS,
+                columns=BIN_LABELS,
                 cells=bins.table.cells,
                 row_totals=bins.table.row_totals,
                 column_totals=bins.table.column_totals,
                 total=bins.table.total,
-                y_title=_("Stated (what people say)"),
-                x_title=_("Enacted (what people do)"),
+                y_title=_("Stated protection, 0–100 (what people say)"),
+                x_title=_("Enacted protection, 0–100 (what people do)"),
             )
         ]
     )
@@ -51,27 +57,36 @@ def segment_panel(flt: MetricFilter, opts: Options) -> Panel:
     label = _(DIMENSION_LABELS[by])
     groups = breakdown[by]
     gaps = breakdowns.paradox_by_segment(flt, (by,))[by]
+    labels = survey_labels(flt.survey, opts.locale)
+
+    def name(key: str) -> str:
+        return labels.segment(by, key)
+
     return Panel(
         charts=[
             charts.bar_chart(
                 key="segment_share",
                 title=_("Respondents by %(dimension)s") % {"dimension": label.lower()},
-                bars=[Point(label=g.key, figure=g.share) for g in groups],
+                bars=[Point(label=name(g.key), figure=g.share, code=g.key) for g in groups],
                 value_title=_("Share of respondents"),
             ),
             charts.bar_chart(
                 key="segment_privacy_actives",
                 title=_("Privacy Actives by %(dimension)s") % {"dimension": label.lower()},
-                bars=[Point(label=g.key, figure=g.privacy_actives_share) for g in groups],
+                bars=[
+                    Point(label=name(g.key), figure=g.privacy_actives_share, code=g.key)
+                    for g in groups
+                ],
                 value_title=_("Privacy Actives share"),
                 references=_refs(opts.references, "cisco_2021_privacy_actives"),
             ),
             charts.bar_chart(
                 key="segment_gap",
                 title=_("Privacy-paradox gap by %(dimension)s") % {"dimension": label.lower()},
-                bars=[Point(label=g.key, figure=g.gap) for g in gaps],
+                bars=[Point(label=name(g.key), figure=on_100(g.gap), code=g.key) for g in gaps],
                 percent=False,
-                value_title=_("Stated − enacted protection"),
+                digits=0,
+                value_title=_("Gap, points of 100 (stated − enacted protection)"),
                 colors=None,
             ),
         ]

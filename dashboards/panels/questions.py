@@ -3,12 +3,12 @@
 from django.utils.translation import gettext as _
 
 from surveys.enums import QuestionType
-from surveys.spec import QuestionSpec, VersionSpec
+from surveys.spec import OTHER, QuestionSpec, VersionSpec
 
 from .. import charts
 from ..charts import Chart, Point
 from ..services import breakdowns
-from ..services.crosstab import CrossTabError, crosstab
+from ..services.crosstab import CrossTab, CrossTabError, crosstab
 from ..services.disclosure import line
 from ..services.metrics import SEGMENTS, Figure, MetricFilter, nps, opt_in_rates
 from .base import (
@@ -20,25 +20,34 @@ from .base import (
     survey_spec,
     text,
 )
+from .labels import bucket_label, survey_labels
+
+
+def bucket_names(q: QuestionSpec, locale: str) -> dict[str, str]:
+    """Answer bucket → what a person reads: the choice text, Yes / No, "Other"."""
+    if q.type == QuestionType.YES_NO and not q.choices:
+        return {"true": _("Yes"), "false": _("No")}
+    names = {c.code: text(c.label, locale) or c.code for c in q.choices}
+    if q.allow_other:
+        names[OTHER] = bucket_label(OTHER)
+    return names
 
 
 def _choice_points(
     q: QuestionSpec, counts: dict[str, int], locale: str, min_cell: int
 ) -> list[Point]:
     """Buckets in the question's choice order with their labels, complementary-suppressed."""
-    if q.choices:
-        keys = [c.code for c in q.choices]
-        labels = [text(c.label, locale) or c.code for c in q.choices]
-    elif q.type == QuestionType.YES_NO:
-        keys, labels = ["true", "false"], [_("Yes"), _("No")]
+    names = bucket_names(q, locale)
+    if q.choices or q.type == QuestionType.YES_NO:
+        keys = list(names)
     else:
         keys = sorted(counts, key=lambda b: (len(b), b))
-        labels = list(keys)
-    extra = [b for b in counts if b not in keys]
-    keys += extra
-    labels += extra
+    keys += [b for b in counts if b not in keys]
     cells = line([counts.get(k, 0) for k in keys], min_cell=min_cell)
-    return [Point(label=lab, figure=f) for lab, f in zip(labels, cells, strict=True)]
+    return [
+        Point(label=names.get(k) or bucket_label(k), figure=f, code=k)
+        for k, f in zip(keys, cells, strict=True)
+    ]
 
 
 def items_panel(flt: MetricFilter, opts: Options) -> Panel:
@@ -116,11 +125,15 @@ def items_panel(flt: MetricFilter, opts: Options) -> Panel:
                 )
             )
     rates = opt_in_rates(flt)
+    purposes = survey_labels(flt.survey, opts.locale, purposes=bool(rates))
     out.append(
         charts.bar_chart(
             key="opt_in",
             title=_("Opt-in per optional purpose"),
-            bars=[Point(label=purpose, figure=f) for purpose, f in rates],
+            bars=[
+                Point(label=purposes.purpose(purpose), figure=f, code=purpose)
+                for purpose, f in rates
+            ],
             value_title=_("Share of respondents offered the purpose who granted it"),
         )
     )
@@ -149,56 +162,71 @@ def crosstab_panel(flt: MetricFilter, opts: Options) -> Panel:
         if any(r["code"] == opts.item for r in q.rows)
         else (q.rows[0]["code"] if q.rows else "")
     )
-    labels = {c.code: text(c.label, opts.locale) or c.code for c in q.choices}
+    names = bucket_names(q, opts.locale)
     title = text(q.text, opts.locale) or q.code
-    out: list[Chart] = []
     column = opts.column
     if column.startswith("segment:") and column[8:] in SEGMENTS:
         dim = column[8:]
+        labels = survey_labels(flt.survey, opts.locale)
         ct = breakdowns.question_by_segment(
             flt, question=q.code, item=item, dimension=dim, buckets=[c.code for c in q.choices]
         )
-        out.append(
-            charts.heatmap_chart(
-                key="crosstab",
-                title=_("%(question)s by %(dimension)s")
-                % {"question": title, "dimension": _(DIMENSION_LABELS[dim]).lower()},
-                rows=[labels.get(r, r) for r in ct.rows],
-                columns=ct.columns,
-                cells=ct.table.cells,
-                row_totals=ct.table.row_totals,
-                column_totals=ct.table.column_totals,
-                total=ct.table.total,
-                y_title=title,
-                x_title=_(DIMENSION_LABELS[dim]),
-            )
+        chart = charts.heatmap_chart(
+            key="crosstab",
+            title=_("%(question)s by %(dimension)s")
+            % {"question": title, "dimension": _(DIMENSION_LABELS[dim]).lower()},
+            rows=[names.get(r) or bucket_label(r) for r in ct.rows],
+            columns=[labels.segment(dim, c) for c in ct.columns],
+            cells=ct.table.cells,
+            row_totals=ct.table.row_totals,
+            column_totals=ct.table.column_totals,
+            total=ct.table.total,
+            y_title=title,
+            x_title=_(DIMENSION_LABELS[dim]),
+            codes=list(ct.rows),
+            column_codes=list(ct.columns),
         )
-    else:
-        try:
-            other = crosstab(flt, row=q.code, column=column, row_item=item)
-        except CrossTabError as exc:
-            return Panel(note=exc.message)
-        from ..services.suppression import protect_figures
+        return Panel(charts=[chart])
+    try:
+        other = crosstab(flt, row=q.code, column=column, row_item=item)
+    except CrossTabError as exc:
+        return Panel(note=exc.message)
+    return Panel(charts=[_question_crosstab(flt, opts, q, other, names, title)])
 
-        table = protect_figures(
-            other.cells,
-            row_totals=other.row_totals,
-            column_totals=other.column_totals,
-            total=other.total,
-            min_cell=other.min_cell,
-        )
-        out.append(
-            charts.heatmap_chart(
-                key="crosstab",
-                title=f"{title} × {column}",
-                rows=[labels.get(r, r) for r in other.rows],
-                columns=other.columns,
-                cells=table.cells,
-                row_totals=table.row_totals,
-                column_totals=table.column_totals,
-                total=table.total,
-                y_title=title,
-                x_title=column,
-            )
-        )
-    return Panel(charts=out)
+
+def _question_crosstab(
+    flt: MetricFilter,
+    opts: Options,
+    q: QuestionSpec,
+    other: CrossTab,
+    names: dict[str, str],
+    title: str,
+) -> Chart:
+    """A declared question against another: both labelled in the page's language."""
+    from ..services.suppression import protect_figures
+
+    spec = survey_spec(flt.survey)
+    against = next((x for x in spec.questions if x.code == other.column), None) if spec else None
+    column_names = bucket_names(against, opts.locale) if against else {}
+    against_title = (text(against.text, opts.locale) if against else "") or other.column
+    table = protect_figures(
+        other.cells,
+        row_totals=other.row_totals,
+        column_totals=other.column_totals,
+        total=other.total,
+        min_cell=other.min_cell,
+    )
+    return charts.heatmap_chart(
+        key="crosstab",
+        title=f"{title} × {against_title}",
+        rows=[names.get(r) or bucket_label(r) for r in other.rows],
+        columns=[column_names.get(c) or bucket_label(c) for c in other.columns],
+        cells=table.cells,
+        row_totals=table.row_totals,
+        column_totals=table.column_totals,
+        total=table.total,
+        y_title=title,
+        x_title=against_title,
+        codes=list(other.rows),
+        column_codes=list(other.columns),
+    )
