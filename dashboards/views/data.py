@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 
 from surveys.studio import Studio, studio_view
 
-from ..charts import chart_dict
+from ..charts import Chart, chart_dict
 from ..panels import PANEL_BUILDERS
 from .filters import parse
 from .pages import DASHBOARD_ROLES, survey_in_org
@@ -24,9 +24,23 @@ from .pages import DASHBOARD_ROLES, survey_in_org
 def csv_row(row: list) -> list:
     """A table row for CSV: a row whose every figure is withheld says so; other gaps stay blank."""
     label, values = row[:1], row[1:]
-    if values and all(v is None for v in values):
-        return [*label, *[gettext("withheld")] * len(values)]
+    numbers = [v for v in values if not isinstance(v, str)]
+    if numbers and all(v is None for v in numbers):
+        return [*label, *[gettext("withheld") if v is None else v for v in values]]
     return ["" if v is None else v for v in row]
+
+
+def csv_rows(chart: Chart) -> list[list]:
+    """The chart's table for CSV: codes stay (a `code` column, coded column headings),
+    the labels a person reads beside them."""
+    header = list(chart.columns)
+    if chart.column_codes:
+        header = [cc or col for col, cc in zip(chart.columns, chart.column_codes, strict=True)]
+    body = [csv_row(row) for row in chart.rows]
+    if chart.codes:
+        header = ["code", gettext("label") if not header[0] else header[0], *header[1:]]
+        body = [[code, *row] for code, row in zip(chart.codes, body, strict=True)]
+    return [header, *body]
 
 
 @studio_view(roles=DASHBOARD_ROLES, section="dashboards")
@@ -49,9 +63,8 @@ def panel_data(request: HttpRequest, studio: Studio, survey_id: int, panel: str)
             )
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(chart.columns)
-        for row in chart.rows:
-            writer.writerow(csv_row(row))
+        for row in csv_rows(chart):
+            writer.writerow(row)
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{survey.slug}-{key}.csv"'
         return response

@@ -18,6 +18,7 @@ from surveys.text import localized
 
 from ..models import ResponseRollup
 from ..panels import DIMENSION_LABELS, crosstab_questions, survey_spec, text
+from ..panels.labels import survey_labels
 from ..services.metrics import SEGMENTS
 from ..services.trends import GRANULARITIES
 from .filters import CROSSTAB_COLUMNS, PERIODS, parse
@@ -101,11 +102,15 @@ def survey_page(request: HttpRequest, studio: Studio, survey_id: int) -> HttpRes
     combos = list(
         ResponseRollup.objects.filter(version__survey=survey).values(*SEGMENTS).distinct()
     )
+    labels = survey_labels(survey, locale)
     segment_options = [
         {
             "name": dim,
             "label": _(DIMENSION_LABELS[dim]),
-            "values": sorted({c[dim] for c in combos if c[dim]}),
+            # (code, label): the code goes in the URL, the label is what a person reads.
+            "values": [
+                (v, labels.segment(dim, v)) for v in sorted({c[dim] for c in combos if c[dim]})
+            ],
             "current": parsed.values.get(dim, ""),
         }
         for dim in SEGMENTS

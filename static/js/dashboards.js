@@ -172,7 +172,10 @@
     var change = null;
     if (kpi.change) {
       var arrow = kpi.direction === "up" ? "▲ " : kpi.direction === "down" ? "▼ " : "";
-      change = el("p", { class: "kpi-change " + kpi.direction, text: arrow + kpi.change + " " + t.previous });
+      // The server names the periods compared (complete ones only); "previous period" is a fallback.
+      change = el("p", { class: "kpi-change " + kpi.direction, text: arrow + kpi.change + " " + (kpi.compared || t.previous) });
+    } else if (kpi.compared) {
+      change = el("p", { class: "kpi-change none", text: kpi.compared });
     }
     var spark = kpi.sparkline ? el("div", { class: "spark", "aria-hidden": "true" }) : null;
     var card = el("article", { class: "kpi", "data-kpi": kpi.key }, [

@@ -39,7 +39,7 @@ def test_trend_chart_band_line_reference_and_gap():
     assert line["connectgaps"] is False
     assert ref["y"] == [0.32, 0.32, 0.32] and ref["line"]["dash"] == "dash"
     assert "Cisco (2021)" in ref["hovertemplate"]
-    assert chart.rows[1] == ["2026-02", None, None, None, None]
+    assert chart.rows[1] == ["2026-02", None, None, None, None, "complete"]
     assert chart.summary == "Paradox gap rose from 0.25 in 2026-01 to 0.35 in 2026-03."
     assert chart.references == ["cisco_2021_privacy_actives"]
     assert chart.figure["layout"]["colorway"][0] == "#0072B2"

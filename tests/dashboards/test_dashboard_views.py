@@ -108,7 +108,10 @@ def test_kpis_show_headline_figures_and_change(client, org, filled):
     assert cards["trust_index"]["value"] == "50"
     assert cards["trust_index"]["change"] == "-90.0"
     assert cards["trust_index"]["direction"] == "down"
-    assert cards["trust_index"]["sparkline"]["data"][0]["y"] == [1.0, 0.1]
+    # Cards and their sparklines on one scale (0–100); the change names what it compares.
+    assert cards["trust_index"]["raw"] == 50.0
+    assert cards["trust_index"]["sparkline"]["data"][0]["y"] == [100.0, 10.0]
+    assert cards["trust_index"]["compared"] == "2026-02 vs 2026-01"
     assert body["note"] == "27 responses in this selection."
 
 
@@ -129,9 +132,9 @@ def test_segment_bars_apply_complementary_suppression(client, org, filled):
     share = body["charts"][0]
     # email 12, qr 3 (withheld), web 12: a second group goes so qr = 27 − rest is impossible.
     assert share["table"]["rows"] == [
-        ["email", None, None],
-        ["qr", None, None],
-        ["web", 0.444444, 12],
+        ["Email", None, None],
+        ["QR code", None, None],
+        ["Web", 0.444444, 12],
     ]
 
 
@@ -141,7 +144,7 @@ def test_crosstab_against_a_segment(client, org, filled):
         base(org, filled) + f"data/crosstab/{ALL_TIME}&question=trust_brand&column=segment:channel"
     )
     chart = client.get(url).json()["charts"][0]
-    assert chart["table"]["columns"][1:] == ["email", "qr", "web", "Total"]
+    assert chart["table"]["columns"][1:] == ["Email", "QR code", "Web", "Total"]
     assert chart["figure"]["data"][0]["type"] == "heatmap"
     rows = chart["table"]["rows"]
     assert rows[-1][0] == "Total"
@@ -155,10 +158,36 @@ def test_csv_download_of_a_chart(client, org, filled):
     assert r["Content-Type"] == "text/csv; charset=utf-8"
     assert r["Content-Disposition"] == f'attachment; filename="{filled.slug}-responses_trend.csv"'
     rows = list(csv.reader(io.StringIO(r.content.decode())))
-    assert rows[0] == ["Period", "Responses", "95 % CI low", "95 % CI high", "Respondents"]
-    assert rows[1:] == [["2026-01", "12.0", "", "", "12"], ["2026-02", "15.0", "", "", "15"]]
+    assert rows[0] == [
+        "Period",
+        "Responses",
+        "95 % CI low",
+        "95 % CI high",
+        "Respondents",
+        "Days covered",
+    ]
+    assert rows[1:] == [
+        ["2026-01", "12.0", "", "", "12", "complete"],
+        ["2026-02", "15.0", "", "", "15", "complete"],
+    ]
     r = client.get(base(org, filled) + f"data/trends/{ALL_TIME}&format=csv&chart=nope")
     assert r.status_code == 404 and r.json()["errors"][0]["field"] == "chart"
+
+
+def test_csv_keeps_codes_beside_labels(client, org, filled):
+    login_verified(client, member(org, "analyst"))
+    url = base(org, filled) + f"data/segments/{ALL_TIME}&by=channel&format=csv&chart=segment_share"
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode())))
+    assert rows == [
+        ["code", "Group", "Share of respondents", "Respondents"],
+        ["email", "Email", "withheld", "withheld"],
+        ["qr", "QR code", "withheld", "withheld"],
+        ["web", "Web", "0.444444", "12"],
+    ]
+    query = "&question=trust_brand&format=csv&chart=crosstab"
+    url = base(org, filled) + f"data/crosstab/{ALL_TIME}{query}"
+    header = next(csv.reader(io.StringIO(client.get(url).content.decode())))
+    assert header[0] == "code" and header[2:] == ["email", "qr", "web", "Total"]
 
 
 def test_bad_filters_get_field_errors(client, org, filled):

@@ -1,0 +1,232 @@
+"""Questions: one chart per question, opt-in per purpose, the cross-tab."""
+
+from django.utils.translation import gettext as _
+
+from surveys.enums import QuestionType
+from surveys.spec import OTHER, QuestionSpec, VersionSpec
+
+from .. import charts
+from ..charts import Chart, Point
+from ..services import breakdowns
+from ..services.crosstab import CrossTab, CrossTabError, crosstab
+from ..services.disclosure import line
+from ..services.metrics import SEGMENTS, Figure, MetricFilter, nps, opt_in_rates
+from .base import (
+    DIMENSION_LABELS,
+    FREE_TEXT,
+    Options,
+    Panel,
+    _refs,
+    survey_spec,
+    text,
+)
+from .labels import bucket_label, survey_labels
+
+
+def bucket_names(q: QuestionSpec, locale: str) -> dict[str, str]:
+    """Answer bucket → what a person reads: the choice text, Yes / No, "Other"."""
+    if q.type == QuestionType.YES_NO and not q.choices:
+        return {"true": _("Yes"), "false": _("No")}
+    names = {c.code: text(c.label, locale) or c.code for c in q.choices}
+    if q.allow_other:
+        names[OTHER] = bucket_label(OTHER)
+    return names
+
+
+def _choice_points(
+    q: QuestionSpec, counts: dict[str, int], locale: str, min_cell: int
+) -> list[Point]:
+    """Buckets in the question's choice order with their labels, complementary-suppressed."""
+    names = bucket_names(q, locale)
+    if q.choices or q.type == QuestionType.YES_NO:
+        keys = list(names)
+    else:
+        keys = sorted(counts, key=lambda b: (len(b), b))
+    keys += [b for b in counts if b not in keys]
+    cells = line([counts.get(k, 0) for k in keys], min_cell=min_cell)
+    return [
+        Point(label=names.get(k) or bucket_label(k), figure=f, code=k)
+        for k, f in zip(keys, cells, strict=True)
+    ]
+
+
+def items_panel(flt: MetricFilter, opts: Options) -> Panel:
+    spec = survey_spec(flt.survey)
+    if spec is None:
+        return Panel(note=_("This survey has no published version yet."))
+    questions = [
+        q for q in spec.questions if q.type not in FREE_TEXT and q.type != "acknowledgement"
+    ]
+    counts = breakdowns.question_buckets(flt, [q.code for q in questions])
+    out: list[Chart] = []
+    for q in questions:
+        title = text(q.text, opts.locale) or q.code
+        if q.type == QuestionType.MATRIX:
+            items = [
+                (
+                    text(row.get("text", {}), opts.locale) or row["code"],
+                    _choice_points(
+                        q, counts.get((q.code, row["code"]), {}), opts.locale, flt.min_cell
+                    ),
+                )
+                for row in q.rows
+            ]
+            out.append(charts.diverging_chart(key=f"q_{q.code}", title=title, items=items))
+        elif q.type in (QuestionType.SCALE, QuestionType.RATING):
+            points = _choice_points(q, counts.get((q.code, ""), {}), opts.locale, flt.min_cell)
+            out.append(
+                charts.diverging_chart(
+                    key=f"q_{q.code}", title=title, items=[(_("All respondents"), points)]
+                )
+            )
+        elif q.type == QuestionType.NPS:
+            raw = counts.get((q.code, ""), {})
+            buckets = sorted(raw, key=lambda b: float(b) if b.replace(".", "", 1).isdigit() else 99)
+            cells = line([raw[b] for b in buckets], min_cell=flt.min_cell)
+            out.append(
+                charts.nps_chart(
+                    key=f"q_{q.code}",
+                    title=_("Net Promoter Score"),
+                    score=nps(flt, question=q.code),
+                    buckets=[
+                        Point(label=str(int(float(b))), figure=f)
+                        for b, f in zip(buckets, cells, strict=True)
+                    ],
+                )
+            )
+        elif q.type in (
+            QuestionType.SINGLE_CHOICE,
+            QuestionType.MULTIPLE_CHOICE,
+            QuestionType.YES_NO,
+        ):
+            points = _choice_points(q, counts.get((q.code, ""), {}), opts.locale, flt.min_cell)
+            total = sum(p.figure.n or 0 for p in points if not p.figure.suppressed)
+            shares = [
+                Point(
+                    label=p.label,
+                    figure=p.figure
+                    if p.figure.suppressed
+                    else Figure(n=p.figure.n, value=(p.figure.n or 0) / total if total else None),
+                )
+                for p in points
+            ]
+            refs = (
+                _refs(opts.references, "pew_2019_always_read")
+                if q.construct == "reads_terms_stated"
+                else []
+            )
+            out.append(
+                charts.bar_chart(
+                    key=f"q_{q.code}",
+                    title=title,
+                    bars=shares,
+                    value_title=_("Share of answers"),
+                    references=refs,
+                )
+            )
+    rates = opt_in_rates(flt)
+    purposes = survey_labels(flt.survey, opts.locale, purposes=bool(rates))
+    out.append(
+        charts.bar_chart(
+            key="opt_in",
+            title=_("Opt-in per optional purpose"),
+            bars=[
+                Point(label=purposes.purpose(purpose), figure=f, code=purpose)
+                for purpose, f in rates
+            ],
+            value_title=_("Share of respondents offered the purpose who granted it"),
+        )
+    )
+    return Panel(charts=out)
+
+
+def crosstab_questions(spec: VersionSpec | None) -> list[QuestionSpec]:
+    if spec is None:
+        return []
+    return [
+        q
+        for q in spec.questions
+        if q.is_choice_type
+        or q.type in (QuestionType.YES_NO, QuestionType.NPS, QuestionType.RATING)
+    ]
+
+
+def crosstab_panel(flt: MetricFilter, opts: Options) -> Panel:
+    spec = survey_spec(flt.survey)
+    questions = crosstab_questions(spec)
+    if not questions:
+        return Panel(note=_("No question can be cross-tabulated yet."))
+    q = next((x for x in questions if x.code == opts.question), questions[0])
+    item = (
+        opts.item
+        if any(r["code"] == opts.item for r in q.rows)
+        else (q.rows[0]["code"] if q.rows else "")
+    )
+    names = bucket_names(q, opts.locale)
+    title = text(q.text, opts.locale) or q.code
+    column = opts.column
+    if column.startswith("segment:") and column[8:] in SEGMENTS:
+        dim = column[8:]
+        labels = survey_labels(flt.survey, opts.locale)
+        ct = breakdowns.question_by_segment(
+            flt, question=q.code, item=item, dimension=dim, buckets=[c.code for c in q.choices]
+        )
+        chart = charts.heatmap_chart(
+            key="crosstab",
+            title=_("%(question)s by %(dimension)s")
+            % {"question": title, "dimension": _(DIMENSION_LABELS[dim]).lower()},
+            rows=[names.get(r) or bucket_label(r) for r in ct.rows],
+            columns=[labels.segment(dim, c) for c in ct.columns],
+            cells=ct.table.cells,
+            row_totals=ct.table.row_totals,
+            column_totals=ct.table.column_totals,
+            total=ct.table.total,
+            y_title=title,
+            x_title=_(DIMENSION_LABELS[dim]),
+            codes=list(ct.rows),
+            column_codes=list(ct.columns),
+        )
+        return Panel(charts=[chart])
+    try:
+        other = crosstab(flt, row=q.code, column=column, row_item=item)
+    except CrossTabError as exc:
+        return Panel(note=exc.message)
+    return Panel(charts=[_question_crosstab(flt, opts, q, other, names, title)])
+
+
+def _question_crosstab(
+    flt: MetricFilter,
+    opts: Options,
+    q: QuestionSpec,
+    other: CrossTab,
+    names: dict[str, str],
+    title: str,
+) -> Chart:
+    """A declared question against another: both labelled in the page's language."""
+    from ..services.suppression import protect_figures
+
+    spec = survey_spec(flt.survey)
+    against = next((x for x in spec.questions if x.code == other.column), None) if spec else None
+    column_names = bucket_names(against, opts.locale) if against else {}
+    against_title = (text(against.text, opts.locale) if against else "") or other.column
+    table = protect_figures(
+        other.cells,
+        row_totals=other.row_totals,
+        column_totals=other.column_totals,
+        total=other.total,
+        min_cell=other.min_cell,
+    )
+    return charts.heatmap_chart(
+        key="crosstab",
+        title=f"{title} × {against_title}",
+        rows=[names.get(r) or bucket_label(r) for r in other.rows],
+        columns=[column_names.get(c) or bucket_label(c) for c in other.columns],
+        cells=table.cells,
+        row_totals=table.row_totals,
+        column_totals=table.column_totals,
+        total=table.total,
+        y_title=title,
+        x_title=against_title,
+        codes=list(other.rows),
+        column_codes=list(other.columns),
+    )
