@@ -451,6 +451,50 @@ def test_xlsform_single_sheet_not_named_survey_is_read_as_the_survey():
     ]
 
 
+@pytest.mark.parametrize(
+    ("spelling", "what"),
+    [
+        ("geopoint", "a location: the respondent types it (e.g. latitude and longitude)"),
+        ("gps", "a location: the respondent types it (e.g. latitude and longitude)"),
+        ("geotrace", "a location trace: the respondent types it (e.g. the points it passes)"),
+        ("geoshape", "a location shape: the respondent types it (e.g. the points around it)"),
+        ("barcode", "a barcode: the respondent types its code instead of scanning it"),
+    ],
+)
+def test_xlsform_location_and_barcode_only_form_is_asked_as_text(spelling, what):
+    # pyxform gps.xls, KoboToolbox gps_questions.xlsx and barcode_qrcode_questions.xlsx:
+    # a form of locations (or a barcode) alone is asked as text, not refused.
+    survey = [["type", "name", "label"], [spelling, "spot", "Where is the well?"]]
+    result = import_file(xlsform_csv(survey, YN), "gps.csv")
+    assert questions(result)["spot"] == {
+        "code": "spot",
+        "type": "short_text",
+        "text": {"en": "Where is the well?"},
+    }
+    assert report(result) == [
+        ("approximated", "survey row 3 (spot)", f"{spelling} became a short text: {what}")
+    ]
+
+
+def test_xlsform_long_sheet_the_form_does_not_use_is_left_unread():
+    # onadata subdistrict_profiling_tool.xlsx: 5,667 rows of external_choices.
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "survey"
+    book.active.append(["type", "name", "label"])
+    book.active.append(["text", "user", "User"])
+    extra = book.create_sheet("external_choices")
+    extra.append(["list_name", "name", "label"])
+    for i in range(5001):
+        extra.append(["districts", f"d{i}", f"District {i}"])
+    buf = io.BytesIO()
+    book.save(buf)
+    result = import_file(buf.getvalue(), "long_extra.xlsx")
+    assert list(questions(result)) == ["user"]
+    assert report(result) == []
+
+
 @pytest.mark.django_db
 def test_api_commit_errors_point_at_the_source(org, monkeypatch):
     # Whatever the definition check still finds is reported at the question in the file.
