@@ -172,7 +172,7 @@ def test_limesurvey_fixture_report_mapping_and_notice():
         (
             "skipped",
             "question qid=20 (Q10)",
-            "type K (multiple numerical input) has no TrustPulse question type",
+            "multiple numerical input without subquestions: left out",
         ),
     ]
     doc = result.document
