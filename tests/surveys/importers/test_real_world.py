@@ -229,6 +229,54 @@ def test_errors_of_the_mapped_definition_point_at_the_source(org):
     assert (error.field, error.message) == ("question qid=1 (num)", "display logic value: m")
 
 
+def lsa(members: dict[str, bytes]) -> bytes:
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_limesurvey_survey_archive_imports_its_structure():
+    # LimeSurvey's test data: survey_archive_426848.lsa (structure, responses, participants).
+    raw = lsa(
+        {
+            "survey_5.lss": lss(lq(1, "S", "city", "Your city?")),
+            "survey_5_responses.lsr": b"<document/>",
+            "survey_5_tokens.lst": b"<document/>",
+        }
+    )
+    result = import_file(raw, "survey_archive_5.lsa")
+    assert result.format == "limesurvey"
+    assert questions(result)["city"]["text"] == {"en": "Your city?"}
+    assert report(result) == [
+        (
+            "skipped",
+            "archive survey_5_responses.lsr",
+            "the survey's responses are not imported (only its structure)",
+        ),
+        (
+            "skipped",
+            "archive survey_5_tokens.lst",
+            "the survey's participants are not imported (only its structure)",
+        ),
+    ]
+
+
+def test_limesurvey_archive_without_a_structure_or_too_large_is_refused(settings):
+    assert refusal(lsa({"survey_5_responses.lsr": b"<document/>"}), "a.lsa") == [
+        ("file", "wrong_format")
+    ]
+    assert refusal(lsa({"notes.txt": b"hello"}), "notes.zip") == [("file", "wrong_format")]
+    settings.IMPORT_MAX_UNPACKED_BYTES = 1000
+    bomb = lsa({"survey_5.lss": b"<document>" + b" " * 100_000 + b"</document>"})
+    assert len(bomb) < 1000
+    assert refusal(bomb, "bomb.lsa") == [("file", "too_large")]
+    assert refusal(b"PK\x03\x04 survey.lss broken", "broken.lsa") == [("file", "corrupt")]
+
+
 def test_limesurvey_image_only_answers_are_reported():
     raw = lss(
         lq(1, "L", "colour", "Favourite colour?"),
