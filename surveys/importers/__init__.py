@@ -50,9 +50,9 @@ def _parse(fmt: str, container: str, raw: bytes, data: Any) -> ImportResult:
 
         return parse_qualtrics(data)
     if fmt == ImportFormat.LIMESURVEY:
-        from .limesurvey import parse_limesurvey
+        from .limesurvey import parse_archive, parse_limesurvey
 
-        return parse_limesurvey(raw)
+        return parse_archive(raw) if container == "lsa" else parse_limesurvey(raw)
     from .xlsform import parse_xlsform
 
     return parse_xlsform(raw, container)

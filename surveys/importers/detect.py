@@ -14,15 +14,21 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 def detect(raw: bytes, filename: str = "") -> tuple[str, str, Any]:
     """(format, container, parsed JSON or None) of an uploaded file.
 
-    The container says how to read it: json, xml, xlsx, xls or csv.
+    The container says how to read it: json, xml, lsa (a LimeSurvey archive), xlsx, xls
+    or csv.
     """
     name = filename.lower()
     if not raw.strip():
         raise file_error("empty", "The file is empty.")
     if raw.startswith(ZIP_MAGIC):
-        if b"xl/workbook" not in raw and not name.endswith(".xlsx"):
-            raise file_error("wrong_format", "This zip archive is not an Excel workbook (.xlsx).")
-        return ImportFormat.XLSFORM, "xlsx", None
+        if b"xl/workbook" in raw or name.endswith(".xlsx"):
+            return ImportFormat.XLSFORM, "xlsx", None
+        if b".lss" in raw or name.endswith(".lsa"):  # member names are stored in plain text
+            return ImportFormat.LIMESURVEY, "lsa", None
+        raise file_error(
+            "wrong_format",
+            "This zip archive is not an Excel workbook (.xlsx) or a LimeSurvey archive (.lsa).",
+        )
     if raw.startswith(OLE_MAGIC):
         return ImportFormat.XLSFORM, "xls", None
     head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]

@@ -20,7 +20,17 @@ from ...enums import ImportFormat
 from ..common import Builder, make_code, norm_locale, number
 from ..encoding import declared_encoding, not_utf8
 from ..report import ImportResult, NoticeDraft, file_error
-from .tables import CHOICE, FIXED_MATRIX, LOOKS, NOT_SUPPORTED, TEXT, USED_ATTRIBUTES, Row
+from .tables import (
+    CHOICE,
+    FIXED_MATRIX,
+    LOOKS,
+    MAX_CELLS,
+    NOT_SUPPORTED,
+    SPLIT,
+    TEXT,
+    USED_ATTRIBUTES,
+    Row,
+)
 
 
 def _is_utf8(raw: bytes) -> bool:
@@ -275,6 +285,9 @@ class _Import:
         if qtype in NOT_SUPPORTED:
             b.skip(where, f"type {qtype} ({NOT_SUPPORTED[qtype]}) has no TrustPulse question type")
             return
+        if qtype in SPLIT:
+            self.split(section, row, where, b.fallback(text, title or f"q{qid}", where))
+            return
         code = b.unique(title or f"q{qid}", b.question_codes, where)
         q: dict[str, Any] = {
             "code": code,
@@ -361,6 +374,105 @@ class _Import:
             return False
         return True
 
+    def split(self, section: dict[str, Any], row: Row, where: str, text: dict[str, str]) -> None:
+        """A question LimeSurvey asks as a grid of answers, asked as several questions."""
+        b = self.b
+        qid, qtype, title = row.get("qid", ""), row.get("type", ""), row.get("title", "")
+        attrs = self.attributes[qid]
+        subs = self.subs.get(qid, [])
+        if not subs:
+            b.skip(where, f"{SPLIT[qtype].split(':')[0]} without subquestions: left out")
+            return
+        b.approx(where, SPLIT[qtype])
+        logic = b.logic(row.get("relevance"), f"{where} relevance", bare_refs=True)
+        self.not_imported(row, where)
+        rows = [s for s in subs if s.get("scale_id", "0") in ("", "0")]
+        parts: list[tuple[str, str, dict[str, str], dict[str, Any]]] = []  # ref, at, text, shape
+        if qtype in ("K", "Q"):
+            lo, hi = number(attrs.get("min_num_value_n")), number(attrs.get("max_num_value_n"))
+            for s in rows:
+                sub = s.get("title", "")
+                shape: dict[str, Any] = {"type": "short_text"}
+                if qtype == "K":
+                    at = f"{where} subquestion {sub}"
+                    low, high = b.bounds(lo, hi, at)
+                    shape = {"type": "number", "settings": {"min": low, "max": high}}
+                    if attrs.get("num_value_int_only") == "1":
+                        shape["settings"]["step"] = 1
+                parts.append(
+                    (f"{title}_{sub}", f"{where} subquestion {sub}", self.sub_text(s), shape)
+                )
+        elif qtype == "1":
+            for scale, header in (("0", "dualscale_headerA"), ("1", "dualscale_headerB")):
+                label = attrs.get(header) or f"scale {int(scale) + 1}"
+                shape = {"type": "matrix", "scale": scale}
+                parts.append((f"{title}_{int(scale) + 1}", where, {b.default_locale: label}, shape))
+        else:
+            columns = [s for s in subs if s.get("scale_id") == "1"]
+            shape = {"type": "short_text"}
+            if qtype == ":" and attrs.get("multiflexible_checkbox") == "1":
+                shape = {"type": "yes_no"}
+            elif qtype == ":":
+                low = number(attrs.get("multiflexible_min")) or 1
+                high = number(attrs.get("multiflexible_max")) or 10
+                step = number(attrs.get("multiflexible_step")) or 1
+                shape = {"type": "number", "settings": {"min": low, "max": high, "step": step}}
+            for r in rows:
+                for c in columns:
+                    sub = f"{r.get('title', '')}_{c.get('title', '')}"
+                    cell = {
+                        k: f"{v} — {self.sub_text(c).get(k, '')}"
+                        for k, v in self.sub_text(r).items()
+                    }
+                    parts.append((f"{title}_{sub}", f"{where} subquestion {sub}", cell, shape))
+            if len(parts) > MAX_CELLS:
+                b.skip(where, f"{len(parts)} cells: only the first {MAX_CELLS} are asked")
+                parts = parts[:MAX_CELLS]
+        for ref, at, part_text, shape in parts:
+            code = b.unique(ref, b.question_codes, at)
+            q: dict[str, Any] = {
+                "code": code,
+                "type": shape["type"],
+                "text": {k: self.joined(v, part_text, k) for k, v in text.items()},
+            }
+            if "settings" in shape:
+                q["settings"] = dict(shape["settings"])
+            if shape["type"] == "matrix":
+                self.matrix(q, qid, "F", at, scale=shape["scale"])
+            if row.get("mandatory") == "Y":
+                q["required"] = True
+            if logic:
+                q["display_logic"] = dict(logic)
+            if b.add(section, q):
+                b.ref(ref, code)
+                if q["type"] == "matrix":
+                    for r in q["settings"]["rows"]:
+                        b.ref(f"{title}_{r['code']}", code, r["code"])
+
+    def joined(self, text: str, part: dict[str, str], locale: str) -> str:
+        """`question — part` in a locale (the part in the default locale when it has none)."""
+        tail = part.get(locale) or part.get(self.b.default_locale, "")
+        return f"{text} — {tail}" if tail else text
+
+    def sub_text(self, sub: Row) -> dict[str, str]:
+        at = f"subquestion qid={sub.get('qid', '')} ({sub.get('title', '')})"
+        text = self.b.localized(self.q_text[sub.get("qid", "")]["question"], at)
+        return self.b.fallback(text, sub.get("title", ""), at)
+
+    def not_imported(self, row: Row, where: str) -> None:
+        """Report the validation and the attributes a question has that are not imported."""
+        b = self.b
+        attrs = self.attributes[row.get("qid", "")]
+        if row.get("preg", "").strip():
+            b.skip(f"{where} validation", "the regular-expression validation is not imported")
+        unknown = sorted(
+            name
+            for name, value in attrs.items()
+            if name not in USED_ATTRIBUTES and name not in LOOKS and value not in ("", "0")
+        )
+        if unknown:
+            b.skip(f"{where} attributes", "not imported: " + ", ".join(unknown))
+
     def finish(self, section: dict[str, Any], q: dict[str, Any], row: Row, where: str) -> None:
         """Relevance, random order and what is not imported; then the question is added."""
         b = self.b
@@ -376,15 +488,7 @@ class _Import:
             q["display_logic"] = logic
         if attrs.get("random_order") == "1" and q.get("choices") and qtype not in "5ABCEFH":
             q["randomize_choices"] = True
-        if row.get("preg", "").strip():
-            b.skip(f"{where} validation", "the regular-expression validation is not imported")
-        unknown = sorted(
-            name
-            for name, value in attrs.items()
-            if name not in USED_ATTRIBUTES and name not in LOOKS and value not in ("", "0")
-        )
-        if unknown:
-            b.skip(f"{where} attributes", "not imported: " + ", ".join(unknown))
+        self.not_imported(row, where)
         b.add(section, q)
         b.ref(title, code)
         if q["type"] == "multiple_choice":
@@ -429,7 +533,7 @@ class _Import:
             out.append({"code": c_code, "label": b.fallback(label, c_code, at)})
         return out
 
-    def matrix(self, q: dict[str, Any], qid: str, qtype: str, where: str) -> None:
+    def matrix(self, q: dict[str, Any], qid: str, qtype: str, where: str, scale: str = "0") -> None:
         b = self.b
         q["type"] = "matrix"
         if qtype in ("A", "B"):
@@ -450,7 +554,7 @@ class _Import:
                 f"array type {qtype}: fixed columns, in the default language only, scored 1 to 3",
             )
         else:
-            q["choices"] = self.answer_choices(q["code"], qid, where)
+            q["choices"] = self.answer_choices(q["code"], qid, where, scale)
             for i, c in enumerate(q["choices"], 1):
                 c["value"] = i
             if qtype == "H":
@@ -458,6 +562,8 @@ class _Import:
         rows = []
         used: set[str] = set()
         for s in self.subs.get(qid, []):
+            if s.get("scale_id", "0") not in ("", "0"):
+                continue
             raw = s.get("title", "")
             r_code = b.unique(raw, used, f"{where} subquestion {raw}", prefix="r")
             at = f"{where} subquestion {raw}"

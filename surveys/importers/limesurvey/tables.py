@@ -10,18 +10,24 @@ FIXED_MATRIX = {
 }
 USED_ATTRIBUTES = {"min_num_value_n", "max_num_value_n", "num_value_int_only", "min_answers"}
 USED_ATTRIBUTES |= {"max_answers", "maximum_chars", "random_order"}
+USED_ATTRIBUTES |= {"dualscale_headerA", "dualscale_headerB", "multiflexible_checkbox"}
+USED_ATTRIBUTES |= {"multiflexible_min", "multiflexible_max", "multiflexible_step"}
 # Presentation only: how LimeSurvey lays a question out, nothing a respondent answers.
 LOOKS = {"hide_tip", "cssclass", "display_columns", "text_input_width", "input_size"}
 LOOKS |= {"answer_width", "display_rows", "page_break", "scale_export", "printable_help"}
 LOOKS |= {"statistics_showgraph", "statistics_graphtype", "statistics_showmap"}
 LOOKS |= {"public_statistics", "question_template", "alphasort", "use_dropdown"}
 LOOKS |= {"prefix", "suffix", "placeholder", "time_limit_action", "image", "save_as_default"}
+# Asked as several questions: one per subquestion, per cell or per scale (reported).
+SPLIT = {
+    "K": "multiple numerical input: one number question per subquestion",
+    "Q": "multiple short text: one short text per subquestion",
+    ";": "array of texts: one short text per cell (row — column)",
+    ":": "array of numbers: one number question per cell (row — column)",
+    "1": "dual-scale array: one array per scale",
+}
+MAX_CELLS = 60  # questions an array of texts or numbers may become
 NOT_SUPPORTED = {
-    "K": "multiple numerical input",
-    "Q": "multiple short text",
-    ";": "array of texts",
-    ":": "array of numbers",
-    "1": "dual-scale array",
     "|": "file upload",
     "*": "equation",
     "I": "language switch",

@@ -37,15 +37,18 @@ TRUE = {"yes", "true", "true()", "1", "y"}
 SKIPPED_TYPES = {
     "calculate": "a calculation",
     "hidden": "a hidden value",
-    "geopoint": "a location",
-    "geotrace": "a location trace",
-    "geoshape": "a location shape",
     "image": "a photo",
     "audio": "an audio recording",
     "video": "a video",
     "file": "a file upload",
-    "barcode": "a barcode",
     "background-audio": "background audio",
+}
+# asked as a short text the respondent types instead of the device capturing it
+TYPED_INSTEAD = {
+    "geopoint": "a location: the respondent types it (e.g. latitude and longitude)",
+    "geotrace": "a location trace: the respondent types it (e.g. the points it passes)",
+    "geoshape": "a location shape: the respondent types it (e.g. the points around it)",
+    "barcode": "a barcode: the respondent types its code instead of scanning it",
 }
 MEDIA = {"media", "image", "audio", "video", "big-image"}
 METADATA = {"start", "end", "today", "deviceid", "phonenumber", "username", "email", "audit"}
@@ -297,6 +300,9 @@ class _Import:
             b.approx(where, "a time of day became a short text")
         elif base == "acknowledge":
             q["type"] = "acknowledgement"
+        elif base in TYPED_INSTEAD:
+            q["type"] = "short_text"
+            b.approx(where, f"{rtype.spelled} became a short text: {TYPED_INSTEAD[base]}")
         else:
             b.skip(where, f"type {rtype.spelled!r} is not supported")
             return False

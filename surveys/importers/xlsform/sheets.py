@@ -2,7 +2,9 @@
 
 Every row keeps its row number in the source (`ROW`), so the report can
 point at it. Blank rows are not rows: a sheet may have at most `MAX_ROWS`
-rows with content, however far its formatting reaches.
+rows with content, however far its formatting reaches. Sheets the importer
+does not read (`external_choices`, instructions, data) are not held to that
+limit: one longer than it is left unread.
 """
 
 import csv
@@ -19,6 +21,11 @@ from ..report import file_error
 Sheet = list[dict[str, str]]
 MAX_ROWS = 5000
 ROW = "__row__"  # the row number in the source sheet (1 = the first row)
+FORM_SHEETS = ("survey", "choices", "settings")
+
+
+class _TooLong(Exception):
+    pass
 
 
 def _cell(value: Any) -> str:
@@ -33,6 +40,16 @@ def _too_long() -> Exception:
     return file_error("too_large", f"A sheet may have at most {MAX_ROWS} rows.")
 
 
+def _sheet(name: str, rows: Iterable[tuple[int, list[Any]]]) -> Sheet:
+    """A sheet's table; another sheet than the form's own is left unread when too long."""
+    try:
+        return _table(rows)
+    except _TooLong:
+        if name in FORM_SHEETS:
+            raise _too_long() from None
+        return []
+
+
 def _table(rows: Iterable[tuple[int, list[Any]]]) -> Sheet:
     """The rows with content under the header row, each with its source row number."""
     header: list[str] | None = None
@@ -45,7 +62,7 @@ def _table(rows: Iterable[tuple[int, list[Any]]]) -> Sheet:
             header = [c.lower() for c in cells]
             continue
         if len(out) >= MAX_ROWS:
-            raise _too_long()
+            raise _TooLong
         record = {h: v for h, v in zip(header, cells, strict=False) if h}
         record[ROW] = str(number)
         out.append(record)
@@ -68,7 +85,10 @@ def read_xlsx(raw: bytes) -> dict[str, Sheet]:
     except Exception:  # openpyxl raises many kinds on damaged files
         raise file_error("corrupt", damaged) from None
     try:
-        return {ws.title.strip().lower(): _table(_xlsx_rows(ws)) for ws in book.worksheets}
+        return {
+            ws.title.strip().lower(): _sheet(ws.title.strip().lower(), _xlsx_rows(ws))
+            for ws in book.worksheets
+        }
     finally:
         book.close()
 
@@ -101,7 +121,7 @@ def read_xls(raw: bytes) -> dict[str, Sheet]:
     for name in book.sheet_names():
         sh = book.sheet_by_name(name)
         rows = ((i + 1, sh.row_values(i)) for i in range(sh.nrows))
-        sheets[name.strip().lower()] = _table(rows)
+        sheets[name.strip().lower()] = _sheet(name.strip().lower(), rows)
     return sheets
 
 
@@ -115,7 +135,7 @@ def read_csv(raw: bytes) -> dict[str, Sheet]:
     numbered = list(enumerate(rows, start=1))
     first = next(([_cell(c).lower() for c in r] for _, r in numbered if any(r)), [])
     if first and first[0] not in ("survey", "choices", "settings") and "type" in first:
-        return {"survey": _table(numbered)}
+        return {"survey": _sheet("survey", numbered)}
     sheets: dict[str, list[tuple[int, list[Any]]]] = {}
     current: list[tuple[int, list[Any]]] | None = None
     for number, row in numbered:
@@ -123,7 +143,7 @@ def read_csv(raw: bytes) -> dict[str, Sheet]:
             current = sheets.setdefault(_cell(row[0]).lower(), [])
         if current is not None and any(_cell(c) for c in row[1:]):
             current.append((number, row[1:]))
-    return {name: _table(r) for name, r in sheets.items()}
+    return {name: _sheet(name, r) for name, r in sheets.items()}
 
 
 READERS = {"xlsx": read_xlsx, "xls": read_xls, "csv": read_csv}

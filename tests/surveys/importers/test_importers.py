@@ -172,7 +172,7 @@ def test_limesurvey_fixture_report_mapping_and_notice():
         (
             "skipped",
             "question qid=20 (Q10)",
-            "type K (multiple numerical input) has no TrustPulse question type",
+            "multiple numerical input without subquestions: left out",
         ),
     ]
     doc = result.document
@@ -328,7 +328,12 @@ XLSFORM_REPORT = [
     ("approximated", "survey row 3 (welcome)", "unsafe markup (scripts, styles, handlers) removed"),
     ("approximated", "survey row 3 (welcome)", "note shown as the section's description"),
     ("approximated", "survey row 8 (income)", "a number without both bounds: 0 to 1000000 used"),
-    ("skipped", "survey row 17 (where)", "geopoint (a location) has no TrustPulse question type"),
+    (
+        "approximated",
+        "survey row 17 (where)",
+        "geopoint became a short text: a location: the respondent types it"
+        " (e.g. latitude and longitude)",
+    ),
     (
         "skipped",
         "survey row 18 (quirk) relevant",
@@ -354,6 +359,7 @@ def xlsform_check(result):
         "age": "number",
         "income": "number",
         "city": "short_text",
+        "where": "short_text",
         "story": "long_text",
         "born": "date",
         "comfort": "number",

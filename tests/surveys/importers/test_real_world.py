@@ -40,7 +40,13 @@ def refusal_message(raw: bytes, name: str) -> str:
 # -- LimeSurvey -------------------------------------------------------------------------
 
 
-def lss(questions_xml: str, answers_xml: str = "", grelevance: str = "1") -> bytes:
+def lss(
+    questions_xml: str,
+    answers_xml: str = "",
+    grelevance: str = "1",
+    subquestions_xml: str = "",
+    attributes_xml: str = "",
+) -> bytes:
     """A LimeSurvey 3 structure with one group (texts in rows with `language`)."""
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <document>
@@ -53,6 +59,8 @@ def lss(questions_xml: str, answers_xml: str = "", grelevance: str = "1") -> byt
    <language>en</language><grelevance><![CDATA[{grelevance}]]></grelevance></row>
  </rows></groups>
  <questions><rows>{questions_xml}</rows></questions>
+ <subquestions><rows>{subquestions_xml}</rows></subquestions>
+ <question_attributes><rows>{attributes_xml}</rows></question_attributes>
  <surveys><rows><row><sid>5</sid><language>en</language></row></rows></surveys>
 </document>""".encode()
 
@@ -66,11 +74,129 @@ def lq(qid: int, qtype: str, title: str, text: str, relevance: str = "1", order:
     )
 
 
-def la(qid: int, code: str, text: str, order: int) -> str:
+def la(qid: int, code: str, text: str, order: int, scale: int = 0) -> str:
     return (
         f"<row><qid>{qid}</qid><code>{code}</code><answer><![CDATA[{text}]]></answer>"
-        f"<sortorder>{order}</sortorder><language>en</language><scale_id>0</scale_id></row>"
+        f"<sortorder>{order}</sortorder><language>en</language><scale_id>{scale}</scale_id></row>"
     )
+
+
+def lsub(qid: int, parent: int, title: str, text: str, order: int, scale: int = 0) -> str:
+    return (
+        f"<row><qid>{qid}</qid><parent_qid>{parent}</parent_qid><sid>5</sid><gid>1</gid>"
+        f"<type>T</type><title>{title}</title><question><![CDATA[{text}]]></question>"
+        f"<question_order>{order}</question_order><scale_id>{scale}</scale_id>"
+        f"<language>en</language></row>"
+    )
+
+
+def lattr(qid: int, name: str, value: str) -> str:
+    return f"<row><qid>{qid}</qid><attribute>{name}</attribute><value>{value}</value></row>"
+
+
+def test_limesurvey_multiple_numerical_input_is_one_number_question_per_subquestion():
+    # LimeSurvey's sample surveys (type K): "How many … at home / at work?"
+    raw = lss(
+        lq(1, "K", "hours", "Hours a day online")
+        + lq(2, "T", "why", "Why so long?", relevance="hours_work > 8", order=2),
+        subquestions_xml=lsub(10, 1, "home", "at home", 1) + lsub(11, 1, "work", "at work", 2),
+        attributes_xml=lattr(1, "max_num_value_n", "24") + lattr(1, "num_value_int_only", "1"),
+    )
+    result = import_file(raw, "k.lss")
+    qs = questions(result)
+    assert qs["hours_home"] == {
+        "code": "hours_home",
+        "type": "number",
+        "text": {"en": "Hours a day online — at home"},
+        "settings": {"min": 0, "max": 24, "step": 1},
+    }
+    assert qs["hours_work"]["text"] == {"en": "Hours a day online — at work"}
+    assert qs["why"]["display_logic"] == {"question": "hours_work", "op": "gt", "value": 8}
+    assert (
+        "approximated",
+        "question qid=1 (hours)",
+        "multiple numerical input: one number question per subquestion",
+    ) in report(result)
+
+
+def test_limesurvey_multiple_short_text_is_one_short_text_per_subquestion():
+    raw = lss(
+        lq(1, "Q", "contact", "Your contact"),
+        subquestions_xml=lsub(10, 1, "mail", "E-mail", 1) + lsub(11, 1, "tel", "Phone", 2),
+    )
+    result = import_file(raw, "q.lss")
+    assert {c: (q["type"], q["text"]["en"]) for c, q in questions(result).items()} == {
+        "contact_mail": ("short_text", "Your contact — E-mail"),
+        "contact_tel": ("short_text", "Your contact — Phone"),
+    }
+    assert report(result) == [
+        (
+            "approximated",
+            "question qid=1 (contact)",
+            "multiple short text: one short text per subquestion",
+        )
+    ]
+
+
+def test_limesurvey_array_of_numbers_is_one_number_question_per_cell():
+    # LimeSurvey's countifop/sumifop demo: arrays of numbers (type :) and nothing else.
+    raw = lss(
+        lq(1, ":", "spend", "Money spent"),
+        subquestions_xml=lsub(10, 1, "food", "Food", 1)
+        + lsub(11, 1, "rent", "Rent", 2)
+        + lsub(12, 1, "m1", "January", 1, scale=1),
+        attributes_xml=lattr(1, "multiflexible_max", "500") + lattr(1, "multiflexible_step", "5"),
+    )
+    result = import_file(raw, "colon.lss")
+    qs = questions(result)
+    assert list(qs) == ["spend_food_m1", "spend_rent_m1"]
+    assert qs["spend_rent_m1"]["text"] == {"en": "Money spent — Rent — January"}
+    assert qs["spend_rent_m1"]["settings"] == {"min": 1, "max": 500, "step": 5}
+    assert report(result)[0] == (
+        "approximated",
+        "question qid=1 (spend)",
+        "array of numbers: one number question per cell (row — column)",
+    )
+
+
+def test_limesurvey_array_of_texts_and_checkbox_numbers():
+    raw = lss(
+        lq(1, ";", "brand", "Brands you know") + lq(2, ":", "used", "Brands you used", order=2),
+        subquestions_xml=lsub(10, 1, "a", "Acme", 1)
+        + lsub(11, 1, "x", "Why", 1, scale=1)
+        + lsub(20, 2, "a", "Acme", 1)
+        + lsub(21, 2, "y", "Last year", 1, scale=1),
+        attributes_xml=lattr(2, "multiflexible_checkbox", "1"),
+    )
+    qs = questions(import_file(raw, "arrays.lss"))
+    assert {c: (q["type"], q["text"]["en"]) for c, q in qs.items()} == {
+        "brand_a_x": ("short_text", "Brands you know — Acme — Why"),
+        "used_a_y": ("yes_no", "Brands you used — Acme — Last year"),
+    }
+
+
+def test_limesurvey_dual_scale_array_is_one_array_per_scale():
+    # LimeSurvey's test survey 677328: a dual-scale array alone.
+    raw = lss(
+        lq(1, "1", "dual", "Rate each service"),
+        la(1, "g", "Good", 1)
+        + la(1, "b", "Bad", 2)
+        + la(1, "o", "Often", 1, scale=1)
+        + la(1, "r", "Rarely", 2, scale=1),
+        subquestions_xml=lsub(10, 1, "mail", "Mail", 1) + lsub(11, 1, "web", "Web", 2),
+        attributes_xml=lattr(1, "dualscale_headerA", "Quality")
+        + lattr(1, "dualscale_headerB", "Use"),
+    )
+    result = import_file(raw, "dual.lss")
+    qs = questions(result)
+    assert list(qs) == ["dual_1", "dual_2"]
+    assert qs["dual_1"]["text"] == {"en": "Rate each service — Quality"}
+    assert [c["label"]["en"] for c in qs["dual_1"]["choices"]] == ["Good", "Bad"]
+    assert [c["label"]["en"] for c in qs["dual_2"]["choices"]] == ["Often", "Rarely"]
+    assert [r["text"]["en"] for r in qs["dual_2"]["settings"]["rows"]] == ["Mail", "Web"]
+    assert report(result) == [
+        ("approximated", "question qid=1 (dual)", "dual-scale array: one array per scale")
+    ]
 
 
 def test_limesurvey_greater_than_on_a_short_text_is_skipped_not_refused():
@@ -101,6 +227,54 @@ def test_errors_of_the_mapped_definition_point_at_the_source(org):
         [FieldError(field="sections[0].questions[0].display_logic.value", code="c", message="m")]
     )
     assert (error.field, error.message) == ("question qid=1 (num)", "display logic value: m")
+
+
+def lsa(members: dict[str, bytes]) -> bytes:
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_limesurvey_survey_archive_imports_its_structure():
+    # LimeSurvey's test data: survey_archive_426848.lsa (structure, responses, participants).
+    raw = lsa(
+        {
+            "survey_5.lss": lss(lq(1, "S", "city", "Your city?")),
+            "survey_5_responses.lsr": b"<document/>",
+            "survey_5_tokens.lst": b"<document/>",
+        }
+    )
+    result = import_file(raw, "survey_archive_5.lsa")
+    assert result.format == "limesurvey"
+    assert questions(result)["city"]["text"] == {"en": "Your city?"}
+    assert report(result) == [
+        (
+            "skipped",
+            "archive survey_5_responses.lsr",
+            "the survey's responses are not imported (only its structure)",
+        ),
+        (
+            "skipped",
+            "archive survey_5_tokens.lst",
+            "the survey's participants are not imported (only its structure)",
+        ),
+    ]
+
+
+def test_limesurvey_archive_without_a_structure_or_too_large_is_refused(settings):
+    assert refusal(lsa({"survey_5_responses.lsr": b"<document/>"}), "a.lsa") == [
+        ("file", "wrong_format")
+    ]
+    assert refusal(lsa({"notes.txt": b"hello"}), "notes.zip") == [("file", "wrong_format")]
+    settings.IMPORT_MAX_UNPACKED_BYTES = 1000
+    bomb = lsa({"survey_5.lss": b"<document>" + b" " * 100_000 + b"</document>"})
+    assert len(bomb) < 1000
+    assert refusal(bomb, "bomb.lsa") == [("file", "too_large")]
+    assert refusal(b"PK\x03\x04 survey.lss broken", "broken.lsa") == [("file", "corrupt")]
 
 
 def test_limesurvey_image_only_answers_are_reported():
@@ -449,6 +623,50 @@ def test_xlsform_single_sheet_not_named_survey_is_read_as_the_survey():
     assert report(result) == [
         ("approximated", "sheet sheet1", "no sheet named survey: this sheet is read as it")
     ]
+
+
+@pytest.mark.parametrize(
+    ("spelling", "what"),
+    [
+        ("geopoint", "a location: the respondent types it (e.g. latitude and longitude)"),
+        ("gps", "a location: the respondent types it (e.g. latitude and longitude)"),
+        ("geotrace", "a location trace: the respondent types it (e.g. the points it passes)"),
+        ("geoshape", "a location shape: the respondent types it (e.g. the points around it)"),
+        ("barcode", "a barcode: the respondent types its code instead of scanning it"),
+    ],
+)
+def test_xlsform_location_and_barcode_only_form_is_asked_as_text(spelling, what):
+    # pyxform gps.xls, KoboToolbox gps_questions.xlsx and barcode_qrcode_questions.xlsx:
+    # a form of locations (or a barcode) alone is asked as text, not refused.
+    survey = [["type", "name", "label"], [spelling, "spot", "Where is the well?"]]
+    result = import_file(xlsform_csv(survey, YN), "gps.csv")
+    assert questions(result)["spot"] == {
+        "code": "spot",
+        "type": "short_text",
+        "text": {"en": "Where is the well?"},
+    }
+    assert report(result) == [
+        ("approximated", "survey row 3 (spot)", f"{spelling} became a short text: {what}")
+    ]
+
+
+def test_xlsform_long_sheet_the_form_does_not_use_is_left_unread():
+    # onadata subdistrict_profiling_tool.xlsx: 5,667 rows of external_choices.
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "survey"
+    book.active.append(["type", "name", "label"])
+    book.active.append(["text", "user", "User"])
+    extra = book.create_sheet("external_choices")
+    extra.append(["list_name", "name", "label"])
+    for i in range(5001):
+        extra.append(["districts", f"d{i}", f"District {i}"])
+    buf = io.BytesIO()
+    book.save(buf)
+    result = import_file(buf.getvalue(), "long_extra.xlsx")
+    assert list(questions(result)) == ["user"]
+    assert report(result) == []
 
 
 @pytest.mark.django_db
