@@ -22,6 +22,7 @@ MAX_BODY = 1024 * 1024
 
 @dataclass(frozen=True, kw_only=True)
 class Received:
+    path: str
     id: str
     type: str
     verified: bool
@@ -69,10 +70,12 @@ class _Handler(BaseHTTPRequestHandler):
         payload = self.server.verify(body, headers)
         msg_id = headers.get("webhook-id", "")
         with self.server.lock:
-            duplicate = msg_id in self.server.seen
+            key = f"{self.path} {msg_id}"  # one event goes once to each endpoint (path)
+            duplicate = key in self.server.seen
             if payload is not None:
-                self.server.seen.add(msg_id)
+                self.server.seen.add(key)
             record = Received(
+                path=self.path,
                 id=msg_id,
                 type=str((payload or {}).get("type", "")),
                 verified=payload is not None,

@@ -35,13 +35,6 @@ nav_register(
 )
 
 
-def _errors(exc: ServiceValidationError) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for e in exc.errors:
-        out.setdefault(e.field.split("[")[0], []).append(e.message)
-    return out
-
-
 def _purposes(organization_id: int) -> list[dict[str, Any]]:
     """The purposes of the organization's published notices: id, title, recipients."""
     seen: dict[str, dict[str, Any]] = {}
@@ -93,7 +86,7 @@ def index(request: HttpRequest, studio: Studio) -> HttpResponse:
                 **_form_values(request),
             )
         except ServiceValidationError as exc:
-            errors = _errors(exc)
+            errors = exc.by_field()
         else:
             return _detail_page(request, studio, endpoint, secret=secret, status=201)
     return render(
@@ -165,7 +158,7 @@ def detail(request: HttpRequest, studio: Studio, endpoint_id: int) -> HttpRespon
                 **_form_values(request),
             )
         except ServiceValidationError as exc:
-            return _detail_page(request, studio, endpoint, errors=_errors(exc), status=400)
+            return _detail_page(request, studio, endpoint, errors=exc.by_field(), status=400)
         messages.success(request, _("Endpoint saved.") if changed else _("Nothing changed."))
         return redirect(
             "integrations:detail", org=studio.organization.slug, endpoint_id=endpoint.pk
