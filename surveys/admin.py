@@ -11,6 +11,7 @@ from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,8 @@ from .models import (
     Survey,
     SurveyVersion,
     User,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 
 
@@ -235,6 +238,28 @@ class SubmissionInboxAdmin(OrganizationReadOnlyAdmin):
         ids = list(queryset.filter(materialized_at__isnull=True).values_list("pk", flat=True))
         written = sum(services.inbox_materialize(row_id=i) is not None for i in ids)
         self.message_user(request, f"Written out: {written} of {len(ids)} pending.")
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(OrganizationReadOnlyAdmin):
+    """Webhook endpoints (changed in the studio, where every change is audited)."""
+
+    list_display = ["url", "organization", "enabled", "failing_since", "created_at"]
+    list_filter = ["enabled", ("organization", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["url", "description"]
+    exclude = ["secret", "previous_secret"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(OrganizationReadOnlyAdmin):
+    """The delivery log (payloads stay out: they name respondents)."""
+
+    tenancy_path = "endpoint__organization"
+    list_display = ["created_at", "endpoint", "status", "attempts", "response_status"]
+    list_filter = ["status"]
+    list_select_related = ["endpoint"]
+    raw_id_fields = ["event"]
 
 
 class NoticeVersionForm(forms.ModelForm):

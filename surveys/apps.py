@@ -12,3 +12,8 @@ class SurveysConfig(AppConfig):
         from .signin import locked_out
 
         user_locked_out.connect(locked_out, dispatch_uid="surveys.signin.locked_out")
+
+        from . import signals
+        from .integrations.outbox import export_ready_event
+
+        signals.export_ready.connect(export_ready_event, dispatch_uid="surveys.webhooks.export")

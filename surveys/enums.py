@@ -174,3 +174,32 @@ class AuditAction(models.TextChoices):
     DP_RELEASE_CREATED = "dp_release.created", "dp_release.created"
     REPORT_GENERATED = "report.generated", "report.generated"
     REPORT_PUBLISHED = "report.published", "report.published"
+    WEBHOOK_CREATED = "webhook.created", "webhook.created"
+    WEBHOOK_UPDATED = "webhook.updated", "webhook.updated"
+    WEBHOOK_DELETED = "webhook.deleted", "webhook.deleted"
+    WEBHOOK_SECRET_ROTATED = "webhook.secret_rotated", "webhook.secret_rotated"
+    WEBHOOK_DISABLED = "webhook.disabled", "webhook.disabled"
+    WEBHOOK_REDELIVERED = "webhook.redelivered", "webhook.redelivered"
+
+
+class WebhookEventType(models.TextChoices):
+    """What an organization's webhook endpoints may subscribe to (docs/WEBHOOKS.md)."""
+
+    RESPONSE_COMPLETED = "response.completed", "response.completed"
+    CONSENT_GIVEN = "consent.given", "consent.given"
+    CONSENT_WITHDRAWN = "consent.withdrawn", "consent.withdrawn"
+    RESPONDENT_ERASED = "respondent.erased", "respondent.erased"
+    DATA_REQUEST_RECEIVED = "data_request.received", "data_request.received"
+    EXPORT_READY = "export.ready", "export.ready"
+    REPORT_PUBLISHED = "report.published", "report.published"
+    SURVEY_PUBLISHED = "survey.published", "survey.published"
+    SURVEY_CLOSED = "survey.closed", "survey.closed"
+    # Sent only by "Send test event", to one endpoint, whatever it subscribes to.
+    TEST = "webhook.test", "webhook.test"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SUCCEEDED = "succeeded", _("Delivered")
+    FAILED = "failed", _("Failed")

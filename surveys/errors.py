@@ -25,6 +25,13 @@ class ServiceValidationError(Exception):
         self.errors = list(errors)
         super().__init__("; ".join(f"{e.field}: {e.message}" for e in self.errors))
 
+    def by_field(self) -> dict[str, list[str]]:
+        """Messages by top-level field (``event_types[2]`` counts as ``event_types``), for forms."""
+        out: dict[str, list[str]] = {}
+        for e in self.errors:
+            out.setdefault(e.field.split("[")[0].split(".")[0], []).append(e.message)
+        return out
+
     def as_payload(self) -> dict[str, list[dict[str, str]]]:
         return {"errors": [e.as_dict() for e in self.errors]}
 

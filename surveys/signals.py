@@ -17,6 +17,11 @@ events_ingested = Signal()
 #         buckets (list of [survey version id, submitted_at ISO]: what aggregates touched),
 #         reason ("withdrawn" | "erased" | "expired" | "purposes_withdrawn")
 respondent_erased = Signal()
+# Sent *inside* the transaction that marks an export done (not after commit), so
+# the webhook outbox writes its event atomically with it.
+# kwargs: organization_id (int), export_id (str), survey_id (int), format (str),
+#         expires_at (datetime | None)
+export_ready = Signal()
 
 
 def send_after_commit(signal: Signal, **kwargs: object) -> None:

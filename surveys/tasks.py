@@ -49,3 +49,7 @@ def invitations_sweep() -> int:
     for batch_id in batches:
         invitations_send.delay(batch_id)
     return len(batches)
+
+
+# The webhooks' tasks live in their capability package; importing it registers them.
+from .integrations import tasks as _integrations_tasks  # noqa: E402, F401

@@ -40,6 +40,7 @@ urlpatterns = [
     path("studio/<slug:org>/distribute/", include("surveys.distribution_urls")),
     path("studio/<slug:org>/team/", include("surveys.team_urls")),
     path("studio/<slug:org>/settings/", include("surveys.settings_urls")),
+    path("studio/<slug:org>/integrations/", include("surveys.integrations.urls")),
     path("studio/<slug:org>/dashboards/", include("dashboards.studio_urls")),
     path("transparency/", include("dashboards.reports.public_urls")),
     path("studio/<slug:org>/exports/", include("dashboards.exports.studio_urls")),

@@ -33,6 +33,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from surveys import signals
 from surveys.enums import AuditAction, VersionStatus
 from surveys.errors import FieldError, ServiceValidationError
 from surveys.models import Answer, Survey, SurveyVersion, User
@@ -633,6 +634,14 @@ def _run(job: ExportJob, tmp: Path) -> None:
             actor_label=job.created_by.get_username() if job.created_by else "export",
             target=job,
             data={"stage": "completed", **_audit_params(job, cfg), "guarantees": report},
+        )
+        signals.export_ready.send(
+            sender="dashboards",
+            organization_id=job.organization_id,
+            export_id=str(job.pk),
+            survey_id=job.survey_id,
+            format=job.format,
+            expires_at=now + dt.timedelta(days=settings.EXPORT_FILE_DAYS),
         )
 
 

@@ -121,6 +121,10 @@ def report_context(report: TransparencyReport) -> dict[str, Any]:
             (_("Consents withdrawn"), count_text(d["consents"]["withdrawn_total"], m)),
             (_("Access requests"), count_text(d["requests"]["access"], m)),
             (_("Deletion requests"), count_text(d["requests"]["deletion"], m)),
+            (
+                _("Withdrawals passed on to the brand's other systems"),
+                count_text(d["requests"].get("withdrawals_propagated", {"n": 0}), m),
+            ),
             (_("Research exports"), count_text(d["exports"]["total"], m)),
         ],
         "safeguards": safeguards_text(d),

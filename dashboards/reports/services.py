@@ -51,6 +51,7 @@ def _flat(organization: Organization, period: ReportPeriod) -> dict[str, int]:
         "responses": _responses(organization, period),
         "access": counts.access_requests,
         "deletion": counts.deletion_requests,
+        "propagated": counts.withdrawals_propagated,
     }
     for prefix, counter in (
         ("given", counts.consents_given),
@@ -198,6 +199,9 @@ def report_figures(*, organization: Organization, period: ReportPeriod) -> dict[
         "requests": {
             "access": _count(counts.access_requests, min_cell, "access" in hidden),
             "deletion": _count(counts.deletion_requests, min_cell, "deletion" in hidden),
+            "withdrawals_propagated": _count(
+                counts.withdrawals_propagated, min_cell, "propagated" in hidden
+            ),
             "access_median_seconds": counts.access_fulfil_seconds
             if counts.access_requests >= min_cell and "access" not in hidden
             else None,

@@ -78,6 +78,7 @@ urlpatterns = [
         accounts.ApiKeyRevokeView.as_view(),
         name="api-key-revoke",
     ),
+    path("organizations/<int:org_id>/webhooks/", include("surveys.integrations.api_urls")),
     # The benchmark floor (404 unless BENCH_FLOOR_ENABLED; not in the schema).
     path("", include("surveys.api.bench_urls")),
 ]

@@ -15,6 +15,7 @@ from .consent import (
 from .definitions import Choice, Question, Section, Survey, SurveyVersion
 from .distribution import ChannelLink, EmailSuppression, InvitationBatch, InvitationRecipient
 from .inbox import SubmissionInbox
+from .integrations import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from .responses import (
     Answer,
     BehaviourEvent,
@@ -56,4 +57,7 @@ __all__ = [
     "RecoveryCode",
     "TotpDevice",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
 ]

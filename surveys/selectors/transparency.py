@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..enums import AuditAction
+from ..integrations.selectors import propagated_withdrawals
 from ..models import AuditEvent, Organization
 
 ACTIONS = [
@@ -37,6 +38,8 @@ class TransparencyCounts:
     deletion_fulfil_seconds: float | None = None
     exports: Counter[str] = field(default_factory=Counter)  # stated purpose → exports
     purges: Counter[str] = field(default_factory=Counter)  # purpose → records purged
+    # Withdrawals delivered to at least one of the brand's systems (webhooks).
+    withdrawals_propagated: int = 0
 
 
 def _fulfil_seconds(event: AuditEvent) -> float:
@@ -53,7 +56,8 @@ def _fulfil_seconds(event: AuditEvent) -> float:
 def transparency_counts(
     *, organization: Organization, start: dt.datetime, end: dt.datetime
 ) -> TransparencyCounts:
-    """Counts of the organization's audit events in [start, end) (one query)."""
+    """Counts of the organization's audit events in [start, end) (two queries: the audit
+    log, and the webhook deliveries of withdrawals)."""
     given: Counter[str] = Counter()
     withdrawn: Counter[str] = Counter()
     exports: Counter[str] = Counter()
@@ -90,4 +94,7 @@ def transparency_counts(
         deletion_fulfil_seconds=statistics.median(deletion) if deletion else None,
         exports=exports,
         purges=purges,
+        withdrawals_propagated=propagated_withdrawals(
+            organization_id=organization.pk, start=start, end=end
+        ),
     )

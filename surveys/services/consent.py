@@ -22,6 +22,7 @@ from jsonschema import Draft202012Validator
 from ..definition import _sort_key
 from ..enums import BEHAVIOURAL_MEASUREMENT, AuditAction, CollectionMethod, VersionStatus
 from ..errors import FieldError, ServiceValidationError, path_join
+from ..integrations import outbox
 from ..models import (
     ConsentCounter,
     ConsentNotice,
@@ -322,6 +323,7 @@ def consent_give(
             "notice_version": version.number,
         },
     )
+    outbox.consent_given_event(record)
     return record
 
 

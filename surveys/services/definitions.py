@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from ..definition import SCHEMA_VERSION, definition_errors
-from ..enums import AuditAction, SurveyKind, SurveyStatus, VersionStatus
+from ..enums import AuditAction, SurveyKind, SurveyStatus, VersionStatus, WebhookEventType
 from ..errors import FieldError, ServiceValidationError
+from ..integrations import outbox
 from ..models import (
     Choice,
     ConsentNotice,
@@ -506,6 +507,7 @@ def survey_publish(*, survey: Survey, actor: User | None = None) -> SurveyVersio
         target=survey,
         data={"version": draft.number},
     )
+    outbox.survey_event(survey, WebhookEventType.SURVEY_PUBLISHED)
     return draft
 
 
@@ -571,6 +573,7 @@ def survey_close(*, survey: Survey, actor: User | None = None) -> Survey:
         actor=actor,
         target=survey,
     )
+    outbox.survey_event(survey, WebhookEventType.SURVEY_CLOSED)
     return survey
 
 

@@ -34,6 +34,7 @@ from ..enums import (
     VersionStatus,
 )
 from ..errors import FieldError, ServiceValidationError
+from ..integrations import outbox
 from ..models import (
     Answer,
     BehaviourEvent,
@@ -194,6 +195,7 @@ def _finish(response: Response, spec: VersionSpec, values: Mapping[str, Any]) ->
         survey_id=response.survey_id,
         organization_id=response.survey.organization_id,
     )
+    outbox.response_completed_event(response)
 
 
 def _problems_to_errors(
@@ -389,6 +391,7 @@ def submission_write(
     )
     _write_answers(response, prepared.spec, prepared.values, prepared.other)
     _record_consent(response, prepared.consent)
+    outbox.response_completed_event(response)
     # The consent is known here: no need to read back the record just written.
     _disclosure_behaviour(
         response,

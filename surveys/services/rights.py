@@ -22,6 +22,7 @@ from .. import signals
 from ..behaviour import BUILTIN_KINDS
 from ..enums import AuditAction, RetentionAction
 from ..errors import FieldError, ServiceValidationError
+from ..integrations import outbox
 from ..models import (
     Answer,
     AuditEvent,
@@ -171,6 +172,8 @@ def portal_viewed(*, respondent: Respondent, downloaded: bool = False) -> None:
         AuditAction.DATA_DOWNLOADED if downloaded else AuditAction.PORTAL_VIEWED,
         {"receipt_id": str(receipt) if receipt else None},
     )
+    if downloaded:
+        outbox.data_request_event(respondent=respondent, kind="access")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -208,6 +211,14 @@ def _erase(respondent: Respondent, reason: str, now: dt.datetime) -> WithdrawalR
         reason=reason,
     )
     org_id, respondent_id = respondent.organization_id, str(respondent.pk)
+    outbox.respondent_erased_event(
+        respondent=respondent,
+        receipt_ids=receipt_ids,
+        response_ids=response_ids,
+        reason=reason,
+        at=now,
+        tombstone=tombstone,
+    )
     respondent.delete()  # cascades: responses, answers, behaviour events, consent records
     signals.send_after_commit(
         signals.respondent_erased,
@@ -255,6 +266,13 @@ def consent_withdraw(
             )
     now = timezone.now()
     if purposes is None or set(purposes) & required:
+        outbox.consent_withdrawn_event(
+            respondent=respondent,
+            purposes=sorted(active),
+            receipt_ids=[str(r.receipt_id) for r in records],
+            erased=True,
+            at=now,
+        )
         result = _erase(respondent, "withdrawn", now)
         _audit(
             respondent,
@@ -284,6 +302,9 @@ def consent_withdraw(
             "purposes": sorted(purposes),
             "erased": False,
         },
+    )
+    outbox.consent_withdrawn_event(
+        respondent=respondent, purposes=purposes, receipt_ids=receipt_ids, erased=False, at=now
     )
     signals.send_after_commit(
         signals.respondent_erased,

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from ..enums import AuditAction
+from ..integrations import outbox
 from ..models import Organization, User
 from .audit import audit_log
 
@@ -23,4 +24,6 @@ def transparency_publish_set(*, organization: Organization, public: bool, actor:
         target=org,
         data={"public": public},
     )
+    if public:
+        outbox.report_published_event(organization=org, public=public)
     return True

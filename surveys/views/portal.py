@@ -45,6 +45,7 @@ from .. import services
 from ..enums import QuestionType as T
 from ..errors import ServiceValidationError
 from ..forms import format_number
+from ..integrations.selectors import withdrawal_propagation
 from ..models import ConsentRecord, Respondent, Tombstone
 from ..spec import OTHER, QuestionSpec
 from .display import Texts, bcp47, content_locale, join_list, language_options
@@ -139,6 +140,7 @@ def _tombstone_page(
         tombstone=tombstone,
         done=done,
         organization=tombstone.organization.name,
+        told=withdrawal_propagation(tombstone=tombstone),
     )
     return render(request, "surveys/portal/tombstone.html", context, status=status)
 
@@ -380,6 +382,7 @@ def portal(request: HttpRequest, token: str) -> HttpResponse:
         withdraw_url=reverse("surveys:portal_withdraw", args=[token]),
         delete_url=reverse("surveys:portal_delete", args=[token]),
         withdrawn=join_list([names[p] for p in withdrawn]),
+        told=withdrawal_propagation(respondent=respondent),
     )
     return _render_local(
         request, "surveys/portal/portal.html", context, respondent.organization.timezone

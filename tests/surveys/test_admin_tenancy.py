@@ -23,6 +23,7 @@ from django.utils import timezone
 from surveys import services
 from surveys.admin_tenancy import GLOBAL, organization_path
 from surveys.enums import ApiScope
+from surveys.integrations import services as webhook_services
 from surveys.models import (
     Choice,
     Membership,
@@ -57,6 +58,10 @@ def _first_organization_rows(org):
         respondent_ref="first-ref",
         received_at=timezone.now(),
     )
+    endpoint, _ = webhook_services.endpoint_create(
+        organization=org, actor=owner, url="http://127.0.0.1:9/first", event_types=["survey.closed"]
+    )
+    webhook_services.endpoint_test_send(endpoint=endpoint, actor=owner)
     Group.objects.create(name="first-operators").user_set.add(owner)
     common = {"user_agent": "curl", "ip_address": ADDRESS, "username": owner.username}
     common |= {"http_accept": "*/*", "path_info": "/accounts/login/"}

@@ -259,11 +259,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.tasks.exports_purge",
         "schedule": timedelta(hours=1),
     },
+    "webhooks-sweep": {
+        "task": "surveys.integrations.tasks.webhooks_sweep",
+        "schedule": timedelta(seconds=env.int("WEBHOOK_SWEEP_SECONDS", default=15)),
+    },
     "aggregate-pending": {
         "task": "dashboards.tasks.aggregate_pending",
         "schedule": timedelta(seconds=env.int("AGGREGATE_SWEEP_SECONDS", default=60)),
     },
 }
+
+# Outgoing webhooks (docs/WEBHOOKS.md). Plain HTTP to loopback only when
+# WEBHOOK_ALLOW_LOOPBACK (development and tests); never in production.
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=False)
+WEBHOOK_CONNECT_TIMEOUT = env.float("WEBHOOK_CONNECT_TIMEOUT", default=5.0)
+WEBHOOK_READ_TIMEOUT = env.float("WEBHOOK_READ_TIMEOUT", default=10.0)
+WEBHOOK_MAX_RESPONSE_BYTES = 64 * 1024
+# A delivery is retried (exponential backoff with jitter) this long, then failed;
+# an endpoint failing this many days is disabled and its admins emailed.
+WEBHOOK_RETRY_HOURS = env.int("WEBHOOK_RETRY_HOURS", default=72)
+WEBHOOK_DISABLE_AFTER_DAYS = env.int("WEBHOOK_DISABLE_AFTER_DAYS", default=3)
+WEBHOOK_SECRET_OVERLAP_HOURS = env.int("WEBHOOK_SECRET_OVERLAP_HOURS", default=24)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

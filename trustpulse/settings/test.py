@@ -21,3 +21,5 @@ SITE_URL = "http://testserver"
 # Sign-in lockout as in production (SIGNIN_FAILURE_LIMIT wrong passwords per
 # username and per address): failures are database rows, rolled back or flushed
 # with each test, so a test only meets a lockout it provokes.
+# Development receivers listen on loopback over plain HTTP.
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=True)

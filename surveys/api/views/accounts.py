@@ -62,13 +62,13 @@ class MeView(ApiView):
         return Response(MeSerializer(body).data)
 
 
-def administered(actor: Actor, org_id: int) -> Organization:
-    """An organization whose API keys the caller (a signed-in admin of it) manages."""
-    require_session(actor, "Managing API keys")
+def administered(actor: Actor, org_id: int, *, what: str = "API keys") -> Organization:
+    """An organization whose `what` the caller (a signed-in admin of it) manages."""
+    require_session(actor, f"Managing {what}")
     if org_id > MAX_ID or org_id not in actor.roles:
         raise NotFound("No such organization.")
     if actor.roles[org_id] != Role.ADMIN:
-        raise PermissionDenied("API keys are managed by organization admins.")
+        raise PermissionDenied(f"{what[:1].upper()}{what[1:]} are managed by organization admins.")
     return Organization.objects.get(pk=org_id)
 
 
