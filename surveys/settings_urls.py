@@ -2,8 +2,11 @@
 
 from django.urls import path
 
-from .views import team
+from .views import processing, team
 
 app_name = "org_settings"
 
-urlpatterns = [path("", team.org_settings, name="index")]
+urlpatterns = [
+    path("", team.org_settings, name="index"),
+    path("processing/", processing.processing, name="processing"),
+]

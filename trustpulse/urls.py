@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from surveys.views.account import LoginView
 
+from .health import healthz, healthz_backlog
 from .views import home
 
 handler400 = "trustpulse.errors.bad_request"
@@ -14,6 +15,8 @@ handler500 = "trustpulse.errors.server_error"
 
 urlpatterns = [
     path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("healthz/backlog", healthz_backlog, name="healthz-backlog"),
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",

@@ -71,7 +71,14 @@ def _answers(port: int) -> bool:
 
 
 def start_worker(
-    broker: str, queue: str, *, pool: str = "solo", beat: bool = False, name: str = "w1"
+    broker: str,
+    queue: str,
+    *,
+    pool: str = "solo",
+    beat: bool = False,
+    name: str = "w1",
+    concurrency: int = 1,
+    sweep_seconds: int = 2,
 ) -> subprocess.Popen:
     env = dict(os.environ)
     env.update(
@@ -80,7 +87,8 @@ def start_worker(
         REDIS_URL=broker,
         CELERY_TASK_ALWAYS_EAGER="false",
         CELERY_TASK_DEFAULT_QUEUE=queue,
-        AGGREGATE_SWEEP_SECONDS="2",
+        AGGREGATE_SWEEP_SECONDS=str(sweep_seconds),
+        INBOX_SWEEP_SECONDS=str(sweep_seconds),
     )
     args = [
         sys.executable,
@@ -91,7 +99,7 @@ def start_worker(
         "worker",
         f"--pool={pool}",
         "-c",
-        "1",
+        str(concurrency),
         "-Q",
         queue,
         "-n",

@@ -180,12 +180,19 @@ MEDIA_URL = "media/"
 # Redis: broker, cache and throttling. Without REDIS_URL: local memory cache
 # and Celery in eager mode (tasks run in the web process, after commit).
 REDIS_URL = env("REDIS_URL", default="")
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=2.0)
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="trustpulse"),
+            # An unreachable Redis (a cut link drops packets, nothing refuses)
+            # fails a cache call in seconds instead of hanging the request.
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
         }
     }
 else:
@@ -213,6 +220,14 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
         "polling_interval": 0.5,
     }
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # The same bound on the broker's sockets: a worker or a publisher whose
+    # link to Redis is cut notices in seconds and reconnects (trustpulse/worker.py).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+        "socket_timeout": max(5.0, REDIS_SOCKET_TIMEOUT),
+        "socket_keepalive": True,
+    }
 CELERY_TASK_EAGER_PROPAGATES = True
 # The queue tasks are sent to (and workers started by scripts/run.sh consume).
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
@@ -224,6 +239,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=600)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=540)
 CELERY_TIMEZONE = "UTC"
+# The worker health check's ping task (trustpulse/health.py).
+CELERY_IMPORTS = ("trustpulse.health",)
 # Publishing to a broker that is down fails fast; the data is already saved
 # and the pending sweep (below) catches aggregation up.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
@@ -234,6 +251,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.2,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers reconnect every BROKER_RECONNECT_SECONDS and never give up, and
+# queue the backlog's catch-up on each reconnection (trustpulse/worker.py).
+CELERY_WORKER_CONSUMER = "trustpulse.worker:Consumer"
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+BROKER_RECONNECT_SECONDS = env.float("BROKER_RECONNECT_SECONDS", default=1.0)
 CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-records": {
         "task": "surveys.tasks.idempotency_records_purge",
@@ -329,6 +351,8 @@ IDEMPOTENCY_TTL_HOURS = max(24, env.int("IDEMPOTENCY_TTL_HOURS", default=48))
 # API submissions are stored as one row in the request and written out by a worker
 # (surveys/services/inbox.py); false writes everything in the request.
 SUBMISSION_DEFERRED_WRITE = env.bool("SUBMISSION_DEFERRED_WRITE", default=True)
+# Bearer token of monitoring for GET /healthz/backlog (empty: staff sessions only).
+MONITORING_TOKEN = env("MONITORING_TOKEN", default="")
 # Smallest group an analyst may see, never below 5.
 SUPPRESSION_MIN_CELL = max(5, env.int("SUPPRESSION_MIN_CELL", default=10))
 # Print transparency reports to PDF with headless Chromium (CHROMIUM_PATH, else `chromium` on PATH).
