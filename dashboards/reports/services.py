@@ -19,10 +19,10 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from surveys.enums import AuditAction
-from surveys.errors import FieldError, ServiceValidationError
 from surveys.models import Organization, User
 from surveys.selectors.transparency import ALL_PURPOSES, transparency_counts
 from surveys.services.audit import audit_log
+from trustpulse.validation import FieldError, ServiceValidationError
 
 from ..models import ResponseRollup, TransparencyReport
 from ..services.disclosure import WITHHELD, protect_line

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import F, Sum
 
 from surveys.models import Survey
-from surveys.spec import QuestionSpec, VersionSpec
+from surveys.selectors import QuestionSpec, VersionSpec
 
 from ..models import AnswerRollup, CrossTabRollup
 from .metrics import SEGMENTS, Figure, MetricFilter, declared_attributes, dimension, suppress
@@ -50,7 +50,7 @@ class CrossTab:
 
 def _specs(survey: Survey) -> list[VersionSpec]:
     """Specs of the survey's published versions, newest first."""
-    from surveys.services import version_spec
+    from surveys.selectors import version_spec
 
     return [version_spec(v) for v in survey.versions.filter(status="published").order_by("-number")]
 
