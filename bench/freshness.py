@@ -178,7 +178,7 @@ def submit_steadily(rate: float, seconds: float, processes: int) -> tuple[list[s
 def _submit(survey: Any, body: dict[str, Any]) -> Any:
     """Submit one generated body; answers to questions its logic hides are dropped first."""
     from surveys import services
-    from surveys.errors import ServiceValidationError
+    from trustpulse.validation import ServiceValidationError
 
     answers = body["answers"]
     for _ in range(3):

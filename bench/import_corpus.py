@@ -72,9 +72,9 @@ def main() -> int:
 
     setup_test_environment()
     connection.creation.create_test_db(verbosity=0)
-    from surveys.errors import ServiceValidationError
     from surveys.models import Organization
     from surveys.services.imports import import_preview
+    from trustpulse.validation import ServiceValidationError
 
     org = Organization.objects.create(name="Corpus", slug="corpus")
     tally: Counter[str] = Counter()

@@ -4,22 +4,20 @@ Everything leaves through the suppression service (dashboards.services.metrics).
 """
 
 import copy
-import datetime as dt
-import re
 from dataclasses import asdict
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from surveys.enums import ApiScope, Role
-from surveys.selectors import actor_for_api_key, actor_for_user, survey_get
-from surveys.selectors.access import Actor
+from trustpulse.api.access import survey_access
 
+from .metric_filter import FILTER_PARAMS, MetricFilterSerializer
 from .services import (
     CrossTabError,
     MetricFilter,
@@ -37,7 +35,7 @@ from .services import (
     segment_dimensions,
     withdrawal_rate,
 )
-from .services.metrics import SEGMENTS, excluded_flagged
+from .services.metrics import excluded_flagged
 from .services.trends import GRANULARITIES, trends
 
 METRIC_ROLES = {Role.ADMIN, Role.ANALYST, Role.RESEARCHER}
@@ -57,52 +55,6 @@ FIGURE = inline_serializer(
 def figures() -> serializers.ListField:
     """A list of Figures (each list gets its own copy of the child serializer)."""
     return serializers.ListField(child=copy.deepcopy(FIGURE))
-
-
-FILTER_PARAMS = [
-    OpenApiParameter(
-        "from",
-        dt.date,
-        description="First day (organization's time zone); moved back to the start of its"
-        " ISO week or month, whichever is later (docs/DISCLOSURE.md, rule 6).",
-    ),
-    OpenApiParameter(
-        "to",
-        dt.date,
-        description="Last day, inclusive; moved on to the end of its ISO week or month,"
-        " whichever is earlier. The range used is in the TrustPulse-Date-Range header.",
-    ),
-    OpenApiParameter(
-        "version",
-        {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 999_999_999}},
-        style="form",
-        explode=True,
-        description="Survey version numbers.",
-    ),
-    OpenApiParameter("include_flagged", bool, description="Count quality-flagged responses."),
-    *[
-        OpenApiParameter(s, str, pattern=r"^[^\x00]*$", description=f"Only this {s}.")
-        for s in SEGMENTS
-    ],
-    OpenApiParameter(
-        "attribute",
-        str,
-        many=True,
-        pattern=r"^[a-z][a-z0-9_]{0,31}:[^\x00]{1,64}$",
-        description="Only respondents with this declared attribute value, as name:value "
-        "(e.g. region:north), a name this survey declares, each name once; repeat for several.",
-    ),
-]
-ATTRIBUTE = re.compile(r"^([a-z][a-z0-9_]{0,31}):(.{1,64})$", re.DOTALL)
-
-
-def _actor(request: Request) -> Actor:
-    key = getattr(request.user, "api_key", None)
-    if key is not None:
-        if ApiScope.METRICS_READ not in key.scopes:
-            raise PermissionDenied("This API key lacks the metrics:read scope.")
-        return actor_for_api_key(key)
-    return actor_for_user(request.user)  # type: ignore[arg-type]
 
 
 DATE_RANGE_HEADER = "TrustPulse-Date-Range"
@@ -126,61 +78,17 @@ class MetricsView(APIView):
 
 
 def _filter(request: Request, survey_id: int) -> MetricFilter:
-    request._metric_filter = flt = _parse_filter(request, survey_id)  # type: ignore[attr-defined]
-    return flt
-
-
-def _parse_filter(request: Request, survey_id: int) -> MetricFilter:
-    actor = _actor(request)
-    survey = survey_get(actor=actor, pk=survey_id)
-    if survey is None:
-        raise NotFound()
-    if actor.api_key is None and not actor.can(survey.organization_id, roles=METRIC_ROLES):
-        raise PermissionDenied("Metrics are for admins, analysts and researchers.")
-    q = request.query_params
-    errors: dict[str, Any] = {}
-    dates: dict[str, dt.date | None] = {}
-    for name in ("from", "to"):
-        try:
-            dates[name] = dt.date.fromisoformat(q[name]) if q.get(name) else None
-        except ValueError:
-            errors[name] = ["A date as YYYY-MM-DD."]
-    versions: list[int] = []
-    for v in q.getlist("version"):
-        if not (v.isascii() and v.isdigit() and len(v) < 10):
-            errors["version"] = ["Version numbers are whole numbers."]
-        else:
-            versions.append(int(v))
-    flagged = q.get("include_flagged", "false").lower()
-    if flagged not in ("true", "false", "1", "0"):
-        errors["include_flagged"] = ["true or false."]
-    for name in SEGMENTS:
-        if "\x00" in q.get(name, ""):  # PostgreSQL text cannot hold it
-            errors[name] = ["Contains characters that are not allowed."]
-    attributes: dict[str, str] = {}
-    for raw in q.getlist("attribute"):
-        match = ATTRIBUTE.match(raw)
-        if match is None or "\x00" in raw:
-            errors["attribute"] = ["As name:value, e.g. region:north."]
-        elif match.group(1) in attributes:
-            errors["attribute"] = [f"{match.group(1)} is given twice."]
-        else:
-            attributes[match.group(1)] = match.group(2)
-    if attributes and not errors:
-        unknown = sorted(set(attributes) - set(declared_attributes(survey)))
-        if unknown:
-            errors["attribute"] = [f"Not declared by this survey: {', '.join(unknown)}."]
-    if errors:
-        raise ValidationError(errors)
-    return MetricFilter(
-        survey=survey,
-        versions=versions or None,
-        date_from=dates["from"],
-        date_to=dates["to"],
-        include_flagged=flagged in ("true", "1"),
-        segments={s: q[s] for s in SEGMENTS if q.get(s)},
-        attributes=attributes,
+    survey = survey_access(
+        request,
+        survey_id,
+        scope=ApiScope.METRICS_READ,
+        roles=METRIC_ROLES,
+        denied="Metrics are for admins, analysts and researchers.",
     )
+    metric = MetricFilterSerializer(data=request.query_params, context={"survey": survey})
+    metric.is_valid(raise_exception=True)
+    request._metric_filter = flt = metric.metric_filter()  # type: ignore[attr-defined]
+    return flt
 
 
 class ParadoxView(MetricsView):
@@ -448,7 +356,7 @@ class DimensionsView(MetricsView):
         ),
     )
     def get(self, request: Request, survey_id: int) -> Response:
-        from surveys.services import version_spec
+        from surveys.selectors import version_spec
 
         from .scoring import DEFAULT_THRESHOLDS, paradox_thresholds
 

@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from surveys.behaviour import BehaviourKind
-from surveys.spec import QuestionSpec, VersionSpec
+from surveys.selectors import BehaviourKind, QuestionSpec, VersionSpec
 
 STATED_CONSTRUCTS = frozenset(
     {

@@ -19,8 +19,9 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 from jsonschema.exceptions import best_match
 
+from trustpulse.validation import FieldError, path_join
+
 from .enums import QuestionType
-from .errors import FieldError, path_join
 from .logic import END, condition_questions
 
 SCHEMA_VERSION = "1.0"

@@ -19,11 +19,10 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from surveys.api.access import MAX_ID, require_session
-from surveys.api.schema import READ, WRITE, errors
-from surveys.api.views.base import ApiView
 from surveys.models import Survey
-from surveys.selectors import survey_get
+from trustpulse.api.access import MAX_ID, require_session, survey_access
+from trustpulse.api.schema import READ, WRITE, errors
+from trustpulse.api.views import ApiView
 
 from ..enums import DPMechanism, ExportFormat, ExportLayout, TimeGranularity
 from ..models import DPRelease, ExportJob, SurveyExportSettings
@@ -103,14 +102,14 @@ class ExportCreateSerializer(serializers.Serializer):
 
 
 def _survey(view: ApiView, survey_id: int, roles: set[str]) -> Survey:
-    actor = view.actor
-    require_session(actor, "Research exports")
-    survey = survey_get(actor=actor, pk=survey_id) if 0 < survey_id <= MAX_ID else None
-    if survey is None:
-        raise NotFound("No such survey.")
-    if not actor.can(survey.organization_id, roles=roles):
-        raise PermissionDenied("Your role cannot do this.")
-    return survey
+    return survey_access(
+        view.request,
+        survey_id,
+        scope=None,
+        roles=roles,
+        denied="Your role cannot do this.",
+        session_only="Research exports",
+    )
 
 
 def _job(view: ApiView, pk: UUID) -> ExportJob:

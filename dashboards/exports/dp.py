@@ -25,10 +25,10 @@ from django.db import transaction
 
 from surveys.enums import AuditAction, Channel
 from surveys.enums import QuestionType as T
-from surveys.errors import FieldError, ServiceValidationError
 from surveys.models import Survey, User
 from surveys.selectors.exports import export_response_chunks
 from surveys.services import audit_log
+from trustpulse.validation import FieldError, ServiceValidationError
 
 from ..enums import DPMechanism
 from ..models import DPRelease, SurveyExportSettings

@@ -35,11 +35,11 @@ from django.utils import timezone
 
 from surveys import signals
 from surveys.enums import AuditAction, VersionStatus
-from surveys.errors import FieldError, ServiceValidationError
 from surveys.models import Answer, Survey, SurveyVersion, User
+from surveys.selectors import QuestionSpec, version_spec
 from surveys.selectors.exports import export_response_chunks, export_responses
-from surveys.services import audit_log, inbox_flush, version_spec
-from surveys.spec import QuestionSpec
+from surveys.services import audit_log, inbox_flush
+from trustpulse.validation import FieldError, ServiceValidationError
 
 from ..enums import (
     FINISHED_STATUSES,

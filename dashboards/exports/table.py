@@ -15,8 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from surveys.enums import QuestionType as T
+from surveys.selectors import OTHER, QuestionSpec
 from surveys.selectors.exports import ExportAnswer, ExportResponse
-from surveys.spec import OTHER, QuestionSpec
 from surveys.text import to_plain
 
 from .anonymization import ANY, AnonymityPlan, Hierarchy

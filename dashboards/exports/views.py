@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from surveys.enums import Role, VersionStatus
-from surveys.errors import ServiceValidationError
 from surveys.models import Survey
-from surveys.studio import NavEntry, Studio, nav_register, studio_view
+from trustpulse.studio import NavEntry, Studio, nav_register, studio_view
+from trustpulse.validation import ServiceValidationError
 
 from ..enums import ExportFormat, ExportLayout, TimeGranularity
 from ..models import ExportJob

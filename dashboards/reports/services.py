@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from surveys.enums import AuditAction
-from surveys.errors import FieldError, ServiceValidationError
 from surveys.models import Organization, User
 from surveys.selectors.transparency import ALL_PURPOSES, transparency_counts
 from surveys.services.audit import audit_log
+from trustpulse.validation import FieldError, ServiceValidationError
 
 from ..models import ResponseRollup, TransparencyReport
 from ..services.disclosure import WITHHELD, protect_line

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from surveys.enums import Role
-from surveys.errors import ServiceValidationError
 from surveys.models import Organization
 from surveys.services.transparency import transparency_publish_set
-from surveys.studio import Studio, studio_view
+from trustpulse.studio import Studio, studio_view
+from trustpulse.validation import ServiceValidationError
 
 from ..models import TransparencyReport
 from ..views.pages import DASHBOARD_ROLES

@@ -30,8 +30,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from surveys.answers import values_from_rows
 from surveys.models import SurveyVersion
+from surveys.selectors import kinds_for, values_from_rows, version_spec
 from surveys.selectors.aggregation import (
     answer_rows,
     consent_rows,
@@ -42,7 +42,6 @@ from surveys.selectors.aggregation import (
     segment_questions,
     versions_by_id,
 )
-from surveys.services import kinds_for, version_spec
 
 from ..models import (
     BINS,

@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from surveys.models import Survey
-from surveys.spec import QuestionSpec, VersionSpec
+from surveys.selectors import QuestionSpec, VersionSpec
 
 from ..models import AnswerRollup, CrossTabRollup
 from .disclosure import tally_table
@@ -54,7 +54,7 @@ class CrossTab:
 
 def _specs(survey: Survey) -> list[VersionSpec]:
     """Specs of the survey's published versions, newest first."""
-    from surveys.services import version_spec
+    from surveys.selectors import version_spec
 
     return [version_spec(v) for v in survey.versions.filter(status="published").order_by("-number")]
 

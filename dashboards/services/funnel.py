@@ -171,7 +171,7 @@ def _always_choices(flt: MetricFilter) -> dict[tuple[int, str], str]:
 
     The choice with the highest value (lowest when the item is reverse-coded).
     """
-    from surveys.services import version_spec
+    from surveys.selectors import version_spec
 
     out: dict[tuple[int, str], str] = {}
     for version in flt.published_versions:

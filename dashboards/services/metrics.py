@@ -468,7 +468,7 @@ CONCERN_CONSTRUCTS = frozenset(
 
 def _item_scales(flt: MetricFilter, constructs: frozenset[str]) -> dict[tuple, tuple]:
     """(version id, question, item) → (min, max, reverse) of items measuring `constructs`."""
-    from surveys.services import version_spec
+    from surveys.selectors import version_spec
 
     out: dict[tuple, tuple] = {}
     for version in flt.published_versions:

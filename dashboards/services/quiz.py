@@ -12,7 +12,7 @@ MAX_BUCKETS = 20
 
 
 def _max_score(flt: MetricFilter) -> Decimal:
-    from surveys.services import version_spec
+    from surveys.selectors import version_spec
 
     return max((version_spec(v).max_score for v in flt.published_versions), default=Decimal(0))
 

@@ -13,7 +13,7 @@ from dataclasses import asdict
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext
 
-from surveys.studio import Studio, studio_view
+from trustpulse.studio import Studio, studio_view
 
 from ..charts import Chart, chart_dict
 from ..panels import PANEL_BUILDERS

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from surveys.models import Survey
 
+from ..metric_filter import MetricFilterSerializer, field_errors
 from ..panels import Options
 from ..services.metrics import SEGMENTS, MetricFilter
 from ..services.trends import GRANULARITIES
@@ -45,48 +46,20 @@ def parse(survey: Survey, q: QueryDict, *, locale: str) -> Parsed:
     values["period"] = period
     today = timezone.localdate(timezone=_tz(survey))
     days = PERIODS.get(period)
-    date_from: dt.date | None = today - dt.timedelta(days=days - 1) if days else None
-    date_to: dt.date | None = None
-    for name in ("from", "to"):
-        raw = q.get(name, "")
-        values[name] = raw
-        if not raw:
-            continue
-        try:
-            day = dt.date.fromisoformat(raw)
-        except ValueError:
-            errors.append(_error(name, "invalid", _("Enter a date as YYYY-MM-DD.")))
-            continue
-        if name == "from":
-            date_from = day
-        else:
-            date_to = day
-    if date_from and date_to and date_from > date_to:
-        errors.append(_error("to", "before_from", _("The last day comes before the first day.")))
+    default_from = today - dt.timedelta(days=days - 1) if days else None
+    for name in ("from", "to", *SEGMENTS):
+        values[name] = q.get(name, "")
+    context = {"survey": survey, "default_from": default_from}
+    metric = MetricFilterSerializer(data=q, context=context)
+    if not metric.is_valid():
+        errors.extend(field_errors(metric.errors))
     granularity = q.get("granularity", "month")
     if granularity not in GRANULARITIES:
         errors.append(_error("granularity", "invalid", _("Choose week, month or quarter.")))
         granularity = "month"
     values["granularity"] = granularity
-    versions: list[int] = []
-    for v in q.getlist("version"):
-        if v.isascii() and v.isdigit() and len(v) < 10:
-            versions.append(int(v))
-        elif v:
-            errors.append(_error("version", "invalid", _("Version numbers are whole numbers.")))
-    values["version"] = versions
-    segments: dict[str, str] = {}
-    for name in SEGMENTS:
-        raw = q.get(name, "")
-        if "\x00" in raw or len(raw) > 64:
-            errors.append(_error(name, "invalid", _("This value is not allowed.")))
-        elif raw:
-            segments[name] = raw
-        values[name] = raw
-    flagged = q.get("quality", "clean")
-    if flagged not in ("clean", "all"):
-        errors.append(_error("quality", "invalid", _("Choose clean or all responses.")))
-    values["quality"] = flagged
+    values["version"] = [int(v) for v in q.getlist("version") if v.isascii() and v.isdigit()]
+    values["quality"] = q.get("quality", "clean")
     by = q.get("by", "")
     if by and by not in SEGMENTS:
         errors.append(_error("by", "invalid", _("Choose a segment dimension.")))
@@ -112,17 +85,10 @@ def parse(survey: Survey, q: QueryDict, *, locale: str) -> Parsed:
     )
     if errors:
         return Parsed(flt=None, opts=opts, errors=errors, values=values)
-    flt = MetricFilter(
-        survey=survey,
-        versions=versions or None,
-        date_from=date_from,
-        date_to=date_to,
-        include_flagged=flagged == "all",
-        segments=segments,
-    )
+    flt = metric.metric_filter()
     # The form shows the range used: widened to whole grid cells (docs/DISCLOSURE.md, rule 6).
     for name, day in (("from", flt.date_from), ("to", flt.date_to)):
-        if values[name] and day:
+        if values.get(name) and day:
             values[name] = day.isoformat()
     return Parsed(flt=flt, opts=opts, values=values)
 

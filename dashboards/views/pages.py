@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 
 from surveys.enums import Role
 from surveys.models import Survey
-from surveys.studio import NavEntry, Studio, nav_register, studio_view
 from surveys.text import localized
+from trustpulse.studio import NavEntry, Studio, nav_register, studio_view
 
 from ..models import ResponseRollup
 from ..panels import DIMENSION_LABELS, crosstab_questions, survey_spec, text

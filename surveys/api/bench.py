@@ -18,9 +18,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from trustpulse.api.auth import ApiKeyAuthentication
+
 from ..enums import ApiScope
 from ..models import BenchFloorRecord
-from .auth import ApiKeyAuthentication
 
 
 class HasResponsesWriteKey(BasePermission):

@@ -12,11 +12,13 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from trustpulse.api.access import actor_of, require_scope
+from trustpulse.api.schema import errors
+from trustpulse.api.views import ApiView, body_object
+
 from ..enums import ApiScope
-from ..services import events_ingest, kinds_for
-from .access import actor_of, require_scope
-from .schema import errors
-from .views.base import ApiView, body_object
+from ..selectors.behaviour import kinds_for
+from ..services import events_ingest
 
 EVENTS = serializers.ListField(
     child=inline_serializer(

@@ -21,8 +21,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from trustpulse.validation import FieldError, ServiceValidationError
+
 from ..enums import AuditAction, DeliveryStatus, Role, WebhookEventType
-from ..errors import FieldError, ServiceValidationError
 from ..models import (
     ConsentRecord,
     Membership,

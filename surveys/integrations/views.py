@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from trustpulse.validation import ServiceValidationError
+
 from ..enums import Role, VersionStatus
-from ..errors import ServiceValidationError
 from ..models import ConsentNoticeVersion, WebhookEndpoint
 from ..studio import NavEntry, Studio, nav_register, studio_view
 from . import selectors, services

@@ -1,6 +1,15 @@
-"""Selectors: every read of the surveys domain, scoped to the caller's organizations."""
+"""Selectors: every read of the surveys domain, scoped to the caller's organizations.
 
+Also the read-side types other apps need with them (a version's spec, a
+behaviour kind) and how stored answer rows read back as values.
+"""
+
+from ..answers import values_from_rows
+from ..behaviour import BehaviourKind
+from ..spec import OTHER, QuestionSpec, VersionSpec
 from .access import Actor, actor_for_api_key, actor_for_user
+from .behaviour import kinds_for
+from .definitions import definition_export, version_question_ids, version_spec
 from .surveys import (
     public_survey_get,
     response_list,
@@ -9,11 +18,20 @@ from .surveys import (
 )
 
 __all__ = [
+    "OTHER",
     "Actor",
+    "BehaviourKind",
+    "QuestionSpec",
+    "VersionSpec",
+    "definition_export",
+    "kinds_for",
+    "version_question_ids",
+    "version_spec",
     "actor_for_api_key",
     "actor_for_user",
     "public_survey_get",
     "response_list",
     "survey_get",
     "survey_list",
+    "values_from_rows",
 ]

@@ -9,10 +9,11 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
+from trustpulse.validation import FieldError
+
 from ..branding import Look
 from ..definition import definition_errors
 from ..enums import ResponseStatus, VersionStatus
-from ..errors import FieldError
 from ..models import (
     Branding,
     ConsentNotice,

@@ -1,5 +1,10 @@
 """Services: every write of the surveys domain (validate first, then one transaction)."""
 
+from ..selectors.definitions import (  # re-exported while callers move to the selectors
+    definition_export,
+    version_question_ids,
+    version_spec,
+)
 from .accounts import (
     api_key_authenticate,
     api_key_create,
@@ -47,15 +52,12 @@ from .consent import (
     notice_text_hash,
 )
 from .definitions import (
-    definition_export,
     definition_import,
     instrument_insert,
     survey_close,
     survey_create,
     survey_draft_version,
     survey_publish,
-    version_question_ids,
-    version_spec,
 )
 from .distribution import (
     channel_link_create,
@@ -65,7 +67,7 @@ from .distribution import (
     signed_external_id,
     signed_link_make,
 )
-from .events import IngestResult, behaviour_kind_create, events_ingest, kinds_for
+from .events import IngestResult, behaviour_kind_create, events_ingest
 from .idempotency import IdempotencyConflict, idempotent_call
 from .inbox import (
     Accepted,
@@ -183,7 +185,6 @@ __all__ = [
     "IngestResult",
     "behaviour_kind_create",
     "events_ingest",
-    "kinds_for",
     "ConsentInput",
     "PortalLookup",
     "WithdrawalResult",

@@ -8,8 +8,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from trustpulse.validation import FieldError, ServiceValidationError
+
 from ..enums import ApiScope, AuditAction, Role
-from ..errors import FieldError, ServiceValidationError
 from ..models import ApiKey, Membership, Organization, User
 from .audit import audit_log
 

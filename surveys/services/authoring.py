@@ -22,9 +22,10 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 
+from trustpulse.validation import FieldError, ServiceValidationError
+
 from ..definition import SCHEMA_VERSION, definition_errors
 from ..enums import AuditAction, VersionStatus
-from ..errors import FieldError, ServiceValidationError
 from ..models import ConsentNotice, Organization, Survey, SurveyVersion, User
 from ..selectors.authoring import working_version
 from ..text import plain_localized

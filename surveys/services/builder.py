@@ -14,9 +14,10 @@ from typing import Any
 from django.core import signing
 from django.db import transaction
 
+from trustpulse.validation import FieldError, ServiceValidationError
+
 from ..branding import COLOUR, CONTRAST_PAIRS, MAX_LOGO_BYTES, contrast, logo_type
 from ..enums import AuditAction, BrandFont
-from ..errors import FieldError, ServiceValidationError
 from ..models import Branding, Organization, Respondent, Response, Survey, User
 from .audit import audit_log
 from .authoring import _doc_of, _write

@@ -19,9 +19,10 @@ from django.db.models import F
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 
+from trustpulse.validation import FieldError, ServiceValidationError, path_join
+
 from ..definition import _sort_key
 from ..enums import BEHAVIOURAL_MEASUREMENT, AuditAction, CollectionMethod, VersionStatus
-from ..errors import FieldError, ServiceValidationError, path_join
 from ..integrations import outbox
 from ..models import (
     ConsentCounter,

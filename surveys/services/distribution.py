@@ -24,8 +24,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from trustpulse.validation import FieldError, ServiceValidationError, required_text
+
 from ..enums import LINK_CHANNELS, AuditAction
-from ..errors import FieldError, ServiceValidationError, required_text
 from ..models import (
     ChannelLink,
     Organization,

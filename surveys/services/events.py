@@ -16,10 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 
+from trustpulse.validation import FieldError, ServiceValidationError
+
 from .. import signals
-from ..behaviour import BUILTIN_KINDS, TRANSFORM_SCHEMA, BehaviourKind
+from ..behaviour import BUILTIN_KINDS, TRANSFORM_SCHEMA
 from ..enums import BEHAVIOURAL_MEASUREMENT, Direction, EventSource
-from ..errors import FieldError, ServiceValidationError
 from ..models import (
     BehaviourEvent,
     BehaviourKindDefinition,
@@ -27,19 +28,12 @@ from ..models import (
     Organization,
     Respondent,
 )
+from ..selectors.behaviour import kinds_for
 from .inbox import inbox_flush_refs
 from .responses import external_id_hmac
 
 MAX_BATCH = 1000
 EVENT_FIELDS = {"id", "kind", "value", "occurred_at", "respondent_ref", "external_id"}
-
-
-def kinds_for(organization: Organization) -> dict[str, BehaviourKind]:
-    """The built-in kinds plus the organization's own."""
-    kinds = dict(BUILTIN_KINDS)
-    for definition in BehaviourKindDefinition.objects.filter(organization=organization):
-        kinds[definition.code] = definition.as_kind()
-    return kinds
 
 
 @transaction.atomic

@@ -13,8 +13,9 @@ from typing import Any
 from django.db import transaction
 from django.utils.text import slugify
 
+from trustpulse.validation import FieldError, ServiceValidationError
+
 from ..enums import ReportAction
-from ..errors import FieldError, ServiceValidationError
 from ..importers import ImportResult, ReportItem, import_file
 from ..models import ConsentNotice, Organization, Survey, SurveyVersion, User
 from .authoring import definition_check

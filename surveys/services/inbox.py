@@ -38,7 +38,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from ..errors import ServiceValidationError
+from trustpulse.validation import ServiceValidationError
+
 from ..models import Respondent, Response, SubmissionInbox, Survey
 from .idempotency import IdempotencyConflict, request_hash
 from .responses import (

@@ -19,8 +19,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from trustpulse.validation import FieldError, ServiceValidationError, required_text
+
 from ..enums import AuditAction, ResponseStatus, SurveyStatus
-from ..errors import FieldError, ServiceValidationError, required_text
 from ..models import (
     EmailSuppression,
     InvitationBatch,

@@ -6,7 +6,7 @@ from ..answers import clean_answers, values_from_rows
 from ..enums import ResponseStatus
 from ..models import Response, Survey
 from ..quality import quality_flags
-from .definitions import version_spec
+from ..selectors.definitions import version_spec
 
 ANSWER_FIELDS = ("question_code", "item", "choice", "number", "text", "date", "boolean")
 # Flags decided by something other than the answers, kept as they are.

@@ -16,6 +16,8 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from trustpulse.validation import FieldError, ServiceValidationError
+
 from .. import signals
 from ..answers import (
     AnswerProblem,
@@ -33,7 +35,6 @@ from ..enums import (
     SurveyStatus,
     VersionStatus,
 )
-from ..errors import FieldError, ServiceValidationError
 from ..integrations import outbox
 from ..models import (
     Answer,
@@ -47,9 +48,9 @@ from ..models import (
     SurveyVersion,
 )
 from ..quality import quality_flags
+from ..selectors.definitions import version_question_ids, version_spec
 from ..spec import VersionSpec
 from .consent import consent_counter_bump, consent_errors, consent_give
-from .definitions import version_question_ids, version_spec
 
 
 def token_hash(token: str) -> str:

@@ -18,10 +18,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from trustpulse.validation import FieldError, ServiceValidationError
+
 from .. import signals
 from ..behaviour import BUILTIN_KINDS
 from ..enums import AuditAction, RetentionAction
-from ..errors import FieldError, ServiceValidationError
 from ..integrations import outbox
 from ..models import (
     Answer,
@@ -80,7 +81,7 @@ def _purpose_of_answers(purposes: Iterable[str]) -> Q:
 
 def _events_of(organization: Organization, purposes: Iterable[str]) -> list[str]:
     """The behaviour kinds (built-in and the organization's own) under `purposes`."""
-    from .events import kinds_for
+    from ..selectors.behaviour import kinds_for
 
     wanted = set(purposes)
     return [code for code, k in kinds_for(organization).items() if k.purpose in wanted]

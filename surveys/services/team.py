@@ -22,8 +22,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from trustpulse.validation import FieldError, ServiceValidationError
+
 from ..enums import AuditAction, Role
-from ..errors import FieldError, ServiceValidationError
 from ..models import (
     ConsentNotice,
     MemberInvitation,

@@ -11,8 +11,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from trustpulse.validation import FieldError, ServiceValidationError
+
 from ..enums import AuditAction
-from ..errors import FieldError, ServiceValidationError
 from ..models import Membership, RecoveryCode, TotpDevice, User
 from .audit import audit_log
 

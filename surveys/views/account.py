@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from trustpulse.validation import ServiceValidationError
+
 from .. import services
-from ..errors import ServiceValidationError
 from ..models import User
 from ..services.totp import totp_provisioning_uri
 from ..two_factor import PENDING_KEY, is_verified, mark_verified

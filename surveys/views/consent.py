@@ -24,9 +24,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from trustpulse.validation import ServiceValidationError
+
 from .. import services
 from ..enums import Channel, ResponseStatus
-from ..errors import ServiceValidationError
 from ..logic import section_path
 from ..models import ConsentNoticeVersion, Survey
 from ..selectors import public_survey_get

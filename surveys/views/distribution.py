@@ -24,9 +24,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from trustpulse.studio import NavEntry, Studio, nav_register, studio_view
+from trustpulse.validation import FieldError, ServiceValidationError
+
 from .. import services
 from ..enums import Channel, Role
-from ..errors import FieldError, ServiceValidationError
 from ..models import ChannelLink, InvitationBatch, Survey
 from ..qr import QR_KINDS, qr_code
 from ..selectors.distribution import (
@@ -38,7 +40,6 @@ from ..selectors.distribution import (
 )
 from ..services.distribution import LINK_CHANNELS, absolute, channel_link_url
 from ..services.invitations import MAX_CSV_BYTES, unsubscribe_recipient
-from ..studio import NavEntry, Studio, nav_register, studio_view
 from .arrival import remember_link
 
 ROLES = frozenset({Role.ADMIN.value, Role.AUTHOR.value})

@@ -16,11 +16,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from trustpulse.studio import NavEntry, Studio, nav_register, studio_view
+from trustpulse.validation import FieldError, ServiceValidationError
+
 from ..enums import ImportFormat, Role
-from ..errors import FieldError, ServiceValidationError
 from ..importers import ImportResult, NoticeDraft, ReportItem
 from ..services.imports import import_commit, import_preview
-from ..studio import NavEntry, Studio, nav_register, studio_view
 
 AUTHORING = frozenset({Role.ADMIN, Role.AUTHOR})
 SALT = "surveys.import.preview"

@@ -41,9 +41,10 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .. import services
+from trustpulse.validation import ServiceValidationError
+
+from .. import selectors, services
 from ..enums import QuestionType as T
-from ..errors import ServiceValidationError
 from ..forms import format_number
 from ..integrations.selectors import withdrawal_propagation
 from ..models import ConsentRecord, Respondent, Tombstone
@@ -298,7 +299,7 @@ def _response_views(
     out = []
     responses = respondent.responses.select_related("survey", "version").order_by("started_at")
     for resp in responses:
-        spec = services.version_spec(resp.version)
+        spec = selectors.version_spec(resp.version)
         locale = _locale_of(list(spec.locales))
         texts = Texts(locale, spec.default_locale)
         values, other = services.response_values(resp)

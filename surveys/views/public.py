@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from .. import services
+from trustpulse.validation import ServiceValidationError
+
+from .. import selectors, services
 from ..answers import AnswerError, AnswerProblem, clean_answers, clean_question, feedback
 from ..enums import ResponseStatus
-from ..errors import ServiceValidationError
 from ..forms import FieldState, parse_page, posted_state, stored_states
 from ..logic import evaluate, next_section, section_path
 from ..models import Response, Survey, SurveyVersion
@@ -100,7 +101,7 @@ class SurveyContext:
 def _survey_context(survey: Survey, version: SurveyVersion | None = None) -> SurveyContext:
     version = version or survey.live_version
     assert version is not None
-    spec = services.version_spec(version)
+    spec = selectors.version_spec(version)
     locale = content_locale(spec.locales, spec.default_locale)
     return SurveyContext(
         survey=survey, version=version, spec=spec, texts=Texts(locale, spec.default_locale)

@@ -10,10 +10,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from trustpulse.studio import ALL_ROLES, NavEntry, Studio, nav_register, studio_view
+
 from ..enums import Role
 from ..models import Membership
 from ..selectors.builder import builder_survey_list
-from ..studio import ALL_ROLES, NavEntry, Studio, nav_register, studio_view
 
 nav_register(
     NavEntry(key="surveys", label=_("Surveys"), url_name="studio:org", roles=ALL_ROLES, order=10)

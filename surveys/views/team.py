@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from trustpulse.studio import NavEntry, Studio, nav_register, studio_view
+from trustpulse.validation import ServiceValidationError
+
 from .. import services
 from ..enums import ApiScope, Role
-from ..errors import ServiceValidationError
 from ..models import ApiKey, ConsentNotice, MemberInvitation, Membership
 from ..selectors.authoring import api_key_list
 from ..selectors.distribution import member_invitation_open_list, member_list
-from ..studio import NavEntry, Studio, nav_register, studio_view
 
 ADMIN = frozenset({Role.ADMIN.value})
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from surveys import services
+from surveys import selectors, services
 from surveys.enums import VersionStatus
 from surveys.models import Choice, Question, Section, SurveyVersion
 
@@ -75,7 +75,7 @@ def test_reads_show_the_draft_once_there_is_one(as_role, survey):
         f"/api/v1/surveys/{survey.pk}/questions/nps/", {"required": False}, format="json"
     )
     assert client.get(f"/api/v1/surveys/{survey.pk}/questions/nps/").json()["required"] is False
-    live = services.definition_export(version=survey.live_version)
+    live = selectors.definition_export(version=survey.live_version)
     assert live["sections"][2]["questions"][0]["required"] is True
 
 

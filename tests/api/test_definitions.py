@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from surveys import services
+from surveys import selectors
 from surveys.enums import AuditAction, VersionStatus
 from surveys.models import AuditEvent, Choice, Question, Section, Survey, SurveyVersion
 from tests.factories import demo_definition, published_notice
@@ -174,7 +174,7 @@ def test_import_with_a_key_goes_to_its_organization(as_key, org):
     )
     assert response.status_code == 201
     assert Survey.objects.get().organization_id == org.pk
-    assert services.definition_export(version=SurveyVersion.objects.get())["slug"] == (
+    assert selectors.definition_export(version=SurveyVersion.objects.get())["slug"] == (
         "privacy-comfort"
     )
 

@@ -19,7 +19,7 @@ from dashboards.services import (
 )
 from surveys import services
 from surveys.definition import definition_errors
-from surveys.services import definition_export, version_spec
+from surveys.selectors import definition_export, version_spec
 from tests.dashboards.helpers import analysed_definition, analysed_survey, submit
 
 pytestmark = pytest.mark.django_db

@@ -1,10 +1,10 @@
 import pytest
 
-from surveys import services
+from surveys import selectors, services
 from surveys.definition import definition_errors
-from surveys.errors import ServiceValidationError
 from surveys.instruments import INSTRUMENTS
 from tests.factories import demo_definition
+from trustpulse.validation import ServiceValidationError
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def test_insert_into_a_live_survey_makes_a_new_draft(survey):
     draft = services.instrument_insert(
         survey=survey, instrument="westin", brand="Acme", after_section="attitudes"
     )
-    doc = services.definition_export(version=draft)
+    doc = selectors.definition_export(version=draft)
     assert draft.number == 2
     assert [s["code"] for s in doc["sections"]][:2] == ["attitudes", "westin"]
     rows = doc["sections"][1]["questions"][0]["settings"]["rows"]
@@ -56,7 +56,7 @@ def test_brand_name_and_locales(org):
     }
     survey = services.definition_import(organization=org, document=doc).survey
     draft = services.instrument_insert(survey=survey, instrument="brand_trust", brand="Acme")
-    q = services.definition_export(version=draft)["sections"][1]["questions"][0]
+    q = selectors.definition_export(version=draft)["sections"][1]["questions"][0]
     assert q["settings"]["rows"][0]["text"] == {
         "en": "I trust Acme to use my personal data responsibly."
     }

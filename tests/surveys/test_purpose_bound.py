@@ -13,7 +13,6 @@ from django.utils import timezone
 from surveys import services
 from surveys.answers import clean_answers
 from surveys.enums import ApiScope, ResponseStatus
-from surveys.errors import ServiceValidationError
 from surveys.logic import section_path
 from surveys.models import (
     Answer,
@@ -26,6 +25,7 @@ from surveys.services import inbox
 from surveys.spec import spec_from_definition
 from tests.api.helpers import errors_of, key_client
 from tests.factories import COMFORT_ANSWERS, CONSENT, demo_definition
+from trustpulse.validation import ServiceValidationError
 
 pytestmark = pytest.mark.django_db
 

@@ -35,7 +35,7 @@ from surveys.models import (
     User,
 )
 from surveys.quality import quality_flags
-from surveys.services import version_spec
+from surveys.selectors import version_spec
 from surveys.services.consent import notice_text_hash
 from tests.factories import COMFORT_ANSWERS
 

@@ -2,9 +2,9 @@ import pytest
 
 from surveys import services
 from surveys.enums import Role
-from surveys.errors import ServiceValidationError
 from surveys.models import ApiKey, AuditEvent
 from tests.factories import UserFactory
+from trustpulse.validation import ServiceValidationError
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,6 @@ from django.db.models import F, ForeignKey
 
 from surveys import services
 from surveys.enums import CollectionMethod
-from surveys.errors import ServiceValidationError
 from surveys.models import (
     Answer,
     AuditEvent,
@@ -18,6 +17,7 @@ from surveys.models import (
     Tombstone,
 )
 from tests.factories import COMFORT_ANSWERS, demo_notice_content, published_notice
+from trustpulse.validation import ServiceValidationError
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,9 @@
 import pytest
 
-from surveys import services
-from surveys.errors import ServiceValidationError
+from surveys import selectors, services
 from surveys.models import BehaviourEvent
 from tests.factories import COMFORT_ANSWERS, published_notice
+from trustpulse.validation import ServiceValidationError
 
 pytestmark = pytest.mark.django_db
 
@@ -180,7 +180,7 @@ def test_org_kinds_and_fixed_transforms(org, respondents):
             }
         ],
     )
-    kinds = services.kinds_for(org)
+    kinds = selectors.kinds_for(org)
     assert kinds["notice_dwell_ms"].protection(15000) == 0.5
     assert kinds["notice_dwell_ms"].protection(90000) == 1.0
     assert kinds["content_posted_words"].protection(125) == 0.75

@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from surveys import services
 from surveys.enums import ResponseStatus
-from surveys.errors import ServiceValidationError
 from surveys.models import Answer, Respondent, Response
 from tests.factories import COMFORT_ANSWERS, CONSENT, QUIZ_ANSWERS, web_consent
+from trustpulse.validation import ServiceValidationError
 
 pytestmark = pytest.mark.django_db
 

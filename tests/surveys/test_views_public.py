@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from surveys import services
+from surveys import selectors, services
 from surveys.enums import ResponseStatus
 from surveys.forms import FieldState, parse_question, posted_state, stored_state
 from surveys.models import Answer, Respondent, Response
@@ -644,7 +644,7 @@ class Post(dict):
 
 
 def test_parse_question_types(survey):
-    spec = services.version_spec(survey.live_version)
+    spec = selectors.version_spec(survey.live_version)
     q = spec.question
     assert parse_question(q("nps"), Post({"q-nps": "10"})) == (10, None)
     assert parse_question(q("nps"), Post({"q-nps": "ten"})) == ("ten", None)
@@ -666,7 +666,7 @@ def test_parse_question_types(survey):
 
 
 def test_form_state_round_trip(survey):
-    spec = services.version_spec(survey.live_version)
+    spec = selectors.version_spec(survey.live_version)
     nps, concern = spec.question("nps"), spec.question("concern")
     assert stored_state(nps, 7).selected == {"7"}
     assert stored_state(concern, {"worry": Decimal("4.0")}).rows == {"worry": "4"}

@@ -3,11 +3,11 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from surveys import studio as shell
 from surveys.enums import Role
 from surveys.models import Membership
-from surveys.studio import NavEntry, nav_register, studio_view
 from tests.fixtures import login_verified
+from trustpulse import studio as shell
+from trustpulse.studio import NavEntry, nav_register, studio_view
 
 pytestmark = pytest.mark.django_db
 

@@ -305,15 +305,15 @@ WEBHOOK_SECRET_OVERLAP_HOURS = env.int("WEBHOOK_SECRET_OVERLAP_HOURS", default=2
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "surveys.api.auth.ApiKeyAuthentication",
-        "surveys.api.auth.TwoFactorSessionAuthentication",
+        "trustpulse.api.auth.ApiKeyAuthentication",
+        "trustpulse.api.auth.TwoFactorSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "surveys.api.pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "trustpulse.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "surveys.api.errors.exception_handler",
-    "DEFAULT_METADATA_CLASS": "surveys.api.metadata.Metadata",
+    "EXCEPTION_HANDLER": "trustpulse.api.errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": "trustpulse.api.metadata.Metadata",
     "DEFAULT_THROTTLE_RATES": {
         "api_key_write": env("THROTTLE_API_KEY_WRITE", default="6000/min"),
     },
@@ -331,7 +331,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "surveys.api.schema.add_error_responses",
+        "trustpulse.api.schema.add_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
         "SurveyStatusEnum": "surveys.enums.SurveyStatus",

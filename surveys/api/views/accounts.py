@@ -6,20 +6,21 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from trustpulse.api.access import MAX_ID, require_session
+from trustpulse.api.schema import READ, WRITE, errors
+from trustpulse.api.views import ApiView
+
 from ... import services
 from ...enums import Role
 from ...models import ApiKey, Membership, Organization
 from ...selectors import Actor
 from ...selectors.authoring import api_key_list
-from ..access import MAX_ID, require_session
-from ..schema import READ, WRITE, errors
 from ..serializers import (
     ApiKeyCreatedSerializer,
     ApiKeyCreateSerializer,
     ApiKeySerializer,
     MeSerializer,
 )
-from .base import ApiView
 
 
 def _org(org: Organization) -> dict:

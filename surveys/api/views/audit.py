@@ -8,11 +8,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from trustpulse.api.schema import READ, errors
+from trustpulse.api.views import ApiView
+
 from ...enums import AuditAction
 from ...models import AuditEvent
-from ..schema import READ, errors
 from .accounts import administered
-from .base import ApiView
 
 
 class AuditEventSerializer(serializers.ModelSerializer):

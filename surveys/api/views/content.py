@@ -13,11 +13,13 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from trustpulse.api.access import survey_for
+from trustpulse.api.schema import READ, WRITE, errors
+from trustpulse.api.views import ApiView, body_object
+
 from ... import services
 from ...models import Survey, SurveyVersion
 from ...selectors.authoring import question_list, section_list, working_version
-from ..access import survey_for
-from ..schema import READ, WRITE, errors
 from ..serializers import (
     QuestionInSerializer,
     QuestionPatchSerializer,
@@ -25,7 +27,6 @@ from ..serializers import (
     SectionInSerializer,
     SectionSerializer,
 )
-from .base import ApiView, body_object
 
 CODE_NOTE = (
     " Sections and questions are addressed by their codes (stable across versions)."

@@ -20,17 +20,19 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from trustpulse.api.access import MAX_ID, audit_identity, require_scope, survey_for
+from trustpulse.api.errors import error_response
+from trustpulse.api.parsers import StrictJSONParser
+from trustpulse.api.schema import DRY_RUN, READ, WRITE, errors
+from trustpulse.api.views import ApiView, flag
+from trustpulse.validation import FieldError
+
 from ... import services
 from ...enums import ApiScope
-from ...errors import FieldError
 from ...importers.exporters import definition_to_surveyjs, definition_to_xlsform
 from ...models import Organization, Survey, SurveyVersion
 from ...selectors.authoring import version_get, working_version
 from ...services.imports import import_file_commit, import_preview
-from ..access import MAX_ID, audit_identity, require_scope, survey_for
-from ..errors import error_response
-from ..parsers import StrictJSONParser
-from ..schema import DRY_RUN, READ, WRITE, errors
 from ..serializers import (
     DryRunSerializer,
     FileImportResultSerializer,
@@ -39,7 +41,6 @@ from ..serializers import (
     ImportUploadSerializer,
     VersionSerializer,
 )
-from .base import ApiView, flag
 from .surveys import authoring_organization, survey_body
 
 DEFINITION_REQUEST: dict[str, Any] = {

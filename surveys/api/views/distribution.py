@@ -11,14 +11,15 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from trustpulse.api.access import MAX_ID, audit_identity, survey_for
+from trustpulse.api.schema import READ, WRITE, errors
+from trustpulse.api.views import ApiView
+
 from ... import services
 from ...enums import Channel
 from ...models import ChannelLink, InvitationBatch
 from ...selectors.distribution import channel_link_list, invitation_batch_list
 from ...services.distribution import LINK_CHANNELS, absolute, channel_link_url
-from ..access import MAX_ID, audit_identity, survey_for
-from ..schema import READ, WRITE, errors
-from .base import ApiView
 
 
 class ChannelLinkSerializer(serializers.ModelSerializer):

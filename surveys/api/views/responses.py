@@ -16,15 +16,17 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from trustpulse.api.access import AUTHORING, MAX_ID, audit_identity, require_scope
+from trustpulse.api.errors import error_response
+from trustpulse.api.schema import READ, WRITE, errors
+from trustpulse.api.views import ApiView
+from trustpulse.validation import FieldError, ServiceValidationError
+
 from ... import services
 from ...enums import ApiScope, ResponseStatus
-from ...errors import FieldError, ServiceValidationError
 from ...selectors import Actor, survey_get
 from ...selectors.authoring import response_list_with_answers
 from ...selectors.surveys import survey_for_submission
-from ..access import AUTHORING, MAX_ID, audit_identity, require_scope
-from ..errors import error_response
-from ..schema import READ, WRITE, errors
 from ..serializers import (
     ResponseFilterSerializer,
     SubmissionSerializer,
@@ -33,7 +35,6 @@ from ..serializers import (
     submission_fast,
     submitted_body,
 )
-from .base import ApiView
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 _KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")

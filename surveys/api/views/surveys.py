@@ -6,22 +6,23 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from trustpulse.api.access import AUTHORING, actor_of, require_scope, survey_for
+from trustpulse.api.errors import error_response
+from trustpulse.api.schema import READ, WRITE, errors
+from trustpulse.api.views import ApiView
+from trustpulse.validation import ServiceValidationError
+
 from ... import services
 from ...enums import ApiScope
-from ...errors import ServiceValidationError
 from ...models import Organization, Survey
 from ...selectors import Actor
 from ...selectors.authoring import survey_list_annotated, version_list
-from ..access import AUTHORING, actor_of, require_scope, survey_for
-from ..errors import error_response
-from ..schema import READ, WRITE, errors
 from ..serializers import (
     SurveyCreateSerializer,
     SurveySerializer,
     SurveyUpdateSerializer,
     VersionSerializer,
 )
-from .base import ApiView
 
 
 def authoring_organization(actor: Actor, requested: int | None, field: str) -> Organization:

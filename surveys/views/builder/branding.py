@@ -9,13 +9,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from trustpulse.studio import Studio, studio_view
+from trustpulse.validation import ServiceValidationError
+
 from ... import services
 from ...branding import CARD, COLOUR, CONTRAST_PAIRS, Look, contrast
 from ...enums import BrandFont, Role
-from ...errors import ServiceValidationError
 from ...models import Survey
 from ...selectors.builder import branding_of, look_for
-from ...studio import Studio, studio_view
 from .common import BUILDERS, posted, survey_or_404, title_of, url
 from .forms import FormErrors
 

@@ -9,10 +9,11 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import get_language_info
 
+from trustpulse.studio import Studio
+
 from ...enums import Role
 from ...models import Survey
 from ...selectors.builder import builder_survey_get
-from ...studio import Studio
 from ..display import bcp47
 
 BUILDERS = frozenset({Role.ADMIN, Role.AUTHOR})

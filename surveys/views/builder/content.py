@@ -13,14 +13,15 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from trustpulse.studio import Studio, studio_view
+from trustpulse.validation import FieldError, ServiceValidationError
+
 from ... import services
 from ...enums import QuestionType, SurveyKind
-from ...errors import FieldError, ServiceValidationError
 from ...instruments import INSTRUMENTS
 from ...models import Survey
 from ...selectors.builder import draft_document, notice_version_of, translations_stale
 from ...services.authoring import CodeNotFound
-from ...studio import Studio, studio_view
 from .common import BUILDERS, loc_field, posted, survey_or_404, title_of, url
 from .forms import (
     EXTRA_ROWS,

@@ -13,9 +13,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from trustpulse.studio import Studio, studio_view
+from trustpulse.validation import FieldError, ServiceValidationError
+
 from ... import services
 from ...enums import QuestionType, SurveyKind, VersionStatus
-from ...errors import FieldError, ServiceValidationError
 from ...selectors.builder import (
     draft_document,
     notice_choices,
@@ -24,7 +26,6 @@ from ...selectors.builder import (
     translations_stale,
     translations_stale_list,
 )
-from ...studio import Studio, studio_view
 from .common import (
     BUILDERS,
     language_choices,

@@ -17,8 +17,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from trustpulse.validation import FieldError
+
 from ...enums import QuestionType as T
-from ...errors import FieldError
 
 NUMERIC_TYPES = {T.SCALE, T.MATRIX, T.NPS, T.RATING, T.NUMBER}
 CHOICE_TYPES = {T.SINGLE_CHOICE, T.MULTIPLE_CHOICE, T.SCALE, T.MATRIX, T.RANKING}

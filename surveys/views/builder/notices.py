@@ -11,11 +11,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from trustpulse.studio import Studio, studio_view
+from trustpulse.validation import ServiceValidationError
+
 from ... import services
 from ...enums import Role, VersionStatus
-from ...errors import ServiceValidationError
 from ...models import ConsentNotice, ConsentNoticeVersion
-from ...studio import Studio, studio_view
 from .common import loc_field, posted, url
 from .forms import EXTRA_ROWS, FormErrors, localized, number
 
@@ -195,12 +196,12 @@ def notice_new(request: HttpRequest, studio: Studio) -> HttpResponse:
         name = str(request.POST.get("name") or "").strip()
         slug = str(request.POST.get("slug") or "").strip()
         if ConsentNotice.objects.filter(organization=studio.organization, slug=slug).exists():
-            from ...errors import FieldError
+            from trustpulse.validation import FieldError
 
             errors.items = [FieldError(field="slug", code="duplicate", message="already used")]
             content = _content(posted(request))
         elif not slug or not slug.replace("-", "").isalnum() or slug != slug.lower():
-            from ...errors import FieldError
+            from trustpulse.validation import FieldError
 
             errors.items = [
                 FieldError(

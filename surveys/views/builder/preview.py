@@ -18,11 +18,12 @@ from django.utils import translation
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
-from ... import services
+from trustpulse.studio import Studio, studio_view
+
+from ... import selectors
 from ...forms import parse_page, posted_state, stored_states
 from ...logic import evaluate, next_section, section_path
 from ...selectors.authoring import working_version
-from ...studio import Studio, studio_view
 from ..consent import current_notice, render_step
 from ..display import Texts, build_questions, ordered_questions
 from ..privacy import notice_view
@@ -72,7 +73,7 @@ def preview(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
     survey = survey_or_404(studio, pk)
     version = working_version(survey=survey)
     assert version is not None
-    spec = services.version_spec(version)
+    spec = selectors.version_spec(version)
     locale = _locale(request, list(spec.locales), spec.default_locale)
     sections = [s.code for s in spec.sections]
     section = str(request.GET.get("section") or "")
@@ -110,7 +111,7 @@ def preview_frame(
     survey = survey_or_404(studio, pk)
     version = working_version(survey=survey)
     assert version is not None
-    spec = services.version_spec(version)
+    spec = selectors.version_spec(version)
     if locale not in spec.locales:
         locale = spec.default_locale
     # The respondent pages speak the survey's language: so does the preview.

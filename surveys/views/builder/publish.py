@@ -7,10 +7,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from trustpulse.studio import Studio, studio_view
+from trustpulse.validation import ServiceValidationError
+
 from ... import services
-from ...errors import ServiceValidationError
 from ...selectors.builder import publish_preview, version_history
-from ...studio import Studio, studio_view
 from .common import BUILDERS, survey_or_404, title_of, url
 from .forms import FormErrors
 

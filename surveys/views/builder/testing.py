@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from trustpulse.studio import Studio, studio_view
+
 from ... import services
 from ...models import Response
-from ...studio import Studio, studio_view
 from .common import BUILDERS, survey_or_404, title_of, url
 
 

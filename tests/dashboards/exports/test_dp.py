@@ -7,8 +7,8 @@ import pytest
 
 from dashboards.exports import dp
 from dashboards.models import DPRelease
-from surveys.errors import ServiceValidationError
 from surveys.models import AuditEvent
+from trustpulse.validation import ServiceValidationError
 
 pytestmark = pytest.mark.django_db
 

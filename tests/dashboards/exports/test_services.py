@@ -9,9 +9,9 @@ from django.core import signing
 from dashboards.enums import ExportStatus
 from dashboards.exports import services as ex
 from surveys import services
-from surveys.errors import ServiceValidationError
 from surveys.models import AuditEvent, Response
 from tests.factories import member
+from trustpulse.validation import ServiceValidationError
 
 from .conftest import bundle, comfort_answers, run
 

@@ -6,10 +6,10 @@ import pytest
 from surveys import services
 from surveys.branding import contrast, logo_type
 from surveys.enums import AuditAction
-from surveys.errors import ServiceValidationError
 from surveys.models import AuditEvent, Branding
 from surveys.selectors.builder import look_for
 from tests.fixtures import login_verified
+from trustpulse.validation import ServiceValidationError
 
 pytestmark = pytest.mark.django_db
 

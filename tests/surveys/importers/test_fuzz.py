@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from surveys.definition import definition_errors
-from surveys.errors import ServiceValidationError
 from surveys.importers import import_file
+from trustpulse.validation import ServiceValidationError
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 scalars = st.none() | st.booleans() | st.integers(-5, 20) | st.text(max_size=8)

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from surveys.definition import definition_errors
-from surveys.errors import ServiceValidationError
 from surveys.importers import import_file
 from surveys.importers.exporters import definition_to_surveyjs, definition_to_xlsform
 from tests.factories import demo_definition
+from trustpulse.validation import ServiceValidationError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

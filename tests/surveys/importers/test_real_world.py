@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from surveys.errors import ServiceValidationError
 from surveys.importers import import_file
 from surveys.services.imports import import_preview
+from trustpulse.validation import ServiceValidationError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "real_world"
 
@@ -221,7 +221,7 @@ def test_errors_of_the_mapped_definition_point_at_the_source(org):
     # A definition error that slips through names the question in the file, not a path.
     raw = lss(lq(1, "S", "num", "Pick a number"))
     result = import_preview(organization=org, raw=raw, filename="x.lss").result
-    from surveys.errors import FieldError
+    from trustpulse.validation import FieldError
 
     [error] = result.locate(
         [FieldError(field="sections[0].questions[0].display_logic.value", code="c", message="m")]
@@ -672,8 +672,8 @@ def test_xlsform_long_sheet_the_form_does_not_use_is_left_unread():
 @pytest.mark.django_db
 def test_api_commit_errors_point_at_the_source(org, monkeypatch):
     # Whatever the definition check still finds is reported at the question in the file.
-    from surveys.errors import FieldError
     from surveys.services import imports
+    from trustpulse.validation import FieldError
 
     def refuse(**kwargs):
         raise ServiceValidationError(

@@ -7,7 +7,6 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from surveys import services
-from surveys.errors import ServiceValidationError
 from surveys.models import (
     AuditEvent,
     EmailSuppression,
@@ -17,6 +16,7 @@ from surveys.models import (
 )
 from surveys.services.invitations import email_hmac
 from tests.fixtures import login_verified
+from trustpulse.validation import ServiceValidationError
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 
 from surveys import services
-from surveys.errors import ServiceValidationError
 from surveys.models import AuditEvent, ChannelLink, Respondent, Response
 from surveys.services.distribution import link_signature
 from surveys.services.responses import external_id_hmac
+from trustpulse.validation import ServiceValidationError
 
 pytestmark = pytest.mark.django_db
 

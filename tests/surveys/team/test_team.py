@@ -7,10 +7,10 @@ from django.core import mail
 
 from surveys import services
 from surveys.enums import Role
-from surveys.errors import ServiceValidationError
 from surveys.models import AuditEvent, MemberInvitation, Membership, Organization, User
 from tests.factories import published_notice
 from tests.fixtures import login_verified
+from trustpulse.validation import ServiceValidationError
 
 pytestmark = pytest.mark.django_db
 

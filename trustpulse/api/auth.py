@@ -4,7 +4,7 @@ from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from ..services import api_key_authenticate
+from surveys.services import api_key_authenticate
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -39,7 +39,7 @@ class TwoFactorSessionAuthentication(authentication.SessionAuthentication):
         result = super().authenticate(request)
         if result is None:
             return None
-        from ..two_factor import pending_step
+        from surveys.two_factor import pending_step
 
         step = pending_step(request._request)
         if step is not None:
@@ -76,7 +76,7 @@ class ApiKeyUser:
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
-    target_class = "surveys.api.auth.ApiKeyAuthentication"
+    target_class = "trustpulse.api.auth.ApiKeyAuthentication"
     name = "apiKey"
 
     def get_security_definition(self, auto_schema):  # type: ignore[no-untyped-def]
@@ -88,7 +88,7 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
 
 
 class TwoFactorSessionScheme(OpenApiAuthenticationExtension):
-    target_class = "surveys.api.auth.TwoFactorSessionAuthentication"
+    target_class = "trustpulse.api.auth.TwoFactorSessionAuthentication"
     name = "cookieAuth"
 
     def get_security_definition(self, auto_schema):  # type: ignore[no-untyped-def]

@@ -8,10 +8,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ...selectors import Actor
-from ..access import actor_of
-from ..parsers import StrictJSONParser
-from ..throttles import WriteThrottle
+from surveys.selectors import Actor
+
+from .access import actor_of
+from .parsers import StrictJSONParser
+from .throttles import WriteThrottle
 
 
 class ApiView(generics.GenericAPIView):

@@ -22,9 +22,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 
-from .enums import Role
-from .models import Membership, Organization
-from .selectors.access import Actor
+from surveys.enums import Role
+from surveys.models import Membership, Organization
+from surveys.selectors.access import Actor
 
 ALL_ROLES = frozenset(Role.values)
 
@@ -130,7 +130,7 @@ def studio_view(
         @wraps(view)
         def wrapper(request: HttpRequest, org: str, *args: Any, **kwargs: Any) -> HttpResponse:
             studio = studio_for(request, org, roles=frozenset(roles), section=section)
-            from .two_factor import gate
+            from surveys.two_factor import gate
 
             redirect = gate(request)
             if redirect is not None:

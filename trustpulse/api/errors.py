@@ -8,7 +8,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from ..errors import FieldError, ServiceValidationError, path_join
+from trustpulse.validation import FieldError, ServiceValidationError, path_join
 
 
 def _flatten(detail: Any, path: list[str | int]) -> list[FieldError]:

@@ -12,7 +12,7 @@ from typing import Any
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
-from ..errors import FieldError, ServiceValidationError, path_join
+from trustpulse.validation import FieldError, ServiceValidationError, path_join
 
 MAX_INT = 2**63 - 1
 MAX_DEPTH = 32

@@ -11,9 +11,9 @@ from typing import Any
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 
-from ..enums import ApiScope, Role
-from ..models import Survey
-from ..selectors import Actor, actor_for_api_key, actor_for_user, survey_get
+from surveys.enums import ApiScope, Role
+from surveys.models import Survey
+from surveys.selectors import Actor, actor_for_api_key, actor_for_user, survey_get
 
 AUTHORING = {Role.ADMIN.value, Role.AUTHOR.value}
 # Ids beyond this are no row's (and must not reach the database as a bigint).
@@ -51,17 +51,46 @@ def require_session(actor: Actor, what: str) -> None:
         raise PermissionDenied(f"{what} is for signed-in members, not API keys.")
 
 
+def survey_access(
+    request: Request,
+    pk: int,
+    *,
+    scope: ApiScope | None,
+    roles: set[str] | None,
+    denied: str,
+    session_only: str = "",
+) -> Survey:
+    """The survey `pk` as the caller may use it: the one access check of every API.
+
+    In order: the API key's `scope` (or, with `session_only`, no API key at
+    all), then the lookup among the caller's organizations (404 outside them),
+    then, for a signed-in member, one of `roles` in the survey's organization
+    (403 with `denied`). An API key's scope stands for the role.
+    """
+    actor = actor_of(request)
+    if session_only:
+        require_session(actor, session_only)
+    if scope is not None:
+        require_scope(actor, scope)
+    survey = survey_get(actor=actor, pk=pk) if 0 < pk <= MAX_ID else None
+    if survey is None:
+        raise NotFound("No such survey.")
+    if roles is not None and actor.api_key is None:
+        if not actor.can(survey.organization_id, roles=roles):
+            raise PermissionDenied(denied)
+    return survey
+
+
 def survey_for(request: Request, pk: int, *, write: bool) -> Survey:
     """The survey `pk` as the caller may see it; 404 outside their organizations.
 
     Reading needs membership (any role) or `surveys:read`; writing needs the
     admin or author role or `surveys:write`.
     """
-    actor = actor_of(request)
-    require_scope(actor, ApiScope.SURVEYS_WRITE if write else ApiScope.SURVEYS_READ)
-    survey = survey_get(actor=actor, pk=pk) if 0 < pk <= MAX_ID else None
-    if survey is None:
-        raise NotFound("No such survey.")
-    if write and actor.api_key is None and not actor.can(survey.organization_id, roles=AUTHORING):
-        raise PermissionDenied("Editing surveys is for admins and authors.")
-    return survey
+    return survey_access(
+        request,
+        pk,
+        scope=ApiScope.SURVEYS_WRITE if write else ApiScope.SURVEYS_READ,
+        roles=AUTHORING if write else None,
+        denied="Editing surveys is for admins and authors.",
+    )

@@ -1,0 +1,120 @@
+"""The layering the design promises, checked on the source (docs/ARCHITECTURE.md).
+
+- `surveys` never imports `dashboards` (data flows one way).
+- `dashboards` imports from `surveys` only models, enums, selectors and signals.
+- Apps import the project's shared kit (`trustpulse.api`), never its settings or urls.
+
+An import not allowed by a rule fails here unless `KNOWN` names it with the
+reason it still stands; an entry that no longer matches fails too, so the list
+only shrinks.
+"""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DASHBOARDS_MAY_IMPORT = {"models", "enums", "selectors", "signals"}
+
+# (importing module, imported surveys module) -> why it is still allowed.
+KNOWN: dict[tuple[str, str], str] = {
+    ("dashboards.panels", "surveys.spec"): "panels.py is being reworked on another branch; "
+    "it moves to surveys.selectors (which re-exports the spec types) after that lands",
+    ("dashboards.panels", "surveys.text"): "panels.py: as above; text helpers are shared",
+    ("dashboards.panels", "surveys.services"): "panels.py: version_spec, re-exported by "
+    "surveys.services until panels.py reads it from surveys.selectors",
+    ("dashboards.exports.table", "surveys.text"): "to_plain: pure text helpers both apps use; "
+    "they belong in the shared kit with the move of surveys/text.py",
+    ("dashboards.views.pages", "surveys.text"): "localized: as above",
+    ("dashboards.exports.dp", "surveys.services"): "audit_log: a DP release is audited in the "
+    "one append-only log, written by its one service",
+    ("dashboards.exports.services", "surveys.services"): "audit_log (as above) and inbox_flush: "
+    "an export first writes out the submissions still in the inbox, so it misses none",
+    ("dashboards.reports.services", "surveys.services"): "audit_log: publishing a report is "
+    "audited",
+    ("dashboards.reports.views", "surveys.services"): "transparency_publish_set: the public "
+    "switch is an Organization field, so surveys writes it",
+}
+
+
+def _modules(package: str) -> list[tuple[str, Path]]:
+    out = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        rel = path.relative_to(ROOT).with_suffix("")
+        if "migrations" in rel.parts:
+            continue
+        parts = list(rel.parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        out.append((".".join(parts), path))
+    return out
+
+
+def imports(module: str, path: Path) -> set[str]:
+    """Absolute names of the modules `path` imports (relative imports resolved)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                prefix = ".".join(base + ([node.module] if node.module else []))
+            else:
+                prefix = node.module or ""
+            found.add(prefix)
+            found.update(f"{prefix}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _surveys_part(name: str) -> str | None:
+    """`surveys.selectors.access` -> `selectors`; None for names outside surveys."""
+    parts = name.split(".")
+    if parts[0] != "surveys":
+        return None
+    return parts[1] if len(parts) > 1 else ""
+
+
+def violations() -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for module, path in _modules("surveys") + _modules("trustpulse"):
+        for name in imports(module, path):
+            if name.split(".")[0] == "dashboards" and module.startswith("surveys"):
+                found.add((module, "dashboards"))
+    for module, path in _modules("surveys") + _modules("dashboards"):
+        for name in imports(module, path):
+            if name.startswith(("trustpulse.settings", "trustpulse.urls")):
+                found.add((module, name))
+    for module, path in _modules("dashboards"):
+        for name in imports(module, path):
+            part = _surveys_part(name)
+            if part is None or part == "" or part in DASHBOARDS_MAY_IMPORT:
+                continue
+            # `from surveys import signals` names the module, `from surveys.x import y` too.
+            found.add((module, f"surveys.{part}"))
+    return found
+
+
+def test_import_contract() -> None:
+    found = violations()
+    unexplained = sorted(found - set(KNOWN))
+    assert unexplained == [], "imports the layering forbids (docs/ARCHITECTURE.md)"
+    stale = sorted(set(KNOWN) - found)
+    assert stale == [], "KNOWN entries no longer needed: remove them"
+
+
+def test_the_checker_sees_relative_and_lazy_imports(tmp_path: Path) -> None:
+    pkg = tmp_path / "dashboards" / "sub"
+    pkg.mkdir(parents=True)
+    source = pkg / "mod.py"
+    source.write_text(
+        "from ..views import x\n"
+        "def f():\n"
+        "    from surveys.services import version_spec\n"
+        "    import surveys.spec\n"
+    )
+    names = imports("dashboards.sub.mod", source)
+    assert "dashboards.views.x" in names
+    assert {_surveys_part(n) for n in names} >= {"services", "spec"}
