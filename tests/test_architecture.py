@@ -17,11 +17,8 @@ DASHBOARDS_MAY_IMPORT = {"models", "enums", "selectors", "signals"}
 
 # (importing module, imported surveys module) -> why it is still allowed.
 KNOWN: dict[tuple[str, str], str] = {
-    ("dashboards.panels", "surveys.spec"): "panels.py is being reworked on another branch; "
-    "it moves to surveys.selectors (which re-exports the spec types) after that lands",
-    ("dashboards.panels", "surveys.text"): "panels.py: as above; text helpers are shared",
-    ("dashboards.panels", "surveys.services"): "panels.py: version_spec, re-exported by "
-    "surveys.services until panels.py reads it from surveys.selectors",
+    ("dashboards.panels.base", "surveys.text"): "to_plain: pure text helpers both apps use; "
+    "they belong in the shared kit with the move of surveys/text.py",
     ("dashboards.exports.table", "surveys.text"): "to_plain: pure text helpers both apps use; "
     "they belong in the shared kit with the move of surveys/text.py",
     ("dashboards.views.pages", "surveys.text"): "localized: as above",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_noop
 
 from surveys.enums import QuestionType
 from surveys.models import Survey
-from surveys.spec import VersionSpec
+from surveys.selectors import VersionSpec
 from surveys.text import to_plain
 
 from ..charts import Chart, Reference
@@ -89,7 +89,7 @@ def text(d: dict[str, str], locale: str) -> str:
 
 def survey_spec(survey: Survey) -> VersionSpec | None:
     """The live version's spec, else the newest published one (no query when cached)."""
-    from surveys.services import version_spec
+    from surveys.selectors import version_spec
 
     version = survey.live_version
     return version_spec(version) if version is not None else None

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from surveys.enums import Channel
 from surveys.models import ConsentNoticeVersion, Survey
-from surveys.spec import OTHER
+from surveys.selectors import OTHER
 
 from .base import survey_spec, text
 

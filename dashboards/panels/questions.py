@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from surveys.enums import QuestionType
-from surveys.spec import OTHER, QuestionSpec, VersionSpec
+from surveys.selectors import OTHER, QuestionSpec, VersionSpec
 
 from .. import charts
 from ..charts import Chart, Point

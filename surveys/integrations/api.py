@@ -6,10 +6,11 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ..api.access import MAX_ID
-from ..api.schema import READ, WRITE, errors
+from trustpulse.api.access import MAX_ID
+from trustpulse.api.schema import READ, WRITE, errors
+from trustpulse.api.views import ApiView
+
 from ..api.views.accounts import administered
-from ..api.views.base import ApiView
 from ..models import Organization, WebhookDelivery, WebhookEndpoint
 from . import selectors, services
 from .serializers import (

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from trustpulse.studio import NavEntry, Studio, nav_register, studio_view
 from trustpulse.validation import ServiceValidationError
 
 from ..enums import Role, VersionStatus
 from ..models import ConsentNoticeVersion, WebhookEndpoint
-from ..studio import NavEntry, Studio, nav_register, studio_view
 from . import selectors, services
 
 ADMIN = frozenset({Role.ADMIN.value})

@@ -4,9 +4,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from trustpulse.studio import Studio, studio_view
+
 from ..backlog import backlog
 from ..enums import Role
-from ..studio import Studio, studio_view
 
 ADMIN = frozenset({Role.ADMIN.value})
 
