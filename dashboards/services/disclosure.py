@@ -16,9 +16,11 @@ other published figure, may give away a count of people between 1 and
    sum, which the whole gives away, is not small either.
 5. A filtered figure is checked against the related queries an analyst can
    also run (``tally``): the same figure with any of the filter's
-   constraints dropped (complements: total minus filtered) and the same
-   figure for the other values of each constrained dimension (sums across
-   segments). A count whose difference with any of them is small is withheld.
+   constraints dropped (complements: total minus filtered, and by inclusion
+   and exclusion the people failing any chosen set of the constraints while
+   meeting the others) and the same figure for the other values of each
+   constrained dimension (sums across segments). A count any of them gives
+   away as small is withheld.
 6. Date ranges are made of grid cells (``grid_start``/``grid_end``: each ISO
    week cut at month ends). A range is snapped outwards to whole cells
    (``snap``), and a count over a range (the filter's dates, a trend period)
@@ -30,7 +32,6 @@ Zero is never small: "nobody" is a count that discloses no one.
 """
 
 import datetime as dt
-import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -312,13 +313,23 @@ def _judge(
     cells: dict[Cell, dict[str, int]], names: list[str], mine: dict[int, Any], m: int
 ) -> tuple[dict[str, int], frozenset[str]]:
     """The counts of the filter `mine` (index → value) and those related queries give away."""
-    own = _sum(cells, mine)
-    bad = {k for k, v in own.items() if small(v, min_cell=m)}
     kept = sorted(mine)
-    for size in range(1, len(kept) + 1):
-        for dropped in itertools.combinations(kept, size):
-            wider = _sum(cells, {i: v for i, v in mine.items() if i not in dropped})
-            bad.update(k for k, v in own.items() if small(wider.get(k, 0) - v, min_cell=m))
+    # Every cell of the survey fails some set of the filter's constraints. The
+    # queries with any constraints dropped give, by inclusion and exclusion,
+    # the count of each such set ("age 60+ and outside the range, but clean"):
+    # each must be nobody or not small. Every complement (a widening minus
+    # this filter) is a sum of them.
+    by_fail: dict[frozenset[int], dict[str, int]] = {}
+    for cell, counts in cells.items():
+        fail = frozenset(i for i in kept if cell[i] != mine[i])
+        into = by_fail.setdefault(fail, {})
+        for key, n in counts.items():
+            into[key] = into.get(key, 0) + n
+    own = by_fail.get(frozenset(), {})
+    bad = {k for k, v in own.items() if small(v, min_cell=m)}
+    for fail, counts in by_fail.items():
+        if fail:
+            bad.update(k for k in own if small(counts.get(k, 0), min_cell=m))
     for i in kept:
         if not names[i].startswith(("segment:", "attribute:")):
             continue
