@@ -109,6 +109,17 @@ def protect_line(parts: Sequence[int], *, min_cell: int, total: int | None = Non
     return hidden
 
 
+def total_beside(parts: Sequence[int], *, min_cell: int) -> bool:
+    """Whether a total is withheld whose parts are published elsewhere, each on its own.
+
+    Each part may be withheld there (rule 1, or for reasons of its own); the
+    total minus the parts shown gives the withheld ones' sum, which is not
+    small once it holds a part of ``min_cell`` or more. So the total is
+    withheld when the small parts add up to a small count (rule 4).
+    """
+    return small(sum(p for p in parts if small(p, min_cell=min_cell)), min_cell=min_cell)
+
+
 def chain(counts: Sequence[int | None], *, min_cell: int) -> list[bool]:
     """Which of nested groups (widest first, None for not shown) to withhold (rule 4).
 
