@@ -64,7 +64,7 @@ FILTER_PARAMS = [
         "from",
         dt.date,
         description="First day (organization's time zone); moved back to the start of its"
-        " ISO week or month, whichever is later (docs/DISCLOSURE.md, rule 6).",
+        " ISO week or month, whichever is later (docs/DISCLOSURE.md, rule 7).",
     ),
     OpenApiParameter(
         "to",
@@ -111,7 +111,7 @@ DATE_RANGE_HEADER = "TrustPulse-Date-Range"
 class MetricsView(APIView):
     """A metrics endpoint; a dated answer names the range it covers in a header.
 
-    Ranges are widened to whole grid cells (disclosure rule 6), so the range
+    Ranges are widened to whole grid cells (disclosure rule 7), so the range
     used may be wider than the one asked for: ``2026-10-26/2026-11-30``, an
     open end written ``..``.
     """

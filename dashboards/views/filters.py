@@ -120,7 +120,7 @@ def parse(survey: Survey, q: QueryDict, *, locale: str) -> Parsed:
         include_flagged=flagged == "all",
         segments=segments,
     )
-    # The form shows the range used: widened to whole grid cells (docs/DISCLOSURE.md, rule 6).
+    # The form shows the range used: widened to whole grid cells (docs/DISCLOSURE.md, rule 7).
     for name, day in (("from", flt.date_from), ("to", flt.date_to)):
         if values[name] and day:
             values[name] = day.isoformat()
