@@ -63,7 +63,7 @@ DATE_RANGE_HEADER = "TrustPulse-Date-Range"
 class MetricsView(APIView):
     """A metrics endpoint; a dated answer names the range it covers in a header.
 
-    Ranges are widened to whole grid cells (disclosure rule 6), so the range
+    Ranges are widened to whole grid cells (disclosure rule 7), so the range
     used may be wider than the one asked for: ``2026-10-26/2026-11-30``, an
     open end written ``..``.
     """

@@ -146,7 +146,7 @@ FILTER_PARAMS = [
         "from",
         dt.date,
         description="First day (organization's time zone); moved back to the start of its"
-        " ISO week or month, whichever is later (docs/DISCLOSURE.md, rule 6).",
+        " ISO week or month, whichever is later (docs/DISCLOSURE.md, rule 7).",
     ),
     OpenApiParameter(
         "to",

@@ -26,7 +26,7 @@ from surveys.services.audit import audit_log
 from trustpulse.validation import FieldError, ServiceValidationError
 
 from ..models import ResponseRollup, TransparencyReport
-from ..services.disclosure import WITHHELD, protect_line
+from ..services.disclosure import WITHHELD, protect_line, total_beside
 from ..services.metrics import Figure, suppress
 from ..services.suppression import protect_parts, protect_table
 from .periods import ReportPeriod
@@ -83,15 +83,23 @@ def quarter_hidden(organization: Organization, period: ReportPeriod) -> set[str]
     return hidden
 
 
-def _responses(organization: Organization, period: ReportPeriod) -> int:
-    return int(
+def _responses_by_survey(organization: Organization, period: ReportPeriod) -> list[int]:
+    """Responses collected in `period` per survey (each one the metrics API also publishes)."""
+    rows = (
         ResponseRollup.objects.filter(
             version__survey__organization=organization,
             day__gte=period.first_day,
             day__lte=period.last_day,
-        ).aggregate(n=Sum("n"))["n"]
-        or 0
+        )
+        .order_by()
+        .values("version__survey_id")
+        .annotate(n=Sum("n"))
     )
+    return [int(r["n"] or 0) for r in rows]
+
+
+def _responses(organization: Organization, period: ReportPeriod) -> int:
+    return sum(_responses_by_survey(organization, period))
 
 
 def _parts(
@@ -177,7 +185,12 @@ def report_figures(*, organization: Organization, period: ReportPeriod) -> dict[
         if purposes
         else None
     )
-    responses = _responses(organization, period)
+    per_survey = _responses_by_survey(organization, period)
+    responses = sum(per_survey)
+    # Each survey's count over the period is the metrics API's to read: the
+    # report's total minus the surveys shown there must not give a small one away.
+    if total_beside(per_survey, min_cell=min_cell):
+        hidden.add("responses")
     today = timezone.localdate()
     return {
         "period": {

@@ -14,23 +14,28 @@ other published figure, may give away a count of people between 1 and
    protected as a line (``protect_line``): once one part is withheld, further
    parts are withheld until the withheld parts cannot be told apart and their
    sum, which the whole gives away, is not small either.
-5. A filtered figure is checked against the related queries an analyst can
-   also run (``tally``): the same figure with any of the filter's
-   constraints dropped (complements: total minus filtered) and the same
-   figure for the other values of each constrained dimension (sums across
-   segments). A count whose difference with any of them is small is withheld.
-6. Date ranges are made of grid cells (``grid_start``/``grid_end``: each ISO
+5. Nested groups shown together (a funnel) are withheld when their
+   difference with any group shown above is small (``chain``).
+6. A filtered figure is checked against the related queries an analyst can
+   also run (``tally``, tables ``tally_table``): the same figure with any of
+   the filter's constraints dropped (complements: total minus filtered, and
+   by inclusion and exclusion the people failing any chosen set of the
+   constraints while meeting the others) and the same figure for the other
+   values of each constrained dimension (sums across segments). A count any
+   of them gives away as small is withheld.
+7. Date ranges are made of grid cells (``grid_start``/``grid_end``: each ISO
    week cut at month ends). A range is snapped outwards to whole cells
    (``snap``), and a count over a range (the filter's dates, a trend period)
-   is withheld unless its count in every cell of the range passes rule 5:
+   is withheld unless its count in every cell of the range passes rule 6:
    the difference of two published ranges is then a sum of cells, each
    nobody or at least ``min_cell`` people.
+8. A total whose parts are published elsewhere, each on its own, is withheld
+   when the small parts add up to a small count (``total_beside``).
 
 Zero is never small: "nobody" is a count that discloses no one.
 """
 
 import datetime as dt
-import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -108,8 +113,19 @@ def protect_line(parts: Sequence[int], *, min_cell: int, total: int | None = Non
     return hidden
 
 
+def total_beside(parts: Sequence[int], *, min_cell: int) -> bool:
+    """Whether a total is withheld whose parts are published elsewhere, each on its own.
+
+    Each part may be withheld there (rule 1, or for reasons of its own); the
+    total minus the parts shown gives the withheld ones' sum, which is not
+    small once it holds a part of ``min_cell`` or more. So the total is
+    withheld when the small parts add up to a small count (rule 8).
+    """
+    return small(sum(p for p in parts if small(p, min_cell=min_cell)), min_cell=min_cell)
+
+
 def chain(counts: Sequence[int | None], *, min_cell: int) -> list[bool]:
-    """Which of nested groups (widest first, None for not shown) to withhold (rule 4).
+    """Which of nested groups (widest first, None for not shown) to withhold (rule 5).
 
     Each count of a funnel is a part of the one before: a stage is withheld
     when it is small or when its difference with any stage shown above it is.
@@ -159,7 +175,7 @@ def grid_end(day: dt.date) -> dt.date:
 def snap(
     date_from: dt.date | None, date_to: dt.date | None
 ) -> tuple[dt.date | None, dt.date | None]:
-    """A date range widened to whole grid cells (rule 6); open ends stay open."""
+    """A date range widened to whole grid cells (rule 7); open ends stay open."""
     return (
         grid_start(date_from) if date_from else None,
         grid_end(date_to) if date_to else None,
@@ -169,7 +185,7 @@ def snap(
 # The grid cell of a rollup row's day, in SQL (the later of its week's and month's start).
 CELL = Greatest(TruncWeek("day"), TruncMonth("day"), output_field=DateField())
 # "name@start" is a count over a period (a trend's week, month or quarter);
-# "name~cell" the same count within one grid cell of the range (rule 6).
+# "name~cell" the same count within one grid cell of the range (rule 7).
 PERIOD, IN_CELL = "@", "~"
 
 
@@ -182,7 +198,7 @@ class Source:
 
     ``sums`` are the row's Sum() aliases; ``keys`` further group-by expressions
     the fold reads (a purpose, a period); ``lookups`` narrow the rollup.
-    ``periods``: the fold names counts over periods ("name@start", rule 6).
+    ``periods``: the fold names counts over periods ("name@start", rule 7).
     """
 
     model: type[Any]
@@ -312,13 +328,23 @@ def _judge(
     cells: dict[Cell, dict[str, int]], names: list[str], mine: dict[int, Any], m: int
 ) -> tuple[dict[str, int], frozenset[str]]:
     """The counts of the filter `mine` (index → value) and those related queries give away."""
-    own = _sum(cells, mine)
-    bad = {k for k, v in own.items() if small(v, min_cell=m)}
     kept = sorted(mine)
-    for size in range(1, len(kept) + 1):
-        for dropped in itertools.combinations(kept, size):
-            wider = _sum(cells, {i: v for i, v in mine.items() if i not in dropped})
-            bad.update(k for k, v in own.items() if small(wider.get(k, 0) - v, min_cell=m))
+    # Every cell of the survey fails some set of the filter's constraints. The
+    # queries with any constraints dropped give, by inclusion and exclusion,
+    # the count of each such set ("age 60+ and outside the range, but clean"):
+    # each must be nobody or not small. Every complement (a widening minus
+    # this filter) is a sum of them.
+    by_fail: dict[frozenset[int], dict[str, int]] = {}
+    for cell, counts in cells.items():
+        fail = frozenset(i for i in kept if cell[i] != mine[i])
+        into = by_fail.setdefault(fail, {})
+        for key, n in counts.items():
+            into[key] = into.get(key, 0) + n
+    own = by_fail.get(frozenset(), {})
+    bad = {k for k, v in own.items() if small(v, min_cell=m)}
+    for fail, counts in by_fail.items():
+        if fail:
+            bad.update(k for k in own if small(counts.get(k, 0), min_cell=m))
     for i in kept:
         if not names[i].startswith(("segment:", "attribute:")):
             continue
@@ -332,7 +358,7 @@ def _judge(
             hidden = protect_line(parts, min_cell=m, total=total.get(key, 0))
             if index is not None and hidden[index]:
                 bad.add(key)
-    # Rule 6: a count over a range is withheld with any of its cells.
+    # Rule 7: a count over a range is withheld with any of its cells.
     bad.update([k.partition(IN_CELL)[0] for k in bad if IN_CELL in k])
     own = {k: v for k, v in own.items() if IN_CELL not in k}
     return own, frozenset(k for k in bad if IN_CELL not in k)
@@ -409,7 +435,7 @@ def tally_table(
     one column, ""); a missing label is "". Keys are (row, column); a row's
     margin is (row, None), a column's (None, column), the grand total
     (None, None): each is a count an analyst reads, checked like any other
-    by ``tally`` (rules 5 and 6). The caller protects the table itself
+    by ``tally`` (rules 6 and 7). The caller protects the table itself
     (``suppression.protect_table`` with these entries withheld).
     """
 

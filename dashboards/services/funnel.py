@@ -97,7 +97,7 @@ def _guarded(flt: MetricFilter) -> tuple[dict[str, int], frozenset[str]]:
     extra = {
         k for k in ("shown", "consented") if small(whole[k] - notice[k], min_cell=flt.min_cell)
     }
-    if flt.date_from or flt.date_to:  # rule 6: the range's every grid cell passes too
+    if flt.date_from or flt.date_to:  # rule 7: the range's every grid cell passes too
         days = consent_funnel_days(
             survey_id=flt.survey.pk, date_from=flt.date_from, date_to=flt.date_to
         )

@@ -100,7 +100,7 @@ class MetricFilter:
     attributes: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        # Whole grid cells only (disclosure rule 6): ranges one day apart
+        # Whole grid cells only (disclosure rule 7): ranges one day apart
         # would otherwise differ by that day's respondents.
         date_from, date_to = snap(self.date_from, self.date_to)
         object.__setattr__(self, "date_from", date_from)
@@ -333,7 +333,7 @@ def distribution(flt: MetricFilter, *, question: str, item: str = "") -> Distrib
     """Counts per answer bucket of one question (never free text).
 
     The buckets are parts of the total (rule 4) and each is checked against
-    related queries (rules 5 and 6: ``tally_table``).
+    related queries (rules 6 and 7: ``tally_table``).
     """
     from .suppression import protect_tallied
 
@@ -627,7 +627,7 @@ OVERVIEW_SOURCES = (RESPONSE_COUNTS, SCORE_COUNTS, PURPOSE_COUNTS)
 
 def overview(flt: MetricFilter) -> Overview:
     """The headline figures of a survey, each withheld when it or a related query would
-    give away a small count (disclosure rules 1–5)."""
+    give away a small count (disclosure rules 1–7)."""
     counts, bad = tally(flt, OVERVIEW_SOURCES)
 
     def keep(f: Figure, *keys: str) -> Figure:

@@ -86,7 +86,7 @@ def parse(survey: Survey, q: QueryDict, *, locale: str) -> Parsed:
     if errors:
         return Parsed(flt=None, opts=opts, errors=errors, values=values)
     flt = metric.metric_filter()
-    # The form shows the range used: widened to whole grid cells (docs/DISCLOSURE.md, rule 6).
+    # The form shows the range used: widened to whole grid cells (docs/DISCLOSURE.md, rule 7).
     for name, day in (("from", flt.date_from), ("to", flt.date_to)):
         if values.get(name) and day:
             values[name] = day.isoformat()

@@ -50,7 +50,7 @@ def test_quarterly_trends_and_total_equal_overview(spread):
     flt = MetricFilter(survey=spread)
     t = trends(flt, granularity="quarter")
     # Q1 holds March's 3: Q1's 27 minus the monthly trend's January and
-    # February would give them (rule 6: a period is withheld with any of its cells).
+    # February would give them (rule 7: a period is withheld with any of its cells).
     assert [(p.label, p.responses.n) for p in t.periods] == [("2026-Q1", None), ("2026-Q2", 10)]
     o = overview(flt)
     assert t.total.trust_index.value == pytest.approx(o.trust_index.value, abs=1e-12)
