@@ -175,6 +175,32 @@ def test_limesurvey_array_of_texts_and_checkbox_numbers():
     }
 
 
+def test_limesurvey_array_with_one_column_is_a_multiple_choice_of_its_rows():
+    # LimeSurvey's test survey 677328: a dual-scale array with one answer on each scale.
+    raw = lss(
+        lq(1, "F", "used", "Used this week"),
+        la(1, "A1", "Yes", 1),
+        subquestions_xml=lsub(10, 1, "mail", "Mail", 1) + lsub(11, 1, "web", "Web", 2),
+    )
+    result = import_file(raw, "one_column.lss")
+    assert questions(result)["used"] == {
+        "code": "used",
+        "type": "multiple_choice",
+        "text": {"en": "Used this week — Yes"},
+        "choices": [
+            {"code": "mail", "label": {"en": "Mail"}},
+            {"code": "web", "label": {"en": "Web"}},
+        ],
+    }
+    assert report(result) == [
+        (
+            "approximated",
+            "question qid=1 (used)",
+            "an array with one column became a multiple choice of its rows",
+        )
+    ]
+
+
 def test_limesurvey_dual_scale_array_is_one_array_per_scale():
     # LimeSurvey's test survey 677328: a dual-scale array alone.
     raw = lss(
