@@ -392,6 +392,89 @@ def test_surveyjs_choices_by_url_leave_no_empty_question():
     assert where == ["pages[0].elements[0] (country)", "pages[0].elements[1] (same)"]
 
 
+def test_surveyjs_pages_with_questions_instead_of_elements_are_read():
+    # cocadev/surveyjs-starter: the older `questions` key of pages and panels.
+    raw = json.dumps(
+        {
+            "pages": [
+                {"questions": [{"type": "text", "name": "city", "title": "Your city?"}]},
+                {
+                    "questions": [
+                        {
+                            "type": "panel",
+                            "name": "p",
+                            "questions": [{"type": "comment", "name": "why", "title": "Why?"}],
+                        }
+                    ]
+                },
+            ]
+        }
+    ).encode()
+    result = import_file(raw, "legacy.json")
+    assert {c: q["type"] for c, q in questions(result).items()} == {
+        "city": "short_text",
+        "why": "long_text",
+    }
+    assert report(result) == [
+        ("approximated", "pages[1].elements[0] (p)", "panel flattened into its page")
+    ]
+
+
+def test_surveyjs_matrix_of_dropdowns_is_one_question_per_column():
+    # SurveyJS analytics examples: a matrixdropdown (the only question of its survey).
+    raw = json.dumps(
+        {
+            "elements": [
+                {
+                    "type": "matrixdropdown",
+                    "name": "tools",
+                    "title": "Your tools",
+                    "visibleIf": "{age} > 1",
+                    "choices": [{"value": 1, "text": "Poor"}, {"value": 2, "text": "Good"}],
+                    "columns": [
+                        {"name": "rate", "title": "Rating"},
+                        {"name": "note", "title": "Note", "cellType": "text"},
+                        {"name": "sign", "cellType": "signaturepad"},
+                    ],
+                    "rows": [{"value": "vpn", "text": "VPN"}, "mail"],
+                }
+            ]
+        }
+    ).encode()
+    result = import_file(raw, "matrixdropdown.json")
+    qs = questions(result)
+    assert {c: (q["type"], q["text"]["en"]) for c, q in qs.items()} == {
+        "tools_rate": ("matrix", "Your tools — Rating"),
+        "tools_vpn_note": ("short_text", "Your tools — VPN — Note"),
+        "tools_mail_note": ("short_text", "Your tools — mail — Note"),
+    }
+    assert [c["label"]["en"] for c in qs["tools_rate"]["choices"]] == ["Poor", "Good"]
+    assert [r["text"]["en"] for r in qs["tools_rate"]["settings"]["rows"]] == ["VPN", "mail"]
+    assert report(result) == [
+        (
+            "skipped",
+            "pages[0].elements[0] (tools).columns[2] (sign)",
+            "a signaturepad column of a matrix of dropdowns is not supported",
+        ),
+        (
+            "approximated",
+            "pages[0].elements[0] (tools)",
+            "a matrix of dropdowns became one question per column (and row)",
+        ),
+    ] + [
+        (
+            "skipped",
+            where,
+            "logic '{age} > 1' not imported (age is not an earlier question): always shown",
+        )
+        for where in (
+            "pages[0].elements[0] (tools).columns[0] (rate).visibleIf",
+            "pages[0].elements[0] (tools).columns[1] (note) row 0.visibleIf",
+            "pages[0].elements[0] (tools).columns[1] (note) row 1.visibleIf",
+        )
+    ]
+
+
 def test_utf16_json_is_read():
     doc = {"elements": [{"type": "text", "name": "city", "title": "Città"}]}
     result = import_file(json.dumps(doc, ensure_ascii=False).encode("utf-16"), "u.json")
