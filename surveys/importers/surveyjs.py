@@ -446,6 +446,9 @@ class _Import:
             if n is None:
                 n = vi + 1
                 b.approx(f"{at}[{vi}]", f"value {value!r} is not a number: scored {n}")
+            if any(p["value"] == n for p in out):
+                b.skip(f"{at}[{vi}]", f"value {value!r} repeats an earlier point: left out")
+                continue
             raw = f"v{n}".replace("-", "m").replace(".", "_")
             c_code = b.unique(raw, used, f"{at}[{vi}]")
             mapping[str(value)] = c_code

@@ -475,6 +475,32 @@ def test_surveyjs_matrix_of_dropdowns_is_one_question_per_column():
     ]
 
 
+def test_surveyjs_repeated_scale_value_is_left_out():
+    # SurveyJS analytics example: choices "908", "34", "24", "234", "234".
+    raw = json.dumps(
+        {
+            "elements": [
+                {
+                    "type": "matrix",
+                    "name": "m",
+                    "title": "Rate",
+                    "columns": ["1", "2", "2"],
+                    "rows": ["a", "b"],
+                }
+            ]
+        }
+    ).encode()
+    result = import_file(raw, "repeat.json")
+    assert [c["value"] for c in questions(result)["m"]["choices"]] == [1, 2]
+    assert report(result) == [
+        (
+            "skipped",
+            "pages[0].elements[0] (m).columns[2]",
+            "value '2' repeats an earlier point: left out",
+        )
+    ]
+
+
 def test_utf16_json_is_read():
     doc = {"elements": [{"type": "text", "name": "city", "title": "Città"}]}
     result = import_file(json.dumps(doc, ensure_ascii=False).encode("utf-16"), "u.json")
