@@ -439,7 +439,7 @@ class _Import:
         b = self.b
         mapping = b.choice_maps.setdefault(code, {})
         used: set[str] = set()
-        out = []
+        out: list[dict[str, Any]] = []
         for vi, item in enumerate(items):
             value, text = _item(item)
             n = number(value)
