@@ -202,6 +202,19 @@ class Builder:
         if len(choices) >= 2:
             return True
         where = self.question_where.get(q["code"], q["code"])
+        rows = (q.get("settings") or {}).get("rows") or []
+        if q["type"] == "matrix" and len(choices) == 1 and rows:
+            # one column: tick the rows that apply (as Qualtrics' one-point matrices)
+            [point] = choices
+            q["text"] = {
+                k: f"{v} — {point['label'].get(k, point['label'].get(self.default_locale, ''))}"
+                for k, v in q["text"].items()
+            }
+            q["type"] = "multiple_choice"
+            q["choices"] = [{"code": r["code"], "label": r["text"]} for r in rows]
+            q.pop("settings", None)
+            self.approx(where, "an array with one column became a multiple choice of its rows")
+            return self._fit_choices(q)
         single = q["type"] in ("single_choice", "multiple_choice") and not q.get("allow_other")
         if len(choices) == 1 and single:
             [only] = choices

@@ -30,7 +30,6 @@ TEXT_KEYS = {
 CHOICE_TYPES = {"radiogroup": "single_choice", "dropdown": "single_choice"}
 CHOICE_TYPES |= {"checkbox": "multiple_choice", "tagbox": "multiple_choice"}
 NOT_SUPPORTED = {
-    "matrixdropdown": "a matrix of dropdowns",
     "matrixdynamic": "a dynamic matrix",
     "paneldynamic": "a dynamic panel",
     "multipletext": "several text boxes in one question",
@@ -42,7 +41,27 @@ NOT_SUPPORTED = {
 }
 
 
+# matrixdropdown cell types, and the element each column becomes (per row, or over all rows)
+CELL_OVER_ROWS = {"dropdown": "matrix", "radiogroup": "matrix"}
+CELL_PER_ROW = {"checkbox": "checkbox", "tagbox": "checkbox", "text": "text"}
+CELL_PER_ROW |= {"comment": "comment", "boolean": "boolean", "rating": "rating"}
+MAX_CELLS = 60  # questions a matrix of dropdowns may become
+
 BAND_RE = re.compile(r"^\{correctAnswers\}\s*(==|=|>=|>|<=|<)\s*(\d+)$")
+
+
+def _joined(first: Any, second: Any) -> Any:
+    """`first — second` for plain or localized (`{"default": …, "de": …}`) strings."""
+    if not second:
+        return first
+    if not first:
+        return second
+    if isinstance(first, dict) or isinstance(second, dict):
+        a = first if isinstance(first, dict) else {"default": first}
+        b = second if isinstance(second, dict) else {"default": second}
+        fallback = b.get("default") or next(iter(b.values()), "")
+        return {k: f"{v} — {b.get(k) or fallback}" for k, v in a.items()}
+    return f"{first} — {second}"
 
 
 def _score_band(expression: str, top: int) -> tuple[int, int] | None:
@@ -170,7 +189,8 @@ class _Import:
         logic = b.logic(page.get("visibleIf"), f"{where}.visibleIf")
         if logic:
             section["display_logic"] = logic
-        self.elements(section, page.get("elements") or [], where)
+        # `questions` is the older name of `elements`, which SurveyJS still reads
+        self.elements(section, page.get("elements") or page.get("questions") or [], where)
         apply_extras(section, page.get(EXTRAS_KEY), skip=("questions",))
 
     def elements(self, section: dict[str, Any], elements: list[Any], where: str) -> None:
@@ -183,7 +203,10 @@ class _Import:
             at_named = f"{at} ({el.get('name', '?')})"
             if kind == "panel":
                 self.b.approx(at_named, "panel flattened into its page")
-                self.elements(section, el.get("elements") or [], at)
+                self.elements(section, el.get("elements") or el.get("questions") or [], at)
+                continue
+            if kind == "matrixdropdown":
+                self.matrix_dropdown(section, el, at_named)
                 continue
             if kind == "html":
                 html = self.loc(el.get("html"), at_named)
@@ -192,6 +215,62 @@ class _Import:
                     self.b.describe(section, html)
                 continue
             self.question(section, el, kind, at_named)
+
+    def matrix_dropdown(self, section: dict[str, Any], el: dict[str, Any], at: str) -> None:
+        """A matrix of dropdowns: one question per column (over the rows, or per row)."""
+        b = self.b
+        name, title = el.get("name") or "matrix", el.get("title") or el.get("name") or ""
+        rows = el.get("rows") or []
+        made: list[tuple[dict[str, Any], str]] = []
+        for ci, column in enumerate(el.get("columns") or []):
+            if not isinstance(column, dict):
+                continue
+            col_at = f"{at}.columns[{ci}] ({column.get('name', '?')})"
+            cell = column.get("cellType") or el.get("cellType") or "dropdown"
+            choices = column.get("choices") or el.get("choices") or [1, 2, 3, 4, 5]
+            col_title = column.get("title") or column.get("name") or ""
+            base = {k: column[k] for k in ("isRequired", "rateMin", "rateMax") if k in column}
+            base["visibleIf"] = el.get("visibleIf")
+            if cell in CELL_OVER_ROWS:
+                made.append(
+                    (
+                        {
+                            **base,
+                            "type": "matrix",
+                            "name": f"{name}_{column.get('name', ci)}",
+                            "title": _joined(title, col_title),
+                            "columns": choices,
+                            "rows": rows,
+                        },
+                        col_at,
+                    )
+                )
+            elif cell in CELL_PER_ROW:
+                for ri, row in enumerate(rows):
+                    value, text = _item(row)
+                    made.append(
+                        (
+                            {
+                                **base,
+                                "type": CELL_PER_ROW[cell],
+                                "name": f"{name}_{value}_{column.get('name', ci)}",
+                                "title": _joined(_joined(title, text or str(value)), col_title),
+                                "choices": choices,
+                            },
+                            f"{col_at} row {ri}",
+                        )
+                    )
+            else:
+                b.skip(col_at, f"a {cell} column of a matrix of dropdowns is not supported")
+        if len(made) > MAX_CELLS:
+            b.skip(at, f"{len(made)} questions: only the first {MAX_CELLS} are asked")
+            made = made[:MAX_CELLS]
+        if made:
+            b.approx(at, "a matrix of dropdowns became one question per column (and row)")
+        else:
+            b.skip(at, "a matrix of dropdowns without a column that can be asked: left out")
+        for element, where in made:
+            self.question(section, element, element["type"], where)
 
     def question(self, section: dict[str, Any], el: dict[str, Any], kind: str, at: str) -> None:
         b = self.b
@@ -360,13 +439,16 @@ class _Import:
         b = self.b
         mapping = b.choice_maps.setdefault(code, {})
         used: set[str] = set()
-        out = []
+        out: list[dict[str, Any]] = []
         for vi, item in enumerate(items):
             value, text = _item(item)
             n = number(value)
             if n is None:
                 n = vi + 1
                 b.approx(f"{at}[{vi}]", f"value {value!r} is not a number: scored {n}")
+            if any(p["value"] == n for p in out):
+                b.skip(f"{at}[{vi}]", f"value {value!r} repeats an earlier point: left out")
+                continue
             raw = f"v{n}".replace("-", "m").replace(".", "_")
             c_code = b.unique(raw, used, f"{at}[{vi}]")
             mapping[str(value)] = c_code

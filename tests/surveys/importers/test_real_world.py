@@ -175,6 +175,32 @@ def test_limesurvey_array_of_texts_and_checkbox_numbers():
     }
 
 
+def test_limesurvey_array_with_one_column_is_a_multiple_choice_of_its_rows():
+    # LimeSurvey's test survey 677328: a dual-scale array with one answer on each scale.
+    raw = lss(
+        lq(1, "F", "used", "Used this week"),
+        la(1, "A1", "Yes", 1),
+        subquestions_xml=lsub(10, 1, "mail", "Mail", 1) + lsub(11, 1, "web", "Web", 2),
+    )
+    result = import_file(raw, "one_column.lss")
+    assert questions(result)["used"] == {
+        "code": "used",
+        "type": "multiple_choice",
+        "text": {"en": "Used this week — Yes"},
+        "choices": [
+            {"code": "mail", "label": {"en": "Mail"}},
+            {"code": "web", "label": {"en": "Web"}},
+        ],
+    }
+    assert report(result) == [
+        (
+            "approximated",
+            "question qid=1 (used)",
+            "an array with one column became a multiple choice of its rows",
+        )
+    ]
+
+
 def test_limesurvey_dual_scale_array_is_one_array_per_scale():
     # LimeSurvey's test survey 677328: a dual-scale array alone.
     raw = lss(
@@ -364,6 +390,115 @@ def test_surveyjs_choices_by_url_leave_no_empty_question():
     assert list(questions(result)) == ["city"]
     where = [loc for a, loc, m in report(result) if "left to choose from" in m]
     assert where == ["pages[0].elements[0] (country)", "pages[0].elements[1] (same)"]
+
+
+def test_surveyjs_pages_with_questions_instead_of_elements_are_read():
+    # cocadev/surveyjs-starter: the older `questions` key of pages and panels.
+    raw = json.dumps(
+        {
+            "pages": [
+                {"questions": [{"type": "text", "name": "city", "title": "Your city?"}]},
+                {
+                    "questions": [
+                        {
+                            "type": "panel",
+                            "name": "p",
+                            "questions": [{"type": "comment", "name": "why", "title": "Why?"}],
+                        }
+                    ]
+                },
+            ]
+        }
+    ).encode()
+    result = import_file(raw, "legacy.json")
+    assert {c: q["type"] for c, q in questions(result).items()} == {
+        "city": "short_text",
+        "why": "long_text",
+    }
+    assert report(result) == [
+        ("approximated", "pages[1].elements[0] (p)", "panel flattened into its page")
+    ]
+
+
+def test_surveyjs_matrix_of_dropdowns_is_one_question_per_column():
+    # SurveyJS analytics examples: a matrixdropdown (the only question of its survey).
+    raw = json.dumps(
+        {
+            "elements": [
+                {
+                    "type": "matrixdropdown",
+                    "name": "tools",
+                    "title": "Your tools",
+                    "visibleIf": "{age} > 1",
+                    "choices": [{"value": 1, "text": "Poor"}, {"value": 2, "text": "Good"}],
+                    "columns": [
+                        {"name": "rate", "title": "Rating"},
+                        {"name": "note", "title": "Note", "cellType": "text"},
+                        {"name": "sign", "cellType": "signaturepad"},
+                    ],
+                    "rows": [{"value": "vpn", "text": "VPN"}, "mail"],
+                }
+            ]
+        }
+    ).encode()
+    result = import_file(raw, "matrixdropdown.json")
+    qs = questions(result)
+    assert {c: (q["type"], q["text"]["en"]) for c, q in qs.items()} == {
+        "tools_rate": ("matrix", "Your tools — Rating"),
+        "tools_vpn_note": ("short_text", "Your tools — VPN — Note"),
+        "tools_mail_note": ("short_text", "Your tools — mail — Note"),
+    }
+    assert [c["label"]["en"] for c in qs["tools_rate"]["choices"]] == ["Poor", "Good"]
+    assert [r["text"]["en"] for r in qs["tools_rate"]["settings"]["rows"]] == ["VPN", "mail"]
+    assert report(result) == [
+        (
+            "skipped",
+            "pages[0].elements[0] (tools).columns[2] (sign)",
+            "a signaturepad column of a matrix of dropdowns is not supported",
+        ),
+        (
+            "approximated",
+            "pages[0].elements[0] (tools)",
+            "a matrix of dropdowns became one question per column (and row)",
+        ),
+    ] + [
+        (
+            "skipped",
+            where,
+            "logic '{age} > 1' not imported (age is not an earlier question): always shown",
+        )
+        for where in (
+            "pages[0].elements[0] (tools).columns[0] (rate).visibleIf",
+            "pages[0].elements[0] (tools).columns[1] (note) row 0.visibleIf",
+            "pages[0].elements[0] (tools).columns[1] (note) row 1.visibleIf",
+        )
+    ]
+
+
+def test_surveyjs_repeated_scale_value_is_left_out():
+    # SurveyJS analytics example: choices "908", "34", "24", "234", "234".
+    raw = json.dumps(
+        {
+            "elements": [
+                {
+                    "type": "matrix",
+                    "name": "m",
+                    "title": "Rate",
+                    "columns": ["1", "2", "2"],
+                    "rows": ["a", "b"],
+                }
+            ]
+        }
+    ).encode()
+    result = import_file(raw, "repeat.json")
+    assert [c["value"] for c in questions(result)["m"]["choices"]] == [1, 2]
+    assert report(result) == [
+        (
+            "skipped",
+            "pages[0].elements[0] (m).columns[2]",
+            "value '2' repeats an earlier point: left out",
+        )
+    ]
 
 
 def test_utf16_json_is_read():
