@@ -18,6 +18,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..enums import AuditAction, ResponseStatus, SurveyStatus
 from ..errors import FieldError, ServiceValidationError, required_text
@@ -71,7 +72,9 @@ def invitation_addresses_parse(data: bytes) -> ParsedAddresses:
     except UnicodeDecodeError:
         return ParsedAddresses(
             addresses=[],
-            errors=[FieldError(field="file", code="encoding", message="Save the CSV as UTF-8.")],
+            errors=[
+                FieldError(field="file", code="encoding", message=gettext("Save the CSV as UTF-8."))
+            ],
         )
     rows = list(csv.reader(io.StringIO(text)))
     column, start = 0, 0
@@ -101,7 +104,9 @@ def invitation_addresses_parse(data: bytes) -> ParsedAddresses:
             seen.add(value.lower())
             addresses.append(value)
     if not addresses and not errors:
-        errors.append(FieldError(field="file", code="empty", message="The file has no addresses."))
+        errors.append(
+            FieldError(field="file", code="empty", message=gettext("The file has no addresses."))
+        )
     if len(addresses) > MAX_ADDRESSES:
         errors.append(
             FieldError(
@@ -117,7 +122,7 @@ def _survey_sendable(survey: Survey) -> list[FieldError]:
             FieldError(
                 field="survey",
                 code="not_live",
-                message="Publish the survey before inviting people to it.",
+                message=gettext("Publish the survey before inviting people to it."),
             )
         ]
     return []
@@ -141,7 +146,9 @@ def invitation_batch_create(
     errors.extend(problems)
     if len(message) > 5000:
         errors.append(
-            FieldError(field="message", code="max_length", message="At most 5000 characters.")
+            FieldError(
+                field="message", code="max_length", message=gettext("At most 5000 characters.")
+            )
         )
     by_hmac: dict[str, str] = {}
     for i, address in enumerate(addresses):
@@ -149,13 +156,19 @@ def invitation_batch_create(
             validate_email(address)
         except ValidationError:
             errors.append(
-                FieldError(field=f"addresses[{i}]", code="invalid", message="Not an email address.")
+                FieldError(
+                    field=f"addresses[{i}]",
+                    code="invalid",
+                    message=gettext("Not an email address."),
+                )
             )
             continue
         by_hmac.setdefault(email_hmac(address), address.strip())
     if not by_hmac and not errors:
         errors.append(
-            FieldError(field="addresses", code="required", message="Give at least one address.")
+            FieldError(
+                field="addresses", code="required", message=gettext("Give at least one address.")
+            )
         )
     if len(by_hmac) > MAX_ADDRESSES:
         errors.append(
