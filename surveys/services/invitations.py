@@ -17,7 +17,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from ..enums import AuditAction, ResponseStatus, SurveyStatus
@@ -353,8 +353,14 @@ def _send_one(
         "unsubscribe": unsubscribe,
         "reminder": reminder,
     }
-    body = render_to_string("studio/distribution/invitation_email.txt", context)
-    subject = ("Reminder: " if reminder else "") + batch.subject
+    # Written in the survey's default language, as the survey first greets them.
+    with translation.override(survey.default_locale):
+        body = render_to_string("studio/distribution/invitation_email.txt", context)
+        subject = (
+            gettext("Reminder: %(subject)s") % {"subject": batch.subject}
+            if reminder
+            else batch.subject
+        )
     email = EmailMultiAlternatives(
         subject=subject,
         body=body,
