@@ -225,3 +225,19 @@ def test_the_sign_in_page_is_all_chinese_for_a_taiwanese_browser(client, db) -> 
     body = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="zh-TW").content.decode()
     assert "<h1>登入</h1>" in body
     assert "Sign in" not in body
+
+
+def test_error_pages_speak_the_readers_language(client, db) -> None:
+    from tests.factories import OrganizationFactory, member
+    from tests.fixtures import login_verified
+
+    r = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="zh-TW")
+    assert r.status_code == 404
+    assert '<h1 class="title">找不到頁面</h1>' in r.content.decode()
+    assert "Not Found" not in r.content.decode()
+    assert '<h1 class="title">Page not found</h1>' in client.get("/no-such-page/").content.decode()
+    org = OrganizationFactory()
+    login_verified(client, member(org, "author"))
+    r = client.get(f"/studio/{org.slug}/surveys/branding/", HTTP_ACCEPT_LANGUAGE="zh-TW")
+    assert r.status_code == 403
+    assert '<h1 class="title">沒有權限</h1>' in r.content.decode()
