@@ -398,7 +398,9 @@ def bar_chart(
         }
         withheld = len(bars) - len(shown)
         if withheld:
-            summary += " " + _("%(n)d withheld as too small.") % {"n": withheld}
+            note = _("%(n)d withheld as too small.") % {"n": withheld}
+            # Translators: two sentences of a chart's summary, one after the other.
+            summary = _("%(summary)s %(note)s") % {"summary": summary, "note": note}
     else:
         summary = empty
     return Chart(
