@@ -241,3 +241,26 @@ def test_error_pages_speak_the_readers_language(client, db) -> None:
     r = client.get(f"/studio/{org.slug}/surveys/branding/", HTTP_ACCEPT_LANGUAGE="zh-TW")
     assert r.status_code == 403
     assert '<h1 class="title">沒有權限</h1>' in r.content.decode()
+
+
+def test_survey_texts_follow_the_readers_language_whatever_the_tags_case() -> None:
+    from dashboards.panels import text
+    from surveys.text import localized
+
+    texts = {"en": "How often?", "zh-Hant": "多常？"}
+    assert text(texts, "zh-hant") == "多常？"  # Django's code for the active language
+    assert localized(texts, "zh-hant", "en") == "多常？"
+    assert text(texts, "en") == "How often?"
+    assert localized({"en": "How often?"}, "zh-hant", "en") == "How often?"
+
+
+def test_the_dashboard_shows_the_surveys_chinese_title_to_a_taiwanese_browser(client, db) -> None:
+    from tests.factories import OrganizationFactory, live_survey, member
+    from tests.fixtures import login_verified
+
+    org = OrganizationFactory()
+    survey = live_survey(org)
+    login_verified(client, member(org, "analyst"))
+    url = f"/studio/{org.slug}/dashboards/surveys/{survey.pk}/"
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-TW").content.decode()
+    assert f"<h1>{survey.title['zh-Hant']}</h1>" in body
