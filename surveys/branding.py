@@ -9,6 +9,8 @@ question cards, links (the accent) on both, and button text on the accent.
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 from .enums import BrandFont
 
 CARD = "#ffffff"
@@ -30,11 +32,11 @@ FONT_STACKS: dict[str, str] = {
 
 # The pairs respondents read: (foreground field, background field or CARD, what it is).
 CONTRAST_PAIRS: tuple[tuple[str, str, str], ...] = (
-    ("text", "background", "page text on the page background"),
-    ("text", CARD, "question text on the white cards"),
-    ("accent", "background", "links on the page background"),
-    ("accent", CARD, "links and borders on the white cards"),
-    ("accent_text", "accent", "button text on the accent colour"),
+    ("text", "background", gettext_noop("page text on the page background")),
+    ("text", CARD, gettext_noop("question text on the white cards")),
+    ("accent", "background", gettext_noop("links on the page background")),
+    ("accent", CARD, gettext_noop("links and borders on the white cards")),
+    ("accent_text", "accent", gettext_noop("button text on the accent colour")),
 )
 
 LOGO_TYPES = {

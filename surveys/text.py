@@ -59,6 +59,16 @@ def to_plain(sanitized_html: str) -> str:
     return re.sub(r"[ \t]+", " ", html.unescape(without_tags)).strip()
 
 
+def in_locale(value: dict | None, locale: str) -> str:
+    """The text of `value` in `locale`, "" when it has none.
+
+    Language tags compare case-insensitively: Django's active language is
+    "zh-hant" while survey texts are keyed "zh-Hant".
+    """
+    wanted = locale.lower()
+    return next((str(v) for k, v in (value or {}).items() if k.lower() == wanted and v), "")
+
+
 def localized(value: dict | None, locale: str, fallback: str) -> str:
     value = value or {}
-    return str(value.get(locale) or value.get(fallback) or next(iter(value.values()), ""))
+    return in_locale(value, locale) or str(value.get(fallback) or next(iter(value.values()), ""))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import gettext
+import json
 import re
 import shutil
 import subprocess
@@ -165,6 +166,17 @@ def test_every_string_of_the_code_is_translated_and_none_is_fuzzy(regenerated: P
     )
 
 
+def test_reference_figures_texts_are_in_the_catalogue() -> None:
+    """reference_figures.json is drawn translated; its texts are marked in reference_texts.py."""
+    from dashboards.panels import REFERENCE_FILE
+    from dashboards.reference_texts import TEXTS
+
+    figures = json.loads(REFERENCE_FILE.read_text(encoding="utf-8"))["figures"]
+    texts = [f[k] for f in figures for k in ("label", "definition")]
+    missing = [t for t in texts if t not in TEXTS]
+    assert not missing, "Add to dashboards/reference_texts.py:\n  " + "\n  ".join(missing)
+
+
 PLACEHOLDER = re.compile(
     r"%\([A-Za-z_]\w*\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%[sdifr]|\{[A-Za-z_]\w*\}|\{\d*\}"
 )
@@ -213,3 +225,42 @@ def test_the_sign_in_page_is_all_chinese_for_a_taiwanese_browser(client, db) -> 
     body = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="zh-TW").content.decode()
     assert "<h1>登入</h1>" in body
     assert "Sign in" not in body
+
+
+def test_error_pages_speak_the_readers_language(client, db) -> None:
+    from tests.factories import OrganizationFactory, member
+    from tests.fixtures import login_verified
+
+    r = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="zh-TW")
+    assert r.status_code == 404
+    assert '<h1 class="title">找不到頁面</h1>' in r.content.decode()
+    assert "Not Found" not in r.content.decode()
+    assert '<h1 class="title">Page not found</h1>' in client.get("/no-such-page/").content.decode()
+    org = OrganizationFactory()
+    login_verified(client, member(org, "author"))
+    r = client.get(f"/studio/{org.slug}/surveys/branding/", HTTP_ACCEPT_LANGUAGE="zh-TW")
+    assert r.status_code == 403
+    assert '<h1 class="title">沒有權限</h1>' in r.content.decode()
+
+
+def test_survey_texts_follow_the_readers_language_whatever_the_tags_case() -> None:
+    from dashboards.panels import text
+    from surveys.text import localized
+
+    texts = {"en": "How often?", "zh-Hant": "多常？"}
+    assert text(texts, "zh-hant") == "多常？"  # Django's code for the active language
+    assert localized(texts, "zh-hant", "en") == "多常？"
+    assert text(texts, "en") == "How often?"
+    assert localized({"en": "How often?"}, "zh-hant", "en") == "How often?"
+
+
+def test_the_dashboard_shows_the_surveys_chinese_title_to_a_taiwanese_browser(client, db) -> None:
+    from tests.factories import OrganizationFactory, live_survey, member
+    from tests.fixtures import login_verified
+
+    org = OrganizationFactory()
+    survey = live_survey(org)
+    login_verified(client, member(org, "analyst"))
+    url = f"/studio/{org.slug}/dashboards/surveys/{survey.pk}/"
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-TW").content.decode()
+    assert f"<h1>{survey.title['zh-Hant']}</h1>" in body

@@ -108,7 +108,9 @@ def _bar_summary(title: str, bars: Sequence[Point], *, percent: bool, digits: in
     }
     withheld = len(bars) - len(shown)
     if withheld:
-        summary += " " + _("%(n)d withheld as too small.") % {"n": withheld}
+        note = _("%(n)d withheld as too small.") % {"n": withheld}
+        # Translators: two sentences of a chart's summary, one after the other.
+        summary = _("%(summary)s %(note)s") % {"summary": summary, "note": note}
     return summary
 
 

@@ -141,7 +141,8 @@ def reference_traces(
     """One dashed line per reference figure, its source and definition in the tooltip."""
     traces = []
     for ref in refs:
-        tip = f"{ref.label}<br>{ref.source} ({ref.year})<br>{ref.definition}<extra></extra>"
+        label = _(ref.label)
+        tip = f"{label}<br>{ref.source} ({ref.year})<br>{_(ref.definition)}<extra></extra>"
         xs, ys = (
             (list(x), [ref.value] * len(x)) if not horizontal else ([ref.value] * len(x), list(x))
         )
@@ -151,7 +152,7 @@ def reference_traces(
                 "mode": "lines",
                 "x": xs,
                 "y": ys,
-                "name": ref.label,
+                "name": label,
                 "legendgroup": "reference",
                 "meta": "reference",
                 "line": {"color": REFERENCE, "dash": "dash", "width": 1.5},

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 
 from surveys.enums import AuditAction, Channel
 from surveys.enums import QuestionType as T
@@ -96,16 +97,24 @@ def _validate(
 ) -> list[FieldError]:
     errors: list[FieldError] = []
     if not purpose.strip():
-        errors.append(FieldError(field="purpose", code="required", message="State the purpose."))
+        errors.append(
+            FieldError(field="purpose", code="required", message=gettext("State the purpose."))
+        )
     if mechanism not in DPMechanism.values:
-        errors.append(FieldError(field="mechanism", code="invalid", message="laplace or gaussian."))
+        errors.append(
+            FieldError(field="mechanism", code="invalid", message=gettext("laplace or gaussian."))
+        )
     if not (Decimal("0.01") <= epsilon <= Decimal(10)):
         errors.append(
-            FieldError(field="epsilon", code="out_of_range", message="ε between 0.01 and 10.")
+            FieldError(
+                field="epsilon", code="out_of_range", message=gettext("ε between 0.01 and 10.")
+            )
         )
     if mechanism == DPMechanism.GAUSSIAN and (delta is None or not (0 < delta <= 1e-3)):
         errors.append(
-            FieldError(field="delta", code="out_of_range", message="Gaussian needs 0 < δ ≤ 0.001.")
+            FieldError(
+                field="delta", code="out_of_range", message=gettext("Gaussian needs 0 < δ ≤ 0.001.")
+            )
         )
     questions = {q.code: q for q in survey_questions(survey)}
     if segment_by and segment_by not in ("locale", "channel"):
@@ -115,7 +124,9 @@ def _validate(
                 FieldError(
                     field="segment_by",
                     code="invalid",
-                    message="locale, channel, or a single-choice, scale or yes/no question.",
+                    message=gettext(
+                        "locale, channel, or a single-choice, scale or yes/no question."
+                    ),
                 )
             )
     for i, v in enumerate(variables):
@@ -125,7 +136,7 @@ def _validate(
                 FieldError(
                     field=f"variables[{i}].code",
                     code="invalid",
-                    message="A scale, NPS, rating or number question.",
+                    message=gettext("A scale, NPS, rating or number question."),
                 )
             )
         if not (math.isfinite(v.lower) and math.isfinite(v.upper) and v.lower < v.upper):
@@ -133,11 +144,13 @@ def _validate(
                 FieldError(
                     field=f"variables[{i}].upper",
                     code="invalid_bounds",
-                    message="Finite bounds with lower < upper.",
+                    message=gettext("Finite bounds with lower < upper."),
                 )
             )
     if len({v.code for v in variables}) != len(variables):
-        errors.append(FieldError(field="variables", code="duplicate", message="Each once."))
+        errors.append(
+            FieldError(field="variables", code="duplicate", message=gettext("Each once."))
+        )
     return errors
 
 
@@ -175,10 +188,15 @@ def dp_release_create(
                 FieldError(
                     field="epsilon",
                     code="budget_exceeded",
-                    message=(
-                        f"The survey's privacy budget is ε = {cfg.epsilon_budget}, of which "
-                        f"{spent} is spent; {cfg.epsilon_budget - spent} remains."
-                    ),
+                    message=gettext(
+                        "The survey's privacy budget is ε = %(budget)s, of which %(spent)s is "
+                        "spent; %(left)s remains."
+                    )
+                    % {
+                        "budget": cfg.epsilon_budget,
+                        "spent": spent,
+                        "left": cfg.epsilon_budget - spent,
+                    },
                 )
             ]
         )

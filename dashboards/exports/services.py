@@ -32,6 +32,7 @@ from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from surveys import signals
 from surveys.enums import AuditAction, VersionStatus
@@ -149,7 +150,7 @@ def export_settings_update(
                 )
             )
     if len(set(quasi_identifiers)) != len(quasi_identifiers):
-        errors.append(_err("quasi_identifiers", "duplicate", "Each field once."))
+        errors.append(_err("quasi_identifiers", "duplicate", gettext("Each field once.")))
     for i, code in enumerate(sensitive_attributes):
         q = questions.get(code)
         if q is None:
@@ -159,27 +160,38 @@ def export_settings_update(
                 _err(
                     f"sensitive_attributes[{i}]",
                     "unsupported_type",
-                    "Sensitive attributes are single-choice, scale, yes/no, NPS or rating "
-                    "questions.",
+                    gettext(
+                        "Sensitive attributes are single-choice, scale, yes/no, NPS or rating "
+                        "questions."
+                    ),
                 )
             )
         elif code in quasi_identifiers:
             errors.append(
-                _err(f"sensitive_attributes[{i}]", "conflict", "Already a quasi-identifier.")
+                _err(
+                    f"sensitive_attributes[{i}]", "conflict", gettext("Already a quasi-identifier.")
+                )
             )
     if time_granularity not in TimeGranularity.values:
         errors.append(
-            _err("time_granularity", "invalid", f"One of: {', '.join(TimeGranularity.values)}.")
+            _err(
+                "time_granularity",
+                "invalid",
+                gettext("One of: %(choices)s.") % {"choices": ", ".join(TimeGranularity.values)},
+            )
         )
     spent = epsilon_spent(survey=survey)
     if not (Decimal(0) < epsilon_budget <= Decimal(100)):
-        errors.append(_err("epsilon_budget", "out_of_range", "A number above 0 and at most 100."))
+        errors.append(
+            _err("epsilon_budget", "out_of_range", gettext("A number above 0 and at most 100."))
+        )
     elif epsilon_budget < spent:
         errors.append(
             _err(
                 "epsilon_budget",
                 "below_spent",
-                f"Releases have already spent ε = {spent}; the budget cannot be lower.",
+                gettext("Releases have already spent ε = %(spent)s; the budget cannot be lower.")
+                % {"spent": spent},
             )
         )
     if errors:
@@ -241,28 +253,47 @@ def export_create(
     errors: list[FieldError] = []
     purpose = (purpose or "").strip()
     if not purpose:
-        errors.append(_err("purpose", "required", "State what the data will be used for."))
+        errors.append(_err("purpose", "required", gettext("State what the data will be used for.")))
     elif len(purpose) > 2000:
-        errors.append(_err("purpose", "too_long", "At most 2,000 characters."))
+        errors.append(_err("purpose", "too_long", gettext("At most 2,000 characters.")))
     if format not in ExportFormat.values:
-        errors.append(_err("format", "invalid", f"One of: {', '.join(ExportFormat.values)}."))
+        errors.append(
+            _err(
+                "format",
+                "invalid",
+                gettext("One of: %(choices)s.") % {"choices": ", ".join(ExportFormat.values)},
+            )
+        )
     if layout not in ExportLayout.values:
-        errors.append(_err("layout", "invalid", f"One of: {', '.join(ExportLayout.values)}."))
+        errors.append(
+            _err(
+                "layout",
+                "invalid",
+                gettext("One of: %(choices)s.") % {"choices": ", ".join(ExportLayout.values)},
+            )
+        )
     k = settings.EXPORT_K if k is None else k
     if not (settings.EXPORT_K <= k <= MAX_K):
         errors.append(
-            _err("k", "out_of_range", f"k is at least {settings.EXPORT_K} and at most {MAX_K}.")
+            _err(
+                "k",
+                "out_of_range",
+                gettext("k is at least %(min)s and at most %(max)s.")
+                % {"min": settings.EXPORT_K, "max": MAX_K},
+            )
         )
     cfg = export_settings_get(survey=survey)
     if l_diversity is not None:
         if not (2 <= l_diversity <= 50):
-            errors.append(_err("l_diversity", "out_of_range", "l is between 2 and 50."))
+            errors.append(_err("l_diversity", "out_of_range", gettext("l is between 2 and 50.")))
         elif not cfg.sensitive_attributes:
             errors.append(
                 _err(
                     "l_diversity",
                     "no_sensitive_attributes",
-                    "Declare the survey's sensitive attributes in its export settings first.",
+                    gettext(
+                        "Declare the survey's sensitive attributes in its export settings first."
+                    ),
                 )
             )
     try:
@@ -271,7 +302,9 @@ def export_create(
             raise InvalidOperation
     except (InvalidOperation, ValueError):
         errors.append(
-            _err("max_suppression", "out_of_range", "A share of records between 0 and 0.5.")
+            _err(
+                "max_suppression", "out_of_range", gettext("A share of records between 0 and 0.5.")
+            )
         )
         max_supp = Decimal("0.05")
     chosen = _versions_for(survey, versions)
@@ -280,24 +313,32 @@ def export_create(
         if n not in known:
             errors.append(_err(f"versions[{i}]", "unknown", f"No published version {n}."))
     if not chosen and not versions:
-        errors.append(_err("versions", "none", "The survey has no published version."))
+        errors.append(_err("versions", "none", gettext("The survey has no published version.")))
     codes = {q.code for q in survey_questions(survey, chosen)} if chosen else set()
     for i, c in enumerate(columns):
         if c not in codes and c not in RESPONSE_FIELDS:
             errors.append(_err(f"columns[{i}]", "unknown", f"No question or field {c!r}."))
     if len(study_key) > 200:
-        errors.append(_err("study_key", "too_long", "At most 200 characters."))
+        errors.append(_err("study_key", "too_long", gettext("At most 200 characters.")))
     if not errors and format in (ExportFormat.XLSX, ExportFormat.SAV, ExportFormat.DTA):
         rows = _row_estimate(survey, [v.pk for v in chosen], layout, columns)
         limit = XLSX_MAX_ROWS if format == ExportFormat.XLSX else settings.EXPORT_STATS_MAX_ROWS
         if rows > limit:
-            name = "Excel" if format == ExportFormat.XLSX else "SPSS and Stata files"
+            if format == ExportFormat.XLSX:
+                text = gettext(
+                    "Excel can hold at most %(limit)s rows and this export has %(rows)s. "
+                    "Choose Parquet or CSV, which have no row limit."
+                )
+            else:
+                text = gettext(
+                    "SPSS and Stata files can hold at most %(limit)s rows here and this export "
+                    "has %(rows)s. Choose Parquet or CSV, which have no row limit."
+                )
             errors.append(
                 _err(
                     "format",
                     "too_many_rows",
-                    f"{name} can hold at most {limit:,} rows here and this export has "
-                    f"{rows:,}. Choose Parquet or CSV, which have no row limit.",
+                    text % {"limit": f"{limit:,}", "rows": f"{rows:,}"},
                 )
             )
     if errors:
@@ -373,7 +414,14 @@ def export_cancel(*, job: ExportJob, user: User | None) -> ExportJob:
     job = ExportJob.objects.select_for_update().get(pk=job.pk)
     if job.status in FINISHED_STATUSES:
         raise ServiceValidationError(
-            [_err("status", "finished", f"The export is already {job.get_status_display()}.")]
+            [
+                _err(
+                    "status",
+                    "finished",
+                    gettext("The export is already %(status)s.")
+                    % {"status": job.get_status_display()},
+                )
+            ]
         )
     job.status = ExportStatus.CANCELLED
     job.finished_at = timezone.now()

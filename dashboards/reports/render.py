@@ -85,7 +85,8 @@ def _for_report(chart: Chart) -> Chart:
         text = _("Fewer than the minimum group size: withheld.")
     else:
         return chart
-    return replace(chart, empty=text, summary=f"{chart.title}: {text}")
+    summary = _("%(title)s: %(text)s") % {"title": chart.title, "text": text}
+    return replace(chart, empty=text, summary=summary)
 
 
 def count_text(d: dict[str, Any], min_cell: int) -> str:

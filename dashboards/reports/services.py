@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from surveys.enums import AuditAction
 from surveys.models import Organization, User
@@ -235,7 +235,13 @@ def report_generate(
     """Compute and store (or refresh) the report of `period`; the PDF is printed after commit."""
     if period.year < 2000 or period.first_day > timezone.localdate():
         raise ServiceValidationError(
-            [FieldError(field="period", code="future", message="This period has not started yet.")]
+            [
+                FieldError(
+                    field="period",
+                    code="future",
+                    message=gettext("This period has not started yet."),
+                )
+            ]
         )
     data = report_figures(organization=organization, period=period)
     report, _created = TransparencyReport.objects.update_or_create(

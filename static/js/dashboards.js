@@ -18,7 +18,14 @@
     failed: "These figures could not be loaded. Reload the page to try again.",
     previous: "vs previous period",
     withheld: "withheld",
+    plotly: {},
   };
+  // The page's language: dashboards/_js_labels.html holds these texts translated.
+  var labels = document.getElementById("dashboard-labels");
+  if (labels) Object.assign(t, JSON.parse(labels.textContent));
+  var lang = document.documentElement.lang || "en";
+  var locales = {};
+  locales[lang] = { dictionary: t.plotly };
 
   function query() {
     if (!form) return "";
@@ -112,6 +119,8 @@
         displaylogo: false,
         modeBarButtonsToRemove: ["select2d", "lasso2d"],
         toImageButtonOptions: { format: "png", filename: chart.key },
+        locale: lang,
+        locales: locales,
       };
       if (printing()) {
         Object.assign(layout, printLayout(plot, layout));

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from trustpulse.validation import FieldError, ServiceValidationError
 
@@ -35,7 +36,7 @@ def membership_set(
 ) -> Membership:
     if role not in Role.values:
         raise ServiceValidationError(
-            [FieldError(field="role", code="invalid_choice", message="Unknown role.")]
+            [FieldError(field="role", code="invalid_choice", message=gettext("Unknown role."))]
         )
     membership, created = Membership.objects.get_or_create(
         organization=organization, user=user, defaults={"role": role}
@@ -61,14 +62,17 @@ def api_key_create(
     """Create a key; returns it with the plaintext, which is never stored or shown again."""
     errors = []
     if not name.strip():
-        errors.append(FieldError(field="name", code="required", message="A name is required."))
+        errors.append(
+            FieldError(field="name", code="required", message=gettext("A name is required."))
+        )
     unknown = [s for s in scopes if s not in ApiScope.values]
     if unknown or not scopes:
         errors.append(
             FieldError(
                 field="scopes",
                 code="invalid_choice",
-                message="Choose scopes from: " + ", ".join(ApiScope.values),
+                message=gettext("Choose scopes from: %(scopes)s")
+                % {"scopes": ", ".join(ApiScope.values)},
             )
         )
     if errors:

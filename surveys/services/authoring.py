@@ -21,6 +21,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
+from django.utils.translation import gettext
 
 from trustpulse.validation import FieldError, ServiceValidationError
 
@@ -121,7 +122,9 @@ def _position(value: Any, field: str, errors: list[FieldError]) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         errors.append(
-            FieldError(field=field, code="invalid_type", message="A whole number, 0 or more.")
+            FieldError(
+                field=field, code="invalid_type", message=gettext("A whole number, 0 or more.")
+            )
         )
         return None
     return int(value)
@@ -129,7 +132,9 @@ def _position(value: Any, field: str, errors: list[FieldError]) -> int | None:
 
 def _object(value: Any, errors: list[FieldError]) -> dict[str, Any]:
     if not isinstance(value, Mapping):
-        errors.append(FieldError(field="$", code="invalid_type", message="Must be an object."))
+        errors.append(
+            FieldError(field="$", code="invalid_type", message=gettext("Must be an object."))
+        )
         return {}
     return dict(value)
 
@@ -163,7 +168,7 @@ def _notice(organization_id: int, slug: Any, errors: list[FieldError]) -> Consen
             FieldError(
                 field="consent_notice",
                 code="invalid_reference",
-                message="No consent notice with this id in the organization.",
+                message=gettext("No consent notice with this id in the organization."),
             )
         )
     return notice
@@ -242,7 +247,7 @@ def survey_update(
     a text cannot go); versions themselves are not touched.
     """
     errors = [
-        FieldError(field=key, code="unknown_field", message="unknown field")
+        FieldError(field=key, code="unknown_field", message=gettext("unknown field"))
         for key in changes
         if key not in SURVEY_FIELDS
     ]
@@ -254,14 +259,16 @@ def survey_update(
             FieldError(
                 field="response_quota",
                 code="out_of_range",
-                message=f"A whole number from 1 to {MAX_QUOTA}, or null.",
+                message=gettext("A whole number from 1 to %(max)s, or null.") % {"max": MAX_QUOTA},
             )
         )
     for key in ("opens_at", "closes_at"):
         value = changes.get(key)
         if value is not None and (not isinstance(value, dt.datetime) or value.tzinfo is None):
             errors.append(
-                FieldError(field=key, code="invalid_format", message="A date-time with a zone.")
+                FieldError(
+                    field=key, code="invalid_format", message=gettext("A date-time with a zone.")
+                )
             )
     if "consent_notice" in changes:
         notice = _notice(survey.organization_id, changes["consent_notice"], errors)
@@ -302,7 +309,7 @@ def survey_delete(*, survey: Survey) -> None:
                 FieldError(
                     field="survey",
                     code="has_responses",
-                    message="A survey with responses cannot be deleted; close it instead.",
+                    message=gettext("A survey with responses cannot be deleted; close it instead."),
                 )
             ]
         )
@@ -400,7 +407,9 @@ def question_change(
     data = _object(changes, errors)
     at = _position(position, "position", errors)
     if section_code is not None and not isinstance(section_code, str):
-        errors.append(FieldError(field="section", code="invalid_type", message="A section code."))
+        errors.append(
+            FieldError(field="section", code="invalid_type", message=gettext("A section code."))
+        )
     if errors:
         raise ServiceValidationError(errors)
     draft = survey_draft_version(survey=survey)
@@ -411,7 +420,9 @@ def question_change(
             FieldError(
                 field="code",
                 code="immutable",
-                message="A question's code cannot change once the survey has been published.",
+                message=gettext(
+                    "A question's code cannot change once the survey has been published."
+                ),
             )
         )
     target = si
@@ -420,7 +431,9 @@ def question_change(
             target = _find_section(doc, section_code)
         except CodeNotFound:
             errors.append(
-                FieldError(field="section", code="invalid_reference", message="No such section.")
+                FieldError(
+                    field="section", code="invalid_reference", message=gettext("No such section.")
+                )
             )
     if errors:
         raise ServiceValidationError(errors)
@@ -461,19 +474,23 @@ def definition_check(
         if survey is not None:
             taken = taken.exclude(pk=survey.pk)
         if taken.exists():
-            errors.append(FieldError(field="slug", code="duplicate", message="already used"))
+            errors.append(
+                FieldError(field="slug", code="duplicate", message=gettext("already used"))
+            )
     notice = document.get("consent_notice")
     if notice and not ConsentNotice.objects.filter(organization=organization, slug=notice).exists():
         errors.append(
             FieldError(
                 field="consent_notice",
                 code="invalid_reference",
-                message="No consent notice with this id in the organization.",
+                message=gettext("No consent notice with this id in the organization."),
             )
         )
     if survey is not None and survey.kind != document["kind"] and _published(survey):
         errors.append(
-            FieldError(field="kind", code="immutable", message="cannot change after publishing")
+            FieldError(
+                field="kind", code="immutable", message=gettext("cannot change after publishing")
+            )
         )
     return errors
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core import signing
 from django.db import transaction
+from django.utils.translation import gettext
 
 from trustpulse.validation import FieldError, ServiceValidationError
 
@@ -43,7 +44,10 @@ def survey_content_update(
     unknown = [k for k in changes if k not in ("texts", "outcomes")]
     if unknown:
         raise ServiceValidationError(
-            [FieldError(field=k, code="unknown_field", message="unknown field") for k in unknown]
+            [
+                FieldError(field=k, code="unknown_field", message=gettext("unknown field"))
+                for k in unknown
+            ]
         )
     draft = survey_draft_version(survey=survey)
     doc = _doc_of(draft, survey)
@@ -73,13 +77,17 @@ def branding_errors(values: Mapping[str, Any]) -> list[FieldError]:
         if not isinstance(value, str) or not COLOUR.match(value):
             errors.append(
                 FieldError(
-                    field=key, code="invalid_format", message="A colour as #rrggbb, e.g. #0b5394."
+                    field=key,
+                    code="invalid_format",
+                    message=gettext("A colour as #rrggbb, e.g. #0b5394."),
                 )
             )
     if values.get("font") not in BrandFont.values:
         errors.append(
             FieldError(
-                field="font", code="invalid_choice", message="One of: " + ", ".join(BrandFont)
+                field="font",
+                code="invalid_choice",
+                message=gettext("One of: %(choices)s.") % {"choices": ", ".join(BrandFont)},
             )
         )
     if errors:
@@ -92,7 +100,10 @@ def branding_errors(values: Mapping[str, Any]) -> list[FieldError]:
                 FieldError(
                     field=fg,
                     code="low_contrast",
-                    message=f"Contrast of {what} is {ratio:.2f}:1; WCAG AA needs at least 4.5:1.",
+                    message=gettext(
+                        "Contrast of %(what)s is %(ratio).2f:1; WCAG AA needs at least 4.5:1."
+                    )
+                    % {"what": gettext(what), "ratio": ratio},
                 )
             )
     return errors
@@ -119,7 +130,9 @@ def branding_save(
     errors = branding_errors(values)
     alt = str(values.get("logo_alt") or "").strip()
     if len(alt) > 200:
-        errors.append(FieldError(field="logo_alt", code="too_long", message="At most 200."))
+        errors.append(
+            FieldError(field="logo_alt", code="too_long", message=gettext("At most 200."))
+        )
     rows = Branding.objects.select_for_update()
     existing = (
         rows.filter(survey=survey) if survey else rows.filter(organization=organization)
@@ -129,17 +142,23 @@ def branding_save(
         kind = logo_type(logo)
         if kind is None:
             errors.append(
-                FieldError(field="logo", code="invalid_format", message="A PNG, JPEG or WebP.")
+                FieldError(
+                    field="logo", code="invalid_format", message=gettext("A PNG, JPEG or WebP.")
+                )
             )
         elif len(logo) > MAX_LOGO_BYTES:
-            errors.append(FieldError(field="logo", code="too_large", message="At most 200 kB."))
+            errors.append(
+                FieldError(field="logo", code="too_large", message=gettext("At most 200 kB."))
+            )
     has_logo = logo is not None or (existing is not None and existing.logo and not remove_logo)
     if has_logo and not alt:
         errors.append(
             FieldError(
                 field="logo_alt",
                 code="required",
-                message="Describe the logo for people who cannot see it (e.g. the brand's name).",
+                message=gettext(
+                    "Describe the logo for people who cannot see it (e.g. the brand's name)."
+                ),
             )
         )
     if errors:

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 from jsonschema import Draft202012Validator
 
 from trustpulse.validation import FieldError, ServiceValidationError, path_join
@@ -68,7 +69,7 @@ def notice_content_errors(content: Any) -> list[FieldError]:
                 FieldError(
                     field=path_join(path + ["id"]),
                     code="duplicate",
-                    message="purpose id already used",
+                    message=gettext("purpose id already used"),
                 )
             )
         seen.add(p["id"])
@@ -79,7 +80,7 @@ def notice_content_errors(content: Any) -> list[FieldError]:
                         FieldError(
                             field=path_join(path + [key, locale]),
                             code="required",
-                            message="missing translation",
+                            message=gettext("missing translation"),
                         )
                     )
         if p["id"] == BEHAVIOURAL_MEASUREMENT and p["required"]:
@@ -95,7 +96,7 @@ def notice_content_errors(content: Any) -> list[FieldError]:
             FieldError(
                 field="purposes",
                 code="invalid",
-                message="at least one required purpose (the survey itself)",
+                message=gettext("at least one required purpose (the survey itself)"),
             )
         )
     return errors
@@ -150,7 +151,7 @@ def notice_save(
     """
     errors = notice_content_errors(content)
     if not name.strip():
-        errors.insert(0, FieldError(field="name", code="required", message="required"))
+        errors.insert(0, FieldError(field="name", code="required", message=gettext("required")))
     if errors:
         raise ServiceValidationError(errors)
     notice, _ = ConsentNotice.objects.get_or_create(
@@ -174,7 +175,7 @@ def notice_publish(
 ) -> ConsentNoticeVersion:
     if version.is_frozen:
         raise ServiceValidationError(
-            [FieldError(field="version", code="published", message="Already published.")]
+            [FieldError(field="version", code="published", message=gettext("Already published."))]
         )
     version.status = VersionStatus.PUBLISHED
     version.published_at = timezone.now()
@@ -262,11 +263,13 @@ def consent_errors(
             FieldError(
                 field="notice_version",
                 code="invalid",
-                message="Not a published version of this survey's notice.",
+                message=gettext("Not a published version of this survey's notice."),
             )
         ]
     if not isinstance(purposes, list) or not all(isinstance(p, str) for p in purposes):
-        return [FieldError(field=field, code="invalid_type", message="Must be a list of ids.")]
+        return [
+            FieldError(field=field, code="invalid_type", message=gettext("Must be a list of ids."))
+        ]
     errors = []
     unknown = sorted(set(purposes) - set(version.purpose_ids))
     if unknown:

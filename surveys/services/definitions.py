@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from trustpulse.validation import FieldError, ServiceValidationError
 
@@ -187,7 +188,9 @@ def definition_import(
         if survey is not None:
             taken = taken.exclude(pk=survey.pk)
         if taken.exists():
-            errors.append(FieldError(field="slug", code="duplicate", message="already used"))
+            errors.append(
+                FieldError(field="slug", code="duplicate", message=gettext("already used"))
+            )
     notice_slug = document.get("consent_notice") if isinstance(document, dict) else None
     if not errors and notice_slug:
         if not ConsentNotice.objects.filter(organization=organization, slug=notice_slug).exists():
@@ -195,13 +198,17 @@ def definition_import(
                 FieldError(
                     field="consent_notice",
                     code="invalid_reference",
-                    message="No consent notice with this id in the organization.",
+                    message=gettext("No consent notice with this id in the organization."),
                 )
             )
     if survey is not None and not errors and survey.kind != document["kind"]:
         if survey.versions.filter(status=VersionStatus.PUBLISHED).exists():
             errors.append(
-                FieldError(field="kind", code="immutable", message="cannot change after publishing")
+                FieldError(
+                    field="kind",
+                    code="immutable",
+                    message=gettext("cannot change after publishing"),
+                )
             )
     if errors:
         raise ServiceValidationError(errors)
@@ -247,15 +254,19 @@ def survey_create(
     locales = locales or [default_locale]
     errors = []
     if kind not in SurveyKind.values:
-        errors.append(FieldError(field="kind", code="invalid_choice", message="survey or quiz"))
+        errors.append(
+            FieldError(field="kind", code="invalid_choice", message=gettext("survey or quiz"))
+        )
     if default_locale not in locales:
         errors.append(
-            FieldError(field="default_locale", code="unknown_locale", message="must be in locales")
+            FieldError(
+                field="default_locale", code="unknown_locale", message=gettext("must be in locales")
+            )
         )
     if not title or not any(str(v).strip() for v in title.values()):
-        errors.append(FieldError(field="title", code="required", message="required"))
+        errors.append(FieldError(field="title", code="required", message=gettext("required")))
     if slug and Survey.objects.filter(slug=slug).exists():
-        errors.append(FieldError(field="slug", code="duplicate", message="already used"))
+        errors.append(FieldError(field="slug", code="duplicate", message=gettext("already used")))
     if errors:
         raise ServiceValidationError(errors)
     title = plain_localized(title)
@@ -305,11 +316,23 @@ def survey_publish(*, survey: Survey, actor: User | None = None) -> SurveyVersio
     draft = survey.versions.filter(status=VersionStatus.DRAFT).first()
     if draft is None:
         raise ServiceValidationError(
-            [FieldError(field="version", code="no_draft", message="There is no draft to publish.")]
+            [
+                FieldError(
+                    field="version",
+                    code="no_draft",
+                    message=gettext("There is no draft to publish."),
+                )
+            ]
         )
     if survey.status == SurveyStatus.CLOSED:
         raise ServiceValidationError(
-            [FieldError(field="status", code="closed", message="A closed survey cannot publish.")]
+            [
+                FieldError(
+                    field="status",
+                    code="closed",
+                    message=gettext("A closed survey cannot publish."),
+                )
+            ]
         )
     doc = definition_export(version=draft)
     errors = definition_errors(doc) or _consent_errors(survey, doc)
@@ -344,8 +367,10 @@ def _consent_errors(survey: Survey, doc: dict[str, Any]) -> list[FieldError]:
             FieldError(
                 field="consent_notice",
                 code="required",
-                message="Attach a consent notice before publishing: respondents must see "
-                "what they agree to before the first question.",
+                message=gettext(
+                    "Attach a consent notice before publishing: respondents must see "
+                    "what they agree to before the first question."
+                ),
             )
         ]
     version = notice_current_version(survey.consent_notice)
@@ -354,7 +379,7 @@ def _consent_errors(survey: Survey, doc: dict[str, Any]) -> list[FieldError]:
             FieldError(
                 field="consent_notice",
                 code="unpublished",
-                message="Publish the consent notice first.",
+                message=gettext("Publish the consent notice first."),
             )
         ]
     purposes = set(version.purpose_ids)
@@ -365,7 +390,8 @@ def _consent_errors(survey: Survey, doc: dict[str, Any]) -> list[FieldError]:
             FieldError(
                 field="consent_notice",
                 code="missing_locale",
-                message="The consent notice has no text in: " + ", ".join(missing),
+                message=gettext("The consent notice has no text in: %(languages)s")
+                % {"languages": ", ".join(missing)},
             )
         )
     for si, s in enumerate(doc["sections"]):
@@ -376,8 +402,10 @@ def _consent_errors(survey: Survey, doc: dict[str, Any]) -> list[FieldError]:
                     FieldError(
                         field=f"sections[{si}].questions[{qi}].purpose",
                         code="required" if not purpose else "invalid_reference",
-                        message="Name the consent purpose that covers this question: "
-                        + ", ".join(version.purpose_ids),
+                        message=gettext(
+                            "Name the consent purpose that covers this question: %(purposes)s"
+                        )
+                        % {"purposes": ", ".join(version.purpose_ids)},
                     )
                 )
     return errors
@@ -387,7 +415,13 @@ def _consent_errors(survey: Survey, doc: dict[str, Any]) -> list[FieldError]:
 def survey_close(*, survey: Survey, actor: User | None = None) -> Survey:
     if survey.status != SurveyStatus.LIVE:
         raise ServiceValidationError(
-            [FieldError(field="status", code="not_live", message="Only a live survey can close.")]
+            [
+                FieldError(
+                    field="status",
+                    code="not_live",
+                    message=gettext("Only a live survey can close."),
+                )
+            ]
         )
     survey.status = SurveyStatus.CLOSED
     survey.save(update_fields=["status", "updated_at"])
@@ -429,7 +463,8 @@ def instrument_insert(
             FieldError(
                 field="instrument",
                 code="invalid_choice",
-                message="One of: " + ", ".join(sorted(INSTRUMENTS)),
+                message=gettext("One of: %(choices)s.")
+                % {"choices": ", ".join(sorted(INSTRUMENTS))},
             )
         )
     elif spec.quiz_only and survey.kind != "quiz":
@@ -437,7 +472,7 @@ def instrument_insert(
             FieldError(
                 field="instrument",
                 code="quiz_only",
-                message="This instrument scores points: add it to a quiz.",
+                message=gettext("This instrument scores points: add it to a quiz."),
             )
         )
     if prefix and not prefix.replace("_", "").isalnum():
@@ -445,7 +480,7 @@ def instrument_insert(
             FieldError(
                 field="prefix",
                 code="invalid_format",
-                message="Letters, digits and underscores only.",
+                message=gettext("Letters, digits and underscores only."),
             )
         )
     if errors or spec is None:

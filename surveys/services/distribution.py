@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from trustpulse.validation import FieldError, ServiceValidationError, required_text
 
@@ -88,7 +89,9 @@ def signed_link_make(*, survey: Survey, external_id: str, expires_at: datetime) 
     errors = _external_id_errors(external_id)
     if expires_at <= timezone.now():
         errors.append(
-            FieldError(field="expires_at", code="in_past", message="Choose a time in the future.")
+            FieldError(
+                field="expires_at", code="in_past", message=gettext("Choose a time in the future.")
+            )
         )
     if errors:
         raise ServiceValidationError(errors)
@@ -105,13 +108,17 @@ def signed_link_make(*, survey: Survey, external_id: str, expires_at: datetime) 
 
 def _external_id_errors(external_id: str) -> list[FieldError]:
     if not external_id or not external_id.strip():
-        return [FieldError(field="external_id", code="required", message="Give an external id.")]
+        return [
+            FieldError(
+                field="external_id", code="required", message=gettext("Give an external id.")
+            )
+        ]
     if len(external_id) > MAX_EXTERNAL_ID or not external_id.isprintable():
         return [
             FieldError(
                 field="external_id",
                 code="invalid",
-                message=f"At most {MAX_EXTERNAL_ID} printable characters.",
+                message=gettext("At most %(n)s printable characters.") % {"n": MAX_EXTERNAL_ID},
             )
         ]
     return []
@@ -149,7 +156,8 @@ def channel_link_create(
             FieldError(
                 field="channel",
                 code="invalid_choice",
-                message="Choose one of: " + ", ".join(LINK_CHANNELS),
+                message=gettext("Choose one of: %(choices)s")
+                % {"choices": ", ".join(LINK_CHANNELS)},
             )
         )
     label, problems = required_text(

@@ -17,7 +17,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from trustpulse.validation import FieldError, ServiceValidationError, required_text
 
@@ -72,7 +73,9 @@ def invitation_addresses_parse(data: bytes) -> ParsedAddresses:
     except UnicodeDecodeError:
         return ParsedAddresses(
             addresses=[],
-            errors=[FieldError(field="file", code="encoding", message="Save the CSV as UTF-8.")],
+            errors=[
+                FieldError(field="file", code="encoding", message=gettext("Save the CSV as UTF-8."))
+            ],
         )
     rows = list(csv.reader(io.StringIO(text)))
     column, start = 0, 0
@@ -102,7 +105,9 @@ def invitation_addresses_parse(data: bytes) -> ParsedAddresses:
             seen.add(value.lower())
             addresses.append(value)
     if not addresses and not errors:
-        errors.append(FieldError(field="file", code="empty", message="The file has no addresses."))
+        errors.append(
+            FieldError(field="file", code="empty", message=gettext("The file has no addresses."))
+        )
     if len(addresses) > MAX_ADDRESSES:
         errors.append(
             FieldError(
@@ -118,7 +123,7 @@ def _survey_sendable(survey: Survey) -> list[FieldError]:
             FieldError(
                 field="survey",
                 code="not_live",
-                message="Publish the survey before inviting people to it.",
+                message=gettext("Publish the survey before inviting people to it."),
             )
         ]
     return []
@@ -142,7 +147,9 @@ def invitation_batch_create(
     errors.extend(problems)
     if len(message) > 5000:
         errors.append(
-            FieldError(field="message", code="max_length", message="At most 5000 characters.")
+            FieldError(
+                field="message", code="max_length", message=gettext("At most 5000 characters.")
+            )
         )
     by_hmac: dict[str, str] = {}
     for i, address in enumerate(addresses):
@@ -150,13 +157,19 @@ def invitation_batch_create(
             validate_email(address)
         except ValidationError:
             errors.append(
-                FieldError(field=f"addresses[{i}]", code="invalid", message="Not an email address.")
+                FieldError(
+                    field=f"addresses[{i}]",
+                    code="invalid",
+                    message=gettext("Not an email address."),
+                )
             )
             continue
         by_hmac.setdefault(email_hmac(address), address.strip())
     if not by_hmac and not errors:
         errors.append(
-            FieldError(field="addresses", code="required", message="Give at least one address.")
+            FieldError(
+                field="addresses", code="required", message=gettext("Give at least one address.")
+            )
         )
     if len(by_hmac) > MAX_ADDRESSES:
         errors.append(
@@ -341,8 +354,14 @@ def _send_one(
         "unsubscribe": unsubscribe,
         "reminder": reminder,
     }
-    body = render_to_string("studio/distribution/invitation_email.txt", context)
-    subject = ("Reminder: " if reminder else "") + batch.subject
+    # Written in the survey's default language, as the survey first greets them.
+    with translation.override(survey.default_locale):
+        body = render_to_string("studio/distribution/invitation_email.txt", context)
+        subject = (
+            gettext("Reminder: %(subject)s") % {"subject": batch.subject}
+            if reminder
+            else batch.subject
+        )
     email = EmailMultiAlternatives(
         subject=subject,
         body=body,

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from trustpulse.validation import FieldError, ServiceValidationError
 
@@ -252,7 +253,11 @@ def consent_withdraw(
     if purposes is not None:
         if not purposes:
             raise ServiceValidationError(
-                [FieldError(field="purposes", code="required", message="Choose a purpose.")]
+                [
+                    FieldError(
+                        field="purposes", code="required", message=gettext("Choose a purpose.")
+                    )
+                ]
             )
         not_active = sorted(set(purposes) - active)
         if not_active:

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from trustpulse.validation import FieldError, ServiceValidationError
 
@@ -59,16 +60,22 @@ def member_invite(
     try:
         validate_email(email)
     except ValidationError:
-        errors.append(FieldError(field="email", code="invalid", message="Enter an email address."))
+        errors.append(
+            FieldError(field="email", code="invalid", message=gettext("Enter an email address."))
+        )
     if role not in Role.values:
-        errors.append(FieldError(field="role", code="invalid_choice", message="Choose a role."))
+        errors.append(
+            FieldError(field="role", code="invalid_choice", message=gettext("Choose a role."))
+        )
     if (
         not errors
         and Membership.objects.filter(organization=organization, user__email__iexact=email).exists()
     ):
         errors.append(
             FieldError(
-                field="email", code="already_member", message="This person is already a member."
+                field="email",
+                code="already_member",
+                message=gettext("This person is already a member."),
             )
         )
     if (
@@ -85,7 +92,7 @@ def member_invite(
             FieldError(
                 field="email",
                 code="already_invited",
-                message="This address has an open invitation: revoke it to invite again.",
+                message=gettext("This address has an open invitation: revoke it to invite again."),
             )
         )
     if errors:
@@ -143,13 +150,21 @@ def member_invitation_accept(*, invitation: MemberInvitation, user: User) -> Mem
         raise ServiceValidationError(
             [
                 FieldError(
-                    field="token", code="expired", message="This invitation is no longer valid."
+                    field="token",
+                    code="expired",
+                    message=gettext("This invitation is no longer valid."),
                 )
             ]
         )
     if Membership.objects.filter(organization=invitation.organization, user=user).exists():
         raise ServiceValidationError(
-            [FieldError(field="user", code="already_member", message="You are already a member.")]
+            [
+                FieldError(
+                    field="user",
+                    code="already_member",
+                    message=gettext("You are already a member."),
+                )
+            ]
         )
     membership = Membership.objects.create(
         organization=invitation.organization, user=user, role=invitation.role
@@ -182,7 +197,9 @@ def member_account_create(
         for field, messages in exc.message_dict.items():
             errors.extend(FieldError(field=field, code="invalid", message=str(m)) for m in messages)
     if username and User.objects.filter(username__iexact=username).exists():
-        errors.append(FieldError(field="username", code="taken", message="This username is taken."))
+        errors.append(
+            FieldError(field="username", code="taken", message=gettext("This username is taken."))
+        )
     try:
         validate_password(password, user=probe)
     except ValidationError as exc:
@@ -227,7 +244,7 @@ def member_role_change(
     Organization.objects.select_for_update().filter(pk=membership.organization_id).first()
     if role not in Role.values:
         raise ServiceValidationError(
-            [FieldError(field="role", code="invalid_choice", message="Choose a role.")]
+            [FieldError(field="role", code="invalid_choice", message=gettext("Choose a role."))]
         )
     if role != Role.ADMIN and _last_admin(membership):
         raise ServiceValidationError(
@@ -236,7 +253,10 @@ def member_role_change(
                     field="role",
                     code="last_admin",
                     message=(
-                        "The organization needs at least one admin: make someone else admin first."
+                        gettext(
+                            "The organization needs at least one admin: "
+                            "make someone else admin first."
+                        )
                     ),
                 )
             ]
@@ -257,7 +277,7 @@ def member_remove(*, membership: Membership, actor: User | None = None) -> None:
                 FieldError(
                     field="member",
                     code="last_admin",
-                    message="The organization needs at least one admin.",
+                    message=gettext("The organization needs at least one admin."),
                 )
             ]
         )
@@ -332,18 +352,22 @@ def organization_settings_update(
     errors: list[FieldError] = []
     unknown = set(changes) - allowed
     for field in sorted(unknown):
-        errors.append(FieldError(field=field, code="unknown", message="Not a setting."))
+        errors.append(FieldError(field=field, code="unknown", message=gettext("Not a setting.")))
     values: dict[str, Any] = {}
     if "name" in changes:
         name = (changes["name"] or "").strip()
         if not name or len(name) > 200:
-            errors.append(FieldError(field="name", code="invalid", message="1 to 200 characters."))
+            errors.append(
+                FieldError(field="name", code="invalid", message=gettext("1 to 200 characters."))
+            )
         values["name"] = name
     if "timezone" in changes:
         tz = changes["timezone"] or ""
         if tz not in zoneinfo.available_timezones():
             errors.append(
-                FieldError(field="timezone", code="invalid_choice", message="Unknown time zone.")
+                FieldError(
+                    field="timezone", code="invalid_choice", message=gettext("Unknown time zone.")
+                )
             )
         values["timezone"] = tz
     if "suppression_min_cell" in changes:
@@ -355,7 +379,7 @@ def organization_settings_update(
                 FieldError(
                     field="suppression_min_cell",
                     code="min_value",
-                    message="A whole number from 5 to 1000 (or empty for the default).",
+                    message=gettext("A whole number from 5 to 1000 (or empty for the default)."),
                 )
             )
         values["suppression_min_cell"] = cell
@@ -365,7 +389,11 @@ def organization_settings_update(
             not isinstance(notice, ConsentNotice) or notice.organization_id != organization.pk
         ):
             errors.append(
-                FieldError(field="default_notice", code="invalid_choice", message="No such notice.")
+                FieldError(
+                    field="default_notice",
+                    code="invalid_choice",
+                    message=gettext("No such notice."),
+                )
             )
         values["default_notice"] = notice
     if "frame_ancestors" in changes:

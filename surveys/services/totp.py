@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from trustpulse.validation import FieldError, ServiceValidationError
 
@@ -96,7 +97,7 @@ def totp_device_confirm(*, device: TotpDevice, code: str, now: Any = None) -> To
                 FieldError(
                     field="code",
                     code="invalid",
-                    message="That code is not right: try the current one.",
+                    message=gettext("That code is not right: try the current one."),
                 )
             ]
         )

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from trustpulse.studio import Studio, studio_view
@@ -21,10 +22,10 @@ from .common import BUILDERS, posted, survey_or_404, title_of, url
 from .forms import FormErrors
 
 FIELDS = (
-    ("accent", _("Accent (links, buttons, progress)")),
-    ("accent_text", _("Text on buttons")),
-    ("text", _("Text")),
-    ("background", _("Page background")),
+    ("accent", gettext_lazy("Accent (links, buttons, progress)")),
+    ("accent_text", gettext_lazy("Text on buttons")),
+    ("text", gettext_lazy("Text")),
+    ("background", gettext_lazy("Page background")),
 )
 MAX_UPLOAD = 400_000
 
@@ -37,7 +38,7 @@ def _contrasts(values: dict[str, Any]) -> list[dict[str, Any]]:
         ratio = contrast(values[fg], values.get(bg, CARD) if bg != CARD else CARD)
         out.append(
             {
-                "what": what,
+                "what": _(what),
                 "fg": values[fg],
                 "bg": values.get(bg, CARD) if bg != CARD else CARD,
                 "ratio": f"{ratio:.2f}",

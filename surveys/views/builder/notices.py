@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from trustpulse.studio import Studio, studio_view
@@ -21,13 +22,14 @@ from .common import loc_field, posted, url
 from .forms import EXTRA_ROWS, FormErrors, localized, number
 
 ADMINS = frozenset({Role.ADMIN})
+# The lawful bases of GDPR article 6(1), as the select shows them.
 LEGAL_BASES = [
-    "consent",
-    "contract",
-    "legal_obligation",
-    "vital_interests",
-    "public_task",
-    "legitimate_interests",
+    ("consent", gettext_lazy("Consent (art. 6(1)(a))")),
+    ("contract", gettext_lazy("Contract (art. 6(1)(b))")),
+    ("legal_obligation", gettext_lazy("Legal obligation (art. 6(1)(c))")),
+    ("vital_interests", gettext_lazy("Vital interests (art. 6(1)(d))")),
+    ("public_task", gettext_lazy("Public task (art. 6(1)(e))")),
+    ("legitimate_interests", gettext_lazy("Legitimate interests (art. 6(1)(f))")),
 ]
 CONTROLLER = ("name", "contact_email", "address", "phone", "url", "dpo_email")
 

@@ -227,3 +227,20 @@ def test_batches_are_paginated(client, org, survey, users):
     assert "Page 1 of 2" in first.content.decode()
     second = client.get(url + "?page=2")
     assert len(second.context["batches"].object_list) == 2
+
+
+def test_a_survey_in_chinese_invites_and_reminds_in_chinese(
+    survey, django_capture_on_commit_callbacks
+):
+    survey.default_locale = "zh-Hant"
+    survey.save(update_fields=["default_locale"])
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = send(survey, ["ana@example.org"])
+    body = mail.outbox[0].body
+    assert f"Acme 邀請您參與「{survey.title['zh-Hant']}」。" in body.replace(
+        survey.organization.name, "Acme"
+    )
+    assert "從這裡開始：" in body and "invites you" not in body
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_remind(batch=batch, addresses=["ana@example.org"])
+    assert mail.outbox[-1].subject == "提醒：Tell us about trust"
