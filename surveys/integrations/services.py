@@ -11,14 +11,15 @@ import datetime as dt
 import json
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from trustpulse.validation import FieldError, ServiceValidationError
@@ -353,15 +354,37 @@ class AttemptOutcome:
     next_delivery_id: int | None = None
 
 
+@contextmanager
+def _bookkeeping() -> Iterator[None]:
+    """A transaction for a delivery's own state (claim, result) whose commit does not wait
+    for the disk on PostgreSQL: a crash can lose it, and then the delivery is only sent
+    again, with the same event id, which at-least-once allows. Halves a send's cost."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
+
+
 def _claim(delivery_id: int, now: dt.datetime) -> bool:
+    """Take the delivery for one send (one UPDATE): due, its endpoint on, and no earlier
+    event of the same respondent still open for that endpoint."""
     due = Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now) | Q(
         status=DeliveryStatus.SENDING, lease_until__lt=now
     )
-    return bool(
-        WebhookDelivery.objects.filter(due, pk=delivery_id, endpoint__enabled=True).update(
-            status=DeliveryStatus.SENDING, lease_until=now + LEASE
-        )
+    earlier_open = WebhookDelivery.objects.filter(
+        endpoint_id=OuterRef("endpoint_id"),
+        ordering_key=OuterRef("ordering_key"),
+        event_id__lt=OuterRef("event_id"),
+        status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING],
     )
+    first_in_line = Q(ordering_key="") | ~Exists(earlier_open)
+    with _bookkeeping():
+        return bool(
+            WebhookDelivery.objects.filter(
+                due, first_in_line, pk=delivery_id, endpoint__enabled=True
+            ).update(status=DeliveryStatus.SENDING, lease_until=now + LEASE)
+        )
 
 
 def _earlier_open(delivery: WebhookDelivery) -> bool:
@@ -394,17 +417,11 @@ def _next_in_line(delivery: WebhookDelivery) -> int | None:
 
 def delivery_attempt(*, delivery_id: int) -> AttemptOutcome:
     """Send one delivery if it is due and first in its respondent's line."""
-    head = (
-        WebhookDelivery.objects.filter(pk=delivery_id)
-        .values("endpoint_id", "ordering_key", "event_id")
-        .first()
-    )
-    if head is None:
-        return AttemptOutcome(state="not_due")
-    if _earlier_open(WebhookDelivery(**head)):
-        return AttemptOutcome(state="waiting")
     now = timezone.now()
     if not _claim(delivery_id, now):
+        head = WebhookDelivery.objects.filter(pk=delivery_id).first()
+        if head is not None and head.status == DeliveryStatus.PENDING and _earlier_open(head):
+            return AttemptOutcome(state="waiting")
         return AttemptOutcome(state="not_due")
     delivery = WebhookDelivery.objects.select_related("event", "endpoint__organization").get(
         pk=delivery_id
@@ -435,16 +452,17 @@ def _record(delivery: WebhookDelivery, result: transport.SendResult) -> AttemptO
         "lease_until": None,
     }
     if result.ok:
-        WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            status=DeliveryStatus.SUCCEEDED, delivered_at=now, **fields
-        )
-        if endpoint.failing_since is not None:
-            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failing_since=None)
+        with _bookkeeping():
+            WebhookDelivery.objects.filter(pk=delivery.pk).update(
+                status=DeliveryStatus.SUCCEEDED, delivered_at=now, **fields
+            )
+            if endpoint.failing_since is not None:
+                WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failing_since=None)
         return AttemptOutcome(state="delivered", next_delivery_id=_next_in_line(delivery))
     attempts = delivery.attempts + 1
     give_up = now - delivery.created_at >= dt.timedelta(hours=settings.WEBHOOK_RETRY_HOURS)
     delay = retry_delay(attempts)
-    with transaction.atomic():
+    with _bookkeeping():
         if give_up:
             WebhookDelivery.objects.filter(pk=delivery.pk).update(
                 status=DeliveryStatus.FAILED, **fields

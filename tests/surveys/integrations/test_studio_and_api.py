@@ -175,3 +175,28 @@ def test_transparency_counts_propagated_withdrawals(org, receiver_factory):
         organization=org, start=now - dt.timedelta(hours=1), end=now + dt.timedelta(hours=1)
     )
     assert counts.withdrawals_propagated == 2
+
+
+def test_api_keys_cannot_manage_webhooks_and_other_orgs_endpoints_are_not_found(
+    client, org, users, other_org, api_key
+):
+    from surveys.integrations import services as webhooks
+
+    theirs, _ = webhooks.endpoint_create(
+        organization=other_org,
+        actor=None,
+        url="http://127.0.0.1:9/x",
+        event_types=["survey.closed"],
+    )
+    _, plaintext = api_key
+    keyed = client.get(
+        f"/api/v1/organizations/{org.pk}/webhooks/", HTTP_AUTHORIZATION=f"Bearer {plaintext}"
+    )
+    assert keyed.status_code == 403
+    login_verified(client, users["admin"])
+    base = f"/api/v1/organizations/{org.pk}/webhooks/{theirs.pk}/"
+    assert client.get(base).status_code == 404
+    assert client.post(f"{base}test/").status_code == 404
+    assert client.delete(base).status_code == 404
+    assert client.get(f"/studio/{org.slug}/integrations/{theirs.pk}/").status_code == 404
+    assert WebhookEndpoint.objects.filter(pk=theirs.pk).exists()
