@@ -21,7 +21,7 @@ export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 # Extra arguments for test/bench, e.g. `make test ARGS="-k consent -x"`.
 ARGS ?=
 
-.PHONY: help venv run test lint fmt typecheck migrate seed worker beat bench
+.PHONY: help venv run test lint fmt typecheck migrate seed worker beat bench test-deploy
 
 help: ## Show this help
 	@grep -E '^[a-z][a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) \
@@ -71,3 +71,6 @@ beat: venv ## Celery beat (needs REDIS_URL)
 bench: venv ## Benchmarks (bench/run.py)
 	@if [[ -f bench/run.py ]]; then python bench/run.py $(ARGS); \
 	else echo "bench/run.py does not exist yet" >&2; exit 1; fi
+
+test-deploy: venv ## Multi-host deployment under faults, in network namespaces (root; 3-5 min; docs/DEPLOYMENT.md)
+	python scripts/deploy_test.py $(ARGS)

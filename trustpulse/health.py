@@ -5,20 +5,20 @@
   tells nothing but the checks.
 * worker: the `trustpulse.health.ping` task (`manage.py worker_health`):
   a worker takes it from the queue, checks its database, and leaves a note
-  in Redis that the command waits for — the whole path a real task takes.
+  in Redis (REDIS_URL) that the command waits for — the path a real task takes.
 * backlog: `GET /healthz/backlog` (staff, or `Authorization: Bearer
   <MONITORING_TOKEN>`) answers the backlog's size and oldest age as JSON
   (surveys/backlog.py).
 """
 
 import hmac
+import json
 import socket
 import time
 from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -42,12 +42,17 @@ def _database() -> None:
         cursor.fetchone()
 
 
-def _redis() -> None:
+def redis_client() -> Any:
+    """A client of REDIS_URL with short timeouts (health checks must not hang)."""
     import redis
 
-    client = redis.Redis.from_url(
+    return redis.Redis.from_url(
         settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1, retry_on_timeout=False
     )
+
+
+def _redis() -> None:
+    client = redis_client()
     try:
         client.ping()
     finally:
@@ -97,9 +102,9 @@ def healthz_backlog(request: HttpRequest) -> JsonResponse:
 @shared_task(name="trustpulse.health.ping", ignore_result=True, acks_late=False)
 def ping(nonce: str) -> None:
     """Answer a worker health check: database reachable, note left in Redis for the asker."""
-    database = _timed(_database)
-    cache.set(
-        PING_KEY.format(nonce=nonce),
-        {"hostname": socket.gethostname(), "database": database},
-        timeout=120,
-    )
+    answer = {"hostname": socket.gethostname(), "database": _timed(_database)}
+    client = redis_client()
+    try:
+        client.set(PING_KEY.format(nonce=nonce), json.dumps(answer), ex=120)
+    finally:
+        client.close()

@@ -462,7 +462,7 @@ LOGGING = {
             "filters": ["redact_tokens"],
         }
     },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO").upper()},
     # django-axes reports each failed sign-in at INFO; lockouts are in the audit log.
     "loggers": {"axes": {"level": "WARNING"}},
 }

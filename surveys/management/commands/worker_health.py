@@ -12,10 +12,10 @@ import time
 import uuid
 from typing import Any
 
-from django.core.cache import cache
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from trustpulse.health import PING_KEY, ping
+from trustpulse.health import PING_KEY, ping, redis_client
 
 
 class Command(BaseCommand):
@@ -26,6 +26,8 @@ class Command(BaseCommand):
         parser.add_argument("--queue", default=None, help="the queue to ping (default: default)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.REDIS_URL:
+            self._fail("REDIS_URL is not set: there is no broker to ping workers through")
         nonce = uuid.uuid4().hex
         key = PING_KEY.format(nonce=nonce)
         started = time.monotonic()
@@ -34,13 +36,15 @@ class Command(BaseCommand):
         except Exception as exc:  # noqa: BLE001 - the broker is the thing being checked
             self._fail(f"could not queue the ping ({type(exc).__name__})")
         deadline = started + options["timeout"]
+        client = redis_client()
         while time.monotonic() < deadline:
             try:
-                answer = cache.get(key)
+                raw = client.get(key)
             except Exception as exc:  # noqa: BLE001
                 self._fail(f"could not read the answer ({type(exc).__name__})")
-            if answer is not None:
-                cache.delete(key)
+            if raw is not None:
+                client.delete(key)
+                answer = json.loads(raw)
                 ok = bool(answer.get("database", {}).get("ok"))
                 seconds = round(time.monotonic() - started, 3)
                 self.stdout.write(
