@@ -372,10 +372,10 @@ def export_create(
         target=job,
         data={"stage": "requested", **_audit_params(job, cfg)},
     )
-    from ..tasks import export_run_task
+    from .. import tasks
 
     job_id = str(job.pk)
-    transaction.on_commit(lambda: export_run_task.delay(job_id))
+    transaction.on_commit(lambda: tasks.export_run.delay(job_id))
     return job
 
 

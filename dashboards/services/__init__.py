@@ -6,6 +6,7 @@ from .aggregation import (
     rollups_rebuild,
     rollups_recompute,
     scores_refresh,
+    scores_refresh_for_events,
 )
 from .crosstab import CrossTab, CrossTabError, crosstab, declared_pairs, segment_dimensions
 from .funnel import (
@@ -74,4 +75,5 @@ __all__ = [
     "rollups_rebuild",
     "rollups_recompute",
     "scores_refresh",
+    "scores_refresh_for_events",
 ]

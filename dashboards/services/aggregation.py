@@ -30,7 +30,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from surveys.models import SurveyVersion
+from surveys.models import BehaviourEvent, SurveyVersion
 from surveys.selectors import kinds_for, values_from_rows, version_spec
 from surveys.selectors.aggregation import (
     answer_rows,
@@ -539,21 +539,27 @@ def _clear_scores(
 def rollups_recompute(
     *,
     version_id: int,
-    days: Iterable[dt.date],
+    submitted: Iterable[str],
     erased: Iterable[Any] | None = None,
     withdrawn: bool = False,
-) -> None:
-    """Recompute the rollups of one version for some days from raw data.
+) -> int:
+    """Recompute the rollups of one version, from raw data, for the days (in the
+    organization's time zone) of some submission times (ISO 8601); returns how many days.
 
     `erased`: ids of the erased responses this recompute takes out; `withdrawn`:
-    their respondent withdrew consent entirely (counted as withdrawals).
+    their respondent withdrew consent entirely (counted as withdrawals). A
+    version deleted meanwhile has nothing to recompute.
     """
-    days = sorted(set(days))
-    if not days:
-        return
-    _lock_versions([version_id])
-    version = SurveyVersion.objects.select_related("survey__organization").get(pk=version_id)
+    version = (
+        SurveyVersion.objects.select_related("survey__organization").filter(pk=version_id).first()
+    )
+    if version is None:
+        return 0
     tz_name = version.survey.organization.timezone
+    days = sorted({_day(dt.datetime.fromisoformat(s), tz_name) for s in submitted})
+    if not days:
+        return 0
+    _lock_versions([version_id])
     _clear_scores(version_id, days, erased, withdrawn)
     for model in DERIVED:
         if model is not ResponseScore:
@@ -567,6 +573,7 @@ def rollups_recompute(
             .values_list("pk", flat=True)
         )
     _apply_chunked(ids)
+    return len(days)
 
 
 @transaction.atomic
@@ -590,6 +597,16 @@ def rollups_rebuild(*, survey_id: int) -> int:
     ids = list(responses_aggregated(version_ids).values_list("pk", flat=True))
     _apply_chunked(ids)
     return len(ids)
+
+
+def scores_refresh_for_events(*, event_ids: Iterable[int]) -> int:
+    """Behaviour events arrived: refresh the enacted scores of their respondents."""
+    respondent_ids = set(
+        BehaviourEvent.objects.filter(pk__in=list(event_ids)).values_list(
+            "respondent_id", flat=True
+        )
+    )
+    return scores_refresh(respondent_ids=respondent_ids)
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 """The API under /api/v1/ (the metrics API is routed separately, by dashboards)."""
 
+from django.apps import apps
 from django.urls import include, path
 
 from .views import accounts, audit, content, definitions, distribution, responses, surveys
@@ -79,6 +80,7 @@ urlpatterns = [
         name="api-key-revoke",
     ),
     path("organizations/<int:org_id>/webhooks/", include("surveys.integrations.api_urls")),
-    # The benchmark floor (404 unless BENCH_FLOOR_ENABLED; not in the schema).
-    path("", include("surveys.api.bench_urls")),
 ]
+if apps.is_installed("bench.floor"):
+    # The benchmark floor (404 unless BENCH_FLOOR_ENABLED; not in the schema).
+    urlpatterns.append(path("", include("bench.floor.urls")))

@@ -3,7 +3,6 @@
 from .accounts import ApiKey, Membership, Organization, User
 from .audit import AuditEvent
 from .behaviour import BehaviourKindDefinition
-from .bench import BenchFloorRecord
 from .branding import Branding
 from .consent import (
     ConsentCounter,
@@ -29,7 +28,6 @@ __all__ = [
     "Answer",
     "ApiKey",
     "AuditEvent",
-    "BenchFloorRecord",
     "BehaviourEvent",
     "BehaviourKindDefinition",
     "Branding",

@@ -74,7 +74,6 @@ class Response(models.Model):
     aggregated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-started_at"]
         indexes = [
             models.Index(fields=["survey", "status", "submitted_at"]),
             # What aggregation claims next: small, whatever the number stored.
@@ -114,7 +113,6 @@ class Answer(models.Model):
     boolean = models.BooleanField(null=True, blank=True)
 
     class Meta:
-        ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["response", "question_code", "item", "choice"], name="uniq_answer_cell"
@@ -146,7 +144,6 @@ class BehaviourEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["occurred_at", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "idempotency_id"], name="uniq_event_idempotency"

@@ -26,18 +26,17 @@ reference is unknown, aggregation).
 """
 
 import logging
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from trustpulse.dispatch import dispatch_debounced
 from trustpulse.validation import ServiceValidationError
 
 from ..models import Respondent, Response, SubmissionInbox, Survey
@@ -239,28 +238,14 @@ def _accept_now(
     return Accepted(status=201, body=result, replayed=False, deferred=False)
 
 
-_last_dispatch = 0.0  # this process's last successful guard, monotonic seconds
-
-
 def inbox_dispatch() -> None:
     """Queue one write-out at most once a second; never fail the request over the broker.
 
-    A process that took the shared guard less than a second ago skips even the
-    cache round trip (its queued write-out has not run yet, so it covers this row).
+    The write-out runs a second later, so it also writes out what arrives meanwhile.
     """
-    global _last_dispatch
     from .. import tasks
 
-    now = time.monotonic()
-    if now - _last_dispatch < 1.0:
-        return
-    try:
-        if cache.add(DISPATCH_GUARD_KEY, 1, timeout=1):
-            _last_dispatch = now
-            # Runs a second later, so it also writes out what arrives meanwhile.
-            tasks.inbox_drain.apply_async(countdown=1)
-    except Exception as exc:  # noqa: BLE001 - broker or cache down: the sweep catches up
-        log.warning("could not queue the inbox write-out (%s); the sweep will", type(exc).__name__)
+    dispatch_debounced(tasks.inbox_drain, key=DISPATCH_GUARD_KEY)
 
 
 def _claim(

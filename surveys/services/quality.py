@@ -1,10 +1,11 @@
 """Recompute the quality flags of stored responses (after the rule changed)."""
 
 from django.db import transaction
+from django.db.models import Prefetch
 
 from ..answers import clean_answers, values_from_rows
 from ..enums import ResponseStatus
-from ..models import Response, Survey
+from ..models import Answer, Response, Survey
 from ..quality import quality_flags
 from ..selectors.definitions import version_spec
 
@@ -26,7 +27,7 @@ def response_quality_recompute(*, survey: Survey) -> int:
     responses = (
         Response.objects.filter(survey=survey, status=ResponseStatus.COMPLETE)
         .select_related("version")
-        .prefetch_related("answers")
+        .prefetch_related(Prefetch("answers", queryset=Answer.objects.order_by("id")))
         .order_by("pk")
     )
     changed: list[Response] = []

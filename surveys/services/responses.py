@@ -783,7 +783,7 @@ def response_values(response: Response) -> tuple[dict[str, Any], dict[str, str]]
     """The cleaned values (and 'other' texts) stored so far for a response."""
     spec = version_spec(response.version)
     rows = list(
-        response.answers.values(
+        response.answers.order_by("id").values(
             "question_code", "item", "choice", "number", "text", "date", "boolean"
         )
     )

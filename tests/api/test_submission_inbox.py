@@ -190,15 +190,17 @@ def test_dispatch_queues_at_most_once_a_second(settings, monkeypatch):
     from django.core.cache import cache
 
     from surveys import tasks
+    from trustpulse import dispatch
 
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     cache.delete(inbox.DISPATCH_GUARD_KEY)
-    monkeypatch.setattr(inbox, "_last_dispatch", 0.0)
+    monkeypatch.setattr(dispatch, "_taken", {})
     queued: list[dict] = []
     monkeypatch.setattr(tasks.inbox_drain, "apply_async", lambda **kw: queued.append(kw))
     inbox.inbox_dispatch()
     inbox.inbox_dispatch()
     assert queued == [{"countdown": 1}]
-    monkeypatch.setattr(inbox, "_last_dispatch", 0.0)  # another process: the shared guard holds
+    monkeypatch.setattr(dispatch, "_taken", {})  # another process: the shared guard holds
     inbox.inbox_dispatch()
     assert queued == [{"countdown": 1}]
 
@@ -209,9 +211,11 @@ def test_a_broker_outage_leaves_the_row_for_the_sweep(
     from django.core.cache import cache
 
     from surveys import tasks
+    from trustpulse import dispatch
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     cache.delete(inbox.DISPATCH_GUARD_KEY)
+    monkeypatch.setattr(dispatch, "_taken", {})
 
     def down(**kw):
         raise ConnectionError("broker down")

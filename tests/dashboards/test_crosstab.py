@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from dashboards import tasks
 from dashboards.models import CrossTabRollup
 from dashboards.services import (
     CrossTabError,
@@ -12,7 +13,6 @@ from dashboards.services import (
     declared_pairs,
     rollups_rebuild,
 )
-from dashboards.tasks import rollups_recompute_task
 from surveys import services
 from surveys.definition import definition_errors
 from tests.dashboards.helpers import analysed_definition, analysed_survey, fill
@@ -117,7 +117,7 @@ def test_rebuild_and_erasure_keep_crosstabs_exact(filled):
     )
     response = gone.first()
     services.respondent_erase(respondent=response.respondent)
-    rollups_recompute_task(filled.live_version_id, [response.submitted_at.isoformat()])
+    tasks.rollups_recompute(filled.live_version_id, [response.submitted_at.isoformat()])
     row = CrossTabRollup.objects.get(row_code="trust_brand", row_bucket="a")
     assert row.n == 9
 

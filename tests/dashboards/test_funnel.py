@@ -2,6 +2,7 @@
 
 import pytest
 
+from dashboards import tasks
 from dashboards.models import WithdrawalRollup
 from dashboards.services import (
     MetricFilter,
@@ -12,7 +13,6 @@ from dashboards.services import (
     scores_refresh,
     withdrawal_rate,
 )
-from dashboards.tasks import rollups_recompute_task
 from surveys import services
 from surveys.models import ConsentCounter
 from tests.dashboards.helpers import analysed_survey, fill
@@ -102,7 +102,7 @@ def test_funnel_counts_and_withdrawals(org, filled, django_capture_on_commit_cal
     assert withdrawal_rate(flt).suppressed is True
     # A duplicated recompute of the same buckets counts nothing twice, nor does a rebuild.
     for r in gone:
-        rollups_recompute_task(r.version_id, [r.submitted_at.isoformat()], [str(r.pk)], True)
+        tasks.rollups_recompute(r.version_id, [r.submitted_at.isoformat()], [str(r.pk)], True)
     rollups_rebuild(survey_id=filled.pk)
     assert WithdrawalRollup.objects.get().n == 2
     filled.organization.suppression_min_cell = 5

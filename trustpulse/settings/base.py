@@ -468,3 +468,6 @@ LOGGING = {
 }
 # Expose the benchmark floor endpoint (bench/submit.py); off unless asked for.
 BENCH_FLOOR_ENABLED = env.bool("BENCH_FLOOR_ENABLED", default=False)
+# Its table lives in its own app, installed only then: not in the product schema.
+if BENCH_FLOOR_ENABLED:
+    INSTALLED_APPS = [*INSTALLED_APPS, "bench.floor"]

@@ -18,10 +18,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from surveys.enums import ApiScope
 from trustpulse.api.auth import ApiKeyAuthentication
 
-from ..enums import ApiScope
-from ..models import BenchFloorRecord
+from .models import BenchFloorRecord
 
 
 class HasResponsesWriteKey(BasePermission):

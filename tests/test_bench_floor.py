@@ -1,12 +1,12 @@
-"""The benchmark floor endpoint (surveys/api/bench.py)."""
+"""The benchmark floor endpoint (bench/floor/views.py)."""
 
 import pytest
 from rest_framework.test import APIRequestFactory
 
+from bench.floor.models import BenchFloorRecord
+from bench.floor.views import BenchFloorView
 from surveys import services
-from surveys.api.bench import BenchFloorView
 from surveys.enums import ApiScope
-from surveys.models import BenchFloorRecord
 
 PAYLOAD = {"answers": [{"question": "q01", "value": 4}], "locale": "en", "channel": "api"}
 

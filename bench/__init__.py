@@ -1,0 +1,1 @@
+"""Benchmark tooling (scripts) and the floor endpoint app (`bench.floor`)."""
