@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0018_version_stale_translations'),
+        ('surveys', '0019_webhooks_outbox'),
     ]
 
     operations = [
