@@ -8,7 +8,7 @@ from ..services.funnel import funnel as funnel_of
 from ..services.metrics import Figure, MetricFilter
 from ..services.trends import trends
 from .base import Kpi, Options, Panel, _refs, on_100
-from .periods import compared, period_points, today_of
+from .periods import compared, partial_remark, period_points, today_of
 
 
 def _kpi(
@@ -134,15 +134,11 @@ def kpis(flt: MetricFilter, opts: Options) -> Panel:
         ),
     ]
     responses = t.total.responses
-    return Panel(
-        kpis=cards,
-        note=_("%(n)s responses in this selection.")
-        % {
-            "n": _("fewer than %(m)d") % {"m": flt.min_cell}
-            if responses.suppressed
-            else responses.n
-        },
-    )
+    note = _("%(n)s responses in this selection.") % {
+        "n": _("fewer than %(m)d") % {"m": flt.min_cell} if responses.suppressed else responses.n
+    }
+    remark = partial_remark(series("responses", hundred=False), opts.granularity)
+    return Panel(kpis=cards, note=f"{note} {remark}".strip())
 
 
 def trend_panel(flt: MetricFilter, opts: Options) -> Panel:
@@ -167,6 +163,7 @@ def trend_panel(flt: MetricFilter, opts: Options) -> Panel:
                 points=series("trust_index"),
                 y_title=_("Index, 0–100"),
                 digits=0,
+                y_range=(0, 100),
             ),
             charts.trend_chart(
                 key="privacy_concern_trend",
@@ -174,12 +171,14 @@ def trend_panel(flt: MetricFilter, opts: Options) -> Panel:
                 points=series("privacy_concern_index"),
                 y_title=_("Index, 0–100"),
                 digits=0,
+                y_range=(0, 100),
             ),
             charts.trend_chart(
                 key="privacy_actives_trend",
                 title=_("Privacy Actives"),
                 points=series("privacy_actives_share", hundred=False),
                 percent=True,
+                y_range=(0, 1),
                 references=_refs(opts.references, "cisco_2021_privacy_actives"),
             ),
             charts.trend_chart(
