@@ -229,10 +229,21 @@ class DistributionView(APIView):
         return Response(data)
 
 
+# One scale per figure, documented once (docs/DASHBOARDS.md, "Units").
+UNITS = (
+    "Units: `trust_index` and `privacy_concern_index` are means on 0–1 and `paradox_gap` "
+    "is stated minus enacted protection on −1…1; the dashboards, their CSVs and the "
+    "transparency report show these three ×100 (0–100, and points of 100). Every "
+    "`*_share` and `opt_in` value is a share in 0–1 (shown as %). `responses` and every "
+    "`n` are counts of people."
+)
+
+
 class OverviewView(APIView):
     @extend_schema(
         operation_id="metrics_overview",
         summary="Headline figures: responses, Trust Index, Privacy Concern, gap, shares",
+        description=UNITS,
         parameters=FILTER_PARAMS,
         responses=inline_serializer(
             "Overview",
@@ -452,6 +463,10 @@ class TrendsView(APIView):
     @extend_schema(
         operation_id="metrics_trends",
         summary="Headline figures per ISO week, month or quarter (each suppressed on its own)",
+        description=UNITS
+        + " The first and last periods may be partial (the range, or today, cuts them "
+        "short): `start` is the period's first day, and a partial period is not comparable "
+        "with a complete one (the dashboards mark it and compare complete periods only).",
         parameters=[
             *FILTER_PARAMS,
             OpenApiParameter(
