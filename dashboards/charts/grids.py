@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -222,7 +223,40 @@ def heatmap_chart(
     ]
     labels = [wrap(r, 24) for r in rows]
     data[0]["y"] = labels
-    layout = _layout(
+    layout = _heatmap_layout(title, labels, blank, x_title=x_title, y_title=y_title)
+    flat = [c for row in cells for c in row]
+    empty = _empty_reason(
+        [
+            Figure(n=c.n, value=float(c.n) if c.n is not None else None, suppressed=c.suppressed)
+            for c in flat
+        ]
+    )
+    summary = _heatmap_summary(title, rows, columns, z, empty) if not empty else empty
+    table_rows: list[list[Cell]] = [
+        [rows[i], *z[i], _count(row_totals[i]) if row_totals else None] for i in range(len(rows))
+    ]
+    if column_totals:
+        table_rows.append(
+            [_("Total"), *[_count(c) for c in column_totals], _count(total) if total else None]
+        )
+    return Chart(
+        key=key,
+        title=title,
+        figure=_figure(data, layout),
+        columns=[y_title or "", *columns, _("Total")],
+        rows=table_rows,
+        summary=summary,
+        empty=empty,
+        codes=[*codes, *([""] if column_totals else [])] if codes else [],
+        column_codes=["", *column_codes, ""] if column_codes else [],
+    )
+
+
+def _heatmap_layout(
+    title: str, labels: list[str], blank: list[bool], *, x_title: str, y_title: str
+) -> dict[str, Any]:
+    """Every column named; a long question left to the title; a row withheld whole said so."""
+    return _layout(
         title,
         xaxis={
             "type": "category",
@@ -240,7 +274,7 @@ def heatmap_chart(
             },
             "automargin": True,
         },
-        height=max(260, 120 + 40 * len(rows)),
+        height=max(260, 120 + 40 * len(labels)),
         annotations=[
             {
                 "x": 0.5,
@@ -256,13 +290,12 @@ def heatmap_chart(
         ],
         meta=plot_height(labels),
     )
-    flat = [c for row in cells for c in row]
-    empty = _empty_reason(
-        [
-            Figure(n=c.n, value=float(c.n) if c.n is not None else None, suppressed=c.suppressed)
-            for c in flat
-        ]
-    )
+
+
+def _heatmap_summary(
+    title: str, rows: Sequence[str], columns: Sequence[str], z: list[list[Cell]], empty: str
+) -> str:
+    flat = [v for row in z for v in row]
     shown = [
         (rows[i], columns[j], z[i][j])
         for i in range(len(rows))
@@ -282,23 +315,5 @@ def heatmap_chart(
             "hidden": len(flat) - len(shown),
             "cells": len(flat),
         }
-    else:
-        summary = empty
-    table_rows: list[list[Cell]] = [
-        [rows[i], *z[i], _count(row_totals[i]) if row_totals else None] for i in range(len(rows))
-    ]
-    if column_totals:
-        table_rows.append(
-            [_("Total"), *[_count(c) for c in column_totals], _count(total) if total else None]
-        )
-    return Chart(
-        key=key,
-        title=title,
-        figure=_figure(data, layout),
-        columns=[y_title or "", *columns, _("Total")],
-        rows=table_rows,
-        summary=summary,
-        empty=empty,
-        codes=[*codes, *([""] if column_totals else [])] if codes else [],
-        column_codes=["", *column_codes, ""] if column_codes else [],
-    )
+        return summary
+    return empty

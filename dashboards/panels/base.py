@@ -82,7 +82,9 @@ class Panel:
 
 def text(d: dict[str, str], locale: str) -> str:
     """A question text, row or choice label as plain text (stored sanitized, surveys.text)."""
-    return to_plain(d.get(locale) or d.get("en") or next(iter(d.values()), ""))
+    # Definitions key texts by BCP 47 ("zh-Hant"); Django's language code is lower case.
+    by_code = {k.lower(): v for k, v in d.items()}
+    return to_plain(by_code.get(locale.lower()) or d.get("en") or next(iter(d.values()), ""))
 
 
 def survey_spec(survey: Survey) -> VersionSpec | None:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from .. import charts
 from ..charts import Point
+from ..services.funnel import Funnel
 from ..services.funnel import funnel as funnel_of
 from ..services.metrics import Figure, MetricFilter
 from ..services.trends import trends
@@ -56,15 +57,9 @@ def _kpi(
     )
 
 
-def kpis(flt: MetricFilter, opts: Options) -> Panel:
-    t = trends(flt, granularity=opts.granularity)
-    funnel = funnel_of(flt)
-    today = today_of(flt)
-
-    def series(name: str, *, hundred: bool = True) -> list[Point]:
-        return period_points(t, name, flt, hundred=hundred, today=today)
-
-    # From the funnel's own (suppressed) counts: a rate never shows a withheld count.
+def _rates(funnel: Funnel) -> tuple[Figure, Figure]:
+    """Completion and withdrawal rates from the funnel's own (suppressed) counts: a rate
+    never shows a withheld count."""
     withdrawal = Figure(n=None, suppressed=True)
     if not funnel.completed.suppressed and not funnel.withdrawn.suppressed:
         done = funnel.completed.n or 0
@@ -73,6 +68,18 @@ def kpis(flt: MetricFilter, opts: Options) -> Panel:
     if not funnel.shown.suppressed and not funnel.completed.suppressed:
         shown = funnel.shown.n or 0
         completion = Figure(n=shown, value=(funnel.completed.n or 0) / shown if shown else None)
+    return completion, withdrawal
+
+
+def kpis(flt: MetricFilter, opts: Options) -> Panel:
+    t = trends(flt, granularity=opts.granularity)
+    funnel = funnel_of(flt)
+    today = today_of(flt)
+
+    def series(name: str, *, hundred: bool = True) -> list[Point]:
+        return period_points(t, name, flt, hundred=hundred, today=today)
+
+    completion, withdrawal = _rates(funnel)
     # The notice's counts are anonymous: measured, but not split by segment or version.
     not_split = funnel.shown.n is None and not funnel.shown.suppressed
     cards = [

@@ -16,7 +16,6 @@
     svg: "Download SVG",
     csv: "Download CSV",
     failed: "These figures could not be loaded. Reload the page to try again.",
-    previous: "vs previous period",
     withheld: "withheld",
   };
 
@@ -187,8 +186,8 @@
     var change = null;
     if (kpi.change) {
       var arrow = kpi.direction === "up" ? "▲ " : kpi.direction === "down" ? "▼ " : "";
-      // The server names the periods compared (complete ones only); "previous period" is a fallback.
-      change = el("p", { class: "kpi-change " + kpi.direction, text: arrow + kpi.change + " " + (kpi.compared || t.previous) });
+      // The server names the periods compared (complete ones only) in the page's language.
+      change = el("p", { class: "kpi-change " + kpi.direction, text: arrow + kpi.change + " " + kpi.compared });
     } else if (kpi.compared) {
       change = el("p", { class: "kpi-change none", text: kpi.compared });
     }
