@@ -172,10 +172,21 @@ class DistributionView(MetricsView):
         return Response(data)
 
 
+# One scale per figure, documented once (docs/DASHBOARDS.md, "Units").
+UNITS = (
+    "Units: `trust_index` and `privacy_concern_index` are means on 0–1 and `paradox_gap` "
+    "is stated minus enacted protection on −1…1; the dashboards, their CSVs and the "
+    "transparency report show these three ×100 (0–100, and points of 100). Every "
+    "`*_share` and `opt_in` value is a share in 0–1 (shown as %). `responses` and every "
+    "`n` are counts of people."
+)
+
+
 class OverviewView(MetricsView):
     @extend_schema(
         operation_id="metrics_overview",
         summary="Headline figures: responses, Trust Index, Privacy Concern, gap, shares",
+        description=UNITS,
         parameters=FILTER_PARAMS,
         responses=inline_serializer(
             "Overview",
@@ -395,6 +406,10 @@ class TrendsView(MetricsView):
     @extend_schema(
         operation_id="metrics_trends",
         summary="Headline figures per ISO week, month or quarter (each suppressed on its own)",
+        description=UNITS
+        + " The first and last periods may be partial (the range, or today, cuts them "
+        "short): `start` is the period's first day, and a partial period is not comparable "
+        "with a complete one (the dashboards mark it and compare complete periods only).",
         parameters=[
             *FILTER_PARAMS,
             OpenApiParameter(

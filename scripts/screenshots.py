@@ -1,7 +1,13 @@
-"""Screenshots of every respondent page type, phone and desktop, English and Chinese.
+"""Screenshots: every respondent page type, and every dashboard panel, phone and desktop,
+English and Traditional Chinese.
 
-Run: ``.venv/bin/python scripts/screenshots.py`` (needs Debian's ``chromium``).
-Writes ``var/screenshots/<lang>-<device>-<nn>-<page>.png`` (full page).
+Run: ``.venv/bin/python scripts/screenshots.py`` (needs Debian's ``chromium``);
+``… scripts/screenshots.py dashboards`` (or ``respondent``) for one half.
+Writes ``var/screenshots/<lang>-<device>-<nn>-<page>.png`` (full page) for the
+respondent pages, and ``docs/screenshots/dashboards/<lang>-<device>-<panel>.png``
+(each panel of the demo's privacy-comfort dashboard, seeded by ``seed_demo``,
+period "all time", plus the overview) for the dashboards: those are committed,
+and the README links the main ones.
 
 It is a pytest module run on its own (not part of the suite), so it gets a
 throwaway test database and Django's live server from pytest-django.
@@ -17,9 +23,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "screenshots"
+DASHBOARD_OUT = ROOT / "docs" / "screenshots" / "dashboards"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-VIEWPORTS = {"phone": (390, 844), "desktop": (1280, 900)}
+VIEWPORTS = {"phone": (390, 844), "desktop": (1280, 800)}
 LANGUAGES = {"en": "en-GB,en;q=0.9", "zh": "zh-Hant,zh-TW;q=0.9"}
 ARGS = [
     "--headless=new",
@@ -39,6 +46,61 @@ DECLINE = re.compile("^(No thanks|不用了，謝謝)$")
 AGREE = re.compile("^(I agree|我同意)")
 FULL_NOTICE = re.compile("^(Read the full privacy notice|閱讀完整隱私聲明)$")
 OPTIONAL = ("#purpose-behavioural_measurement", "#purpose-marketing")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dashboard_screenshots(live_server):
+    """Each panel of the demo dashboard as its own PNG; the overview as a page."""
+    from playwright.sync_api import sync_playwright
+
+    from dashboards.services import rollups_rebuild
+    from surveys.demo.seed import seed_demo
+    from surveys.models import User
+    from tests.browser.helpers import sign_in_verified, wait_until
+
+    result = seed_demo(responses=1200)
+    org = result.organization
+    for survey in org.surveys.all():
+        rollups_rebuild(survey_id=survey.pk)
+    survey = org.surveys.get(slug="privacy-comfort")
+    analyst = User.objects.get(username="demo-analyst")
+    base = live_server.url
+    dashboards = f"{base}/studio/{org.slug}/dashboards/"
+    DASHBOARD_OUT.mkdir(parents=True, exist_ok=True)
+    for old in DASHBOARD_OUT.glob("*.png"):
+        old.unlink()
+    drawn = (
+        "[...document.querySelectorAll('[data-panel]')]"
+        ".every(p => p.getAttribute('data-loaded') === 'true') && "
+        "[...document.querySelectorAll('.plot, .spark')]"
+        ".every(p => p.getAttribute('data-drawn') === 'true')"
+    )
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
+        for lang, accept in LANGUAGES.items():
+            for device, (width, height) in VIEWPORTS.items():
+                context = browser.new_context(
+                    viewport={"width": width, "height": height},
+                    extra_http_headers={"Accept-Language": accept},
+                    device_scale_factor=1,
+                )
+                page = context.new_page()
+                sign_in_verified(page, base, analyst)
+                page.goto(dashboards)
+                wait_until(page, drawn, timeout_ms=60_000)
+                page.screenshot(path=str(DASHBOARD_OUT / f"{lang}-{device}-overview.png"))
+                page.goto(f"{dashboards}surveys/{survey.pk}/?period=all")
+                wait_until(page, drawn, timeout_ms=60_000)
+                page.wait_for_timeout(500)  # plotly's responsive relayout
+                page.locator(".dash-filters").screenshot(
+                    path=str(DASHBOARD_OUT / f"{lang}-{device}-filters.png")
+                )
+                for section in page.locator("section.dash-panel").all():
+                    key = section.locator("[data-panel]").get_attribute("data-panel")
+                    section.screenshot(path=str(DASHBOARD_OUT / f"{lang}-{device}-{key}.png"))
+                context.close()
+        browser.close()
+    print(f"\ndashboard screenshots in {DASHBOARD_OUT}")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -186,10 +248,12 @@ def test_screenshots(live_server):
 
 
 if __name__ == "__main__":
+    only = {"dashboards": ["-k", "dashboard"], "respondent": ["-k", "not dashboard"]}
     sys.exit(
         pytest.main(
             [
                 __file__,
+                *only.get(sys.argv[1] if len(sys.argv) > 1 else "", []),
                 "-q",
                 "-p",
                 "no:cacheprovider",

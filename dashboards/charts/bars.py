@@ -23,6 +23,7 @@ from .base import (
     _layout,
     codes_of,
     fmt,
+    plot_height,
     reference_traces,
     withheld_notes,
     wrap,
@@ -57,8 +58,12 @@ def bar_chart(
             "y": labels,
             "x": values,
             "text": text,
-            "textposition": "auto",
+            # Beside the bar, full size and level, however short the bar or narrow the phone.
+            "textposition": "outside",
+            "textangle": 0,
+            "cliponaxis": False,
             "name": title,
+            "showlegend": False,  # the title says what the bars are; the legend keeps references
             "marker": {"color": list(colors) if colors else PALETTE[0]},
             "hovertemplate": f"%{{y}}: %{{x:{fmt_x}}}<extra></extra>",
         }
@@ -67,9 +72,9 @@ def bar_chart(
     layout = _layout(
         title,
         xaxis={
-            "title": {"text": value_title},
+            "title": {"text": wrap(value_title, 44)},
             "tickformat": ".0%" if percent else "",
-            "range": [0, 1] if percent else None,
+            "range": [0, 1.12] if percent else None,  # room for a label beside a full bar
             "gridcolor": "#e4e7eb",
             "automargin": True,
         },
@@ -157,6 +162,7 @@ def diverging_chart(*, key: str, title: str, items: Sequence[tuple[str, Sequence
             [None if any(p.figure.suppressed for p in points) else 0 for _l, points in items],
             x=0,
         ),
+        meta=plot_height(labels),
     )
     empty = _empty_reason([p.figure for _l, points in items for p in points])
     agree = [

@@ -76,7 +76,13 @@ def _layout(title: str, **extra: Any) -> dict[str, Any]:
         "plot_bgcolor": "#ffffff",
         "hoverlabel": {"font": {"family": FONT}},
         # Above the plot, clear of the axis titles below it.
-        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
+        "legend": {
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 1.02,
+            "yanchor": "bottom",
+        },
     }
     layout.update(extra)
     return layout
@@ -180,6 +186,13 @@ def codes_of(points: Sequence[Point]) -> list[str]:
     return [p.code for p in points] if any(p.code for p in points) else []
 
 
+def plot_height(labels: Sequence[str]) -> dict[str, Any]:
+    """The plot area a category axis needs so wrapped labels never overprint their neighbours
+    (``layout.meta``: the page grows a chart whose legend or margins squeezed it below this)."""
+    lines = sum(label.count("<br>") + 1 for label in labels)
+    return {"plot_height": 17 * lines + 14 * len(labels)}
+
+
 def withheld_notes(labels: Sequence[Any], values: Sequence[Any], *, x: float = 0) -> list[dict]:
     """A "withheld" note on each category whose bar is missing: a withheld row is never blank."""
     return [
@@ -192,6 +205,25 @@ def withheld_notes(labels: Sequence[Any], values: Sequence[Any], *, x: float = 0
             "showarrow": False,
             "xanchor": "left" if x == 0 else "center",
             "font": {"size": 12, "color": "#52606d"},
+        }
+        for label, value in zip(labels, values, strict=True)
+        if value is None
+    ]
+
+
+def withheld_columns(labels: Sequence[Any], values: Sequence[Any]) -> list[dict]:
+    """A "withheld" note standing on the axis where a column is missing (vertical bars)."""
+    return [
+        {
+            "x": label,
+            "y": 0,
+            "xref": "x",
+            "yref": "y",
+            "text": _(WITHHELD),
+            "textangle": -90,
+            "showarrow": False,
+            "yanchor": "bottom",
+            "font": {"size": 11, "color": "#52606d"},
         }
         for label, value in zip(labels, values, strict=True)
         if value is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,9 @@ from .base import (
     _figure,
     _layout,
     fmt,
+    plot_height,
+    withheld_columns,
+    wrap,
 )
 
 
@@ -51,7 +55,27 @@ def funnel_chart(*, key: str, title: str, stages: Sequence[Point]) -> Chart:
     return Chart(
         key=key,
         title=title,
-        figure=_figure(data, _layout(title, yaxis={"automargin": True})),
+        figure=_figure(
+            data,
+            _layout(
+                title,
+                yaxis={"automargin": True},
+                annotations=[
+                    {
+                        "x": 0.5,
+                        "xref": "paper",
+                        "y": s.label,
+                        "yref": "y",
+                        # A zero draws no bar and a withheld stage none either: say which.
+                        "text": _(WITHHELD) if s.figure.suppressed else "0",
+                        "showarrow": False,
+                        "font": {"size": 12, "color": "#52606d"},
+                    }
+                    for s in stages
+                    if s.figure.suppressed or s.figure.n == 0
+                ],
+            ),
+        ),
         columns=[_("Stage"), _("People"), _("Share of first stage")],
         rows=[
             [s.label, v, (v / first) if isinstance(v, int) and first else None]
@@ -80,6 +104,7 @@ def histogram_chart(*, key: str, title: str, bins: Sequence[Point], x_title: str
         xaxis={"type": "category", "title": {"text": x_title}},
         yaxis={"title": {"text": _("Respondents")}, "gridcolor": "#e4e7eb"},
         bargap=0.08,
+        annotations=withheld_columns([b.label for b in bins], counts),
     )
     empty = _empty_reason([b.figure for b in bins])
     shown = [(b.label, c) for b, c in zip(bins, counts, strict=True) if isinstance(c, int)]
@@ -136,6 +161,7 @@ def nps_chart(*, key: str, title: str, score: Figure, buckets: Sequence[Point]) 
         },
         yaxis={"title": {"text": _("Respondents")}, "gridcolor": "#e4e7eb"},
         showlegend=False,
+        annotations=withheld_columns([b.label for b in buckets], counts),
     )
     empty = _empty_reason([b.figure for b in buckets])
     summary = (
@@ -175,7 +201,12 @@ def heatmap_chart(
     `codes` and `column_codes` are what the row and column labels stand for (the CSV's).
     """
     z = [[_count(c) for c in row] for row in cells]
-    text = [[str(v) if v is not None else "–" for v in row] for row in z]
+    # A withheld cell reads "–"; a row withheld whole says "withheld" across it.
+    blank = [bool(row) and all(v is None for v in row) for row in z]
+    text = [
+        ["" if b else str(v) if v is not None else "–" for v in row]
+        for row, b in zip(z, blank, strict=True)
+    ]
     data = [
         {
             "type": "heatmap",
@@ -187,15 +218,12 @@ def heatmap_chart(
             "colorscale": [[0, "#f0f4f8"], [1, PALETTE[0]]],
             "hoverongaps": False,
             "hovertemplate": "%{y} × %{x}: %{text}<extra></extra>",
-            "colorbar": {"title": {"text": _("Respondents")}},
+            "showscale": False,  # every cell writes its count; the width goes to the grid
         }
     ]
-    layout = _layout(
-        title,
-        xaxis={"type": "category", "title": {"text": x_title}, "side": "bottom"},
-        yaxis={"type": "category", "title": {"text": y_title}, "automargin": True},
-        height=max(260, 120 + 40 * len(rows)),
-    )
+    labels = [wrap(r, 24) for r in rows]
+    data[0]["y"] = labels
+    layout = _heatmap_layout(title, labels, blank, x_title=x_title, y_title=y_title)
     flat = [c for row in cells for c in row]
     empty = _empty_reason(
         [
@@ -203,6 +231,71 @@ def heatmap_chart(
             for c in flat
         ]
     )
+    summary = _heatmap_summary(title, rows, columns, z, empty) if not empty else empty
+    table_rows: list[list[Cell]] = [
+        [rows[i], *z[i], _count(row_totals[i]) if row_totals else None] for i in range(len(rows))
+    ]
+    if column_totals:
+        table_rows.append(
+            [_("Total"), *[_count(c) for c in column_totals], _count(total) if total else None]
+        )
+    return Chart(
+        key=key,
+        title=title,
+        figure=_figure(data, layout),
+        columns=[y_title or "", *columns, _("Total")],
+        rows=table_rows,
+        summary=summary,
+        empty=empty,
+        codes=[*codes, *([""] if column_totals else [])] if codes else [],
+        column_codes=["", *column_codes, ""] if column_codes else [],
+    )
+
+
+def _heatmap_layout(
+    title: str, labels: list[str], blank: list[bool], *, x_title: str, y_title: str
+) -> dict[str, Any]:
+    """Every column named; a long question left to the title; a row withheld whole said so."""
+    return _layout(
+        title,
+        xaxis={
+            "type": "category",
+            "title": {"text": wrap(x_title, 44)},
+            "side": "bottom",
+            "automargin": True,
+            "tickmode": "linear",  # every column named, however narrow the phone
+            "dtick": 1,
+        },
+        # A long question stays in the title and the table, not squeezed up the axis.
+        yaxis={
+            "type": "category",
+            "title": {
+                "text": wrap(y_title, 24) if len(y_title) <= 45 and y_title not in title else ""
+            },
+            "automargin": True,
+        },
+        height=max(260, 120 + 40 * len(labels)),
+        annotations=[
+            {
+                "x": 0.5,
+                "xref": "paper",
+                "y": label,
+                "yref": "y",
+                "text": _(WITHHELD),
+                "showarrow": False,
+                "font": {"size": 12, "color": "#52606d"},
+            }
+            for label, b in zip(labels, blank, strict=True)
+            if b
+        ],
+        meta=plot_height(labels),
+    )
+
+
+def _heatmap_summary(
+    title: str, rows: Sequence[str], columns: Sequence[str], z: list[list[Cell]], empty: str
+) -> str:
+    flat = [v for row in z for v in row]
     shown = [
         (rows[i], columns[j], z[i][j])
         for i in range(len(rows))
@@ -222,23 +315,5 @@ def heatmap_chart(
             "hidden": len(flat) - len(shown),
             "cells": len(flat),
         }
-    else:
-        summary = empty
-    table_rows: list[list[Cell]] = [
-        [rows[i], *z[i], _count(row_totals[i]) if row_totals else None] for i in range(len(rows))
-    ]
-    if column_totals:
-        table_rows.append(
-            [_("Total"), *[_count(c) for c in column_totals], _count(total) if total else None]
-        )
-    return Chart(
-        key=key,
-        title=title,
-        figure=_figure(data, layout),
-        columns=[y_title or "", *columns, _("Total")],
-        rows=table_rows,
-        summary=summary,
-        empty=empty,
-        codes=[*codes, *([""] if column_totals else [])] if codes else [],
-        column_codes=["", *column_codes, ""] if column_codes else [],
-    )
+        return summary
+    return empty

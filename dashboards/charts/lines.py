@@ -120,7 +120,7 @@ def _lines(title: str, labels: list[str], points: Sequence[Point], fmt_y: str) -
             "hovertemplate": f"%{{x}}: %{{y:{fmt_y}}}<extra></extra>",
         }
     ]
-    if any(p.partial for p in points):
+    if any(p.partial and v is not None for p, v in zip(points, values, strict=True)):
         near = {j for i, p in enumerate(points) if p.partial for j in (i - 1, i, i + 1)} & set(
             range(len(points))
         )
@@ -132,7 +132,8 @@ def _lines(title: str, labels: list[str], points: Sequence[Point], fmt_y: str) -
                 "y": [v if i in near else None for i, v in enumerate(values)],
                 "name": _("Partial period"),
                 "line": {"color": PALETTE[0], "width": 2, "dash": "dot"},
-                "marker": {"symbol": OPEN, "size": 9},
+                # Open markers on the partial periods only; their neighbours are line ends.
+                "marker": {"symbol": OPEN, "size": [9 if p.partial else 0 for p in points]},
                 "connectgaps": False,
                 "text": [
                     _("partial: %(part)s") % {"part": p.partial} if p.partial else ""
@@ -159,8 +160,11 @@ def _trend_summary(title: str, points: Sequence[Point], *, percent: bool, digits
         if partial
         else ""
     )
+    empty = _empty_reason([p.figure for p in points])
+    if empty:
+        return empty  # the empty state says it all; nothing is drawn to mark
     if not shown:
-        return (_empty_reason([p.figure for p in points]) or _("No complete period yet.")) + tail
+        return _("No complete period yet.") + tail
     if len(shown) == 1:
         return (
             _("%(title)s was %(value)s in %(label)s.")
@@ -210,8 +214,12 @@ def trend_chart(
     y_title: str = "",
     references: Sequence[Reference] = (),
     digits: int = 2,
+    y_range: tuple[float, float] | None = None,
 ) -> Chart:
-    """A line per period with its 95 % confidence band where the figure has one."""
+    """A line per period with its 95 % confidence band where the figure has one.
+
+    `y_range` fixes the axis (an index on its whole 0–100 scale); otherwise it starts at zero.
+    """
     labels = [p.label for p in points]
     fmt_y = ".0%" if percent else f".{max(digits, 1) if digits else 0}f"
     band = _band(labels, points)
@@ -219,16 +227,27 @@ def trend_chart(
     data += reference_traces(references, labels)
     layout = _layout(
         title,
-        xaxis={"type": "category", "title": {"text": ""}, "showgrid": False, "automargin": True},
+        xaxis={
+            "type": "category",
+            "title": {"text": ""},
+            "showgrid": False,
+            "automargin": True,
+            # Invisible ticks: room between the period labels and the lowest value label.
+            "ticks": "outside",
+            "ticklen": 8,
+            "tickcolor": "rgba(0,0,0,0)",
+        },
         yaxis={
             "title": {"text": y_title},
+            "range": list(y_range) if y_range else None,
+            "rangemode": "tozero",
             "tickformat": ".0%" if percent else "",
             "gridcolor": "#e4e7eb",
             "zeroline": True,
             "zerolinecolor": "#9aa5b1",
             "automargin": True,
         },
-        showlegend=bool(band) or bool(references) or any(p.partial for p in points),
+        showlegend=len(data) > 1,
     )
     rows: list[list[Cell]] = [
         [

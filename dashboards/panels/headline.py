@@ -4,11 +4,12 @@ from django.utils.translation import gettext as _
 
 from .. import charts
 from ..charts import Point
+from ..services.funnel import Funnel
 from ..services.funnel import funnel as funnel_of
 from ..services.metrics import Figure, MetricFilter
 from ..services.trends import trends
 from .base import Kpi, Options, Panel, _refs, on_100
-from .periods import compared, period_points, today_of
+from .periods import compared, partial_remark, period_points, today_of
 
 
 def _kpi(
@@ -56,15 +57,9 @@ def _kpi(
     )
 
 
-def kpis(flt: MetricFilter, opts: Options) -> Panel:
-    t = trends(flt, granularity=opts.granularity)
-    funnel = funnel_of(flt)
-    today = today_of(flt)
-
-    def series(name: str, *, hundred: bool = True) -> list[Point]:
-        return period_points(t, name, flt, hundred=hundred, today=today)
-
-    # From the funnel's own (suppressed) counts: a rate never shows a withheld count.
+def _rates(funnel: Funnel) -> tuple[Figure, Figure]:
+    """Completion and withdrawal rates from the funnel's own (suppressed) counts: a rate
+    never shows a withheld count."""
     withdrawal = Figure(n=None, suppressed=True)
     if not funnel.completed.suppressed and not funnel.withdrawn.suppressed:
         done = funnel.completed.n or 0
@@ -73,6 +68,18 @@ def kpis(flt: MetricFilter, opts: Options) -> Panel:
     if not funnel.shown.suppressed and not funnel.completed.suppressed:
         shown = funnel.shown.n or 0
         completion = Figure(n=shown, value=(funnel.completed.n or 0) / shown if shown else None)
+    return completion, withdrawal
+
+
+def kpis(flt: MetricFilter, opts: Options) -> Panel:
+    t = trends(flt, granularity=opts.granularity)
+    funnel = funnel_of(flt)
+    today = today_of(flt)
+
+    def series(name: str, *, hundred: bool = True) -> list[Point]:
+        return period_points(t, name, flt, hundred=hundred, today=today)
+
+    completion, withdrawal = _rates(funnel)
     # The notice's counts are anonymous: measured, but not split by segment or version.
     not_split = funnel.shown.n is None and not funnel.shown.suppressed
     cards = [
@@ -134,15 +141,11 @@ def kpis(flt: MetricFilter, opts: Options) -> Panel:
         ),
     ]
     responses = t.total.responses
-    return Panel(
-        kpis=cards,
-        note=_("%(n)s responses in this selection.")
-        % {
-            "n": _("fewer than %(m)d") % {"m": flt.min_cell}
-            if responses.suppressed
-            else responses.n
-        },
-    )
+    note = _("%(n)s responses in this selection.") % {
+        "n": _("fewer than %(m)d") % {"m": flt.min_cell} if responses.suppressed else responses.n
+    }
+    remark = partial_remark(series("responses", hundred=False), opts.granularity)
+    return Panel(kpis=cards, note=f"{note} {remark}".strip())
 
 
 def trend_panel(flt: MetricFilter, opts: Options) -> Panel:
@@ -167,6 +170,7 @@ def trend_panel(flt: MetricFilter, opts: Options) -> Panel:
                 points=series("trust_index"),
                 y_title=_("Index, 0–100"),
                 digits=0,
+                y_range=(0, 100),
             ),
             charts.trend_chart(
                 key="privacy_concern_trend",
@@ -174,12 +178,14 @@ def trend_panel(flt: MetricFilter, opts: Options) -> Panel:
                 points=series("privacy_concern_index"),
                 y_title=_("Index, 0–100"),
                 digits=0,
+                y_range=(0, 100),
             ),
             charts.trend_chart(
                 key="privacy_actives_trend",
                 title=_("Privacy Actives"),
                 points=series("privacy_actives_share", hundred=False),
                 percent=True,
+                y_range=(0, 1),
                 references=_refs(opts.references, "cisco_2021_privacy_actives"),
             ),
             charts.trend_chart(

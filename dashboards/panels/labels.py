@@ -10,6 +10,7 @@ the CSV's code column and the API.
 
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
@@ -84,12 +85,19 @@ def purpose_titles(survey: Survey, locale: str) -> dict[str, str]:
     """Purpose id → its title, from the survey's consent notice (newest version last wins)."""
     if survey.consent_notice_id is None:
         return {}
+    return _titles(ConsentNoticeVersion.objects.filter(notice_id=survey.consent_notice_id), locale)
+
+
+def organization_purpose_titles(organization_id: int, locale: str) -> dict[str, str]:
+    """Purpose id → its title across every consent notice of the organization (one query)."""
+    return _titles(
+        ConsentNoticeVersion.objects.filter(notice__organization_id=organization_id), locale
+    )
+
+
+def _titles(versions: QuerySet[ConsentNoticeVersion], locale: str) -> dict[str, str]:
     titles: dict[str, str] = {}
-    for purposes in (
-        ConsentNoticeVersion.objects.filter(notice_id=survey.consent_notice_id)
-        .order_by("number")
-        .values_list("purposes", flat=True)
-    ):
+    for purposes in versions.order_by("notice_id", "number").values_list("purposes", flat=True):
         for p in purposes or []:
             title = text(p.get("title") or {}, locale)
             if title:

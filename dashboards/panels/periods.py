@@ -80,10 +80,15 @@ def compared(points: list[Point], granularity: str) -> tuple[float | None, str]:
     if delta is None:
         return None, ""
     last, before = complete[-1], complete[-2]
-    what = _("%(last)s vs %(before)s") % {"last": last.label, "before": before.label}
-    if points[-1].partial:
-        what += " " + _("(complete %(unit)s; %(label)s so far is partial)") % {
-            "unit": UNITS[granularity](2),
-            "label": points[-1].label,
-        }
-    return delta, what
+    return delta, _("%(last)s vs %(before)s") % {"last": last.label, "before": before.label}
+
+
+def partial_remark(points: list[Point], granularity: str) -> str:
+    """Under the cards: which periods are partial and that changes leave them out."""
+    partial = [f"{p.label} ({p.partial})" for p in points if p.partial]
+    if not partial:
+        return ""
+    return _(
+        "Changes compare the last two complete %(unit)s; partial periods are not compared: "
+        "%(periods)s."
+    ) % {"unit": UNITS[granularity](2), "periods": ", ".join(partial)}

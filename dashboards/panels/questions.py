@@ -124,20 +124,22 @@ def items_panel(flt: MetricFilter, opts: Options) -> Panel:
                     references=refs,
                 )
             )
+    out.append(_opt_in_chart(flt, opts))
+    return Panel(charts=out)
+
+
+def _opt_in_chart(flt: MetricFilter, opts: Options) -> Chart:
+    """Opt-in per optional purpose, each purpose named by its consent notice's title."""
     rates = opt_in_rates(flt)
     purposes = survey_labels(flt.survey, opts.locale, purposes=bool(rates))
-    out.append(
-        charts.bar_chart(
-            key="opt_in",
-            title=_("Opt-in per optional purpose"),
-            bars=[
-                Point(label=purposes.purpose(purpose), figure=f, code=purpose)
-                for purpose, f in rates
-            ],
-            value_title=_("Share of respondents offered the purpose who granted it"),
-        )
+    return charts.bar_chart(
+        key="opt_in",
+        title=_("Opt-in per optional purpose"),
+        bars=[
+            Point(label=purposes.purpose(purpose), figure=f, code=purpose) for purpose, f in rates
+        ],
+        value_title=_("Share of respondents offered the purpose who granted it"),
     )
-    return Panel(charts=out)
 
 
 def crosstab_questions(spec: VersionSpec | None) -> list[QuestionSpec]:

@@ -3,15 +3,25 @@
 from dataclasses import replace
 from typing import Any
 
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext
 
 from .. import charts
 from ..charts import Chart, Point
 from ..models import TransparencyReport
 from ..services.metrics import Figure
 
-PURPOSE_LABELS = {"all": gettext_noop("All purposes (full withdrawal)")}
+PURPOSE_LABELS = {"all": gettext_lazy("All purposes (full withdrawal)")}
+
+
+def purpose_names(report: TransparencyReport) -> dict[str, str]:
+    """Purpose id → the title its consent notice gives it, in the current language."""
+    from ..panels.labels import organization_purpose_titles
+
+    return {
+        **organization_purpose_titles(report.organization_id, get_language() or "en"),
+        **{k: str(v) for k, v in PURPOSE_LABELS.items()},
+    }
 
 
 def _f(d: dict[str, Any]) -> Figure:
@@ -32,7 +42,8 @@ def _duration(seconds: float | None) -> str:
 def report_charts(report: TransparencyReport) -> list[Chart]:
     d = report.data
     consents = d["consents"]
-    purposes = [_(PURPOSE_LABELS[p]) if p in PURPOSE_LABELS else p for p in consents["purposes"]]
+    names = purpose_names(report)
+    purposes = [names.get(p, p) for p in consents["purposes"]]
     requests = d["requests"]
     out = [
         charts.grouped_bar_chart(
@@ -67,7 +78,9 @@ def report_charts(report: TransparencyReport) -> list[Chart]:
         charts.bar_chart(
             key="purges",
             title=_("Data deleted when its retention period ended, by purpose"),
-            bars=[Point(label=k, figure=_f(v)) for k, v in d["purges"]["rows"]],
+            bars=[
+                Point(label=names.get(k, k), figure=_f(v), code=k) for k, v in d["purges"]["rows"]
+            ],
             percent=False,
             digits=0,
             value_title=_("Consent records purged"),

@@ -16,7 +16,6 @@
     svg: "Download SVG",
     csv: "Download CSV",
     failed: "These figures could not be loaded. Reload the page to try again.",
-    previous: "vs previous period",
     withheld: "withheld",
     plotly: {},
   };
@@ -127,9 +126,24 @@
         config = PRINT_CONFIG;
       }
       window.Plotly.newPlot(plot, chart.figure.data, layout, config).then(function () {
+        if (!printing()) {
+          fit(plot);
+          plot.on("plotly_afterplot", function () { fit(plot); });
+        }
         plot.setAttribute("data-drawn", "true");
       });
     }
+  }
+
+  // A chart whose legend or label margins (a phone's width wraps both onto more lines)
+  // left its plot area shorter than its categories need (layout.meta.plot_height, set by
+  // the server) grows by the difference, so wrapped labels never overprint each other.
+  function fit(plot) {
+    var full = plot._fullLayout;
+    var need = full && full.meta && full.meta.plot_height;
+    if (!need || !full._size) return;
+    var shortBy = Math.ceil(need - full._size.h);
+    if (shortBy > 1) window.Plotly.relayout(plot, { height: full.height + shortBy });
   }
 
   // Printed reports: each chart drawn at its card's width and a fixed height,
@@ -181,8 +195,8 @@
     var change = null;
     if (kpi.change) {
       var arrow = kpi.direction === "up" ? "▲ " : kpi.direction === "down" ? "▼ " : "";
-      // The server names the periods compared (complete ones only); "previous period" is a fallback.
-      change = el("p", { class: "kpi-change " + kpi.direction, text: arrow + kpi.change + " " + (kpi.compared || t.previous) });
+      // The server names the periods compared (complete ones only) in the page's language.
+      change = el("p", { class: "kpi-change " + kpi.direction, text: arrow + kpi.change + " " + kpi.compared });
     } else if (kpi.compared) {
       change = el("p", { class: "kpi-change none", text: kpi.compared });
     }
@@ -233,7 +247,8 @@
         if (body.note) container.appendChild(el("p", { class: "panel-note", text: body.note }));
         container.setAttribute("data-loaded", "true");
       })
-      .catch(function () {
+      .catch(function (err) {
+        if (window.console) window.console.error(err);
         container.textContent = "";
         container.appendChild(el("p", { class: "error-summary", role: "alert", text: t.failed }));
       })

@@ -86,6 +86,32 @@ def wait_drawn(page: Page) -> int:
     return page.locator(".plot, .spark").count()
 
 
+OVERLAPS = """() => {
+  const box = (el) => el.getBoundingClientRect();
+  const meet = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 &&
+    a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const found = [];
+  document.querySelectorAll('.plot[data-drawn]').forEach((plot) => {
+    const name = plot.closest('figure').getAttribute('data-chart');
+    const labels = [...plot.querySelectorAll('g.ytick text')].map(box);
+    labels.forEach((a, i) => labels.slice(i + 1).forEach((b) => {
+      if (meet(a, b)) found.push(name + ': category labels');
+    }));
+    const legend = plot.querySelector('g.legend');
+    if (!legend) return;
+    plot.querySelectorAll('.g-xtitle, .g-ytitle, g.xtick text').forEach((t) => {
+      if (meet(box(legend), box(t))) found.push(name + ': legend on axis text');
+    });
+  });
+  return found;
+}"""
+
+
+def overlapping_text(page: Page) -> list[str]:
+    """Charts whose category labels overprint each other or whose legend sits on axis text."""
+    return page.evaluate(OVERLAPS)
+
+
 def shoot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     for width, label in ((1280, "desktop"), (390, "phone")):
@@ -119,7 +145,10 @@ def test_overview_and_survey_dashboard(page: Page, live_server, demo):
     expect(page.locator("#chart-stated_vs_enacted .plot")).to_have_attribute("data-drawn", "true")
     expect(page.locator("#chart-privacy_actives_trend")).to_be_visible()
     assert_accessible(page, "survey dashboard")
-    shoot(page, "survey")
+    assert overlapping_text(page) == []
+    shoot(page, "survey")  # ends at phone width
+    page.wait_for_timeout(400)
+    assert overlapping_text(page) == []
 
     # A filter changes the URL and the charts; the back button restores both.
     page.set_viewport_size({"width": 1280, "height": 900})

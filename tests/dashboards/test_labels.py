@@ -135,3 +135,22 @@ def test_no_internal_code_in_charts_or_filters_of_the_demo(client, demo):
                             )
     assert seen == {}
     assert checked > 2000
+
+
+def test_labels_in_the_page_language(survey):
+    from django.utils import translation
+
+    from dashboards.panels.labels import survey_labels
+
+    zh = survey_labels(survey, "zh-hant", purposes=True)  # Django's code, lower case
+    assert zh.segment("age_band", "a18_29") == "18–29 歲"
+    assert zh.purpose("marketing") == "寄送我們的隱私電子報"
+    en = survey_labels(survey, "en", purposes=True)
+    assert en.segment("age_band", "unknown") == "Age not given"
+    assert en.segment("channel", "in_app") == "In-app"
+    assert en.segment("westin_segment", "pragmatist") == "Privacy pragmatists"
+    with translation.override("en"):
+        assert en.segment("locale", "zh-Hant") == "Traditional Chinese"
+    with translation.override("zh-hant"):
+        assert zh.segment("locale", "zh-Hant") == "繁體中文"
+    assert en.segment("locale", "xx-Nope") == "xx-Nope"  # unknown to Django: kept as given

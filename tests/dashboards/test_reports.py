@@ -218,3 +218,24 @@ def test_demo_activity_shows_in_the_current_quarter(org, survey):
         "Academic study of the privacy paradox",
         "Product research on consent design",
     ]
+
+
+def test_report_charts_name_purposes_by_their_notice_titles(activity):
+    from django.utils import translation
+
+    from dashboards.reports.render import report_charts
+    from tests.factories import published_notice
+
+    published_notice(activity)
+    report = report_generate(organization=activity, period=Q2)
+    with translation.override("en"):
+        consents = next(c for c in report_charts(report) if c.key == "consents")
+    assert consents.figure["data"][0]["x"] == [
+        "All purposes (full withdrawal)",
+        "Send you our privacy newsletter",
+        "Understand what customers think about privacy",
+    ]
+    with translation.override("zh-hant"):
+        purges = next(c for c in report_charts(report) if c.key == "purges")
+    assert [row[0] for row in purges.rows] == ["寄送我們的隱私電子報"]
+    assert purges.codes == ["marketing"]
