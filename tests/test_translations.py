@@ -264,3 +264,10 @@ def test_the_dashboard_shows_the_surveys_chinese_title_to_a_taiwanese_browser(cl
     url = f"/studio/{org.slug}/dashboards/surveys/{survey.pk}/"
     body = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-TW").content.decode()
     assert f"<h1>{survey.title['zh-Hant']}</h1>" in body
+    # The words the issue found in English on this page.
+    assert '<label for="f-version">版本</label>' in body
+    assert '<label for="f-period">期間</label>' in body
+    assert "重點數據" in body
+    assert "Headline figures" not in body
+    data = client.get(url + "data/kpis/", HTTP_ACCEPT_LANGUAGE="zh-TW").json()
+    assert "信任指數" in str(data) and "Trust Index" not in str(data)
