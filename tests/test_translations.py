@@ -168,10 +168,10 @@ def test_every_string_of_the_code_is_translated_and_none_is_fuzzy(regenerated: P
 
 def test_reference_figures_texts_are_in_the_catalogue() -> None:
     """reference_figures.json is drawn translated; its texts are marked in reference_texts.py."""
-    from dashboards.panels import REFERENCE_FILE
     from dashboards.reference_texts import TEXTS
 
-    figures = json.loads(REFERENCE_FILE.read_text(encoding="utf-8"))["figures"]
+    path = Path(settings.BASE_DIR) / "dashboards" / "reference_figures.json"
+    figures = json.loads(path.read_text(encoding="utf-8"))["figures"]
     texts = [f[k] for f in figures for k in ("label", "definition")]
     missing = [t for t in texts if t not in TEXTS]
     assert not missing, "Add to dashboards/reference_texts.py:\n  " + "\n  ".join(missing)
