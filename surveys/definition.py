@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 from jsonschema.exceptions import best_match
@@ -170,12 +171,14 @@ class _Checker:
             return
         for locale in value:
             if locale not in self.locales:
-                self.add(path + [locale], "unknown_locale", "not one of the survey's locales")
+                self.add(
+                    path + [locale], "unknown_locale", gettext("not one of the survey's locales")
+                )
 
     def run(self) -> list[FieldError]:
         doc = self.doc
         if "default_locale" in doc and doc["default_locale"] not in self.locales:
-            self.add(["default_locale"], "unknown_locale", "must be one of the locales")
+            self.add(["default_locale"], "unknown_locale", gettext("must be one of the locales"))
         self.localized(doc.get("title"), ["title"])
         for key, text in doc.get("texts", {}).items():
             self.localized(text, ["texts", key])
@@ -183,10 +186,12 @@ class _Checker:
         parsed = {k: _parse_dt(doc.get(k)) for k in ("opens_at", "closes_at")}
         for k in ("opens_at", "closes_at"):
             if doc.get(k) and parsed[k] is None:
-                self.add([k], "invalid_format", "must be an ISO 8601 date-time with a time zone")
+                self.add(
+                    [k], "invalid_format", gettext("must be an ISO 8601 date-time with a time zone")
+                )
         if opens and closes and parsed["opens_at"] and parsed["closes_at"]:
             if parsed["opens_at"] >= parsed["closes_at"]:
-                self.add(["closes_at"], "out_of_range", "must be after opens_at")
+                self.add(["closes_at"], "out_of_range", gettext("must be after opens_at"))
         self.sections()
         self.quiz()
         self.segments()
@@ -211,7 +216,9 @@ class _Checker:
             if attribute in BUILT_IN_SEGMENTS:
                 self.add(where, "reserved", f"{attribute} is computed, not declared")
             elif q.get("type") in T.values and q["type"] not in SEGMENT_TYPES:
-                self.add(where, "not_allowed", "only choice, yes/no, scale or rating questions")
+                self.add(
+                    where, "not_allowed", gettext("only choice, yes/no, scale or rating questions")
+                )
             elif attribute in seen:
                 self.add(where, "duplicate", f"already fed by question {seen[attribute]}")
             else:
@@ -233,7 +240,9 @@ class _Checker:
                 if code in ambiguous:
                     continue
                 if q is None:
-                    self.add(path + [key], "unknown_question", "no question with this code")
+                    self.add(
+                        path + [key], "unknown_question", gettext("no question with this code")
+                    )
                 elif q.get("type") not in T.values:
                     continue  # an unknown type is the schema pass's to report
                 elif q["type"] not in CROSSTAB_TYPES or (key == "column" and q["type"] == T.MATRIX):
@@ -245,9 +254,9 @@ class _Checker:
                         else "a column is a choice, yes/no, scale, rating or NPS question",
                     )
             if row == column:
-                self.add(path + ["column"], "invalid", "must differ from the row")
+                self.add(path + ["column"], "invalid", gettext("must differ from the row"))
             elif (row, column) in pairs:
-                self.add(path, "duplicate", "this pair is declared twice")
+                self.add(path, "duplicate", gettext("this pair is declared twice"))
             pairs.add((row, column))
 
     def sections(self) -> None:
@@ -257,7 +266,7 @@ class _Checker:
         for si, section in enumerate(self.doc["sections"]):
             path: list[str | int] = ["sections", si]
             if section["code"] in seen_sections:
-                self.add(path + ["code"], "duplicate", "section code already used")
+                self.add(path + ["code"], "duplicate", gettext("section code already used"))
             seen_sections.add(section["code"])
             self.localized(section.get("title"), path + ["title"])
             self.localized(section.get("description"), path + ["description"])
@@ -268,14 +277,16 @@ class _Checker:
                 qpath = path + ["questions", qi]
                 self.question(question, qpath, dict(seen_questions))
                 if question["code"] in seen_questions:
-                    self.add(qpath + ["code"], "duplicate", "question code already used")
+                    self.add(qpath + ["code"], "duplicate", gettext("question code already used"))
                 seen_questions.setdefault(question["code"], question)
             for ri, rule in enumerate(section.get("skip_logic", [])):
                 rpath = path + ["skip_logic", ri]
                 self.condition(rule["when"], rpath + ["when"], dict(seen_questions))
                 to = rule["to"]
                 if to != END and (to not in section_codes or section_codes.index(to) <= here):
-                    self.add(rpath + ["to"], "invalid_target", "must be a later section or end")
+                    self.add(
+                        rpath + ["to"], "invalid_target", gettext("must be a later section or end")
+                    )
 
     def condition(
         self, cond: dict[str, Any] | None, path: list[str | int], earlier: dict[str, Any]
@@ -292,21 +303,23 @@ class _Checker:
             return
         target = earlier.get(cond["question"])
         if target is None:
-            self.add(path + ["question"], "invalid_reference", "must be an earlier question")
+            self.add(
+                path + ["question"], "invalid_reference", gettext("must be an earlier question")
+            )
             return
         op, value = cond["op"], cond.get("value")
         if "item" in cond:
             rows = [r["code"] for r in target.get("settings", {}).get("rows", [])]
             if target["type"] != T.MATRIX or cond["item"] not in rows:
-                self.add(path + ["item"], "invalid_reference", "must be a row of a matrix")
+                self.add(path + ["item"], "invalid_reference", gettext("must be a row of a matrix"))
         if op in ("answered", "not_answered"):
             return
         if "value" not in cond:
-            self.add(path + ["value"], "required", "required for this operator")
+            self.add(path + ["value"], "required", gettext("required for this operator"))
         elif op in ("in", "not_in") and not isinstance(value, list):
-            self.add(path + ["value"], "invalid_type", "must be a list")
+            self.add(path + ["value"], "invalid_type", gettext("must be a list"))
         elif op in NUMERIC_OPS and (isinstance(value, bool) or not isinstance(value, int | float)):
-            self.add(path + ["value"], "invalid_type", "must be a number")
+            self.add(path + ["value"], "invalid_type", gettext("must be a number"))
 
     def question(self, q: dict[str, Any], path: list[str | int], earlier: dict[str, Any]) -> None:
         qtype = q["type"]
@@ -320,7 +333,7 @@ class _Checker:
         if qtype in CHOICE_REQUIRED:
             limit = 11 if qtype in SCALE_TYPES else 200
             if len(choices) < 2:
-                self.add(path + ["choices"], "too_short", "at least 2 required")
+                self.add(path + ["choices"], "too_short", gettext("at least 2 required"))
             elif len(choices) > limit:
                 self.add(path + ["choices"], "too_long", f"at most {limit} allowed")
         elif choices:
@@ -332,21 +345,25 @@ class _Checker:
             self.localized(c.get("label"), cpath + ["label"])
             self.localized(c.get("feedback"), cpath + ["feedback"])
             if c["code"] in codes:
-                self.add(cpath + ["code"], "duplicate", "choice code already used")
+                self.add(cpath + ["code"], "duplicate", gettext("choice code already used"))
             codes.add(c["code"])
             if qtype in SCALE_TYPES:
                 if c.get("value") is None:
-                    self.add(cpath + ["value"], "required", "scale points need a number")
+                    self.add(cpath + ["value"], "required", gettext("scale points need a number"))
                 elif Decimal(str(c["value"])) in values:
-                    self.add(cpath + ["value"], "duplicate", "scale values must differ")
+                    self.add(cpath + ["value"], "duplicate", gettext("scale values must differ"))
                 else:
                     values.add(Decimal(str(c["value"])))
             if c.get("exclusive") and qtype != T.MULTIPLE_CHOICE:
-                self.add(cpath + ["exclusive"], "not_allowed", "only for multiple choice")
+                self.add(cpath + ["exclusive"], "not_allowed", gettext("only for multiple choice"))
         if q.get("allow_other") and qtype not in (T.SINGLE_CHOICE, T.MULTIPLE_CHOICE):
-            self.add(path + ["allow_other"], "not_allowed", "only for single or multiple choice")
+            self.add(
+                path + ["allow_other"], "not_allowed", gettext("only for single or multiple choice")
+            )
         if qtype == T.ATTENTION_CHECK and sum(bool(c.get("is_correct")) for c in choices) != 1:
-            self.add(path + ["choices"], "invalid", "exactly one acceptable answer required")
+            self.add(
+                path + ["choices"], "invalid", gettext("exactly one acceptable answer required")
+            )
         self.type_settings(q, path, settings_, len(choices))
         self.condition(q.get("display_logic"), path + ["display_logic"], earlier)
 
@@ -361,42 +378,50 @@ class _Checker:
                 self.add(
                     path + ["settings", "max_selections"],
                     "out_of_range",
-                    "more than the number of choices",
+                    gettext("more than the number of choices"),
                 )
             if lo is not None and hi is not None and lo > hi:
                 self.add(
                     path + ["settings", "min_selections"],
                     "out_of_range",
-                    "must not exceed max_selections",
+                    gettext("must not exceed max_selections"),
                 )
         if qtype == T.MATRIX:
             rows = st.get("rows", [])
             if not rows:
-                self.add(path + ["settings", "rows"], "too_short", "at least 1 required")
+                self.add(path + ["settings", "rows"], "too_short", gettext("at least 1 required"))
             row_codes: set[str] = set()
             for ri, row in enumerate(rows):
                 if row["code"] in row_codes:
                     self.add(
                         path + ["settings", "rows", ri, "code"],
                         "duplicate",
-                        "row code already used",
+                        gettext("row code already used"),
                     )
                 row_codes.add(row["code"])
                 self.localized(row.get("text"), path + ["settings", "rows", ri, "text"])
         if qtype == T.NUMBER:
             for key in ("min", "max"):
                 if key not in st:
-                    self.add(path + ["settings", key], "required", "required for number questions")
+                    self.add(
+                        path + ["settings", key],
+                        "required",
+                        gettext("required for number questions"),
+                    )
                 elif isinstance(st[key], str):
-                    self.add(path + ["settings", key], "invalid_type", "must be a number")
+                    self.add(path + ["settings", key], "invalid_type", gettext("must be a number"))
             lo, hi = st.get("min"), st.get("max")
             if isinstance(lo, int | float) and isinstance(hi, int | float) and lo >= hi:
-                self.add(path + ["settings", "max"], "out_of_range", "must be greater than min")
+                self.add(
+                    path + ["settings", "max"], "out_of_range", gettext("must be greater than min")
+                )
         if qtype == T.DATE:
             for key in ("min", "max"):
                 if key in st and _parse_date(st[key]) is None:
                     self.add(
-                        path + ["settings", key], "invalid_format", "must be a date as YYYY-MM-DD"
+                        path + ["settings", key],
+                        "invalid_format",
+                        gettext("must be a date as YYYY-MM-DD"),
                     )
         if qtype in MAX_TEXT_LENGTH and st.get("max_length", 0) > MAX_TEXT_LENGTH[qtype]:
             self.add(
@@ -410,7 +435,7 @@ class _Checker:
         outcomes = doc.get("outcomes", [])
         if doc["kind"] != "quiz":
             if outcomes:
-                self.add(["outcomes"], "not_allowed", "only quizzes have outcomes")
+                self.add(["outcomes"], "not_allowed", gettext("only quizzes have outcomes"))
             return
         scored = 0
         for si, s in enumerate(doc["sections"]):
@@ -421,27 +446,29 @@ class _Checker:
                         self.add(
                             path + ["points"],
                             "not_allowed",
-                            "only single or multiple choice questions score points",
+                            gettext("only single or multiple choice questions score points"),
                         )
                     elif not any(c.get("is_correct") for c in q.get("choices", [])):
                         self.add(
                             path + ["choices"],
                             "invalid",
-                            "a scored question needs at least one correct choice",
+                            gettext("a scored question needs at least one correct choice"),
                         )
                     else:
                         scored += 1
         if scored == 0:
-            self.add(["sections"], "invalid", "a quiz needs at least one scored question")
+            self.add(["sections"], "invalid", gettext("a quiz needs at least one scored question"))
         for oi, o in enumerate(outcomes):
             self.localized(o.get("title"), ["outcomes", oi, "title"])
             self.localized(o.get("text"), ["outcomes", oi, "text"])
             if o["min"] > o["max"]:
-                self.add(["outcomes", oi, "max"], "out_of_range", "must not be below min")
+                self.add(["outcomes", oi, "max"], "out_of_range", gettext("must not be below min"))
         ordered = sorted(enumerate(outcomes), key=lambda p: p[1]["min"])
         for (_, a), (bi, b) in zip(ordered, ordered[1:], strict=False):
             if b["min"] <= a["max"]:
-                self.add(["outcomes", bi, "min"], "overlap", "score bands must not overlap")
+                self.add(
+                    ["outcomes", bi, "min"], "overlap", gettext("score bands must not overlap")
+                )
 
 
 def _parse_dt(value: Any) -> dt.datetime | None:

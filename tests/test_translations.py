@@ -168,10 +168,10 @@ def test_every_string_of_the_code_is_translated_and_none_is_fuzzy(regenerated: P
 
 def test_reference_figures_texts_are_in_the_catalogue() -> None:
     """reference_figures.json is drawn translated; its texts are marked in reference_texts.py."""
-    from dashboards.panels import REFERENCE_FILE
     from dashboards.reference_texts import TEXTS
 
-    figures = json.loads(REFERENCE_FILE.read_text(encoding="utf-8"))["figures"]
+    path = Path(settings.BASE_DIR) / "dashboards" / "reference_figures.json"
+    figures = json.loads(path.read_text(encoding="utf-8"))["figures"]
     texts = [f[k] for f in figures for k in ("label", "definition")]
     missing = [t for t in texts if t not in TEXTS]
     assert not missing, "Add to dashboards/reference_texts.py:\n  " + "\n  ".join(missing)
@@ -264,3 +264,10 @@ def test_the_dashboard_shows_the_surveys_chinese_title_to_a_taiwanese_browser(cl
     url = f"/studio/{org.slug}/dashboards/surveys/{survey.pk}/"
     body = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-TW").content.decode()
     assert f"<h1>{survey.title['zh-Hant']}</h1>" in body
+    # The words the issue found in English on this page.
+    assert '<label for="f-version">版本</label>' in body
+    assert '<label for="f-period">期間</label>' in body
+    assert "重點數據" in body
+    assert "Headline figures" not in body
+    data = client.get(url + "data/kpis/", HTTP_ACCEPT_LANGUAGE="zh-TW").json()
+    assert "信任指數" in str(data) and "Trust Index" not in str(data)

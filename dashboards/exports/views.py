@@ -13,10 +13,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from surveys.enums import Role, VersionStatus
 from surveys.models import Survey
+from surveys.text import localized
 from trustpulse.studio import NavEntry, Studio, nav_register, studio_view
 from trustpulse.validation import ServiceValidationError
 
@@ -121,12 +123,16 @@ def _version_label(version: Any) -> dict[str, Any]:
     return {"n": version.number, "when": when.date().isoformat() if when else "—"}
 
 
+def _text(text: dict[str, str], survey: Survey) -> str:
+    """A question's text in the reader's language when the survey has it."""
+    return localized(text, get_language() or "", survey.default_locale)
+
+
 def column_choices(survey: Survey) -> list[tuple[str, str]]:
     """The response fields, then every question of the published versions, labelled."""
     fields = [(f, str(FIELD_LABELS[f])) for f in RESPONSE_FIELDS]
     questions = [
-        (q.code, f"{q.code}: {q.text.get(survey.default_locale, q.code)}")
-        for q in services.survey_questions(survey)
+        (q.code, f"{q.code}: {_text(q.text, survey)}") for q in services.survey_questions(survey)
     ]
     return fields + questions
 
@@ -263,12 +269,10 @@ def export_settings(request: HttpRequest, studio: Studio, survey_id: int) -> Htt
     cfg = services.export_settings_get(survey=survey)
     questions = services.survey_questions(survey)
     qi_choices = [(f, FIELD_LABELS[f]) for f in RESPONSE_FIELDS] + [
-        (q.code, f"{q.code}: {q.text.get(survey.default_locale, q.code)}")
-        for q in questions
-        if q.type in QI_TYPES
+        (q.code, f"{q.code}: {_text(q.text, survey)}") for q in questions if q.type in QI_TYPES
     ]
     sens_choices = [
-        (q.code, f"{q.code}: {q.text.get(survey.default_locale, q.code)}")
+        (q.code, f"{q.code}: {_text(q.text, survey)}")
         for q in questions
         if q.type in SENSITIVE_TYPES
     ]

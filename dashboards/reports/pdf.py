@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 TIMEOUT_SECONDS = 60
 # The window the page is laid out in before printing: wider than the printed
@@ -35,7 +36,9 @@ def print_pdf(html: str) -> tuple[bytes | None, str]:
     """(PDF bytes, "") or (None, why not)."""
     binary = chromium_path()
     if binary is None:
-        return None, "Chromium is not installed on this server, so no PDF can be printed."
+        return None, gettext_noop(
+            "Chromium is not installed on this server, so no PDF can be printed."
+        )
     with tempfile.TemporaryDirectory(prefix="tp-report-") as tmp:
         page = Path(tmp) / "report.html"
         out = Path(tmp) / "report.pdf"
@@ -63,5 +66,5 @@ def print_pdf(html: str) -> tuple[bytes | None, str]:
         except (OSError, subprocess.TimeoutExpired) as exc:
             return None, f"Chromium could not print the report ({type(exc).__name__})."
         if not out.exists() or out.stat().st_size == 0:
-            return None, "Chromium ran but produced no PDF."
+            return None, gettext_noop("Chromium ran but produced no PDF.")
         return out.read_bytes(), ""

@@ -3,6 +3,7 @@
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from ..models import TransparencyReport
 from ..staticfiles import plotly_js_path
@@ -54,7 +55,10 @@ def report_print(*, report_id: int) -> bool:
     from django.conf import settings
 
     if not settings.TRANSPARENCY_PDF:
-        pdf, error = None, "PDF printing is switched off on this server (TRANSPARENCY_PDF)."
+        pdf, error = (
+            None,
+            gettext_noop("PDF printing is switched off on this server (TRANSPARENCY_PDF)."),
+        )
     else:
         pdf, error = print_pdf(standalone_html(report))
     if pdf is None:

@@ -15,6 +15,7 @@ from trustpulse.studio import ALL_ROLES, NavEntry, Studio, nav_register, studio_
 from ..enums import Role
 from ..models import Membership
 from ..selectors.builder import builder_survey_list
+from ..text import localized
 
 nav_register(
     NavEntry(key="surveys", label=_("Surveys"), url_name="studio:org", roles=ALL_ROLES, order=10)
@@ -44,8 +45,7 @@ def org_home(request: HttpRequest, studio: Studio) -> HttpResponse:
     rows = [
         {
             "survey": survey,
-            "title": survey.title.get(survey.default_locale)
-            or next(iter(survey.title.values()), ""),
+            "title": localized(survey.title, request.LANGUAGE_CODE, survey.default_locale),
             "public_url": reverse("surveys:landing", kwargs={"slug": survey.slug}),
         }
         for survey in surveys

@@ -133,7 +133,7 @@ def _settings_changes(
                 value = dt.datetime.fromisoformat(text).replace(tzinfo=tz)
             except ValueError:
                 errors.append(
-                    FieldError(field=key, code="invalid_format", message="A date and time.")
+                    FieldError(field=key, code="invalid_format", message=_("A date and time."))
                 )
                 continue
         if value != getattr(survey, key):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from trustpulse.validation import FieldError
@@ -172,7 +173,9 @@ def parse_logic(
             value = json.loads(advanced)
         except ValueError:
             errors.append(
-                FieldError(field="display_logic", code="invalid_json", message="Not valid JSON.")
+                FieldError(
+                    field="display_logic", code="invalid_json", message=gettext("Not valid JSON.")
+                )
             )
             return None
         return value if value else None
@@ -396,7 +399,9 @@ def parse_section(
             s["skip_logic"] = json.loads(advanced)
         except ValueError:
             errors.append(
-                FieldError(field="skip_logic", code="invalid_json", message="Not valid JSON.")
+                FieldError(
+                    field="skip_logic", code="invalid_json", message=gettext("Not valid JSON.")
+                )
             )
     else:
         rules = []

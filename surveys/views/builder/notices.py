@@ -200,7 +200,7 @@ def notice_new(request: HttpRequest, studio: Studio) -> HttpResponse:
         if ConsentNotice.objects.filter(organization=studio.organization, slug=slug).exists():
             from trustpulse.validation import FieldError
 
-            errors.items = [FieldError(field="slug", code="duplicate", message="already used")]
+            errors.items = [FieldError(field="slug", code="duplicate", message=_("already used"))]
             content = _content(posted(request))
         elif not slug or not slug.replace("-", "").isalnum() or slug != slug.lower():
             from trustpulse.validation import FieldError
@@ -209,7 +209,7 @@ def notice_new(request: HttpRequest, studio: Studio) -> HttpResponse:
                 FieldError(
                     field="slug",
                     code="invalid_format",
-                    message="Lower-case letters, digits and hyphens.",
+                    message=_("Lower-case letters, digits and hyphens."),
                 )
             ]
             content = _content(posted(request))
