@@ -13,9 +13,11 @@ the ``standardwebhooks`` library) on loopback, in this process:
    for ``--seconds`` and measures, per event, the time from its commit to its
    arrival at the receiver (p50, p99, max).
 
-The events are written straight into the outbox (one per respondent ref, so
-ordering never holds one back); what a response submission costs besides is
-measured by bench/submit.py.
+Settings: ``bench/hooks_settings.py`` (the test settings, keeping database
+connections between tasks as production does). The events are written
+straight into the outbox (one per respondent ref, so ordering never holds one
+back); what a response submission costs besides is measured by
+bench/submit.py.
 
     python bench/webhooks.py [--events 2000] [--load 0.8] [--seconds 30]
                              [--redis-url redis://127.0.0.1:6379/7] [--json FILE]
@@ -55,7 +57,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def environment(args: argparse.Namespace, queue: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
-        DJANGO_SETTINGS_MODULE="trustpulse.settings.test",
+        DJANGO_SETTINGS_MODULE="hooks_settings",
+        PYTHONPATH=os.pathsep.join([str(ROOT / "bench"), str(ROOT)]),
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{args.database}",
         REDIS_URL=args.redis_url,
         CELERY_BROKER_URL=args.redis_url,

@@ -80,9 +80,14 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
         self.sock = self._raw_socket()
 
 
+def tls_context() -> ssl.SSLContext:
+    """Certificates checked against the system's CAs, for the URL's host name."""
+    return ssl.create_default_context()
+
+
 class _PinnedHTTPSConnection(_PinnedHTTPConnection):
     def connect(self) -> None:
-        context = ssl.create_default_context()
+        context = tls_context()
         self.sock = context.wrap_socket(self._raw_socket(), server_hostname=self._destination.host)
 
 

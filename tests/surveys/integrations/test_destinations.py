@@ -192,3 +192,68 @@ def receiver_redirect():
     server.shutdown()
     server.server_close()
     assert hits == ["/in"]
+
+
+@pytest.fixture
+def raw_server():
+    """A loopback TCP server whose behaviour the test sets: ("silent" | "flood")."""
+    import threading
+
+    mode = {"value": "silent"}
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    conns = []
+
+    def serve():
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            conns.append(conn)
+            conn.recv(65536)
+            if mode["value"] == "flood":
+                head = b"HTTP/1.1 200 OK\r\ncontent-length: 10000000\r\n\r\n"
+                try:
+                    conn.sendall(head + b"x" * 1_000_000)
+                except OSError:
+                    pass
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield listener.getsockname()[1], mode
+    listener.close()
+    for c in conns:
+        c.close()
+
+
+def test_a_receiver_that_never_answers_times_out(raw_server, settings):
+    port, mode = raw_server
+    settings.WEBHOOK_READ_TIMEOUT = 0.5
+    result = transport.post(
+        destination_resolve(f"http://127.0.0.1:{port}/in"), headers={}, body=b"{}"
+    )
+    assert result.ok is False
+    assert "timed out" in result.error
+    assert 400 <= result.latency_ms < 5000
+
+
+def test_only_the_first_64_kib_of_an_answer_is_read(raw_server, settings, monkeypatch):
+    import http.client
+
+    port, mode = raw_server
+    mode["value"] = "flood"
+    settings.WEBHOOK_READ_TIMEOUT = 2.0
+    asked: list[int | None] = []
+    real_read = http.client.HTTPResponse.read
+
+    def read(self, amt=None):
+        asked.append(amt)
+        return real_read(self, amt)
+
+    monkeypatch.setattr(http.client.HTTPResponse, "read", read)
+    result = transport.post(
+        destination_resolve(f"http://127.0.0.1:{port}/in"), headers={}, body=b"{}"
+    )
+    assert (result.ok, result.status) == (True, 200)
+    assert asked == [64 * 1024]

@@ -200,3 +200,28 @@ def test_api_keys_cannot_manage_webhooks_and_other_orgs_endpoints_are_not_found(
     assert client.delete(base).status_code == 404
     assert client.get(f"/studio/{org.slug}/integrations/{theirs.pk}/").status_code == 404
     assert WebhookEndpoint.objects.filter(pk=theirs.pk).exists()
+
+
+def test_the_transparency_report_shows_propagated_withdrawals(org, receiver_factory):
+    from django.utils import timezone
+
+    from dashboards.reports.periods import quarter_of
+    from dashboards.reports.render import report_context
+    from dashboards.reports.services import report_generate
+    from surveys.integrations import services as webhooks
+
+    survey = live_survey(org)
+    receiver = receiver_factory()
+    endpoint, secret = webhooks.endpoint_create(
+        organization=org, actor=None, url=receiver.url, event_types=["consent.withdrawn"]
+    )
+    receiver.server.webhooks[:] = [Webhook(secret)]
+    for _ in range(10):
+        r = services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
+        services.consent_withdraw(respondent=r.respondent)
+    for d in WebhookDelivery.objects.all():
+        webhooks.delivery_attempt(delivery_id=d.pk)
+    report = report_generate(organization=org, period=quarter_of(timezone.localdate()))
+    assert report.data["requests"]["withdrawals_propagated"]["n"] == 10
+    headline = dict(report_context(report)["headline"])
+    assert headline["Withdrawals passed on to the brand's other systems"] == "10"
