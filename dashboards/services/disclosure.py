@@ -440,7 +440,7 @@ def tally_table(
     """
 
     def fold(r: Mapping[str, Any]) -> dict[str, int]:
-        label, col = str(r["_r"] or ""), str(r["_k"] or "")
+        label, col = ("" if r[k] is None else str(r[k]) for k in ("_r", "_k"))
         n = int(r["n"] or 0)
         return {
             SEP.join(("c", label, col)): n,

@@ -377,7 +377,9 @@ def nps(flt: MetricFilter, *, question: str) -> Figure:
     value = 100.0 * (promoters - detractors) / total
     if any(small(n, min_cell=flt.min_cell) for n in counts.values()):
         return WITHHELD
-    return suppress(total, flt.min_cell, value)
+    # Shown beside the distribution: withheld with any of its buckets (rule 3).
+    shown = distribution(flt, question=question)
+    return derived(value, shown.total, *(f for _, f in shown.buckets), n=total)
 
 
 def responses_by_day(flt: MetricFilter) -> list[tuple[dt.date, Figure]]:

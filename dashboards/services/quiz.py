@@ -3,10 +3,12 @@
 import math
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Case, Max, Value, When
 
 from ..models import QuizScoreRollup
-from .metrics import Figure, MetricFilter, suppress
+from .disclosure import tally_table
+from .metrics import Figure, MetricFilter
+from .suppression import protect_tallied
 
 MAX_BUCKETS = 20
 
@@ -29,31 +31,23 @@ def quiz_score_distribution(flt: MetricFilter) -> list[tuple[str, Figure]]:
     """
     if flt.survey.kind != "quiz":
         return []
-    rows = (
-        flt.apply(QuizScoreRollup.objects.all())
-        .values_list("score")
-        .annotate(n=Sum("n"))
-        .values_list("score", "n")
-    )
-    counts = {Decimal(score): int(n) for score, n in rows}
-    top = max([_max_score(flt), *counts], default=Decimal(0))
-    whole = all(s == s.to_integral_value() for s in counts)
+    scores = flt.apply(QuizScoreRollup.objects.all())
+    observed = scores.aggregate(top=Max("score"))["top"]
+    top = max(_max_score(flt), Decimal(observed or 0))
+    distinct = scores.order_by().values_list("score", flat=True).distinct()
+    whole = all(Decimal(s) == Decimal(s).to_integral_value() for s in distinct)
     if whole and top <= MAX_BUCKETS:
-        return [
-            (
-                str(p),
-                suppress(counts.get(Decimal(p), 0), flt.min_cell, float(counts.get(Decimal(p), 0))),
-            )
-            for p in range(int(top) + 1)
-        ]
-    width = max(1, math.ceil(float(top) / MAX_BUCKETS))
-    buckets = math.floor(float(top) / width) + 1
-    totals = [0] * buckets
-    for score, n in counts.items():
-        totals[min(int(score // width), buckets - 1)] += n
-    out = []
-    for i, n in enumerate(totals):
-        low, high = i * width, (i + 1) * width - (1 if whole else 0)
-        label = f"{low}–{high}"
-        out.append((label, suppress(n, flt.min_cell, float(n))))
-    return out
+        width, buckets = 1, int(top) + 1
+        labels = [str(p) for p in range(buckets)]
+    else:
+        width = max(1, math.ceil(float(top) / MAX_BUCKETS))
+        buckets = math.floor(float(top) / width) + 1
+        labels = [f"{i * width}–{(i + 1) * width - (1 if whole else 0)}" for i in range(buckets)]
+    # The bucket of a score, in SQL, so each bucket is a tallied count (disclosure rule 6).
+    bucket = Case(
+        *[When(score__lt=(i + 1) * width, then=Value(labels[i])) for i in range(buckets - 1)],
+        default=Value(labels[-1]),
+    )
+    counts, bad = tally_table(flt, model=QuizScoreRollup, row=Value(""), column=bucket)
+    table = protect_tallied(counts, bad, rows=[""], columns=labels, min_cell=flt.min_cell)
+    return list(zip(labels, table.cells[0], strict=True))

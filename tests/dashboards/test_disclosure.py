@@ -203,3 +203,37 @@ def test_adjacent_date_ranges_do_not_give_a_day_away(org):
     assert wide.json()["completed"]["suppressed"] is True
     assert client.get(url, {"from": "2026-10-19"})["TrustPulse-Date-Range"] == "2026-10-19/.."
     assert "TrustPulse-Date-Range" not in client.get(url)
+
+
+@pytest.mark.django_db
+def test_tally_table_names_entries_by_their_labels_zero_included(org):
+    from django.db.models import F
+
+    from dashboards.models import ScoreBinRollup
+    from dashboards.services.disclosure import tally_table
+
+    survey = analysed_survey(org)
+    for day, n in [(dt.date(2026, 9, 12), 11), (dt.date(2026, 10, 7), 13)]:
+        ScoreBinRollup.objects.create(
+            version=survey.live_version,
+            day=day,
+            locale="en",
+            channel="web",
+            stated_bin=2,
+            enacted_bin=0,
+            n=n,
+        )
+    flt = MetricFilter(survey=survey)
+    counts, bad = tally_table(
+        flt, model=ScoreBinRollup, row=F("stated_bin"), column=F("enacted_bin")
+    )
+    assert counts == {("2", "0"): 24, ("2", None): 24, (None, "0"): 24, (None, None): 24}
+    assert bad == frozenset()
+    # September's 11 and October's 13 are each a whole cell: September alone is published.
+    sept = MetricFilter(survey=survey, date_from=dt.date(2026, 9, 1), date_to=dt.date(2026, 9, 30))
+    assert tally_table(
+        sept, model=ScoreBinRollup, row=F("stated_bin"), column=F("enacted_bin")
+    ) == (
+        {("2", "0"): 11, ("2", None): 11, (None, "0"): 11, (None, None): 11},
+        frozenset(),
+    )
