@@ -148,7 +148,7 @@ class DryRunSerializer(serializers.Serializer):
 
 class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField(
-        help_text="A SurveyJS JSON, LimeSurvey .lss, Qualtrics .qsf, XLSForm (.xlsx, .xls,"
+        help_text="A SurveyJS JSON, LimeSurvey .lss or .lsa, Qualtrics .qsf, XLSForm (.xlsx, .xls,"
         " .csv) or TrustPulse definition file; the format is detected from the content."
     )
 

@@ -88,6 +88,8 @@ class _Import:
         stand_in = _stand_in(sheets) if not self.survey else None
         if stand_in:
             self.survey = sheets[stand_in]
+        if not self.survey and "survey" in sheets and not stand_in:
+            raise file_error("no_questions", "The survey sheet has no rows: the form is empty.")
         if not self.survey:
             raise file_error(
                 "wrong_format", "An XLSForm needs a `survey` sheet with type and name columns."

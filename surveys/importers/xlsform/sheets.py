@@ -2,9 +2,10 @@
 
 Every row keeps its row number in the source (`ROW`), so the report can
 point at it. Blank rows are not rows: a sheet may have at most `MAX_ROWS`
-rows with content, however far its formatting reaches. Sheets the importer
-does not read (`external_choices`, instructions, data) are not held to that
-limit: one longer than it is left unread.
+rows with content, however far its formatting reaches. In a workbook with a
+survey sheet only the form's own sheets are read; in one without, every
+sheet is (one may stand in for it), and a sheet other than the form's own
+that is longer than the limit is left unread.
 """
 
 import csv
@@ -50,6 +51,12 @@ def _sheet(name: str, rows: Iterable[tuple[int, list[Any]]]) -> Sheet:
         return []
 
 
+def _wanted(titles: list[str]) -> set[str]:
+    """The sheets to read: the form's own when there is a survey sheet, else every one."""
+    names = {t.strip().lower() for t in titles}
+    return names & set(FORM_SHEETS) if "survey" in names else names
+
+
 def _table(rows: Iterable[tuple[int, list[Any]]]) -> Sheet:
     """The rows with content under the header row, each with its source row number."""
     header: list[str] | None = None
@@ -85,9 +92,11 @@ def read_xlsx(raw: bytes) -> dict[str, Sheet]:
     except Exception:  # openpyxl raises many kinds on damaged files
         raise file_error("corrupt", damaged) from None
     try:
+        wanted = _wanted([ws.title for ws in book.worksheets])
         return {
             ws.title.strip().lower(): _sheet(ws.title.strip().lower(), _xlsx_rows(ws))
             for ws in book.worksheets
+            if ws.title.strip().lower() in wanted
         }
     finally:
         book.close()
@@ -118,7 +127,10 @@ def read_xls(raw: bytes) -> dict[str, Sheet]:
     except Exception:  # xlrd raises XLRDError, struct.error, … on damaged files
         raise file_error("corrupt", "The spreadsheet is damaged (not a valid .xls file).") from None
     sheets = {}
+    wanted = _wanted(book.sheet_names())
     for name in book.sheet_names():
+        if name.strip().lower() not in wanted:
+            continue
         sh = book.sheet_by_name(name)
         rows = ((i + 1, sh.row_values(i)) for i in range(sh.nrows))
         sheets[name.strip().lower()] = _sheet(name.strip().lower(), rows)

@@ -785,6 +785,21 @@ def test_xlsform_location_and_barcode_only_form_is_asked_as_text(spelling, what)
     ]
 
 
+def test_xlsform_empty_survey_sheet_is_refused_as_empty():
+    # The ODK XLSForm template: a survey sheet with its header row and nothing under it.
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "survey"
+    book.active.append(["type", "name", "label"])
+    buf = io.BytesIO()
+    book.save(buf)
+    assert refusal(buf.getvalue(), "template.xlsx") == [("file", "no_questions")]
+    assert refusal_message(buf.getvalue(), "template.xlsx") == (
+        "The survey sheet has no rows: the form is empty."
+    )
+
+
 def test_xlsform_long_sheet_the_form_does_not_use_is_left_unread():
     # onadata subdistrict_profiling_tool.xlsx: 5,667 rows of external_choices.
     from openpyxl import Workbook
