@@ -1,13 +1,17 @@
-"""The survey builder under ``/studio/<org>/surveys/``."""
+"""Every URL of authoring, with its prefix: the studio home (``/studio/``,
+``/studio/<org>/``) and the survey builder (``/studio/<org>/surveys/…``)."""
 
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
-from .views.builder import branding, content, editor, notices, preview, publish, testing
+from .views import branding, content, editor, notices, preview, publish, studio, testing
 
-app_name = "builder"
+studio_patterns = [
+    path("", studio.studio_home, name="home"),
+    path("<slug:org>/", studio.org_home, name="org"),
+]
 
-urlpatterns = [
+builder_patterns = [
     # The list of surveys is the organization's studio home.
     path("", RedirectView.as_view(pattern_name="studio:org"), name="surveys"),
     path("new/", editor.survey_new, name="survey_new"),
@@ -42,4 +46,9 @@ urlpatterns = [
     path("<int:pk>/branding/", branding.survey_branding, name="branding"),
     path("<int:pk>/test/", testing.test_mode, name="test_mode"),
     path("<int:pk>/test/delete/", testing.test_responses_delete, name="test_delete"),
+]
+
+urlpatterns = [
+    path("studio/", include((studio_patterns, "studio"))),
+    path("studio/<slug:org>/surveys/", include((builder_patterns, "builder"))),
 ]

@@ -1,12 +1,14 @@
-"""Studio distribution pages under /studio/<org>/distribute/."""
+"""Every studio URL of distribution, with its prefix: ``/studio/<org>/distribute/…``.
 
-from django.urls import path
+A respondent's links (``/l/<code>/``, ``/u/<token>/``) are with the other
+public pages in surveys/responses/urls.py (the ``surveys`` namespace).
+"""
 
-from .views import distribution
+from django.urls import include, path
 
-app_name = "distribution"
+from . import views as distribution
 
-urlpatterns = [
+distribution_patterns = [
     path("", distribution.index, name="index"),
     path("<int:survey_id>/", distribution.survey_detail, name="survey"),
     path(
@@ -25,4 +27,8 @@ urlpatterns = [
         distribution.invitation_remind,
         name="invitation_remind",
     ),
+]
+
+urlpatterns = [
+    path("studio/<slug:org>/distribute/", include((distribution_patterns, "distribution"))),
 ]

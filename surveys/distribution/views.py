@@ -19,42 +19,30 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from trustpulse.studio import NavEntry, Studio, nav_register, studio_view
-from trustpulse.validation import FieldError, ServiceValidationError
-
-from .. import services
-from ..enums import Channel, Role
-from ..models import ChannelLink, InvitationBatch, Survey
-from ..qr import QR_KINDS, qr_code
-from ..selectors.distribution import (
+from surveys import services
+from surveys.enums import Channel, Role
+from surveys.models import ChannelLink, InvitationBatch, Survey
+from surveys.qr import QR_KINDS, qr_code
+from surveys.responses.views.arrival import remember_link
+from surveys.selectors.distribution import (
     channel_link_active,
     channel_link_list,
     distribution_survey_get,
     distribution_surveys,
     invitation_batch_list,
 )
-from ..services.distribution import LINK_CHANNELS, absolute, channel_link_url
-from ..services.invitations import MAX_CSV_BYTES, unsubscribe_recipient
-from .arrival import remember_link
+from surveys.services.distribution import LINK_CHANNELS, absolute, channel_link_url
+from surveys.services.invitations import MAX_CSV_BYTES, unsubscribe_recipient
+from trustpulse.studio import Studio, studio_view
+from trustpulse.validation import FieldError, ServiceValidationError
 
 ROLES = frozenset({Role.ADMIN.value, Role.AUTHOR.value})
 BATCHES_PER_PAGE = 25
 MAX_SIGN_DAYS = 365
-
-nav_register(
-    NavEntry(
-        key="distribute",
-        label=gettext_lazy("Distribute"),
-        url_name="distribution:index",
-        roles=ROLES,
-        order=30,
-    )
-)
 
 
 def _title(survey: Survey) -> str:

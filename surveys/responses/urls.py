@@ -1,8 +1,13 @@
-"""Public pages: the respondent flow (``/s/<slug>/…``), receipts and the portal."""
+"""Every public page a respondent opens, under one namespace (``surveys``): the flow
+(``/s/<slug>/…``), channel links and unsubscribe (distribution), receipts and the
+portal (consent and rights)."""
 
 from django.urls import path
 
-from .views import consent, distribution, portal, public
+from surveys.consent.views import consent, portal
+from surveys.distribution import views as distribution
+
+from .views import public
 
 app_name = "surveys"
 

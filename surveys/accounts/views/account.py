@@ -18,12 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from surveys import services
+from surveys.models import User
+from surveys.services.totp import totp_provisioning_uri
+from surveys.two_factor import PENDING_KEY, is_verified, mark_verified
 from trustpulse.validation import ServiceValidationError
-
-from .. import services
-from ..models import User
-from ..services.totp import totp_provisioning_uri
-from ..two_factor import PENDING_KEY, is_verified, mark_verified
 
 FAILURES_KEY = "trustpulse_2fa_failures"
 MAX_CODE_FAILURES = 5

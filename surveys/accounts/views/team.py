@@ -11,32 +11,17 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from trustpulse.studio import NavEntry, Studio, nav_register, studio_view
+from surveys import services
+from surveys.enums import ApiScope, Role
+from surveys.models import ApiKey, ConsentNotice, MemberInvitation, Membership
+from surveys.selectors.authoring import api_key_list
+from surveys.selectors.distribution import member_invitation_open_list, member_list
+from trustpulse.studio import Studio, studio_view
 from trustpulse.validation import ServiceValidationError
 
-from .. import services
-from ..enums import ApiScope, Role
-from ..models import ApiKey, ConsentNotice, MemberInvitation, Membership
-from ..selectors.authoring import api_key_list
-from ..selectors.distribution import member_invitation_open_list, member_list
-
 ADMIN = frozenset({Role.ADMIN.value})
-
-nav_register(
-    NavEntry(key="team", label=gettext_lazy("Team"), url_name="team:index", roles=ADMIN, order=80)
-)
-nav_register(
-    NavEntry(
-        key="settings",
-        label=gettext_lazy("Settings"),
-        url_name="org_settings:index",
-        roles=ADMIN,
-        order=90,
-    )
-)
 
 
 def _errors(exc: ServiceValidationError) -> dict[str, list[str]]:

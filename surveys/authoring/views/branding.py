@@ -9,16 +9,15 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from surveys import services
+from surveys.authoring.views.common import BUILDERS, posted, survey_or_404, title_of, url
+from surveys.authoring.views.forms import FormErrors
+from surveys.branding import CARD, COLOUR, CONTRAST_PAIRS, Look, contrast
+from surveys.enums import BrandFont, Role
+from surveys.models import Survey
+from surveys.selectors.builder import branding_of, look_for
 from trustpulse.studio import Studio, studio_view
 from trustpulse.validation import ServiceValidationError
-
-from ... import services
-from ...branding import CARD, COLOUR, CONTRAST_PAIRS, Look, contrast
-from ...enums import BrandFont, Role
-from ...models import Survey
-from ...selectors.builder import branding_of, look_for
-from .common import BUILDERS, posted, survey_or_404, title_of, url
-from .forms import FormErrors
 
 FIELDS = (
     ("accent", _("Accent (links, buttons, progress)")),

@@ -9,12 +9,11 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import get_language_info
 
+from surveys.enums import Role
+from surveys.models import Survey
+from surveys.responses.views.display import bcp47
+from surveys.selectors.builder import builder_survey_get
 from trustpulse.studio import Studio
-
-from ...enums import Role
-from ...models import Survey
-from ...selectors.builder import builder_survey_get
-from ..display import bcp47
 
 BUILDERS = frozenset({Role.ADMIN, Role.AUTHOR})
 

@@ -13,17 +13,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from trustpulse.studio import Studio, studio_view
-from trustpulse.validation import FieldError, ServiceValidationError
-
-from ... import services
-from ...enums import QuestionType, SurveyKind
-from ...instruments import INSTRUMENTS
-from ...models import Survey
-from ...selectors.builder import draft_document, notice_version_of, translations_stale
-from ...services.authoring import CodeNotFound
-from .common import BUILDERS, loc_field, posted, survey_or_404, title_of, url
-from .forms import (
+from surveys import services
+from surveys.authoring.views.common import BUILDERS, loc_field, posted, survey_or_404, title_of, url
+from surveys.authoring.views.forms import (
     EXTRA_ROWS,
     OPS,
     FormErrors,
@@ -35,6 +27,13 @@ from .forms import (
     simple_conditions,
     skip_rows,
 )
+from surveys.enums import QuestionType, SurveyKind
+from surveys.instruments import INSTRUMENTS
+from surveys.models import Survey
+from surveys.selectors.builder import draft_document, notice_version_of, translations_stale
+from surveys.services.authoring import CodeNotFound
+from trustpulse.studio import Studio, studio_view
+from trustpulse.validation import FieldError, ServiceValidationError
 
 Write = Callable[[], Any]
 

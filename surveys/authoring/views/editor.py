@@ -13,20 +13,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from trustpulse.studio import Studio, studio_view
-from trustpulse.validation import FieldError, ServiceValidationError
-
-from ... import services
-from ...enums import QuestionType, SurveyKind, VersionStatus
-from ...selectors.builder import (
-    draft_document,
-    notice_choices,
-    publish_problems,
-    translation_gaps,
-    translations_stale,
-    translations_stale_list,
-)
-from .common import (
+from surveys import services
+from surveys.authoring.views.common import (
     BUILDERS,
     language_choices,
     loc_field,
@@ -36,7 +24,18 @@ from .common import (
     title_of,
     url,
 )
-from .forms import EXTRA_ROWS, FormErrors, localized, number
+from surveys.authoring.views.forms import EXTRA_ROWS, FormErrors, localized, number
+from surveys.enums import QuestionType, SurveyKind, VersionStatus
+from surveys.selectors.builder import (
+    draft_document,
+    notice_choices,
+    publish_problems,
+    translation_gaps,
+    translations_stale,
+    translations_stale_list,
+)
+from trustpulse.studio import Studio, studio_view
+from trustpulse.validation import FieldError, ServiceValidationError
 
 
 def _locales(text: str) -> list[str]:

@@ -17,9 +17,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from surveys.enums import QuestionType as T
 from trustpulse.validation import FieldError
-
-from ...enums import QuestionType as T
 
 NUMERIC_TYPES = {T.SCALE, T.MATRIX, T.NPS, T.RATING, T.NUMBER}
 CHOICE_TYPES = {T.SINGLE_CHOICE, T.MULTIPLE_CHOICE, T.SCALE, T.MATRIX, T.RANKING}

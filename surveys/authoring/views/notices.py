@@ -11,14 +11,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from surveys import services
+from surveys.authoring.views.common import loc_field, posted, url
+from surveys.authoring.views.forms import EXTRA_ROWS, FormErrors, localized, number
+from surveys.enums import Role, VersionStatus
+from surveys.models import ConsentNotice, ConsentNoticeVersion
 from trustpulse.studio import Studio, studio_view
 from trustpulse.validation import ServiceValidationError
-
-from ... import services
-from ...enums import Role, VersionStatus
-from ...models import ConsentNotice, ConsentNoticeVersion
-from .common import loc_field, posted, url
-from .forms import EXTRA_ROWS, FormErrors, localized, number
 
 ADMINS = frozenset({Role.ADMIN})
 LEGAL_BASES = [

@@ -18,17 +18,16 @@ from django.utils import translation
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
+from surveys import selectors
+from surveys.authoring.views.common import BUILDERS, survey_or_404, title_of, url
+from surveys.consent.views.consent import current_notice, render_step
+from surveys.consent.views.privacy import notice_view
+from surveys.forms import parse_page, posted_state, stored_states
+from surveys.logic import evaluate, next_section, section_path
+from surveys.responses.views.display import Texts, build_questions, ordered_questions
+from surveys.responses.views.public import SurveyContext, base_context, cleaned_page
+from surveys.selectors.authoring import working_version
 from trustpulse.studio import Studio, studio_view
-
-from ... import selectors
-from ...forms import parse_page, posted_state, stored_states
-from ...logic import evaluate, next_section, section_path
-from ...selectors.authoring import working_version
-from ..consent import current_notice, render_step
-from ..display import Texts, build_questions, ordered_questions
-from ..privacy import notice_view
-from ..public import SurveyContext, _base_context, _cleaned_page
-from .common import BUILDERS, survey_or_404, title_of, url
 
 WIDTHS = (("phone", 390), ("desktop", 1024))
 CONSENT_STEP = "_consent"  # not a section code: those start with a letter
@@ -133,7 +132,7 @@ def _frame(
     ctx = SurveyContext(
         survey=survey, version=version, spec=spec, texts=Texts(locale, spec.default_locale)
     )
-    context: dict[str, Any] = _base_context(request, ctx)
+    context: dict[str, Any] = base_context(request, ctx)
     context.update(languages=[], test_mode=False)
     if request.LANGUAGE_CODE.lower() != locale.lower():
         context["content_lang"] = locale
@@ -156,7 +155,7 @@ def _frame(
     states = {}
     if request.method == "POST":
         raw, other = parse_page(questions, request.POST)
-        values = _cleaned_page(questions, raw, other)
+        values = cleaned_page(questions, raw, other)
         if request.POST.get("nav") == "next":
             return HttpResponseRedirect(to(next_section(rules, section_spec.code, values)))
         states = {q.code: posted_state(q, request.POST) for q in questions}

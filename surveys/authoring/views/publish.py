@@ -7,13 +7,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from surveys import services
+from surveys.authoring.views.common import BUILDERS, survey_or_404, title_of, url
+from surveys.authoring.views.forms import FormErrors
+from surveys.selectors.builder import publish_preview, version_history
 from trustpulse.studio import Studio, studio_view
 from trustpulse.validation import ServiceValidationError
-
-from ... import services
-from ...selectors.builder import publish_preview, version_history
-from .common import BUILDERS, survey_or_404, title_of, url
-from .forms import FormErrors
 
 
 @studio_view(roles=BUILDERS, section="surveys")

@@ -1,24 +1,18 @@
 """The studio's own pages: where a member lands after signing in, and an organization's home.
 
 Each capability adds its pages under ``/studio/<org>/…`` with ``studio_view``
-(``surveys/studio.py``) and its navigation entry with ``nav_register``.
+(``trustpulse/studio.py``); navigation entries are in ``surveys/navigation.py``.
 """
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
-from trustpulse.studio import ALL_ROLES, NavEntry, Studio, nav_register, studio_view
-
-from ..enums import Role
-from ..models import Membership
-from ..selectors.builder import builder_survey_list
-
-nav_register(
-    NavEntry(key="surveys", label=_("Surveys"), url_name="studio:org", roles=ALL_ROLES, order=10)
-)
+from surveys.enums import Role
+from surveys.models import Membership
+from surveys.selectors.builder import builder_survey_list
+from trustpulse.studio import Studio, studio_view
 
 
 @login_required

@@ -8,11 +8,10 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from surveys import services
+from surveys.authoring.views.common import BUILDERS, survey_or_404, title_of, url
+from surveys.models import Response
 from trustpulse.studio import Studio, studio_view
-
-from ... import services
-from ...models import Response
-from .common import BUILDERS, survey_or_404, title_of, url
 
 
 @studio_view(roles=BUILDERS, section="surveys")

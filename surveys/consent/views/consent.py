@@ -24,28 +24,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from trustpulse.validation import ServiceValidationError
-
-from .. import services
-from ..enums import Channel, ResponseStatus
-from ..logic import section_path
-from ..models import ConsentNoticeVersion, Survey
-from ..selectors import public_survey_get
-from .arrival import arrival_for, remember_query, start_kwargs, started
-from .display import join_list
-from .privacy import NoticeView, PurposeView, notice_view
-from .public import (
+from surveys import services
+from surveys.consent.views.privacy import NoticeView, PurposeView, notice_view
+from surveys.enums import Channel, ResponseStatus
+from surveys.logic import section_path
+from surveys.models import ConsentNoticeVersion, Survey
+from surveys.responses.views.arrival import arrival_for, remember_query, start_kwargs, started
+from surveys.responses.views.display import join_list
+from surveys.responses.views.public import (
     TEST_KEY,
     SurveyContext,
-    _availability,
-    _base_context,
-    _flow_set,
-    _page_url,
-    _session_response,
-    _survey_context,
-    _unavailable,
+    availability,
+    base_context,
+    flow_set,
     in_test_mode,
+    page_url,
+    session_response,
+    survey_context,
+    unavailable,
 )
+from surveys.selectors import public_survey_get
+from trustpulse.validation import ServiceValidationError
 
 CONSENT_KEY = "trustpulse_consent"  # notice version pk → {"shown", "declined", "opened"}
 
@@ -148,7 +147,7 @@ def render_step(
     posts there instead of starting a response.
     """
     survey = ctx.survey
-    current = None if preview_url else _session_response(request, survey, "response")
+    current = None if preview_url else session_response(request, survey, "response")
     in_progress = current if current and current.status == ResponseStatus.PARTIAL else None
     notice = notice_view(version, ctx.locale)
     if in_progress is None and not preview_url:
@@ -171,7 +170,7 @@ def render_step(
         )
         for p in notice.purposes
     ]
-    context = _base_context(request, ctx)
+    context = base_context(request, ctx)
     context.update(
         intro=ctx.texts.html(ctx.spec.texts.get("intro")),
         notice=notice,
@@ -181,7 +180,7 @@ def render_step(
         problem=problem,
         channel=_channel(request),
         in_progress=in_progress,
-        continue_url=_page_url(survey, in_progress.current_section) if in_progress else "",
+        continue_url=page_url(survey, in_progress.current_section) if in_progress else "",
         page_count=len(section_path(ctx.spec.rules(), {})),
         action_url=preview_url or reverse("surveys:landing", kwargs={"slug": survey.slug}),
         notice_url=reverse("surveys:notice", kwargs={"slug": survey.slug}),
@@ -225,20 +224,20 @@ def _choice_errors(notice: NoticeView, posted: list[str]) -> list[ConsentError]:
 def landing(request: HttpRequest, slug: str) -> HttpResponse:
     """The public link: title, intro, the privacy label and the consent choices."""
     survey = public_survey_get(slug=slug)
-    avail = _availability(survey)
+    avail = availability(survey)
     if survey is None or not avail.ok:
-        return _unavailable(request, survey, avail.reason, avail.status)
+        return unavailable(request, survey, avail.reason, avail.status)
     version = current_notice(survey)
     if version is None:
         # Publishing requires a notice; without a published one nobody can consent.
-        return _unavailable(request, survey, "not_published", 404)
-    ctx = _survey_context(survey)
+        return unavailable(request, survey, "not_published", 404)
+    ctx = survey_context(survey)
     if request.method == "GET":
         remember_query(request, survey)
         return render_step(request, ctx, version)
-    current = _session_response(request, survey, "response")
+    current = session_response(request, survey, "response")
     if current is not None and current.status == ResponseStatus.PARTIAL:
-        return HttpResponseRedirect(_page_url(survey, current.current_section))
+        return HttpResponseRedirect(page_url(survey, current.current_section))
     # Whoever posts here saw the screen, perhaps in an earlier session.
     _count_once(request, version, "shown", slug)
     if request.POST.get("action") == "decline":
@@ -273,14 +272,14 @@ def landing(request: HttpRequest, slug: str) -> HttpResponse:
     except ServiceValidationError as exc:
         if any(e.field == "survey" for e in exc.errors):
             avail = services.availability(survey)
-            return _unavailable(request, survey, avail.reason, avail.status)
+            return unavailable(request, survey, avail.reason, avail.status)
         message = _("This survey cannot be started here. Please try again later.")
         return render_step(
             request, ctx, version, errors=[ConsentError(href="#choices", message=message)]
         )
     started(request, survey, arrival, response)
     request.session.cycle_key()
-    _flow_set(
+    flow_set(
         request,
         slug,
         {
@@ -289,7 +288,7 @@ def landing(request: HttpRequest, slug: str) -> HttpResponse:
             "portal": getattr(response, "portal_token", ""),
         },
     )
-    return HttpResponseRedirect(_page_url(survey, response.current_section))
+    return HttpResponseRedirect(page_url(survey, response.current_section))
 
 
 @never_cache
@@ -301,12 +300,12 @@ def test_start(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """
     survey = public_survey_get(slug=slug)
     if survey is None or not services.test_link_valid(survey=survey, token=token):
-        return _unavailable(request, None, "not_found", 404)
+        return unavailable(request, None, "not_found", 404)
     slugs = set(request.session.get(TEST_KEY) or [])
     slugs.add(slug)
     request.session[TEST_KEY] = sorted(slugs)
     # A response already started in this session was not a test: start afresh.
-    _flow_set(request, slug, None)
+    flow_set(request, slug, None)
     return HttpResponseRedirect(reverse("surveys:landing", kwargs={"slug": slug}))
 
 
@@ -315,15 +314,15 @@ def test_start(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 def notice(request: HttpRequest, slug: str) -> HttpResponse:
     """The full notice (layer two). Visiting it counts as opening it, without JavaScript."""
     survey = public_survey_get(slug=slug)
-    avail = _availability(survey)
+    avail = availability(survey)
     if survey is None or not avail.ok:
-        return _unavailable(request, survey, avail.reason, avail.status)
+        return unavailable(request, survey, avail.reason, avail.status)
     version = current_notice(survey)
     if version is None:
-        return _unavailable(request, survey, "not_published", 404)
-    ctx = _survey_context(survey)
+        return unavailable(request, survey, "not_published", 404)
+    ctx = survey_context(survey)
     _flag_set(request, version, opened=True)
-    context = _base_context(request, ctx)
+    context = base_context(request, ctx)
     context.update(
         notice=notice_view(version, ctx.locale),
         back_url=reverse("surveys:landing", kwargs={"slug": slug}) + "#choices",
@@ -337,9 +336,9 @@ def declined(request: HttpRequest, slug: str) -> HttpResponse:
     """After "No thanks": nothing was stored."""
     survey = public_survey_get(slug=slug)
     if survey is None:
-        return _unavailable(request, None, "not_found", 404)
-    ctx = _survey_context(survey) if survey.live_version else None
-    context = _base_context(request, ctx)
+        return unavailable(request, None, "not_found", 404)
+    ctx = survey_context(survey) if survey.live_version else None
+    context = base_context(request, ctx)
     context["back_url"] = reverse("surveys:landing", kwargs={"slug": slug})
     return render(request, "surveys/declined.html", context)
 
@@ -349,7 +348,7 @@ def before_consent(request: HttpRequest, survey: Survey) -> HttpResponse:
     version = current_notice(survey)
     if version is None or survey.live_version is None:
         return HttpResponseRedirect(reverse("surveys:landing", kwargs={"slug": survey.slug}))
-    ctx = _survey_context(survey)
+    ctx = survey_context(survey)
     return render_step(
         request,
         ctx,

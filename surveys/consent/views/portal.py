@@ -41,15 +41,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from trustpulse.validation import ServiceValidationError
-
-from .. import selectors, services
-from ..enums import QuestionType as T
-from ..forms import format_number
-from ..models import ConsentRecord, Respondent, Tombstone
-from ..spec import OTHER, QuestionSpec
-from .display import Texts, bcp47, content_locale, join_list, language_options
-from .privacy import (
+from surveys import selectors, services
+from surveys.consent.views.privacy import (
     NoticeView,
     PurposeStatus,
     PurposeView,
@@ -62,6 +55,18 @@ from .privacy import (
     purpose_titles,
     titles,
 )
+from surveys.enums import QuestionType as T
+from surveys.forms import format_number
+from surveys.models import ConsentRecord, Respondent, Tombstone
+from surveys.responses.views.display import (
+    Texts,
+    bcp47,
+    content_locale,
+    join_list,
+    language_options,
+)
+from surveys.spec import OTHER, QuestionSpec
+from trustpulse.validation import ServiceValidationError
 
 View = Callable[..., HttpResponse]
 

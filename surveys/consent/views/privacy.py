@@ -17,10 +17,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext, pgettext
 
-from .. import services
-from ..models import ConsentNoticeVersion
-from ..text import to_plain
-from .display import join_list
+from surveys import services
+from surveys.models import ConsentNoticeVersion
+from surveys.responses.views.display import join_list
+from surveys.text import to_plain
 
 LEGAL_BASES = {
     "consent": gettext_noop("Your consent"),

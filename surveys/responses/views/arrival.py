@@ -18,10 +18,10 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from .. import services
-from ..enums import BEHAVIOURAL_MEASUREMENT, Channel
-from ..models import ChannelLink, Response, Survey
-from ..services.invitations import invitation_recipient
+from surveys import services
+from surveys.enums import BEHAVIOURAL_MEASUREMENT, Channel
+from surveys.models import ChannelLink, Response, Survey
+from surveys.services.invitations import invitation_recipient
 
 ARRIVAL_KEY = "trustpulse_arrival"  # survey slug → {"link", "channel", "xid", "inv"}
 

@@ -19,11 +19,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info, ngettext, pgettext
 from django.utils.translation import gettext as _
 
-from ..answers import AnswerProblem
-from ..enums import QuestionType as T
-from ..forms import NO, YES, FieldState, field_name, format_number
-from ..spec import OTHER, QuestionSpec, SectionSpec
-from ..text import localized, to_plain
+from surveys.answers import AnswerProblem
+from surveys.enums import QuestionType as T
+from surveys.forms import NO, YES, FieldState, field_name, format_number
+from surveys.spec import OTHER, QuestionSpec, SectionSpec
+from surveys.text import localized, to_plain
 
 SHUFFLED_TYPES = {T.SINGLE_CHOICE, T.MULTIPLE_CHOICE, T.RANKING, T.ATTENTION_CHECK}
 

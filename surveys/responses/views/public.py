@@ -19,19 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from trustpulse.validation import ServiceValidationError
-
-from .. import selectors, services
-from ..answers import AnswerError, AnswerProblem, clean_answers, clean_question, feedback
-from ..enums import ResponseStatus
-from ..forms import FieldState, parse_page, posted_state, stored_states
-from ..logic import evaluate, next_section, section_path
-from ..models import Response, Survey, SurveyVersion
-from ..selectors import public_survey_get
-from ..selectors.builder import look_for
-from ..services.responses import Availability, quiz_score_text
-from ..spec import VersionSpec
-from .display import (
+from surveys import selectors, services
+from surveys.answers import AnswerError, AnswerProblem, clean_answers, clean_question, feedback
+from surveys.enums import ResponseStatus
+from surveys.forms import FieldState, parse_page, posted_state, stored_states
+from surveys.logic import evaluate, next_section, section_path
+from surveys.models import Response, Survey, SurveyVersion
+from surveys.responses.views.display import (
     Texts,
     bcp47,
     build_questions,
@@ -40,6 +34,11 @@ from .display import (
     ordered_questions,
     quiz_feedback,
 )
+from surveys.selectors import public_survey_get
+from surveys.selectors.builder import look_for
+from surveys.services.responses import Availability, quiz_score_text
+from surveys.spec import VersionSpec
+from trustpulse.validation import ServiceValidationError
 
 SESSION_KEY = "trustpulse_flow"
 TEST_KEY = "trustpulse_test"  # slugs opened through a valid test link in this session
@@ -54,7 +53,7 @@ def _flow(request: HttpRequest, slug: str) -> dict[str, Any]:
     return dict(request.session.get(SESSION_KEY, {}).get(slug) or {})
 
 
-def _flow_set(request: HttpRequest, slug: str, entry: dict[str, Any] | None) -> None:
+def flow_set(request: HttpRequest, slug: str, entry: dict[str, Any] | None) -> None:
     flows = dict(request.session.get(SESSION_KEY, {}))
     if entry is None:
         flows.pop(slug, None)
@@ -63,7 +62,7 @@ def _flow_set(request: HttpRequest, slug: str, entry: dict[str, Any] | None) -> 
     request.session[SESSION_KEY] = flows
 
 
-def _session_response(request: HttpRequest, survey: Survey, key: str) -> Response | None:
+def session_response(request: HttpRequest, survey: Survey, key: str) -> Response | None:
     value = _flow(request, survey.slug).get(key)
     try:
         pk = UUID(str(value))
@@ -98,7 +97,7 @@ class SurveyContext:
         return self.texts.locale
 
 
-def _survey_context(survey: Survey, version: SurveyVersion | None = None) -> SurveyContext:
+def survey_context(survey: Survey, version: SurveyVersion | None = None) -> SurveyContext:
     version = version or survey.live_version
     assert version is not None
     spec = selectors.version_spec(version)
@@ -108,7 +107,7 @@ def _survey_context(survey: Survey, version: SurveyVersion | None = None) -> Sur
     )
 
 
-def _base_context(request: HttpRequest, ctx: SurveyContext | None) -> dict[str, Any]:
+def base_context(request: HttpRequest, ctx: SurveyContext | None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "languages": language_options(ctx.spec.locales if ctx else None),
         "next_url": request.get_full_path(),
@@ -131,26 +130,26 @@ def _base_context(request: HttpRequest, ctx: SurveyContext | None) -> dict[str, 
     return data
 
 
-def _unavailable(
+def unavailable(
     request: HttpRequest,
     survey: Survey | None,
     reason: str,
     status: int,
 ) -> HttpResponse:
-    ctx = _survey_context(survey) if survey is not None and survey.live_version else None
-    context = _base_context(request, ctx)
+    ctx = survey_context(survey) if survey is not None and survey.live_version else None
+    context = base_context(request, ctx)
     opens_at = survey.opens_at if survey is not None and reason == "not_yet_open" else None
     context.update(reason=reason, opens_at=opens_at)
     return render(request, "surveys/unavailable.html", context, status=status)
 
 
-def _availability(survey: Survey | None) -> Availability:
+def availability(survey: Survey | None) -> Availability:
     if survey is None:
         return Availability(ok=False, reason="not_found", status=404)
     return services.availability(survey)
 
 
-def _page_url(survey: Survey, section: str) -> str:
+def page_url(survey: Survey, section: str) -> str:
     return reverse("surveys:page", kwargs={"slug": survey.slug, "section": section})
 
 
@@ -175,7 +174,7 @@ def _page_problems(
     return [p for p in cleaned.problems if p.question in page]
 
 
-def _cleaned_page(
+def cleaned_page(
     questions: list[Any], raw: dict[str, Any], other: dict[str, str]
 ) -> dict[str, Any]:
     """The page's answers that are valid on their own (for display logic on the page)."""
@@ -197,13 +196,13 @@ def _cleaned_page(
 def page(request: HttpRequest, slug: str, section: str) -> HttpResponse:
     """One section: its visible questions, Back and Next (Submit on the last page)."""
     survey = public_survey_get(slug=slug)
-    avail = _availability(survey)
+    avail = availability(survey)
     if survey is None or (not avail.ok and avail.reason in BLOCKS_IN_PROGRESS):
-        return _unavailable(request, survey, avail.reason, avail.status)
-    response = _session_response(request, survey, "response")
+        return unavailable(request, survey, avail.reason, avail.status)
+    response = session_response(request, survey, "response")
     if response is None:
         if request.method == "POST":
-            from .consent import before_consent
+            from surveys.consent.views.consent import before_consent
 
             return before_consent(request, survey)
         return HttpResponseRedirect(reverse("surveys:landing", kwargs={"slug": slug}))
@@ -211,8 +210,8 @@ def page(request: HttpRequest, slug: str, section: str) -> HttpResponse:
         return HttpResponseRedirect(reverse("surveys:thanks", kwargs={"slug": slug}))
     path = list(response.section_path)
     if section not in path:
-        return HttpResponseRedirect(_page_url(survey, response.current_section or path[-1]))
-    ctx = _survey_context(survey, response.version)
+        return HttpResponseRedirect(page_url(survey, response.current_section or path[-1]))
+    ctx = survey_context(survey, response.version)
     # Questions under a purpose not granted are never shown, taken or stored.
     ctx = replace(ctx, withheld=services.response_withheld(response, ctx.spec))
     spec, withheld = ctx.spec, ctx.withheld
@@ -229,7 +228,7 @@ def page(request: HttpRequest, slug: str, section: str) -> HttpResponse:
     if request.method == "POST":
         raw, other = parse_page(questions, request.POST)
         earlier = {k: v for k, v in stored.items() if k not in page_codes}
-        logic_values = {**earlier, **_cleaned_page(questions, raw, other)}
+        logic_values = {**earlier, **cleaned_page(questions, raw, other)}
         visible = [q for q in questions if evaluate(q.display_logic, logic_values)]
         shown_before = set(request.POST.getlist("shown"))
         appeared = [q for q in visible if q.display_logic and q.code not in shown_before]
@@ -258,7 +257,7 @@ def page(request: HttpRequest, slug: str, section: str) -> HttpResponse:
                 request, ctx, response, section, visible, states, stored, result.problems
             )
         if result.next_section is not None:
-            return HttpResponseRedirect(_page_url(survey, result.next_section))
+            return HttpResponseRedirect(page_url(survey, result.next_section))
         try:
             services.response_complete(response=response)
         except ServiceValidationError as exc:
@@ -269,9 +268,9 @@ def page(request: HttpRequest, slug: str, section: str) -> HttpResponse:
                 (q.section for e in exc.errors if (q := spec.question(e.field)) is not None),
                 response.section_path[0] if response.section_path else section,
             )
-            return HttpResponseRedirect(_page_url(survey, target))
+            return HttpResponseRedirect(page_url(survey, target))
         entry = _flow(request, slug)
-        _flow_set(request, slug, {"done": entry.get("response"), "portal": entry.get("portal")})
+        flow_set(request, slug, {"done": entry.get("response"), "portal": entry.get("portal")})
         return HttpResponseRedirect(reverse("surveys:thanks", kwargs={"slug": slug}))
 
     visible = [q for q in questions if evaluate(q.display_logic, stored)]
@@ -311,7 +310,7 @@ def _render_page(
     is_last = next_section(rules, section, stored) is None
     previous = path[position - 2] if position > 1 else ""
     entry = _flow(request, ctx.survey.slug)
-    context = _base_context(request, ctx)
+    context = base_context(request, ctx)
     context.update(
         section=section_spec,
         section_title=ctx.texts.title(section_spec.title),
@@ -324,7 +323,7 @@ def _render_page(
         position=position,
         total=total,
         is_last=is_last,
-        back_url=_page_url(ctx.survey, previous) if previous else "",
+        back_url=page_url(ctx.survey, previous) if previous else "",
         resume_url=_resume_url(request, ctx.survey, entry["token"]) if entry.get("token") else "",
     )
     return render(request, "surveys/page.html", context)
@@ -339,14 +338,14 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     """The end: thanks; for a quiz the score, the outcome and feedback per answer."""
     survey = public_survey_get(slug=slug)
     if survey is None:
-        return _unavailable(request, None, "not_found", 404)
-    response = _session_response(request, survey, "done")
+        return unavailable(request, None, "not_found", 404)
+    response = session_response(request, survey, "done")
     if response is not None and response.status != ResponseStatus.COMPLETE:
         response = None
     if response is None and survey.live_version is None:
-        return _unavailable(request, survey, "not_published", 404)
-    ctx = _survey_context(survey, response.version if response else None)
-    context = _base_context(request, ctx)
+        return unavailable(request, survey, "not_published", 404)
+    ctx = survey_context(survey, response.version if response else None)
+    context = base_context(request, ctx)
     context.update(thanks_text=ctx.texts.html(ctx.spec.texts.get("thanks")), result=None)
     if response is not None and ctx.spec.kind == "quiz":
         values, _other = services.response_values(response)
@@ -363,7 +362,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     if response is not None:
         context["privacy"] = _thanks_privacy(request, response, _flow(request, slug).get("portal"))
         # Shown once: a reload (or the next person on a shared device) sees plain thanks.
-        _flow_set(request, slug, None)
+        flow_set(request, slug, None)
     return render(request, "surveys/thanks.html", context)
 
 
@@ -397,20 +396,20 @@ def resume(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     survey = public_survey_get(slug=slug)
     response = services.response_resume(token=token) if survey is not None else None
     if survey is None or response is None or response.survey_id != survey.pk:
-        return _unavailable(request, survey, "bad_resume_link", 404)
+        return unavailable(request, survey, "bad_resume_link", 404)
     avail = services.availability(survey)
     if not avail.ok and avail.reason in BLOCKS_IN_PROGRESS:
-        return _unavailable(request, survey, avail.reason, avail.status)
+        return unavailable(request, survey, avail.reason, avail.status)
     request.session.cycle_key()
-    _flow_set(request, slug, {"response": str(response.pk), "token": token})
+    flow_set(request, slug, {"response": str(response.pk), "token": token})
     path = list(response.section_path)
-    return HttpResponseRedirect(_page_url(survey, response.current_section or path[-1]))
+    return HttpResponseRedirect(page_url(survey, response.current_section or path[-1]))
 
 
 @require_http_methods(["GET"])
 def logo(request: HttpRequest, pk: int, stamp: int) -> HttpResponse:
     """A brand's logo (the address changes with every new logo, so it caches for long)."""
-    from ..selectors.builder import logo_get
+    from surveys.selectors.builder import logo_get
 
     branding = logo_get(pk=pk)
     if branding is None or branding.logo is None:
