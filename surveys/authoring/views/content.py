@@ -31,7 +31,7 @@ from surveys.enums import QuestionType, SurveyKind
 from surveys.instruments import INSTRUMENTS
 from surveys.models import Survey
 from surveys.selectors.builder import draft_document, notice_version_of, translations_stale
-from surveys.services.authoring import CodeNotFound
+from surveys.services.content import CodeNotFound
 from trustpulse.studio import Studio, studio_view
 from trustpulse.validation import FieldError, ServiceValidationError
 

@@ -36,7 +36,8 @@ from surveys.responses.views.display import (
 )
 from surveys.selectors import public_survey_get
 from surveys.selectors.builder import look_for
-from surveys.services.responses import Availability, quiz_score_text
+from surveys.services.response_flow import quiz_score_text
+from surveys.services.responses import Availability
 from surveys.spec import VersionSpec
 from trustpulse.validation import ServiceValidationError
 
