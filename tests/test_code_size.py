@@ -29,7 +29,6 @@ MODULES: dict[str, tuple[int, str]] = {
     "surveys/authoring/views/content.py": (674, SPLIT),
     "dashboards/services/aggregation.py": (654, SPLIT),
     "dashboards/services/metrics.py": (642, SPLIT),
-    "surveys/consent/views/portal.py": (612, SPLIT),
     "bench/submit.py": (566, SPLIT),
     "tests/surveys/importers/test_real_world.py": (559, OTHERS),
     "dashboards/panels.py": (559, OTHERS),

@@ -26,7 +26,6 @@ import datetime as dt
 import json
 import zoneinfo
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 from uuid import UUID
@@ -37,41 +36,32 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from surveys import selectors, services
+from surveys import services
 from surveys.consent.views.privacy import (
     NoticeView,
-    PurposeStatus,
     PurposeView,
     action_label,
     event_value_text,
     kind_label,
     no_store,
-    notice_view,
     parse_time,
     purpose_titles,
     titles,
 )
-from surveys.enums import QuestionType as T
-from surveys.forms import format_number
 from surveys.models import ConsentRecord, Respondent, Tombstone
 from surveys.responses.views.display import (
-    Texts,
     bcp47,
-    content_locale,
     join_list,
     language_options,
 )
-from surveys.spec import OTHER, QuestionSpec
 from trustpulse.validation import ServiceValidationError
 
+from .portal_content import consent_records, consent_views, notice_of, response_views
+
 View = Callable[..., HttpResponse]
-
-
-# --- plumbing -----------------------------------------------------------------
 
 
 def _switch_language(request: HttpRequest) -> HttpResponse | None:
@@ -156,191 +146,6 @@ def _portal_url(token: str, **query: str) -> str:
     return url
 
 
-def _locale_of(locales: list[str]) -> str:
-    return content_locale(locales, locales[0] if locales else settings.LANGUAGE_CODE)
-
-
-def _notice_of(record: ConsentRecord) -> NoticeView:
-    version = record.notice_version
-    return notice_view(version, _locale_of(list(version.locales)))
-
-
-# --- what is held ------------------------------------------------------------------
-
-
-@dataclass(kw_only=True)
-class ConsentView:
-    record: ConsentRecord
-    notice: NoticeView
-    survey_title: str
-    purposes: list[PurposeStatus]
-    receipt_url: str
-    receipt_json_url: str
-
-    @property
-    def withdrawable(self) -> list[PurposeStatus]:
-        return [p for p in self.purposes if p.active and not p.purpose.required]
-
-
-@dataclass(kw_only=True)
-class AnswerView:
-    question: SafeString
-    lines: list[str]
-    purpose: str
-    delete_by: dt.date | None
-
-
-@dataclass(kw_only=True)
-class ResponseView:
-    survey_title: str
-    lang: str  # BCP 47 of the answers' language when it differs from the page's
-    submitted_at: dt.datetime | None
-    answers: list[AnswerView] = field(default_factory=list)
-
-
-def answer_lines(q: QuestionSpec, value: Any, other: str, texts: Texts) -> list[str]:
-    """A stored answer as the respondent reads it (plain text lines)."""
-
-    def label(code: str) -> str:
-        if code == OTHER:
-            name = texts.plain(q.settings.get("other_label")) or _("Other")
-            return _("%(row)s: %(answer)s") % {"row": name, "answer": other} if other else name
-        choice = q.choice(code)
-        return texts.plain(choice.label) if choice else code
-
-    t = q.type
-    if t in (T.SINGLE_CHOICE, T.ATTENTION_CHECK):
-        return [label(str(value))]
-    if t == T.MULTIPLE_CHOICE:
-        return [join_list([label(str(v)) for v in value])]
-    if t == T.SCALE:
-        choice = q.scale_choice(value)
-        return [texts.plain(choice.label) if choice else format_number(value)]
-    if t == T.MATRIX:
-        points = {c.value: texts.plain(c.label) for c in q.choices}
-        lines = []
-        for row in q.rows:
-            if row["code"] in value:
-                cell = value[row["code"]]
-                row_text = texts.plain(row.get("text")).rstrip(".。:：?？ ")
-                lines.append(
-                    _("%(row)s: %(answer)s")
-                    % {"row": row_text, "answer": points.get(cell, format_number(cell))}
-                )
-        return lines
-    if t == T.YES_NO:
-        return [_("Yes") if value else _("No")]
-    if t == T.ACKNOWLEDGEMENT:
-        return [_("Yes")]
-    if t == T.RANKING:
-        return [f"{n}. {label(str(code))}" for n, code in enumerate(value, start=1)]
-    if t == T.NUMBER:
-        unit = texts.plain(q.settings.get("unit"))
-        return [f"{format_number(value)} {unit}".strip()]
-    if t == T.DATE:
-        return [value.isoformat() if hasattr(value, "isoformat") else str(value)]
-    if t in (T.NPS, T.RATING):
-        return [format_number(value)]
-    return [str(value)]
-
-
-def _retention(records: list[ConsentRecord]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for r in records:
-        for p in r.notice_version.purposes:
-            out[p["id"]] = int(p["retention_days"])
-    return out
-
-
-def _consent_views(token: str, records: list[ConsentRecord]) -> list[ConsentView]:
-    views = []
-    for record in records:
-        notice = _notice_of(record)
-        response = record.response
-        submitted = response.submitted_at if response else None
-        statuses = []
-        for p in notice.purposes:
-            statuses.append(
-                PurposeStatus(
-                    purpose=p,
-                    granted=p.id in record.purposes_granted,
-                    withdrawn_at=parse_time(record.purposes_withdrawn.get(p.id)),
-                    expired_at=parse_time(record.purposes_expired.get(p.id)),
-                    delete_by=(submitted + dt.timedelta(days=p.retention_days)).date()
-                    if submitted
-                    else None,
-                )
-            )
-        title = ""
-        if response is not None:
-            title = Texts(_locale_of(list(response.survey.locales)), response.survey.default_locale)
-            title = title.title(response.survey.title)
-        views.append(
-            ConsentView(
-                record=record,
-                notice=notice,
-                survey_title=title,
-                purposes=statuses,
-                receipt_url=reverse("surveys:receipt", args=[token, record.receipt_id]),
-                receipt_json_url=reverse("surveys:receipt_json", args=[token, record.receipt_id]),
-            )
-        )
-    return views
-
-
-def _response_views(
-    respondent: Respondent,
-    records: list[ConsentRecord],
-    purpose_names: dict[str, str],
-    ui_lang: str,
-) -> list[ResponseView]:
-    retention = _retention(records)
-    main = next(
-        (p for r in records for p in r.notice_version.required_ids),
-        "",
-    )
-    out = []
-    responses = respondent.responses.select_related("survey", "version").order_by("started_at")
-    for resp in responses:
-        spec = selectors.version_spec(resp.version)
-        locale = _locale_of(list(spec.locales))
-        texts = Texts(locale, spec.default_locale)
-        values, other = services.response_values(resp)
-        view = ResponseView(
-            survey_title=texts.title(spec.title),
-            lang=bcp47(locale) if bcp47(locale) != ui_lang else "",
-            submitted_at=resp.submitted_at,
-        )
-        for q in spec.questions:
-            if q.code not in values:
-                continue
-            purpose = q.purpose or main
-            days = retention.get(purpose)
-            view.answers.append(
-                AnswerView(
-                    question=texts.html(q.text),
-                    lines=answer_lines(q, values[q.code], other.get(q.code, ""), texts),
-                    purpose=purpose_names.get(purpose, purpose),
-                    delete_by=(resp.submitted_at + dt.timedelta(days=days)).date()
-                    if resp.submitted_at and days
-                    else None,
-                )
-            )
-        out.append(view)
-    return out
-
-
-def _records(respondent: Respondent) -> list[ConsentRecord]:
-    return list(
-        respondent.consent_records.select_related(
-            "notice_version__notice", "response__survey"
-        ).order_by("given_at")
-    )
-
-
-# --- the portal ---------------------------------------------------------------------
-
-
 @token_page()
 @require_http_methods(["GET"])
 def portal(request: HttpRequest, token: str) -> HttpResponse:
@@ -353,8 +158,8 @@ def portal(request: HttpRequest, token: str) -> HttpResponse:
         return _not_found(request)
     services.portal_viewed(respondent=respondent)
     data = services.respondent_data(respondent=respondent)
-    records = _records(respondent)
-    consents = _consent_views(token, records)
+    records = consent_records(respondent)
+    consents = consent_views(token, records)
     names: dict[str, str] = {}
     for c in consents:
         names.update(titles(c.notice.purposes))
@@ -377,7 +182,7 @@ def portal(request: HttpRequest, token: str) -> HttpResponse:
         organization=respondent.organization.name,
         respondent=respondent,
         consents=consents,
-        responses=_response_views(respondent, records, names, bcp47(request.LANGUAGE_CODE)),
+        responses=response_views(respondent, records, names, bcp47(request.LANGUAGE_CODE)),
         events=events,
         history=history,
         answer_count=sum(len(r["answers"]) for r in data["responses"]),
@@ -474,13 +279,13 @@ def withdraw_purpose(request: HttpRequest, token: str, purpose: str) -> HttpResp
     respondent = found.respondent
     if respondent is None:
         return _not_found(request)
-    records = _records(respondent)
+    records = consent_records(respondent)
     record = next((r for r in records if purpose in r.notice_version.purpose_ids), None)
     if record is None:
         return _not_found(request)
     if purpose in record.notice_version.required_ids:
         return HttpResponseRedirect(reverse("surveys:portal_withdraw", args=[token]))
-    notice = _notice_of(record)
+    notice = notice_of(record)
     view = next(p for p in notice.purposes if p.id == purpose)
     org = respondent.organization.name
     active = {p for r in records for p in r.active_purposes}
@@ -543,9 +348,6 @@ def delete(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-# --- receipts -------------------------------------------------------------------------
-
-
 def _receipt_record(respondent: Respondent, receipt_id: UUID) -> ConsentRecord | None:
     return (
         ConsentRecord.objects.select_related(
@@ -566,7 +368,7 @@ def receipt(request: HttpRequest, token: str, receipt_id: UUID) -> HttpResponse:
     record = _receipt_record(found.respondent, receipt_id) if found.respondent else None
     if record is None:
         return _not_found(request)
-    [consent] = _consent_views(token, [record])
+    [consent] = consent_views(token, [record])
     context = _context(
         request,
         organization=record.respondent.organization.name,
@@ -601,7 +403,6 @@ def _json(data: Any, status: int = 200) -> HttpResponse:
 
 
 __all__ = [
-    "answer_lines",
     "delete",
     "download",
     "portal",
