@@ -4,7 +4,18 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from .views import branding, content, editor, notices, preview, publish, studio, testing
+from .views import (
+    branding,
+    content,
+    editor,
+    notices,
+    preview,
+    publish,
+    questions,
+    sections,
+    studio,
+    testing,
+)
 
 studio_patterns = [
     path("", studio.studio_home, name="home"),
@@ -22,18 +33,20 @@ builder_patterns = [
     path("notices/<slug:slug>/publish/", notices.notice_publish, name="notice_publish"),
     path("<int:pk>/", editor.survey_edit, name="survey"),
     path("<int:pk>/texts/", editor.survey_texts, name="texts"),
-    path("<int:pk>/sections/new/", content.section_new, name="section_new"),
-    path("<int:pk>/sections/<str:code>/", content.section_edit, name="section"),
-    path("<int:pk>/sections/<str:code>/move/", content.section_move, name="section_move"),
-    path("<int:pk>/sections/<str:code>/delete/", content.section_delete, name="section_delete"),
+    path("<int:pk>/sections/new/", sections.section_new, name="section_new"),
+    path("<int:pk>/sections/<str:code>/", sections.section_edit, name="section"),
+    path("<int:pk>/sections/<str:code>/move/", sections.section_move, name="section_move"),
+    path("<int:pk>/sections/<str:code>/delete/", sections.section_delete, name="section_delete"),
     path(
         "<int:pk>/sections/<str:section>/questions/new/",
-        content.question_new,
+        questions.question_new,
         name="question_new",
     ),
-    path("<int:pk>/questions/<str:code>/", content.question_edit, name="question"),
-    path("<int:pk>/questions/<str:code>/move/", content.question_move, name="question_move"),
-    path("<int:pk>/questions/<str:code>/delete/", content.question_delete, name="question_delete"),
+    path("<int:pk>/questions/<str:code>/", questions.question_edit, name="question"),
+    path("<int:pk>/questions/<str:code>/move/", questions.question_move, name="question_move"),
+    path(
+        "<int:pk>/questions/<str:code>/delete/", questions.question_delete, name="question_delete"
+    ),
     path("<int:pk>/check/", content.check, name="check"),
     path("<int:pk>/instruments/", content.instruments, name="instruments"),
     path("<int:pk>/preview/", preview.preview, name="preview"),
