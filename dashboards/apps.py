@@ -8,5 +8,6 @@ class DashboardsConfig(AppConfig):
 
     def ready(self) -> None:
         # Receivers of the surveys domain signals are connected here.
-        from . import receivers, staticfiles  # noqa: F401  (staticfiles: a system check)
-        from .exports import views  # noqa: F401  (registers the studio navigation entry)
+        from . import navigation, receivers, staticfiles  # noqa: F401  (staticfiles: a system check)
+
+        navigation.register()

@@ -9,7 +9,10 @@ class SurveysConfig(AppConfig):
     def ready(self) -> None:
         from axes.signals import user_locked_out
 
+        from . import navigation
         from .signin import locked_out
+
+        navigation.register()
 
         user_locked_out.connect(locked_out, dispatch_uid="surveys.signin.locked_out")
 

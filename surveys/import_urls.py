@@ -1,9 +1,12 @@
-"""The studio's import page, mounted at ``/studio/<slug:org>/import/``."""
+"""The studio's import page, with its prefix: ``/studio/<slug:org>/import/``."""
 
-from django.urls import path
+from django.urls import include, path
 
 from .views import importers
 
-app_name = "importers"
-
-urlpatterns = [path("", importers.import_page, name="page")]
+urlpatterns = [
+    path(
+        "studio/<slug:org>/import/",
+        include(([path("", importers.import_page, name="page")], "importers")),
+    ),
+]

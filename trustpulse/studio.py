@@ -8,8 +8,9 @@ not see the page is a 403), sends a member who still owes a two-factor
 code to give it (``surveys/two_factor.py``) and hands the view a ``Studio`` with the
 organization, the role and the navigation.
 
-Apps add their pages to the navigation with ``nav_register`` (called from
-their ``AppConfig.ready``), so the shell never imports the pages it links to.
+Apps add their pages to the navigation with ``nav_register``, called from
+their ``AppConfig.ready`` (``surveys/navigation.py``, ``dashboards/navigation.py``),
+so the shell never imports the pages it links to.
 """
 
 from collections.abc import Callable

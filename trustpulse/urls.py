@@ -1,9 +1,6 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-
-from surveys.views.account import LoginView
 
 from .health import healthz, healthz_backlog
 from .views import home
@@ -18,15 +15,11 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("healthz/backlog", healthz_backlog, name="healthz-backlog"),
     path("admin/", admin.site.urls),
-    path(
-        "accounts/login/",
-        LoginView.as_view(),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/", include("surveys.account_urls")),
-    path("studio/", include("surveys.studio_urls")),
-    path("studio/<slug:org>/import/", include("surveys.import_urls")),
+    # Each surveys capability routes its own URLs, prefixes included.
+    path("", include("surveys.accounts.urls")),
+    path("", include("surveys.authoring.urls")),
+    path("", include("surveys.distribution.urls")),
+    path("", include("surveys.import_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/metrics/", include("dashboards.urls")),
     path("api/v1/events/", include("surveys.api.events_urls")),
@@ -39,13 +32,9 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html"),
         name="swagger-ui",
     ),
-    path("studio/<slug:org>/surveys/", include("surveys.builder_urls")),
-    path("studio/<slug:org>/distribute/", include("surveys.distribution_urls")),
-    path("studio/<slug:org>/team/", include("surveys.team_urls")),
-    path("studio/<slug:org>/settings/", include("surveys.settings_urls")),
     path("studio/<slug:org>/integrations/", include("surveys.integrations.urls")),
     path("studio/<slug:org>/dashboards/", include("dashboards.studio_urls")),
     path("transparency/", include("dashboards.reports.public_urls")),
     path("studio/<slug:org>/exports/", include("dashboards.exports.studio_urls")),
-    path("", include("surveys.urls")),
+    path("", include("surveys.responses.urls")),  # the respondent's public pages
 ]

@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from surveys.enums import Role, VersionStatus
+from surveys.enums import VersionStatus
 from surveys.models import Survey
 from surveys.text import localized
-from trustpulse.studio import NavEntry, Studio, nav_register, studio_view
+from trustpulse.studio import Studio, studio_view
 from trustpulse.validation import ServiceValidationError
 
 from ..enums import ExportFormat, ExportLayout, TimeGranularity
@@ -27,17 +27,6 @@ from ..models import ExportJob
 from . import selectors, services
 from .selectors import EXPORT_ROLES, SETTINGS_EDIT_ROLES, SETTINGS_READ_ROLES
 from .table import QI_TYPES, RESPONSE_FIELDS, SENSITIVE_TYPES
-
-nav_register(
-    NavEntry(
-        key="exports",
-        label=_("Exports"),
-        url_name="exports:list",
-        roles=frozenset({Role.RESEARCHER, Role.ADMIN}),
-        order=60,
-    )
-)
-
 
 FIELD_LABELS = {
     "submitted_at": _("Submission time"),

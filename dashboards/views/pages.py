@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from surveys.enums import Role
 from surveys.models import Survey
 from surveys.text import localized
-from trustpulse.studio import NavEntry, Studio, nav_register, studio_view
+from trustpulse.studio import Studio, studio_view
 
 from ..models import ResponseRollup
 from ..panels import DIMENSION_LABELS, crosstab_questions, survey_spec, text
@@ -25,15 +25,6 @@ from .filters import CROSSTAB_COLUMNS, PERIODS, parse
 
 DASHBOARD_ROLES = frozenset({Role.ADMIN, Role.ANALYST})
 
-nav_register(
-    NavEntry(
-        key="dashboards",
-        label=gettext_lazy("Dashboards"),
-        url_name="dashboards:overview",
-        roles=DASHBOARD_ROLES,
-        order=30,
-    )
-)
 
 PANEL_TITLES = [
     ("kpis", gettext_lazy("Headline figures")),

@@ -2,7 +2,8 @@
 
 from rest_framework import serializers
 
-from ..api.serializers import StrictSerializer
+from trustpulse.api.serializers import StrictSerializer
+
 from ..enums import DeliveryStatus
 from ..models import WebhookDelivery, WebhookEndpoint
 from .services import SUBSCRIBABLE

@@ -51,11 +51,11 @@ def builder_survey_get(*, organization: Organization, pk: int) -> Survey | None:
 
 def draft_document(*, survey: Survey) -> dict[str, Any]:
     """The definition document of the working version (the draft if any), with settings."""
-    from ..services.authoring import _doc_of
+    from ..services.authoring import version_document
 
     version = working_version(survey=survey)
     assert version is not None, "every survey is created with a first version"
-    return _doc_of(version, survey)
+    return version_document(version, survey)
 
 
 def notice_choices(*, organization: Organization) -> list[ConsentNotice]:

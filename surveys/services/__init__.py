@@ -14,16 +14,9 @@ from .accounts import (
 )
 from .audit import audit_log
 from .authoring import (
-    CodeNotFound,
     definition_check,
     definition_export_logged,
-    question_add,
-    question_change,
-    question_remove,
     responses_viewed,
-    section_add,
-    section_change,
-    section_remove,
     survey_delete,
     survey_new,
     survey_update,
@@ -50,6 +43,15 @@ from .consent import (
     notice_save,
     notice_text,
     notice_text_hash,
+)
+from .content import (
+    CodeNotFound,
+    question_add,
+    question_change,
+    question_remove,
+    section_add,
+    section_change,
+    section_remove,
 )
 from .definitions import (
     definition_import,
@@ -86,18 +88,17 @@ from .invitations import (
     invitation_unsubscribe,
 )
 from .recovery import recovery_code_use, recovery_codes_issue, recovery_codes_remaining
-from .responses import (
-    ConsentInput,
-    availability,
-    respondent_create,
+from .respondents import respondent_create
+from .response_consent import ConsentInput
+from .response_flow import (
     response_complete,
     response_resume,
     response_save_section,
     response_start,
-    response_submit,
     response_values,
     response_withheld,
 )
+from .responses import availability, response_submit
 from .rights import (
     PortalLookup,
     WithdrawalResult,

@@ -19,7 +19,6 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils.translation import gettext
 
@@ -32,8 +31,6 @@ from ..selectors.authoring import working_version
 from ..text import plain_localized
 from .audit import audit_log
 from .definitions import (
-    _sanitize,
-    _write_content,
     definition_export,
     survey_create,
     survey_draft_version,
@@ -42,6 +39,8 @@ from .translations import stale_translations_record
 
 # Largest value of a PositiveIntegerField on every database backend.
 MAX_QUOTA = 2_147_483_647
+
+
 SURVEY_FIELDS = (
     "title",
     "default_locale",
@@ -52,11 +51,8 @@ SURVEY_FIELDS = (
     "consent_notice",
 )
 
+
 _QUESTIONS_PATH = re.compile(r"^sections\[\d+\]\.questions$")
-
-
-class CodeNotFound(ObjectDoesNotExist):
-    """No section or question with this code in the survey's working version."""
 
 
 def _incomplete(error: FieldError) -> bool:
@@ -66,24 +62,11 @@ def _incomplete(error: FieldError) -> bool:
     return error.code == "too_short" and bool(_QUESTIONS_PATH.match(error.field))
 
 
-def _draft_errors(doc: Any) -> list[FieldError]:
+def draft_errors(doc: Any) -> list[FieldError]:
     return [e for e in definition_errors(doc) if not _incomplete(e)]
 
 
-def _relative(errors: Sequence[FieldError], prefix: str) -> list[FieldError]:
-    """Errors inside `prefix` (e.g. ``sections[1].questions[2]``) get paths relative to it."""
-    out = []
-    for e in errors:
-        if e.field == prefix:
-            out.append(FieldError(field="$", code=e.code, message=e.message))
-        elif e.field.startswith(prefix + "."):
-            out.append(FieldError(field=e.field[len(prefix) + 1 :], code=e.code, message=e.message))
-        else:
-            out.append(e)
-    return out
-
-
-def _doc_of(version: SurveyVersion, survey: Survey) -> dict[str, Any]:
+def version_document(version: SurveyVersion, survey: Survey) -> dict[str, Any]:
     """The definition document of `version` with the survey's current settings, minus slug."""
     doc = copy.deepcopy(definition_export(version=version))
     doc.pop("slug", None)
@@ -95,63 +78,6 @@ def _doc_of(version: SurveyVersion, survey: Survey) -> dict[str, Any]:
         doc[key] = value.isoformat() if value else None
     doc["response_quota"] = survey.response_quota
     return doc
-
-
-def _write(draft: SurveyVersion, doc: dict[str, Any], relative_to: str | None = None) -> None:
-    """Check the whole edited definition, then write it into the draft.
-
-    Errors inside the edited object come back with paths relative to it
-    (`relative_to`, e.g. ``sections[1].questions[0]``); nothing is written
-    when any exists.
-    """
-    errors = _draft_errors(doc)
-    if relative_to is not None:
-        errors = _relative(errors, relative_to)
-    if errors:
-        raise ServiceValidationError(errors)
-    if draft.is_frozen:  # survey_draft_version never returns one; never write into it
-        raise RuntimeError("A published version is never modified.")
-    before = _doc_of(draft, draft.survey)
-    clean = _sanitize(doc)
-    _write_content(draft, clean)
-    stale_translations_record(draft=draft, before=before, after=clean)
-
-
-def _position(value: Any, field: str, errors: list[FieldError]) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        errors.append(
-            FieldError(
-                field=field, code="invalid_type", message=gettext("A whole number, 0 or more.")
-            )
-        )
-        return None
-    return int(value)
-
-
-def _object(value: Any, errors: list[FieldError]) -> dict[str, Any]:
-    if not isinstance(value, Mapping):
-        errors.append(
-            FieldError(field="$", code="invalid_type", message=gettext("Must be an object."))
-        )
-        return {}
-    return dict(value)
-
-
-def _find_section(doc: dict[str, Any], code: str) -> int:
-    for i, s in enumerate(doc["sections"]):
-        if s["code"] == code:
-            return i
-    raise CodeNotFound(f"No section {code!r}.")
-
-
-def _find_question(doc: dict[str, Any], code: str) -> tuple[int, int]:
-    for si, s in enumerate(doc["sections"]):
-        for qi, q in enumerate(s["questions"]):
-            if q["code"] == code:
-                return si, qi
-    raise CodeNotFound(f"No question {code!r}.")
 
 
 def _notice(organization_id: int, slug: Any, errors: list[FieldError]) -> ConsentNotice | None:
@@ -174,11 +100,8 @@ def _notice(organization_id: int, slug: Any, errors: list[FieldError]) -> Consen
     return notice
 
 
-def _published(survey: Survey) -> bool:
+def has_published(survey: Survey) -> bool:
     return survey.versions.filter(status=VersionStatus.PUBLISHED).exists()
-
-
-# Survey settings ---------------------------------------------------------------
 
 
 @transaction.atomic
@@ -209,7 +132,7 @@ def survey_new(
     }
     if slug is not None:
         doc["slug"] = slug
-    errors = _draft_errors(doc)
+    errors = draft_errors(doc)
     notice = _notice(organization.pk, consent_notice, errors)
     if consent_notice is None and organization.default_notice_id is not None:
         notice = organization.default_notice
@@ -275,15 +198,19 @@ def survey_update(
     if errors:
         raise ServiceValidationError(errors)
     Survey.objects.select_for_update().filter(pk=survey.pk).first()
-    doc = _doc_of(working_version(survey=survey) or survey_draft_version(survey=survey), survey)
+    doc = version_document(
+        working_version(survey=survey) or survey_draft_version(survey=survey), survey
+    )
     for key, value in changes.items():
         doc[key] = value.isoformat() if isinstance(value, dt.datetime) else value
-    errors = _draft_errors(doc)
+    errors = draft_errors(doc)
     if errors:
         raise ServiceValidationError(errors)
     version = working_version(survey=survey)
     if version is not None and not version.is_frozen and "title" in changes:
-        stale_translations_record(draft=version, before=_doc_of(version, survey), after=doc)
+        stale_translations_record(
+            draft=version, before=version_document(version, survey), after=doc
+        )
     for key, value in changes.items():
         if key == "consent_notice":
             survey.consent_notice = notice
@@ -316,151 +243,6 @@ def survey_delete(*, survey: Survey) -> None:
     survey.delete()
 
 
-# Sections ------------------------------------------------------------------------
-
-
-@transaction.atomic
-def section_add(*, survey: Survey, section: Any, position: Any = None) -> tuple[SurveyVersion, str]:
-    """Add a section (a definition section object) to the draft; returns it and the code."""
-    errors: list[FieldError] = []
-    data = _object(section, errors)
-    data.setdefault("questions", [])
-    at = _position(position, "position", errors)
-    if errors:
-        raise ServiceValidationError(errors)
-    draft = survey_draft_version(survey=survey)
-    doc = _doc_of(draft, survey)
-    at = len(doc["sections"]) if at is None else min(at, len(doc["sections"]))
-    doc["sections"].insert(at, data)
-    _write(draft, doc, f"sections[{at}]")
-    return draft, data["code"]
-
-
-@transaction.atomic
-def section_change(
-    *, survey: Survey, code: str, changes: Any, position: Any = None
-) -> tuple[SurveyVersion, str]:
-    """Replace the fields of a section that `changes` names (and move it to `position`)."""
-    errors: list[FieldError] = []
-    data = _object(changes, errors)
-    at = _position(position, "position", errors)
-    if errors:
-        raise ServiceValidationError(errors)
-    draft = survey_draft_version(survey=survey)
-    doc = _doc_of(draft, survey)
-    index = _find_section(doc, code)
-    section = {**doc["sections"].pop(index), **data}
-    at = index if at is None else min(at, len(doc["sections"]))
-    doc["sections"].insert(at, section)
-    _write(draft, doc, f"sections[{at}]")
-    return draft, section["code"]
-
-
-@transaction.atomic
-def section_remove(*, survey: Survey, code: str) -> SurveyVersion:
-    """Remove a section and its questions from the draft (refused while logic refers to it)."""
-    draft = survey_draft_version(survey=survey)
-    doc = _doc_of(draft, survey)
-    doc["sections"].pop(_find_section(doc, code))
-    _write(draft, doc)
-    return draft
-
-
-# Questions -----------------------------------------------------------------------
-
-
-@transaction.atomic
-def question_add(
-    *, survey: Survey, section_code: str, question: Any, position: Any = None
-) -> tuple[SurveyVersion, str]:
-    """Add a question (a definition question object, choices included) to a draft section."""
-    errors: list[FieldError] = []
-    data = _object(question, errors)
-    at = _position(position, "position", errors)
-    if errors:
-        raise ServiceValidationError(errors)
-    draft = survey_draft_version(survey=survey)
-    doc = _doc_of(draft, survey)
-    si = _find_section(doc, section_code)
-    questions = doc["sections"][si]["questions"]
-    at = len(questions) if at is None else min(at, len(questions))
-    questions.insert(at, data)
-    _write(draft, doc, f"sections[{si}].questions[{at}]")
-    return draft, data["code"]
-
-
-@transaction.atomic
-def question_change(
-    *,
-    survey: Survey,
-    code: str,
-    changes: Any,
-    section_code: Any = None,
-    position: Any = None,
-) -> tuple[SurveyVersion, str]:
-    """Replace the fields of a question that `changes` names; `choices` are replaced whole.
-
-    `section_code` and `position` move it. Its code cannot change once the
-    survey has published a version: rollups, metrics and exports key on it.
-    """
-    errors: list[FieldError] = []
-    data = _object(changes, errors)
-    at = _position(position, "position", errors)
-    if section_code is not None and not isinstance(section_code, str):
-        errors.append(
-            FieldError(field="section", code="invalid_type", message=gettext("A section code."))
-        )
-    if errors:
-        raise ServiceValidationError(errors)
-    draft = survey_draft_version(survey=survey)
-    doc = _doc_of(draft, survey)
-    si, qi = _find_question(doc, code)
-    if "code" in data and data["code"] != code and _published(survey):
-        errors.append(
-            FieldError(
-                field="code",
-                code="immutable",
-                message=gettext(
-                    "A question's code cannot change once the survey has been published."
-                ),
-            )
-        )
-    target = si
-    if section_code is not None:
-        try:
-            target = _find_section(doc, section_code)
-        except CodeNotFound:
-            errors.append(
-                FieldError(
-                    field="section", code="invalid_reference", message=gettext("No such section.")
-                )
-            )
-    if errors:
-        raise ServiceValidationError(errors)
-    question = {**doc["sections"][si]["questions"].pop(qi), **data}
-    questions = doc["sections"][target]["questions"]
-    if at is None:
-        at = qi if target == si else len(questions)
-    at = min(at, len(questions))
-    questions.insert(at, question)
-    _write(draft, doc, f"sections[{target}].questions[{at}]")
-    return draft, question["code"]
-
-
-@transaction.atomic
-def question_remove(*, survey: Survey, code: str) -> SurveyVersion:
-    """Remove a question from the draft (refused while logic refers to it)."""
-    draft = survey_draft_version(survey=survey)
-    doc = _doc_of(draft, survey)
-    si, qi = _find_question(doc, code)
-    doc["sections"][si]["questions"].pop(qi)
-    _write(draft, doc)
-    return draft
-
-
-# Definition documents -------------------------------------------------------------
-
-
 def definition_check(
     *, organization: Organization, document: Any, survey: Survey | None = None
 ) -> list[FieldError]:
@@ -486,7 +268,7 @@ def definition_check(
                 message=gettext("No consent notice with this id in the organization."),
             )
         )
-    if survey is not None and survey.kind != document["kind"] and _published(survey):
+    if survey is not None and survey.kind != document["kind"] and has_published(survey):
         errors.append(
             FieldError(
                 field="kind", code="immutable", message=gettext("cannot change after publishing")
@@ -530,16 +312,9 @@ def responses_viewed(
 
 
 __all__ = [
-    "CodeNotFound",
     "definition_check",
     "definition_export_logged",
-    "question_add",
-    "question_change",
-    "question_remove",
     "responses_viewed",
-    "section_add",
-    "section_change",
-    "section_remove",
     "survey_delete",
     "survey_new",
     "survey_update",

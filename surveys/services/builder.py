@@ -21,7 +21,8 @@ from ..branding import COLOUR, CONTRAST_PAIRS, MAX_LOGO_BYTES, contrast, logo_ty
 from ..enums import AuditAction, BrandFont
 from ..models import Branding, Organization, Respondent, Response, Survey, User
 from .audit import audit_log
-from .authoring import _doc_of, _write
+from .authoring import version_document
+from .content import write_draft
 from .definitions import survey_draft_version
 
 TEST_LINK_SALT = "trustpulse.survey-test-link"
@@ -50,12 +51,12 @@ def survey_content_update(
             ]
         )
     draft = survey_draft_version(survey=survey)
-    doc = _doc_of(draft, survey)
+    doc = version_document(draft, survey)
     for key, value in changes.items():
         doc[key] = value
     if survey.kind != "quiz" and not doc.get("outcomes"):
         doc.pop("outcomes", None)
-    _write(draft, doc)
+    write_draft(draft, doc)
     audit_log(
         organization=survey.organization,
         action=AuditAction.SURVEY_UPDATED,

@@ -35,7 +35,7 @@ from ..models import (
     User,
 )
 from .audit import audit_log
-from .responses import external_id_hmac
+from .respondents import external_id_hmac
 
 MAX_EXTERNAL_ID = 200
 

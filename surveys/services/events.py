@@ -30,7 +30,7 @@ from ..models import (
 )
 from ..selectors.behaviour import kinds_for
 from .inbox import inbox_flush_refs
-from .responses import external_id_hmac
+from .respondents import external_id_hmac
 
 MAX_BATCH = 1000
 EVENT_FIELDS = {"id", "kind", "value", "occurred_at", "respondent_ref", "external_id"}

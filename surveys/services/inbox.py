@@ -41,8 +41,8 @@ from trustpulse.validation import ServiceValidationError
 
 from ..models import Respondent, Response, SubmissionInbox, Survey
 from .idempotency import IdempotencyConflict, request_hash
+from .respondents import new_ref
 from .responses import (
-    new_ref,
     submission_response,
     submission_validate,
     submission_write,

@@ -33,7 +33,7 @@ from ..models import (
 )
 from .audit import audit_log
 from .distribution import absolute
-from .responses import external_id_hmac
+from .respondents import external_id_hmac
 
 MAX_ADDRESSES = 10_000
 MAX_CSV_BYTES = 2_000_000

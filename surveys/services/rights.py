@@ -37,7 +37,7 @@ from ..models import (
 )
 from .audit import audit_log
 from .consent import consent_receipt
-from .responses import token_hash
+from .respondents import token_hash
 
 
 def portal_token_issue(*, respondent: Respondent) -> str:

@@ -54,7 +54,7 @@ from ..services import (
     version_question_ids,
     version_spec,
 )
-from ..services.responses import external_id_hmac, new_ref
+from ..services.respondents import external_id_hmac, new_ref
 from ..spec import VersionSpec
 
 SLUG = "privacy-calc-exp"

@@ -14,9 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _g
-from django.utils.translation import gettext_lazy as _
 
-from trustpulse.studio import NavEntry, Studio, nav_register, studio_view
+from trustpulse.studio import Studio, studio_view
 from trustpulse.validation import FieldError, ServiceValidationError
 
 from ..enums import ImportFormat, Role
@@ -26,10 +25,6 @@ from ..services.imports import import_commit, import_preview
 AUTHORING = frozenset({Role.ADMIN, Role.AUTHOR})
 SALT = "surveys.import.preview"
 MAX_AGE = 3600
-
-nav_register(
-    NavEntry(key="import", label=_("Import"), url_name="importers:page", roles=AUTHORING, order=30)
-)
 
 
 def _pack(organization_id: int, result: ImportResult, filename: str) -> str:

@@ -81,7 +81,7 @@ def test_external_id_is_stored_only_as_hmac(survey):
     )
     assert r1.respondent_id == r2.respondent_id
     respondent = Respondent.objects.get(pk=r1.respondent_id)
-    assert respondent.external_id_hmac == services.responses.external_id_hmac("cust-42")
+    assert respondent.external_id_hmac == services.respondents.external_id_hmac("cust-42")
     assert "cust-42" not in respondent.external_id_hmac
 
 

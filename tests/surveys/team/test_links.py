@@ -10,7 +10,7 @@ from django.utils import timezone
 from surveys import services
 from surveys.models import AuditEvent, ChannelLink, Respondent, Response
 from surveys.services.distribution import link_signature
-from surveys.services.responses import external_id_hmac
+from surveys.services.respondents import external_id_hmac
 from trustpulse.validation import ServiceValidationError
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,2 @@
+"""Accounts and team: sign-in, two-factor, password reset, joining, members,
+roles, API keys, organization settings."""

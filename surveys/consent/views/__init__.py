@@ -1,0 +1,1 @@
+"""Pages of consent and rights."""

@@ -1,0 +1,1 @@
+"""Distribution: channel links, QR codes, signed links, invitation emails, unsubscribe."""

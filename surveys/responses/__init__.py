@@ -1,0 +1,1 @@
+"""Responses: the respondent flow (pages, resume, thanks), and how a respondent arrived."""
