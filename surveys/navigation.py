@@ -25,6 +25,13 @@ ENTRIES = (
     ),
     NavEntry(key="team", label=_("Team"), url_name="team:index", roles=ADMIN, order=80),
     NavEntry(
+        key="integrations",
+        label=_("Integrations"),
+        url_name="integrations:index",
+        roles=ADMIN,
+        order=85,
+    ),
+    NavEntry(
         key="settings", label=_("Settings"), url_name="org_settings:index", roles=ADMIN, order=90
     ),
 )

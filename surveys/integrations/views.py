@@ -6,17 +6,16 @@ test event", secret rotation, the delivery log with "Redeliver". Every
 change goes through a service that writes the audit log.
 """
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from trustpulse.studio import NavEntry, Studio, nav_register, studio_view
+from trustpulse.studio import Studio, studio_view
 from trustpulse.validation import ServiceValidationError
 
 from ..enums import Role, VersionStatus
@@ -24,16 +23,6 @@ from ..models import ConsentNoticeVersion, WebhookEndpoint
 from . import selectors, services
 
 ADMIN = frozenset({Role.ADMIN.value})
-
-nav_register(
-    NavEntry(
-        key="integrations",
-        label=cast(str, gettext_lazy("Integrations")),
-        url_name="integrations:index",
-        roles=ADMIN,
-        order=85,
-    )
-)
 
 
 def _purposes(organization_id: int) -> list[dict[str, Any]]:
