@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from surveys.answers import values_from_rows
@@ -530,9 +531,10 @@ def _clear_scores(
         for score in rows.filter(response_id__in=ids):
             _add(counts, (version_id, *_dims_of(score)), [1])
         _upsert(WithdrawalRollup, RESPONSE_GRAIN, counts, ("n",))
-    others_gone = rows.exclude(response_id__in=ids).exclude(
-        response_id__in=responses_aggregated([version_id]).values("pk")
-    )
+    # EXISTS per score row (an index lookup each), not NOT IN over every
+    # response of the version: that grew with the table (docs/PERFORMANCE.md).
+    still_counted = responses_aggregated([version_id]).filter(pk=OuterRef("response_id"))
+    others_gone = rows.exclude(response_id__in=ids).exclude(Exists(still_counted))
     rows.exclude(pk__in=list(others_gone.values_list("pk", flat=True))).delete()
 
 
