@@ -127,7 +127,7 @@ def timed(fn: Callable[[int], Any], repeat: int = REPEAT) -> float:
     return round(statistics.median(times), 2)
 
 
-def measure(*, survey: Any, size: int, salt: str) -> dict[str, float]:
+def measure(*, survey: Any, size: int, salt: str) -> dict[str, Any]:
     from surveys import services
     from surveys.models import AuditEvent, Respondent, Response
     from tests.factories import COMFORT_ANSWERS, CONSENT
@@ -168,13 +168,26 @@ def measure(*, survey: Any, size: int, salt: str) -> dict[str, float]:
     def audit(i: int) -> None:
         list(AuditEvent.objects.filter(organization=org).order_by("-created_at", "-id")[:50])
 
-    return {
+    def slowest(fn: Callable[[int], Any], i: int) -> list[list[Any]]:
+        """The three slowest SQL statements of one more call (where the time goes)."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            fn(i)
+        ranked = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))
+        return [[float(q["time"]) * 1000, q["sql"][:160]] for q in ranked[:3]]
+
+    found: dict[str, Any] = {
         "submit_ms": timed(submit),
         "events_ms": timed(events),
         "portal_ms": timed(portal),
         "erase_ms": timed(erase),
         "audit_ms": timed(audit),
     }
+    found["slowest_submit"] = slowest(submit, REPEAT)
+    found["slowest_erase"] = slowest(erase, REPEAT)
+    return found
 
 
 def counts() -> dict[str, int]:
@@ -186,6 +199,26 @@ def counts() -> dict[str, int]:
                       "surveys_response", "surveys_consentrecord"):  # fmt: skip
             c.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed names
             found[table.removeprefix("surveys_")] = c.fetchone()[0]
+    return found
+
+
+def sizes_mb() -> dict[str, dict[str, float]]:
+    """Heap and index megabytes of the growing tables."""
+    from django.db import connection
+
+    found = {}
+    with connection.cursor() as c:
+        for table in ("surveys_answer", "surveys_behaviourevent", "surveys_auditevent",
+                      "surveys_response", "surveys_respondent"):  # fmt: skip
+            c.execute(
+                "SELECT pg_relation_size(%s::regclass), pg_indexes_size(%s::regclass)",
+                [table, table],
+            )
+            heap, indexes = c.fetchone()
+            found[table.removeprefix("surveys_")] = {
+                "table_mb": round(heap / 2**20, 1),
+                "indexes_mb": round(indexes / 2**20, 1),
+            }
     return found
 
 
@@ -223,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
             grow(survey=survey, template_response_id=str(template.pk), start=have, stop=size)
             have = size
             loaded = round(time.perf_counter() - started, 1)
-            row = {"respondents": size, "rows": counts(), "load_s": loaded}
+            row = {"respondents": size, "rows": counts(), "mb": sizes_mb(), "load_s": loaded}
             row.update(measure(survey=survey, size=size, salt=f"s{size}"))
             results.append(row)
             print(json.dumps(row), flush=True)

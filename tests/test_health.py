@@ -136,7 +136,7 @@ def test_an_admin_sees_their_organizations_backlog_only(client, org, users, othe
     res = client.get(f"/studio/{org.slug}/settings/processing/")
     assert res.status_code == 200
     page = res.content.decode()
-    assert "API submissions to write out</th><td>1</td>" in page
+    assert 'API submissions to write out</th><td data-label="How many">1</td>' in page
     assert "All organizations (staff)" not in page
     settings_page = client.get(f"/studio/{org.slug}/settings/").content.decode()
     assert f'href="/studio/{org.slug}/settings/processing/"' in settings_page
@@ -150,8 +150,8 @@ def test_staff_also_see_the_platform_total(client, org, users, other_org):
     login_verified(client, users["admin"])
     page = client.get(f"/studio/{org.slug}/settings/processing/").content.decode()
     assert "All organizations (staff)" in page
-    assert page.count("API submissions to write out</th><td>") == 2
-    assert "API submissions to write out</th><td>2</td>" in page
+    assert page.count('API submissions to write out</th><td data-label="How many">') == 2
+    assert 'API submissions to write out</th><td data-label="How many">2</td>' in page
 
 
 def test_an_analyst_cannot_open_the_processing_page(client, org, users):

@@ -529,10 +529,16 @@ def _clear_scores(
         for score in rows.filter(response_id__in=ids):
             _add(counts, (version_id, *_dims_of(score)), [1])
         _upsert(WithdrawalRollup, RESPONSE_GRAIN, counts, ("n",))
-    others_gone = rows.exclude(response_id__in=ids).exclude(
-        response_id__in=responses_aggregated([version_id]).values("pk")
+    # Look up only these days' responses by key: a NOT IN over every response
+    # of the version grew with the table (docs/PERFORMANCE.md, bench/growth.py).
+    others = dict(rows.exclude(response_id__in=ids).values_list("pk", "response_id"))
+    counted = set(
+        responses_aggregated([version_id])
+        .filter(pk__in=set(others.values()))
+        .values_list("pk", flat=True)
     )
-    rows.exclude(pk__in=list(others_gone.values_list("pk", flat=True))).delete()
+    others_gone = [pk for pk, response_id in others.items() if response_id not in counted]
+    rows.exclude(pk__in=others_gone).delete()
 
 
 @transaction.atomic
