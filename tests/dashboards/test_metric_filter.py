@@ -19,7 +19,9 @@ def test_the_filter_from_every_parameter(survey):
     flt = parsed(
         survey, "from=2026-01-02&to=2026-01-31&version=2&version=&channel=qr&include_flagged=TRUE"
     )
-    assert (flt.date_from.isoformat(), flt.date_to.isoformat()) == ("2026-01-02", "2026-01-31")
+    # Widened to whole grid cells (docs/DISCLOSURE.md, rule 7): Friday 2 January goes back
+    # to the start of its ISO week, cut at the month's first day.
+    assert (flt.date_from.isoformat(), flt.date_to.isoformat()) == ("2026-01-01", "2026-01-31")
     assert (flt.versions, flt.segments, flt.include_flagged) == ([2], {"channel": "qr"}, True)
     assert parsed(survey, "quality=all").include_flagged is True
     assert parsed(survey, "quality=clean").include_flagged is False
