@@ -72,16 +72,22 @@ def watch_console(page: Page) -> list[str]:
 
 
 def wait_drawn(page: Page) -> int:
-    """Wait until every panel loaded and every plot drew; returns how many plots."""
+    """Wait until every panel loaded and every plot drew; returns how many plots.
+
+    Seven panels load at once; on a loaded 2-core machine that can take longer
+    than the usual 10 s.
+    """
     wait_until(
         page,
         "[...document.querySelectorAll('[data-panel], #report-charts')]"
         ".every(p => p.getAttribute('data-loaded') === 'true')",
+        timeout_ms=30_000,
     )
     wait_until(
         page,
         "[...document.querySelectorAll('.plot, .spark')]"
         ".every(p => p.getAttribute('data-drawn') === 'true')",
+        timeout_ms=30_000,
     )
     return page.locator(".plot, .spark").count()
 
