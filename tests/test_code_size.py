@@ -24,7 +24,6 @@ DOCUMENT = "a data document written out as code (one literal), read top to botto
 MODULES: dict[str, tuple[int, str]] = {
     "surveys/demo/seed.py": (1033, SPLIT),
     "dashboards/charts.py": (811, OTHERS),
-    "dashboards/exports/services.py": (696, SPLIT),
     "tests/surveys/test_views_public.py": (692, SPLIT),
     "dashboards/services/aggregation.py": (654, SPLIT),
     "dashboards/services/metrics.py": (642, SPLIT),
@@ -52,7 +51,7 @@ FUNCTIONS: dict[str, tuple[int, str]] = {
     "surveys/authoring/views/questions.py:_question_page": (115, SPLIT),
     "dashboards/exports/services.py:export_create": (114, SPLIT),
     "surveys/authoring/views/editor.py:survey_edit": (108, SPLIT),
-    "dashboards/exports/services.py:_run": (107, SPLIT),
+    "dashboards/exports/run.py:_run": (107, SPLIT),
     "dashboards/exports/table.py:_answer_variables": (101, SPLIT),
     "tests/surveys/importers/test_importers.py:test_surveyjs_fixture_report_and_mapping": (
         97,
