@@ -13,7 +13,7 @@ Against a PostgreSQL database of its own (recreated: ``trustpulse_bench_export``
    exports again.
 
 Each export runs in a fresh worker process (``python bench/export.py --worker
-JOB``, the code the Celery task runs: dashboards.exports.services.export_run),
+JOB``, the code the Celery task runs: dashboards.exports.run.export_run),
 which reports its peak RSS (``VmHWM``); the parent prints the job's
 progress field while it runs. Targets: peak RSS at 1M ≤ 1.2 × at 100k, and ≤
 300 MB.
@@ -302,7 +302,7 @@ def show(target: int, r: dict) -> None:
 
 def worker(job_id: str) -> None:
     setup_django(migrate=False)
-    from dashboards.exports.services import export_run
+    from dashboards.exports.run import export_run
 
     job = export_run(job_id=job_id)
     # VmHWM, not getrusage's ru_maxrss: that one starts from the parent's peak at fork.

@@ -74,8 +74,8 @@ def reports_refresh() -> int:
     soft_time_limit=settings.EXPORT_TASK_TIME_LIMIT - 60,
 )
 def export_run(job_id: str) -> str:
-    """Run one research export (dashboards.exports.services.export_run); returns its status."""
-    from .exports.services import export_run as run
+    """Run one research export (dashboards.exports.run.export_run); returns its status."""
+    from .exports.run import export_run as run
 
     job = run(job_id=job_id)
     return job.status if job is not None else "gone"

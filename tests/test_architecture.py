@@ -25,7 +25,9 @@ KNOWN: dict[tuple[str, str], str] = {
     ("dashboards.exports.views", "surveys.text"): "localized: as above",
     ("dashboards.exports.dp", "surveys.services"): "audit_log: a DP release is audited in the "
     "one append-only log, written by its one service",
-    ("dashboards.exports.services", "surveys.services"): "audit_log (as above) and inbox_flush: "
+    ("dashboards.exports.services", "surveys.services"): "audit_log: creating, cancelling and "
+    "downloading an export are audited (as above)",
+    ("dashboards.exports.run", "surveys.services"): "audit_log (as above) and inbox_flush: "
     "an export first writes out the submissions still in the inbox, so it misses none",
     ("dashboards.reports.services", "surveys.services"): "audit_log: publishing a report is "
     "audited",

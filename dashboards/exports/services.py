@@ -12,34 +12,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import json
-import logging
-import secrets
-import shutil
-import tempfile
-import zipfile
-import zoneinfo
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.files import File
 from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from surveys import signals
 from surveys.enums import AuditAction, VersionStatus
 from surveys.models import Answer, Survey, SurveyVersion, User
 from surveys.selectors import QuestionSpec, version_spec
-from surveys.selectors.exports import export_response_chunks, export_responses
-from surveys.services import audit_log, inbox_flush
+from surveys.selectors.exports import export_responses
+from surveys.services import audit_log
 from trustpulse.validation import FieldError, ServiceValidationError
 
 from ..enums import (
@@ -50,27 +39,17 @@ from ..enums import (
     TimeGranularity,
 )
 from ..models import DPRelease, ExportJob, SurveyExportSettings
-from .anonymization import AnonymityPlan, plan_anonymity, pseudonymizer
-from .codebooks import ExportMeta, datapackage, ddi_codebook, markdown_codebook
-from .formats import DATA_FILE, XLSX_MAX_ROWS, open_writer, r_script, stata_names
-from .table import QI_TYPES, RESPONSE_FIELDS, SENSITIVE_TYPES, TableSpec, hierarchy_for
+from .formats import XLSX_MAX_ROWS
+from .table import QI_TYPES, RESPONSE_FIELDS, SENSITIVE_TYPES
 
-log = logging.getLogger(__name__)
-CSV_FILE = DATA_FILE[ExportFormat.CSV]  # in every download; datapackage.json describes it
-
-CHUNK = 1000
-# Small exports still report progress in about this many steps per pass.
-PROGRESS_STEPS = 20
-MIN_CHUNK = 50
 MAX_K = 1000
+
+
 DOWNLOAD_SALT = "dashboards.exports.download"
 
 
 def _err(field: str, code: str, message: str) -> FieldError:
     return FieldError(field=field, code=code, message=message)
-
-
-# -- survey questions ----------------------------------------------------------------------
 
 
 def survey_questions(
@@ -88,9 +67,6 @@ def survey_questions(
                 order.append(q.code)
     # Keep the newest version's question order, older-only questions after.
     return [seen[c] for c in order]
-
-
-# -- settings ------------------------------------------------------------------------------
 
 
 def export_settings_defaults(survey: Survey) -> dict[str, Any]:
@@ -223,10 +199,7 @@ def export_settings_update(
     return obj
 
 
-# -- creating, cancelling, downloading -----------------------------------------------------
-
-
-def _versions_for(survey: Survey, numbers: Sequence[int]) -> list[SurveyVersion]:
+def versions_for(survey: Survey, numbers: Sequence[int]) -> list[SurveyVersion]:
     qs = survey.versions.filter(status=VersionStatus.PUBLISHED)
     if numbers:
         qs = qs.filter(number__in=list(numbers))
@@ -307,7 +280,7 @@ def export_create(
             )
         )
         max_supp = Decimal("0.05")
-    chosen = _versions_for(survey, versions)
+    chosen = versions_for(survey, versions)
     known = {v.number for v in chosen}
     for i, n in enumerate(versions):
         if n not in known:
@@ -370,7 +343,7 @@ def export_create(
         action=AuditAction.EXPORT_CREATED,
         actor=user,
         target=job,
-        data={"stage": "requested", **_audit_params(job, cfg)},
+        data={"stage": "requested", **audit_params(job, cfg)},
     )
     from .. import tasks
 
@@ -391,7 +364,7 @@ def _row_estimate(
     return qs.count()
 
 
-def _audit_params(job: ExportJob, cfg: SurveyExportSettings) -> dict[str, Any]:
+def audit_params(job: ExportJob, cfg: SurveyExportSettings) -> dict[str, Any]:
     return {
         "survey": job.survey_id,
         "format": job.format,
@@ -476,278 +449,3 @@ def exports_purge(*, now: dt.datetime | None = None) -> int:
         ExportJob.objects.filter(pk=job.pk).update(file_name="")
         done += 1
     return done
-
-
-# -- the run -------------------------------------------------------------------------------
-
-
-class ExportCancelled(Exception):
-    pass
-
-
-def _progress(job_id: Any, *, done: int, total: int, start: int, span: int) -> None:
-    pct = start + (span * done // total if total else span)
-    ExportJob.objects.filter(pk=job_id, status=ExportStatus.RUNNING).update(
-        progress=min(pct, 99), rows_written=done if start else 0
-    )
-
-
-def _chunk_size(total: int) -> int:
-    """CHUNK rows at a time, fewer for a small export so its progress moves in steps."""
-    return max(MIN_CHUNK, min(CHUNK, total // PROGRESS_STEPS))
-
-
-def _check_cancel(job_id: Any) -> None:
-    if ExportJob.objects.filter(pk=job_id, status=ExportStatus.CANCELLED).exists():
-        raise ExportCancelled
-
-
-def _salt(job: ExportJob) -> bytes:
-    if job.study_key_hmac:
-        return hmac.new(
-            settings.SECRET_KEY.encode(), f"salt:{job.study_key_hmac}".encode(), hashlib.sha256
-        ).digest()
-    return secrets.token_bytes(32)  # never stored: this export's pseudonyms join nothing
-
-
-def table_spec(job: ExportJob, cfg: SurveyExportSettings) -> TableSpec:
-    survey = job.survey
-    versions = _versions_for(survey, job.versions)
-    questions = survey_questions(survey, versions)
-    if job.columns:
-        questions = [q for q in questions if q.code in job.columns]
-    fields = [f for f in RESPONSE_FIELDS if not job.columns or f in job.columns]
-    included = {q.code for q in questions} | set(fields)
-    by_code = {q.code: q for q in questions}
-    locale = survey.default_locale
-    quasi = [
-        hierarchy_for(name, by_code.get(name), base=cfg.time_granularity, locale=locale)
-        for name in cfg.quasi_identifiers
-        if name in included
-    ]
-    sensitive = (
-        [by_code[c] for c in cfg.sensitive_attributes if c in by_code] if job.l_diversity else []
-    )
-    return TableSpec(
-        questions=questions,
-        quasi=quasi,
-        fields=fields,
-        include_text=cfg.include_free_text,
-        locale=locale,
-        tz=zoneinfo.ZoneInfo(survey.organization.timezone),
-        time_base=cfg.time_granularity,
-        version_numbers={v.pk: v.number for v in versions},
-        sensitive=sensitive,
-    )
-
-
-def export_run(*, job_id: Any) -> ExportJob | None:
-    """Run one export to the end (or until cancelled). Safe to call twice: a finished job stays."""
-    with transaction.atomic():
-        job = (
-            ExportJob.objects.select_for_update()
-            .select_related("survey__organization")
-            .filter(pk=job_id)
-            .first()
-        )
-        if job is None or job.status in FINISHED_STATUSES:
-            return job
-        job.status = ExportStatus.RUNNING
-        job.started_at = timezone.now()
-        job.progress = 0
-        job.save(update_fields=["status", "started_at", "progress"])
-    # API submissions accepted but not yet written out belong in the export too.
-    inbox_flush(organization_ids=[job.survey.organization_id])
-    tmp = Path(tempfile.mkdtemp(prefix="tp-export-"))
-    try:
-        _run(job, tmp)
-    except ExportCancelled:
-        log.info("export %s cancelled", job.pk)
-    except Exception as exc:
-        log.exception("export %s failed", job.pk)
-        ExportJob.objects.filter(pk=job.pk).exclude(status=ExportStatus.CANCELLED).update(
-            status=ExportStatus.FAILED,
-            finished_at=timezone.now(),
-            error=f"{type(exc).__name__}: the export could not be written.",
-        )
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    job.refresh_from_db()
-    return job
-
-
-def _run(job: ExportJob, tmp: Path) -> None:
-    cfg = export_settings_get(survey=job.survey)
-    spec = table_spec(job, cfg)
-    version_ids = list(spec.version_numbers)
-    total = export_responses(survey=job.survey, version_ids=version_ids).count()
-    ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
-    chunk_size = _chunk_size(total)
-    # Pass 1: quasi-identifier combinations (and sensitive values) only.
-    qi_codes = [h.field for h in spec.quasi if h.field not in RESPONSE_FIELDS]
-    qi_codes += [q.code for q in spec.sensitive]
-    counts: Counter[tuple] = Counter()
-    sensitive: dict[tuple, list[Counter]] = {}
-    seen = 0
-    for chunk in export_response_chunks(
-        survey=job.survey, version_ids=version_ids, question_codes=qi_codes, chunk_size=chunk_size
-    ):
-        _check_cancel(job.pk)
-        for r in chunk:
-            key = spec.quasi_key(r)
-            counts[key] += 1
-            if spec.sensitive:
-                per = sensitive.setdefault(key, [Counter() for _ in spec.sensitive])
-                for j, v in enumerate(spec.sensitive_values(r)):
-                    per[j][v] += 1
-        seen += len(chunk)
-        _progress(job.pk, done=seen, total=total, start=0, span=20)
-    plan = plan_anonymity(
-        counts=counts,
-        hierarchies=spec.quasi,
-        k=job.k,
-        l_diversity=job.l_diversity,
-        sensitive=sensitive if spec.sensitive else None,
-        max_suppression=float(job.max_suppression),
-    )
-    long = job.layout == ExportLayout.LONG
-    variables = spec.variables(plan, long=long)
-    data_name = DATA_FILE[ExportFormat(job.format)]
-    writer = open_writer(job.format, tmp / data_name, variables, bom=job.excel_bom)
-    # Every download also carries the table as CSV, which datapackage.json describes
-    # (streamed beside the main file, so memory stays flat).
-    companion = (
-        None
-        if data_name == CSV_FILE
-        else open_writer(ExportFormat.CSV, tmp / CSV_FILE, variables, bom=job.excel_bom)
-    )
-    pseudonym = pseudonymizer(_salt(job))
-    written = seen = 0
-    try:
-        for chunk in export_response_chunks(
-            survey=job.survey, version_ids=version_ids, chunk_size=chunk_size
-        ):
-            _check_cancel(job.pk)
-            rows: list[dict[str, Any]] = []
-            for r in chunk:
-                final = plan.mapping.get(spec.quasi_key(r))
-                if final is None:
-                    continue
-                if long:
-                    rows.extend(spec.long_rows(r, final, plan, pseudonym))
-                else:
-                    rows.append(spec.wide_row(r, final, plan, pseudonym))
-            writer.write(rows)
-            if companion is not None:
-                companion.write(rows)
-            written += len(rows)
-            seen += len(chunk)
-            _progress(job.pk, done=seen, total=total, start=20, span=75)
-    finally:
-        writer.close()
-        if companion is not None:
-            companion.close()
-    _check_cancel(job.pk)
-    report = {
-        **plan.as_report(),
-        "quasi_identifiers": spec.quasi_fields,
-        "sensitive": [q.code for q in spec.sensitive],
-        "free_text": spec.include_text,
-        "rows_written": written,
-    }
-    bundle = _bundle(job, spec, plan, variables, report, tmp, data_name)
-    storage = storages["exports"]
-    with open(bundle, "rb") as f:
-        name = storage.save(f"{job.organization.slug}/{job.pk}.zip", File(f))
-    size = storage.size(name)
-    now = timezone.now()
-    with transaction.atomic():
-        updated = ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(
-            status=ExportStatus.SUCCEEDED,
-            progress=100,
-            rows_written=written,
-            file_name=name,
-            file_size=size,
-            report=report,
-            finished_at=now,
-            expires_at=now + dt.timedelta(days=settings.EXPORT_FILE_DAYS),
-        )
-        if not updated:  # cancelled at the last moment
-            storage.delete(name)
-            raise ExportCancelled
-        audit_log(
-            organization=job.organization,
-            action=AuditAction.EXPORT_CREATED,
-            actor=job.created_by,
-            actor_label=job.created_by.get_username() if job.created_by else "export",
-            target=job,
-            data={"stage": "completed", **_audit_params(job, cfg), "guarantees": report},
-        )
-        signals.export_ready.send(
-            sender="dashboards",
-            organization_id=job.organization_id,
-            export_id=str(job.pk),
-            survey_id=job.survey_id,
-            format=job.format,
-            expires_at=now + dt.timedelta(days=settings.EXPORT_FILE_DAYS),
-        )
-
-
-def _dp_summaries(survey: Survey) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": d.pk,
-            "created_at": d.created_at.isoformat(),
-            "mechanism": d.mechanism,
-            "epsilon": str(d.epsilon),
-            "delta": d.delta,
-            "noise": d.noise,
-        }
-        for d in DPRelease.objects.filter(survey=survey).order_by("created_at")
-    ]
-
-
-def _bundle(
-    job: ExportJob,
-    spec: TableSpec,
-    plan: AnonymityPlan,
-    variables: list[Any],
-    report: dict[str, Any],
-    tmp: Path,
-    data_name: str,
-) -> Path:
-    meta = ExportMeta(
-        export_id=str(job.pk),
-        title=job.survey.title_for(spec.locale) or job.survey.slug,
-        organization=job.organization.name,
-        survey_slug=job.survey.slug,
-        versions=sorted(spec.version_numbers.values()),
-        format=job.format,
-        layout=job.layout,
-        data_file=data_name,
-        csv_file=CSV_FILE,
-        created_at=job.created_at.isoformat(),
-        purpose=job.purpose,
-        locale=spec.locale,
-        report=report,
-        dp_releases=_dp_summaries(job.survey),
-        bom=job.excel_bom,
-    )
-    renames = stata_names([v.name for v in variables]) if job.format == ExportFormat.DTA else {}
-    path = tmp / "bundle.zip"
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as z:
-        z.write(tmp / data_name, data_name)
-        if data_name != CSV_FILE:
-            z.write(tmp / CSV_FILE, CSV_FILE)
-        z.writestr(
-            "datapackage.json",
-            json.dumps(datapackage(meta, variables), ensure_ascii=False, indent=2),
-        )
-        z.writestr("codebook.xml", ddi_codebook(meta, variables))
-        z.writestr("codebook.md", markdown_codebook(meta, variables, renames))
-        if job.format == ExportFormat.R:
-            z.writestr("labels.R", r_script(variables, data_name))
-    return path
-
-
-ProgressCallback = Callable[[int], None]

@@ -1,13 +1,6 @@
 """Services of the dashboards app: aggregation (rollups) and metrics."""
 
-from .aggregation import (
-    aggregate_batch,
-    aggregate_until_done,
-    rollups_rebuild,
-    rollups_recompute,
-    scores_refresh,
-    scores_refresh_for_events,
-)
+from .aggregation import aggregate_batch, aggregate_until_done
 from .crosstab import CrossTab, CrossTabError, crosstab, declared_pairs, segment_dimensions
 from .funnel import (
     Funnel,
@@ -38,6 +31,12 @@ from .metrics import (
     westin_shares,
 )
 from .quiz import quiz_score_distribution
+from .recompute import (
+    rollups_rebuild,
+    rollups_recompute,
+    scores_refresh,
+    scores_refresh_for_events,
+)
 
 __all__ = [
     "CrossTab",

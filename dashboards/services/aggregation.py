@@ -30,14 +30,13 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from surveys.models import BehaviourEvent, SurveyVersion
+from surveys.models import SurveyVersion
 from surveys.selectors import kinds_for, values_from_rows, version_spec
 from surveys.selectors.aggregation import (
     answer_rows,
     consent_rows,
     respondent_events,
     response_rows,
-    responses_aggregated,
     responses_unaggregated,
     segment_questions,
     versions_by_id,
@@ -54,14 +53,12 @@ from ..models import (
     ResponseScore,
     ScoreBinRollup,
     ScoreRollup,
-    WithdrawalRollup,
 )
 from ..scoring import (
     DEFAULT_THRESHOLDS,
     ParadoxThresholds,
     RespondentScores,
     construct_raw_sums,
-    enacted_score,
     paradox_thresholds,
     privacy_active,
     respondent_scores,
@@ -69,6 +66,8 @@ from ..scoring import (
 )
 
 DIMS = ("day", "westin_segment", "age_band", "locale", "channel", "flagged", "attributes")
+
+
 CROSSTAB_GRAIN = (
     "version_id",
     "row_code",
@@ -78,6 +77,8 @@ CROSSTAB_GRAIN = (
     "column_bucket",
     *DIMS,
 )
+
+
 # Rollups derived from raw data (a recompute or rebuild deletes and refills them).
 DERIVED = (
     AnswerRollup,
@@ -90,10 +91,20 @@ DERIVED = (
     QuizScoreRollup,
     ScoreBinRollup,
 )
+
+
 ANSWER_GRAIN = ("version_id", "question_code", "item", "bucket", *DIMS)
+
+
 ANSWER_DAY_GRAIN = ("version_id", "question_code", "item", "bucket", "day", "flagged")
+
+
 RESPONSE_GRAIN = ("version_id", *DIMS)
+
+
 RESPONSE_VALUES = ("n", "score_total", "score_total_sq", "privacy_actives_known", "privacy_actives")
+
+
 SCORE_VALUES = (
     "n_x",
     "sum_x_only",
@@ -112,7 +123,10 @@ SCORE_VALUES = (
     "data_requests",
 )
 
+
 Key = tuple[Any, ...]
+
+
 Sums = list[Any]  # [n, total, total_sq]
 
 
@@ -126,7 +140,7 @@ def _bucket(row: dict[str, Any]) -> str:
     return ""
 
 
-def _day(at: dt.datetime, tz_name: str) -> dt.date:
+def day_of(at: dt.datetime, tz_name: str) -> dt.date:
     return at.astimezone(zoneinfo.ZoneInfo(tz_name)).date()
 
 
@@ -135,7 +149,7 @@ def attributes_key(attributes: dict[str, str]) -> str:
     return json.dumps(attributes, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _dims_of(row: Any) -> tuple[Any, ...]:
+def dims_of(row: Any) -> tuple[Any, ...]:
     """A stored row's grain dimensions, as contributions key them."""
     return tuple(
         attributes_key(getattr(row, d)) if d == "attributes" else getattr(row, d) for d in DIMS
@@ -148,7 +162,7 @@ def _dim_fields(dims: Sequence[Any]) -> dict[str, Any]:
     return out
 
 
-def _event_flags(events: Iterable[tuple[str, Any]]) -> tuple[bool, bool]:
+def event_flags(events: Iterable[tuple[str, Any]]) -> tuple[bool, bool]:
     """(opened the notice, made a data access request) from a respondent's events."""
     events = list(events)
     opened = any(k == "notice_opened" and v is True for k, v in events)
@@ -181,7 +195,7 @@ def score_bins(score: ResponseScore) -> tuple[int, int] | None:
     )
 
 
-def _score_sums(
+def score_sums(
     score: ResponseScore, sign: int = 1, thresholds: ParadoxThresholds = DEFAULT_THRESHOLDS
 ) -> list[Any]:
     """One response's contribution to a ScoreRollup row (SCORE_VALUES order)."""
@@ -226,7 +240,7 @@ def _constructs_json(
     return out
 
 
-def _add(target: dict[Key, list[Any]], key: Key, values: list[Any]) -> None:
+def add_sums(target: dict[Key, list[Any]], key: Key, values: list[Any]) -> None:
     current = target.get(key)
     target[key] = (
         values if current is None else [a + b for a, b in zip(current, values, strict=True)]
@@ -274,7 +288,7 @@ def contributions(response_ids: Sequence[Any]) -> Contributions:
             if name != "age_band" and code in by_code
         }
         dims = (
-            _day(r["submitted_at"], r["survey__organization__timezone"]),
+            day_of(r["submitted_at"], r["survey__organization__timezone"]),
             westin_segment(spec, values),
             age or "",
             r["locale"],
@@ -284,7 +298,7 @@ def contributions(response_ids: Sequence[Any]) -> Contributions:
         )
         score = Decimal(r["score"]) if r["score"] is not None else Decimal(0)
         active = privacy_active(spec, values)
-        _add(
+        add_sums(
             out.responses,
             (r["version_id"], *dims),
             [1, score, score * score, int(active is not None), int(active is True)],
@@ -292,8 +306,8 @@ def contributions(response_ids: Sequence[Any]) -> Contributions:
         for a in answers:
             number = Decimal(a["number"]) if a["number"] is not None else Decimal(0)
             key = (r["version_id"], a["question_code"], a["item"], _bucket(a), *dims)
-            _add(out.answers, key, [1, number, number * number])
-        opened, requested = _event_flags(own_events)
+            add_sums(out.answers, key, [1, number, number * number])
+        opened, requested = event_flags(own_events)
         row = ResponseScore(
             response_id=r["id"],
             respondent_id=r["respondent_id"],
@@ -308,24 +322,24 @@ def contributions(response_ids: Sequence[Any]) -> Contributions:
         out.score_rows.append(row)
         optional, granted = consents.get(r["id"], ([], []))
         for purpose in optional:
-            _add(out.purposes, (r["version_id"], *dims, purpose), [1, int(purpose in granted)])
-        _add(out.scores, (r["version_id"], *dims), _score_sums(row, 1, paradox_thresholds(spec)))
+            add_sums(out.purposes, (r["version_id"], *dims, purpose), [1, int(purpose in granted)])
+        add_sums(out.scores, (r["version_id"], *dims), score_sums(row, 1, paradox_thresholds(spec)))
         for pair in spec.analysis.get("crosstabs", []):
             rows = [a for a in answers if a["question_code"] == pair["row"]]
             columns = [a for a in answers if a["question_code"] == pair["column"] and not a["item"]]
             for a in rows:
                 for b in columns:
                     cell = (pair["row"], a["item"], _bucket(a), pair["column"], _bucket(b))
-                    _add(out.crosstabs, (r["version_id"], *cell, *dims), [1])
+                    add_sums(out.crosstabs, (r["version_id"], *cell, *dims), [1])
         if spec.kind == "quiz" and r["score"] is not None:
-            _add(out.quiz_scores, (r["version_id"], *dims, Decimal(r["score"])), [1])
+            add_sums(out.quiz_scores, (r["version_id"], *dims, Decimal(r["score"])), [1])
         bins = score_bins(row)
         if bins is not None:
-            _add(out.bins, (r["version_id"], *dims, *bins), [1])
+            add_sums(out.bins, (r["version_id"], *dims, *bins), [1])
     return out
 
 
-def _upsert(model: Any, grain: Sequence[str], sums: dict[Key, Sums], value_cols: Sequence[str]):  # type: ignore[no-untyped-def]
+def upsert(model: Any, grain: Sequence[str], sums: dict[Key, Sums], value_cols: Sequence[str]):  # type: ignore[no-untyped-def]
     """Add `sums` into `model` with INSERT … ON CONFLICT DO UPDATE, in sorted key order."""
     if not sums:
         return
@@ -387,7 +401,7 @@ def _upsert_values(
             cursor.execute(sql, params)
 
 
-def _lock_versions(version_ids: Iterable[int], *, shared: bool = False) -> None:
+def lock_versions(version_ids: Iterable[int], *, shared: bool = False) -> None:
     """Lock survey versions in id order: shared for batches, exclusive for the rest.
 
     Batches only add (disjoint responses, additive upserts in one key order),
@@ -453,24 +467,24 @@ def answer_days(answers: dict[Key, Sums]) -> dict[Key, Sums]:
     out: dict[Key, Sums] = {}
     day, flagged = 4 + DIMS.index("day"), 4 + DIMS.index("flagged")
     for key, values in answers.items():
-        _add(out, (*key[:4], key[day], key[flagged]), values)
+        add_sums(out, (*key[:4], key[day], key[flagged]), values)
     return out
 
 
 def _apply(response_ids: Sequence[Any]) -> None:
     c = contributions(response_ids)
-    _upsert(AnswerRollup, ANSWER_GRAIN, c.answers, ("n", "total", "total_sq"))
-    _upsert(AnswerDayRollup, ANSWER_DAY_GRAIN, answer_days(c.answers), ("n", "total", "total_sq"))
-    _upsert(ResponseRollup, RESPONSE_GRAIN, c.responses, RESPONSE_VALUES)
-    _upsert(ScoreRollup, RESPONSE_GRAIN, c.scores, SCORE_VALUES)
-    _upsert(PurposeRollup, (*RESPONSE_GRAIN, "purpose"), c.purposes, ("offered", "granted"))
-    _upsert(CrossTabRollup, CROSSTAB_GRAIN, c.crosstabs, ("n",))
-    _upsert(QuizScoreRollup, (*RESPONSE_GRAIN, "score"), c.quiz_scores, ("n",))
-    _upsert(ScoreBinRollup, BIN_GRAIN, c.bins, ("n",))
+    upsert(AnswerRollup, ANSWER_GRAIN, c.answers, ("n", "total", "total_sq"))
+    upsert(AnswerDayRollup, ANSWER_DAY_GRAIN, answer_days(c.answers), ("n", "total", "total_sq"))
+    upsert(ResponseRollup, RESPONSE_GRAIN, c.responses, RESPONSE_VALUES)
+    upsert(ScoreRollup, RESPONSE_GRAIN, c.scores, SCORE_VALUES)
+    upsert(PurposeRollup, (*RESPONSE_GRAIN, "purpose"), c.purposes, ("offered", "granted"))
+    upsert(CrossTabRollup, CROSSTAB_GRAIN, c.crosstabs, ("n",))
+    upsert(QuizScoreRollup, (*RESPONSE_GRAIN, "score"), c.quiz_scores, ("n",))
+    upsert(ScoreBinRollup, BIN_GRAIN, c.bins, ("n",))
     _insert_scores(c.score_rows)
 
 
-def _apply_chunked(ids: Sequence[Any], size: int = 2000) -> None:
+def apply_chunked(ids: Sequence[Any], size: int = 2000) -> None:
     for offset in range(0, len(ids), size):
         _apply(ids[offset : offset + size])
 
@@ -485,7 +499,7 @@ def aggregate_batch(*, limit: int = 500) -> int:
         )
         if not claimed:
             return 0
-        _lock_versions((v for _, v in claimed), shared=True)
+        lock_versions((v for _, v in claimed), shared=True)
         ids = [pk for pk, _ in claimed]
         _apply(ids)
         responses_unaggregated().filter(pk__in=ids).update(aggregated_at=timezone.now())
@@ -500,161 +514,3 @@ def aggregate_until_done(*, limit: int = 500, max_batches: int = 1000) -> int:
         if done < limit:
             break
     return total
-
-
-def _day_range(day: dt.date, tz_name: str) -> tuple[dt.datetime, dt.datetime]:
-    tz = zoneinfo.ZoneInfo(tz_name)
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
-    return start, start + dt.timedelta(days=1)
-
-
-def _clear_scores(
-    version_id: int, days: list[dt.date], erased: Iterable[Any] | None, withdrawn: bool
-) -> None:
-    """Delete the version's response scores of `days` before they are recomputed.
-
-    With `erased` (the ids of the erasure being taken out), scores of other
-    responses that vanished too are kept for their own recompute (so each
-    erasure is seen, in whatever order the tasks run); with `withdrawn`, the
-    erased responses are first counted in WithdrawalRollup at the grain they
-    had. A repeated recompute finds their scores gone and counts nothing.
-    """
-    rows = ResponseScore.objects.filter(version_id=version_id, day__in=days)
-    if erased is None:
-        rows.delete()
-        return
-    ids = [str(r) for r in erased]
-    if withdrawn:
-        counts: dict[Key, Sums] = {}
-        for score in rows.filter(response_id__in=ids):
-            _add(counts, (version_id, *_dims_of(score)), [1])
-        _upsert(WithdrawalRollup, RESPONSE_GRAIN, counts, ("n",))
-    # Look up only these days' responses by key: a NOT IN over every response
-    # of the version grew with the table (docs/PERFORMANCE.md, bench/growth.py).
-    others = dict(rows.exclude(response_id__in=ids).values_list("pk", "response_id"))
-    counted = set(
-        responses_aggregated([version_id])
-        .filter(pk__in=set(others.values()))
-        .values_list("pk", flat=True)
-    )
-    others_gone = [pk for pk, response_id in others.items() if response_id not in counted]
-    rows.exclude(pk__in=others_gone).delete()
-
-
-@transaction.atomic
-def rollups_recompute(
-    *,
-    version_id: int,
-    submitted: Iterable[str],
-    erased: Iterable[Any] | None = None,
-    withdrawn: bool = False,
-) -> int:
-    """Recompute the rollups of one version, from raw data, for the days (in the
-    organization's time zone) of some submission times (ISO 8601); returns how many days.
-
-    `erased`: ids of the erased responses this recompute takes out; `withdrawn`:
-    their respondent withdrew consent entirely (counted as withdrawals). A
-    version deleted meanwhile has nothing to recompute.
-    """
-    version = (
-        SurveyVersion.objects.select_related("survey__organization").filter(pk=version_id).first()
-    )
-    if version is None:
-        return 0
-    tz_name = version.survey.organization.timezone
-    days = sorted({_day(dt.datetime.fromisoformat(s), tz_name) for s in submitted})
-    if not days:
-        return 0
-    _lock_versions([version_id])
-    _clear_scores(version_id, days, erased, withdrawn)
-    for model in DERIVED:
-        if model is not ResponseScore:
-            model.objects.filter(version_id=version_id, day__in=days).delete()
-    ids: list[Any] = []
-    for day in days:
-        begins, ends = _day_range(day, tz_name)
-        ids.extend(
-            responses_aggregated([version_id])
-            .filter(submitted_at__gte=begins, submitted_at__lt=ends)
-            .values_list("pk", flat=True)
-        )
-    _apply_chunked(ids)
-    return len(days)
-
-
-@transaction.atomic
-def rollups_rebuild(*, survey_id: int) -> int:
-    """Recompute every rollup of a survey from raw data; returns the responses counted."""
-    version_ids = list(
-        SurveyVersion.objects.filter(survey_id=survey_id).values_list("pk", flat=True)
-    )
-    _lock_versions(version_ids)
-    for model in DERIVED:
-        model.objects.filter(version_id__in=version_ids).delete()
-    # Take over what is not aggregated yet; rows a running batch holds are left
-    # to it (it waits for our version lock, then adds them on top of the rebuild).
-    pending = list(
-        responses_unaggregated()
-        .filter(version_id__in=version_ids)
-        .select_for_update(skip_locked=True, of=("self",))
-        .values_list("pk", flat=True)
-    )
-    responses_unaggregated().filter(pk__in=pending).update(aggregated_at=timezone.now())
-    ids = list(responses_aggregated(version_ids).values_list("pk", flat=True))
-    _apply_chunked(ids)
-    return len(ids)
-
-
-def scores_refresh_for_events(*, event_ids: Iterable[int]) -> int:
-    """Behaviour events arrived: refresh the enacted scores of their respondents."""
-    respondent_ids = set(
-        BehaviourEvent.objects.filter(pk__in=list(event_ids)).values_list(
-            "respondent_id", flat=True
-        )
-    )
-    return scores_refresh(respondent_ids=respondent_ids)
-
-
-@transaction.atomic
-def scores_refresh(*, respondent_ids: Iterable[Any]) -> int:
-    """New behaviour events arrived: update enacted scores and their rollups.
-
-    Responses not aggregated yet are skipped: their batch reads every event.
-    Returns how many response scores changed.
-    """
-    ids = sorted({str(r) for r in respondent_ids})
-    rows = list(ResponseScore.objects.filter(respondent_id__in=ids).values_list("version_id"))
-    _lock_versions(v for (v,) in rows)
-    scores = list(ResponseScore.objects.select_for_update().filter(respondent_id__in=ids))
-    if not scores:
-        return 0
-    events = respondent_events({s.respondent_id for s in scores})
-    versions = {v.pk: v for v in versions_by_id({s.version_id for s in scores})}
-    kinds_by_org: dict[int, Any] = {}
-    deltas: dict[Key, list[Any]] = {}
-    bin_deltas: dict[Key, list[Any]] = {}
-    changed = []
-    for s in scores:
-        version = versions[s.version_id]
-        org = version.survey.organization
-        if org.pk not in kinds_by_org:
-            kinds_by_org[org.pk] = kinds_for(org)
-        own_events = events.get(s.respondent_id, [])
-        enacted = enacted_score(own_events, kinds_by_org[org.pk])
-        opened, requested = _event_flags(own_events)
-        if (enacted, opened, requested) == (s.enacted, s.opened_notice, s.requested_data):
-            continue
-        thresholds = paradox_thresholds(version_spec(version))
-        key = (s.version_id, *_dims_of(s))
-        _add(deltas, key, _score_sums(s, -1, thresholds))
-        if (old := score_bins(s)) is not None:
-            _add(bin_deltas, (*key, *old), [-1])
-        s.enacted, s.opened_notice, s.requested_data = enacted, opened, requested
-        _add(deltas, key, _score_sums(s, 1, thresholds))
-        if (new := score_bins(s)) is not None:
-            _add(bin_deltas, (*key, *new), [1])
-        changed.append(s)
-    _upsert(ScoreRollup, RESPONSE_GRAIN, deltas, SCORE_VALUES)
-    _upsert(ScoreBinRollup, BIN_GRAIN, bin_deltas, ("n",))
-    ResponseScore.objects.bulk_update(changed, ["enacted", "opened_notice", "requested_data"])
-    return len(changed)

@@ -12,7 +12,7 @@ from django.db.utils import OperationalError
 
 from dashboards.models import ResponseRollup
 from dashboards.services import aggregate_batch, rollups_rebuild
-from dashboards.services.aggregation import DERIVED, _lock_versions
+from dashboards.services.aggregation import DERIVED, lock_versions
 from surveys import services
 from surveys.models import Response
 from tests.factories import COMFORT_ANSWERS, CONSENT, OrganizationFactory, live_survey
@@ -54,7 +54,7 @@ def test_a_batch_runs_while_another_holds_the_version():
         model.objects.all().delete()
     Response.objects.update(aggregated_at=None)
     with transaction.atomic():
-        _lock_versions([survey.live_version_id], shared=True)  # a batch in flight
+        lock_versions([survey.live_version_id], shared=True)  # a batch in flight
         out = in_thread(lambda: aggregate_batch(limit=10))
         assert out == {"result": 3}
         rebuilt = in_thread(lambda: rollups_rebuild(survey_id=survey.pk))

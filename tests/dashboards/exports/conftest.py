@@ -5,6 +5,7 @@ import pytest
 from django.core.files.storage import storages
 
 from dashboards.exports import services as ex
+from dashboards.exports.run import export_run
 from surveys import services
 from tests.factories import COMFORT_ANSWERS
 
@@ -62,4 +63,4 @@ def run(survey, user=None, **kw):
     kw.setdefault("format", "csv")
     kw.setdefault("purpose", "Replication of the trust study")
     job = ex.export_create(survey=survey, user=user, **kw)
-    return ex.export_run(job_id=job.pk)
+    return export_run(job_id=job.pk)
