@@ -9,8 +9,16 @@ from .. import charts
 from ..charts import Chart, Point
 from ..services import breakdowns
 from ..services.crosstab import CrossTab, CrossTabError, crosstab
-from ..services.disclosure import line
-from ..services.metrics import SEGMENTS, Figure, MetricFilter, nps, opt_in_rates
+from ..services.disclosure import WITHHELD
+from ..services.metrics import (
+    SEGMENTS,
+    Distribution,
+    Figure,
+    MetricFilter,
+    distributions,
+    nps,
+    opt_in_rates,
+)
 from .base import (
     DIMENSION_LABELS,
     FREE_TEXT,
@@ -33,20 +41,19 @@ def bucket_names(q: QuestionSpec, locale: str) -> dict[str, str]:
     return names
 
 
-def _choice_points(
-    q: QuestionSpec, counts: dict[str, int], locale: str, min_cell: int
-) -> list[Point]:
-    """Buckets in the question's choice order with their labels, complementary-suppressed."""
+def _choice_points(q: QuestionSpec, shown: Distribution | None, locale: str) -> list[Point]:
+    """Buckets in the question's choice order with their labels, as the distribution
+    (the metrics API's) publishes them; a bucket nobody chose is withheld."""
     names = bucket_names(q, locale)
+    figures = dict(shown.buckets) if shown else {}
     if q.choices or q.type == QuestionType.YES_NO:
         keys = list(names)
     else:
-        keys = sorted(counts, key=lambda b: (len(b), b))
-    keys += [b for b in counts if b not in keys]
-    cells = line([counts.get(k, 0) for k in keys], min_cell=min_cell)
+        keys = sorted(figures, key=lambda b: (len(b), b))
+    keys += [b for b in figures if b not in keys]
     return [
-        Point(label=names.get(k) or bucket_label(k), figure=f, code=k)
-        for k, f in zip(keys, cells, strict=True)
+        Point(label=names.get(k) or bucket_label(k), figure=figures.get(k, WITHHELD), code=k)
+        for k in keys
     ]
 
 
@@ -57,7 +64,15 @@ def items_panel(flt: MetricFilter, opts: Options) -> Panel:
     questions = [
         q for q in spec.questions if q.type not in FREE_TEXT and q.type != "acknowledgement"
     ]
-    counts = breakdowns.question_buckets(flt, [q.code for q in questions])
+    # The same figures as the metrics API's distribution of each question and item.
+    shown = distributions(
+        flt,
+        [
+            (q.code, row["code"]) if q.type == QuestionType.MATRIX else (q.code, "")
+            for q in questions
+            for row in (q.rows if q.type == QuestionType.MATRIX else [{}])
+        ],
+    )
     out: list[Chart] = []
     for q in questions:
         title = text(q.text, opts.locale) or q.code
@@ -65,33 +80,30 @@ def items_panel(flt: MetricFilter, opts: Options) -> Panel:
             items = [
                 (
                     text(row.get("text", {}), opts.locale) or row["code"],
-                    _choice_points(
-                        q, counts.get((q.code, row["code"]), {}), opts.locale, flt.min_cell
-                    ),
+                    _choice_points(q, shown.get((q.code, row["code"])), opts.locale),
                 )
                 for row in q.rows
             ]
             out.append(charts.diverging_chart(key=f"q_{q.code}", title=title, items=items))
         elif q.type in (QuestionType.SCALE, QuestionType.RATING):
-            points = _choice_points(q, counts.get((q.code, ""), {}), opts.locale, flt.min_cell)
+            points = _choice_points(q, shown.get((q.code, "")), opts.locale)
             out.append(
                 charts.diverging_chart(
                     key=f"q_{q.code}", title=title, items=[(_("All respondents"), points)]
                 )
             )
         elif q.type == QuestionType.NPS:
-            raw = counts.get((q.code, ""), {})
-            buckets = sorted(raw, key=lambda b: float(b) if b.replace(".", "", 1).isdigit() else 99)
-            cells = line([raw[b] for b in buckets], min_cell=flt.min_cell)
+            dist = shown[(q.code, "")]
+            cells = dict(dist.buckets)
+            buckets = sorted(
+                cells, key=lambda b: float(b) if b.replace(".", "", 1).isdigit() else 99
+            )
             out.append(
                 charts.nps_chart(
                     key=f"q_{q.code}",
                     title=_("Net Promoter Score"),
-                    score=nps(flt, question=q.code),
-                    buckets=[
-                        Point(label=str(int(float(b))), figure=f)
-                        for b, f in zip(buckets, cells, strict=True)
-                    ],
+                    score=nps(flt, question=q.code, shown=dist),
+                    buckets=[Point(label=str(int(float(b))), figure=cells[b]) for b in buckets],
                 )
             )
         elif q.type in (
@@ -99,7 +111,7 @@ def items_panel(flt: MetricFilter, opts: Options) -> Panel:
             QuestionType.MULTIPLE_CHOICE,
             QuestionType.YES_NO,
         ):
-            points = _choice_points(q, counts.get((q.code, ""), {}), opts.locale, flt.min_cell)
+            points = _choice_points(q, shown.get((q.code, "")), opts.locale)
             total = sum(p.figure.n or 0 for p in points if not p.figure.suppressed)
             shares = [
                 Point(

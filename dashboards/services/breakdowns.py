@@ -6,7 +6,6 @@
 - ``paradox_by_segment``: the gap per value of every dimension (one query);
 - ``stated_enacted_bins``: respondents per (stated, enacted) bin: the
   stated-versus-actual density, never individual respondents (one query);
-- ``question_buckets``: answer counts per question, item and bucket (one query);
 - ``question_by_segment``: a question against a segment dimension (one query).
 
 Tables with margins go through complementary suppression
@@ -17,7 +16,6 @@ view withholds (docs/DISCLOSURE.md).
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -141,22 +139,6 @@ def stated_enacted_bins(flt: MetricFilter) -> Bins:
     edges = [f"{i / BINS:.1f}–{(i + 1) / BINS:.1f}" for i in range(BINS)]
     table = protect_tallied(counts, bad, rows=labels, columns=labels, min_cell=flt.min_cell)
     return Bins(edges=edges, table=table)
-
-
-def question_buckets(
-    flt: MetricFilter, codes: Iterable[str]
-) -> dict[tuple[str, str], dict[str, int]]:
-    """(question, item) → bucket → answers, for the given questions (raw counts: suppress after)."""
-    out: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
-    rows = (
-        flt.answers(question_code__in=list(codes))
-        .values("question_code", "item", "bucket")
-        .annotate(n=Sum("n"))
-        .order_by()
-    )
-    for r in rows:
-        out[(r["question_code"], r["item"])][r["bucket"]] = int(r["n"])
-    return dict(out)
 
 
 @dataclass(frozen=True, kw_only=True)

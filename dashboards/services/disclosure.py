@@ -21,8 +21,9 @@ other published figure, may give away a count of people between 1 and
    the filter's constraints dropped (complements: total minus filtered, and
    by inclusion and exclusion the people failing any chosen set of the
    constraints while meeting the others) and the same figure for the other
-   values of each constrained dimension (sums across segments). A count any
-   of them gives away as small is withheld.
+   values of each constrained dimension (sums across segments; a value
+   withheld for its own complement is a withheld part of that line). A count
+   any of them gives away as small is withheld.
 7. Date ranges are made of grid cells (``grid_start``/``grid_end``: each ISO
    week cut at month ends). A range is snapped outwards to whole cells
    (``snap``), and a count over a range (the filter's dates, a trend period)
@@ -88,19 +89,27 @@ def derived(value: float | None, *inputs: Figure, n: int | None = None) -> Figur
     return Figure(n=n, value=value)
 
 
-def protect_line(parts: Sequence[int], *, min_cell: int, total: int | None = None) -> list[bool]:
+def protect_line(
+    parts: Sequence[int],
+    *,
+    min_cell: int,
+    total: int | None = None,
+    withheld: Sequence[bool] | None = None,
+) -> list[bool]:
     """Which of `parts` to withhold when they are shown beside their total: rule 4.
 
-    Primary: every small part. Then, while exactly one part is withheld or
-    the withheld parts add up to a small count (the total minus the visible
-    parts gives that sum away), the smallest visible non-zero part is
-    withheld too. `total` may exceed the parts' sum (people in no part).
-    When nothing is left to withhold, the total itself is small and is
-    withheld by rule 1.
+    Primary: every small part, and those `withheld` for reasons of their own.
+    Then, while exactly one part is withheld or the withheld parts add up to
+    a small count (the total minus the visible parts gives that sum away),
+    the smallest visible non-zero part is withheld too. `total` may exceed
+    the parts' sum (people in no part). When nothing is left to withhold,
+    the total itself is small and is withheld by rule 1.
     """
     whole = sum(parts) if total is None else total
     rest = whole - sum(parts)
     hidden = [small(p, min_cell=min_cell) for p in parts]
+    if withheld is not None:
+        hidden = [h or w for h, w in zip(hidden, withheld, strict=True)]
     while True:
         hidden_sum = rest + sum(p for p, h in zip(parts, hidden, strict=True) if h)
         lone = sum(hidden) == 1 and rest == 0
@@ -324,11 +333,10 @@ def _sum(cells: dict[Cell, dict[str, int]], want: Mapping[int, Any]) -> dict[str
     return total
 
 
-def _judge(
-    cells: dict[Cell, dict[str, int]], names: list[str], mine: dict[int, Any], m: int
-) -> tuple[dict[str, int], frozenset[str]]:
-    """The counts of the filter `mine` (index → value) and those related queries give away."""
-    kept = sorted(mine)
+def _complements(
+    cells: dict[Cell, dict[str, int]], kept: list[int], mine: Mapping[int, Any], m: int
+) -> tuple[dict[str, int], set[str]]:
+    """The counts of the filter `mine` and those its complements give away (rule 6)."""
     # Every cell of the survey fails some set of the filter's constraints. The
     # queries with any constraints dropped give, by inclusion and exclusion,
     # the count of each such set ("age 60+ and outside the range, but clean"):
@@ -345,6 +353,17 @@ def _judge(
     for fail, counts in by_fail.items():
         if fail:
             bad.update(k for k in own if small(counts.get(k, 0), min_cell=m))
+    # Rule 7: a count over a range is withheld with any of its cells.
+    bad.update([k.partition(IN_CELL)[0] for k in bad if IN_CELL in k])
+    return own, bad
+
+
+def _judge(
+    cells: dict[Cell, dict[str, int]], names: list[str], mine: dict[int, Any], m: int
+) -> tuple[dict[str, int], frozenset[str]]:
+    """The counts of the filter `mine` (index → value) and those related queries give away."""
+    kept = sorted(mine)
+    own, bad = _complements(cells, kept, mine, m)
     for i in kept:
         if not names[i].startswith(("segment:", "attribute:")):
             continue
@@ -353,9 +372,17 @@ def _judge(
         total = _sum(cells, parent)
         rows = [_sum(cells, {**parent, i: v}) for v in values]
         index = values.index(mine[i]) if mine[i] in values else None
+        # The other values' own complements: a value withheld for a reason of
+        # its own is one more withheld part of the line, else the parent minus
+        # the visible values gives it back (and its small complement with it).
+        others = [
+            _complements(cells, kept, {**mine, i: v}, m)[1] if j != index else set()
+            for j, v in enumerate(values)
+        ]
         for key in own:
             parts = [r.get(key, 0) for r in rows]
-            hidden = protect_line(parts, min_cell=m, total=total.get(key, 0))
+            withheld = [p > 0 and key in o for p, o in zip(parts, others, strict=True)]
+            hidden = protect_line(parts, min_cell=m, total=total.get(key, 0), withheld=withheld)
             if index is not None and hidden[index]:
                 bad.add(key)
     # Rule 7: a count over a range is withheld with any of its cells.

@@ -37,7 +37,6 @@ from .disclosure import (
     derived,
     proportion,
     shares,
-    small,
     snap,
     suppress,
     tally,
@@ -335,36 +334,89 @@ def distribution(flt: MetricFilter, *, question: str, item: str = "") -> Distrib
     The buckets are parts of the total (rule 4) and each is checked against
     related queries (rules 6 and 7: ``tally_table``).
     """
+    return distributions(flt, [(question, item)])[(question, item)]
+
+
+# Between a question's code and its matrix item in a tallied row's label.
+ITEM_SEP = "\x1e"
+
+
+def distributions(
+    flt: MetricFilter, keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], Distribution]:
+    """``distribution`` of each (question, item) in `keys`, read together.
+
+    One ``tally_table`` whose rows are the (question, item) pairs: every
+    entry is judged on its own counts, so each pair's buckets and total are
+    withheld exactly as ``distribution`` of that pair alone (the metrics
+    API's) would withhold them. The dashboard's items panel reads this.
+    """
+    from django.db.models import CharField
+    from django.db.models.functions import Concat
+
     from .suppression import protect_tallied
 
+    wanted = list(dict.fromkeys(keys))
+    if not wanted:
+        return {}
     model = AnswerRollup if flt.segmented else AnswerDayRollup
-    lookups = {"question_code": question, "item": item}
-    counts, bad = tally_table(flt, model=model, row=Value(""), column=F("bucket"), lookups=lookups)
-    labels = sorted(c for r, c in counts if r is not None and c is not None)
-    table = protect_tallied(counts, bad, rows=[""], columns=labels, min_cell=flt.min_cell)
-    n = counts.get((None, None), 0)
-    total = flt.answers(**lookups).aggregate(t=Sum("total"))["t"] or Decimal(0)
-    mean = float(Decimal(total) / n) if n else None
-    buckets = table.cells[0] if labels else []
-    return Distribution(
-        question=question,
-        item=item,
-        min_cell=flt.min_cell,
-        total=table.total if labels else suppress(0, flt.min_cell),
-        buckets=list(zip(labels, buckets, strict=True)),
-        # With a bucket withheld, the mean is one more equation over the withheld counts.
-        mean=derived(mean, table.total, *buckets, n=n),
-        excluded_flagged=excluded_flagged(flt),
-    )
+    codes = sorted({q for q, _ in wanted})
+    row = Concat(F("question_code"), Value(ITEM_SEP), F("item"), output_field=CharField())
+    lookups = {"question_code__in": codes}
+    counts, bad = tally_table(flt, model=model, row=row, column=F("bucket"), lookups=lookups)
+    sums = {
+        (r["question_code"], r["item"]): Decimal(r["t"] or 0)
+        for r in flt.answers(**lookups)
+        .values("question_code", "item")
+        .annotate(t=Sum("total"))
+        .order_by()
+    }
+    excluded = excluded_flagged(flt)
+    out = {}
+    for question, item in wanted:
+        label = f"{question}{ITEM_SEP}{item}"
+        # The pair's entries as a table of one row: a bucket is its cell and its
+        # column's margin, the pair's total its row margin and the grand total.
+        mine: dict[tuple[str | None, str | None], int] = {
+            ("", c): n for (r, c), n in counts.items() if r == label
+        }
+        mine |= {(None, c): n for (_, c), n in list(mine.items())}
+        withheld = {(x, c) for r, c in bad if r == label for x in ("", None)}
+        labels = sorted(c for r, c in mine if r is not None and c is not None)
+        table = protect_tallied(mine, withheld, rows=[""], columns=labels, min_cell=flt.min_cell)
+        n = mine.get(("", None), 0)
+        total = sums.get((question, item), Decimal(0))
+        mean = float(total / n) if n else None
+        buckets = table.cells[0] if labels else []
+        out[(question, item)] = Distribution(
+            question=question,
+            item=item,
+            min_cell=flt.min_cell,
+            total=table.total if labels else suppress(0, flt.min_cell),
+            buckets=list(zip(labels, buckets, strict=True)),
+            # With a bucket withheld, the mean is one more equation over the withheld counts.
+            mean=derived(mean, table.total, *buckets, n=n),
+            excluded_flagged=excluded,
+        )
+    return out
 
 
-def nps(flt: MetricFilter, *, question: str) -> Figure:
-    """Net Promoter Score: % promoters (9–10) minus % detractors (0–6)."""
-    qs = flt.answers(question_code=question)
+def nps(flt: MetricFilter, *, question: str, shown: Distribution | None = None) -> Figure:
+    """Net Promoter Score: % promoters (9–10) minus % detractors (0–6).
+
+    Computed from the question's distribution (`shown`, else read) and
+    published beside it: one more equation over its buckets, so withheld
+    with its total or any bucket (rule 3).
+    """
+    shown = shown or distribution(flt, question=question)
+    if not shown.buckets:
+        return suppress(0, flt.min_cell)
+    if shown.total.suppressed or any(f.suppressed for _, f in shown.buckets):
+        return WITHHELD
     counts: dict[int, int] = defaultdict(int)
-    for bucket, n in qs.values_list("bucket").annotate(n=Sum("n")).values_list("bucket", "n"):
+    for bucket, f in shown.buckets:
         try:
-            counts[int(Decimal(bucket))] += int(n)
+            counts[int(Decimal(bucket))] += f.n or 0
         except (ArithmeticError, ValueError):
             continue
     total = sum(counts.values())
@@ -372,14 +424,7 @@ def nps(flt: MetricFilter, *, question: str) -> Figure:
         return suppress(0, flt.min_cell)
     promoters = sum(n for score, n in counts.items() if score >= 9)
     detractors = sum(n for score, n in counts.items() if score <= 6)
-    # Shown beside its buckets: withheld with any of them (one more equation over them);
-    # a bucket is withheld, alone or with others, exactly when some bucket is small.
-    value = 100.0 * (promoters - detractors) / total
-    if any(small(n, min_cell=flt.min_cell) for n in counts.values()):
-        return WITHHELD
-    # Shown beside the distribution: withheld with any of its buckets (rule 3).
-    shown = distribution(flt, question=question)
-    return derived(value, shown.total, *(f for _, f in shown.buckets), n=total)
+    return Figure(n=total, value=100.0 * (promoters - detractors) / total)
 
 
 def responses_by_day(flt: MetricFilter) -> list[tuple[dt.date, Figure]]:

@@ -114,6 +114,43 @@ def test_tally_withholds_complements_and_sums_across_segments(org):
 
 
 @pytest.mark.django_db
+def test_a_value_withheld_for_its_own_complement_is_a_withheld_part_of_its_line(org):
+    """Ages × locales, all included (flagged=False). 60+ in English (15) is withheld: 60+
+    not English is 4. Without more, English (75) minus the other ages in English (30,
+    30) gives the 15 back, and 60+ (19) minus it the 4."""
+    survey = analysed_survey(org)
+    version = survey.live_version
+    for age, locale, n in [
+        ("a18_29", "en", 30),
+        ("a18_29", "de", 30),
+        ("a30_44", "en", 30),
+        ("a30_44", "de", 31),
+        ("a60", "en", 15),
+        ("a60", "de", 4),
+    ]:
+        ResponseRollup.objects.create(
+            version=version, day=DAY, age_band=age, locale=locale, channel="web", n=n
+        )
+
+    def bad(**segments: str) -> frozenset[str]:
+        flt = MetricFilter(survey=survey, include_flagged=True, segments=segments)
+        return tally(flt, CONSENT_SOURCES)[1]
+
+    assert "completed" in bad(age_band="a60", locale="en")
+    # 60+ alone and English alone are published: 19 and 75.
+    assert "completed" not in bad(age_band="a60")
+    assert "completed" not in bad(locale="en")
+    # So one more English age band goes: the smaller (18–29, the first of equals).
+    assert "completed" in bad(age_band="a18_29", locale="en")
+    assert "completed" not in bad(age_band="a30_44", locale="en")
+    assert protect_line([30, 30, 15], min_cell=10, withheld=[False, False, True]) == [
+        True,
+        False,
+        True,
+    ]
+
+
+@pytest.mark.django_db
 def test_the_funnel_example_returns_no_recoverable_count(org):
     """Issue 14: withdrawal_rate × completed gave the withheld withdrawn count back."""
     survey = analysed_survey(org)
