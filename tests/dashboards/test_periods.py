@@ -24,12 +24,23 @@ def test_period_end_of_week_month_and_quarter():
 
 def test_partial_note_counts_the_days_the_range_covers(survey):
     today = dt.date(2026, 12, 2)
-    flt = MetricFilter(survey=survey, date_from=dt.date(2026, 9, 5))
+    # Ranges start on a Monday and end on a Sunday: the filter widens any other day to its
+    # grid cell (docs/DISCLOSURE.md, rule 7).
+    flt = MetricFilter(survey=survey, date_from=dt.date(2026, 9, 7))
     assert partial_note(dt.date(2026, 12, 1), "month", flt, today) == "2 of 31 days"
-    assert partial_note(dt.date(2026, 9, 1), "month", flt, today) == "26 of 30 days"
+    assert partial_note(dt.date(2026, 9, 1), "month", flt, today) == "24 of 30 days"
     assert partial_note(dt.date(2026, 10, 1), "month", flt, today) == ""
-    ended = MetricFilter(survey=survey, date_to=dt.date(2026, 10, 10))
-    assert partial_note(dt.date(2026, 10, 1), "month", ended, today) == "10 of 31 days"
+    assert (
+        partial_note(
+            dt.date(2026, 9, 1),
+            "month",
+            MetricFilter(survey=survey, date_from=dt.date(2026, 9, 5)),
+            today,
+        )
+        == ""
+    ), "Saturday 5 September widens to the 1st: the month is whole"
+    ended = MetricFilter(survey=survey, date_to=dt.date(2026, 10, 11))
+    assert partial_note(dt.date(2026, 10, 1), "month", ended, today) == "11 of 31 days"
 
 
 def _p(label: str, value: float, partial: str = "") -> Point:
@@ -81,12 +92,12 @@ def filled(survey):
 def test_a_range_ending_mid_month_shows_no_change_and_says_why(client, org, filled):
     login_verified(client, member(org, "analyst"))
     url = f"/studio/{org.slug}/dashboards/surveys/{filled.pk}/data/"
-    query = "?period=custom&from=2026-01-01&to=2026-02-12"
+    query = "?period=custom&from=2026-01-01&to=2026-02-12"  # widened to Sunday the 15th
     body = client.get(url + "kpis/" + query).json()
     trust = next(k for k in body["kpis"] if k["key"] == "trust_index")
     assert trust["change"] == ""
     assert trust["compared"] == "No change shown: fewer than two complete months in this range."
-    assert body["note"].endswith("partial periods are not compared: 2026-02 (12 of 28 days).")
+    assert body["note"].endswith("partial periods are not compared: 2026-02 (15 of 28 days).")
     trends = client.get(url + "trends/" + query).json()["charts"]
     responses = next(c for c in trends if c["key"] == "responses_trend")
     assert responses["summary"] == (
