@@ -216,16 +216,17 @@ def test_killed_prefork_child_is_redelivered(queue, redis_url):
     for _ in range(400):
         services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
     conf_set(task_always_eager=False)
-    Response.objects.update(aggregated_at=None)
-    from dashboards.services.aggregation import DERIVED
-
-    for model in DERIVED:  # every rollup the aggregation fills, response scores included
-        model.objects.all().delete()
+    # The worker starts first: on connecting it queues a catch-up aggregation
+    # (trustpulse/worker.py), which must find nothing waiting.
     worker = start_worker(redis_url, queue, pool="prefork")
     try:
+        from dashboards.services.aggregation import DERIVED
         from dashboards.tasks import aggregate
 
-        time.sleep(3)  # the worker is up and its child is waiting
+        time.sleep(3)  # the worker is up, its catch-up done, and its child is waiting
+        Response.objects.update(aggregated_at=None)
+        for model in DERIVED:  # every rollup the aggregation fills, response scores included
+            model.objects.all().delete()
         aggregate.apply_async(kwargs={"limit": 400})
         deadline = time.monotonic() + 30
         while not batch_in_progress():  # poll tightly: a batch of 400 takes about a second
