@@ -1,13 +1,11 @@
 """Studio pages of the webhooks under /studio/<org>/integrations/ (admins)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
-app_name = "integrations"
-
 endpoint = "<int:endpoint_id>/"
-urlpatterns = [
+integration_patterns = [
     path("", views.index, name="index"),
     path(endpoint, views.detail, name="detail"),
     path(f"{endpoint}test/", views.send_test, name="send_test"),
@@ -18,4 +16,9 @@ urlpatterns = [
         views.redeliver,
         name="redeliver",
     ),
+]
+
+# The capability writes its own prefix (docs/ARCHITECTURE.md, "URL map").
+urlpatterns = [
+    path("studio/<slug:org>/integrations/", include((integration_patterns, "integrations"))),
 ]
