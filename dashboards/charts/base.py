@@ -22,7 +22,10 @@ DIVERGING = {
 }
 BAND = "rgba(0, 114, 178, 0.18)"
 REFERENCE = "#000000"
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans TC', sans-serif"
+FONT = (
+    "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans TC', "
+    "'Noto Sans CJK TC', sans-serif"  # Debian's fonts-noto-cjk: Han in Traditional shapes
+)
 WITHHELD = gettext_noop("withheld")
 
 Cell = str | float | int | None
