@@ -72,7 +72,7 @@ def bar_chart(
     layout = _layout(
         title,
         xaxis={
-            "title": {"text": wrap(value_title, 44)},
+            "title": {"text": wrap(value_title, 40)},
             "tickformat": ".0%" if percent else "",
             "range": [0, 1.12] if percent else None,  # room for a label beside a full bar
             "gridcolor": "#e4e7eb",
