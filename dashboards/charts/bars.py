@@ -72,7 +72,8 @@ def bar_chart(
     layout = _layout(
         title,
         xaxis={
-            "title": {"text": wrap(value_title, 40)},
+            # Centred under the bars, which long labels push right on a phone: short lines.
+            "title": {"text": wrap(value_title, 24)},
             "tickformat": ".0%" if percent else "",
             "range": [0, 1.12] if percent else None,  # room for a label beside a full bar
             "gridcolor": "#e4e7eb",

@@ -191,6 +191,6 @@ def test_wrap_counts_chinese_characters_double_and_breaks_between_them():
     # Fifteen characters are thirty columns: two even lines, never one starting with "。".
     assert wrap("我在同意隱私權聲明前會先閱讀。") == "我在同意隱私權<br>聲明前會先閱讀。"
     assert wrap("因資料處理方式而更換公司") == "因資料處理方式而更換公司"
-    assert wrap("落差，以 100 分制計（聲稱 − 實際保護程度）", 40) == (
-        "落差，以 100 分制計（聲稱 −<br>實際保護程度）"
+    assert wrap("在看到該目的的受訪者中表示同意的比例", 24) == (
+        "在看到該目的的受訪<br>者中表示同意的比例"
     )
