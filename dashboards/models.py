@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.files import FieldFile
 
 from surveys.models import SurveyVersion
 
@@ -264,6 +265,9 @@ class WithdrawalRollup(Grain):
 
 # Transparency reports
 
+# One printed PDF per language of the site (settings.LANGUAGES), each in its own field.
+REPORT_PDF_FIELDS = {"en": "pdf", "zh-hant": "pdf_zh_hant"}
+
 
 class TransparencyReport(models.Model):
     """An organization's transparency report for one quarter or year (figures already suppressed).
@@ -283,7 +287,8 @@ class TransparencyReport(models.Model):
     ends_on = models.DateField()  # inclusive
     data = models.JSONField(default=dict)
     generated_at = models.DateTimeField()
-    pdf = models.FileField(upload_to="transparency/", blank=True)
+    pdf = models.FileField(upload_to="transparency/", blank=True)  # English
+    pdf_zh_hant = models.FileField(upload_to="transparency/", blank=True)  # Traditional Chinese
     pdf_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -304,6 +309,11 @@ class TransparencyReport(models.Model):
     @property
     def label(self) -> str:
         return f"{self.year}-Q{self.quarter}" if self.quarter else str(self.year)
+
+    def pdf_file(self, language: str) -> FieldFile | None:
+        """The stored PDF printed in ``language`` (a code of LANGUAGES), or None."""
+        field = REPORT_PDF_FIELDS.get(language.lower())
+        return getattr(self, field) if field else None
 
 
 # Stated × enacted density

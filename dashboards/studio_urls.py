@@ -16,4 +16,9 @@ urlpatterns = [
     path("reports/publishing/", reports.report_publishing, name="report_publishing"),
     path("reports/<str:label>/", reports.report_detail, name="report"),
     path("reports/<str:label>/pdf/", reports.report_pdf_view, name="report_pdf"),
+    path(
+        "reports/<str:label>/pdf/<str:language>/",
+        reports.report_pdf_view,
+        name="report_pdf",
+    ),
 ]

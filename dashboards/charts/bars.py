@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ..services.metrics import Figure
 from .base import (
@@ -72,7 +73,8 @@ def bar_chart(
     layout = _layout(
         title,
         xaxis={
-            "title": {"text": wrap(value_title, 44)},
+            # Centred under the bars, which long labels push right on a phone: short lines.
+            "title": {"text": wrap(value_title, 24)},
             "tickformat": ".0%" if percent else "",
             "range": [0, 1.12] if percent else None,  # room for a label beside a full bar
             "gridcolor": "#e4e7eb",
@@ -286,10 +288,11 @@ def grouped_bar_chart(
     parts = []
     for name, figures in series:
         shown = [f.n for f in figures if not f.suppressed and f.n is not None]
-        parts.append(f"{name}: {sum(shown)}" if shown else f"{name}: {_(WITHHELD)}")
+        value = str(sum(shown)) if shown else _(WITHHELD)
+        parts.append(_("%(name)s: %(value)s") % {"name": name, "value": value})
     summary = (
         _("%(title)s — %(parts)s (shown groups only).")
-        % {"title": title, "parts": "; ".join(parts)}
+        % {"title": title, "parts": pgettext("clause separator", "; ").join(parts)}
         if not empty
         else empty
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +23,10 @@ DIVERGING = {
 }
 BAND = "rgba(0, 114, 178, 0.18)"
 REFERENCE = "#000000"
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans TC', sans-serif"
+FONT = (
+    "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans TC', "
+    "'Noto Sans CJK TC', sans-serif"  # Debian's fonts-noto-cjk: Han in Traditional shapes
+)
 WITHHELD = gettext_noop("withheld")
 
 Cell = str | float | int | None
@@ -104,15 +108,50 @@ def fmt(value: float | None, *, percent: bool = False, digits: int = 2) -> str:
     return f"{value:.{digits}f}"
 
 
+def _width(text: str) -> int:
+    """Columns ``text`` takes: a Chinese character (East Asian wide) takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+# Never starts a line: closing punctuation of Chinese text.
+NO_BREAK_BEFORE = set("。，、；：？！）」』》〉")
+
+
+def _pieces(word: str, width: int) -> list[str]:
+    """A word wider than a line, cut between wide characters into pieces of even width.
+
+    Chinese breaks between any two characters, never before closing punctuation.
+    """
+    total = _width(word)
+    if total <= width:
+        return [word]
+    target = -(-total // -(-total // width))  # even pieces, each at most ``width``
+    out, piece = [], ""
+    for c in word:
+        wide = unicodedata.east_asian_width(c) in "WF"
+        if piece and wide and c not in NO_BREAK_BEFORE and _width(piece + c) > target:
+            out.append(piece)
+            piece = ""
+        piece += c
+    return [*out, piece] if piece else out
+
+
 def wrap(label: str, width: int = 26) -> str:
-    """Break a long category label into lines (plotly's <br>) so phones keep room for bars."""
-    words, lines, line = label.split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
+    """Break a long label into lines (plotly's <br>) so phones keep room for bars.
+
+    ``width`` is in columns, a Chinese character counting two; lines break at
+    spaces, and inside Chinese text between characters.
+    """
+    lines, line = [], ""
+    for word in label.split():
+        pieces = _pieces(word, width)
+        for i, piece in enumerate(pieces):
+            joined = f"{line} {piece}" if line and i == 0 else line + piece
+            if line and _width(joined) > width:
+                lines.append(line)
+                line = piece
+            else:
+                line = joined
     if line:
         lines.append(line)
     return "<br>".join(lines) if lines else label

@@ -12,6 +12,7 @@ import zoneinfo
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ..charts import Point, change
 from ..services.metrics import MetricFilter
@@ -85,10 +86,14 @@ def compared(points: list[Point], granularity: str) -> tuple[float | None, str]:
 
 def partial_remark(points: list[Point], granularity: str) -> str:
     """Under the cards: which periods are partial and that changes leave them out."""
-    partial = [f"{p.label} ({p.partial})" for p in points if p.partial]
+    partial = [
+        _("%(label)s (%(part)s)") % {"label": p.label, "part": p.partial}
+        for p in points
+        if p.partial
+    ]
     if not partial:
         return ""
     return _(
         "Changes compare the last two complete %(unit)s; partial periods are not compared: "
         "%(periods)s."
-    ) % {"unit": UNITS[granularity](2), "periods": ", ".join(partial)}
+    ) % {"unit": UNITS[granularity](2), "periods": pgettext("list separator", ", ").join(partial)}

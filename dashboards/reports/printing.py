@@ -1,11 +1,17 @@
-"""Render a stored report to self-contained HTML and print it to PDF (called by the task)."""
+"""Render a stored report to self-contained HTML and print it to PDF (called by the task).
+
+The report is printed once per language of the site (settings.LANGUAGES), each
+PDF in the report's field for that language (REPORT_PDF_FIELDS). The page
+declares its language, so Chromium picks the Noto CJK face for zh-Hant text
+and embeds it.
+"""
 
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_noop
 
-from ..models import TransparencyReport
+from ..models import REPORT_PDF_FIELDS, TransparencyReport
 from ..staticfiles import plotly_js_path
 from .pdf import print_pdf
 from .render import report_context
@@ -20,7 +26,14 @@ def paper_size() -> str:
     return PAPER_SIZES.get(str(settings.TRANSPARENCY_PDF_PAPER).lower(), "A4")
 
 
-def standalone_html(report: TransparencyReport) -> str:
+def pdf_languages() -> list[str]:
+    """The languages a report is printed in: those of the site that have a PDF field."""
+    from django.conf import settings
+
+    return [code for code, _name in settings.LANGUAGES if code in REPORT_PDF_FIELDS]
+
+
+def standalone_html(report: TransparencyReport, *, language: str = "en") -> str:
     from django.contrib.staticfiles import finders
 
     def read(path: str) -> str:
@@ -32,7 +45,6 @@ def standalone_html(report: TransparencyReport) -> str:
 
     from .views import charts_json
 
-    ctx = report_context(report)
     inline = {
         "css": "\n".join(
             read(p) for p in ("css/trustpulse.css", "css/studio.css", "css/dashboards.css")
@@ -41,10 +53,16 @@ def standalone_html(report: TransparencyReport) -> str:
         "plotly_uri": plotly_js_path().as_uri(),
         "paper": paper_size(),
     }
-    with translation.override("en"):
+    with translation.override(language):
+        ctx = report_context(report)  # chart titles, labels and dates in that language
         return render_to_string(
             "dashboards/report_public.html",
-            {**ctx, "charts_json": charts_json(ctx["charts"]), "inline": inline},
+            {
+                **ctx,
+                "charts_json": charts_json(ctx["charts"]),
+                "inline": inline,
+                "LANGUAGE_CODE": translation.get_language(),
+            },
         )
 
 
@@ -55,18 +73,25 @@ def report_print(*, report_id: int) -> bool:
     from django.conf import settings
 
     if not settings.TRANSPARENCY_PDF:
-        pdf, error = (
-            None,
-            gettext_noop("PDF printing is switched off on this server (TRANSPARENCY_PDF)."),
-        )
-    else:
-        pdf, error = print_pdf(standalone_html(report))
-    if pdf is None:
-        TransparencyReport.objects.filter(pk=report.pk).update(pdf_error=error[:300])
+        error = gettext_noop("PDF printing is switched off on this server (TRANSPARENCY_PDF).")
+        TransparencyReport.objects.filter(pk=report.pk).update(pdf_error=error)
         return False
-    name = f"{report.organization.slug}-{report.label}.pdf"
-    if report.pdf:
-        report.pdf.delete(save=False)
-    report.pdf.save(name, ContentFile(pdf), save=False)
-    TransparencyReport.objects.filter(pk=report.pk).update(pdf=report.pdf.name, pdf_error="")
+    printed: dict[str, bytes] = {}
+    for language in pdf_languages():
+        pdf, error = print_pdf(standalone_html(report, language=language))
+        if pdf is None:
+            TransparencyReport.objects.filter(pk=report.pk).update(pdf_error=error[:300])
+            return False
+        printed[language] = pdf
+    stored = {}
+    for language, pdf in printed.items():
+        name = REPORT_PDF_FIELDS[language]
+        field = getattr(report, name)
+        suffix = "" if language == "en" else f"-{language}"
+        if field:
+            field.delete(save=False)
+        filename = f"{report.organization.slug}-{report.label}{suffix}.pdf"
+        field.save(filename, ContentFile(pdf), save=False)
+        stored[name] = field.name
+    TransparencyReport.objects.filter(pk=report.pk).update(**stored, pdf_error="")
     return True

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<slug:org>/", views.public_index, name="index"),
     path("<slug:org>/<str:label>/", views.public_report, name="report"),
     path("<slug:org>/<str:label>/pdf/", views.public_pdf, name="pdf"),
+    path("<slug:org>/<str:label>/pdf/<str:language>/", views.public_pdf, name="pdf"),
 ]

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +21,7 @@ from trustpulse.validation import ServiceValidationError
 from ..models import TransparencyReport
 from ..views.pages import DASHBOARD_ROLES
 from .periods import parse_label, quarter_of
+from .printing import pdf_languages
 from .render import report_context
 from .services import report_generate
 
@@ -29,6 +30,24 @@ ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
 def charts_json(charts: list[dict[str, Any]]) -> str:
     return json.dumps(charts).translate(ESCAPES)
+
+
+def pdf_links(report: TransparencyReport, url_name: str, **kwargs: str) -> list[dict[str, str]]:
+    """The report's printed PDFs, the viewer's language first: code, name (in itself), url."""
+    from django.conf import settings
+
+    names = dict(settings.LANGUAGES)
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    links = [
+        {
+            "code": code,
+            "name": str(names[code]),
+            "url": reverse(url_name, kwargs={**kwargs, "language": code}),
+        }
+        for code in pdf_languages()
+        if report.pdf_file(code)
+    ]
+    return sorted(links, key=lambda link: link["code"] != current)
 
 
 def period_choices(today: Any) -> list[tuple[str, str]]:
@@ -66,7 +85,15 @@ def _list(
         "dashboards/reports.html",
         {
             "studio": studio,
-            "reports": list(reports),
+            "reports": [
+                {
+                    "report": r,
+                    "pdfs": pdf_links(
+                        r, "dashboards:report_pdf", org=studio.organization.slug, label=r.label
+                    ),
+                }
+                for r in reports
+            ],
             "choices": choices,
             "selected": request.POST.get("period", choices[0][0]),
             "errors": errors,
@@ -158,6 +185,9 @@ def report_detail(request: HttpRequest, studio: Studio, label: str) -> HttpRespo
             **ctx,
             "charts_json": charts_json(ctx["charts"]),
             "studio": studio,
+            "pdfs": pdf_links(
+                report, "dashboards:report_pdf", org=studio.organization.slug, label=label
+            ),
             "public_url": request.build_absolute_uri(
                 reverse(
                     "transparency:report", kwargs={"org": studio.organization.slug, "label": label}
@@ -167,20 +197,32 @@ def report_detail(request: HttpRequest, studio: Studio, label: str) -> HttpRespo
     )
 
 
-def _pdf_response(report: TransparencyReport) -> HttpResponse:
-    if not report.pdf:
+def _pdf_response(report: TransparencyReport, language: str | None) -> HttpResponse:
+    """The PDF printed in ``language``; without one, the viewer's language (else any printed)."""
+    if language is None:
+        current = translation.get_language() or "en"
+        printed = [code for code in pdf_languages() if report.pdf_file(code)]
+        language = current if current in printed else (printed[0] if printed else "en")
+    pdf = report.pdf_file(language) if language in pdf_languages() else None
+    if pdf is None:
+        raise Http404("No PDF in this language.")
+    if not pdf:
         raise Http404(report.pdf_error or "The PDF is not ready yet.")
-    with report.pdf.open("rb") as fh:
+    with pdf.open("rb") as fh:
         response = HttpResponse(fh.read(), content_type="application/pdf")
+    suffix = "" if language == "en" else f"-{language}"
     response["Content-Disposition"] = (
-        f'inline; filename="{report.organization.slug}-transparency-{report.label}.pdf"'
+        f'inline; filename="{report.organization.slug}-transparency-{report.label}{suffix}.pdf"'
     )
+    response["Content-Language"] = language
     return response
 
 
 @studio_view(roles=DASHBOARD_ROLES, section="dashboards")
-def report_pdf_view(request: HttpRequest, studio: Studio, label: str) -> HttpResponse:
-    return _pdf_response(_report(studio.organization, label))
+def report_pdf_view(
+    request: HttpRequest, studio: Studio, label: str, language: str | None = None
+) -> HttpResponse:
+    return _pdf_response(_report(studio.organization, label), language)
 
 
 # Public pages: only for organizations that opted in.
@@ -208,15 +250,20 @@ def public_index(request: HttpRequest, org: str) -> HttpResponse:
 def public_report(request: HttpRequest, org: str, label: str) -> HttpResponse:
     report = _report(_public_org(org), label)
     ctx = report_context(report)
-    pdf_url = reverse("transparency:pdf", kwargs={"org": org, "label": label}) if report.pdf else ""
     response = render(
         request,
         "dashboards/report_public.html",
-        {**ctx, "charts_json": charts_json(ctx["charts"]), "pdf_url": pdf_url},
+        {
+            **ctx,
+            "charts_json": charts_json(ctx["charts"]),
+            "pdfs": pdf_links(report, "transparency:pdf", org=org, label=label),
+        },
     )
     response["Cache-Control"] = "public, max-age=300"
     return response
 
 
-def public_pdf(request: HttpRequest, org: str, label: str) -> HttpResponse:
-    return _pdf_response(_report(_public_org(org), label))
+def public_pdf(
+    request: HttpRequest, org: str, label: str, language: str | None = None
+) -> HttpResponse:
+    return _pdf_response(_report(_public_org(org), label), language)

@@ -140,10 +140,28 @@
   // the server) grows by the difference, so wrapped labels never overprint each other.
   function fit(plot) {
     var full = plot._fullLayout;
-    var need = full && full.meta && full.meta.plot_height;
+    if (!full) return;
+    fitXTitle(plot, full);
+    var need = full.meta && full.meta.plot_height;
     if (!need || !full._size) return;
     var shortBy = Math.ceil(need - full._size.h);
     if (shortBy > 1) window.Plotly.relayout(plot, { height: full.height + shortBy });
+  }
+
+  // The x-axis title is centred on the plot area, which long category labels push
+  // right on a phone: a title wider than the room either side of that centre is
+  // drawn smaller (never below 9 px) instead of running out of the card.
+  function fitXTitle(plot, full) {
+    var title = plot.querySelector(".g-xtitle text");
+    var axis = full.xaxis;
+    if (!title || !axis || !axis.title || !axis.title.font) return;
+    var box = title.getBBox();
+    var centre = box.x + box.width / 2;
+    var room = 2 * Math.min(centre, full.width - centre) - 4;
+    if (box.width <= room) return;
+    var size = axis.title.font.size;
+    var smaller = Math.max(9, Math.floor((size * room) / box.width));
+    if (smaller < size) window.Plotly.relayout(plot, { "xaxis.title.font.size": smaller });
   }
 
   // Printed reports: each chart drawn at its card's width and a fixed height,

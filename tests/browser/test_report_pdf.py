@@ -6,10 +6,13 @@ Plotly toolbar exists and the charts are static. Then the report is printed
 for real (report_print, Chromium's --print-to-pdf): the paper is the one
 asked for, the charts start a new page, the fonts (CJK ones too, for the
 organization's Chinese name and an export purpose) are embedded, and the
-pages are rendered with pdftoppm to var/screenshots/reports/.
+pages are rendered with pdftoppm to var/screenshots/reports/. The report is
+printed in each language of the site: the zh-Hant PDF reads in Chinese
+(headings, chart titles), on the same paper, with a Noto CJK face embedded.
 """
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -119,31 +122,71 @@ def test_report_pdf_charts_fit_their_cards(page: Page, report, settings, tmp_pat
             inside = inside and b[1] >= top - 0.5 and b[3] <= bottom + 0.5
             assert inside, f"{chart['key']}: drawing {b} outside its card {chart['card']}"
 
-    # The real thing: Chromium prints the same page to PDF.
+    # The real thing: Chromium prints the same page to PDF, once per language.
     assert report_print(report_id=report.pk) is True
     report.refresh_from_db()
-    pdf = tmp_path / "report.pdf"
-    with report.pdf.open("rb") as fh:
-        pdf.write_bytes(fh.read())
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
-    size = next(line for line in info.splitlines() if line.startswith("Page size"))
-    w, h = (round(float(x)) for x in size.split(":")[1].split("pts")[0].split(" x "))
-    assert (w, h) == PAPER[paper]
+    pdf = _stored(report.pdf, tmp_path / "report.pdf")
+    assert _paper(pdf) == PAPER[paper]
     assert "In charts" not in _pdf_text(pdf, 1)
     assert _pdf_text(pdf, 2).lstrip().startswith("In charts")
     # Every font is embedded, and the Chinese text is drawn with real glyphs
     # (Chromium embeds the CFF-based Noto CJK faces as Type 3 fonts).
+    rows = _fonts(pdf)
+    assert any("Type 3" in line or "CJK" in line for line in rows), rows
+    # The Chinese names are drawn in the Traditional Chinese face, never the Japanese one.
+    assert {f for f in _font_names(pdf) if "CJK" in f} <= {
+        "NotoSansCJKtc-Regular",
+        "NotoSansCJKtc-Bold",
+    }
+    text = _pdf_text(pdf, 1) + _pdf_text(pdf, 2)
+    assert "艾克米隱私" in text and "隱私悖論的學術研究" in text
+    assert "隱私透明度報告" not in text and "PRIVACY TRANSPARENCY REPORT" in text
+
+    zh = _stored(report.pdf_zh_hant, tmp_path / "report-zh-hant.pdf")
+    assert _paper(zh) == PAPER[paper]
+    assert "圖表" not in _pdf_text(zh, 1).split("\n", 1)[0]
+    assert _pdf_text(zh, 2).lstrip().startswith("圖表")  # "In charts": the charts' own page
+    rows = _fonts(zh)
+    assert any("Type 3" in line for line in rows), rows
+    # pdffonts names no Type 3 font; their descriptors name the face: Noto Sans CJK TC.
+    assert {"NotoSansCJKtc-Regular", "NotoSansCJKtc-Bold"} <= _font_names(zh)
+    text = _pdf_text(zh, 1) + _pdf_text(zh, 2)
+    assert "隱私透明度報告" in text  # "Privacy transparency report"
+    assert "依目的區分的同意與撤回" in text  # a chart title, drawn by Plotly
+    assert "PRIVACY TRANSPARENCY REPORT" not in text and "In charts" not in text
+    if shutil.which("pdftoppm"):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        for name, printed in (("report", pdf), ("report-zh-hant", zh)):
+            prefix = SHOTS / f"{name}-{paper.lower()}"
+            subprocess.run(["pdftoppm", "-r", "60", "-png", str(printed), str(prefix)], check=True)
+    report.pdf.delete(save=False)
+    report.pdf_zh_hant.delete(save=False)
+
+
+def _stored(field, path: Path) -> Path:
+    with field.open("rb") as fh:
+        path.write_bytes(fh.read())
+    return path
+
+
+def _paper(pdf: Path) -> tuple[int, int]:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    size = next(line for line in info.splitlines() if line.startswith("Page size"))
+    w, h = (round(float(x)) for x in size.split(":")[1].split("pts")[0].split(" x "))
+    return w, h
+
+
+def _font_names(pdf: Path) -> set[str]:
+    """The faces the PDF's font descriptors name, without their subset tags (ABCDEF+)."""
+    return {m.decode() for m in re.findall(rb"/FontName */[A-Z]{6}\+([\w-]+)", pdf.read_bytes())}
+
+
+def _fonts(pdf: Path) -> list[str]:
+    """pdffonts' rows, after checking that every font is embedded."""
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
     rows = fonts.splitlines()[2:]
     assert rows and all(line.split()[-5] == "yes" for line in rows), fonts
-    assert any("Type 3" in line or "CJK" in line for line in rows), fonts
-    text = _pdf_text(pdf, 1) + _pdf_text(pdf, 2)
-    assert "艾克米隱私" in text and "隱私悖論的學術研究" in text
-    if shutil.which("pdftoppm"):
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        prefix = SHOTS / f"report-{paper.lower()}"
-        subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(prefix)], check=True)
-    report.pdf.delete(save=False)
+    return rows
 
 
 def test_browser_print_of_the_report_page_matches(page: Page, report, tmp_path):

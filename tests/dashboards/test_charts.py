@@ -182,3 +182,15 @@ def test_chart_dict_shape():
     d = charts.chart_dict(chart)
     assert sorted(d) == ["empty", "figure", "key", "references", "summary", "table", "title"]
     assert d["table"] == {"columns": ["Value", "Respondents"], "rows": [["1", 10]]}
+
+
+def test_wrap_counts_chinese_characters_double_and_breaks_between_them():
+    from dashboards.charts.base import wrap
+
+    assert wrap("Access (copy of their data)") == "Access (copy of their<br>data)"
+    # Fifteen characters are thirty columns: two even lines, never one starting with "。".
+    assert wrap("我在同意隱私權聲明前會先閱讀。") == "我在同意隱私權<br>聲明前會先閱讀。"
+    assert wrap("因資料處理方式而更換公司") == "因資料處理方式而更換公司"
+    assert wrap("在看到該目的的受訪者中表示同意的比例", 24) == (
+        "在看到該目的的受訪<br>者中表示同意的比例"
+    )

@@ -1,6 +1,7 @@
 """Transparency reports: periods, figures from the audit log, suppression, pages, PDF, schedule."""
 
 import datetime as dt
+import re
 from unittest import mock
 
 import pytest
@@ -185,9 +186,71 @@ def test_pdf_printed_by_chromium(activity, chromium_path, settings, tmp_path):
     assert report_pdf(report.pk) is True
     report.refresh_from_db()
     assert report.pdf_error == ""
-    with report.pdf.open("rb") as fh:
-        assert fh.read(5) == b"%PDF-"
+    for stored in (report.pdf, report.pdf_zh_hant):
+        with stored.open("rb") as fh:
+            assert fh.read(5) == b"%PDF-"
+        stored.delete(save=False)
+
+
+def _fake_print(html):
+    """Chromium stands in: the "PDF" says which language its page declared and its title."""
+    lang = re.search(r'<html lang="([^"]+)">', html).group(1)
+    title = re.search(r"<title>([^·]+)", html).group(1).strip()
+    return f"%PDF-{lang} {title}".encode(), ""
+
+
+def _pdf_links(base, label, also, first, other):
+    """The PDF line: the viewer's language first, then the other named in itself."""
+    names = {"en": "English", "zh-hant": "繁體中文"}
+    return (
+        f'<a href="{base}pdf/{first}/" hreflang="{first}">{label}</a> · {also}'
+        f' <a href="{base}pdf/{other}/" hreflang="{other}" lang="{other}">{names[other]}</a>'
+    )
+
+
+def test_one_pdf_per_language_the_viewers_first(client, activity, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.TRANSPARENCY_PDF = True
+    report = report_generate(organization=activity, period=Q2)
+    with mock.patch("dashboards.reports.printing.print_pdf", side_effect=_fake_print):
+        assert report_pdf(report.pk) is True
+    report.refresh_from_db()
+    slug = activity.slug
+    assert report.pdf.name == f"transparency/{slug}-2026-Q2.pdf"
+    assert report.pdf_zh_hant.name == f"transparency/{slug}-2026-Q2-zh-hant.pdf"
+
+    login_verified(client, member(activity, "analyst"))
+    base = f"/studio/{slug}/dashboards/reports/2026-Q2/"
+    zh = client.get(base, HTTP_ACCEPT_LANGUAGE="zh-TW").content.decode()
+    assert _pdf_links(base, "下載 PDF", "另有：", "zh-hant", "en") in zh
+    en = client.get(base, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert _pdf_links(base, "Download PDF", "Also in:", "en", "zh-hant") in en
+    listing = client.get(base.rsplit("2026-Q2/", 1)[0], HTTP_ACCEPT_LANGUAGE="zh-TW")
+    assert f'<a href="{base}pdf/zh-hant/" hreflang="zh-hant">2026-Q2 的 PDF</a>' in (
+        listing.content.decode()
+    )
+
+    r = client.get(base + "pdf/", HTTP_ACCEPT_LANGUAGE="zh-TW")
+    assert r.content == "%PDF-zh-hant 隱私透明度報告".encode()
+    assert r["Content-Language"] == "zh-hant"
+    assert r["Content-Disposition"] == f'inline; filename="{slug}-transparency-2026-Q2-zh-hant.pdf"'
+    assert client.get(base + "pdf/", HTTP_ACCEPT_LANGUAGE="en").content == (
+        b"%PDF-en Privacy transparency report"
+    )
+    r = client.get(base + "pdf/en/", HTTP_ACCEPT_LANGUAGE="zh-TW")
+    assert r.content == b"%PDF-en Privacy transparency report"
+    assert client.get(base + "pdf/fr/").status_code == 404
+
+    activity.transparency_report_public = True
+    activity.save(update_fields=["transparency_report_public"])
+    client.logout()
+    public = f"/transparency/{slug}/2026-Q2/"
+    page = client.get(public, HTTP_ACCEPT_LANGUAGE="zh-TW").content.decode()
+    assert _pdf_links(public, "下載此報告的 PDF", "另有：", "zh-hant", "en") in page
+    r = client.get(public + "pdf/zh-hant/")
+    assert r.content == "%PDF-zh-hant 隱私透明度報告".encode()
     report.pdf.delete(save=False)
+    report.pdf_zh_hant.delete(save=False)
 
 
 @override_settings(TRANSPARENCY_PDF=False)
