@@ -5,10 +5,19 @@ route, a request it refuses before any view runs, a crash) with these views
 (``handler400`` … ``handler500`` in ``trustpulse/urls.py``).
 """
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 
 API_PREFIX = "/api/"
+CODES = {400: "bad_request", 403: "permission_denied", 404: "not_found", 500: "server_error"}
+MESSAGES = {
+    400: "The request is malformed.",
+    403: "You do not have permission to perform this action.",
+    404: "Not found.",
+    500: "The server failed to answer; the request may be retried.",
+}
 
 
 def _api(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse | None:
@@ -40,3 +49,22 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     message = "The server failed to answer; the request may be retried."
     return _api(request, 500, "server_error", message) or defaults.server_error(request)
+
+
+class ApiErrorsMiddleware:
+    """Under /api/, an HTML error page becomes the JSON error shape.
+
+    With DEBUG on (`make run`), Django answers an unknown address or a crash
+    with its technical HTML pages instead of the handlers above; API clients
+    get JSON either way.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        status = response.status_code
+        if status in CODES and response.get("Content-Type", "").startswith("text/html"):
+            return _api(request, status, CODES[status], MESSAGES[status]) or response
+        return response

@@ -59,6 +59,16 @@ def test_an_unknown_api_address_is_a_json_404(as_key, path):
     assert errors_of(res) == [("$", "not_found")]
 
 
+def test_with_debug_on_an_unknown_api_address_is_still_json(client, settings):
+    """`make run` has DEBUG on: Django's technical 404 page is not what an API client gets."""
+    settings.DEBUG = True
+    res = client.get("/api/v1/nothing-here/")
+    assert (res.status_code, res["Content-Type"]) == (404, "application/json")
+    assert errors_of(res) == [("$", "not_found")]
+    page = client.get("/nothing-here/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
 def test_an_unknown_page_elsewhere_stays_html(client):
     res = client.get("/nothing-here/")
     assert res.status_code == 404
