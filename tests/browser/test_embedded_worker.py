@@ -21,6 +21,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -142,7 +143,10 @@ def test_export_progress_and_report_pdf_with_the_embedded_worker(page: Page, emb
     while time.monotonic() < deadline:
         if status.inner_text() == "Ready":
             break
-        texts = page.locator("#progress-text").all_inner_texts()
+        try:
+            texts = page.locator("#progress-text").all_inner_texts()
+        except PlaywrightError:  # the page reloads itself when the export is ready
+            continue
         if texts and texts[0].endswith("%"):
             value = int(texts[0].rstrip("%"))
             if not seen or seen[-1] != value:
