@@ -1,6 +1,6 @@
 """The metrics API: aggregates for analysts and researchers, never raw answers.
 
-Everything leaves through the suppression service (dashboards.services.metrics).
+Everything leaves through the suppression service (dashboards.selectors.metrics).
 """
 
 import copy
@@ -18,25 +18,19 @@ from surveys.enums import ApiScope, Role
 from trustpulse.api.access import survey_access
 
 from .metric_filter import FILTER_PARAMS, MetricFilterSerializer
-from .services import (
-    CrossTabError,
+from .selectors.crosstab import CrossTabError, crosstab, declared_pairs, segment_dimensions
+from .selectors.funnel import data_request_rate, funnel, policy_reading, withdrawal_rate
+from .selectors.metrics import (
     MetricFilter,
-    crosstab,
-    data_request_rate,
     declared_attributes,
-    declared_pairs,
     distribution,
-    funnel,
+    excluded_flagged,
     nps,
     overview,
     paradox,
-    policy_reading,
-    quiz_score_distribution,
-    segment_dimensions,
-    withdrawal_rate,
 )
-from .services.metrics import excluded_flagged
-from .services.trends import GRANULARITIES, trends
+from .selectors.quiz import quiz_score_distribution
+from .selectors.trends import GRANULARITIES, trends
 
 METRIC_ROLES = {Role.ADMIN, Role.ANALYST, Role.RESEARCHER}
 

@@ -29,7 +29,7 @@ MODULES: dict[str, tuple[int, str]] = {
     "surveys/demo/seed.py": (661, SPLIT),
     "tests/surveys/test_views_public.py": (692, SPLIT),
     "dashboards/services/aggregation.py": (516, SPLIT),
-    "dashboards/services/metrics.py": (705, SPLIT),
+    "dashboards/selectors/metrics.py": (705, SPLIT),
     "bench/submit.py": (566, SPLIT),
     "tests/surveys/importers/test_real_world.py": (927, OTHERS),
     "tests/surveys/importers/test_importers.py": (542, OTHERS),
@@ -64,7 +64,7 @@ FUNCTIONS: dict[str, tuple[int, str]] = {
         OTHERS,
     ),
     "bench/dashboard.py:main": (94, SPLIT),
-    "dashboards/services/trends.py:trends": (91, SPLIT),
+    "dashboards/selectors/trends.py:trends": (91, SPLIT),
     "dashboards/services/aggregation.py:contributions": (90, SPLIT),
     "surveys/selectors/definitions.py:definition_export": (
         89,

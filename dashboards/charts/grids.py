@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from ..services.metrics import Figure
+from ..selectors.metrics import Figure
 from .base import (
     DIVERGING,
     PALETTE,

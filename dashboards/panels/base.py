@@ -14,7 +14,7 @@ from surveys.selectors import VersionSpec
 from surveys.text import in_locale, to_plain
 
 from ..charts import Chart, Reference
-from ..services.metrics import Figure
+from ..selectors.metrics import Figure
 
 REFERENCE_FILE = Path(__file__).parent.parent / "reference_figures.json"
 DIMENSION_LABELS = {

@@ -5,11 +5,11 @@ from django.utils.translation import gettext as _
 from .. import charts
 from ..charts import Point
 from ..models import BINS
-from ..services import breakdowns
-from ..services.funnel import funnel as funnel_of
-from ..services.funnel import policy_reading
-from ..services.metrics import SEGMENTS, MetricFilter
-from ..services.quiz import quiz_score_distribution
+from ..selectors import breakdowns
+from ..selectors.funnel import funnel as funnel_of
+from ..selectors.funnel import policy_reading
+from ..selectors.metrics import SEGMENTS, MetricFilter
+from ..selectors.quiz import quiz_score_distribution
 from .base import (
     DIMENSION_LABELS,
     Options,

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from ..charts import Point, change
-from ..services.metrics import MetricFilter
-from ..services.trends import Trends
+from ..selectors.metrics import MetricFilter
+from ..selectors.trends import Trends
 from .base import on_100
 
 UNITS = {

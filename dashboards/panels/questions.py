@@ -7,10 +7,9 @@ from surveys.selectors import OTHER, QuestionSpec, VersionSpec
 
 from .. import charts
 from ..charts import Chart, Point
-from ..services import breakdowns
-from ..services.crosstab import CrossTab, CrossTabError, crosstab
-from ..services.disclosure import WITHHELD
-from ..services.metrics import (
+from ..selectors import breakdowns
+from ..selectors.crosstab import CrossTab, CrossTabError, crosstab
+from ..selectors.metrics import (
     SEGMENTS,
     Distribution,
     Figure,
@@ -19,6 +18,7 @@ from ..services.metrics import (
     nps,
     opt_in_rates,
 )
+from ..services.disclosure import WITHHELD
 from .base import (
     DIMENSION_LABELS,
     FREE_TEXT,

@@ -1,36 +1,9 @@
-"""Services of the dashboards app: aggregation (rollups) and metrics."""
+"""Services of the dashboards app: aggregation (rollups), their recompute, and disclosure.
+
+The read-only figures live in `dashboards.selectors`.
+"""
 
 from .aggregation import aggregate_batch, aggregate_until_done
-from .crosstab import CrossTab, CrossTabError, crosstab, declared_pairs, segment_dimensions
-from .funnel import (
-    Funnel,
-    PolicyReading,
-    data_request_rate,
-    funnel,
-    policy_reading,
-    withdrawal_rate,
-)
-from .metrics import (
-    ConstructSummary,
-    Distribution,
-    Figure,
-    MetricFilter,
-    Overview,
-    ParadoxReport,
-    construct_index,
-    construct_summary,
-    declared_attributes,
-    distribution,
-    nps,
-    opt_in_rates,
-    overview,
-    paradox,
-    privacy_actives_share,
-    responses_by_day,
-    suppress,
-    westin_shares,
-)
-from .quiz import quiz_score_distribution
 from .recompute import (
     rollups_rebuild,
     rollups_recompute,
@@ -39,36 +12,6 @@ from .recompute import (
 )
 
 __all__ = [
-    "CrossTab",
-    "CrossTabError",
-    "crosstab",
-    "declared_pairs",
-    "segment_dimensions",
-    "Funnel",
-    "PolicyReading",
-    "data_request_rate",
-    "funnel",
-    "policy_reading",
-    "withdrawal_rate",
-    "quiz_score_distribution",
-    "declared_attributes",
-    "Overview",
-    "construct_index",
-    "overview",
-    "privacy_actives_share",
-    "westin_shares",
-    "ConstructSummary",
-    "construct_summary",
-    "Distribution",
-    "Figure",
-    "MetricFilter",
-    "ParadoxReport",
-    "distribution",
-    "nps",
-    "opt_in_rates",
-    "paradox",
-    "responses_by_day",
-    "suppress",
     "aggregate_batch",
     "aggregate_until_done",
     "rollups_rebuild",

@@ -45,7 +45,7 @@ from django.db.models import DateField, Sum, Value
 from django.db.models.functions import Greatest, TruncMonth, TruncWeek
 
 if TYPE_CHECKING:
-    from .metrics import MetricFilter
+    from ..selectors.metrics import MetricFilter
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -223,7 +223,7 @@ Cell = tuple[Any, ...]  # the value of each constraint's expression, in constrai
 
 def _constraints(flt: "MetricFilter") -> list[str]:
     """The filter's constraints an analyst can drop one by one to widen it."""
-    from .metrics import SEGMENTS
+    from ..selectors.metrics import SEGMENTS
 
     out = [f"segment:{s}" for s in SEGMENTS if s in flt.segments]
     out += [f"attribute:{a}" for a in sorted(flt.attributes)]

@@ -26,8 +26,8 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from ..selectors.metrics import Figure
 from .disclosure import small
-from .metrics import Figure
 
 Entry = tuple[int, int]  # (row, column) of the (R+1)×(C+1) table; index R / C is the margin
 

@@ -16,8 +16,8 @@ from surveys.models import Survey
 
 from ..metric_filter import MetricFilterSerializer, field_errors
 from ..panels import Options
-from ..services.metrics import SEGMENTS, MetricFilter
-from ..services.trends import GRANULARITIES
+from ..selectors.metrics import SEGMENTS, MetricFilter
+from ..selectors.trends import GRANULARITIES
 
 PERIODS = {"last_30": 30, "last_90": 90, "last_365": 365, "all": None}
 DEFAULT_PERIOD = "last_90"

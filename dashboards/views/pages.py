@@ -19,8 +19,8 @@ from trustpulse.studio import Studio, studio_view
 from ..models import ResponseRollup
 from ..panels import DIMENSION_LABELS, crosstab_questions, survey_spec, text
 from ..panels.labels import survey_labels
-from ..services.metrics import SEGMENTS
-from ..services.trends import GRANULARITIES
+from ..selectors.metrics import SEGMENTS
+from ..selectors.trends import GRANULARITIES
 from .filters import CROSSTAB_COLUMNS, PERIODS, parse
 
 DASHBOARD_ROLES = frozenset({Role.ADMIN, Role.ANALYST})

@@ -6,13 +6,9 @@ from django.test.utils import CaptureQueriesContext
 
 from dashboards import tasks
 from dashboards.models import CrossTabRollup
-from dashboards.services import (
-    CrossTabError,
-    MetricFilter,
-    crosstab,
-    declared_pairs,
-    rollups_rebuild,
-)
+from dashboards.selectors.crosstab import CrossTabError, crosstab, declared_pairs
+from dashboards.selectors.metrics import MetricFilter
+from dashboards.services import rollups_rebuild
 from surveys import services
 from surveys.definition import definition_errors
 from tests.dashboards.helpers import analysed_definition, analysed_survey, fill

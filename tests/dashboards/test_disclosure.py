@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from dashboards.models import ResponseRollup, ScoreRollup, WithdrawalRollup
-from dashboards.services import MetricFilter
+from dashboards.selectors.funnel import CONSENT_SOURCES
+from dashboards.selectors.metrics import MetricFilter
 from dashboards.services.disclosure import (
     WITHHELD,
     Figure,
@@ -20,7 +21,6 @@ from dashboards.services.disclosure import (
     snap,
     tally,
 )
-from dashboards.services.funnel import CONSENT_SOURCES
 from tests.api.helpers import key_client
 from tests.dashboards.helpers import analysed_survey
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from dashboards.models import ResponseRollup, ScoreRollup, WithdrawalRollup
-from dashboards.services.trends import period_start
+from dashboards.selectors.trends import period_start
 from tests.api.helpers import key_client
 from tests.dashboards.helpers import analysed_survey
 from tests.dashboards.test_disclosure_attack import NOW, _figure

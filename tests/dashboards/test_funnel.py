@@ -4,15 +4,9 @@ import pytest
 
 from dashboards import tasks
 from dashboards.models import WithdrawalRollup
-from dashboards.services import (
-    MetricFilter,
-    data_request_rate,
-    funnel,
-    policy_reading,
-    rollups_rebuild,
-    scores_refresh,
-    withdrawal_rate,
-)
+from dashboards.selectors.funnel import data_request_rate, funnel, policy_reading, withdrawal_rate
+from dashboards.selectors.metrics import MetricFilter
+from dashboards.services import rollups_rebuild, scores_refresh
 from surveys import services
 from surveys.models import ConsentCounter
 from tests.dashboards.helpers import analysed_survey, fill

@@ -5,8 +5,14 @@ from decimal import Decimal
 import pytest
 
 from dashboards.models import ScoreRollup
-from dashboards.services import MetricFilter, distribution, nps, paradox, suppress
-from dashboards.services.metrics import paradox_stats
+from dashboards.selectors.metrics import (
+    MetricFilter,
+    distribution,
+    nps,
+    paradox,
+    paradox_stats,
+    suppress,
+)
 from tests.factories import COMFORT_ANSWERS, CONSENT, OrganizationFactory, live_survey
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +129,8 @@ def test_distribution_and_nps_from_real_submissions(survey):
 
 
 def test_overview_indices_westin_and_privacy_actives(org):
-    from dashboards.services import aggregate_until_done, overview
+    from dashboards.selectors.metrics import overview
+    from dashboards.services import aggregate_until_done
     from surveys import services
 
     survey = live_survey(org)
@@ -166,8 +173,9 @@ def test_unsegmented_reads_use_the_day_margin_and_agree_with_the_full_grain(surv
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from dashboards.services import aggregate_until_done, overview
-    from dashboards.services.trends import trends
+    from dashboards.selectors.metrics import overview
+    from dashboards.selectors.trends import trends
+    from dashboards.services import aggregate_until_done
     from surveys import services
 
     for i in range(24):

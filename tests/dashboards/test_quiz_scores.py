@@ -6,12 +6,9 @@ from decimal import Decimal
 import pytest
 
 from dashboards.models import QuizScoreRollup
-from dashboards.services import (
-    MetricFilter,
-    aggregate_until_done,
-    quiz_score_distribution,
-    rollups_rebuild,
-)
+from dashboards.selectors.metrics import MetricFilter
+from dashboards.selectors.quiz import quiz_score_distribution
+from dashboards.services import aggregate_until_done, rollups_rebuild
 from surveys import services
 from tests.factories import CONSENT, QUIZ_ANSWERS
 

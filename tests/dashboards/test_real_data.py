@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from dashboards.services import MetricFilter, construct_summary
+from dashboards.selectors.metrics import MetricFilter, construct_summary
 from surveys.models import BehaviourEvent, Survey
 from tests.dashboards.exports.conftest import bundle, exports_storage, run  # noqa: F401
 

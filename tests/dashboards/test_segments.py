@@ -3,13 +3,9 @@
 import pytest
 
 from dashboards.models import ResponseRollup, ScoreRollup
-from dashboards.services import (
-    MetricFilter,
-    declared_attributes,
-    paradox,
-    rollups_rebuild,
-    segment_dimensions,
-)
+from dashboards.selectors.crosstab import segment_dimensions
+from dashboards.selectors.metrics import MetricFilter, declared_attributes, paradox
+from dashboards.services import rollups_rebuild
 from surveys.definition import definition_errors
 from tests.dashboards.helpers import analysed_definition, analysed_survey, fill
 

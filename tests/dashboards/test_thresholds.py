@@ -10,13 +10,8 @@ from dashboards.scoring import (
     RespondentScores,
     paradox_thresholds,
 )
-from dashboards.services import (
-    MetricFilter,
-    aggregate_until_done,
-    paradox,
-    rollups_rebuild,
-    scores_refresh,
-)
+from dashboards.selectors.metrics import MetricFilter, paradox
+from dashboards.services import aggregate_until_done, rollups_rebuild, scores_refresh
 from surveys import services
 from surveys.definition import definition_errors
 from surveys.selectors import definition_export, version_spec

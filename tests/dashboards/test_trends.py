@@ -2,8 +2,8 @@
 
 import pytest
 
-from dashboards.services import MetricFilter, overview
-from dashboards.services.trends import period_label, period_start, trends
+from dashboards.selectors.metrics import MetricFilter, overview
+from dashboards.selectors.trends import period_label, period_start, trends
 from tests.dashboards.dashdata import at, fill
 from tests.factories import member
 from tests.fixtures import login_verified

@@ -24,7 +24,7 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncWeek
 
 from ..models import ResponseRollup, ScoreRollup
-from .disclosure import WITHHELD, Source, proportion, protect_line, tally
+from ..services.disclosure import WITHHELD, Source, proportion, protect_line, tally
 from .metrics import (
     CONCERN_CONSTRUCTS,
     SCORE_SUMS,

@@ -16,7 +16,7 @@ from django.db.models import F
 from surveys.selectors.aggregation import consent_funnel_counts, consent_funnel_days
 
 from ..models import AnswerDayRollup, AnswerRollup, ResponseRollup, ScoreRollup, WithdrawalRollup
-from .disclosure import (
+from ..services.disclosure import (
     WITHHELD,
     Source,
     chain,

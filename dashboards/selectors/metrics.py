@@ -30,7 +30,7 @@ from ..models import (
     ResponseScore,
     ScoreRollup,
 )
-from .disclosure import (
+from ..services.disclosure import (
     WITHHELD,
     Figure,
     Source,
@@ -354,7 +354,7 @@ def distributions(
     from django.db.models import CharField
     from django.db.models.functions import Concat
 
-    from .suppression import protect_tallied
+    from ..services.suppression import protect_tallied
 
     wanted = list(dict.fromkeys(keys))
     if not wanted:

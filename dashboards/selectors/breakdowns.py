@@ -22,7 +22,8 @@ from decimal import Decimal
 from django.db.models import F, Sum
 
 from ..models import BINS, AnswerRollup, ResponseRollup, ScoreBinRollup, ScoreRollup
-from .disclosure import WITHHELD, proportion, tally_by, tally_table
+from ..services.disclosure import WITHHELD, proportion, tally_by, tally_table
+from ..services.suppression import ProtectedTable, protect_parts, protect_tallied
 from .metrics import (
     RESPONSE_COUNTS,
     SCORE_COUNTS,
@@ -34,7 +35,6 @@ from .metrics import (
     guard_paradox,
     paradox_stats,
 )
-from .suppression import ProtectedTable, protect_parts, protect_tallied
 
 
 @dataclass(frozen=True, kw_only=True)

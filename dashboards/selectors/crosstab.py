@@ -21,9 +21,9 @@ from surveys.models import Survey
 from surveys.selectors import QuestionSpec, VersionSpec
 
 from ..models import AnswerRollup, CrossTabRollup
-from .disclosure import tally_table
+from ..services.disclosure import tally_table
+from ..services.suppression import protect_tallied
 from .metrics import SEGMENTS, Figure, MetricFilter, declared_attributes, dimension
-from .suppression import protect_tallied
 
 SEGMENT_PREFIX = "segment:"
 UNKNOWN = "unknown"
