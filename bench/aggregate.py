@@ -86,7 +86,7 @@ def prepare():  # type: ignore[no-untyped-def]
 def answer_sets(survey, n: int, seed: int = 7):  # type: ignore[no-untyped-def]
     """`n` distinct valid answer sets as Answer row dicts (through the real checker)."""
     from surveys.answers import answer_rows, clean_answers
-    from surveys.services import version_question_ids, version_spec
+    from surveys.selectors import version_question_ids, version_spec
 
     spec = version_spec(survey.live_version)
     ids = version_question_ids(survey.live_version)

@@ -97,7 +97,7 @@ def answer_sets(survey, n: int, seed: int = 11):  # type: ignore[no-untyped-def]
     """`n` valid answer sets of the 20-question survey, as Answer row dicts."""
     from bench.submit import answer_value
     from surveys.answers import answer_rows, clean_answers
-    from surveys.services import version_question_ids, version_spec
+    from surveys.selectors import version_question_ids, version_spec
 
     definition = json.loads((HERE / "survey_20q.json").read_text())
     questions = [q for s in definition["sections"] for q in s["questions"]]

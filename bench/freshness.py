@@ -135,7 +135,7 @@ def _submitter(job: tuple[int, int, float, float, int]) -> list[str]:
     from submit import payloads
 
     from surveys.models import Survey
-    from surveys.services import definition_export
+    from surveys.selectors import definition_export
 
     k, n, began, rate, count = job
     survey = Survey.objects.select_related("live_version").get(slug="privacy-comfort")

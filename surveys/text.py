@@ -8,10 +8,12 @@
   help, choice labels, matrix rows, intro and thanks, outcome texts, notice
   texts) are sanitized on every write (`sanitize`) and stored as that safe
   HTML; pages mark them safe, and writers of plain-text files convert them
-  with `to_plain` (tags dropped, entities decoded).
+  with `surveys.selectors.texts.to_plain` (tags dropped, entities decoded).
+
+This module writes texts; how a stored text reads back (as plain text, in a
+locale) is `surveys.selectors.texts`.
 """
 
-import html
 import re
 
 import nh3
@@ -21,8 +23,6 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 # C0/C1 control characters but tab and newline: never part of a title.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-BREAK_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
-TAG_RE = re.compile(r"<[^>]*>")
 
 
 def sanitize(value: str) -> str:
@@ -47,28 +47,3 @@ def plain(value: str) -> str:
 
 def plain_localized(value: dict | None) -> dict[str, str]:
     return {str(k): plain(str(v)) for k, v in (value or {}).items()}
-
-
-def to_plain(sanitized_html: str) -> str:
-    """Sanitized markup as plain text: line breaks become spaces, tags go, entities decode.
-
-    Only for texts stored sanitized (see the module docstring): a title is
-    plain already, and this would take its literal `<…>` for tags.
-    """
-    without_tags = TAG_RE.sub("", BREAK_RE.sub(" ", sanitized_html))
-    return re.sub(r"[ \t]+", " ", html.unescape(without_tags)).strip()
-
-
-def in_locale(value: dict | None, locale: str) -> str:
-    """The text of `value` in `locale`, "" when it has none.
-
-    Language tags compare case-insensitively: Django's active language is
-    "zh-hant" while survey texts are keyed "zh-Hant".
-    """
-    wanted = locale.lower()
-    return next((str(v) for k, v in (value or {}).items() if k.lower() == wanted and v), "")
-
-
-def localized(value: dict | None, locale: str, fallback: str) -> str:
-    value = value or {}
-    return in_locale(value, locale) or str(value.get(fallback) or next(iter(value.values()), ""))

@@ -17,12 +17,6 @@ DASHBOARDS_MAY_IMPORT = {"models", "enums", "selectors", "signals"}
 
 # (importing module, imported surveys module) -> why it is still allowed.
 KNOWN: dict[tuple[str, str], str] = {
-    ("dashboards.panels.base", "surveys.text"): "to_plain: pure text helpers both apps use; "
-    "they belong in the shared kit with the move of surveys/text.py",
-    ("dashboards.exports.table", "surveys.text"): "to_plain: pure text helpers both apps use; "
-    "they belong in the shared kit with the move of surveys/text.py",
-    ("dashboards.views.pages", "surveys.text"): "localized: as above",
-    ("dashboards.exports.views", "surveys.text"): "localized: as above",
     ("dashboards.exports.dp", "surveys.services"): "audit_log: a DP release is audited in the "
     "one append-only log, written by its one service",
     ("dashboards.exports.services", "surveys.services"): "audit_log: creating, cancelling and "

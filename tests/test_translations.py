@@ -245,7 +245,7 @@ def test_error_pages_speak_the_readers_language(client, db) -> None:
 
 def test_survey_texts_follow_the_readers_language_whatever_the_tags_case() -> None:
     from dashboards.panels import text
-    from surveys.text import localized
+    from surveys.selectors.texts import localized
 
     texts = {"en": "How often?", "zh-Hant": "多常？"}
     assert text(texts, "zh-hant") == "多常？"  # Django's code for the active language

@@ -17,7 +17,7 @@ from typing import Any
 from surveys.enums import QuestionType as T
 from surveys.selectors import OTHER, QuestionSpec
 from surveys.selectors.exports import ExportAnswer, ExportResponse
-from surveys.text import to_plain
+from surveys.selectors.texts import to_plain
 
 from .anonymization import ANY, AnonymityPlan, Hierarchy
 from .scrub import scrub_text
@@ -46,7 +46,7 @@ class Variable:
 
 
 def _text(d: dict[str, str], locale: str) -> str:
-    """A question text, row or choice label as plain text (stored sanitized, surveys.text)."""
+    """A question text, row or choice label as plain text (stored sanitized, surveys/text.py)."""
     return to_plain(str(d.get(locale) or next(iter(d.values()), ""))) if d else ""
 
 

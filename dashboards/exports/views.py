@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from surveys.enums import VersionStatus
 from surveys.models import Survey
-from surveys.text import localized
+from surveys.selectors.texts import localized
 from trustpulse.studio import Studio, studio_view
 from trustpulse.validation import ServiceValidationError
 

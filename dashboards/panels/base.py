@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop
 from surveys.enums import QuestionType
 from surveys.models import Survey
 from surveys.selectors import VersionSpec
-from surveys.text import in_locale, to_plain
+from surveys.selectors.texts import in_locale, to_plain
 
 from ..charts import Chart, Reference
 from ..selectors.metrics import Figure
@@ -83,7 +83,7 @@ class Panel:
 
 
 def text(d: dict[str, str], locale: str) -> str:
-    """A question text, row or choice label as plain text (stored sanitized, surveys.text)."""
+    """A question text, row or choice label as plain text (stored sanitized, surveys/text.py)."""
     return to_plain(in_locale(d, locale) or d.get("en") or next(iter(d.values()), ""))
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from surveys.enums import Role
 from surveys.models import Survey
-from surveys.text import localized
+from surveys.selectors.texts import localized
 from trustpulse.studio import Studio, studio_view
 
 from ..models import ResponseRollup

@@ -62,6 +62,7 @@ from ..models import (
     User,
 )
 from ..quality import quality_flags
+from ..selectors import version_question_ids, version_spec
 from ..services import (
     api_key_create,
     api_key_revoke,
@@ -72,8 +73,6 @@ from ..services import (
     notice_save,
     organization_create,
     survey_publish,
-    version_question_ids,
-    version_spec,
 )
 from ..services.consent import notice_text_hash
 from ..spec import VersionSpec

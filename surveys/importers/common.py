@@ -10,9 +10,10 @@ item, so nothing is dropped silently.
 import re
 from typing import Any
 
+from trustpulse.validation import FieldError, ServiceValidationError
+
 from ..definition import SCHEMA_VERSION
 from ..enums import ReportAction
-from ..errors import FieldError, ServiceValidationError
 from ..text import sanitize
 from .logic import Unsupported, number, parse_logic, to_condition  # noqa: F401 (re-exported)
 from .report import ImportResult, NoticeDraft, ReportItem

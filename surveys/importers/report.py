@@ -4,8 +4,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from trustpulse.validation import FieldError, ServiceValidationError
+
 from ..enums import ReportAction
-from ..errors import FieldError, ServiceValidationError
 
 
 @dataclass(frozen=True, kw_only=True)

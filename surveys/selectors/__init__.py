@@ -1,7 +1,8 @@
 """Selectors: every read of the surveys domain, scoped to the caller's organizations.
 
 Also the read-side types other apps need with them (a version's spec, a
-behaviour kind) and how stored answer rows read back as values.
+behaviour kind), how stored answer rows read back as values and how a stored
+text reads back (plain, in a locale).
 """
 
 from ..answers import values_from_rows
@@ -16,6 +17,7 @@ from .surveys import (
     survey_get,
     survey_list,
 )
+from .texts import in_locale, localized, to_plain
 
 __all__ = [
     "OTHER",
@@ -34,4 +36,7 @@ __all__ = [
     "survey_get",
     "survey_list",
     "values_from_rows",
+    "in_locale",
+    "localized",
+    "to_plain",
 ]

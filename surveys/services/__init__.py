@@ -1,10 +1,5 @@
 """Services: every write of the surveys domain (validate first, then one transaction)."""
 
-from ..selectors.definitions import (  # re-exported while callers move to the selectors
-    definition_export,
-    version_question_ids,
-    version_spec,
-)
 from .accounts import (
     api_key_authenticate,
     api_key_create,
@@ -214,7 +209,6 @@ __all__ = [
     "api_key_revoke",
     "audit_log",
     "availability",
-    "definition_export",
     "definition_import",
     "idempotent_call",
     "Accepted",
@@ -239,6 +233,4 @@ __all__ = [
     "survey_create",
     "survey_draft_version",
     "survey_publish",
-    "version_question_ids",
-    "version_spec",
 ]

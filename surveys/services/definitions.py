@@ -25,8 +25,8 @@ from ..models import (
     SurveyVersion,
     User,
 )
-from ..selectors.definitions import definition_export
-from ..text import plain_localized, sanitize_localized, to_plain
+from ..selectors import definition_export, to_plain
+from ..text import plain_localized, sanitize_localized
 from .audit import audit_log
 
 

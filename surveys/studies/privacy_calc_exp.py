@@ -44,6 +44,7 @@ from ..models import (
     Survey,
 )
 from ..quality import quality_flags
+from ..selectors import version_question_ids, version_spec
 from ..services import (
     definition_import,
     notice_current_version,
@@ -51,8 +52,6 @@ from ..services import (
     notice_save,
     notice_text_hash,
     survey_publish,
-    version_question_ids,
-    version_spec,
 )
 from ..services.respondents import external_id_hmac, new_ref
 from ..spec import VersionSpec

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from surveys import services
 from surveys.models import Section
-from surveys.text import plain, to_plain
+from surveys.selectors.texts import to_plain
+from surveys.text import plain
 from tests.dashboards.exports.conftest import (  # noqa: F401 - exports_storage is a fixture
     bundle,
     comfort_answers,

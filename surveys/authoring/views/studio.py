@@ -12,7 +12,7 @@ from django.urls import reverse
 from surveys.enums import Role
 from surveys.models import Membership
 from surveys.selectors.builder import builder_survey_list
-from surveys.text import localized
+from surveys.selectors.texts import localized
 from trustpulse.studio import Studio, studio_view
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop, ngettext, pgettext
 from surveys import services
 from surveys.models import ConsentNoticeVersion
 from surveys.responses.views.display import join_list
-from surveys.text import to_plain
+from surveys.selectors.texts import to_plain
 
 LEGAL_BASES = {
     "consent": gettext_noop("Your consent"),

@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from surveys.answers import AnswerProblem
 from surveys.enums import QuestionType as T
 from surveys.forms import NO, YES, FieldState, field_name, format_number
+from surveys.selectors.texts import localized, to_plain
 from surveys.spec import OTHER, QuestionSpec, SectionSpec
-from surveys.text import localized, to_plain
 
 SHUFFLED_TYPES = {T.SINGLE_CHOICE, T.MULTIPLE_CHOICE, T.RANKING, T.ATTENTION_CHECK}
 

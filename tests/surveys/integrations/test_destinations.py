@@ -5,12 +5,12 @@ import socket
 import pytest
 from django.test import override_settings
 
-from surveys.errors import ServiceValidationError
 from surveys.integrations import services as webhooks
 from surveys.integrations import transport
 from surveys.integrations.destinations import DestinationRefused, destination_resolve
 from surveys.models import WebhookDelivery
 from tests.factories import OrganizationFactory
+from trustpulse.validation import ServiceValidationError
 
 PRODUCTION = override_settings(WEBHOOK_ALLOW_LOOPBACK=False)
 
