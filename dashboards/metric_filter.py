@@ -5,9 +5,10 @@ The metrics API and the dashboard pages read the same parameters through
 the last, the 64-character cap on a segment value, which attributes a survey
 declares) holds in both. `FILTER_PARAMS` documents them in the OpenAPI schema.
 
-Quality-flagged responses: `quality=all` counts them (the pages' radio buttons;
-the default `clean` leaves them out); `include_flagged=true` is the same as
-`quality=all`, kept for API clients that use it.
+Quality-flagged responses are left out of every published figure
+(docs/DISCLOSURE.md, rule 7): `quality=clean` and `include_flagged=false` are
+accepted as the only values, for API clients that send them; `quality=all`
+and `include_flagged=true` are refused with a field error that says so.
 """
 
 import datetime as dt
@@ -24,8 +25,12 @@ from .selectors.metrics import SEGMENTS, MetricFilter, declared_attributes
 
 MAX_VALUE = 64
 ATTRIBUTE = re.compile(r"^([a-z][a-z0-9_]{0,31}):(.{1,64})$", re.DOTALL)
-QUALITY = ("clean", "all")
+QUALITY = ("clean",)
 TRUE, FALSE = ("true", "1"), ("false", "0", "")
+FLAGGED_LEFT_OUT = _(
+    "Quality-flagged responses are left out of every published figure; the researchers'"
+    " export lists them with their flags."
+)
 
 
 class _Date(serializers.DateField):
@@ -48,8 +53,8 @@ class _Segment(serializers.CharField):
 class MetricFilterSerializer(serializers.Serializer):
     """Reads `from`, `to`, `version`, `quality`/`include_flagged`, the segments and `attribute`.
 
-    Context: `survey` (required); `default_from`, the first day when `from` is
-    absent (the pages' period), checked against `to` like a given one.
+    Context: `survey` (required); `default_from` and `default_to`, the first and
+    last day when `from` or `to` is absent (the pages' period), checked like given ones.
     """
 
     version = serializers.ListField(
@@ -73,13 +78,15 @@ class MetricFilterSerializer(serializers.Serializer):
 
     def validate_quality(self, value: str) -> str:
         if value not in QUALITY:
-            raise serializers.ValidationError(_("Choose clean or all responses."))
+            raise serializers.ValidationError(FLAGGED_LEFT_OUT, code="invalid")
         return value
 
     def validate_include_flagged(self, value: str) -> bool:
         if value.lower() not in TRUE + FALSE:
             raise serializers.ValidationError(_("true or false."))
-        return value.lower() in TRUE
+        if value.lower() in TRUE:
+            raise serializers.ValidationError(FLAGGED_LEFT_OUT, code="invalid")
+        return False
 
     def validate_attribute(self, value: list[str]) -> dict[str, str]:
         attributes: dict[str, str] = {}
@@ -102,12 +109,12 @@ class MetricFilterSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         date_from = attrs.get("from") or self.context.get("default_from")
-        date_to = attrs.get("to")
+        date_to = attrs.get("to") or self.context.get("default_to")
         if date_from and date_to and date_from > date_to:
             raise serializers.ValidationError(
                 {"to": [_("The last day comes before the first day.")]}, code="before_from"
             )
-        attrs["from"] = date_from
+        attrs["from"], attrs["to"] = date_from, date_to
         return attrs
 
     @property
@@ -124,7 +131,6 @@ class MetricFilterSerializer(serializers.Serializer):
             versions=data.get("version") or None,
             date_from=date_from,
             date_to=data.get("to"),
-            include_flagged=data.get("quality") == "all" or data.get("include_flagged", False),
             segments={s: data[s] for s in SEGMENTS if data.get(s)},
             attributes=data.get("attribute", {}),
         )
@@ -145,14 +151,14 @@ FILTER_PARAMS = [
     OpenApiParameter(
         "from",
         dt.date,
-        description="First day (organization's time zone); moved back to the start of its"
-        " ISO week or month, whichever is later (docs/DISCLOSURE.md, rule 7).",
+        description="First day (organization's time zone); moved back to the first day of its"
+        " month (docs/DISCLOSURE.md, rule 7).",
     ),
     OpenApiParameter(
         "to",
         dt.date,
-        description="Last day, inclusive, not before `from`; moved on to the end of its ISO week"
-        " or month, whichever is earlier. The range used is in the TrustPulse-Date-Range header.",
+        description="Last day, inclusive, not before `from`; moved on to the last day of its"
+        " month. The range used is in the TrustPulse-Date-Range header.",
     ),
     OpenApiParameter(
         "version",
@@ -165,10 +171,13 @@ FILTER_PARAMS = [
         "quality",
         str,
         enum=list(QUALITY),
-        description="`clean` (default) leaves quality-flagged responses out; `all` counts them.",
+        description="`clean`, the only value: quality-flagged responses are left out of every"
+        " published figure (docs/DISCLOSURE.md).",
     ),
     OpenApiParameter(
-        "include_flagged", bool, description="Count quality-flagged responses (as quality=all)."
+        "include_flagged",
+        bool,
+        description="`false`, the only value accepted (quality-flagged responses are left out).",
     ),
     *[OpenApiParameter(s, SEGMENT_VALUE, description=f"Only this {s}.") for s in SEGMENTS],
     OpenApiParameter(

@@ -29,7 +29,7 @@ MODULES: dict[str, tuple[int, str]] = {
     "surveys/demo/seed.py": (661, SPLIT),
     "tests/surveys/test_views_public.py": (692, SPLIT),
     "dashboards/services/aggregation.py": (516, SPLIT),
-    "dashboards/selectors/metrics.py": (705, SPLIT),
+    "dashboards/selectors/metrics.py": (707, SPLIT),
     "bench/submit.py": (566, SPLIT),
     "tests/surveys/importers/test_real_world.py": (927, OTHERS),
     "tests/surveys/importers/test_importers.py": (542, OTHERS),
@@ -84,7 +84,7 @@ FUNCTIONS: dict[str, tuple[int, str]] = {
     "surveys/studies/privacy_calc_exp.py:definition": (81, DOCUMENT),
     "surveys/importers/exporters.py:_xls_rows": (81, OTHERS),
     "surveys/demo/seed.py:seed_demo": (81, SPLIT),
-    "dashboards/views/pages.py:survey_page": (85, SPLIT),
+    "dashboards/views/pages.py:survey_page": (86, SPLIT),
 }
 
 

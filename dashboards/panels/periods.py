@@ -27,9 +27,11 @@ UNITS = {
 
 
 def period_end(start: dt.date, granularity: str) -> dt.date:
-    """The last day of the period starting on `start` (ISO week, month or quarter)."""
+    """The last day of the period starting on `start` (ISO week cut at a month's end, month
+    or quarter)."""
     if granularity == "week":
-        return start + dt.timedelta(days=6)
+        sunday = start + dt.timedelta(days=6 - start.weekday())
+        return min(sunday, period_end(start.replace(day=1), "month"))
     months = 3 if granularity == "quarter" else 1
     month = start.month - 1 + months
     return dt.date(start.year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)

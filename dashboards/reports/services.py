@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
@@ -84,7 +85,9 @@ def quarter_hidden(organization: Organization, period: ReportPeriod) -> set[str]
 
 
 def _responses_by_survey(organization: Organization, period: ReportPeriod) -> list[int]:
-    """Responses collected in `period` per survey (each one the metrics API also publishes)."""
+    """Responses collected in `period` per survey, clean or flagged, and month: each
+    one a count the metrics API also publishes (a month's clean responses, or its
+    responses left out for quality)."""
     rows = (
         ResponseRollup.objects.filter(
             version__survey__organization=organization,
@@ -92,7 +95,7 @@ def _responses_by_survey(organization: Organization, period: ReportPeriod) -> li
             day__lte=period.last_day,
         )
         .order_by()
-        .values("version__survey_id")
+        .values("version__survey_id", "flagged", month=TruncMonth("day"))
         .annotate(n=Sum("n"))
     )
     return [int(r["n"] or 0) for r in rows]
@@ -187,8 +190,9 @@ def report_figures(*, organization: Organization, period: ReportPeriod) -> dict[
     )
     per_survey = _responses_by_survey(organization, period)
     responses = sum(per_survey)
-    # Each survey's count over the period is the metrics API's to read: the
-    # report's total minus the surveys shown there must not give a small one away.
+    # Each survey's count per month (clean, or left out for quality) is the
+    # metrics API's to read: the report's total minus those shown there must
+    # not give a small one away (rule 8).
     if total_beside(per_survey, min_cell=min_cell):
         hidden.add("responses")
     today = timezone.localdate()

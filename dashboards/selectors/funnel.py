@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import F
 
-from surveys.selectors.aggregation import consent_funnel_counts, consent_funnel_days
+from surveys.selectors.aggregation import consent_funnel_days
 
 from ..models import AnswerDayRollup, AnswerRollup, ResponseRollup, ScoreRollup, WithdrawalRollup
 from ..services.disclosure import (
@@ -23,7 +23,6 @@ from ..services.disclosure import (
     derived,
     grid_start,
     proportion,
-    small,
     tally,
 )
 from .metrics import Figure, MetricFilter
@@ -82,34 +81,27 @@ def _guarded(flt: MetricFilter) -> tuple[dict[str, int], frozenset[str]]:
     """Completed, withdrawn, measured, opened, requests, and those a related query gives away.
 
     With no segment, attribute or version filter, also the notice's shown and
-    consented (their complement over the whole survey checked when dated).
+    consented, withheld when they fail the funnel's chain in any month of the
+    range (rule 7: the difference of two ranges is a sum of months).
     """
     counts, bad = tally(flt, COMPLETED)
     counts = {k: counts.get(k, 0) for k in ("completed", "withdrawn", "stayed")}
     if not _notice_split(flt):
         return counts, bad
-    notice = consent_funnel_counts(
+    days = consent_funnel_days(
         survey_id=flt.survey.pk, date_from=flt.date_from, date_to=flt.date_to
     )
-    whole = (
-        consent_funnel_counts(survey_id=flt.survey.pk) if flt.date_from or flt.date_to else notice
-    )
-    extra = {
-        k for k in ("shown", "consented") if small(whole[k] - notice[k], min_cell=flt.min_cell)
-    }
-    if flt.date_from or flt.date_to:  # rule 7: the range's every grid cell passes too
-        days = consent_funnel_days(
-            survey_id=flt.survey.pk, date_from=flt.date_from, date_to=flt.date_to
-        )
-        cells: dict[Any, list[int]] = {}
-        for day, c in days.items():
-            into = cells.setdefault(grid_start(day), [0, 0])
-            into[0] += c["shown"]
-            into[1] += c["consented"]
-        for shown, consented in cells.values():
-            if any(chain([shown, consented], min_cell=flt.min_cell)):
-                extra |= {"shown", "consented"}
-    return {**counts, "shown": notice["shown"], "consented": notice["consented"]}, bad | extra
+    cells: dict[Any, list[int]] = {}
+    for day, c in days.items():
+        into = cells.setdefault(grid_start(day), [0, 0])
+        into[0] += c["shown"]
+        into[1] += c["consented"]
+    extra: set[str] = set()
+    for shown, consented in cells.values():
+        if any(chain([shown, consented], min_cell=flt.min_cell)):
+            extra |= {"shown", "consented"}
+    notice = {k: sum(c[k] for c in days.values()) for k in ("shown", "consented")}
+    return {**counts, **notice}, bad | extra
 
 
 def funnel(flt: MetricFilter) -> Funnel:

@@ -93,7 +93,6 @@ class MetricFilter:
     versions: list[int] | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-    include_flagged: bool = False
     segments: dict[str, str] = field(default_factory=dict)
     # Author-declared respondent attributes, e.g. {"region": "north"}.
     attributes: dict[str, str] = field(default_factory=dict)
@@ -105,7 +104,8 @@ class MetricFilter:
         object.__setattr__(self, "date_from", date_from)
         object.__setattr__(self, "date_to", date_to)
 
-    def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
+    def apply(self, qs: QuerySet[Any], *, flagged: bool = False) -> QuerySet[Any]:
+        """`qs` narrowed to this filter's clean responses (`flagged`: its flagged ones)."""
         # The version ids as literals, not a join to the survey: PostgreSQL then
         # estimates the rollup rows from its statistics and aggregates by hash,
         # where through the join it guessed a few hundred rows and sorted them.
@@ -114,8 +114,7 @@ class MetricFilter:
             qs = qs.filter(day__gte=self.date_from)
         if self.date_to:
             qs = qs.filter(day__lte=self.date_to)
-        if not self.include_flagged:
-            qs = qs.filter(flagged=False)
+        qs = qs.filter(flagged=flagged)
         for name, value in self.segments.items():
             if name in SEGMENTS:
                 qs = qs.filter(**{name: value})
@@ -308,13 +307,17 @@ def paradox(flt: MetricFilter, *, by: str | None = None) -> ParadoxReport:
     )
 
 
+FLAGGED_COUNTS = Source(
+    model=ResponseRollup, sums={"n": "n"}, fold=lambda r: {"flagged": r["n"]}, flagged=True
+)
+
+
 def excluded_flagged(flt: MetricFilter) -> int | None:
-    """Responses left out for quality flags (suppressed itself when small)."""
-    if flt.include_flagged:
-        return 0
-    flagged = replace(flt, include_flagged=True).apply(ResponseRollup.objects.filter(flagged=True))
-    n = flagged.aggregate(n=Sum("n"))["n"] or 0
-    return n if n == 0 or n >= flt.min_cell else None
+    """Responses left out for quality flags: a population of their own, withheld like any
+    count of people (rules 1, 6 and 7)."""
+    counts, bad = tally(flt, [FLAGGED_COUNTS])
+    n = counts.get("flagged", 0)
+    return None if "flagged" in bad else n
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -425,13 +428,6 @@ def nps(flt: MetricFilter, *, question: str, shown: Distribution | None = None) 
     promoters = sum(n for score, n in counts.items() if score >= 9)
     detractors = sum(n for score, n in counts.items() if score <= 6)
     return Figure(n=total, value=100.0 * (promoters - detractors) / total)
-
-
-def responses_by_day(flt: MetricFilter) -> list[tuple[dt.date, Figure]]:
-    rows = (
-        flt.apply(ResponseRollup.objects.all()).values("day").annotate(n=Sum("n")).order_by("day")
-    )
-    return [(r["day"], suppress(int(r["n"]), flt.min_cell, float(r["n"]))) for r in rows]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -590,11 +586,17 @@ def westin_shares(flt: MetricFilter) -> list[tuple[str, Figure]]:
 
 
 def privacy_actives_share(flt: MetricFilter) -> Figure:
-    """Share of Privacy Actives among respondents who answered the three items."""
+    """Share of Privacy Actives among respondents who answered the three items.
+
+    Nobody who answered them: not measured here (n and value null, not withheld).
+    """
     s = flt.apply(ResponseRollup.objects.all()).aggregate(
         known=Sum("privacy_actives_known"), active=Sum("privacy_actives")
     )
-    return proportion(int(s["active"] or 0), int(s["known"] or 0), min_cell=flt.min_cell)
+    known = int(s["known"] or 0)
+    if not known:
+        return Figure(n=None)
+    return proportion(int(s["active"] or 0), known, min_cell=flt.min_cell)
 
 
 def opt_in_rates(flt: MetricFilter) -> list[tuple[str, Figure]]:

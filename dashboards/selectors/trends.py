@@ -1,4 +1,8 @@
-"""Headline metrics by period (ISO week, month or quarter), grouped in SQL from the rollups' day.
+"""Headline metrics by period (week, month or quarter), grouped in SQL from the rollups' day.
+
+A week is an ISO week cut at the end of a month (disclosure rule 7: a month is
+the grid cell, so a week is a part of one month), a month and a quarter are
+whole calendar months.
 
 Four grouped queries (responses and scores, each also grouped by the filter's
 constraints for the disclosure check below; construct items; the versions'
@@ -8,7 +12,8 @@ per period by the database (``TruncWeek``/``TruncMonth``/``TruncQuarter`` on
 
 Disclosure (``disclosure``, docs/DISCLOSURE.md): the periods are parts of the
 total, so each count is protected as a line across them (a withheld period
-cannot be had as the total minus the others); each period's counts are also
+cannot be had as the total minus the others), and weeks also across the
+weeks of their month (the month is published elsewhere); each period's counts are also
 checked against the same period under every widening of the filter and the
 other values of each filtered dimension; the total row is the overview's.
 """
@@ -20,8 +25,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
-from django.db.models.functions import TruncMonth, TruncQuarter, TruncWeek
+from django.db.models import DateField, Sum
+from django.db.models.functions import Greatest, TruncMonth, TruncQuarter, TruncWeek
 
 from ..models import ResponseRollup, ScoreRollup
 from ..services.disclosure import WITHHELD, Source, proportion, protect_line, tally
@@ -38,14 +43,20 @@ from .metrics import (
 )
 
 GRANULARITIES = ("week", "month", "quarter")
-TRUNC = {"week": TruncWeek, "month": TruncMonth, "quarter": TruncQuarter}
+TRUNC = {
+    # An ISO week cut at a month's start: the later of its Monday and the 1st.
+    "week": lambda day: Greatest(TruncWeek(day), TruncMonth(day), output_field=DateField()),
+    "month": TruncMonth,
+    "quarter": TruncQuarter,
+}
 
 
 def period_label(start: dt.date, granularity: str) -> str:
-    """2026-W14, 2026-04, 2026-Q2."""
+    """2026-W14, 2026-W44 (2026-11-01…) for a week's part in a new month, 2026-04, 2026-Q2."""
     if granularity == "week":
         year, week, _ = start.isocalendar()
-        return f"{year}-W{week:02d}"
+        cut = f" ({start.isoformat()}…)" if start.weekday() else ""
+        return f"{year}-W{week:02d}{cut}"
     if granularity == "quarter":
         return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
     return f"{start.year}-{start.month:02d}"
@@ -53,7 +64,7 @@ def period_label(start: dt.date, granularity: str) -> str:
 
 def period_start(day: dt.date, granularity: str) -> dt.date:
     if granularity == "week":
-        return day - dt.timedelta(days=day.weekday())
+        return max(day - dt.timedelta(days=day.weekday()), day.replace(day=1))
     if granularity == "quarter":
         return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
     return day.replace(day=1)
@@ -142,13 +153,35 @@ def _sources(granularity: str) -> tuple[Source, Source]:
 def _hidden_counts(
     flt: MetricFilter, counts: dict[str, int], bad: frozenset[str], starts: list[dt.date]
 ) -> set[str]:
-    """Period counts withheld: given away by a related query, or protected as a line."""
+    """Period counts withheld: given away by a related query, or protected as a line.
+
+    The periods are a line against the total (unless the total is withheld);
+    weeks also against their month (a month's count is published by the
+    monthly trend and a month's range), applied in turn until neither
+    withholds more.
+    """
     hidden = set(bad)
+    months: dict[dt.date, list[dt.date]] = defaultdict(list)
+    for s in starts:
+        months[s.replace(day=1)].append(s)
+    weeks = any(len(group) > 1 or group[0].day > 1 for group in months.values())
     for name in COUNTS:
-        keys = [f"{name}@{s.isoformat()}" for s in starts]
-        parts = [counts.get(k, 0) for k in keys]
-        line = protect_line(parts, min_cell=flt.min_cell, total=counts.get(name, 0))
-        hidden.update(k for k, h in zip(keys, line, strict=True) if h)
+        # A total withheld (by the rule every endpoint applies) gives no period away.
+        lines: list[tuple[list[dt.date], int | None]] = (
+            [] if name in bad else [(starts, counts.get(name, 0))]
+        )
+        if weeks:  # a month's count is the sum of its weeks
+            lines += [(group, None) for group in months.values()]
+        while True:
+            before = len(hidden)
+            for group, total in lines:
+                keys = [f"{name}@{s.isoformat()}" for s in group]
+                parts = [counts.get(k, 0) for k in keys]
+                withheld = [k in hidden for k in keys]
+                line = protect_line(parts, min_cell=flt.min_cell, total=total, withheld=withheld)
+                hidden.update(k for k, h in zip(keys, line, strict=True) if h)
+            if len(hidden) == before:
+                break
     return hidden
 
 

@@ -24,12 +24,14 @@ other published figure, may give away a count of people between 1 and
    values of each constrained dimension (sums across segments; a value
    withheld for its own complement is a withheld part of that line). A count
    any of them gives away as small is withheld.
-7. Date ranges are made of grid cells (``grid_start``/``grid_end``: each ISO
-   week cut at month ends). A range is snapped outwards to whole cells
-   (``snap``), and a count over a range (the filter's dates, a trend period)
-   is withheld unless its count in every cell of the range passes rule 6:
-   the difference of two published ranges is then a sum of cells, each
-   nobody or at least ``min_cell`` people.
+7. Dates are read on a grid of calendar months (``grid_start``/``grid_end``):
+   a range is snapped outwards to whole months (``snap``), and a count over
+   any months (a range, a trend period, all time) is withheld unless its
+   count in every month passes rule 6 within that month. The difference of
+   two published ranges (all time included) is then a sum of months, each
+   nobody or at least ``min_cell`` people, so the dates are no constraint of
+   their own. Counts cover clean responses only: the quality-flagged ones
+   are a population of their own (``Source.flagged``), never mixed in.
 8. A total whose parts are published elsewhere, each on its own, is withheld
    when the small parts add up to a small count (``total_beside``).
 
@@ -42,7 +44,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import DateField, Sum, Value
-from django.db.models.functions import Greatest, TruncMonth, TruncWeek
+from django.db.models.functions import TruncMonth
 
 if TYPE_CHECKING:
     from ..selectors.metrics import MetricFilter
@@ -170,15 +172,14 @@ def shares(parts: Sequence[int], *, min_cell: int, total: int | None = None) -> 
 
 
 def grid_start(day: dt.date) -> dt.date:
-    """The first day of `day`'s grid cell: its ISO week's Monday, or the 1st of its month."""
-    return max(day - dt.timedelta(days=day.weekday()), day.replace(day=1))
+    """The first day of `day`'s grid cell: the 1st of its month."""
+    return day.replace(day=1)
 
 
 def grid_end(day: dt.date) -> dt.date:
-    """The last day of `day`'s grid cell: its ISO week's Sunday, or the last of its month."""
-    sunday = day + dt.timedelta(days=6 - day.weekday())
+    """The last day of `day`'s grid cell: the last of its month."""
     following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return min(sunday, following - dt.timedelta(days=1))
+    return following - dt.timedelta(days=1)
 
 
 def snap(
@@ -191,10 +192,10 @@ def snap(
     )
 
 
-# The grid cell of a rollup row's day, in SQL (the later of its week's and month's start).
-CELL = Greatest(TruncWeek("day"), TruncMonth("day"), output_field=DateField())
+# The grid cell of a rollup row's day, in SQL: its month.
+CELL = TruncMonth("day", output_field=DateField())
 # "name@start" is a count over a period (a trend's week, month or quarter);
-# "name~cell" the same count within one grid cell of the range (rule 7).
+# "name~cell" the same count within one grid cell (rule 7).
 PERIOD, IN_CELL = "@", "~"
 
 
@@ -208,6 +209,8 @@ class Source:
     ``sums`` are the row's Sum() aliases; ``keys`` further group-by expressions
     the fold reads (a purpose, a period); ``lookups`` narrow the rollup.
     ``periods``: the fold names counts over periods ("name@start", rule 7).
+    ``flagged``: the population read, the clean responses (every published
+    figure) or the quality-flagged ones (only their own count is published).
     """
 
     model: type[Any]
@@ -216,23 +219,24 @@ class Source:
     keys: Mapping[str, Any] = field(default_factory=dict)
     lookups: Mapping[str, Any] = field(default_factory=dict)
     periods: bool = False
+    flagged: bool = False
 
 
 Cell = tuple[Any, ...]  # the value of each constraint's expression, in constraint order
 
 
 def _constraints(flt: "MetricFilter") -> list[str]:
-    """The filter's constraints an analyst can drop one by one to widen it."""
+    """The filter's constraints an analyst can drop one by one to widen it.
+
+    The dates are none (rule 7: every month of a range is judged on its own)
+    and neither is the quality of responses (only clean ones are counted).
+    """
     from ..selectors.metrics import SEGMENTS
 
     out = [f"segment:{s}" for s in SEGMENTS if s in flt.segments]
     out += [f"attribute:{a}" for a in sorted(flt.attributes)]
-    if flt.date_from or flt.date_to:
-        out.append("dates")
     if flt.versions:
         out.append("versions")
-    if not flt.include_flagged:
-        out.append("quality")
     return out
 
 
@@ -249,14 +253,7 @@ def _expression(flt: "MetricFilter", name: str) -> tuple[Any, Any]:
         return F(key), flt.segments.get(key)
     if kind == "attribute":
         return KeyTextTransform(key, "attributes"), flt.attributes.get(key)
-    if kind == "quality":
-        return F("flagged"), False
-    if kind == "dates":
-        q = Q()
-        q &= Q(day__gte=flt.date_from) if flt.date_from else Q()
-        q &= Q(day__lte=flt.date_to) if flt.date_to else Q()
-    else:
-        q = Q(version_id__in=flt.version_ids)
+    q = Q(version_id__in=flt.version_ids)
     flag = Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
     return flag, True
 
@@ -267,35 +264,26 @@ def _cells(
     sources: Sequence[Source],
     keep: list[tuple[int, dict[str, Any]]] | None = None,
 ) -> dict[Cell, dict[str, int]]:
-    """Counts per combination of the constraints' values, over the whole survey.
+    """Counts per combination of the constraints' values, over the filter's months.
 
     One grouped query per source (sources with the same columns share one).
-    Counts over a date range (all of them when the filter is dated, a
-    period's otherwise) are also counted per grid cell, as "name~cell".
+    Every count is also counted per grid cell (month), as "name~cell".
 
     `keep` receives (source index, row) of the rows inside `flt` itself.
     """
-    dated = bool(flt.date_from or flt.date_to)
     mine = tuple(_expression(flt, n)[1] for n in names)
-    root = replace(
-        flt,
-        versions=None,
-        date_from=None,
-        date_to=None,
-        include_flagged=True,
-        segments={},
-        attributes={},
-    )
+    # The widest query of the same months: every version, segment and attribute.
+    root = replace(flt, versions=None, segments={}, attributes={})
     groups = {f"_c{i}": _expression(flt, n)[0] for i, n in enumerate(names)}
     # Sources with the same columns are read in one query (UNION ALL).
     shapes: dict[tuple, list[Any]] = {}
     for index, source in enumerate(sources):
-        qs = root.apply(source.model.objects.filter(**source.lookups)).order_by()
-        cells = {"_cell": CELL} if dated or source.periods else {}
-        # With nothing to group by, one row: values() needs a column to select.
-        columns = {**groups, **source.keys, **cells} or {"_all": Value(1)}
-        grouped = qs.values(**columns).annotate(
-            **{alias: Sum(name) for alias, name in source.sums.items()}, _s=Value(index)
+        qs = root.apply(source.model.objects.filter(**source.lookups), flagged=source.flagged)
+        columns = {**groups, **source.keys, "_cell": CELL}
+        grouped = (
+            qs.order_by()
+            .values(**columns)
+            .annotate(**{alias: Sum(name) for alias, name in source.sums.items()}, _s=Value(index))
         )
         shapes.setdefault((tuple(columns), tuple(source.sums)), []).append(grouped)
     out: dict[Cell, dict[str, int]] = {}
@@ -307,12 +295,11 @@ def _cells(
             if keep is not None and cell == mine:
                 keep.append((index, row))
             into = out.setdefault(cell, {})
-            at = _as_date(row["_cell"]).isoformat() if "_cell" in row else ""
+            at = _as_date(row["_cell"]).isoformat()
             for key, n in source.fold(row).items():
                 into[key] = into.get(key, 0) + int(n or 0)
-                if at and (dated or PERIOD in key):
-                    within = f"{key}{IN_CELL}{at}"
-                    into[within] = into.get(within, 0) + int(n or 0)
+                within = f"{key}{IN_CELL}{at}"
+                into[within] = into.get(within, 0) + int(n or 0)
     return out
 
 
@@ -339,7 +326,7 @@ def _complements(
     """The counts of the filter `mine` and those its complements give away (rule 6)."""
     # Every cell of the survey fails some set of the filter's constraints. The
     # queries with any constraints dropped give, by inclusion and exclusion,
-    # the count of each such set ("age 60+ and outside the range, but clean"):
+    # the count of each such set ("not aged 60+, in the chosen versions"):
     # each must be nobody or not small. Every complement (a widening minus
     # this filter) is a sum of them.
     by_fail: dict[frozenset[int], dict[str, int]] = {}

@@ -19,8 +19,26 @@ from ..panels import Options
 from ..selectors.metrics import SEGMENTS, MetricFilter
 from ..selectors.trends import GRANULARITIES
 
-PERIODS = {"last_30": 30, "last_90": 90, "last_365": 365, "all": None}
-DEFAULT_PERIOD = "last_90"
+# Whole calendar months (the disclosure grid, docs/DISCLOSURE.md rule 7): the
+# complete months before this one, this month so far, or all time.
+PERIODS = {"last_3_months": 3, "last_month": 1, "last_12_months": 12, "this_month": 0, "all": None}
+DEFAULT_PERIOD = "last_3_months"
+# Links from before the periods were whole months.
+OLD_PERIODS = {"last_30": "last_month", "last_90": "last_3_months", "last_365": "last_12_months"}
+
+
+def period_range(period: str, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last day of a listed period (None: open)."""
+    months = PERIODS.get(period)
+    if months is None:
+        return None, None
+    this_month = today.replace(day=1)
+    if months == 0:
+        return this_month, None
+    year, month = divmod(this_month.year * 12 + this_month.month - 1 - months, 12)
+    return dt.date(year, month + 1, 1), this_month - dt.timedelta(days=1)
+
+
 CROSSTAB_COLUMNS = tuple(f"segment:{s}" for s in SEGMENTS)
 
 
@@ -40,16 +58,16 @@ def parse(survey: Survey, q: QueryDict, *, locale: str) -> Parsed:
     errors: list[dict[str, str]] = []
     values: dict[str, Any] = {}
     period = q.get("period", DEFAULT_PERIOD)
+    period = OLD_PERIODS.get(period, period)
     if period not in PERIODS and period != "custom":
         errors.append(_error("period", "invalid", _("Choose one of the listed periods.")))
         period = DEFAULT_PERIOD
     values["period"] = period
     today = timezone.localdate(timezone=_tz(survey))
-    days = PERIODS.get(period)
-    default_from = today - dt.timedelta(days=days - 1) if days else None
+    default_from, default_to = period_range(period, today)
     for name in ("from", "to", *SEGMENTS):
         values[name] = q.get(name, "")
-    context = {"survey": survey, "default_from": default_from}
+    context = {"survey": survey, "default_from": default_from, "default_to": default_to}
     metric = MetricFilterSerializer(data=q, context=context)
     if not metric.is_valid():
         errors.extend(field_errors(metric.errors))
@@ -59,7 +77,6 @@ def parse(survey: Survey, q: QueryDict, *, locale: str) -> Parsed:
         granularity = "month"
     values["granularity"] = granularity
     values["version"] = [int(v) for v in q.getlist("version") if v.isascii() and v.isdigit()]
-    values["quality"] = q.get("quality", "clean")
     by = q.get("by", "")
     if by and by not in SEGMENTS:
         errors.append(_error("by", "invalid", _("Choose a segment dimension.")))

@@ -150,9 +150,10 @@ def survey_page(request: HttpRequest, studio: Studio, survey_id: int) -> HttpRes
             "values": parsed.values,
             "errors": parsed.errors,
             "periods": [
-                ("last_30", _("Last 30 days")),
-                ("last_90", _("Last 90 days")),
-                ("last_365", _("Last 12 months")),
+                ("last_3_months", _("Last 3 complete months")),
+                ("last_month", _("Last complete month")),
+                ("last_12_months", _("Last 12 complete months")),
+                ("this_month", _("This month so far")),
                 ("all", _("All time")),
                 ("custom", _("Custom dates")),
             ],

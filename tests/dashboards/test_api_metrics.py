@@ -88,12 +88,13 @@ def test_overview(client, org, filled):
     body = client.get(f"/api/v1/metrics/surveys/{filled.pk}/overview/").json()
     assert body["responses"]["n"] == 12
     assert body["trust_index"]["value"] == pytest.approx(0.5)  # everyone answered 3 of 1..5
+    # Nobody answered the three Privacy Actives items: not measured, not withheld.
     assert body["privacy_actives_share"] == {
         "n": None,
         "value": None,
         "ci_low": None,
         "ci_high": None,
-        "suppressed": True,
+        "suppressed": False,
     }
     assert body["westin"] == []
 

@@ -6,7 +6,7 @@ import pytest
 
 from dashboards.models import ResponseRollup, ScoreRollup, WithdrawalRollup
 from dashboards.selectors.funnel import CONSENT_SOURCES
-from dashboards.selectors.metrics import MetricFilter
+from dashboards.selectors.metrics import MetricFilter, excluded_flagged
 from dashboards.services.disclosure import (
     WITHHELD,
     Figure,
@@ -98,7 +98,8 @@ def test_tally_withholds_complements_and_sums_across_segments(org):
     # so 18–29's withdrawn count goes with it (sums across the segment).
     young = MetricFilter(survey=survey, segments={"age_band": "a18_29"})
     assert "withdrawn" in tally(young, CONSENT_SOURCES)[1]
-    # Quality flags are a constraint too: all responses minus clean ones.
+    # Quality-flagged responses are a population of their own: two of them change no
+    # clean figure, and their own count (2) is withheld.
     ResponseRollup.objects.create(
         version=survey.live_version,
         day=DAY,
@@ -109,8 +110,12 @@ def test_tally_withholds_complements_and_sums_across_segments(org):
         n=2,
     )
     mid = MetricFilter(survey=survey, segments={"age_band": "a30_44"})
-    assert "completed" in tally(mid, CONSENT_SOURCES)[1]
-    assert "completed" in tally(MetricFilter(survey=survey), CONSENT_SOURCES)[1]
+    assert tally(mid, CONSENT_SOURCES)[0]["completed"] == 25
+    assert "completed" not in tally(mid, CONSENT_SOURCES)[1]
+    assert "completed" not in tally(MetricFilter(survey=survey), CONSENT_SOURCES)[1]
+    assert excluded_flagged(mid) is None
+    assert excluded_flagged(MetricFilter(survey=survey)) is None
+    assert excluded_flagged(young) == 0
 
 
 @pytest.mark.django_db
@@ -133,7 +138,7 @@ def test_a_value_withheld_for_its_own_complement_is_a_withheld_part_of_its_line(
         )
 
     def bad(**segments: str) -> frozenset[str]:
-        flt = MetricFilter(survey=survey, include_flagged=True, segments=segments)
+        flt = MetricFilter(survey=survey, segments=segments)
         return tally(flt, CONSENT_SOURCES)[1]
 
     assert "completed" in bad(age_band="a60", locale="en")
@@ -183,20 +188,20 @@ def test_the_funnel_example_returns_no_recoverable_count(org):
             assert derived_count == 0 or derived_count >= 10
 
 
-def test_grid_cells_are_iso_weeks_cut_at_month_ends():
-    # Wednesday 2026-10-28: its week runs Monday 26 October to Sunday 1 November.
-    assert grid_start(dt.date(2026, 10, 28)) == dt.date(2026, 10, 26)
-    assert grid_end(dt.date(2026, 10, 28)) == dt.date(2026, 10, 31)  # cut at the month's end
-    assert grid_start(dt.date(2026, 11, 1)) == dt.date(2026, 11, 1)  # a one-day cell
-    assert grid_end(dt.date(2026, 11, 1)) == dt.date(2026, 11, 1)
+def test_grid_cells_are_calendar_months():
+    assert grid_start(dt.date(2026, 10, 28)) == dt.date(2026, 10, 1)
+    assert grid_end(dt.date(2026, 10, 28)) == dt.date(2026, 10, 31)
+    assert grid_start(dt.date(2026, 11, 1)) == grid_end(dt.date(2026, 10, 31)) + dt.timedelta(1)
     assert grid_end(dt.date(2026, 12, 29)) == dt.date(2026, 12, 31)
-    assert grid_end(dt.date(2027, 2, 24)) == dt.date(2027, 2, 28)
+    assert grid_end(dt.date(2027, 2, 1)) == dt.date(2027, 2, 28)
+    assert grid_end(dt.date(2028, 2, 1)) == dt.date(2028, 2, 29)
     assert snap(dt.date(2026, 10, 6), dt.date(2026, 10, 6)) == (
-        dt.date(2026, 10, 5),
-        dt.date(2026, 10, 11),
+        dt.date(2026, 10, 1),
+        dt.date(2026, 10, 31),
     )
-    assert snap(None, dt.date(2026, 10, 6)) == (None, dt.date(2026, 10, 11))
-    assert MetricFilter(survey=None, date_from=dt.date(2026, 10, 7)).date_from == DAY  # type: ignore[arg-type]
+    assert snap(None, dt.date(2026, 10, 6)) == (None, dt.date(2026, 10, 31))
+    flt = MetricFilter(survey=None, date_from=DAY)  # type: ignore[arg-type]
+    assert flt.date_from == dt.date(2026, 10, 1)
 
 
 def _day(survey, day, age, n, gone=0):
@@ -218,27 +223,31 @@ def _day(survey, day, age, n, gone=0):
 def test_adjacent_date_ranges_do_not_give_a_day_away(org):
     """Two ranges one day apart differed by that day's respondents (issue 14)."""
     survey = analysed_survey(org)
-    _day(survey, dt.date(2026, 10, 5), "a30_44", 20, gone=10)  # Monday, week of 5 October
+    _day(survey, dt.date(2026, 10, 5), "a30_44", 20, gone=10)
     _day(survey, dt.date(2026, 10, 6), "a30_44", 2, gone=1)  # the day an attacker wants
-    _day(survey, dt.date(2026, 10, 12), "a30_44", 30, gone=12)  # the next week
+    _day(survey, dt.date(2026, 11, 12), "a30_44", 30, gone=12)  # the next month
     client = key_client(org, ["metrics:read"])
     url = f"/api/v1/metrics/surveys/{survey.pk}/funnel/"
-    # 5–5 October and 5–6 October are both the week of 5 October: the same answer.
+    # 5–5 October and 5–6 October are both October: the same answer.
     one = client.get(url, {"from": "2026-10-05", "to": "2026-10-05"})
     two = client.get(url, {"from": "2026-10-05", "to": "2026-10-06"})
-    assert one["TrustPulse-Date-Range"] == two["TrustPulse-Date-Range"] == "2026-10-05/2026-10-11"
+    assert one["TrustPulse-Date-Range"] == two["TrustPulse-Date-Range"] == "2026-10-01/2026-10-31"
     assert one.json() == two.json()
-    # Completed counts the withdrawn too: 30 + 3 that week, 11 of them withdrawn.
+    # Completed counts the withdrawn too: 22 + 11 in October, 11 of them withdrawn.
     assert (one.json()["completed"]["n"], one.json()["withdrawn"]["n"]) == (33, 11)
-    # Weeks 5–11 and 5–18 differ by the week of 12 October: 42 people, not a small count.
-    both = client.get(url, {"from": "2026-10-05", "to": "2026-10-18"}).json()
-    assert both["completed"]["n"] == 75
-    # A range with a small cell is withheld, whatever else it holds.
-    _day(survey, dt.date(2026, 10, 20), "a30_44", 3)
-    wide = client.get(url, {"from": "2026-10-05", "to": "2026-10-25"})
-    assert wide["TrustPulse-Date-Range"] == "2026-10-05/2026-10-25"
+    # October and October–November differ by November: 42 people, not a small count.
+    both = client.get(url, {"from": "2026-10-05", "to": "2026-11-18"})
+    assert both["TrustPulse-Date-Range"] == "2026-10-01/2026-11-30"
+    assert both.json()["completed"]["n"] == 75
+    # A range with a small month is withheld, whatever else it holds; all time too.
+    _day(survey, dt.date(2026, 12, 20), "a30_44", 3)
+    wide = client.get(url, {"from": "2026-10-05", "to": "2026-12-25"})
+    assert wide["TrustPulse-Date-Range"] == "2026-10-01/2026-12-31"
     assert wide.json()["completed"]["suppressed"] is True
-    assert client.get(url, {"from": "2026-10-19"})["TrustPulse-Date-Range"] == "2026-10-19/.."
+    assert client.get(url).json()["completed"]["suppressed"] is True
+    # The months before it are still published: they do not hold December.
+    assert client.get(url, {"to": "2026-11-30"}).json()["completed"]["n"] == 75
+    assert client.get(url, {"from": "2026-10-19"})["TrustPulse-Date-Range"] == "2026-10-01/.."
     assert "TrustPulse-Date-Range" not in client.get(url)
 
 

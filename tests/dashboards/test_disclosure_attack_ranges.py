@@ -1,6 +1,6 @@
 """The analyst of test_disclosure_attack, now with date ranges and trend periods.
 
-Each query is a set of constraints (segment values, the quality switch) and a
+Each query is a set of constraints (segment values; clean responses) and a
 date range: the range the API says it used (``TrustPulse-Date-Range``), or a
 trend period (week, month or quarter) clipped to it. For every pair of
 published counts of one measure the attacker subtracts what can be
@@ -54,8 +54,6 @@ def period_end(start: dt.date, granularity: str) -> dt.date:
 def observe(client: Any, survey_id: int, where: Constraints, dates: dict, into: Seen) -> None:
     """Record every count the API publishes for one query, under the range it covers."""
     params = {k: v for k, v in where if k != "quality"} | dates
-    if ("quality", "clean") not in where:
-        params["include_flagged"] = "true"
     base = f"/api/v1/metrics/surveys/{survey_id}/"
 
     def put(rng: Range, counts: dict[str, int | None]) -> None:
@@ -202,7 +200,6 @@ def run(org: Any, survey: Any, wheres: list[Constraints], froms: list[str], tos:
 
 CLEAN = ("quality", "clean")
 WHERES = [
-    frozenset(),
     frozenset([CLEAN]),
     frozenset([CLEAN, ("age_band", "a60")]),
     frozenset([CLEAN, ("locale", "de")]),

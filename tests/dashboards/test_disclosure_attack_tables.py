@@ -2,8 +2,8 @@
 by segment (metrics API) and the stated × enacted bins (the paradox panel's chart CSV).
 
 Each entry of a table (cell, row and column margin, total) is a count of
-people. For every filter (none, the quality switch, single segment values,
-pairs) over no range, a month and the range one day longer, the attacker
+people. For every filter (none, single segment values, pairs; clean responses)
+over no range, a month and the range one day longer, the attacker
 records every published entry, then subtracts: a margin minus the visible
 entries of its line (the whole table included), nested filters and nested
 ranges entry by entry (test_disclosure_attack_ranges.attack), and a parent
@@ -60,7 +60,6 @@ def _entries(prefix: str, rows: list[str], columns: list[str], body: dict) -> di
 def observe(api: Any, page: Any, survey: Any, question: str, where: Constraints, dates: dict):
     """(range used, entry → count or None) of every table for one filter."""
     params = {k: v for k, v in where if k != "quality"} | dates
-    params["include_flagged"] = "false" if ("quality", "clean") in where else "true"
     base = f"/api/v1/metrics/surveys/{survey.pk}/"
     out: dict[str, Any] = {}
     d = api.get(base + f"questions/{question}/", params)
@@ -83,8 +82,8 @@ def observe(api: Any, page: Any, survey: Any, question: str, where: Constraints,
     xt = x.json()
     out |= _entries("xt", xt["rows"], xt["columns"], xt)
     # The bins, as the paradox panel's chart CSV gives them (the page's filter names).
-    query = {k: v for k, v in params.items() if k != "include_flagged"}
-    query["quality"] = "clean" if ("quality", "clean") in where else "all"
+    query = dict(params)
+    query["quality"] = "clean"
     query["period"] = "custom" if dates else "all"
     query |= {"format": "csv", "chart": "stated_vs_enacted"}
     r = page.get(
@@ -165,7 +164,7 @@ def run(org: Any, client: Any, survey: Any, question: str, values: dict, ranges:
     api = key_client(org, ["metrics:read"])
     login_verified(client, member(org, "analyst"))
     singles = [(d, v) for d, vs in values.items() for v in vs]
-    wheres = [frozenset(), frozenset([CLEAN])] + [frozenset([CLEAN, s]) for s in singles]
+    wheres = [frozenset([CLEAN])] + [frozenset([CLEAN, s]) for s in singles]
     wheres += [
         frozenset([CLEAN, a, b]) for a, b in itertools.combinations(singles, 2) if a[0] != b[0]
     ]

@@ -17,15 +17,21 @@ def parsed(survey, query, **context):
 
 def test_the_filter_from_every_parameter(survey):
     flt = parsed(
-        survey, "from=2026-01-02&to=2026-01-31&version=2&version=&channel=qr&include_flagged=TRUE"
+        survey, "from=2026-01-02&to=2026-02-03&version=2&version=&channel=qr&include_flagged=false"
     )
-    # Widened to whole grid cells (docs/DISCLOSURE.md, rule 7): Friday 2 January goes back
-    # to the start of its ISO week, cut at the month's first day.
-    assert (flt.date_from.isoformat(), flt.date_to.isoformat()) == ("2026-01-01", "2026-01-31")
-    assert (flt.versions, flt.segments, flt.include_flagged) == ([2], {"channel": "qr"}, True)
-    assert parsed(survey, "quality=all").include_flagged is True
-    assert parsed(survey, "quality=clean").include_flagged is False
+    # Widened to whole grid cells (docs/DISCLOSURE.md, rule 7): calendar months.
+    assert (flt.date_from.isoformat(), flt.date_to.isoformat()) == ("2026-01-01", "2026-02-28")
+    assert (flt.versions, flt.segments) == ([2], {"channel": "qr"})
+    assert parsed(survey, "quality=clean").segments == {}
     assert parsed(survey, "").versions is None
+
+
+def test_flagged_responses_cannot_be_counted_in(survey):
+    """Quality-flagged responses are left out of every published figure: no switch adds them."""
+    for query in ("quality=all", "include_flagged=true", "include_flagged=1"):
+        errors = parsed(survey, query)
+        assert [(e["field"], e["code"]) for e in errors] == [(query.split("=")[0], "invalid")]
+        assert errors[0]["message"].startswith("Quality-flagged responses are left out")
 
 
 def test_every_rule_reports_its_field(survey):

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_period_end_of_week_month_and_quarter():
-    assert period_end(dt.date(2026, 11, 30), "week") == dt.date(2026, 12, 6)
+    assert period_end(dt.date(2026, 11, 23), "week") == dt.date(2026, 11, 29)
+    assert period_end(dt.date(2026, 11, 30), "week") == dt.date(2026, 11, 30)  # cut at the month
+    assert period_end(dt.date(2026, 12, 1), "week") == dt.date(2026, 12, 6)
     assert period_end(dt.date(2026, 12, 1), "month") == dt.date(2026, 12, 31)
     assert period_end(dt.date(2026, 2, 1), "month") == dt.date(2026, 2, 28)
     assert period_end(dt.date(2026, 10, 1), "quarter") == dt.date(2026, 12, 31)
@@ -24,23 +26,20 @@ def test_period_end_of_week_month_and_quarter():
 
 def test_partial_note_counts_the_days_the_range_covers(survey):
     today = dt.date(2026, 12, 2)
-    # Ranges start on a Monday and end on a Sunday: the filter widens any other day to its
-    # grid cell (docs/DISCLOSURE.md, rule 7).
+    # Ranges are whole months: the filter widens any other day to its month
+    # (docs/DISCLOSURE.md, rule 7), so only today or a quarter cuts a period short.
     flt = MetricFilter(survey=survey, date_from=dt.date(2026, 9, 7))
+    assert flt.date_from == dt.date(2026, 9, 1)
     assert partial_note(dt.date(2026, 12, 1), "month", flt, today) == "2 of 31 days"
-    assert partial_note(dt.date(2026, 9, 1), "month", flt, today) == "24 of 30 days"
+    assert partial_note(dt.date(2026, 9, 1), "month", flt, today) == ""
     assert partial_note(dt.date(2026, 10, 1), "month", flt, today) == ""
-    assert (
-        partial_note(
-            dt.date(2026, 9, 1),
-            "month",
-            MetricFilter(survey=survey, date_from=dt.date(2026, 9, 5)),
-            today,
-        )
-        == ""
-    ), "Saturday 5 September widens to the 1st: the month is whole"
+    assert partial_note(dt.date(2026, 12, 1), "week", flt, today) == "2 of 6 days"
+    november = MetricFilter(survey=survey, date_from=dt.date(2026, 11, 5))
+    # November and the two days of December so far: 32 of the quarter's 92.
+    assert partial_note(dt.date(2026, 10, 1), "quarter", november, today) == "32 of 92 days"
     ended = MetricFilter(survey=survey, date_to=dt.date(2026, 10, 11))
-    assert partial_note(dt.date(2026, 10, 1), "month", ended, today) == "11 of 31 days"
+    assert partial_note(dt.date(2026, 10, 1), "month", ended, today) == ""
+    assert partial_note(dt.date(2026, 10, 1), "quarter", ended, today) == "31 of 92 days"
 
 
 def _p(label: str, value: float, partial: str = "") -> Point:
@@ -89,20 +88,21 @@ def filled(survey):
     return survey
 
 
-def test_a_range_ending_mid_month_shows_no_change_and_says_why(client, org, filled):
+def test_a_range_ending_mid_quarter_shows_no_change_and_says_why(client, org, filled):
+    fill(filled, [(at(2026, 4, 8), 12, "web", {"trust_brand": 3})])
     login_verified(client, member(org, "analyst"))
     url = f"/studio/{org.slug}/dashboards/surveys/{filled.pk}/data/"
-    query = "?period=custom&from=2026-01-01&to=2026-02-12"  # widened to Sunday the 15th
+    query = "?period=custom&from=2026-01-01&to=2026-04-12&granularity=quarter"  # to 30 April
     body = client.get(url + "kpis/" + query).json()
     trust = next(k for k in body["kpis"] if k["key"] == "trust_index")
     assert trust["change"] == ""
-    assert trust["compared"] == "No change shown: fewer than two complete months in this range."
-    assert body["note"].endswith("partial periods are not compared: 2026-02 (15 of 28 days).")
+    assert trust["compared"] == "No change shown: fewer than two complete quarters in this range."
+    assert body["note"].endswith("partial periods are not compared: 2026-Q2 (30 of 91 days).")
     trends = client.get(url + "trends/" + query).json()["charts"]
     responses = next(c for c in trends if c["key"] == "responses_trend")
     assert responses["summary"] == (
-        "Responses was 12 in 2026-01. "
-        "Partial periods (2026-02) are marked and left out of this comparison."
+        "Responses was 27 in 2026-Q1. "
+        "Partial periods (2026-Q2) are marked and left out of this comparison."
     )
 
 

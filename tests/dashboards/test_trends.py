@@ -1,5 +1,7 @@
 """Metrics by week, month and quarter, grouped in SQL from the rollups' day."""
 
+import datetime as dt
+
 import pytest
 
 from dashboards.selectors.metrics import MetricFilter, overview
@@ -31,6 +33,11 @@ def test_period_labels_and_starts():
     day = dt.date(2026, 2, 11)
     assert period_label(period_start(day, "week"), "week") == "2026-W07"
     assert period_start(day, "week") == dt.date(2026, 2, 9)
+    # A week is cut at a month's start (the disclosure grid): Sunday 1 March 2026 is a part
+    # of ISO week 9 of its own.
+    assert period_start(dt.date(2026, 3, 1), "week") == dt.date(2026, 3, 1)
+    assert period_label(dt.date(2026, 3, 1), "week") == "2026-W09 (2026-03-01…)"
+    assert period_start(dt.date(2026, 2, 28), "week") == dt.date(2026, 2, 23)
     assert period_label(period_start(day, "month"), "month") == "2026-02"
     assert period_label(period_start(day, "quarter"), "quarter") == "2026-Q1"
 
@@ -38,12 +45,17 @@ def test_period_labels_and_starts():
 def test_monthly_trends_suppress_small_periods(spread):
     t = trends(MetricFilter(survey=spread), granularity="month")
     assert [p.label for p in t.periods] == ["2026-01", "2026-02", "2026-03", "2026-04"]
-    # March's 3 alone would be the total minus the other months: April's 10 goes with it.
-    assert [p.responses.n for p in t.periods] == [12, 12, None, None]
+    # March's 3 is withheld, and so is the total over all months (rule 7: it holds a small
+    # month), so no other month has to go with March.
+    assert [p.responses.n for p in t.periods] == [12, 12, None, 10]
     assert t.periods[2].responses.suppressed and t.periods[2].trust_index.suppressed
     # trust_brand on 1..5 maps to [0, 1]: 5 → 1.0, 1 → 0.0, 3 → 0.5.
-    assert [p.trust_index.value for p in t.periods] == [1.0, 0.0, None, None]
-    assert t.total.responses.n == 37
+    assert [p.trust_index.value for p in t.periods] == [1.0, 0.0, None, 0.5]
+    assert t.total.responses.suppressed
+    # Without March, the total is published, and the months are a line against it.
+    spring = trends(MetricFilter(survey=spread, date_to=dt.date(2026, 2, 28)), granularity="month")
+    assert [p.responses.n for p in spring.periods] == [12, 12]
+    assert spring.total.responses.n == 24
 
 
 def test_quarterly_trends_and_total_equal_overview(spread):
@@ -52,6 +64,8 @@ def test_quarterly_trends_and_total_equal_overview(spread):
     # Q1 holds March's 3: Q1's 27 minus the monthly trend's January and
     # February would give them (rule 7: a period is withheld with any of its cells).
     assert [(p.label, p.responses.n) for p in t.periods] == [("2026-Q1", None), ("2026-Q2", 10)]
+    flt = MetricFilter(survey=spread, date_from=dt.date(2026, 4, 1))
+    t = trends(flt, granularity="quarter")
     o = overview(flt)
     assert t.total.trust_index.value == pytest.approx(o.trust_index.value, abs=1e-12)
     assert t.total.privacy_concern_index.value == pytest.approx(
