@@ -43,7 +43,7 @@ from .metrics import (
 )
 
 GRANULARITIES = ("week", "month", "quarter")
-TRUNC = {
+TRUNC: dict[str, Callable[[str], Any]] = {
     # An ISO week cut at a month's start: the later of its Monday and the 1st.
     "week": lambda day: Greatest(TruncWeek(day), TruncMonth(day), output_field=DateField()),
     "month": TruncMonth,
