@@ -21,13 +21,14 @@ NOTICE = ROOT / "surveys" / "demo" / "consent_notice.json"
 def prepare() -> dict[str, object]:
     """The bench organization, live survey and a new key (Django must be set up)."""
     from surveys import services
+    from surveys.accounts.services.accounts import api_key_create, organization_create
     from surveys.enums import ApiScope, SurveyStatus
     from surveys.models import Organization, Survey
 
     document = json.loads(DEFINITION.read_text(encoding="utf-8"))
     org = Organization.objects.filter(slug="bench").first()
     if org is None:
-        org = services.organization_create(name="Bench", slug="bench")
+        org = organization_create(name="Bench", slug="bench")
     slug = document["consent_notice"]
     notice = services.notice_current_version(org.consent_notices.filter(slug=slug).first())
     if notice is None:
@@ -41,9 +42,7 @@ def prepare() -> dict[str, object]:
     if survey.status != SurveyStatus.LIVE:
         services.survey_publish(survey=survey)
         survey.refresh_from_db()
-    _, plaintext = services.api_key_create(
-        organization=org, name="bench", scopes=[ApiScope.RESPONSES_WRITE]
-    )
+    _, plaintext = api_key_create(organization=org, name="bench", scopes=[ApiScope.RESPONSES_WRITE])
     return {
         "survey_id": survey.pk,
         "survey_slug": survey.slug,

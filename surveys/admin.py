@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .accounts.services.signin import signin_unlock
 from .models import (
     ApiKey,
     AuditEvent,
@@ -335,7 +336,7 @@ class SignInAttemptAdmin(AccessAttemptAdmin):
     def _unlock(self, request, attempts) -> int:  # type: ignore[no-untyped-def]
         pairs = set(attempts.values_list("username", "ip_address"))
         return sum(
-            services.signin_unlock(
+            signin_unlock(
                 username=username or "", ip_address=ip or "", actor=request.user, via="admin"
             )
             for username, ip in pairs

@@ -31,9 +31,9 @@ def locked_out(sender: Any, request: HttpRequest, username: str | None, **kwargs
     """axes' ``user_locked_out``: audit the moment of lockout (not each refused retry)."""
     if getattr(request, "axes_failures_since_start", None) is None:
         return  # a retry while locked out: not counted, not audited again
-    from . import services
+    from .accounts.services.signin import signin_lockout_logged
 
-    services.signin_lockout_logged(username=username or "", path=request.path)
+    signin_lockout_logged(username=username or "", path=request.path)
 
 
 def lockout_response(

@@ -26,14 +26,14 @@ def is_verified(request: HttpRequest) -> bool:
 
 def pending_step(request: HttpRequest) -> str | None:
     """The page this signed-in session must pass first ("verify" or "set up"), or None."""
-    from . import services
+    from .accounts.services.totp import totp_device_confirmed, two_factor_required
 
     if is_verified(request):
         return None
     user = request.user
-    if services.totp_device_confirmed(user) is not None:  # type: ignore[arg-type]
+    if totp_device_confirmed(user) is not None:  # type: ignore[arg-type]
         return reverse("account:two_factor_verify")
-    if services.two_factor_required(user):  # type: ignore[arg-type]
+    if two_factor_required(user):  # type: ignore[arg-type]
         return reverse("account:two_factor")
     return None
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from surveys import services
+from surveys.accounts.services.accounts import api_key_create
 from surveys.enums import Role
 
 from .factories import OrganizationFactory, live_survey, member, published_notice
@@ -43,7 +43,7 @@ def api_key(org):
     """(ApiKey, plaintext) with every scope."""
     from surveys.enums import ApiScope
 
-    return services.api_key_create(organization=org, name="test", scopes=ApiScope.values)
+    return api_key_create(organization=org, name="test", scopes=ApiScope.values)
 
 
 def respondent_session(client):

@@ -5,7 +5,7 @@ from rest_framework.test import APIRequestFactory
 
 from bench.floor.models import BenchFloorRecord
 from bench.floor.views import BenchFloorView
-from surveys import services
+from surveys.accounts.services.accounts import api_key_create
 from surveys.enums import ApiScope
 
 PAYLOAD = {"answers": [{"question": "q01", "value": 4}], "locale": "en", "channel": "api"}
@@ -43,8 +43,6 @@ def test_needs_an_api_key_with_responses_write(settings, org):
     settings.BENCH_FLOOR_ENABLED = True
     assert post(PAYLOAD).status_code == 401
     assert post(PAYLOAD, "tp_nope_nope").status_code == 401
-    _, read_only = services.api_key_create(
-        organization=org, name="read", scopes=[ApiScope.SURVEYS_READ]
-    )
+    _, read_only = api_key_create(organization=org, name="read", scopes=[ApiScope.SURVEYS_READ])
     assert post(PAYLOAD, read_only).status_code == 403
     assert BenchFloorRecord.objects.count() == 0

@@ -35,6 +35,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from .. import signals
+from ..accounts.services.accounts import (
+    api_key_create,
+    api_key_revoke,
+    membership_set,
+    organization_create,
+)
 from ..answers import answer_rows, clean_answers, score
 from ..enums import (
     ApiScope,
@@ -64,14 +70,10 @@ from ..models import (
 from ..quality import quality_flags
 from ..selectors import version_question_ids, version_spec
 from ..services import (
-    api_key_create,
-    api_key_revoke,
     definition_import,
-    membership_set,
     notice_current_version,
     notice_publish,
     notice_save,
-    organization_create,
     survey_publish,
 )
 from ..services.consent import notice_text_hash

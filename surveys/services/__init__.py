@@ -1,12 +1,5 @@
 """Services: every write of the surveys domain (validate first, then one transaction)."""
 
-from .accounts import (
-    api_key_authenticate,
-    api_key_create,
-    api_key_revoke,
-    membership_set,
-    organization_create,
-)
 from .audit import audit_log
 from .authoring import (
     definition_check,
@@ -82,7 +75,6 @@ from .invitations import (
     invitation_responded,
     invitation_unsubscribe,
 )
-from .recovery import recovery_code_use, recovery_codes_issue, recovery_codes_remaining
 from .respondents import respondent_create
 from .response_consent import ConsentInput
 from .response_flow import (
@@ -105,33 +97,8 @@ from .rights import (
     respondent_data,
     respondent_erase,
 )
-from .signin import signin_lockout_logged, signin_unlock
-from .team import (
-    member_account_create,
-    member_invitation_accept,
-    member_invitation_get,
-    member_invitation_revoke,
-    member_invite,
-    member_remove,
-    member_role_change,
-    organization_settings_update,
-)
-from .totp import (
-    password_reset_logged,
-    totp_device_confirm,
-    totp_device_confirmed,
-    totp_device_remove,
-    totp_device_start,
-    totp_verify,
-    two_factor_required,
-)
 
 __all__ = [
-    "recovery_code_use",
-    "recovery_codes_issue",
-    "recovery_codes_remaining",
-    "signin_lockout_logged",
-    "signin_unlock",
     "branding_errors",
     "branding_reset",
     "branding_save",
@@ -150,21 +117,6 @@ __all__ = [
     "link_key_rotate",
     "signed_external_id",
     "signed_link_make",
-    "member_account_create",
-    "member_invitation_accept",
-    "member_invitation_get",
-    "member_invitation_revoke",
-    "member_invite",
-    "member_remove",
-    "member_role_change",
-    "organization_settings_update",
-    "password_reset_logged",
-    "totp_device_confirm",
-    "totp_device_confirmed",
-    "totp_device_remove",
-    "totp_device_start",
-    "totp_verify",
-    "two_factor_required",
     "CodeNotFound",
     "definition_check",
     "definition_export_logged",
@@ -204,9 +156,6 @@ __all__ = [
     "respondent_data",
     "respondent_erase",
     "IdempotencyConflict",
-    "api_key_authenticate",
-    "api_key_create",
-    "api_key_revoke",
     "audit_log",
     "availability",
     "definition_import",
@@ -219,8 +168,6 @@ __all__ = [
     "inbox_purge",
     "submission_accept",
     "instrument_insert",
-    "membership_set",
-    "organization_create",
     "respondent_create",
     "response_complete",
     "response_resume",

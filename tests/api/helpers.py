@@ -2,14 +2,12 @@
 
 from rest_framework.test import APIClient
 
-from surveys import services
+from surveys.accounts.services.accounts import api_key_create
 
 
 def key_client(organization, scopes) -> APIClient:
     """A client authenticated by a new API key of `organization` with `scopes`."""
-    _, plaintext = services.api_key_create(
-        organization=organization, name="test", scopes=list(scopes)
-    )
+    _, plaintext = api_key_create(organization=organization, name="test", scopes=list(scopes))
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {plaintext}")
     return client

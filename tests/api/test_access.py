@@ -11,6 +11,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from surveys import services
+from surveys.accounts.services.accounts import api_key_create, api_key_revoke, membership_set
 from surveys.enums import ApiScope, Role
 from tests.factories import (
     COMFORT_ANSWERS,
@@ -98,7 +99,7 @@ def make_world(org) -> SimpleNamespace:
     response = services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=CONSENT)
     draft = services.definition_import(organization=org, document=definition()).survey
     empty = services.survey_create(organization=org, title={"en": "Empty"})
-    key, _ = services.api_key_create(organization=org, name="spare", scopes=[R])
+    key, _ = api_key_create(organization=org, name="spare", scopes=[R])
     return SimpleNamespace(
         org=org.pk,
         survey=survey.pk,
@@ -157,11 +158,11 @@ def test_no_credentials_is_401_with_a_challenge(client):
 
 @pytest.mark.django_db
 def test_a_wrong_or_revoked_key_is_401(org):
-    key, plaintext = services.api_key_create(organization=org, name="k", scopes=[R])
+    key, plaintext = api_key_create(organization=org, name="k", scopes=[R])
     assert (
         APIClient().get("/api/v1/surveys/", HTTP_AUTHORIZATION="Bearer tp_x_y").status_code == 401
     )
-    services.api_key_revoke(key=key)
+    api_key_revoke(key=key)
     response = APIClient().get("/api/v1/surveys/", HTTP_AUTHORIZATION=f"Bearer {plaintext}")
     assert response.status_code == 401
     assert errors_of(response) == [("$", "authentication_failed")]
@@ -222,7 +223,7 @@ def test_another_organizations_objects_are_not_found(org, other_org, who):
 @pytest.mark.django_db
 def test_another_organizations_key_cannot_be_revoked_through_ours(org, other_org):
     admin = user_client(member(org, Role.ADMIN))
-    theirs, _ = services.api_key_create(organization=other_org, name="theirs", scopes=[R])
+    theirs, _ = api_key_create(organization=other_org, name="theirs", scopes=[R])
     response = admin.post(f"/api/v1/organizations/{org.pk}/api-keys/{theirs.pk}/revoke/")
     assert response.status_code == 404
     theirs.refresh_from_db()
@@ -232,7 +233,7 @@ def test_another_organizations_key_cannot_be_revoked_through_ours(org, other_org
 @pytest.mark.django_db
 def test_a_member_of_two_organizations_sees_both_but_edits_only_where_they_author(org, other_org):
     user = member(org, Role.AUTHOR)
-    services.membership_set(organization=other_org, user=user, role=Role.ANALYST)
+    membership_set(organization=other_org, user=user, role=Role.ANALYST)
     ours, theirs = live_survey(org), live_survey(other_org)
     client = user_client(user)
     listed = {s["id"] for s in client.get("/api/v1/surveys/").json()["results"]}

@@ -1,6 +1,6 @@
 import pytest
 
-from surveys import services
+from surveys.accounts.services.accounts import api_key_create
 from tests.factories import member
 from tests.fixtures import login_verified
 
@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 def test_admins_read_and_filter_the_audit_log(client, org, other_org):
     admin = member(org, "admin")
-    services.api_key_create(organization=org, name="k", scopes=["metrics:read"], actor=admin)
+    api_key_create(organization=org, name="k", scopes=["metrics:read"], actor=admin)
     login_verified(client, admin)
     body = client.get(f"/api/v1/organizations/{org.pk}/audit-events/").json()
     assert [e["action"] for e in body["results"]] == ["api_key.created", "notice.published"]

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from surveys import services
+from surveys.accounts.services.accounts import api_key_create
 from surveys.enums import ApiScope
 from tests.factories import COMFORT_ANSWERS, CONSENT, live_survey
 
@@ -24,7 +25,7 @@ def grow(org, survey, n: int) -> None:
     for i in range(n):
         services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=CONSENT)
         live_survey(org)
-        services.api_key_create(organization=org, name=f"k{i}", scopes=["surveys:read"])
+        api_key_create(organization=org, name=f"k{i}", scopes=["surveys:read"])
 
 
 LISTS = [

@@ -3,6 +3,7 @@
 import pytest
 
 from surveys import services
+from surveys.accounts.services.accounts import membership_set, organization_create
 from surveys.enums import Role, SurveyStatus, VersionStatus
 from surveys.models import AuditEvent, Survey, SurveyVersion
 from tests.factories import (
@@ -93,7 +94,7 @@ def test_create_with_a_consent_notice(as_role, org, other_org):
 
 def test_a_member_of_several_organizations_names_one(org, other_org):
     user = member(org, Role.AUTHOR)
-    services.membership_set(organization=other_org, user=user, role=Role.ADMIN)
+    membership_set(organization=other_org, user=user, role=Role.ADMIN)
     client = user_client(user)
     response = client.post("/api/v1/surveys/", {"title": {"en": "T"}}, format="json")
     assert errors_of(response) == [("organization", "invalid")]
@@ -102,7 +103,7 @@ def test_a_member_of_several_organizations_names_one(org, other_org):
     )
     assert response.status_code == 201
     assert response.json()["organization"] == other_org.pk
-    stranger = services.organization_create(name="X", slug="x-org")
+    stranger = organization_create(name="X", slug="x-org")
     response = client.post(
         "/api/v1/surveys/", {"title": {"en": "T"}, "organization": stranger.pk}, format="json"
     )

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from surveys import services
+from surveys.accounts.services.accounts import api_key_create
 from surveys.enums import ApiScope
 from surveys.models import Answer, ConsentRecord, Respondent, Response, SubmissionInbox
 from tests.browser.helpers import assert_accessible, group, press
@@ -85,7 +85,7 @@ def test_a_refused_purpose_is_never_asked_held_or_taken(page: Page, live_server)
     assert_accessible(page, "portal")
 
     # The API: an answer under the ungranted purpose is refused, field by field.
-    _, key = services.api_key_create(organization=org, name="e2e", scopes=ApiScope.values)
+    _, key = api_key_create(organization=org, name="e2e", scopes=ApiScope.values)
     counts = (Response.objects.count(), Respondent.objects.count(), Answer.objects.count())
     consents = ConsentRecord.objects.count()
     reply = page.request.post(

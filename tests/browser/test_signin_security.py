@@ -9,7 +9,8 @@ import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
-from surveys import services
+from surveys.accounts.services.recovery import recovery_codes_issue, recovery_codes_remaining
+from surveys.accounts.services.totp import totp_device_confirm, totp_device_start
 from surveys.models import AuditEvent
 from tests.browser.helpers import assert_accessible, press
 from tests.factories import OrganizationFactory, member
@@ -36,9 +37,9 @@ def test_a_recovery_code_signs_in_and_too_many_wrong_passwords_lock(
     analyst = member(OrganizationFactory(), "analyst")
     analyst.set_password(PASSWORD)
     analyst.save()
-    device = services.totp_device_start(user=analyst)
-    services.totp_device_confirm(device=device, code=pyotp.TOTP(device.secret).now())
-    codes = services.recovery_codes_issue(user=analyst)
+    device = totp_device_start(user=analyst)
+    totp_device_confirm(device=device, code=pyotp.TOTP(device.secret).now())
+    codes = recovery_codes_issue(user=analyst)
     base = live_server.url
 
     fill_sign_in(page, base, analyst.username, PASSWORD)
@@ -47,7 +48,7 @@ def test_a_recovery_code_signs_in_and_too_many_wrong_passwords_lock(
     page.get_by_label("Recovery code").fill(codes[0].lower())
     press(page.get_by_role("button", name="Use a recovery code"), "Enter")
     page.wait_for_url(re.compile(r"/studio/"))
-    assert services.recovery_codes_remaining(analyst) == 9
+    assert recovery_codes_remaining(analyst) == 9
 
     page.context.clear_cookies()
     for attempt in range(3):

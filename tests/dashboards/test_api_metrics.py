@@ -2,6 +2,7 @@ import pytest
 
 from dashboards.services import aggregate_until_done
 from surveys import services
+from surveys.accounts.services.accounts import api_key_create
 from tests.factories import COMFORT_ANSWERS, member, published_notice
 from tests.fixtures import login_verified
 
@@ -76,8 +77,8 @@ def test_distribution_never_free_text_and_bad_filters(client, org, filled):
 
 
 def test_api_key_needs_metrics_scope(client, org, filled):
-    _, with_scope = services.api_key_create(organization=org, name="bi", scopes=["metrics:read"])
-    _, without = services.api_key_create(organization=org, name="kiosk", scopes=["responses:write"])
+    _, with_scope = api_key_create(organization=org, name="bi", scopes=["metrics:read"])
+    _, without = api_key_create(organization=org, name="kiosk", scopes=["responses:write"])
     url = f"/api/v1/metrics/surveys/{filled.pk}/paradox/"
     assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {with_scope}").status_code == 200
     assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {without}").status_code == 403

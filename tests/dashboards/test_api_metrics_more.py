@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from dashboards.services import aggregate_until_done
 from surveys import services
+from surveys.accounts.services.accounts import api_key_create
 from tests.dashboards.helpers import analysed_survey, fill
 from tests.factories import CONSENT, QUIZ_ANSWERS, member
 from tests.fixtures import login_verified
@@ -50,8 +51,8 @@ def test_anonymous_other_org_and_api_keys(client, org, filled, other_org):
     login_verified(client, member(other_org, "analyst"))
     assert [client.get(u).status_code for u in urls] == [404] * 4
     client.logout()
-    _, key = services.api_key_create(organization=org, name="bi", scopes=["metrics:read"])
-    _, other = services.api_key_create(organization=org, name="kiosk", scopes=["responses:write"])
+    _, key = api_key_create(organization=org, name="bi", scopes=["metrics:read"])
+    _, other = api_key_create(organization=org, name="kiosk", scopes=["responses:write"])
     assert [client.get(u, HTTP_AUTHORIZATION=f"Bearer {key}").status_code for u in urls] == [
         200
     ] * 4

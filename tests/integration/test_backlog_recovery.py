@@ -73,7 +73,7 @@ class Load:
 def test_the_backlog_catches_up_within_a_minute_of_the_brokers_return(settings, queue_fixture):  # noqa: F811
     from django.core.cache import cache
 
-    from surveys import services
+    from surveys.accounts.services.accounts import api_key_create
     from surveys.services import inbox
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
@@ -89,7 +89,7 @@ def test_the_backlog_catches_up_within_a_minute_of_the_brokers_return(settings, 
     )
     org = OrganizationFactory()
     survey = live_survey(org)
-    _, key = services.api_key_create(organization=org, name="load", scopes=list(ApiScope.values))
+    _, key = api_key_create(organization=org, name="load", scopes=list(ApiScope.values))
     load = Load(survey, key)
     try:
         time.sleep(4)  # the worker is up

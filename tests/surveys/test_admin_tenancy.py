@@ -20,7 +20,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from surveys import services
+from surveys.accounts.services.accounts import api_key_create
 from surveys.admin_tenancy import GLOBAL, organization_path
 from surveys.enums import ApiScope
 from surveys.integrations import services as webhook_services
@@ -48,7 +48,7 @@ def _first_organization_rows(org):
     survey = live_survey(org)
     version = survey.live_version
     owner = member(org, "admin")
-    services.api_key_create(organization=org, name="first", scopes=ApiScope.values)
+    api_key_create(organization=org, name="first", scopes=ApiScope.values)
     SubmissionInbox.objects.create(
         organization=org,
         survey=survey,

@@ -1,6 +1,7 @@
 import pytest
 
 from surveys import services
+from surveys.accounts.services.accounts import api_key_create
 from surveys.models import BehaviourEvent
 from tests.factories import COMFORT_ANSWERS
 
@@ -18,7 +19,7 @@ def respondent(survey):
 
 
 def key(org, *scopes):
-    return "Bearer " + services.api_key_create(organization=org, name="k", scopes=list(scopes))[1]
+    return "Bearer " + api_key_create(organization=org, name="k", scopes=list(scopes))[1]
 
 
 def test_batch_then_replay(client, org, respondent):

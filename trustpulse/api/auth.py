@@ -4,7 +4,7 @@ from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from surveys.services import api_key_authenticate
+from surveys.accounts.services.accounts import api_key_authenticate
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):

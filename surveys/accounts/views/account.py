@@ -18,9 +18,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from surveys import services
+from surveys.accounts.services.recovery import (
+    recovery_code_use,
+    recovery_codes_issue,
+    recovery_codes_remaining,
+)
+from surveys.accounts.services.team import (
+    member_account_create,
+    member_invitation_accept,
+    member_invitation_get,
+)
+from surveys.accounts.services.totp import (
+    password_reset_logged,
+    totp_device_confirm,
+    totp_device_confirmed,
+    totp_device_remove,
+    totp_device_start,
+    totp_provisioning_uri,
+    totp_verify,
+    two_factor_required,
+)
 from surveys.models import User
-from surveys.services.totp import totp_provisioning_uri
 from surveys.two_factor import PENDING_KEY, is_verified, mark_verified
 from trustpulse.validation import ServiceValidationError
 
@@ -43,9 +61,9 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         user = form.get_user()
-        if services.totp_device_confirmed(user) is None:
+        if totp_device_confirmed(user) is None:
             response = super().form_valid(form)
-            if services.two_factor_required(user):
+            if two_factor_required(user):
                 return HttpResponseRedirect(
                     reverse("account:two_factor")
                     + "?"
@@ -87,7 +105,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         nxt = _safe_next(request, pending.get("next"))
     else:
         return redirect("login")
-    device = services.totp_device_confirmed(user) if user is not None else None
+    device = totp_device_confirmed(user) if user is not None else None
     recovery = ""
     if user is None or device is None:
         request.session.pop(PENDING_KEY, None)
@@ -96,9 +114,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         recovery = request.POST.get("recovery_code", "")
         if recovery:
-            accepted = services.recovery_code_use(user=user, code=recovery)  # type: ignore[arg-type]
+            accepted = recovery_code_use(user=user, code=recovery)  # type: ignore[arg-type]
         else:
-            accepted = services.totp_verify(device=device, code=request.POST.get("code", ""))
+            accepted = totp_verify(device=device, code=request.POST.get("code", ""))
         if accepted:
             request.session.pop(FAILURES_KEY, None)
             if not request.user.is_authenticated:
@@ -133,23 +151,23 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator (scan, confirm with a code), or turn it off."""
     user: User = request.user  # type: ignore[assignment]
     nxt = _safe_next(request, request.GET.get("next") or request.POST.get("next"))
-    required = services.two_factor_required(user)
-    confirmed = services.totp_device_confirmed(user)
+    required = two_factor_required(user)
+    confirmed = totp_device_confirmed(user)
     error = ""
     if request.method == "POST" and request.POST.get("action") == "disable" and confirmed:
-        if not is_verified(request) and not services.totp_verify(
+        if not is_verified(request) and not totp_verify(
             device=confirmed, code=request.POST.get("code", "")
         ):
             error = _("Enter a current code from your app to turn two-factor off.")
         else:
-            services.totp_device_remove(user=user, actor=user)
+            totp_device_remove(user=user, actor=user)
             request.session.pop("trustpulse_2fa", None)
             messages.success(request, _("Two-factor authentication is off."))
             return redirect("account:two_factor")
     elif request.method == "POST" and not confirmed:
-        device = services.totp_device_start(user=user)
+        device = totp_device_start(user=user)
         try:
-            services.totp_device_confirm(device=device, code=request.POST.get("code", ""))
+            totp_device_confirm(device=device, code=request.POST.get("code", ""))
         except ServiceValidationError:
             error = _("That code is not right. Enter the 6-digit code your app shows now.")
         else:
@@ -166,10 +184,10 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         "required": required,
         "error": error,
         "next": nxt,
-        "recovery_remaining": services.recovery_codes_remaining(user) if confirmed else 0,
+        "recovery_remaining": recovery_codes_remaining(user) if confirmed else 0,
     }
     if confirmed is None:
-        device = services.totp_device_start(user=user)
+        device = totp_device_start(user=user)
         uri = totp_provisioning_uri(device)
         context.update(secret=device.secret, qr_svg=_qr_svg(uri))
     return render(request, "registration/two_factor.html", context, status=400 if error else 200)
@@ -177,7 +195,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 def _recovery_codes_page(request: HttpRequest, user: User, nxt: str) -> HttpResponse:
     """A new set of recovery codes, shown this once (never stored in the clear)."""
-    codes = services.recovery_codes_issue(user=user)
+    codes = recovery_codes_issue(user=user)
     return render(request, "registration/recovery_codes.html", {"codes": codes, "next": nxt})
 
 
@@ -192,7 +210,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        services.password_reset_logged(user=form.user)
+        password_reset_logged(user=form.user)
         return response
 
 
@@ -200,16 +218,16 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, token: str) -> HttpResponse:
     """Accept an invitation: join as the signed-in member, or create an account."""
-    invitation = services.member_invitation_get(token)
+    invitation = member_invitation_get(token)
     if invitation is None:
         return render(request, "registration/join_invalid.html", status=404)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
             if request.user.is_authenticated:
-                services.member_invitation_accept(invitation=invitation, user=request.user)  # type: ignore[arg-type]
+                member_invitation_accept(invitation=invitation, user=request.user)  # type: ignore[arg-type]
             else:
-                user, _m = services.member_account_create(
+                user, _m = member_account_create(
                     invitation=invitation,
                     username=request.POST.get("username", ""),
                     password=request.POST.get("password", ""),

@@ -14,6 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from surveys import services
+from surveys.accounts.services import accounts as accounts_services
+from surveys.accounts.services import team as team_services
+from surveys.accounts.services.accounts import api_key_create
+from surveys.accounts.services.team import (
+    member_invitation_revoke,
+    member_invite,
+    member_role_change,
+    organization_settings_update,
+)
 from surveys.enums import ApiScope, Role
 from surveys.models import ApiKey, ConsentNotice, MemberInvitation, Membership
 from surveys.selectors.authoring import api_key_list
@@ -55,7 +64,7 @@ def index(request: HttpRequest, studio: Studio) -> HttpResponse:
     """Members with their roles and two-factor status; invite someone by email."""
     if request.method == "POST":
         try:
-            services.member_invite(
+            member_invite(
                 organization=studio.organization,
                 email=request.POST.get("email", ""),
                 role=request.POST.get("role", ""),
@@ -84,7 +93,7 @@ def _membership(studio: Studio, member_id: int) -> Membership:
 def member_role(request: HttpRequest, studio: Studio, member_id: int) -> HttpResponse:
     membership = _membership(studio, member_id)
     try:
-        services.member_role_change(
+        member_role_change(
             membership=membership,
             role=request.POST.get("role", ""),
             actor=request.user,  # type: ignore[arg-type]
@@ -106,7 +115,7 @@ def member_remove(request: HttpRequest, studio: Studio, member_id: int) -> HttpR
     membership = _membership(studio, member_id)
     name = membership.user.get_username()
     try:
-        services.member_remove(membership=membership, actor=request.user)  # type: ignore[arg-type]
+        team_services.member_remove(membership=membership, actor=request.user)  # type: ignore[arg-type]
     except ServiceValidationError as exc:
         messages.error(request, exc.errors[0].message)
     else:
@@ -122,7 +131,7 @@ def invitation_revoke(request: HttpRequest, studio: Studio, invitation_id: int) 
     ).first()
     if invitation is None:
         raise Http404("No such invitation.")
-    services.member_invitation_revoke(invitation=invitation, actor=request.user)  # type: ignore[arg-type]
+    member_invitation_revoke(invitation=invitation, actor=request.user)  # type: ignore[arg-type]
     messages.success(request, _("Invitation revoked."))
     return redirect("team:index", org=studio.organization.slug)
 
@@ -135,7 +144,7 @@ def api_keys(request: HttpRequest, studio: Studio) -> HttpResponse:
     created = ""
     if request.method == "POST":
         try:
-            key, created = services.api_key_create(
+            key, created = api_key_create(
                 organization=studio.organization,
                 name=request.POST.get("name", ""),
                 scopes=request.POST.getlist("scopes"),
@@ -166,7 +175,7 @@ def api_key_revoke(request: HttpRequest, studio: Studio, key_id: int) -> HttpRes
     key = ApiKey.objects.filter(organization=studio.organization, pk=key_id).first()
     if key is None:
         raise Http404("No such API key.")
-    services.api_key_revoke(key=key, actor=request.user)  # type: ignore[arg-type]
+    accounts_services.api_key_revoke(key=key, actor=request.user)  # type: ignore[arg-type]
     messages.success(request, _("API key “%(name)s” revoked.") % {"name": key.name})
     return redirect("team:api_keys", org=studio.organization.slug)
 
@@ -212,7 +221,7 @@ def org_settings(request: HttpRequest, studio: Studio) -> HttpResponse:
                 changes["default_notice"] = notice
         if not errors:
             try:
-                changed = services.organization_settings_update(
+                changed = organization_settings_update(
                     organization=organization,
                     actor=request.user,
                     **changes,  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from trustpulse.api.access import MAX_ID, require_session
 from trustpulse.api.schema import READ, WRITE, errors
 from trustpulse.api.views import ApiView
 
-from ... import services
+from ...accounts.services.accounts import api_key_create, api_key_revoke
 from ...enums import Role
 from ...models import ApiKey, Membership, Organization
 from ...selectors import Actor
@@ -93,7 +93,7 @@ class ApiKeyCollectionView(ApiView):
         organization = administered(self.actor, org_id)
         data = ApiKeyCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        key, plaintext = services.api_key_create(
+        key, plaintext = api_key_create(
             organization=organization,
             name=data.validated_data["name"],
             scopes=list(data.validated_data["scopes"]),
@@ -120,5 +120,5 @@ class ApiKeyRevokeView(ApiView):
         if key is None:
             raise NotFound("No such API key.")
         key.organization = organization
-        services.api_key_revoke(key=key, actor=self.actor.user)
+        api_key_revoke(key=key, actor=self.actor.user)
         return Response(ApiKeySerializer(key).data)

@@ -14,9 +14,9 @@ class Command(BaseCommand):
         parser.add_argument("--address", default="", help="the client IP address to unlock")
 
     def handle(self, *args, username: str, address: str, **options):  # type: ignore[no-untyped-def]
-        from surveys import services
+        from surveys.accounts.services.signin import signin_unlock
 
         if not username and not address:
             raise CommandError("Give --username, --address or both.")
-        cleared = services.signin_unlock(username=username, ip_address=address, via="command")
+        cleared = signin_unlock(username=username, ip_address=address, via="command")
         self.stdout.write(f"Cleared {cleared} failed sign-in record(s).")

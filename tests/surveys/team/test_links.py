@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from surveys import services
+from surveys.accounts.services.team import organization_settings_update
 from surveys.models import AuditEvent, ChannelLink, Respondent, Response
 from surveys.services.distribution import link_signature
 from surveys.services.respondents import external_id_hmac
@@ -217,7 +218,7 @@ def test_survey_pages_may_be_framed_only_by_the_allowed_origins(client, survey, 
     res = client.get(f"/s/{survey.slug}/")
     assert res["X-Frame-Options"] == "DENY"
     assert frame_ancestors(res) == "frame-ancestors 'none'"
-    services.organization_settings_update(
+    organization_settings_update(
         organization=survey.organization,
         frame_ancestors=["https://shop.example.com", "https://*.example.org"],
         actor=users["admin"],
@@ -234,7 +235,7 @@ def test_survey_pages_may_be_framed_only_by_the_allowed_origins(client, survey, 
 def test_a_channel_link_redirect_answers_with_the_frame_ancestors(client, survey):
     link = services.channel_link_create(survey=survey, channel="in_app", label="App")
     assert client.get(f"/l/{link.code}/")["X-Frame-Options"] == "DENY"
-    services.organization_settings_update(
+    organization_settings_update(
         organization=survey.organization, frame_ancestors=["https://app.example.com"]
     )
     res = client.get(f"/l/{link.code}/")
@@ -256,7 +257,7 @@ def test_a_channel_link_redirect_answers_with_the_frame_ancestors(client, survey
 )
 def test_only_plain_origins_may_frame(survey, origin):
     with pytest.raises(ServiceValidationError) as exc:
-        services.organization_settings_update(
+        organization_settings_update(
             organization=survey.organization, frame_ancestors=["https://ok.example.com", origin]
         )
     assert [(e.field, e.code) for e in exc.value.errors] == [("frame_ancestors[1]", "invalid")]

@@ -8,7 +8,7 @@ import pyotp
 import pytest
 from django.utils import timezone
 
-from surveys import services
+from surveys.accounts.services.recovery import recovery_code_use, recovery_codes_remaining
 from surveys.models import AuditEvent, RecoveryCode, TotpDevice
 from surveys.two_factor import SESSION_KEY
 from tests.fixtures import login_verified
@@ -73,7 +73,7 @@ def test_a_recovery_code_signs_in_once(client, org, users):
     # Another code (typed with spaces and a letter O for the digit 0) still works.
     spaced = " ".join(codes[4].split("-")).replace("0", "O")
     assert client.post("/accounts/2fa/verify/", {"recovery_code": spaced})["Location"] == "/studio/"
-    assert services.recovery_codes_remaining(analyst) == 8
+    assert recovery_codes_remaining(analyst) == 8
     assert AuditEvent.objects.filter(action="account.recovery_code_used").count() == 2
 
 
@@ -85,9 +85,9 @@ def test_new_codes_replace_the_old_ones(client, org, users):
     new = CODE.findall(page.content.decode())
     assert len(new) == 10
     assert set(new).isdisjoint(old)
-    assert services.recovery_code_use(user=author, code=old[0]) is False
-    assert services.recovery_code_use(user=author, code=new[0]) is True
-    assert services.recovery_code_use(user=author, code=new[0]) is False
+    assert recovery_code_use(user=author, code=old[0]) is False
+    assert recovery_code_use(user=author, code=new[0]) is True
+    assert recovery_code_use(user=author, code=new[0]) is False
     assert AuditEvent.objects.filter(action="account.recovery_codes_issued").count() == 2
 
 
@@ -106,8 +106,8 @@ def test_new_codes_need_a_verified_session(client, org, users):
 def test_one_members_code_does_not_sign_in_another(client, org, users):
     codes = set_up_two_factor(client, users["author"])
     set_up_two_factor(client, users["analyst"])
-    assert services.recovery_code_use(user=users["analyst"], code=codes[0]) is False
-    assert services.recovery_code_use(user=users["author"], code=codes[0]) is True
+    assert recovery_code_use(user=users["analyst"], code=codes[0]) is False
+    assert recovery_code_use(user=users["author"], code=codes[0]) is True
 
 
 def test_turning_two_factor_off_voids_the_codes(client, org, users):
@@ -115,7 +115,7 @@ def test_turning_two_factor_off_voids_the_codes(client, org, users):
     codes = set_up_two_factor(client, analyst)
     client.post("/accounts/2fa/", {"action": "disable"})
     assert RecoveryCode.objects.filter(user=analyst).count() == 0
-    assert services.recovery_code_use(user=analyst, code=codes[0]) is False
+    assert recovery_code_use(user=analyst, code=codes[0]) is False
 
 
 def test_wrong_recovery_codes_count_towards_the_code_limit(client, org, users):
@@ -138,4 +138,4 @@ def test_a_totp_code_still_works_beside_the_recovery_form(client, org, users):
     device = TotpDevice.objects.get(user=analyst)
     later = pyotp.TOTP(device.secret).at(timezone.now() + timedelta(seconds=30))
     assert client.post("/accounts/2fa/verify/", {"code": later})["Location"] == "/studio/"
-    assert services.recovery_codes_remaining(analyst) == 10
+    assert recovery_codes_remaining(analyst) == 10

@@ -6,7 +6,7 @@ import pyotp
 import pytest
 from django.utils import timezone
 
-from surveys import services
+from surveys.accounts.services.totp import totp_device_confirm, totp_device_start, totp_verify
 from surveys.models import AuditEvent, TotpDevice
 from surveys.two_factor import SESSION_KEY
 from tests.fixtures import login_verified
@@ -21,8 +21,8 @@ def code_for(device, when=None):
 
 
 def with_device(user):
-    device = services.totp_device_start(user=user)
-    return services.totp_device_confirm(device=device, code=code_for(device))
+    device = totp_device_start(user=user)
+    return totp_device_confirm(device=device, code=code_for(device))
 
 
 def sign_in(client, user, next_url=""):
@@ -81,14 +81,14 @@ def test_a_member_with_a_device_gives_a_code_before_being_signed_in(client, org,
 def test_a_code_is_accepted_only_once(users):
     device = with_device(users["author"])
     code = code_for(device, timezone.now() + timedelta(seconds=30))
-    assert services.totp_verify(device=device, code=code) is True
-    assert services.totp_verify(device=device, code=code) is False
+    assert totp_verify(device=device, code=code) is True
+    assert totp_verify(device=device, code=code) is False
 
 
 def test_codes_far_from_now_are_refused(users):
     device = with_device(users["author"])
     old = code_for(device, timezone.now() - timedelta(minutes=5))
-    assert services.totp_verify(device=device, code=old) is False
+    assert totp_verify(device=device, code=old) is False
 
 
 def test_others_can_use_the_studio_without_two_factor_and_opt_in(client, org, users):

@@ -11,9 +11,9 @@ from django.utils.translation import gettext
 
 from trustpulse.validation import FieldError, ServiceValidationError
 
-from ..enums import ApiScope, AuditAction, Role
-from ..models import ApiKey, Membership, Organization, User
-from .audit import audit_log
+from ...enums import ApiScope, AuditAction, Role
+from ...models import ApiKey, Membership, Organization, User
+from ...services.audit import audit_log
 
 KEY_PREFIX = "tp"
 

@@ -14,9 +14,9 @@ from django.utils.translation import gettext
 
 from trustpulse.validation import FieldError, ServiceValidationError
 
-from ..enums import AuditAction
-from ..models import Membership, RecoveryCode, TotpDevice, User
-from .audit import audit_log
+from ...enums import AuditAction
+from ...models import Membership, RecoveryCode, TotpDevice, User
+from ...services.audit import audit_log
 
 
 def _audit_account(user: User, action: AuditAction, data: dict[str, Any] | None = None) -> None:

@@ -7,8 +7,8 @@ attempts are visible to superusers in the admin's "Access attempts").
 
 from django.db import transaction
 
-from ..enums import AuditAction
-from ..models import User
+from ...enums import AuditAction
+from ...models import User
 from .totp import _audit_account
 
 

@@ -25,16 +25,10 @@ from django.utils.translation import gettext
 
 from trustpulse.validation import FieldError, ServiceValidationError
 
-from ..enums import AuditAction, Role
-from ..models import (
-    ConsentNotice,
-    MemberInvitation,
-    Membership,
-    Organization,
-    User,
-)
+from ...enums import AuditAction, Role
+from ...models import ConsentNotice, MemberInvitation, Membership, Organization, User
+from ...services.audit import audit_log
 from .accounts import membership_set
-from .audit import audit_log
 
 MAX_FRAME_ANCESTORS = 20
 

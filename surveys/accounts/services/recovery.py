@@ -13,8 +13,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ..enums import AuditAction
-from ..models import RecoveryCode, User
+from ...enums import AuditAction
+from ...models import RecoveryCode, User
 from .totp import _audit_account
 
 # Crockford's base32: no I, L, O or U; 16 characters make 80 random bits.
