@@ -1,4 +1,4 @@
-"""Reads of the authoring API: versions, sections, questions, API keys, raw responses.
+"""Reads of the authoring API: versions, sections, questions, raw responses.
 
 Each takes an object already scoped to the caller (a survey from `survey_get`,
 an organization the actor administers) or the actor itself, and returns a
@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Case, F, OuterRef, Prefetch, QuerySet, Subquery, When
 
 from ..enums import VersionStatus
-from ..models import Answer, ApiKey, Choice, Question, Response, Section, Survey, SurveyVersion
+from ..models import Answer, Choice, Question, Response, Section, Survey, SurveyVersion
 from .access import Actor
 from .surveys import response_list, survey_list
 
@@ -69,14 +69,6 @@ def question_list(*, version: SurveyVersion, section: str | None = None) -> Quer
     if section is not None:
         qs = qs.filter(section__code=section)
     return qs
-
-
-def api_key_list(*, organization_id: int) -> QuerySet[ApiKey]:
-    return (
-        ApiKey.objects.filter(organization_id=organization_id)
-        .select_related("created_by")
-        .order_by("-created_at", "-id")
-    )
 
 
 def response_list_with_answers(**filters: Any) -> QuerySet[Response]:

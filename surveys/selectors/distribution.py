@@ -1,4 +1,4 @@
-"""Reads of distribution and team data, scoped to one organization."""
+"""Reads of distribution data: surveys, channel links, invitation batches (one organization)."""
 
 from django.db.models import Count, Q, QuerySet
 
@@ -6,8 +6,6 @@ from ..enums import ResponseStatus
 from ..models import (
     ChannelLink,
     InvitationBatch,
-    MemberInvitation,
-    Membership,
     Organization,
     Survey,
 )
@@ -69,28 +67,5 @@ def invitation_batch_list(*, survey: Survey) -> QuerySet[InvitationBatch]:
             ),
             unsubscribed=Count("recipients", filter=Q(recipients__unsubscribed_at__isnull=False)),
         )
-        .order_by("-created_at", "-id")
-    )
-
-
-def member_list(*, organization: Organization) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(organization=organization)
-        .select_related("user", "user__totp_device")
-        .order_by("user__username")
-    )
-
-
-def member_invitation_open_list(*, organization: Organization) -> QuerySet[MemberInvitation]:
-    from django.utils import timezone
-
-    return (
-        MemberInvitation.objects.filter(
-            organization=organization,
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
-        .select_related("invited_by")
         .order_by("-created_at", "-id")
     )

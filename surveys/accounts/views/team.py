@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from surveys import services
+from surveys.accounts.selectors import api_key_list, member_invitation_open_list, member_list
 from surveys.accounts.services import accounts as accounts_services
 from surveys.accounts.services import team as team_services
 from surveys.accounts.services.accounts import api_key_create
@@ -25,8 +26,6 @@ from surveys.accounts.services.team import (
 )
 from surveys.enums import ApiScope, Role
 from surveys.models import ApiKey, ConsentNotice, MemberInvitation, Membership
-from surveys.selectors.authoring import api_key_list
-from surveys.selectors.distribution import member_invitation_open_list, member_list
 from trustpulse.studio import Studio, studio_view
 from trustpulse.validation import ServiceValidationError
 

@@ -10,11 +10,11 @@ from trustpulse.api.access import MAX_ID, require_session
 from trustpulse.api.schema import READ, WRITE, errors
 from trustpulse.api.views import ApiView
 
+from ...accounts.selectors import api_key_list
 from ...accounts.services.accounts import api_key_create, api_key_revoke
 from ...enums import Role
 from ...models import ApiKey, Membership, Organization
 from ...selectors import Actor
-from ...selectors.authoring import api_key_list
 from ..serializers import (
     ApiKeyCreatedSerializer,
     ApiKeyCreateSerializer,
