@@ -35,7 +35,7 @@ def retention_purge() -> int:
 )
 def invitations_send(batch_id: int) -> int:
     """Send a batch's waiting invitation emails (addresses are blanked as they go)."""
-    from .services.invitations import invitations_send as send
+    from .distribution.services.invitations import invitations_send as send
 
     return send(batch_id=batch_id)
 
@@ -43,7 +43,7 @@ def invitations_send(batch_id: int) -> int:
 @shared_task(name="surveys.tasks.invitations_sweep")
 def invitations_sweep() -> int:
     """Queue every batch that still has unsent emails (run by beat; catches up after outages)."""
-    from .services.invitations import invitation_batches_waiting
+    from .distribution.services.invitations import invitation_batches_waiting
 
     batches = invitation_batches_waiting()
     for batch_id in batches:

@@ -23,20 +23,33 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from surveys import services
-from surveys.enums import Channel, Role
-from surveys.models import ChannelLink, InvitationBatch, Survey
-from surveys.qr import QR_KINDS, qr_code
-from surveys.responses.views.arrival import remember_link
-from surveys.selectors.distribution import (
+from surveys.distribution.selectors import (
     channel_link_active,
     channel_link_list,
     distribution_survey_get,
     distribution_surveys,
     invitation_batch_list,
 )
-from surveys.services.distribution import LINK_CHANNELS, absolute, channel_link_url
-from surveys.services.invitations import MAX_CSV_BYTES, unsubscribe_recipient
+from surveys.distribution.services import invitations as invitations_services
+from surveys.distribution.services.invitations import (
+    MAX_CSV_BYTES,
+    invitation_addresses_parse,
+    invitation_batch_create,
+    invitation_unsubscribe,
+    unsubscribe_recipient,
+)
+from surveys.distribution.services.links import (
+    LINK_CHANNELS,
+    absolute,
+    channel_link_create,
+    channel_link_revoke,
+    channel_link_url,
+    signed_link_make,
+)
+from surveys.enums import Channel, Role
+from surveys.models import ChannelLink, InvitationBatch, Survey
+from surveys.qr import QR_KINDS, qr_code
+from surveys.responses.views.arrival import remember_link
 from trustpulse.studio import Studio, studio_view
 from trustpulse.validation import FieldError, ServiceValidationError
 
@@ -129,7 +142,7 @@ def survey_detail(request: HttpRequest, studio: Studio, survey_id: int) -> HttpR
     action = request.POST.get("action")
     if action == "create_link":
         try:
-            link = services.channel_link_create(
+            link = channel_link_create(
                 survey=survey,
                 channel=request.POST.get("channel", ""),
                 label=request.POST.get("label", ""),
@@ -160,7 +173,7 @@ def _sign(request: HttpRequest, studio: Studio, survey: Survey) -> HttpResponse:
                     )
                 ]
             )
-        signed = services.signed_link_make(
+        signed = signed_link_make(
             survey=survey,
             external_id=request.POST.get("external_id", ""),
             expires_at=timezone.now() + timedelta(days=days),
@@ -183,7 +196,7 @@ def _link(survey: Survey, link_id: int) -> ChannelLink:
 def link_revoke(request: HttpRequest, studio: Studio, survey_id: int, link_id: int) -> HttpResponse:
     survey = _survey(studio, survey_id)
     link = _link(survey, link_id)
-    services.channel_link_revoke(link=link, actor=request.user)  # type: ignore[arg-type]
+    channel_link_revoke(link=link, actor=request.user)  # type: ignore[arg-type]
     messages.success(request, _("Link “%(label)s” revoked.") % {"label": link.label})
     return redirect("distribution:survey", org=studio.organization.slug, survey_id=survey.pk)
 
@@ -224,7 +237,7 @@ def invitations(request: HttpRequest, studio: Studio, survey_id: int) -> HttpRes
     row_errors: list[str] = []
     if request.method == "POST":
         upload = request.FILES.get("file")
-        parsed = services.invitation_addresses_parse(_read(upload))
+        parsed = invitation_addresses_parse(_read(upload))
         if upload is None:
             errors["file"] = [_("Choose a CSV file of email addresses.")]
         elif parsed.errors:
@@ -232,7 +245,7 @@ def invitations(request: HttpRequest, studio: Studio, survey_id: int) -> HttpRes
             row_errors = [e.message for e in parsed.errors[:50]]
         else:
             try:
-                batch = services.invitation_batch_create(
+                batch = invitation_batch_create(
                     survey=survey,
                     addresses=parsed.addresses,
                     subject=request.POST.get("subject", ""),
@@ -290,7 +303,7 @@ def invitation_remind(
         kwargs={"org": studio.organization.slug, "survey_id": survey.pk},
     )
     upload = request.FILES.get("file")
-    parsed = services.invitation_addresses_parse(_read(upload))
+    parsed = invitation_addresses_parse(_read(upload))
     if upload is None or parsed.errors:
         messages.error(
             request,
@@ -298,7 +311,7 @@ def invitation_remind(
         )
         return redirect(back + f"#batch-{batch.pk}")
     try:
-        count = services.invitation_remind(
+        count = invitations_services.invitation_remind(
             batch=batch,
             addresses=parsed.addresses,
             actor=request.user,  # type: ignore[arg-type]
@@ -346,7 +359,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "surveys/unsubscribe.html", {"invalid": True}, status=404)
     organization = recipient.batch.survey.organization
     if request.method == "POST":
-        services.invitation_unsubscribe(recipient=recipient)
+        invitation_unsubscribe(recipient=recipient)
         return render(
             request, "surveys/unsubscribe.html", {"done": True, "organization": organization}
         )

@@ -49,14 +49,6 @@ from .definitions import (
     survey_draft_version,
     survey_publish,
 )
-from .distribution import (
-    channel_link_create,
-    channel_link_revoke,
-    link_key,
-    link_key_rotate,
-    signed_external_id,
-    signed_link_make,
-)
 from .events import IngestResult, behaviour_kind_create, events_ingest
 from .idempotency import IdempotencyConflict, idempotent_call
 from .inbox import (
@@ -67,13 +59,6 @@ from .inbox import (
     inbox_materialize,
     inbox_purge,
     submission_accept,
-)
-from .invitations import (
-    invitation_addresses_parse,
-    invitation_batch_create,
-    invitation_remind,
-    invitation_responded,
-    invitation_unsubscribe,
 )
 from .respondents import respondent_create
 from .response_consent import ConsentInput
@@ -106,17 +91,6 @@ __all__ = [
     "test_link_token",
     "test_link_valid",
     "test_responses_delete",
-    "channel_link_create",
-    "channel_link_revoke",
-    "invitation_addresses_parse",
-    "invitation_batch_create",
-    "invitation_remind",
-    "invitation_responded",
-    "invitation_unsubscribe",
-    "link_key",
-    "link_key_rotate",
-    "signed_external_id",
-    "signed_link_make",
     "CodeNotFound",
     "definition_check",
     "definition_export_logged",

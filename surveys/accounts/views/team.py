@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from surveys import services
 from surveys.accounts.selectors import api_key_list, member_invitation_open_list, member_list
 from surveys.accounts.services import accounts as accounts_services
 from surveys.accounts.services import team as team_services
@@ -24,6 +23,7 @@ from surveys.accounts.services.team import (
     member_role_change,
     organization_settings_update,
 )
+from surveys.distribution.services.links import link_key, link_key_rotate
 from surveys.enums import ApiScope, Role
 from surveys.models import ApiKey, ConsentNotice, MemberInvitation, Membership
 from trustpulse.studio import Studio, studio_view
@@ -190,7 +190,7 @@ def org_settings(request: HttpRequest, studio: Studio) -> HttpResponse:
     notices = list(ConsentNotice.objects.filter(organization=organization).order_by("name"))
     errors: dict[str, list[str]] = {}
     if request.method == "POST" and request.POST.get("action") == "rotate_key":
-        services.link_key_rotate(organization=organization, actor=request.user)  # type: ignore[arg-type]
+        link_key_rotate(organization=organization, actor=request.user)  # type: ignore[arg-type]
         messages.success(
             request,
             _("A new link key was made; links signed with the old one no longer carry ids."),
@@ -244,7 +244,7 @@ def org_settings(request: HttpRequest, studio: Studio) -> HttpResponse:
             "timezones": sorted(zoneinfo.available_timezones()),
             "errors": errors,
             "form": request.POST if errors else None,
-            "link_key": services.link_key(organization),
+            "link_key": link_key(organization),
         },
         status=400 if errors else 200,
     )

@@ -15,11 +15,18 @@ from trustpulse.api.access import MAX_ID, audit_identity, survey_for
 from trustpulse.api.schema import READ, WRITE, errors
 from trustpulse.api.views import ApiView
 
-from ... import services
+from ...distribution.selectors import channel_link_list, invitation_batch_list
+from ...distribution.services.invitations import invitation_batch_create, invitation_remind
+from ...distribution.services.links import (
+    LINK_CHANNELS,
+    absolute,
+    channel_link_create,
+    channel_link_revoke,
+    channel_link_url,
+    signed_link_make,
+)
 from ...enums import Channel
 from ...models import ChannelLink, InvitationBatch
-from ...selectors.distribution import channel_link_list, invitation_batch_list
-from ...services.distribution import LINK_CHANNELS, absolute, channel_link_url
 
 
 class ChannelLinkSerializer(serializers.ModelSerializer):
@@ -152,7 +159,7 @@ class ChannelLinkCollectionView(ApiView):
         survey = survey_for(request, pk, write=True)
         data = ChannelLinkCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        link = services.channel_link_create(
+        link = channel_link_create(
             survey=survey,
             channel=data.validated_data["channel"],
             label=data.validated_data["label"],
@@ -177,7 +184,7 @@ class ChannelLinkRevokeView(ApiView):
         )
         if link is None:
             raise NotFound("No such link.")
-        services.channel_link_revoke(link=link, actor=audit_identity(self.actor)["actor"])
+        channel_link_revoke(link=link, actor=audit_identity(self.actor)["actor"])
         return Response(ChannelLinkSerializer(link).data)
 
 
@@ -194,7 +201,7 @@ class SignedLinkView(ApiView):
         survey = survey_for(request, pk, write=True)
         data = SignedLinkRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        signed = services.signed_link_make(
+        signed = signed_link_make(
             survey=survey,
             external_id=data.validated_data["external_id"],
             expires_at=data.validated_data["expires_at"],
@@ -229,7 +236,7 @@ class InvitationCollectionView(ApiView):
         survey = survey_for(request, pk, write=True)
         data = InvitationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        batch = services.invitation_batch_create(
+        batch = invitation_batch_create(
             survey=survey,
             addresses=data.validated_data["addresses"],
             subject=data.validated_data["subject"],
@@ -260,7 +267,7 @@ class InvitationRemindView(ApiView):
             raise NotFound("No such invitation batch.")
         data = InvitationRemindSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        count = services.invitation_remind(
+        count = invitation_remind(
             batch=batch,
             addresses=data.validated_data["addresses"],
             actor=audit_identity(self.actor)["actor"],

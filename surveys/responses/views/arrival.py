@@ -18,10 +18,10 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from surveys import services
+from surveys.distribution.services.invitations import invitation_recipient, invitation_responded
+from surveys.distribution.services.links import signed_external_id
 from surveys.enums import BEHAVIOURAL_MEASUREMENT, Channel
 from surveys.models import ChannelLink, Response, Survey
-from surveys.services.invitations import invitation_recipient
 
 ARRIVAL_KEY = "trustpulse_arrival"  # survey slug → {"link", "channel", "xid", "inv"}
 
@@ -49,7 +49,7 @@ def remember_query(request: HttpRequest, survey: Survey) -> None:
     """Read a signed external id and an invitation token from the address, if any."""
     query = request.GET
     if "xid" in query or "sig" in query:
-        digest = services.signed_external_id(
+        digest = signed_external_id(
             survey=survey,
             external_id=query.get("xid", ""),
             expires=query.get("exp", ""),
@@ -86,7 +86,7 @@ def start_kwargs(arrival: Arrival, purposes: list[str]) -> dict[str, Any]:
 
 def started(request: HttpRequest, survey: Survey, arrival: Arrival, response: Response) -> None:
     if arrival.invitation_id is not None:
-        services.invitation_responded(recipient_id=arrival.invitation_id, response=response)
+        invitation_responded(recipient_id=arrival.invitation_id, response=response)
     store = dict(request.session.get(ARRIVAL_KEY, {}))
     store.pop(survey.slug, None)
     request.session[ARRIVAL_KEY] = store

@@ -6,7 +6,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from surveys import services
+from surveys.distribution.services.invitations import invitation_batch_create
+from surveys.distribution.services.links import channel_link_create
 from surveys.models import ChannelLink, InvitationBatch
 from tests.api.helpers import errors_of, key_client, user_client
 from tests.factories import live_survey
@@ -35,7 +36,7 @@ def pages(org, survey, link):
 
 @pytest.fixture
 def link(survey):
-    return services.channel_link_create(survey=survey, channel="qr", label="Poster")
+    return channel_link_create(survey=survey, channel="qr", label="Poster")
 
 
 @pytest.mark.parametrize("role", ["admin", "author", "analyst", "researcher"])
@@ -115,10 +116,8 @@ def test_list_queries_do_not_grow_with_rows(
 ):
     login_verified(client, users["admin"])
     for i in range(6):
-        services.channel_link_create(survey=survey, channel="web", label=f"L{i}")
-        services.invitation_batch_create(
-            survey=survey, addresses=[f"p{i}@example.org"], subject="s"
-        )
+        channel_link_create(survey=survey, channel="web", label=f"L{i}")
+        invitation_batch_create(survey=survey, addresses=[f"p{i}@example.org"], subject="s")
     d = f"/studio/{org.slug}/distribute/{survey.pk}"
     with django_assert_max_num_queries(12):
         assert client.get(f"{d}/").status_code == 200
@@ -150,7 +149,7 @@ def api_paths(survey, link, batch):
 
 @pytest.fixture
 def batch(survey):
-    return services.invitation_batch_create(survey=survey, addresses=["z@example.org"], subject="s")
+    return invitation_batch_create(survey=survey, addresses=["z@example.org"], subject="s")
 
 
 @pytest.mark.parametrize("role", ["admin", "author", "analyst", "researcher"])
@@ -223,7 +222,7 @@ def test_api_link_body_and_query_count(org, survey, users, django_assert_num_que
         "is_active": True,
     }
     for i in range(5):
-        services.channel_link_create(survey=survey, channel="web", label=f"W{i}")
+        channel_link_create(survey=survey, channel="web", label=f"W{i}")
     with django_assert_num_queries(6):
         res = client.get(f"{s}/channel-links/")
     assert res.json()["count"] == 6

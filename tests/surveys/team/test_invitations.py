@@ -7,6 +7,12 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from surveys import services
+from surveys.distribution.services.invitations import (
+    email_hmac,
+    invitation_addresses_parse,
+    invitation_batch_create,
+    invitation_remind,
+)
 from surveys.models import (
     AuditEvent,
     EmailSuppression,
@@ -14,7 +20,6 @@ from surveys.models import (
     InvitationRecipient,
     Response,
 )
-from surveys.services.invitations import email_hmac
 from tests.fixtures import login_verified
 from trustpulse.validation import ServiceValidationError
 
@@ -24,7 +29,7 @@ ADDRESSES = ["ana@example.org", "ben@example.org", "cy@example.org"]
 
 
 def send(survey, addresses=ADDRESSES):
-    return services.invitation_batch_create(
+    return invitation_batch_create(
         survey=survey, addresses=addresses, subject="Tell us about trust"
     )
 
@@ -61,7 +66,7 @@ def test_each_address_gets_one_email_and_is_deleted_once_sent(survey, sent):
 
 
 def test_sending_again_sends_nothing_twice(survey, sent):
-    from surveys.services.invitations import invitations_send
+    from surveys.distribution.services.invitations import invitations_send
 
     assert invitations_send(batch_id=sent.pk) == 0
     assert len(mail.outbox) == 3
@@ -92,9 +97,7 @@ def test_reminders_go_only_to_people_who_have_not_responded(
     InvitationRecipient.objects.filter(pk=ben.pk).update(response=response)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        count = services.invitation_remind(
-            batch=sent, addresses=ADDRESSES + ["stranger@example.org"]
-        )
+        count = invitation_remind(batch=sent, addresses=ADDRESSES + ["stranger@example.org"])
     assert count == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["ana@example.org", "cy@example.org"]
     assert all(m.subject == "Reminder: Tell us about trust" for m in mail.outbox)
@@ -118,7 +121,7 @@ def test_unsubscribe_stops_invitations_and_reminders(
     ]
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.invitation_remind(batch=sent, addresses=ADDRESSES) == 2
+        assert invitation_remind(batch=sent, addresses=ADDRESSES) == 2
         send(survey, addresses=["CY@example.org", "dee@example.org"])
     assert sorted(m.to[0] for m in mail.outbox) == [
         "ana@example.org",
@@ -144,7 +147,7 @@ def test_invitations_need_a_live_survey_and_valid_input(org, django_capture_on_c
     survey.status = "closed"
     survey.save()
     with pytest.raises(ServiceValidationError) as exc:
-        services.invitation_batch_create(survey=survey, addresses=["nope"], subject="")
+        invitation_batch_create(survey=survey, addresses=["nope"], subject="")
     assert [(e.field, e.code) for e in exc.value.errors] == [
         ("survey", "not_live"),
         ("subject", "required"),
@@ -154,17 +157,17 @@ def test_invitations_need_a_live_survey_and_valid_input(org, django_capture_on_c
 
 
 def test_csv_rows_are_checked_with_their_row_numbers():
-    parsed = services.invitation_addresses_parse(
+    parsed = invitation_addresses_parse(
         b"name,email\nAna,ana@example.org\nBen,not-an-address\nAna again,ANA@example.org\n,\n"
     )
     assert parsed.addresses == ["ana@example.org"]
     assert [(e.field, e.message) for e in parsed.errors] == [
         ("file.rows[3].email", "Row 3: not an email address.")
     ]
-    plain = services.invitation_addresses_parse(b"x@example.org\ny@example.org\n")
+    plain = invitation_addresses_parse(b"x@example.org\ny@example.org\n")
     assert (plain.addresses, plain.errors) == (["x@example.org", "y@example.org"], [])
-    assert services.invitation_addresses_parse(b"\xff\xfe").errors[0].code == "encoding"
-    assert services.invitation_addresses_parse(b"").errors[0].code == "empty"
+    assert invitation_addresses_parse(b"\xff\xfe").errors[0].code == "encoding"
+    assert invitation_addresses_parse(b"").errors[0].code == "empty"
 
 
 def test_the_studio_page_uploads_a_csv_and_shows_counts(
@@ -242,5 +245,5 @@ def test_a_survey_in_chinese_invites_and_reminds_in_chinese(
     )
     assert "從這裡開始：" in body and "invites you" not in body
     with django_capture_on_commit_callbacks(execute=True):
-        services.invitation_remind(batch=batch, addresses=["ana@example.org"])
+        invitation_remind(batch=batch, addresses=["ana@example.org"])
     assert mail.outbox[-1].subject == "提醒：Tell us about trust"

@@ -9,8 +9,16 @@ from django.utils import timezone
 
 from surveys import services
 from surveys.accounts.services.team import organization_settings_update
+from surveys.distribution.services.links import (
+    channel_link_create,
+    channel_link_revoke,
+    link_key,
+    link_key_rotate,
+    link_signature,
+    signed_external_id,
+    signed_link_make,
+)
 from surveys.models import AuditEvent, ChannelLink, Respondent, Response
-from surveys.services.distribution import link_signature
 from surveys.services.respondents import external_id_hmac
 from trustpulse.validation import ServiceValidationError
 
@@ -25,7 +33,7 @@ def agree(client, survey, purposes):
 
 
 def signed_query(survey, external_id="cust-42", expires=None, **override):
-    key = services.link_key(survey.organization)
+    key = link_key(survey.organization)
     exp = expires if expires is not None else int(time.time()) + 3600
     query = {
         "xid": external_id,
@@ -40,7 +48,7 @@ def signed_query(survey, external_id="cust-42", expires=None, **override):
 
 
 def test_a_channel_link_records_its_channel_and_itself_on_the_response(client, survey, users):
-    link = services.channel_link_create(
+    link = channel_link_create(
         survey=survey, channel="qr", label="Poster in store", actor=users["author"]
     )
     res = client.get(f"/l/{link.code}/")
@@ -56,7 +64,7 @@ def test_a_channel_link_records_its_channel_and_itself_on_the_response(client, s
 
 
 def test_the_link_channel_wins_over_a_posted_channel(client, survey):
-    link = services.channel_link_create(survey=survey, channel="kiosk", label="Lobby")
+    link = channel_link_create(survey=survey, channel="kiosk", label="Lobby")
     client.get(f"/l/{link.code}/")
     client.post(
         f"/s/{survey.slug}/",
@@ -66,8 +74,8 @@ def test_the_link_channel_wins_over_a_posted_channel(client, survey):
 
 
 def test_a_revoked_link_no_longer_opens_the_survey(client, survey):
-    link = services.channel_link_create(survey=survey, channel="web", label="Site")
-    services.channel_link_revoke(link=link)
+    link = channel_link_create(survey=survey, channel="web", label="Site")
+    channel_link_revoke(link=link)
     res = client.get(f"/l/{link.code}/")
     assert res.status_code == 410
     assert "This link does not work" in res.content.decode()
@@ -78,7 +86,7 @@ def test_a_revoked_link_no_longer_opens_the_survey(client, survey):
 def test_channel_link_input_is_checked_and_writes_nothing(survey):
     audited = AuditEvent.objects.count()
     with pytest.raises(ServiceValidationError) as exc:
-        services.channel_link_create(survey=survey, channel="api", label=" ")
+        channel_link_create(survey=survey, channel="api", label=" ")
     assert [(e.field, e.code) for e in exc.value.errors] == [
         ("channel", "invalid_choice"),
         ("label", "required"),
@@ -88,7 +96,7 @@ def test_channel_link_input_is_checked_and_writes_nothing(survey):
 
 
 def test_link_carries_a_signed_id_through_the_redirect(client, survey):
-    link = services.channel_link_create(survey=survey, channel="email", label="Newsletter")
+    link = channel_link_create(survey=survey, channel="email", label="Newsletter")
     query = signed_query(survey)
     res = client.get(f"/l/{link.code}/", query)
     assert parse_qs(urlsplit(res["Location"]).query) == {
@@ -157,7 +165,7 @@ def test_an_expired_signed_id_is_ignored(client, survey):
 
 
 def test_a_signature_under_another_organizations_key_is_ignored(client, survey, other_org):
-    other_key = services.link_key(other_org)
+    other_key = link_key(other_org)
     exp = int(time.time()) + 3600
     sig = link_signature(key=other_key, slug=survey.slug, external_id="cust-42", expires=exp)
     client.get(f"/s/{survey.slug}/", {"xid": "cust-42", "exp": str(exp), "sig": sig})
@@ -167,7 +175,7 @@ def test_a_signature_under_another_organizations_key_is_ignored(client, survey, 
 
 def test_rotating_the_key_voids_links_signed_before(client, survey, users):
     query = signed_query(survey, "cust-42")
-    services.link_key_rotate(organization=survey.organization, actor=users["admin"])
+    link_key_rotate(organization=survey.organization, actor=users["admin"])
     survey.organization.refresh_from_db()
     client.get(f"/s/{survey.slug}/", query)
     agree(client, survey, ALL)
@@ -185,17 +193,17 @@ def test_a_bad_link_after_a_good_one_forgets_the_id(client, survey):
 
 def test_signed_link_make_checks_its_input(survey):
     with pytest.raises(ServiceValidationError) as exc:
-        services.signed_link_make(
+        signed_link_make(
             survey=survey, external_id="", expires_at=timezone.now() - timedelta(days=1)
         )
     assert [(e.field, e.code) for e in exc.value.errors] == [
         ("external_id", "required"),
         ("expires_at", "in_past"),
     ]
-    signed = services.signed_link_make(
+    signed = signed_link_make(
         survey=survey, external_id="cust-7", expires_at=timezone.now() + timedelta(days=2)
     )
-    digest = services.signed_external_id(
+    digest = signed_external_id(
         survey=survey,
         external_id="cust-7",
         expires=str(signed.expires),
@@ -233,7 +241,7 @@ def test_survey_pages_may_be_framed_only_by_the_allowed_origins(client, survey, 
 
 
 def test_a_channel_link_redirect_answers_with_the_frame_ancestors(client, survey):
-    link = services.channel_link_create(survey=survey, channel="in_app", label="App")
+    link = channel_link_create(survey=survey, channel="in_app", label="App")
     assert client.get(f"/l/{link.code}/")["X-Frame-Options"] == "DENY"
     organization_settings_update(
         organization=survey.organization, frame_ancestors=["https://app.example.com"]

@@ -3,12 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from ..enums import ResponseStatus
-from ..models import (
-    ChannelLink,
-    InvitationBatch,
-    Organization,
-    Survey,
-)
+from ..models import ChannelLink, InvitationBatch, Organization, Survey
 
 
 def distribution_surveys(*, organization: Organization) -> QuerySet[Survey]:

@@ -22,18 +22,11 @@ from django.utils.translation import gettext
 
 from trustpulse.validation import FieldError, ServiceValidationError, required_text
 
-from ..enums import AuditAction, ResponseStatus, SurveyStatus
-from ..models import (
-    EmailSuppression,
-    InvitationBatch,
-    InvitationRecipient,
-    Response,
-    Survey,
-    User,
-)
-from .audit import audit_log
-from .distribution import absolute
-from .respondents import external_id_hmac
+from ...enums import AuditAction, ResponseStatus, SurveyStatus
+from ...models import EmailSuppression, InvitationBatch, InvitationRecipient, Response, Survey, User
+from ...services.audit import audit_log
+from ...services.respondents import external_id_hmac
+from .links import absolute
 
 MAX_ADDRESSES = 10_000
 MAX_CSV_BYTES = 2_000_000
@@ -201,7 +194,7 @@ def invitation_batch_create(
 
 
 def _queue_send(batch_id: int) -> None:
-    from ..tasks import invitations_send
+    from ...tasks import invitations_send
 
     transaction.on_commit(lambda: invitations_send.delay(batch_id))
 

@@ -27,15 +27,10 @@ from django.utils.translation import gettext
 
 from trustpulse.validation import FieldError, ServiceValidationError, required_text
 
-from ..enums import LINK_CHANNELS, AuditAction
-from ..models import (
-    ChannelLink,
-    Organization,
-    Survey,
-    User,
-)
-from .audit import audit_log
-from .respondents import external_id_hmac
+from ...enums import LINK_CHANNELS, AuditAction
+from ...models import ChannelLink, Organization, Survey, User
+from ...services.audit import audit_log
+from ...services.respondents import external_id_hmac
 
 MAX_EXTERNAL_ID = 200
 
