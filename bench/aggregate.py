@@ -67,14 +67,13 @@ def setup_django() -> None:
 
 def prepare():  # type: ignore[no-untyped-def]
     from surveys import services
+    from surveys.consent.services.consent import notice_publish, notice_save
     from surveys.models import Organization
 
     org = Organization.objects.create(name="Bench", slug="bench", timezone="Europe/Amsterdam")
     notice = json.loads((ROOT / "surveys/demo/consent_notice.json").read_text())
-    services.notice_publish(
-        version=services.notice_save(
-            organization=org, slug="privacy-notice", name="N", content=notice
-        )
+    notice_publish(
+        version=notice_save(organization=org, slug="privacy-notice", name="N", content=notice)
     )
     doc = json.loads((ROOT / "surveys/demo/privacy_comfort.json").read_text())
     version = services.definition_import(organization=org, document=doc)

@@ -129,6 +129,7 @@ def timed(fn: Callable[[int], Any], repeat: int = REPEAT) -> float:
 
 def measure(*, survey: Any, size: int, salt: str) -> dict[str, Any]:
     from surveys import services
+    from surveys.consent.services.rights import respondent_erase
     from surveys.models import AuditEvent, Respondent, Response
     from tests.factories import COMFORT_ANSWERS, CONSENT
 
@@ -163,7 +164,7 @@ def measure(*, survey: Any, size: int, salt: str) -> dict[str, Any]:
         list(respondent.consent_records.all())
 
     def erase(i: int) -> None:
-        services.respondent_erase(respondent=submitted[i].respondent)
+        respondent_erase(respondent=submitted[i].respondent)
 
     def audit(i: int) -> None:
         list(AuditEvent.objects.filter(organization=org).order_by("-created_at", "-id")[:50])

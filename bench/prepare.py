@@ -22,6 +22,7 @@ def prepare() -> dict[str, object]:
     """The bench organization, live survey and a new key (Django must be set up)."""
     from surveys import services
     from surveys.accounts.services.accounts import api_key_create, organization_create
+    from surveys.consent.services.consent import notice_current_version, notice_publish, notice_save
     from surveys.enums import ApiScope, SurveyStatus
     from surveys.models import Organization, Survey
 
@@ -30,11 +31,11 @@ def prepare() -> dict[str, object]:
     if org is None:
         org = organization_create(name="Bench", slug="bench")
     slug = document["consent_notice"]
-    notice = services.notice_current_version(org.consent_notices.filter(slug=slug).first())
+    notice = notice_current_version(org.consent_notices.filter(slug=slug).first())
     if notice is None:
         content = json.loads(NOTICE.read_text(encoding="utf-8"))
-        draft = services.notice_save(organization=org, slug=slug, name="Bench", content=content)
-        notice = services.notice_publish(version=draft)
+        draft = notice_save(organization=org, slug=slug, name="Bench", content=content)
+        notice = notice_publish(version=draft)
     survey = Survey.objects.filter(slug=document["slug"]).first()
     if survey is None:
         version = services.definition_import(organization=org, document=document)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .accounts.services.signin import signin_unlock
+from .consent.services.consent import notice_content_errors, notice_publish
 from .models import (
     ApiKey,
     AuditEvent,
@@ -278,7 +279,7 @@ class NoticeVersionForm(forms.ModelForm):
         for key in ("policy_url", "jurisdiction", "full_text"):
             if cleaned.get(key):
                 content[key] = cleaned[key]
-        problems = services.notice_content_errors(content)
+        problems = notice_content_errors(content)
         if problems:
             raise forms.ValidationError([f"{e.field}: {e.message}" for e in problems])
         return cleaned
@@ -301,7 +302,7 @@ class ConsentNoticeVersionAdmin(admin.ModelAdmin):
     @admin.action(description="Publish the selected draft versions")
     def publish(self, request, queryset):  # type: ignore[no-untyped-def]
         for version in queryset.filter(status="draft"):
-            services.notice_publish(version=version, actor=request.user)
+            notice_publish(version=version, actor=request.user)
 
 
 class NoticeVersionInline(admin.TabularInline):

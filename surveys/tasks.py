@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
+from .consent.services.rights import purge_expired
 from .services.idempotency import idempotency_records_purge as _purge
 from .services.inbox import inbox_drain as _drain
 from .services.inbox import inbox_purge
-from .services.rights import purge_expired
 
 
 @shared_task(name="surveys.tasks.idempotency_records_purge")

@@ -6,6 +6,8 @@ from pathlib import Path
 import factory
 
 from surveys import services
+from surveys.consent.services.consent import notice_current_version, notice_publish, notice_save
+from surveys.consent.services.response_consent import ConsentInput
 from surveys.enums import Role
 from surveys.models import Membership, Organization, User
 
@@ -60,15 +62,13 @@ def demo_notice_content() -> dict:
 
 def published_notice(organization: Organization, slug: str = "privacy-notice"):
     """A published consent notice version (the demo notice) of `organization`."""
-    existing = services.notice_current_version(
-        organization.consent_notices.filter(slug=slug).first()
-    )
+    existing = notice_current_version(organization.consent_notices.filter(slug=slug).first())
     if existing is not None:
         return existing
-    version = services.notice_save(
+    version = notice_save(
         organization=organization, slug=slug, name="Privacy notice", content=demo_notice_content()
     )
-    return services.notice_publish(version=version)
+    return notice_publish(version=version)
 
 
 def live_survey(organization: Organization, name: str = "privacy_comfort", slug: str | None = None):
@@ -110,7 +110,7 @@ CONSENT = {"notice_version": 1, "purposes": ["survey_research"]}
 
 def web_consent(organization: Organization, purposes: list[str] | None = None, **kw):
     """The consent input of the web flow's consent step, to the demo notice."""
-    return services.ConsentInput(
+    return ConsentInput(
         version=published_notice(organization),
         purposes=purposes or ["survey_research"],
         locale="en",

@@ -25,7 +25,7 @@ KNOWN: dict[tuple[str, str], str] = {
     "an export first writes out the submissions still in the inbox, so it misses none",
     ("dashboards.reports.services", "surveys.services"): "audit_log: publishing a report is "
     "audited",
-    ("dashboards.reports.views", "surveys.services"): "transparency_publish_set: the public "
+    ("dashboards.reports.views", "surveys.consent"): "transparency_publish_set: the public "
     "switch is an Organization field, so surveys writes it",
 }
 

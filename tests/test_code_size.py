@@ -26,7 +26,7 @@ MODULES: dict[str, tuple[int, str]] = {
     "surveys/importers/surveyjs.py": (517, SPLIT),
     "surveys/importers/limesurvey/mapping.py": (598, SPLIT),
     "surveys/definition.py": (512, SPLIT),
-    "surveys/demo/seed.py": (662, SPLIT),
+    "surveys/demo/seed.py": (661, SPLIT),
     "tests/surveys/test_views_public.py": (692, SPLIT),
     "dashboards/services/aggregation.py": (516, SPLIT),
     "dashboards/selectors/metrics.py": (707, SPLIT),
@@ -43,7 +43,7 @@ FUNCTIONS: dict[str, tuple[int, str]] = {
     "bench/webhooks.py:main": (85, SPLIT),
     "bench/import_corpus.py:main": (82, SPLIT),
     "surveys/accounts/services/team.py:organization_settings_update": (87, SPLIT),
-    "surveys/services/rights.py:consent_withdraw": (86, SPLIT),
+    "surveys/consent/services/rights.py:consent_withdraw": (86, SPLIT),
     "tests/browser/test_builder.py:test_build_preview_brand_publish_and_answer_by_keyboard": (
         177,
         JOURNEY,

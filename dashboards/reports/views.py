@@ -12,9 +12,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from surveys.consent.services.transparency import transparency_publish_set
 from surveys.enums import Role
 from surveys.models import Organization
-from surveys.services.transparency import transparency_publish_set
 from trustpulse.studio import Studio, studio_view
 from trustpulse.validation import ServiceValidationError
 

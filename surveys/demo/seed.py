@@ -42,6 +42,12 @@ from ..accounts.services.accounts import (
     organization_create,
 )
 from ..answers import answer_rows, clean_answers, score
+from ..consent.services.consent import (
+    notice_current_version,
+    notice_publish,
+    notice_save,
+    notice_text_hash,
+)
 from ..enums import (
     ApiScope,
     AuditAction,
@@ -69,14 +75,7 @@ from ..models import (
 )
 from ..quality import quality_flags
 from ..selectors import version_question_ids, version_spec
-from ..services import (
-    definition_import,
-    notice_current_version,
-    notice_publish,
-    notice_save,
-    survey_publish,
-)
-from ..services.consent import notice_text_hash
+from ..services import definition_import, survey_publish
 from ..spec import VersionSpec
 from .population import (
     Calibration,

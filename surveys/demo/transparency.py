@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from ..consent.services.rights import consent_withdraw, portal_viewed, respondent_erase
 from ..enums import AuditAction
 from ..models import AuditEvent, Organization, Respondent
-from ..services import audit_log, consent_withdraw, portal_viewed, respondent_erase
+from ..services import audit_log
 
 EXPORT_PURPOSES = [
     ("Academic study of the privacy paradox", 12),

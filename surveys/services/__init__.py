@@ -18,20 +18,6 @@ from .builder import (
     test_link_valid,
     test_responses_delete,
 )
-from .consent import (
-    consent_counter_bump,
-    consent_errors,
-    consent_give,
-    consent_receipt,
-    consent_receipt_errors,
-    notice_content,
-    notice_content_errors,
-    notice_current_version,
-    notice_publish,
-    notice_save,
-    notice_text,
-    notice_text_hash,
-)
 from .content import (
     CodeNotFound,
     question_add,
@@ -61,7 +47,6 @@ from .inbox import (
     submission_accept,
 )
 from .respondents import respondent_create
-from .response_consent import ConsentInput
 from .response_flow import (
     response_complete,
     response_resume,
@@ -71,17 +56,6 @@ from .response_flow import (
     response_withheld,
 )
 from .responses import availability, response_submit
-from .rights import (
-    PortalLookup,
-    WithdrawalResult,
-    consent_withdraw,
-    portal_lookup,
-    portal_token_issue,
-    portal_viewed,
-    purge_expired,
-    respondent_data,
-    respondent_erase,
-)
 
 __all__ = [
     "branding_errors",
@@ -107,28 +81,6 @@ __all__ = [
     "IngestResult",
     "behaviour_kind_create",
     "events_ingest",
-    "ConsentInput",
-    "PortalLookup",
-    "WithdrawalResult",
-    "consent_counter_bump",
-    "consent_errors",
-    "consent_give",
-    "consent_receipt",
-    "consent_receipt_errors",
-    "consent_withdraw",
-    "notice_content",
-    "notice_content_errors",
-    "notice_current_version",
-    "notice_publish",
-    "notice_save",
-    "notice_text",
-    "notice_text_hash",
-    "portal_lookup",
-    "portal_token_issue",
-    "portal_viewed",
-    "purge_expired",
-    "respondent_data",
-    "respondent_erase",
     "IdempotencyConflict",
     "audit_log",
     "availability",

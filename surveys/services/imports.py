@@ -15,11 +15,11 @@ from django.utils.text import slugify
 
 from trustpulse.validation import FieldError, ServiceValidationError
 
+from ..consent.services.consent import notice_content_errors, notice_save
 from ..enums import ReportAction
 from ..importers import ImportResult, ReportItem, import_file
 from ..models import ConsentNotice, Organization, Survey, SurveyVersion, User
 from .authoring import definition_check
-from .consent import notice_content_errors, notice_save
 from .definitions import definition_import, titles_from_markup
 
 NOTICE_PURPOSE = "survey_research"

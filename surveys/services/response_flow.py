@@ -15,6 +15,12 @@ from ..answers import (
     clean_answers,
     values_from_rows,
 )
+from ..consent.services.response_consent import (
+    ConsentInput,
+    check_consent,
+    disclosure_behaviour,
+    record_consent,
+)
 from ..enums import (
     Channel,
     ResponseStatus,
@@ -28,7 +34,6 @@ from ..models import (
 from ..selectors.definitions import version_spec
 from ..spec import VersionSpec
 from .respondents import respondent_create, token_hash
-from .response_consent import ConsentInput, check_consent, disclosure_behaviour, record_consent
 from .responses import AVAILABILITY_MESSAGES, availability, finish_response, write_answers
 
 

@@ -20,6 +20,12 @@ from ..answers import (
     clean_answers,
     score,
 )
+from ..consent.services.response_consent import (
+    ConsentInput,
+    consent_from_payload,
+    disclosure_behaviour,
+    record_consent,
+)
 from ..enums import (
     Channel,
     ResponseStatus,
@@ -37,12 +43,6 @@ from ..quality import quality_flags
 from ..selectors.definitions import version_question_ids, version_spec
 from ..spec import VersionSpec
 from .respondents import new_ref, respondent_create
-from .response_consent import (
-    ConsentInput,
-    consent_from_payload,
-    disclosure_behaviour,
-    record_consent,
-)
 
 
 @dataclass(frozen=True, kw_only=True)

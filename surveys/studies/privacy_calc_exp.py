@@ -26,6 +26,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..answers import answer_rows, clean_answers
+from ..consent.services.consent import (
+    notice_current_version,
+    notice_publish,
+    notice_save,
+    notice_text_hash,
+)
 from ..enums import (
     BEHAVIOURAL_MEASUREMENT,
     CollectionMethod,
@@ -45,14 +51,7 @@ from ..models import (
 )
 from ..quality import quality_flags
 from ..selectors import version_question_ids, version_spec
-from ..services import (
-    definition_import,
-    notice_current_version,
-    notice_publish,
-    notice_save,
-    notice_text_hash,
-    survey_publish,
-)
+from ..services import definition_import, survey_publish
 from ..services.respondents import external_id_hmac, new_ref
 from ..spec import VersionSpec
 

@@ -8,6 +8,7 @@ from dashboards import tasks
 from dashboards.models import AnswerDayRollup, AnswerRollup, ResponseRollup
 from dashboards.services import aggregate_batch, aggregate_until_done, rollups_rebuild
 from surveys import services
+from surveys.consent.services.rights import consent_withdraw, respondent_erase
 from surveys.models import Response
 from tests.factories import COMFORT_ANSWERS, CONSENT
 
@@ -158,7 +159,7 @@ def test_erasure_recomputes_the_buckets(survey, org):
     )
     aggregate_until_done()
     assert AnswerRollup.objects.filter(question_code="trust_brand", bucket="sd").count() == 1
-    services.consent_withdraw(respondent=gone.respondent)
+    consent_withdraw(respondent=gone.respondent)
     # What the respondent_erased receiver dispatches after commit:
     tasks.rollups_recompute(survey.live_version_id, [gone.submitted_at.isoformat()])
     assert not AnswerRollup.objects.filter(question_code="trust_brand", bucket="sd").exists()
@@ -185,7 +186,7 @@ def test_erasure_signal_dispatches_recompute(survey, org, django_capture_on_comm
         gone = services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=consent)
     assert ResponseRollup.objects.get().n == 2  # eager Celery ran the aggregate task
     with django_capture_on_commit_callbacks(execute=True):
-        services.respondent_erase(respondent=gone.respondent)
+        respondent_erase(respondent=gone.respondent)
     assert ResponseRollup.objects.get().n == 1
     assert keep.pk
 

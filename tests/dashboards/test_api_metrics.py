@@ -3,6 +3,7 @@ import pytest
 from dashboards.services import aggregate_until_done
 from surveys import services
 from surveys.accounts.services.accounts import api_key_create
+from surveys.consent.services.rights import consent_withdraw
 from tests.factories import COMFORT_ANSWERS, member, published_notice
 from tests.fixtures import login_verified
 
@@ -112,9 +113,7 @@ def test_opt_in_rates_follow_withdrawals(client, org, filled):
         1.0,
     )
     assert opt_in["marketing"]["value"] == 0.0
-    services.consent_withdraw(
-        respondent=Respondent.objects.first(), purposes=["behavioural_measurement"]
-    )
+    consent_withdraw(respondent=Respondent.objects.first(), purposes=["behavioural_measurement"])
     rollups_rebuild(survey_id=filled.pk)  # what the respondent_erased receiver's task does
     opt_in = {o["purpose"]: o for o in client.get(url).json()["opt_in"]}
     # 11 of 12: the share × 12 would give back the one who withdrew.

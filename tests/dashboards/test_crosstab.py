@@ -9,7 +9,7 @@ from dashboards.models import CrossTabRollup
 from dashboards.selectors.crosstab import CrossTabError, crosstab, declared_pairs
 from dashboards.selectors.metrics import MetricFilter
 from dashboards.services import rollups_rebuild
-from surveys import services
+from surveys.consent.services.rights import respondent_erase
 from surveys.definition import definition_errors
 from tests.dashboards.helpers import analysed_definition, analysed_survey, fill
 
@@ -112,7 +112,7 @@ def test_rebuild_and_erasure_keep_crosstabs_exact(filled):
         answers__question_code="policy_reading", answers__choice="always"
     )
     response = gone.first()
-    services.respondent_erase(respondent=response.respondent)
+    respondent_erase(respondent=response.respondent)
     tasks.rollups_recompute(filled.live_version_id, [response.submitted_at.isoformat()])
     row = CrossTabRollup.objects.get(row_code="trust_brand", row_bucket="a")
     assert row.n == 9

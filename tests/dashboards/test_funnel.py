@@ -8,6 +8,7 @@ from dashboards.selectors.funnel import data_request_rate, funnel, policy_readin
 from dashboards.selectors.metrics import MetricFilter
 from dashboards.services import rollups_rebuild, scores_refresh
 from surveys import services
+from surveys.consent.services.rights import consent_withdraw
 from surveys.models import ConsentCounter
 from tests.dashboards.helpers import analysed_survey, fill
 
@@ -82,13 +83,11 @@ def test_funnel_counts_and_withdrawals(org, filled, django_capture_on_commit_cal
     gone = list(filled.responses.order_by("submitted_at")[:2])
     with django_capture_on_commit_callbacks(execute=True):
         for r in gone:
-            services.consent_withdraw(respondent=r.respondent)
+            consent_withdraw(respondent=r.respondent)
     # Partial withdrawal (an optional purpose) is not a withdrawal from the study.
     partial = filled.responses.order_by("submitted_at")[5]
     with django_capture_on_commit_callbacks(execute=True):
-        services.consent_withdraw(
-            respondent=partial.respondent, purposes=["behavioural_measurement"]
-        )
+        consent_withdraw(respondent=partial.respondent, purposes=["behavioural_measurement"])
     assert WithdrawalRollup.objects.get().n == 2
     f = funnel(flt)
     assert (f.completed.n, f.withdrawn.suppressed) == (17, True)

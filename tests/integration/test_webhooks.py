@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from surveys import services
+from surveys.consent.services.rights import consent_withdraw
 from surveys.enums import DeliveryStatus
 from surveys.integrations import services as webhooks
 from surveys.models import WebhookDelivery, WebhookEvent
@@ -116,7 +117,7 @@ def test_withdrawal_reaches_every_endpoint_once_after_the_receiver_comes_back(st
         secrets.append(secret)
     receiver = stack["receiver"](port, secrets)  # the endpoints' port; nothing listens yet
 
-    services.consent_withdraw(respondent=response.respondent)
+    consent_withdraw(respondent=response.respondent)
     event = WebhookEvent.objects.get(type="consent.withdrawn")
     # Both endpoints fail at least once while nobody listens.
     assert wait_for(

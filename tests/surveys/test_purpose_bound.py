@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from surveys import services
 from surveys.answers import clean_answers
+from surveys.consent.services.rights import consent_withdraw, portal_token_issue
 from surveys.enums import ApiScope, ResponseStatus
 from surveys.logic import section_path
 from surveys.models import (
@@ -199,7 +200,7 @@ def test_a_required_question_under_a_refused_purpose_does_not_block_completion(
 def test_withdrawing_the_purpose_mid_flow_hides_the_question_from_then_on(client, survey):
     start(client, survey, ["survey_research", "marketing"])
     assert NEWSLETTER in html(client.get(url(survey, "p", "about_you")))
-    services.consent_withdraw(respondent=Respondent.objects.get(), purposes=["marketing"])
+    consent_withdraw(respondent=Respondent.objects.get(), purposes=["marketing"])
     assert NEWSLETTER not in html(client.get(url(survey, "p", "about_you")))
     res = client.post(url(survey, "p", "about_you"), ABOUT)  # the page shown before withdrawal
     assert res["Location"] == url(survey, "thanks")
@@ -211,9 +212,7 @@ def test_behaviour_is_not_recorded_at_completion_after_its_purpose_was_withdrawn
 
     start(client, survey, ["survey_research", "behavioural_measurement"])
     assert BehaviourEvent.objects.filter(kind="notice_opened").count() == 1
-    services.consent_withdraw(
-        respondent=Respondent.objects.get(), purposes=["behavioural_measurement"]
-    )
+    consent_withdraw(respondent=Respondent.objects.get(), purposes=["behavioural_measurement"])
     client.post(url(survey, "p", "about_you"), {"q-age_band": "a30_44"})
     assert Response.objects.get().status == ResponseStatus.COMPLETE
     assert BehaviourEvent.objects.count() == 0  # no optional_field_disclosed for age_band
@@ -412,7 +411,7 @@ def test_withdrawing_one_purpose_erases_exactly_its_answers_and_events(
     assert AnswerRollup.objects.filter(question_code="shared_newsletter").exists()
 
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.consent_withdraw(respondent=respondent, purposes=["marketing"])
+        result = consent_withdraw(respondent=respondent, purposes=["marketing"])
 
     assert (result.answers_deleted, result.events_deleted) == (1, 1)
     assert codes_stored() == {a["question"] for a in COMFORT_ANSWERS}
@@ -467,7 +466,7 @@ def test_the_migration_removes_answers_under_purposes_never_granted(survey):
         "answers": 1,
     }
     # The respondent's own history says what went and why.
-    token = services.portal_token_issue(respondent=refused.respondent)
+    token = portal_token_issue(respondent=refused.respondent)
     portal = Client().get(f"/me/{token}/").content.decode()
     assert "Answers kept for a purpose you had not agreed to were deleted" in portal
     assert NEWSLETTER not in portal

@@ -9,6 +9,7 @@ from django.db.models import Sum
 
 from surveys import services
 from surveys.answers import clean_answers, values_from_rows
+from surveys.consent.services.consent import notice_text_hash
 from surveys.demo import seed
 from surveys.enums import (
     BEHAVIOURAL_MEASUREMENT,
@@ -36,7 +37,6 @@ from surveys.models import (
 )
 from surveys.quality import quality_flags
 from surveys.selectors import version_spec
-from surveys.services.consent import notice_text_hash
 from tests.factories import COMFORT_ANSWERS
 
 pytestmark = pytest.mark.django_db

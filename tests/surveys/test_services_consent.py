@@ -5,6 +5,27 @@ from django.apps import apps
 from django.db.models import F, ForeignKey
 
 from surveys import services
+from surveys.consent.services.consent import (
+    consent_counter_bump,
+    consent_give,
+    consent_receipt,
+    consent_receipt_errors,
+    notice_content_errors,
+    notice_current_version,
+    notice_publish,
+    notice_save,
+    notice_text,
+    notice_text_hash,
+)
+from surveys.consent.services.response_consent import ConsentInput
+from surveys.consent.services.rights import (
+    consent_withdraw,
+    portal_lookup,
+    portal_token_issue,
+    purge_expired,
+    respondent_data,
+    respondent_erase,
+)
 from surveys.enums import CollectionMethod
 from surveys.models import (
     Answer,
@@ -28,10 +49,10 @@ def test_notice_content_errors_have_paths(org):
     content["purposes"][2]["id"] = "survey_research"
     del content["purposes"][0]["title"]["zh-Hant"]
     content["controller"]["colour"] = "red"
-    errors = services.notice_content_errors(content)
+    errors = notice_content_errors(content)
     assert [(e.field, e.code) for e in errors] == [("controller", "additionalProperties")]
     del content["controller"]["colour"]
-    errors = services.notice_content_errors(content)
+    errors = notice_content_errors(content)
     assert [(e.field, e.code) for e in errors] == [
         ("purposes[0].title.zh-Hant", "required"),
         ("purposes[1].required", "invalid"),
@@ -44,34 +65,31 @@ def test_notice_versions_freeze_on_publish(org):
     assert (v1.number, v1.is_frozen) == (1, True)
     content = demo_notice_content()
     content["purposes"][0]["retention_days"] = 30
-    v2 = services.notice_save(
+    v2 = notice_save(
         organization=org, slug="privacy-notice", name="Privacy notice", content=content
     )
     assert v2.number == 2 and not v2.is_frozen
-    assert services.notice_current_version(v1.notice) == v1
-    services.notice_publish(version=v2)
-    assert services.notice_current_version(v1.notice) == v2
+    assert notice_current_version(v1.notice) == v1
+    notice_publish(version=v2)
+    assert notice_current_version(v1.notice) == v2
     v1.refresh_from_db()
     assert v1.purposes[0]["retention_days"] == 365
 
 
 def test_text_hash_is_stable_and_follows_the_text(org):
     v1 = published_notice(org)
-    h_en = services.notice_text_hash(v1, "en")
-    assert h_en == services.notice_text_hash(v1, "en")
-    assert h_en != services.notice_text_hash(v1, "zh-Hant")
+    h_en = notice_text_hash(v1, "en")
+    assert h_en == notice_text_hash(v1, "en")
+    assert h_en != notice_text_hash(v1, "zh-Hant")
     assert len(h_en) == 64
     content = demo_notice_content()
     content["full_text"]["en"] += " Changed."
-    v2 = services.notice_save(
+    v2 = notice_save(
         organization=org, slug="privacy-notice", name="Privacy notice", content=content
     )
-    assert services.notice_text_hash(v2, "en") != h_en
+    assert notice_text_hash(v2, "en") != h_en
     # The version's identity is part of what is hashed: v2 differs in every locale.
-    assert (
-        services.notice_text(v2, "zh-Hant")["full_text"]
-        == services.notice_text(v1, "zh-Hant")["full_text"]
-    )
+    assert notice_text(v2, "zh-Hant")["full_text"] == notice_text(v1, "zh-Hant")["full_text"]
 
 
 def respondent_with_consent(org, survey, purposes):
@@ -82,7 +100,7 @@ def respondent_with_consent(org, survey, purposes):
     )
     respondent = response.respondent
     record = ConsentRecord.objects.get(response=response)
-    token = services.portal_token_issue(respondent=respondent)
+    token = portal_token_issue(respondent=respondent)
     BehaviourEvent.objects.create(
         organization=org,
         respondent=respondent,
@@ -100,7 +118,7 @@ def test_consent_requires_required_purposes(org, survey):
     version = published_notice(org)
     respondent = services.respondent_create(organization=org)
     with pytest.raises(ServiceValidationError) as err:
-        services.consent_give(
+        consent_give(
             respondent=respondent,
             version=version,
             locale="en",
@@ -116,24 +134,24 @@ def test_consent_requires_required_purposes(org, survey):
 
 def test_receipt_matches_the_schema(org, survey):
     _, record, _ = respondent_with_consent(org, survey, ["survey_research", "marketing"])
-    receipt = services.consent_receipt(record)
-    assert services.consent_receipt_errors(receipt) == []
+    receipt = consent_receipt(record)
+    assert consent_receipt_errors(receipt) == []
     assert receipt["consentReceiptID"] == str(record.receipt_id)
     assert receipt["piiPrincipalId"] == record.respondent.respondent_ref
     assert [p["purposeCategory"] for p in receipt["services"][0]["purposes"]] == [
         ["Research"],
         ["Marketing"],
     ]
-    assert receipt["trustpulse"]["noticeTextSha256"] == services.notice_text_hash(
+    assert receipt["trustpulse"]["noticeTextSha256"] == notice_text_hash(
         record.notice_version, "en"
     )
-    assert services.consent_receipt_errors({**receipt, "version": "1"}) != []
+    assert consent_receipt_errors({**receipt, "version": "1"}) != []
 
 
 def test_counters(org):
     version = published_notice(org)
     for field in ["shown", "shown", "declined", "consented"]:
-        services.consent_counter_bump(version=version, field=field)
+        consent_counter_bump(version=version, field=field)
     c = ConsentCounter.objects.get()
     assert (c.shown, c.declined, c.consented) == (2, 1, 1)
 
@@ -157,7 +175,7 @@ def test_full_withdrawal_erases_every_row_and_keeps_a_tombstone(org, survey):
     )
     rid = respondent.pk
     assert related_rows(rid)["Answer.response"] == 11
-    result = services.consent_withdraw(respondent=respondent)
+    result = consent_withdraw(respondent=respondent)
     assert result.erased_everything and result.answers_deleted == 11
     # e1, plus what the consent step recorded: behavioural_measurement granted,
     # the optional age band disclosed
@@ -166,7 +184,7 @@ def test_full_withdrawal_erases_every_row_and_keeps_a_tombstone(org, survey):
     assert not Respondent.objects.filter(pk=rid).exists()
     tomb = Tombstone.objects.get()
     assert tomb.receipt_ids == [str(record.receipt_id)]
-    lookup = services.portal_lookup(token=token)
+    lookup = portal_lookup(token=token)
     assert lookup.respondent is None and lookup.tombstone == tomb
     actions = list(AuditEvent.objects.values_list("action", flat=True).order_by("id"))
     assert actions[-2:] == ["consent.given", "consent.withdrawn"]
@@ -185,34 +203,34 @@ def test_withdrawing_one_optional_purpose_erases_only_what_it_covers(org, survey
         question_code="shared_newsletter",
         boolean=True,
     )
-    result = services.consent_withdraw(respondent=respondent, purposes=["behavioural_measurement"])
+    result = consent_withdraw(respondent=respondent, purposes=["behavioural_measurement"])
     # e1, two optional purposes granted, the optional age band disclosed
     assert (result.erased_everything, result.events_deleted, result.answers_deleted) == (
         False,
         4,
         0,
     )
-    result = services.consent_withdraw(respondent=respondent, purposes=["marketing"])
+    result = consent_withdraw(respondent=respondent, purposes=["marketing"])
     assert result.answers_deleted == 1
     assert Answer.objects.filter(response__respondent=respondent).count() == 11
     record.refresh_from_db()
     assert record.active_purposes == ["survey_research"]
     assert sorted(record.purposes_withdrawn) == ["behavioural_measurement", "marketing"]
     with pytest.raises(ServiceValidationError) as err:
-        services.consent_withdraw(respondent=respondent, purposes=["marketing"])
+        consent_withdraw(respondent=respondent, purposes=["marketing"])
     assert err.value.errors[0].code == "already_withdrawn"
 
 
 def test_erasure_and_export(org, survey):
     respondent, record, token = respondent_with_consent(org, survey, ["survey_research"])
-    data = services.respondent_data(respondent=respondent)
+    data = respondent_data(respondent=respondent)
     assert data["respondent_ref"] == respondent.respondent_ref
     assert len(data["responses"][0]["answers"]) == 11
     assert data["consents"][0]["consentReceiptID"] == str(record.receipt_id)
     assert data["history"][0]["action"] == "consent.given"
-    services.respondent_erase(respondent=respondent)
+    respondent_erase(respondent=respondent)
     assert Tombstone.objects.get().reason == "erased"
-    assert services.portal_lookup(token="forged-token").found is False
+    assert portal_lookup(token="forged-token").found is False
 
 
 def test_retention_purge(org, survey):
@@ -221,15 +239,15 @@ def test_retention_purge(org, survey):
     )
     submitted = respondent.responses.get().submitted_at
     soon = submitted + dt.timedelta(days=200)
-    plan = services.purge_expired(now=soon, dry_run=True)
+    plan = purge_expired(now=soon, dry_run=True)
     assert [(i.purposes, i.whole_response, i.events) for i in plan] == [
         (["behavioural_measurement"], False, 3)
     ]
     assert BehaviourEvent.objects.count() == 3
-    services.purge_expired(now=soon)
+    purge_expired(now=soon)
     assert BehaviourEvent.objects.count() == 0 and Answer.objects.count() == 11
-    assert services.purge_expired(now=soon) == []
-    services.purge_expired(now=submitted + dt.timedelta(days=366))
+    assert purge_expired(now=soon) == []
+    purge_expired(now=submitted + dt.timedelta(days=366))
     assert (Respondent.objects.count(), Answer.objects.count()) == (0, 0)
     assert Tombstone.objects.get().reason == "expired"
 
@@ -269,14 +287,14 @@ def test_web_start_needs_consent_and_records_the_consent_step(org, consented_sur
         services.response_start(survey=consented_survey, locale="en")
     assert [(e.field, e.code) for e in err.value.errors] == [("consent", "required")]
     assert (Respondent.objects.count(), Response.objects.count()) == (0, 0)
-    bad = services.ConsentInput(version=version, purposes=["marketing"], locale="en")
+    bad = ConsentInput(version=version, purposes=["marketing"], locale="en")
     with pytest.raises(ServiceValidationError) as err:
         services.response_start(survey=consented_survey, locale="en", consent=bad)
     assert [(e.field, e.code) for e in err.value.errors] == [
         ("consent.purposes", "required_purpose")
     ]
     assert Respondent.objects.count() == 0
-    consent = services.ConsentInput(
+    consent = ConsentInput(
         version=version,
         purposes=["survey_research", "behavioural_measurement", "marketing"],
         locale="en",
@@ -286,7 +304,7 @@ def test_web_start_needs_consent_and_records_the_consent_step(org, consented_sur
     response, _ = services.response_start(survey=consented_survey, locale="en", consent=consent)
     record = ConsentRecord.objects.get()
     assert record.response == response and record.collection_method == "web_form"
-    assert record.text_hash == services.notice_text_hash(version, "en")
+    assert record.text_hash == notice_text_hash(version, "en")
     assert sorted(BehaviourEvent.objects.values_list("kind", "value")) == [
         ("notice_dwell_ms", 1200),
         ("notice_opened", False),
@@ -294,12 +312,12 @@ def test_web_start_needs_consent_and_records_the_consent_step(org, consented_sur
         ("optional_purpose_granted", "marketing"),
         ("terms_accepted_unread", True),
     ]
-    assert services.portal_lookup(token=response.portal_token).respondent == response.respondent
+    assert portal_lookup(token=response.portal_token).respondent == response.respondent
     assert ConsentCounter.objects.get().consented == 1
 
 
 def test_no_behaviour_is_recorded_without_behavioural_consent(org, consented_survey):
-    consent = services.ConsentInput(
+    consent = ConsentInput(
         version=published_notice(org),
         purposes=["survey_research"],
         locale="en",

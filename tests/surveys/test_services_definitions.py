@@ -1,6 +1,7 @@
 import pytest
 
 from surveys import selectors, services
+from surveys.consent.services.consent import notice_publish, notice_save
 from surveys.enums import SurveyStatus, VersionStatus
 from surveys.models import AuditEvent, Choice, Question, Section, Survey, SurveyVersion
 from tests.factories import demo_definition, live_survey
@@ -167,8 +168,8 @@ def test_the_notice_must_speak_every_survey_locale(org):
         p["title"].pop("zh-Hant")
         p["description"].pop("zh-Hant")
     content["full_text"].pop("zh-Hant")
-    services.notice_publish(
-        version=services.notice_save(organization=org, slug="en-only", name="EN", content=content)
+    notice_publish(
+        version=notice_save(organization=org, slug="en-only", name="EN", content=content)
     )
     doc = demo_definition()
     doc["consent_notice"] = "en-only"

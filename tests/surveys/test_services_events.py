@@ -1,6 +1,7 @@
 import pytest
 
 from surveys import selectors, services
+from surveys.consent.services.rights import consent_withdraw
 from surveys.models import BehaviourEvent
 from tests.factories import COMFORT_ANSWERS, published_notice
 from trustpulse.validation import ServiceValidationError
@@ -112,7 +113,7 @@ def test_any_bad_event_stores_none(org, respondents):
 
 def test_withdrawn_respondents_refuse_events(org, respondents):
     ok, _ = respondents
-    services.consent_withdraw(respondent=ok, purposes=["behavioural_measurement"])
+    consent_withdraw(respondent=ok, purposes=["behavioural_measurement"])
     with pytest.raises(ServiceValidationError) as err:
         services.events_ingest(
             organization=org,

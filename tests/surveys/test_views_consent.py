@@ -5,7 +5,7 @@ import re
 import pytest
 from django.test import Client
 
-from surveys import services
+from surveys.consent.services.consent import notice_text_hash
 from surveys.models import (
     AuditEvent,
     BehaviourEvent,
@@ -152,7 +152,7 @@ def test_agree_records_the_consent_with_the_hash_of_the_text_shown(client, surve
     assert res["Location"] == url(survey, "p", "attitudes")
     record = ConsentRecord.objects.get()
     version = published_notice(org)
-    assert record.text_hash == services.notice_text_hash(version, "en")
+    assert record.text_hash == notice_text_hash(version, "en")
     assert len(record.text_hash) == 64
     assert record.purposes_granted == ["survey_research", "marketing"]
     assert (record.collection_method, record.locale) == ("web_form", "en")
@@ -176,8 +176,8 @@ def test_the_hash_is_of_the_text_in_the_respondents_language(client, survey, org
     record = ConsentRecord.objects.get()
     version = published_notice(org)
     assert record.locale == "zh-Hant"
-    assert record.text_hash == services.notice_text_hash(version, "zh-Hant")
-    assert record.text_hash != services.notice_text_hash(version, "en")
+    assert record.text_hash == notice_text_hash(version, "zh-Hant")
+    assert record.text_hash != notice_text_hash(version, "en")
 
 
 def test_notice_opened_is_false_without_visiting_the_full_notice(client, survey):
@@ -199,7 +199,7 @@ def test_notice_opened_is_true_after_visiting_the_full_notice_url(client, survey
     assert '<h1 class="title">How Acme Privacy Co. uses your answers</h1>' in body
     assert "Keizersgracht 1, 1015 CC Amsterdam, Netherlands" in body
     assert "<dt>Legal basis</dt><dd>Your consent</dd>" in body
-    assert services.notice_text_hash(published_notice(survey.organization), "en") in body
+    assert notice_text_hash(published_notice(survey.organization), "en") in body
     assert f'href="{url(survey)}#choices"' in body
     client.post(
         url(survey), {"action": "agree", "purposes": ["survey_research", "behavioural_measurement"]}

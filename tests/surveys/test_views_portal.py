@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from surveys import services
+from surveys.consent.services.consent import consent_receipt_errors
 from surveys.models import (
     Answer,
     AuditEvent,
@@ -149,7 +149,7 @@ def test_json_receipt_validates_against_the_schema(client, token):
     assert res["Content-Type"] == "application/json"
     assert res["Cache-Control"] == "no-store, private"
     receipt = json.loads(res.content)
-    assert services.consent_receipt_errors(receipt) == []
+    assert consent_receipt_errors(receipt) == []
     assert receipt["consentReceiptID"] == str(record.receipt_id)
     assert receipt["piiPrincipalId"] == Respondent.objects.get().respondent_ref
     assert receipt["collectionMethod"] == "Web form"

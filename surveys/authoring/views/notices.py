@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from surveys import services
 from surveys.authoring.views.common import loc_field, posted, url
 from surveys.authoring.views.forms import EXTRA_ROWS, FormErrors, localized, number
+from surveys.consent.services import consent as consent_services
+from surveys.consent.services.consent import notice_content, notice_save
 from surveys.enums import Role, VersionStatus
 from surveys.models import ConsentNotice, ConsentNoticeVersion
 from trustpulse.studio import Studio, studio_view
@@ -170,7 +171,7 @@ def _save(
     content = _content(posted(request))
     errors = FormErrors()
     try:
-        services.notice_save(
+        notice_save(
             organization=studio.organization,
             slug=slug,
             name=name,
@@ -232,7 +233,7 @@ def _notice(studio: Studio, slug: str) -> ConsentNotice:
 def notice_edit(request: HttpRequest, studio: Studio, slug: str) -> HttpResponse:
     notice = _notice(studio, slug)
     latest = _latest(notice)
-    content = services.notice_content(latest) if latest else {"purposes": []}
+    content = notice_content(latest) if latest else {"purposes": []}
     errors = FormErrors()
     if request.method == "POST":
         errors, content = _save(request, studio, slug, str(request.POST.get("name") or ""))
@@ -250,7 +251,7 @@ def notice_publish(request: HttpRequest, studio: Studio, slug: str) -> HttpRespo
     if draft is None:
         messages.error(request, _("There is no draft to publish."))
     else:
-        services.notice_publish(version=draft, actor=request.user)  # type: ignore[arg-type]
+        consent_services.notice_publish(version=draft, actor=request.user)  # type: ignore[arg-type]
         messages.success(
             request,
             _("Version %(number)s of the notice is published.") % {"number": draft.number},

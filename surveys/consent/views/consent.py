@@ -25,6 +25,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from surveys import services
+from surveys.consent.services.consent import consent_counter_bump, notice_current_version
+from surveys.consent.services.response_consent import ConsentInput
 from surveys.consent.views.privacy import NoticeView, PurposeView, notice_view
 from surveys.enums import Channel, ResponseStatus
 from surveys.logic import section_path
@@ -94,12 +96,12 @@ def _count_once(request: HttpRequest, version: ConsentNoticeVersion, field: str,
     """
     if _flags(request, version).get(field) or in_test_mode(request, slug):
         return
-    services.consent_counter_bump(version=version, field=field)
+    consent_counter_bump(version=version, field=field)
     _flag_set(request, version, **{field: True})
 
 
 def current_notice(survey: Survey) -> ConsentNoticeVersion | None:
-    return services.notice_current_version(survey.consent_notice)
+    return notice_current_version(survey.consent_notice)
 
 
 def gpc_signal(request: HttpRequest) -> bool:
@@ -252,7 +254,7 @@ def landing(request: HttpRequest, slug: str) -> HttpResponse:
         return render_step(request, ctx, version, errors=errors, ticked=ticked)
     flags = _flags(request, version)
     opened = bool(flags.get("opened")) or request.POST.get("notice_opened_inline") == "1"
-    consent = services.ConsentInput(
+    consent = ConsentInput(
         version=version,
         purposes=[p for p in version.purpose_ids if p in ticked],
         locale=ctx.locale,

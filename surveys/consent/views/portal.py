@@ -39,7 +39,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from surveys import services
+from surveys.consent.services.consent import consent_receipt
+from surveys.consent.services.rights import (
+    consent_withdraw,
+    portal_lookup,
+    portal_viewed,
+    respondent_data,
+    respondent_erase,
+)
 from surveys.consent.views.privacy import (
     NoticeView,
     PurposeView,
@@ -152,14 +159,14 @@ def _portal_url(token: str, **query: str) -> str:
 @require_http_methods(["GET"])
 def portal(request: HttpRequest, token: str) -> HttpResponse:
     """Everything held about the respondent, and what they can do about it."""
-    found = services.portal_lookup(token=token)
+    found = portal_lookup(token=token)
     if found.tombstone is not None:
         return _tombstone_page(request, found.tombstone, done=request.GET.get("done", ""))
     respondent = found.respondent
     if respondent is None:
         return _not_found(request)
-    services.portal_viewed(respondent=respondent)
-    data = services.respondent_data(respondent=respondent)
+    portal_viewed(respondent=respondent)
+    data = respondent_data(respondent=respondent)
     records = consent_records(respondent)
     consents = consent_views(token, records)
     names: dict[str, str] = {}
@@ -204,14 +211,14 @@ def portal(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def download(request: HttpRequest, token: str) -> HttpResponse:
     """All of it as one JSON file (Art. 15 access, Art. 20 portability)."""
-    found = services.portal_lookup(token=token)
+    found = portal_lookup(token=token)
     if found.tombstone is not None:
         return _tombstone_page(request, found.tombstone)
     respondent = found.respondent
     if respondent is None:
         return _not_found(request)
-    data = services.respondent_data(respondent=respondent)
-    services.portal_viewed(respondent=respondent, downloaded=True)
+    data = respondent_data(respondent=respondent)
+    portal_viewed(respondent=respondent, downloaded=True)
     body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     filename = f"trustpulse-{respondent.respondent_ref}.json"
@@ -251,7 +258,7 @@ def withdraw(request: HttpRequest, token: str) -> HttpResponse:
         token,
         what="withdraw",
         done="withdrawn",
-        act=lambda r: services.consent_withdraw(respondent=r, purposes=None),
+        act=lambda r: consent_withdraw(respondent=r, purposes=None),
     )
 
 
@@ -259,7 +266,7 @@ def _erase_everything(
     request: HttpRequest, token: str, *, what: str, done: str, act: Callable[[Any], object]
 ) -> HttpResponse:
     """Confirm (GET) then erase (POST) everything held about the token's respondent."""
-    found = services.portal_lookup(token=token)
+    found = portal_lookup(token=token)
     if found.tombstone is not None:
         # Already withdrawn (or erased): say so, change nothing.
         return _tombstone_page(request, found.tombstone, done="already")
@@ -276,7 +283,7 @@ def _erase_everything(
 @require_http_methods(["GET", "POST"])
 def withdraw_purpose(request: HttpRequest, token: str, purpose: str) -> HttpResponse:
     """Withdraw one optional purpose; a required one means withdrawing everything."""
-    found = services.portal_lookup(token=token)
+    found = portal_lookup(token=token)
     if found.tombstone is not None:
         return _tombstone_page(request, found.tombstone, done="already")
     respondent = found.respondent
@@ -308,7 +315,7 @@ def withdraw_purpose(request: HttpRequest, token: str, purpose: str) -> HttpResp
         )
     if request.method == "POST":
         try:
-            services.consent_withdraw(respondent=respondent, purposes=[purpose])
+            consent_withdraw(respondent=respondent, purposes=[purpose])
         except ServiceValidationError:
             return _confirm(
                 request,
@@ -347,7 +354,7 @@ def delete(request: HttpRequest, token: str) -> HttpResponse:
         token,
         what="delete",
         done="erased",
-        act=lambda r: services.respondent_erase(respondent=r),
+        act=lambda r: respondent_erase(respondent=r),
     )
 
 
@@ -365,7 +372,7 @@ def _receipt_record(respondent: Respondent, receipt_id: UUID) -> ConsentRecord |
 @require_http_methods(["GET"])
 def receipt(request: HttpRequest, token: str, receipt_id: UUID) -> HttpResponse:
     """The consent receipt, for people (and printers)."""
-    found = services.portal_lookup(token=token)
+    found = portal_lookup(token=token)
     if found.tombstone is not None and str(receipt_id) in found.tombstone.receipt_ids:
         return _tombstone_page(request, found.tombstone)
     record = _receipt_record(found.respondent, receipt_id) if found.respondent else None
@@ -377,7 +384,7 @@ def receipt(request: HttpRequest, token: str, receipt_id: UUID) -> HttpResponse:
         organization=record.respondent.organization.name,
         consent=consent,
         notice=consent.notice,
-        receipt=services.consent_receipt(record),
+        receipt=consent_receipt(record),
         purposes_withdrawn=purpose_titles(consent.notice, list(record.purposes_withdrawn)),
         portal_url=request.build_absolute_uri(reverse("surveys:portal", args=[token])),
     )
@@ -390,14 +397,14 @@ def receipt(request: HttpRequest, token: str, receipt_id: UUID) -> HttpResponse:
 @require_http_methods(["GET"])
 def receipt_json(request: HttpRequest, token: str, receipt_id: UUID) -> HttpResponse:
     """The consent receipt as Kantara Consent Receipt v1.1 JSON."""
-    found = services.portal_lookup(token=token)
+    found = portal_lookup(token=token)
     if found.tombstone is not None and str(receipt_id) in found.tombstone.receipt_ids:
         body = {"error": "withdrawn", "withdrawn_at": found.tombstone.withdrawn_at.isoformat()}
         return _json(body, status=410)
     record = _receipt_record(found.respondent, receipt_id) if found.respondent else None
     if record is None:
         return _json({"error": "not_found"}, status=404)
-    return _json(services.consent_receipt(record))
+    return _json(consent_receipt(record))
 
 
 def _json(data: Any, status: int = 200) -> HttpResponse:

@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext, pgettext
 
-from surveys import services
+from surveys.consent.services.consent import notice_text, notice_text_hash
 from surveys.models import ConsentNoticeVersion
 from surveys.responses.views.display import join_list
 from surveys.selectors.texts import to_plain
@@ -151,7 +151,7 @@ def _safe(sanitized: str) -> SafeString:
 
 
 def notice_view(version: ConsentNoticeVersion, locale: str) -> NoticeView:
-    text = services.notice_text(version, locale)
+    text = notice_text(version, locale)
     purposes = [
         PurposeView(
             id=p["id"],
@@ -173,7 +173,7 @@ def notice_view(version: ConsentNoticeVersion, locale: str) -> NoticeView:
         policy_url=text["policy_url"],
         full_text=_safe(text["full_text"]),
         purposes=purposes,
-        text_hash=services.notice_text_hash(version, locale),
+        text_hash=notice_text_hash(version, locale),
     )
 
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from surveys.services import purge_expired
+from surveys.consent.services.rights import purge_expired
 
 
 class Command(BaseCommand):

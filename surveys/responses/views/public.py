@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from surveys import selectors, services
 from surveys.answers import AnswerError, AnswerProblem, clean_answers, clean_question, feedback
+from surveys.consent.services.rights import portal_token_issue
 from surveys.enums import ResponseStatus
 from surveys.forms import FieldState, parse_page, posted_state, stored_states
 from surveys.logic import evaluate, next_section, section_path
@@ -375,7 +376,7 @@ def _thanks_privacy(request: HttpRequest, response: Response, portal: str | None
     has none in this session: a new one is issued (the first was never shown).
     """
     if not portal:
-        portal = services.portal_token_issue(respondent=response.respondent)
+        portal = portal_token_issue(respondent=response.respondent)
     record = response.consents.order_by("given_at").first()
     links: dict[str, Any] = {
         "portal_url": request.build_absolute_uri(reverse("surveys:portal", args=[portal])),

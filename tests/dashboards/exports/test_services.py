@@ -10,6 +10,7 @@ from dashboards.enums import ExportStatus
 from dashboards.exports import services as ex
 from dashboards.exports.run import export_run
 from surveys import services
+from surveys.consent.services.rights import consent_withdraw
 from surveys.models import AuditEvent, Response
 from tests.factories import member
 from trustpulse.validation import ServiceValidationError
@@ -34,7 +35,7 @@ def test_withdrawn_test_and_partial_responses_never_appear(filled, org):
     )
     before = rows(run(filled))
     assert len(before) == 41
-    services.consent_withdraw(respondent=gone.respondent)
+    consent_withdraw(respondent=gone.respondent)
     after = rows(run(filled))
     assert len(after) == 40
     assert Response.objects.filter(survey=filled, is_test=True).count() == 1

@@ -2,7 +2,7 @@
 
 import pytest
 
-from surveys import services
+from surveys.consent.services.consent import notice_current_version
 from surveys.enums import VersionStatus
 from surveys.models import ConsentNotice, ConsentNoticeVersion
 from tests.fixtures import login_verified
@@ -50,7 +50,7 @@ def test_an_admin_creates_edits_and_publishes_a_notice(client, org, users):
     assert version.status == VersionStatus.PUBLISHED
     # Saving after publishing starts version 2; version 1 never changes.
     client.post(root + "short/", notice_post(**{"p-0-retention_days": "180"}))
-    assert services.notice_current_version(ConsentNotice.objects.get(slug="short")).number == 1
+    assert notice_current_version(ConsentNotice.objects.get(slug="short")).number == 1
     assert (
         ConsentNoticeVersion.objects.get(notice__slug="short", number=2).purposes[0][
             "retention_days"

@@ -4,6 +4,7 @@ import pytest
 from standardwebhooks import Webhook
 
 from surveys import services
+from surveys.consent.services.rights import consent_withdraw, portal_token_issue, respondent_erase
 from surveys.integrations import services as webhooks
 from surveys.models import Respondent, WebhookDelivery, WebhookEvent
 from tests.factories import COMFORT_ANSWERS, OrganizationFactory, live_survey
@@ -61,7 +62,7 @@ def test_withdrawn_purpose_answers_are_not_sent(receiver_factory):
         answer_purposes=["marketing"],
     )
     response = services.response_submit(consent=BOTH, survey=survey, answers=NEWSLETTER)
-    services.consent_withdraw(respondent=response.respondent, purposes=["marketing"])
+    consent_withdraw(respondent=response.respondent, purposes=["marketing"])
     delivery = WebhookDelivery.objects.get(event__type="response.completed")
     assert webhooks.delivery_attempt(delivery_id=delivery.pk).state == "delivered"
     [payload] = _payloads(receiver, "response.completed")
@@ -80,11 +81,11 @@ def test_consent_events_carry_the_ref_and_receipts_never_tokens(
             consent=BOTH, survey=survey, answers=NEWSLETTER, external_id="crm-4711"
         )
     respondent = Respondent.objects.get(pk=response.respondent_id)
-    token = services.portal_token_issue(respondent=respondent)
+    token = portal_token_issue(respondent=respondent)
     with django_capture_on_commit_callbacks(execute=True):
-        services.consent_withdraw(respondent=respondent, purposes=["marketing"])
+        consent_withdraw(respondent=respondent, purposes=["marketing"])
     with django_capture_on_commit_callbacks(execute=True):
-        services.consent_withdraw(respondent=respondent)
+        consent_withdraw(respondent=respondent)
     given, partial, whole, erased = [r.payload for r in receiver.received if r.verified]
     assert given["type"] == "consent.given"
     assert given["data"]["purposes"] == ["survey_research", "marketing"]
@@ -129,9 +130,9 @@ def test_every_event_type_has_a_schema_and_payloads_validate(
     with django_capture_on_commit_callbacks(execute=True):
         response = services.response_submit(consent=BOTH, survey=survey, answers=NEWSLETTER)
     with django_capture_on_commit_callbacks(execute=True):
-        services.consent_withdraw(respondent=response.respondent, purposes=["marketing"])
+        consent_withdraw(respondent=response.respondent, purposes=["marketing"])
     with django_capture_on_commit_callbacks(execute=True):
-        services.respondent_erase(respondent=response.respondent)
+        respondent_erase(respondent=response.respondent)
     with django_capture_on_commit_callbacks(execute=True):
         services.survey_close(survey=survey)
     with django_capture_on_commit_callbacks(execute=True):

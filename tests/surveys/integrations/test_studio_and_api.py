@@ -4,6 +4,7 @@ import pytest
 from standardwebhooks import Webhook
 
 from surveys import services
+from surveys.consent.services.rights import consent_withdraw, portal_token_issue
 from surveys.models import AuditEvent, WebhookDelivery, WebhookEndpoint
 from tests.factories import COMFORT_ANSWERS, CONSENT, live_survey
 from tests.fixtures import login_verified
@@ -141,9 +142,9 @@ def test_portal_says_which_systems_were_told_of_the_withdrawal(
     )
     receiver.server.webhooks[:] = [Webhook(secret)]
     response = services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
-    token = services.portal_token_issue(respondent=response.respondent)
+    token = portal_token_issue(respondent=response.respondent)
     with django_capture_on_commit_callbacks(execute=True):
-        services.consent_withdraw(respondent=response.respondent)
+        consent_withdraw(respondent=response.respondent)
     page = client.get(f"/me/{token}/").content.decode()
     assert "Who was told of your withdrawal" in page
     assert "Acme CRM" in page
@@ -166,7 +167,7 @@ def test_transparency_counts_propagated_withdrawals(org, receiver_factory):
     receiver.server.webhooks[:] = [Webhook(secret)]
     for _ in range(3):
         r = services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
-        services.consent_withdraw(respondent=r.respondent)
+        consent_withdraw(respondent=r.respondent)
     deliveries = list(WebhookDelivery.objects.order_by("id"))
     for d in deliveries[:2]:
         webhooks.delivery_attempt(delivery_id=d.pk)
@@ -218,7 +219,7 @@ def test_the_transparency_report_shows_propagated_withdrawals(org, receiver_fact
     receiver.server.webhooks[:] = [Webhook(secret)]
     for _ in range(10):
         r = services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
-        services.consent_withdraw(respondent=r.respondent)
+        consent_withdraw(respondent=r.respondent)
     for d in WebhookDelivery.objects.all():
         webhooks.delivery_attempt(delivery_id=d.pk)
     report = report_generate(organization=org, period=quarter_of(timezone.localdate()))

@@ -12,20 +12,9 @@ from django.utils import timezone
 
 from trustpulse.validation import FieldError
 
-from ..enums import (
-    BEHAVIOURAL_MEASUREMENT,
-    CollectionMethod,
-    EventSource,
-    VersionStatus,
-)
-from ..models import (
-    BehaviourEvent,
-    ConsentNoticeVersion,
-    ConsentRecord,
-    Response,
-    Survey,
-)
-from ..spec import VersionSpec
+from ...enums import BEHAVIOURAL_MEASUREMENT, CollectionMethod, EventSource, VersionStatus
+from ...models import BehaviourEvent, ConsentNoticeVersion, ConsentRecord, Response, Survey
+from ...spec import VersionSpec
 from .consent import consent_counter_bump, consent_errors, consent_give
 
 

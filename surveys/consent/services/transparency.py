@@ -2,10 +2,10 @@
 
 from django.db import transaction
 
-from ..enums import AuditAction
-from ..integrations import outbox
-from ..models import Organization, User
-from .audit import audit_log
+from ...enums import AuditAction
+from ...integrations import outbox
+from ...models import Organization, User
+from ...services.audit import audit_log
 
 
 @transaction.atomic

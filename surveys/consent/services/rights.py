@@ -19,13 +19,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from surveys import signals
 from trustpulse.validation import FieldError, ServiceValidationError
 
-from .. import signals
-from ..behaviour import BUILTIN_KINDS
-from ..enums import AuditAction, RetentionAction
-from ..integrations import outbox
-from ..models import (
+from ...behaviour import BUILTIN_KINDS
+from ...enums import AuditAction, RetentionAction
+from ...integrations import outbox
+from ...models import (
     Answer,
     AuditEvent,
     BehaviourEvent,
@@ -35,9 +35,9 @@ from ..models import (
     Response,
     Tombstone,
 )
-from .audit import audit_log
+from ...services.audit import audit_log
+from ...services.respondents import token_hash
 from .consent import consent_receipt
-from .respondents import token_hash
 
 
 def portal_token_issue(*, respondent: Respondent) -> str:
@@ -82,7 +82,7 @@ def _purpose_of_answers(purposes: Iterable[str]) -> Q:
 
 def _events_of(organization: Organization, purposes: Iterable[str]) -> list[str]:
     """The behaviour kinds (built-in and the organization's own) under `purposes`."""
-    from ..selectors.behaviour import kinds_for
+    from ...selectors.behaviour import kinds_for
 
     wanted = set(purposes)
     return [code for code, k in kinds_for(organization).items() if k.purpose in wanted]

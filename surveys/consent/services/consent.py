@@ -22,10 +22,10 @@ from jsonschema import Draft202012Validator
 
 from trustpulse.validation import FieldError, ServiceValidationError, path_join
 
-from ..definition import _sort_key
-from ..enums import BEHAVIOURAL_MEASUREMENT, AuditAction, CollectionMethod, VersionStatus
-from ..integrations import outbox
-from ..models import (
+from ...definition import _sort_key
+from ...enums import BEHAVIOURAL_MEASUREMENT, AuditAction, CollectionMethod, VersionStatus
+from ...integrations import outbox
+from ...models import (
     ConsentCounter,
     ConsentNotice,
     ConsentNoticeVersion,
@@ -35,8 +35,8 @@ from ..models import (
     Response,
     User,
 )
-from ..text import sanitize_localized
-from .audit import audit_log
+from ...services.audit import audit_log
+from ...text import sanitize_localized
 
 SCHEMA_DIR = Path(settings.BASE_DIR) / "docs" / "schemas"
 COUNTER_FIELDS = ("shown", "declined", "consented")

@@ -1,0 +1,1 @@
+"""Consent and rights writes: notices, consent given and withdrawn, the portal, transparency."""
