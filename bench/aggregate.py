@@ -66,7 +66,7 @@ def setup_django() -> None:
 
 
 def prepare():  # type: ignore[no-untyped-def]
-    from surveys import services
+    from surveys.authoring.services.definitions import definition_import, survey_publish
     from surveys.consent.services.consent import notice_publish, notice_save
     from surveys.models import Organization
 
@@ -76,8 +76,8 @@ def prepare():  # type: ignore[no-untyped-def]
         version=notice_save(organization=org, slug="privacy-notice", name="N", content=notice)
     )
     doc = json.loads((ROOT / "surveys/demo/privacy_comfort.json").read_text())
-    version = services.definition_import(organization=org, document=doc)
-    services.survey_publish(survey=version.survey)
+    version = definition_import(organization=org, document=doc)
+    survey_publish(survey=version.survey)
     version.survey.refresh_from_db()
     return version.survey
 

@@ -106,12 +106,12 @@ def rollup_rows(survey) -> str:  # type: ignore[no-untyped-def]
 
 def second_survey(survey):  # type: ignore[no-untyped-def]
     """The same definition published again under another slug, for the large load."""
-    from surveys import services
+    from surveys.authoring.services.definitions import definition_import, survey_publish
 
     doc = json.loads((ROOT / "surveys/demo/privacy_comfort.json").read_text())
     doc["slug"] = "privacy-comfort-large"
-    version = services.definition_import(organization=survey.organization, document=doc)
-    services.survey_publish(survey=version.survey)
+    version = definition_import(organization=survey.organization, document=doc)
+    survey_publish(survey=version.survey)
     version.survey.refresh_from_db()
     return version.survey
 

@@ -65,7 +65,7 @@ def recreate_database() -> None:
 
 def prepare():  # type: ignore[no-untyped-def]
     from dashboards.exports.services import export_settings_get, export_settings_update
-    from surveys import services
+    from surveys.authoring.services.definitions import definition_import, survey_publish
     from surveys.consent.services.consent import notice_publish, notice_save
     from surveys.models import Organization
 
@@ -75,8 +75,8 @@ def prepare():  # type: ignore[no-untyped-def]
         version=notice_save(organization=org, slug="privacy-notice", name="N", content=notice)
     )
     doc = json.loads((HERE / "survey_20q.json").read_text())
-    version = services.definition_import(organization=org, document=doc)
-    services.survey_publish(survey=version.survey)
+    version = definition_import(organization=org, document=doc)
+    survey_publish(survey=version.survey)
     survey = version.survey
     survey.refresh_from_db()
     cfg = export_settings_get(survey=survey)

@@ -20,8 +20,8 @@ NOTICE = ROOT / "surveys" / "demo" / "consent_notice.json"
 
 def prepare() -> dict[str, object]:
     """The bench organization, live survey and a new key (Django must be set up)."""
-    from surveys import services
     from surveys.accounts.services.accounts import api_key_create, organization_create
+    from surveys.authoring.services.definitions import definition_import, survey_publish
     from surveys.consent.services.consent import notice_current_version, notice_publish, notice_save
     from surveys.enums import ApiScope, SurveyStatus
     from surveys.models import Organization, Survey
@@ -38,10 +38,10 @@ def prepare() -> dict[str, object]:
         notice = notice_publish(version=draft)
     survey = Survey.objects.filter(slug=document["slug"]).first()
     if survey is None:
-        version = services.definition_import(organization=org, document=document)
+        version = definition_import(organization=org, document=document)
         survey = version.survey
     if survey.status != SurveyStatus.LIVE:
-        services.survey_publish(survey=survey)
+        survey_publish(survey=survey)
         survey.refresh_from_db()
     _, plaintext = api_key_create(organization=org, name="bench", scopes=[ApiScope.RESPONSES_WRITE])
     return {

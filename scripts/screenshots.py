@@ -107,7 +107,7 @@ def test_dashboard_screenshots(live_server):
 def test_screenshots(live_server):
     from playwright.sync_api import expect, sync_playwright
 
-    from surveys import services
+    from surveys.authoring.services.definitions import survey_close
     from tests.browser.every_type import every_type_survey
     from tests.factories import OrganizationFactory, live_survey
 
@@ -116,7 +116,7 @@ def test_screenshots(live_server):
     live_survey(org, "privacy_quiz", slug="privacy-quiz")
     every_type_survey(org, slug="every-type")
     closed = live_survey(org, slug="closed-survey")
-    services.survey_close(survey=closed)
+    survey_close(survey=closed)
     base = live_server.url
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("*.png"):

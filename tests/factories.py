@@ -5,7 +5,7 @@ from pathlib import Path
 
 import factory
 
-from surveys import services
+from surveys.authoring.services.definitions import definition_import, survey_publish
 from surveys.consent.services.consent import notice_current_version, notice_publish, notice_save
 from surveys.consent.services.response_consent import ConsentInput
 from surveys.enums import Role
@@ -79,8 +79,8 @@ def live_survey(organization: Organization, name: str = "privacy_comfort", slug:
         doc["slug"] = slug
     else:
         doc.pop("slug", None)
-    version = services.definition_import(organization=organization, document=doc)
-    services.survey_publish(survey=version.survey)
+    version = definition_import(organization=organization, document=doc)
+    survey_publish(survey=version.survey)
     version.survey.refresh_from_db()
     return version.survey
 

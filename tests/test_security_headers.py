@@ -10,7 +10,7 @@ import re
 import pytest
 from django.conf import settings
 
-from surveys import services
+from surveys.authoring.services.builder import branding_save
 from tests.fixtures import login_verified
 
 BASE_POLICY = {
@@ -58,7 +58,7 @@ def test_every_answer_has_the_policy_and_the_other_headers(client, path):
 
 
 def test_a_branded_survey_page_styles_with_the_nonce_of_its_own_policy(client, survey):
-    services.branding_save(organization=survey.organization, survey=survey, values=BRAND)
+    branding_save(organization=survey.organization, survey=survey, values=BRAND)
     first = client.get(f"/s/{survey.slug}/")
     second = client.get(f"/s/{survey.slug}/")
     nonces = []

@@ -42,6 +42,7 @@ from ..accounts.services.accounts import (
     organization_create,
 )
 from ..answers import answer_rows, clean_answers, score
+from ..authoring.services.definitions import definition_import, survey_publish
 from ..consent.services.consent import (
     notice_current_version,
     notice_publish,
@@ -75,7 +76,6 @@ from ..models import (
 )
 from ..quality import quality_flags
 from ..selectors import version_question_ids, version_spec
-from ..services import definition_import, survey_publish
 from ..spec import VersionSpec
 from .population import (
     Calibration,

@@ -81,7 +81,7 @@ class SurveyVersion(models.Model):
     # How it is analysed: {"crosstabs": [{"row", "column"}], "paradox": {…}} (docs/METRICS.md).
     analysis = models.JSONField(default=dict, blank=True)
     # Translations that predate a change of the default-language text they
-    # translate: {text key: [locales]} (surveys/services/translations.py).
+    # translate: {text key: [locales]} (surveys/authoring/services/translations.py).
     stale_translations = models.JSONField(default=dict, blank=True)
     # The whole definition as published (a frozen snapshot, for audit and export).
     snapshot = models.JSONField(null=True, blank=True)

@@ -15,12 +15,12 @@ from django.utils.text import slugify
 
 from trustpulse.validation import FieldError, ServiceValidationError
 
+from ..authoring.services.authoring import definition_check
+from ..authoring.services.definitions import definition_import, titles_from_markup
 from ..consent.services.consent import notice_content_errors, notice_save
 from ..enums import ReportAction
 from ..importers import ImportResult, ReportItem, import_file
 from ..models import ConsentNotice, Organization, Survey, SurveyVersion, User
-from .authoring import definition_check
-from .definitions import definition_import, titles_from_markup
 
 NOTICE_PURPOSE = "survey_research"
 

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..answers import answer_rows, clean_answers
+from ..authoring.services.definitions import definition_import, survey_publish
 from ..consent.services.consent import (
     notice_current_version,
     notice_publish,
@@ -51,7 +52,6 @@ from ..models import (
 )
 from ..quality import quality_flags
 from ..selectors import version_question_ids, version_spec
-from ..services import definition_import, survey_publish
 from ..services.respondents import external_id_hmac, new_ref
 from ..spec import VersionSpec
 

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from surveys import services
 from surveys.accounts.services.accounts import api_key_create, api_key_revoke, membership_set
+from surveys.authoring.services.definitions import definition_import, survey_create
 from surveys.enums import ApiScope, Role
 from tests.factories import (
     COMFORT_ANSWERS,
@@ -97,8 +98,8 @@ ENDPOINTS = [
 def make_world(org) -> SimpleNamespace:
     survey = live_survey(org)
     response = services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=CONSENT)
-    draft = services.definition_import(organization=org, document=definition()).survey
-    empty = services.survey_create(organization=org, title={"en": "Empty"})
+    draft = definition_import(organization=org, document=definition()).survey
+    empty = survey_create(organization=org, title={"en": "Empty"})
     key, _ = api_key_create(organization=org, name="spare", scopes=[R])
     return SimpleNamespace(
         org=org.pk,

@@ -2,7 +2,8 @@
 
 import pytest
 
-from surveys import selectors, services
+from surveys import selectors
+from surveys.authoring.services.definitions import survey_close, survey_create
 from surveys.enums import VersionStatus
 from surveys.models import Choice, Question, Section, SurveyVersion
 
@@ -119,9 +120,7 @@ def test_a_malformed_question_body_is_400(as_role, survey):
 
 
 def test_change_move_and_rename_a_question(as_role, org):
-    survey = services.survey_create(
-        organization=org, title={"en": "Fresh"}, locales=["en", "zh-Hant"]
-    )
+    survey = survey_create(organization=org, title={"en": "Fresh"}, locales=["en", "zh-Hant"])
     client = as_role("author")
     base = f"/api/v1/surveys/{survey.pk}"
     client.post(f"{base}/sections/", {"code": "one"}, format="json")
@@ -198,7 +197,7 @@ def test_sections_crud_and_order(as_role, survey):
 
 
 def test_a_draft_may_be_incomplete_until_it_is_published(as_role, org):
-    survey = services.survey_create(organization=org, title={"en": "Quiz"}, kind="quiz")
+    survey = survey_create(organization=org, title={"en": "Quiz"}, kind="quiz")
     client = as_role("author")
     response = client.post(f"/api/v1/surveys/{survey.pk}/sections/", {"code": "s"}, format="json")
     assert response.status_code == 201  # no questions, no scored question: fine for a draft
@@ -210,7 +209,7 @@ def test_a_draft_may_be_incomplete_until_it_is_published(as_role, org):
 
 
 def test_the_working_version_of_a_closed_survey_is_the_latest(as_role, survey):
-    services.survey_close(survey=survey)
+    survey_close(survey=survey)
     body = as_role("analyst").get(f"/api/v1/surveys/{survey.pk}/questions/").json()
     assert body["count"] == 10
     assert body["results"][0]["code"] == "concern"

@@ -24,6 +24,7 @@ from schemathesis.config import SchemathesisConfig
 
 from surveys import services
 from surveys.accounts.services.accounts import api_key_create
+from surveys.authoring.services.definitions import survey_create
 from surveys.enums import ApiScope
 from tests.factories import COMFORT_ANSWERS, CONSENT, live_survey
 
@@ -64,7 +65,7 @@ def world(org) -> dict:
     """Real path parameters: a live survey with a response, a draft, a spare key."""
     survey = live_survey(org)
     response = services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=CONSENT)
-    draft = services.survey_create(organization=org, title={"en": "Draft"})
+    draft = survey_create(organization=org, title={"en": "Draft"})
     spare, _ = api_key_create(organization=org, name="spare", scopes=["surveys:read"])
     return {
         "id": survey.pk,

@@ -6,7 +6,7 @@ import uuid
 import pytest
 from django.core.cache import cache
 
-from surveys import services
+from surveys.authoring.services.definitions import survey_close
 from surveys.enums import ApiScope
 from surveys.models import (
     Answer,
@@ -153,7 +153,7 @@ def test_nul_in_free_text_is_refused(as_key, survey):
 
 
 def test_a_closed_survey_is_409(as_key, survey):
-    services.survey_close(survey=survey)
+    survey_close(survey=survey)
     response = submit(as_key("responses:write"), survey, BODY)
     assert response.status_code == 409
     assert errors_of(response) == [("survey", "closed")]

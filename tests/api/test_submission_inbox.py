@@ -3,6 +3,7 @@
 import pytest
 
 from surveys import services
+from surveys.authoring.services.definitions import survey_close
 from surveys.enums import ApiScope
 from surveys.models import Answer, ConsentRecord, Respondent, Response, SubmissionInbox
 from surveys.services import inbox
@@ -100,7 +101,7 @@ def test_replays_and_conflicts_use_the_row(deferred, client, survey):
 
 def test_a_retry_after_the_survey_closed_still_replays(deferred, client, survey):
     first = submit(client, survey)
-    services.survey_close(survey=survey)
+    survey_close(survey=survey)
     again = submit(client, survey)
     assert (again.status_code, again.json()) == (201, first.json())
     assert submit(client, survey, key="k-new").status_code == 409
@@ -292,6 +293,6 @@ def test_the_submission_survey_lookup_is_kept_a_second_and_forgotten_on_save(
     clock[0] += 1.5  # another process's change shows within a second
     assert selectors.survey_for_submission(actor=actor, pk=survey.pk) is not first
     again = selectors.survey_for_submission(actor=actor, pk=survey.pk)
-    services.survey_close(survey=survey)  # a save in this process forgets at once
+    survey_close(survey=survey)  # a save in this process forgets at once
     assert selectors.survey_for_submission(actor=actor, pk=survey.pk) is not again
     assert selectors.survey_for_submission(actor=actor, pk=survey.pk).status == "closed"

@@ -4,6 +4,7 @@ import pytest
 
 from surveys import services
 from surveys.accounts.services.accounts import membership_set, organization_create
+from surveys.authoring.services.definitions import definition_import, survey_create
 from surveys.enums import Role, SurveyStatus, VersionStatus
 from surveys.models import AuditEvent, Survey, SurveyVersion
 from tests.factories import (
@@ -122,7 +123,7 @@ def test_a_key_creates_in_its_own_organization(as_key, org, other_org):
 
 def test_list_is_paginated_newest_first(as_role, org):
     for i in range(3):
-        services.survey_create(organization=org, title={"en": f"S{i}"})
+        survey_create(organization=org, title={"en": f"S{i}"})
     body = as_role("analyst").get("/api/v1/surveys/?page_size=2").json()
     assert body["count"] == 3
     assert [s["title"]["en"] for s in body["results"]] == ["S2", "S1"]
@@ -195,7 +196,7 @@ def test_delete_only_without_responses(as_role, org, survey):
     assert response.status_code == 409
     assert errors_of(response) == [("survey", "has_responses")]
     assert Survey.objects.filter(pk=survey.pk).exists()
-    empty = services.survey_create(organization=org, title={"en": "Empty"})
+    empty = survey_create(organization=org, title={"en": "Empty"})
     assert client.delete(f"/api/v1/surveys/{empty.pk}/").status_code == 204
     assert not Survey.objects.filter(pk=empty.pk).exists()
     assert client.get(f"/api/v1/surveys/{empty.pk}/").status_code == 404
@@ -204,7 +205,7 @@ def test_delete_only_without_responses(as_role, org, survey):
 def test_publish_and_close(as_role, org):
     published_notice(org)
     doc = demo_definition()
-    draft = services.definition_import(organization=org, document=doc)
+    draft = definition_import(organization=org, document=doc)
     client = as_role("author")
     response = client.post(f"/api/v1/surveys/{draft.survey_id}/publish/")
     assert response.status_code == 200
@@ -222,7 +223,7 @@ def test_publish_and_close(as_role, org):
 
 
 def test_publish_reports_every_problem_of_the_draft(as_role, org):
-    survey = services.survey_create(organization=org, title={"en": "Empty"})
+    survey = survey_create(organization=org, title={"en": "Empty"})
     response = as_role("author").post(f"/api/v1/surveys/{survey.pk}/publish/")
     assert response.status_code == 400
     assert errors_of(response) == [("sections", "too_short")]

@@ -6,7 +6,7 @@ Shared by the view tests, the browser test and scripts/screenshots.py.
 import copy
 from typing import Any
 
-from surveys import services
+from surveys.authoring.services.definitions import definition_import, survey_publish
 
 EVERY_TYPE: dict[str, Any] = {
     "schema_version": "1.0",
@@ -166,7 +166,7 @@ def every_type_survey(organization, slug: str = "every-type"):
     published_notice(organization)
     doc = every_type_definition()
     doc["slug"] = slug
-    version = services.definition_import(organization=organization, document=doc)
-    services.survey_publish(survey=version.survey)
+    version = definition_import(organization=organization, document=doc)
+    survey_publish(survey=version.survey)
     version.survey.refresh_from_db()
     return version.survey

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from dashboards.reports.periods import quarter_of
 from dashboards.reports.services import report_generate
-from surveys import services
+from surveys.authoring.services.builder import branding_save
 from tests.browser.helpers import sign_in_verified
 from tests.browser.test_dashboards import wait_drawn
 from tests.dashboards.dashdata import fill
@@ -79,7 +79,7 @@ def world(settings, tmp_path):
     org = OrganizationFactory(slug="acme-csp", name="Acme CSP", transparency_report_public=True)
     published_notice(org)
     survey = live_survey(org)
-    services.branding_save(organization=org, survey=survey, values=BRAND)
+    branding_save(organization=org, survey=survey, values=BRAND)
     now = timezone.now()
     plan = [
         (now - dt.timedelta(days=7 + 25 * i), 12, "web", {"trust_brand": 3 + i % 2, "nps": 4 + i})

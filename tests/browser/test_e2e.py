@@ -13,6 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from surveys import services
+from surveys.authoring.services.definitions import survey_close
 from tests.browser.every_type import every_type_survey
 from tests.browser.helpers import assert_accessible, group, press
 from tests.factories import OrganizationFactory, live_survey
@@ -121,7 +122,7 @@ def test_survey_by_keyboard_with_axe_on_every_page(page: Page, live_server):
     assert response.section_path == ["attitudes", "habits", "recommend", "about_you"]
 
     # Unavailable pages.
-    services.survey_close(survey=survey)
+    survey_close(survey=survey)
     page.goto(f"{base}/s/{survey.slug}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("This survey has closed")
     assert_accessible(page, "closed survey")

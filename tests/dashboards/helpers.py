@@ -4,6 +4,7 @@ from typing import Any
 
 from dashboards.services import aggregate_until_done
 from surveys import services
+from surveys.authoring.services.definitions import definition_import, survey_publish
 from tests.factories import COMFORT_ANSWERS, demo_definition
 
 CONSENT_BM = {"notice_version": 1, "purposes": ["survey_research", "behavioural_measurement"]}
@@ -41,8 +42,8 @@ def analysed_definition(analysis: dict[str, Any] | None = None) -> dict[str, Any
 
 
 def analysed_survey(org, analysis: dict[str, Any] | None = None):  # type: ignore[no-untyped-def]
-    version = services.definition_import(organization=org, document=analysed_definition(analysis))
-    services.survey_publish(survey=version.survey)
+    version = definition_import(organization=org, document=analysed_definition(analysis))
+    survey_publish(survey=version.survey)
     version.survey.refresh_from_db()
     return version.survey
 

@@ -132,11 +132,12 @@ def test_overview_indices_westin_and_privacy_actives(org):
     from dashboards.selectors.metrics import overview
     from dashboards.services import aggregate_until_done
     from surveys import services
+    from surveys.authoring.services.definitions import instrument_insert, survey_publish
 
     survey = live_survey(org)
-    draft = services.instrument_insert(survey=survey, instrument="westin")
-    services.instrument_insert(survey=survey, instrument="privacy_actives")
-    services.survey_publish(survey=survey)
+    draft = instrument_insert(survey=survey, instrument="westin")
+    instrument_insert(survey=survey, instrument="privacy_actives")
+    survey_publish(survey=survey)
     survey.refresh_from_db()
     assert survey.live_version == draft
     westin = {"w1": 4, "w2": 1, "w3": 2}  # fundamentalist

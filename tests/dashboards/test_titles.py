@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from surveys import services
+from surveys.authoring.services.definitions import definition_import, survey_publish
 from surveys.models import Section
 from surveys.selectors.texts import to_plain
 from surveys.text import plain
@@ -38,8 +39,8 @@ def titled(org):
     doc["title"] = {"en": TITLE}
     doc["sections"][0]["title"] = {"en": TITLE}
     doc["sections"][0]["questions"][0]["text"] = {"en": "Dienlin, Braeunlich & Trepte <em>ask</em>"}
-    version = services.definition_import(organization=org, document=doc)
-    services.survey_publish(survey=version.survey)
+    version = definition_import(organization=org, document=doc)
+    survey_publish(survey=version.survey)
     version.survey.refresh_from_db()
     return version.survey
 

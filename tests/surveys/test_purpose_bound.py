@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from surveys import services
 from surveys.answers import clean_answers
+from surveys.authoring.services.definitions import definition_import, survey_publish
 from surveys.consent.services.rights import consent_withdraw, portal_token_issue
 from surveys.enums import ApiScope, ResponseStatus
 from surveys.logic import section_path
@@ -73,8 +74,8 @@ def bound_definition() -> dict:
 
 @pytest.fixture
 def bound_survey(org):
-    version = services.definition_import(organization=org, document=bound_definition())
-    services.survey_publish(survey=version.survey)
+    version = definition_import(organization=org, document=bound_definition())
+    survey_publish(survey=version.survey)
     version.survey.refresh_from_db()
     return version.survey
 

@@ -1,6 +1,13 @@
 import pytest
 
-from surveys import selectors, services
+from surveys import selectors
+from surveys.authoring.services.definitions import (
+    definition_import,
+    survey_close,
+    survey_create,
+    survey_draft_version,
+    survey_publish,
+)
 from surveys.consent.services.consent import notice_publish, notice_save
 from surveys.enums import SurveyStatus, VersionStatus
 from surveys.models import AuditEvent, Choice, Question, Section, Survey, SurveyVersion
@@ -17,16 +24,16 @@ def counts():
 @pytest.mark.parametrize("name", ["privacy_comfort", "privacy_quiz"])
 def test_export_import_round_trip_is_lossless(org, name):
     doc = demo_definition(name)
-    version = services.definition_import(organization=org, document=doc)
+    version = definition_import(organization=org, document=doc)
     exported = selectors.definition_export(version=version)
     assert exported == doc
     doc2 = dict(exported, slug="copy-" + doc["slug"])
-    again = services.definition_import(organization=org, document=doc2)
+    again = definition_import(organization=org, document=doc2)
     assert selectors.definition_export(version=again) == doc2
 
 
 def test_import_writes_the_rows(org):
-    version = services.definition_import(organization=org, document=demo_definition())
+    version = definition_import(organization=org, document=demo_definition())
     assert version.number == 1 and version.status == VersionStatus.DRAFT
     assert counts() == (1, 1, 5, 10, 25)
     q = Question.objects.get(code="concern")
@@ -39,7 +46,7 @@ def test_invalid_import_writes_nothing_and_lists_every_error(org):
     doc["sections"][1]["questions"][0]["choices"] = []
     doc["sections"][2]["questions"][0]["required"] = "yes"
     with pytest.raises(ServiceValidationError) as err:
-        services.definition_import(organization=org, document=doc)
+        definition_import(organization=org, document=doc)
     assert [(e.field, e.code) for e in err.value.errors] == [
         ("sections[1].questions[0].choices", "too_short"),
         ("sections[2].questions[0].required", "invalid_type"),
@@ -51,7 +58,7 @@ def test_invalid_import_writes_nothing_and_lists_every_error(org):
 def test_duplicate_slug_is_refused(org):
     live_survey(org, slug="privacy-comfort")
     with pytest.raises(ServiceValidationError) as err:
-        services.definition_import(organization=org, document=demo_definition())
+        definition_import(organization=org, document=demo_definition())
     assert [(e.field, e.code) for e in err.value.errors] == [("slug", "duplicate")]
 
 
@@ -60,7 +67,7 @@ def test_text_is_sanitized_on_import_and_titles_kept_as_written(org):
     markup = 'Trust <script>alert(1)</script><em>us</em> <a href="javascript:x">a</a>'
     doc["title"]["en"] = markup
     doc["sections"][0]["questions"][0]["text"]["en"] = markup
-    version = services.definition_import(organization=org, document=doc)
+    version = definition_import(organization=org, document=doc)
     # a title is plain text: stored as written, escaped wherever it is shown
     assert version.survey.title["en"] == markup
     question = version.questions.get(code=doc["sections"][0]["questions"][0]["code"])
@@ -68,25 +75,25 @@ def test_text_is_sanitized_on_import_and_titles_kept_as_written(org):
 
 
 def test_publish_freezes_and_editing_creates_a_new_draft(org):
-    version = services.definition_import(organization=org, document=demo_definition())
+    version = definition_import(organization=org, document=demo_definition())
     survey = version.survey
-    published = services.survey_publish(survey=survey)
+    published = survey_publish(survey=survey)
     survey.refresh_from_db()
     assert survey.status == SurveyStatus.LIVE and survey.live_version == published
     assert published.status == VersionStatus.PUBLISHED and published.snapshot is not None
-    draft = services.survey_draft_version(survey=survey)
+    draft = survey_draft_version(survey=survey)
     assert draft.number == 2 and draft.status == VersionStatus.DRAFT
     assert selectors.definition_export(version=draft)["sections"] == published.snapshot["sections"]
-    assert services.survey_draft_version(survey=survey) == draft  # one draft at a time
+    assert survey_draft_version(survey=survey) == draft  # one draft at a time
     doc = demo_definition()
     doc["sections"][0]["title"]["en"] = "Changed"
-    services.definition_import(organization=org, document=doc, survey=survey)
+    definition_import(organization=org, document=doc, survey=survey)
     published.refresh_from_db()
     assert published.snapshot["sections"][0]["title"]["en"] == "Your views on privacy"
     assert Section.objects.get(version=published, code="attitudes").title["en"] == (
         "Your views on privacy"
     )
-    v2 = services.survey_publish(survey=survey)
+    v2 = survey_publish(survey=survey)
     assert v2.number == 2
     assert selectors.version_spec(v2).sections[0].title["en"] == "Changed"
 
@@ -94,12 +101,12 @@ def test_publish_freezes_and_editing_creates_a_new_draft(org):
 def test_publish_without_draft_and_close(org):
     survey = live_survey(org)
     with pytest.raises(ServiceValidationError) as err:
-        services.survey_publish(survey=survey)
+        survey_publish(survey=survey)
     assert err.value.errors[0].code == "no_draft"
-    services.survey_close(survey=survey)
+    survey_close(survey=survey)
     assert Survey.objects.get(pk=survey.pk).status == SurveyStatus.CLOSED
     with pytest.raises(ServiceValidationError):
-        services.survey_close(survey=survey)
+        survey_close(survey=survey)
     assert list(AuditEvent.objects.values_list("action", flat=True).order_by("id")) == [
         "notice.published",
         "definition.imported",
@@ -109,10 +116,10 @@ def test_publish_without_draft_and_close(org):
 
 
 def test_publish_validates_admin_edits(org):
-    version = services.definition_import(organization=org, document=demo_definition())
+    version = definition_import(organization=org, document=demo_definition())
     Choice.objects.filter(question__code="policy_reading").exclude(code="never").delete()
     with pytest.raises(ServiceValidationError) as err:
-        services.survey_publish(survey=version.survey)
+        survey_publish(survey=version.survey)
     assert [(e.field, e.code) for e in err.value.errors] == [
         ("sections[1].questions[0].choices", "too_short")
     ]
@@ -121,27 +128,25 @@ def test_publish_validates_admin_edits(org):
 
 def test_survey_create_checks_fields(org):
     with pytest.raises(ServiceValidationError) as err:
-        services.survey_create(
-            organization=org, title={}, kind="poll", default_locale="fr", locales=["en"]
-        )
+        survey_create(organization=org, title={}, kind="poll", default_locale="fr", locales=["en"])
     assert [e.field for e in err.value.errors] == ["kind", "default_locale", "title"]
-    survey = services.survey_create(organization=org, title={"en": "Hello world"})
+    survey = survey_create(organization=org, title={"en": "Hello world"})
     assert survey.slug == "hello-world" and survey.versions.count() == 1
 
 
 def test_publishing_needs_a_notice_covering_every_question(org):
     doc = demo_definition()
     del doc["consent_notice"]
-    version = services.definition_import(organization=org, document=doc)
+    version = definition_import(organization=org, document=doc)
     with pytest.raises(ServiceValidationError) as err:
-        services.survey_publish(survey=version.survey)
+        survey_publish(survey=version.survey)
     assert [(e.field, e.code) for e in err.value.errors] == [("consent_notice", "required")]
     doc = demo_definition()
     doc["sections"][0]["questions"][1]["purpose"] = "advertising"
     del doc["sections"][1]["questions"][0]["purpose"]
-    services.definition_import(organization=org, document=doc, survey=version.survey)
+    definition_import(organization=org, document=doc, survey=version.survey)
     with pytest.raises(ServiceValidationError) as err:
-        services.survey_publish(survey=version.survey)
+        survey_publish(survey=version.survey)
     assert [(e.field, e.code) for e in err.value.errors] == [
         ("sections[0].questions[1].purpose", "invalid_reference"),
         ("sections[1].questions[0].purpose", "required"),
@@ -153,7 +158,7 @@ def test_unknown_notice_is_refused_on_import(org):
     doc = demo_definition()
     doc["consent_notice"] = "nope"
     with pytest.raises(ServiceValidationError) as err:
-        services.definition_import(organization=org, document=doc)
+        definition_import(organization=org, document=doc)
     assert [(e.field, e.code) for e in err.value.errors] == [
         ("consent_notice", "invalid_reference")
     ]
@@ -173,7 +178,7 @@ def test_the_notice_must_speak_every_survey_locale(org):
     )
     doc = demo_definition()
     doc["consent_notice"] = "en-only"
-    version = services.definition_import(organization=org, document=doc)
+    version = definition_import(organization=org, document=doc)
     with pytest.raises(ServiceValidationError) as err:
-        services.survey_publish(survey=version.survey)
+        survey_publish(survey=version.survey)
     assert [(e.field, e.code) for e in err.value.errors] == [("consent_notice", "missing_locale")]

@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from surveys import selectors, services
+from surveys.authoring.services.definitions import definition_import, survey_close, survey_publish
 from surveys.enums import ResponseStatus
 from surveys.forms import FieldState, parse_question, posted_state, stored_state
 from surveys.models import Answer, Respondent, Response
@@ -114,7 +115,7 @@ def test_unknown_and_draft_surveys_are_404(client, org):
     assert "Survey not found" in html(res)
     doc = demo_definition()
     doc["slug"] = "a-draft"
-    services.definition_import(organization=org, document=doc)
+    definition_import(organization=org, document=doc)
     res = client.get("/s/a-draft/")
     assert res.status_code == 404
     assert "We could not find a survey at this address." in html(res)
@@ -123,7 +124,7 @@ def test_unknown_and_draft_surveys_are_404(client, org):
 
 
 def test_closed_survey_is_410(client, survey):
-    services.survey_close(survey=survey)
+    survey_close(survey=survey)
     res = client.get(url(survey))
     assert res.status_code == 410
     assert "This survey has closed" in html(res)
@@ -152,7 +153,7 @@ def test_survey_over_quota_is_403_but_a_started_respondent_may_finish(client, su
 
 def test_closing_a_survey_stops_respondents_in_progress(client, survey):
     start(client, survey)
-    services.survey_close(survey=survey)
+    survey_close(survey=survey)
     assert client.get(url(survey, "p", "attitudes")).status_code == 410
 
 
@@ -486,8 +487,8 @@ def test_survey_in_one_language_has_no_switch_and_keeps_its_content(client, org)
         return node
 
     doc = only_en(doc)
-    version = services.definition_import(organization=org, document=doc)
-    services.survey_publish(survey=version.survey)
+    version = definition_import(organization=org, document=doc)
+    survey_publish(survey=version.survey)
     body = html(client.get("/s/english-only/", HTTP_ACCEPT_LANGUAGE="zh-Hant"))
     assert 'class="lang-switch"' not in body
     assert '<html lang="zh-Hant">' in body

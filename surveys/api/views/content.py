@@ -17,9 +17,16 @@ from trustpulse.api.access import survey_for
 from trustpulse.api.schema import READ, WRITE, errors
 from trustpulse.api.views import ApiView, body_object
 
-from ... import services
+from ...authoring.selectors.authoring import question_list, section_list, working_version
+from ...authoring.services.content import (
+    question_add,
+    question_change,
+    question_remove,
+    section_add,
+    section_change,
+    section_remove,
+)
 from ...models import Survey, SurveyVersion
-from ...selectors.authoring import question_list, section_list, working_version
 from ..serializers import (
     QuestionInSerializer,
     QuestionPatchSerializer,
@@ -77,7 +84,7 @@ class SectionCollectionView(ApiView):
         survey = survey_for(request, pk, write=True)
         data = body_object(request)
         position = data.pop("position", None)
-        draft, code = services.section_add(survey=survey, section=data, position=position)
+        draft, code = section_add(survey=survey, section=data, position=position)
         return Response(_section(draft, code), status=status.HTTP_201_CREATED)
 
 
@@ -102,9 +109,7 @@ class SectionDetailView(ApiView):
         survey = survey_for(request, pk, write=True)
         data = body_object(request)
         position = data.pop("position", None)
-        draft, new_code = services.section_change(
-            survey=survey, code=code, changes=data, position=position
-        )
+        draft, new_code = section_change(survey=survey, code=code, changes=data, position=position)
         return Response(_section(draft, new_code))
 
     @extend_schema(
@@ -114,7 +119,7 @@ class SectionDetailView(ApiView):
     )
     def delete(self, request: Request, pk: int, code: str) -> Response:
         survey = survey_for(request, pk, write=True)
-        services.section_remove(survey=survey, code=code)
+        section_remove(survey=survey, code=code)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -141,7 +146,7 @@ class SectionQuestionsView(ApiView):
         survey = survey_for(request, pk, write=True)
         data = body_object(request)
         position = data.pop("position", None)
-        draft, new_code = services.question_add(
+        draft, new_code = question_add(
             survey=survey, section_code=code, question=data, position=position
         )
         return Response(_question(draft, new_code), status=status.HTTP_201_CREATED)
@@ -183,7 +188,7 @@ class QuestionDetailView(ApiView):
         data = body_object(request)
         position = data.pop("position", None)
         section = data.pop("section", None)
-        draft, new_code = services.question_change(
+        draft, new_code = question_change(
             survey=survey, code=code, changes=data, section_code=section, position=position
         )
         return Response(_question(draft, new_code))
@@ -195,5 +200,5 @@ class QuestionDetailView(ApiView):
     )
     def delete(self, request: Request, pk: int, code: str) -> Response:
         survey = survey_for(request, pk, write=True)
-        services.question_remove(survey=survey, code=code)
+        question_remove(survey=survey, code=code)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -27,11 +27,12 @@ from trustpulse.api.schema import DRY_RUN, READ, WRITE, errors
 from trustpulse.api.views import ApiView, flag
 from trustpulse.validation import FieldError
 
-from ... import services
+from ...authoring.selectors.authoring import version_get, working_version
+from ...authoring.services.authoring import definition_check, definition_export_logged
+from ...authoring.services.definitions import definition_import
 from ...enums import ApiScope
 from ...importers.exporters import definition_to_surveyjs, definition_to_xlsform
 from ...models import Organization, Survey, SurveyVersion
-from ...selectors.authoring import version_get, working_version
 from ...services.imports import import_file_commit, import_preview
 from ..serializers import (
     DryRunSerializer,
@@ -119,9 +120,7 @@ def _too_large(request: Request, limit: int | None = None) -> Response | None:
 
 
 def _check(organization: Organization, document: Any, survey: Survey | None) -> Response:
-    problems = services.definition_check(
-        organization=organization, document=document, survey=survey
-    )
+    problems = definition_check(organization=organization, document=document, survey=survey)
     if problems:
         return error_response(problems)
     return Response({"ok": True, "errors": []})
@@ -203,7 +202,7 @@ class DefinitionImportView(ApiView):
         document = request.data
         if flag(request, "dry_run"):
             return _check(organization, document, None)
-        version = services.definition_import(
+        version = definition_import(
             organization=organization, document=document, actor=self.actor.user
         )
         return _imported(request, version, status.HTTP_201_CREATED)
@@ -293,7 +292,7 @@ class SurveyJSExportView(ApiView):
     )
     def get(self, request: Request, pk: int) -> Response:
         version = _export_version(request, pk)
-        doc = services.definition_export_logged(version=version, **audit_identity(self.actor))
+        doc = definition_export_logged(version=version, **audit_identity(self.actor))
         body = definition_to_surveyjs(doc)
         response = Response(body)
         response["Content-Disposition"] = (
@@ -336,7 +335,7 @@ class XLSFormExportView(ApiView):
     )
     def get(self, request: Request, pk: int) -> HttpResponse:
         version = _export_version(request, pk)
-        doc = services.definition_export_logged(version=version, **audit_identity(self.actor))
+        doc = definition_export_logged(version=version, **audit_identity(self.actor))
         response = HttpResponse(definition_to_xlsform(doc), content_type=XLSX)
         response["Content-Disposition"] = (
             f'attachment; filename="{version.survey.slug}-v{version.number}.xlsx"'
@@ -360,7 +359,7 @@ class SurveyDefinitionView(ApiView):
     )
     def get(self, request: Request, pk: int) -> Response:
         version = _export_version(request, pk)
-        doc = services.definition_export_logged(version=version, **audit_identity(self.actor))
+        doc = definition_export_logged(version=version, **audit_identity(self.actor))
         return Response(doc)
 
     @extend_schema(
@@ -383,7 +382,7 @@ class SurveyDefinitionView(ApiView):
         document = request.data
         if flag(request, "dry_run"):
             return _check(survey.organization, document, survey)
-        version = services.definition_import(
+        version = definition_import(
             organization=survey.organization,
             document=document,
             actor=self.actor.user,

@@ -23,9 +23,10 @@ from trustpulse.api.views import ApiView
 from trustpulse.validation import FieldError, ServiceValidationError
 
 from ... import services
+from ...authoring.selectors.authoring import response_list_with_answers
+from ...authoring.services.authoring import responses_viewed
 from ...enums import ApiScope, ResponseStatus
 from ...selectors import Actor, survey_get
-from ...selectors.authoring import response_list_with_answers
 from ...selectors.surveys import survey_for_submission
 from ..serializers import (
     ResponseFilterSerializer,
@@ -78,7 +79,7 @@ class RawResponsesView(ApiView):
         page = self.paginate_queryset(queryset)
         assert page is not None
         body = SurveyResponseSerializer(page, many=True).data
-        services.responses_viewed(
+        responses_viewed(
             organization_ids=organization_ids,
             data={**data, "count": len(page)},
             **audit_identity(self.actor),
@@ -124,7 +125,7 @@ class ResponseDetailView(ApiView):
             response = queryset.first()  # accepted, and written out just now
         if response is None:
             raise NotFound("No such response.")
-        services.responses_viewed(
+        responses_viewed(
             organization_ids=[response.survey.organization_id],
             data={"response": str(response.pk), "count": 1},
             **audit_identity(actor),

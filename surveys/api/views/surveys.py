@@ -12,11 +12,12 @@ from trustpulse.api.schema import READ, WRITE, errors
 from trustpulse.api.views import ApiView
 from trustpulse.validation import ServiceValidationError
 
-from ... import services
+from ...authoring.selectors.authoring import survey_list_annotated, version_list
+from ...authoring.services.authoring import survey_delete, survey_new, survey_update
+from ...authoring.services.definitions import survey_close, survey_publish
 from ...enums import ApiScope
 from ...models import Organization, Survey
 from ...selectors import Actor
-from ...selectors.authoring import survey_list_annotated, version_list
 from ..serializers import (
     SurveyCreateSerializer,
     SurveySerializer,
@@ -80,7 +81,7 @@ class SurveyCollectionView(ApiView):
         organization = authoring_organization(
             self.actor, values.pop("organization", None), "organization"
         )
-        survey = services.survey_new(organization=organization, actor=self.actor.user, **values)
+        survey = survey_new(organization=organization, actor=self.actor.user, **values)
         return Response(survey_body(request, survey.pk), status=status.HTTP_201_CREATED)
 
 
@@ -104,7 +105,7 @@ class SurveyDetailView(ApiView):
         survey = survey_for(request, pk, write=True)
         data = SurveyUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.survey_update(survey=survey, changes=data.validated_data, actor=self.actor.user)
+        survey_update(survey=survey, changes=data.validated_data, actor=self.actor.user)
         return Response(survey_body(request, survey.pk))
 
     @extend_schema(
@@ -115,7 +116,7 @@ class SurveyDetailView(ApiView):
     def delete(self, request: Request, pk: int) -> Response:
         survey = survey_for(request, pk, write=True)
         try:
-            services.survey_delete(survey=survey)
+            survey_delete(survey=survey)
         except ServiceValidationError as exc:
             return error_response(exc.errors, status.HTTP_409_CONFLICT)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -130,7 +131,7 @@ class SurveyPublishView(ApiView):
     )
     def post(self, request: Request, pk: int) -> Response:
         survey = survey_for(request, pk, write=True)
-        services.survey_publish(survey=survey, actor=self.actor.user)
+        survey_publish(survey=survey, actor=self.actor.user)
         return Response(survey_body(request, survey.pk))
 
 
@@ -143,7 +144,7 @@ class SurveyCloseView(ApiView):
     )
     def post(self, request: Request, pk: int) -> Response:
         survey = survey_for(request, pk, write=True)
-        services.survey_close(survey=survey, actor=self.actor.user)
+        survey_close(survey=survey, actor=self.actor.user)
         return Response(survey_body(request, survey.pk))
 
 

@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from surveys import services
+from surveys.authoring.selectors.builder import branding_of, look_for
+from surveys.authoring.services.builder import branding_reset, branding_save
 from surveys.authoring.views.common import BUILDERS, posted, survey_or_404, title_of, url
 from surveys.authoring.views.forms import FormErrors
 from surveys.branding import CARD, COLOUR, CONTRAST_PAIRS, Look, contrast
 from surveys.enums import BrandFont, Role
 from surveys.models import Survey
-from surveys.selectors.builder import branding_of, look_for
 from trustpulse.studio import Studio, studio_view
 from trustpulse.validation import ServiceValidationError
 
@@ -60,7 +60,7 @@ def _save(
     if upload is not None:
         logo = upload.read(MAX_UPLOAD + 1)
     try:
-        services.branding_save(
+        branding_save(
             organization=studio.organization,
             survey=survey,
             values=values,
@@ -165,7 +165,7 @@ def survey_branding(request: HttpRequest, studio: Studio, pk: int) -> HttpRespon
     """A survey's own look (overriding the organization's), or reset to the organization's."""
     survey = survey_or_404(studio, pk)
     if request.method == "POST" and request.POST.get("action") == "reset":
-        services.branding_reset(survey=survey, actor=request.user)  # type: ignore[arg-type]
+        branding_reset(survey=survey, actor=request.user)  # type: ignore[arg-type]
         messages.success(request, _("This survey uses the organization's branding again."))
         return HttpResponseRedirect(url("branding", studio, pk=survey.pk))
     if request.method == "POST":

@@ -9,10 +9,10 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import get_language_info
 
+from surveys.authoring.selectors.builder import builder_survey_get
 from surveys.enums import Role
 from surveys.models import Survey
 from surveys.responses.views.display import bcp47
-from surveys.selectors.builder import builder_survey_get
 from trustpulse.studio import Studio
 
 BUILDERS = frozenset({Role.ADMIN, Role.AUTHOR})

@@ -9,7 +9,15 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from surveys import services
+from surveys.authoring.selectors.builder import draft_document
+from surveys.authoring.services.content import (
+    CodeNotFound,
+    question_add,
+    question_change,
+    section_add,
+    section_change,
+)
+from surveys.authoring.services.definitions import instrument_insert
 from surveys.authoring.views.common import BUILDERS, posted, survey_or_404, title_of
 from surveys.authoring.views.forms import (
     FormErrors,
@@ -17,8 +25,6 @@ from surveys.authoring.views.forms import (
     parse_section,
 )
 from surveys.instruments import INSTRUMENTS
-from surveys.selectors.builder import draft_document
-from surveys.services.content import CodeNotFound
 from trustpulse.studio import Studio, studio_view
 from trustpulse.validation import FieldError, ServiceValidationError
 
@@ -44,7 +50,7 @@ def instruments(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
         after = str(post.get("after_section") or "") or None
         errors = try_write(
             request,
-            lambda: services.instrument_insert(
+            lambda: instrument_insert(
                 survey=survey,
                 instrument=str(post.get("instrument") or ""),
                 prefix=str(post.get("prefix") or "").strip(),
@@ -98,11 +104,11 @@ def check(request: HttpRequest, studio: Studio, pk: int) -> JsonResponse:
             post, locales=doc["locales"], types=question_types(doc), errors=problems
         )
         if original:
-            write = lambda: services.question_change(  # noqa: E731
+            write = lambda: question_change(  # noqa: E731
                 survey=survey, code=original, changes=question_changes(data)
             )
         else:
-            write = lambda: services.question_add(  # noqa: E731
+            write = lambda: question_add(  # noqa: E731
                 survey=survey, section_code=str(post.get("section") or ""), question=data
             )
     elif kind == "section":
@@ -110,9 +116,9 @@ def check(request: HttpRequest, studio: Studio, pk: int) -> JsonResponse:
             post, locales=doc["locales"], types=question_types(doc), errors=problems
         )
         if original:
-            write = lambda: services.section_change(survey=survey, code=original, changes=data)  # noqa: E731
+            write = lambda: section_change(survey=survey, code=original, changes=data)  # noqa: E731
         else:
-            write = lambda: services.section_add(survey=survey, section=data)  # noqa: E731
+            write = lambda: section_add(survey=survey, section=data)  # noqa: E731
     else:
         return JsonResponse(
             {

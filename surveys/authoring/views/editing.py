@@ -7,6 +7,8 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 
+from surveys.authoring.selectors.builder import notice_version_of
+from surveys.authoring.services.content import CodeNotFound
 from surveys.authoring.views.common import url
 from surveys.authoring.views.forms import (
     OPS,
@@ -15,8 +17,6 @@ from surveys.authoring.views.forms import (
     simple_conditions,
 )
 from surveys.models import Survey
-from surveys.selectors.builder import notice_version_of
-from surveys.services.content import CodeNotFound
 from trustpulse.studio import Studio
 from trustpulse.validation import ServiceValidationError
 

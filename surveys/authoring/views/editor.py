@@ -13,7 +13,17 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from surveys import services
+from surveys.authoring.selectors.builder import (
+    draft_document,
+    notice_choices,
+    publish_problems,
+    translation_gaps,
+    translations_stale,
+    translations_stale_list,
+)
+from surveys.authoring.services import authoring as authoring_services
+from surveys.authoring.services.authoring import survey_update
+from surveys.authoring.services.builder import survey_content_update
 from surveys.authoring.views.common import (
     BUILDERS,
     language_choices,
@@ -26,14 +36,6 @@ from surveys.authoring.views.common import (
 )
 from surveys.authoring.views.forms import EXTRA_ROWS, FormErrors, localized, number
 from surveys.enums import QuestionType, SurveyKind, VersionStatus
-from surveys.selectors.builder import (
-    draft_document,
-    notice_choices,
-    publish_problems,
-    translation_gaps,
-    translations_stale,
-    translations_stale_list,
-)
 from trustpulse.studio import Studio, studio_view
 from trustpulse.validation import FieldError, ServiceValidationError
 
@@ -70,7 +72,7 @@ def survey_new(request: HttpRequest, studio: Studio) -> HttpResponse:
             "notice": post.get("consent_notice") or "",
         }
         try:
-            survey = services.survey_new(
+            survey = authoring_services.survey_new(
                 organization=studio.organization,
                 title={default: title} if title else {},
                 kind=str(data["kind"]),
@@ -157,7 +159,7 @@ def survey_edit(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
             if problems:
                 raise ServiceValidationError(problems)
             if changes:
-                services.survey_update(
+                survey_update(
                     survey=survey,
                     changes=changes,
                     actor=request.user,  # type: ignore[arg-type]
@@ -303,7 +305,7 @@ def survey_texts(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
             outcomes = _parse_outcomes(post, locales)
             changes["outcomes"] = outcomes
         try:
-            services.survey_content_update(
+            survey_content_update(
                 survey=survey,
                 changes=changes,
                 actor=request.user,  # type: ignore[arg-type]

@@ -19,6 +19,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
 from surveys import selectors
+from surveys.authoring.selectors.authoring import working_version
 from surveys.authoring.views.common import BUILDERS, survey_or_404, title_of, url
 from surveys.consent.views.consent import current_notice, render_step
 from surveys.consent.views.privacy import notice_view
@@ -26,7 +27,6 @@ from surveys.forms import parse_page, posted_state, stored_states
 from surveys.logic import evaluate, next_section, section_path
 from surveys.responses.views.display import Texts, build_questions, ordered_questions
 from surveys.responses.views.public import SurveyContext, base_context, cleaned_page
-from surveys.selectors.authoring import working_version
 from trustpulse.studio import Studio, studio_view
 
 WIDTHS = (("phone", 390), ("desktop", 1024))

@@ -7,10 +7,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from surveys import services
+from surveys.authoring.selectors.builder import publish_preview, version_history
+from surveys.authoring.services.definitions import survey_publish
 from surveys.authoring.views.common import BUILDERS, survey_or_404, title_of, url
 from surveys.authoring.views.forms import FormErrors
-from surveys.selectors.builder import publish_preview, version_history
 from trustpulse.studio import Studio, studio_view
 from trustpulse.validation import ServiceValidationError
 
@@ -22,7 +22,7 @@ def publish(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
     errors = FormErrors()
     if request.method == "POST":
         try:
-            version = services.survey_publish(
+            version = survey_publish(
                 survey=survey,
                 actor=request.user,  # type: ignore[arg-type]
             )

@@ -8,7 +8,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from surveys import services
+from surveys.authoring.selectors.builder import draft_document, translations_stale
+from surveys.authoring.services.content import question_add, question_change, question_remove
 from surveys.authoring.views.common import BUILDERS, loc_field, posted, survey_or_404, title_of
 from surveys.authoring.views.forms import (
     EXTRA_ROWS,
@@ -19,7 +20,6 @@ from surveys.authoring.views.forms import (
 )
 from surveys.enums import QuestionType, SurveyKind
 from surveys.models import Survey
-from surveys.selectors.builder import draft_document, translations_stale
 from trustpulse.studio import Studio, studio_view
 from trustpulse.validation import FieldError
 
@@ -193,7 +193,7 @@ def question_new(request: HttpRequest, studio: Studio, pk: int, section: str) ->
         else:
             errors = try_write(
                 request,
-                lambda: services.question_add(survey=survey, section_code=section, question=data),
+                lambda: question_add(survey=survey, section_code=section, question=data),
                 _("Question %(code)s added.") % {"code": data.get("code", "")},
             )
             if not errors:
@@ -234,7 +234,7 @@ def question_edit(request: HttpRequest, studio: Studio, pk: int, code: str) -> H
         else:
             errors = try_write(
                 request,
-                lambda: services.question_change(survey=survey, code=code, changes=changes),
+                lambda: question_change(survey=survey, code=code, changes=changes),
                 _("Question %(code)s saved.") % {"code": parsed.get("code", code)},
             )
             if not errors:
@@ -278,7 +278,7 @@ def question_move(request: HttpRequest, studio: Studio, pk: int, code: str) -> H
     if target is not None:
         errors = try_write(
             request,
-            lambda: services.question_change(
+            lambda: question_change(
                 survey=survey,
                 code=code,
                 changes={},
@@ -298,7 +298,7 @@ def question_delete(request: HttpRequest, studio: Studio, pk: int, code: str) ->
     survey = survey_or_404(studio, pk)
     errors = try_write(
         request,
-        lambda: services.question_remove(survey=survey, code=code),
+        lambda: question_remove(survey=survey, code=code),
         _("Question %(code)s removed.") % {"code": code},
     )
     for e in errors.items:

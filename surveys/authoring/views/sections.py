@@ -8,7 +8,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from surveys import services
+from surveys.authoring.selectors.builder import draft_document, translations_stale
+from surveys.authoring.services.content import section_add, section_change, section_remove
 from surveys.authoring.views.common import BUILDERS, loc_field, posted, survey_or_404, title_of
 from surveys.authoring.views.forms import (
     OPS,
@@ -18,7 +19,6 @@ from surveys.authoring.views.forms import (
     skip_rows,
 )
 from surveys.models import Survey
-from surveys.selectors.builder import draft_document, translations_stale
 from trustpulse.studio import Studio, studio_view
 from trustpulse.validation import FieldError
 
@@ -119,7 +119,7 @@ def section_new(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
         else:
             errors = try_write(
                 request,
-                lambda: services.section_add(survey=survey, section=data),
+                lambda: section_add(survey=survey, section=data),
                 _("Section added."),
             )
             if not errors:
@@ -150,7 +150,7 @@ def section_edit(request: HttpRequest, studio: Studio, pk: int, code: str) -> Ht
         else:
             errors = try_write(
                 request,
-                lambda: services.section_change(survey=survey, code=code, changes=data),
+                lambda: section_change(survey=survey, code=code, changes=data),
                 _("Section saved."),
             )
             if not errors:
@@ -184,7 +184,7 @@ def section_move(request: HttpRequest, studio: Studio, pk: int, code: str) -> Ht
     if 0 <= target < len(doc["sections"]):
         errors = try_write(
             request,
-            lambda: services.section_change(survey=survey, code=code, changes={}, position=target),
+            lambda: section_change(survey=survey, code=code, changes={}, position=target),
             _("Section %(code)s moved.") % {"code": code},
         )
         for e in errors.items:
@@ -198,7 +198,7 @@ def section_delete(request: HttpRequest, studio: Studio, pk: int, code: str) -> 
     survey = survey_or_404(studio, pk)
     errors = try_write(
         request,
-        lambda: services.section_remove(survey=survey, code=code),
+        lambda: section_remove(survey=survey, code=code),
         _("Section %(code)s removed.") % {"code": code},
     )
     for e in errors.items:

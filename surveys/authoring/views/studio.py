@@ -9,9 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from surveys.authoring.selectors.builder import builder_survey_list
 from surveys.enums import Role
 from surveys.models import Membership
-from surveys.selectors.builder import builder_survey_list
 from surveys.selectors.texts import localized
 from trustpulse.studio import Studio, studio_view
 

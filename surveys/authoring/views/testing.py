@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from surveys import services
+from surveys.authoring.services import builder as builder_services
+from surveys.authoring.services.builder import test_link_token
 from surveys.authoring.views.common import BUILDERS, survey_or_404, title_of, url
 from surveys.models import Response
 from trustpulse.studio import Studio, studio_view
@@ -18,7 +19,7 @@ from trustpulse.studio import Studio, studio_view
 @require_GET
 def test_mode(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
     survey = survey_or_404(studio, pk)
-    token = services.test_link_token(survey=survey)
+    token = test_link_token(survey=survey)
     link = request.build_absolute_uri(
         reverse("surveys:test_start", kwargs={"slug": survey.slug, "token": token})
     )
@@ -40,7 +41,7 @@ def test_mode(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
 @require_POST
 def test_responses_delete(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
     survey = survey_or_404(studio, pk)
-    count = services.test_responses_delete(survey=survey, actor=request.user)  # type: ignore[arg-type]
+    count = builder_services.test_responses_delete(survey=survey, actor=request.user)  # type: ignore[arg-type]
     messages.success(
         request,
         ngettext("%(count)d test response deleted.", "%(count)d test responses deleted.", count)

@@ -25,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from surveys import services
+from surveys.authoring.services.builder import test_link_valid
 from surveys.consent.services.consent import consent_counter_bump, notice_current_version
 from surveys.consent.services.response_consent import ConsentInput
 from surveys.consent.views.privacy import NoticeView, PurposeView, notice_view
@@ -301,7 +302,7 @@ def test_start(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     A tampered or expired token is a plain 404: nothing about the survey is told.
     """
     survey = public_survey_get(slug=slug)
-    if survey is None or not services.test_link_valid(survey=survey, token=token):
+    if survey is None or not test_link_valid(survey=survey, token=token):
         return unavailable(request, None, "not_found", 404)
     slugs = set(request.session.get(TEST_KEY) or [])
     slugs.add(slug)

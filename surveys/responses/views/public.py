@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from surveys import selectors, services
 from surveys.answers import AnswerError, AnswerProblem, clean_answers, clean_question, feedback
+from surveys.authoring.selectors.builder import look_for
 from surveys.consent.services.rights import portal_token_issue
 from surveys.enums import ResponseStatus
 from surveys.forms import FieldState, parse_page, posted_state, stored_states
@@ -36,7 +37,6 @@ from surveys.responses.views.display import (
     quiz_feedback,
 )
 from surveys.selectors import public_survey_get
-from surveys.selectors.builder import look_for
 from surveys.services.response_flow import quiz_score_text
 from surveys.services.responses import Availability
 from surveys.spec import VersionSpec
@@ -411,7 +411,7 @@ def resume(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def logo(request: HttpRequest, pk: int, stamp: int) -> HttpResponse:
     """A brand's logo (the address changes with every new logo, so it caches for long)."""
-    from surveys.selectors.builder import logo_get
+    from surveys.authoring.selectors.builder import logo_get
 
     branding = logo_get(pk=pk)
     if branding is None or branding.logo is None:

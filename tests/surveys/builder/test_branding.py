@@ -3,11 +3,11 @@ to the respondent pages as CSS custom properties, with the logo and its text alt
 
 import pytest
 
-from surveys import services
+from surveys.authoring.selectors.builder import look_for
+from surveys.authoring.services.builder import branding_reset, branding_save
 from surveys.branding import contrast, logo_type
 from surveys.enums import AuditAction
 from surveys.models import AuditEvent, Branding
-from surveys.selectors.builder import look_for
 from tests.fixtures import login_verified
 from trustpulse.validation import ServiceValidationError
 
@@ -40,7 +40,7 @@ def test_logo_formats_are_recognized_by_their_bytes():
 def test_pairs_under_aa_are_refused_with_the_pair_and_ratio(org):
     bad = {**GOOD, "accent": "#ff9fd0", "text": "#8a8a8a"}
     with pytest.raises(ServiceValidationError) as exc:
-        services.branding_save(organization=org, values=bad)
+        branding_save(organization=org, values=bad)
     got = [(e.field, e.code) for e in exc.value.errors]
     assert got == [
         ("text", "low_contrast"),
@@ -55,7 +55,7 @@ def test_pairs_under_aa_are_refused_with_the_pair_and_ratio(org):
 
 def test_colours_and_fonts_outside_the_safe_list_are_refused(org):
     with pytest.raises(ServiceValidationError) as exc:
-        services.branding_save(
+        branding_save(
             organization=org,
             values={**GOOD, "accent": "red; }", "font": "Comic Sans"},
         )
@@ -67,22 +67,22 @@ def test_colours_and_fonts_outside_the_safe_list_are_refused(org):
 
 def test_a_logo_needs_its_text_alternative_and_a_safe_format(org):
     with pytest.raises(ServiceValidationError) as exc:
-        services.branding_save(organization=org, values=GOOD, logo=b"GIF89a....")
+        branding_save(organization=org, values=GOOD, logo=b"GIF89a....")
     assert [(e.field, e.code) for e in exc.value.errors] == [
         ("logo", "invalid_format"),
         ("logo_alt", "required"),
     ]
     with pytest.raises(ServiceValidationError) as exc:
-        services.branding_save(organization=org, values=GOOD, logo=PNG + b"\x00" * 200_000)
+        branding_save(organization=org, values=GOOD, logo=PNG + b"\x00" * 200_000)
     assert ("logo", "too_large") in [(e.field, e.code) for e in exc.value.errors]
 
 
 def test_survey_branding_overrides_the_organization_and_resets(org, survey, users):
     assert look_for(survey=survey).source == "default"
-    services.branding_save(organization=org, values=GOOD, actor=users["admin"])
+    branding_save(organization=org, values=GOOD, actor=users["admin"])
     assert look_for(survey=survey).accent == "#7a1f5c"
     assert look_for(survey=survey).source == "organization"
-    services.branding_save(
+    branding_save(
         organization=org,
         survey=survey,
         values={**GOOD, "accent": "#0f5132", "logo_alt": "Acme"},
@@ -91,13 +91,13 @@ def test_survey_branding_overrides_the_organization_and_resets(org, survey, user
     look = look_for(survey=survey)
     assert (look.source, look.accent, look.logo_alt) == ("survey", "#0f5132", "Acme")
     assert look.logo_url.startswith(f"/brand/{survey.branding.pk}/")
-    services.branding_reset(survey=survey)
+    branding_reset(survey=survey)
     assert look_for(survey=survey).source == "organization"
     assert AuditEvent.objects.filter(action=AuditAction.BRANDING_CHANGED).count() == 3
 
 
 def test_respondent_pages_carry_the_branding_and_the_logo(client, org, survey):
-    services.branding_save(
+    branding_save(
         organization=org, survey=survey, values={**GOOD, "logo_alt": "Acme Bank"}, logo=PNG
     )
     body = client.get(f"/s/{survey.slug}/").content.decode()
@@ -149,7 +149,7 @@ def test_organization_branding_page(client, org, users):
 def test_respondent_page_query_count_with_branding(
     client, org, survey, django_assert_max_num_queries
 ):
-    services.branding_save(organization=org, values=GOOD)
+    branding_save(organization=org, values=GOOD)
     client.get(f"/s/{survey.slug}/")
     with django_assert_max_num_queries(12):
         client.get(f"/s/{survey.slug}/")

@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from surveys import services
+from surveys.authoring.services.authoring import survey_new
+from surveys.authoring.services.content import question_add, section_add
 from tests.factories import live_survey
 from tests.fixtures import login_verified
 
@@ -29,13 +30,11 @@ def test_survey_list_queries_do_not_grow_with_surveys(client, org, users):
 
 def test_builder_overview_queries_do_not_grow_with_questions(client, org, users):
     login_verified(client, users["author"])
-    survey = services.survey_new(
-        organization=org, title={"en": "Q"}, consent_notice="privacy-notice"
-    )
-    services.section_add(survey=survey, section={"code": "s1"})
+    survey = survey_new(organization=org, title={"en": "Q"}, consent_notice="privacy-notice")
+    section_add(survey=survey, section={"code": "s1"})
 
     def add(code):
-        services.question_add(
+        question_add(
             survey=survey,
             section_code="s1",
             question={

@@ -7,6 +7,7 @@ from django.db.models import Sum
 from dashboards.models import AnswerRollup, PurposeRollup, ResponseRollup, ResponseScore
 from dashboards.services import aggregate_until_done
 from surveys import services
+from surveys.authoring.services import builder as builder_services
 from surveys.enums import AuditAction, ResponseStatus
 from surveys.models import AuditEvent, ConsentCounter, ConsentRecord, Respondent, Response
 from tests.factories import COMFORT_ANSWERS, CONSENT
@@ -56,7 +57,7 @@ def test_a_test_link_marks_the_response_test_and_it_changes_no_rollup(client, su
     services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
     aggregate_until_done()
     before, counted = rollups(), counters()
-    token = services.test_link_token(survey=survey)
+    token = builder_services.test_link_token(survey=survey)
     landing = client.get(f"/s/{survey.slug}/test/{token}/")
     assert landing["Location"] == f"/s/{survey.slug}/"
     page = client.get(f"/s/{survey.slug}/")
@@ -81,25 +82,25 @@ def test_a_tampered_or_foreign_test_link_is_404_and_sets_nothing(client, org, su
     from tests.factories import live_survey
 
     if mangle == "tampered":
-        token = services.test_link_token(survey=survey)[:-2] + "xx"
+        token = builder_services.test_link_token(survey=survey)[:-2] + "xx"
     else:
-        token = services.test_link_token(survey=live_survey(org, slug="another"))
+        token = builder_services.test_link_token(survey=live_survey(org, slug="another"))
     assert client.get(f"/s/{survey.slug}/test/{token}/").status_code == 404
     response = answer_through(client, survey, f"/s/{survey.slug}/")
     assert response.is_test is False
 
 
 def test_an_expired_test_link_is_refused(survey, monkeypatch):
-    token = services.test_link_token(survey=survey)
-    assert services.test_link_valid(survey=survey, token=token)
-    monkeypatch.setattr("surveys.services.builder.TEST_LINK_MAX_AGE", -1)
-    assert not services.test_link_valid(survey=survey, token=token)
+    token = builder_services.test_link_token(survey=survey)
+    assert builder_services.test_link_valid(survey=survey, token=token)
+    monkeypatch.setattr("surveys.authoring.services.builder.TEST_LINK_MAX_AGE", -1)
+    assert not builder_services.test_link_valid(survey=survey, token=token)
 
 
 def test_test_responses_do_not_fill_the_quota(client, survey):
     survey.response_quota = 1
     survey.save()
-    token = services.test_link_token(survey=survey)
+    token = builder_services.test_link_token(survey=survey)
     client.get(f"/s/{survey.slug}/test/{token}/")
     answer_through(client, survey, f"/s/{survey.slug}/")
     assert services.availability(survey).ok

@@ -2,8 +2,8 @@
 
 import pytest
 
-from surveys.selectors.authoring import working_version
-from surveys.services.translations import localized_texts, stale_after_edit
+from surveys.authoring.selectors.authoring import working_version
+from surveys.authoring.services.translations import localized_texts, stale_after_edit
 
 from .test_views_builder import add_scale, add_section, author, base, draft  # noqa: F401
 

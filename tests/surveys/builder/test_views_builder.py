@@ -2,9 +2,9 @@
 
 import pytest
 
+from surveys.authoring.selectors.builder import draft_document
 from surveys.enums import AuditAction, SurveyStatus, VersionStatus
 from surveys.models import AuditEvent, Survey
-from surveys.selectors.builder import draft_document
 from tests.fixtures import login_verified
 
 pytestmark = pytest.mark.django_db

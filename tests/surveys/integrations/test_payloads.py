@@ -4,6 +4,7 @@ import pytest
 from standardwebhooks import Webhook
 
 from surveys import services
+from surveys.authoring.services.definitions import survey_close
 from surveys.consent.services.rights import consent_withdraw, portal_token_issue, respondent_erase
 from surveys.integrations import services as webhooks
 from surveys.models import Respondent, WebhookDelivery, WebhookEvent
@@ -134,7 +135,7 @@ def test_every_event_type_has_a_schema_and_payloads_validate(
     with django_capture_on_commit_callbacks(execute=True):
         respondent_erase(respondent=response.respondent)
     with django_capture_on_commit_callbacks(execute=True):
-        services.survey_close(survey=survey)
+        survey_close(survey=survey)
     with django_capture_on_commit_callbacks(execute=True):
         webhooks.endpoint_test_send(endpoint=endpoint, actor=None)
     seen = set()

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.core import mail
 
-from surveys import services
 from surveys.accounts.services.team import member_invitation_accept, member_invite, member_remove
+from surveys.authoring.services.authoring import survey_new
 from surveys.enums import Role
 from surveys.models import AuditEvent, MemberInvitation, Membership, Organization, User
 from tests.factories import published_notice
@@ -186,7 +186,7 @@ def test_org_settings_change_and_are_audited(client, org, users):
     ]
     assert event.data["timezone"] == {"from": "Europe/Amsterdam", "to": "Asia/Taipei"}
     # New surveys start with the default notice.
-    survey = services.survey_new(organization=org, title={"en": "New"})
+    survey = survey_new(organization=org, title={"en": "New"})
     assert survey.consent_notice_id == notice.notice_id
 
 

@@ -10,10 +10,10 @@ from typing import Any
 
 from django.db.models import Case, F, OuterRef, Prefetch, QuerySet, Subquery, When
 
-from ..enums import VersionStatus
-from ..models import Answer, Choice, Question, Response, Section, Survey, SurveyVersion
-from .access import Actor
-from .surveys import response_list, survey_list
+from ...enums import VersionStatus
+from ...models import Answer, Choice, Question, Response, Section, Survey, SurveyVersion
+from ...selectors.access import Actor
+from ...selectors.surveys import response_list, survey_list
 
 
 def survey_list_annotated(*, actor: Actor, roles: set[str] | None = None) -> QuerySet[Survey]:

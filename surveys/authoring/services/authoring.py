@@ -24,17 +24,13 @@ from django.utils.translation import gettext
 
 from trustpulse.validation import FieldError, ServiceValidationError
 
-from ..definition import SCHEMA_VERSION, definition_errors
-from ..enums import AuditAction, VersionStatus
-from ..models import ConsentNotice, Organization, Survey, SurveyVersion, User
+from ...definition import SCHEMA_VERSION, definition_errors
+from ...enums import AuditAction, VersionStatus
+from ...models import ConsentNotice, Organization, Survey, SurveyVersion, User
+from ...services.audit import audit_log
+from ...text import plain_localized
 from ..selectors.authoring import working_version
-from ..text import plain_localized
-from .audit import audit_log
-from .definitions import (
-    definition_export,
-    survey_create,
-    survey_draft_version,
-)
+from .definitions import definition_export, survey_create, survey_draft_version
 from .translations import stale_translations_record
 
 # Largest value of a PositiveIntegerField on every database backend.

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..models import SurveyVersion
+from ...models import SurveyVersion
 
 SKIPPED = ("display_logic", "skip_logic", "locales")
 

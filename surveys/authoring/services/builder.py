@@ -17,10 +17,10 @@ from django.utils.translation import gettext
 
 from trustpulse.validation import FieldError, ServiceValidationError
 
-from ..branding import COLOUR, CONTRAST_PAIRS, MAX_LOGO_BYTES, contrast, logo_type
-from ..enums import AuditAction, BrandFont
-from ..models import Branding, Organization, Respondent, Response, Survey, User
-from .audit import audit_log
+from ...branding import COLOUR, CONTRAST_PAIRS, MAX_LOGO_BYTES, contrast, logo_type
+from ...enums import AuditAction, BrandFont
+from ...models import Branding, Organization, Respondent, Response, Survey, User
+from ...services.audit import audit_log
 from .authoring import version_document
 from .content import write_draft
 from .definitions import survey_draft_version

@@ -12,10 +12,10 @@ from django.utils.translation import gettext
 
 from trustpulse.validation import FieldError, ServiceValidationError
 
-from ..definition import definition_errors
-from ..enums import AuditAction, SurveyKind, SurveyStatus, VersionStatus, WebhookEventType
-from ..integrations import outbox
-from ..models import (
+from ...definition import definition_errors
+from ...enums import AuditAction, SurveyKind, SurveyStatus, VersionStatus, WebhookEventType
+from ...integrations import outbox
+from ...models import (
     Choice,
     ConsentNotice,
     Organization,
@@ -25,9 +25,9 @@ from ..models import (
     SurveyVersion,
     User,
 )
-from ..selectors import definition_export, to_plain
-from ..text import plain_localized, sanitize_localized
-from .audit import audit_log
+from ...selectors import definition_export, to_plain
+from ...services.audit import audit_log
+from ...text import plain_localized, sanitize_localized
 
 
 def _titled(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -151,7 +151,7 @@ def _write_content(version: SurveyVersion, doc: dict[str, Any]) -> None:
 
 
 def _apply_survey_fields(survey: Survey, doc: dict[str, Any]) -> None:
-    from ..definition import _parse_dt
+    from ...definition import _parse_dt
 
     survey.kind = doc["kind"]
     survey.title = doc["title"]
@@ -360,7 +360,7 @@ def survey_publish(*, survey: Survey, actor: User | None = None) -> SurveyVersio
 
 def _consent_errors(survey: Survey, doc: dict[str, Any]) -> list[FieldError]:
     """Publishing needs a published consent notice covering every question's purpose."""
-    from ..consent.services.consent import notice_current_version
+    from ...consent.services.consent import notice_current_version
 
     if survey.consent_notice_id is None:
         return [
@@ -454,7 +454,7 @@ def instrument_insert(
     The whole definition is validated again (a code already used, for example,
     is reported with its path); nothing changes when anything is wrong.
     """
-    from ..instruments import INSTRUMENTS
+    from ...instruments import INSTRUMENTS
 
     spec = INSTRUMENTS.get(instrument)
     errors = []
@@ -491,7 +491,7 @@ def instrument_insert(
     # Keep only the survey's locales in the inserted texts.
     section = _keep_locales(section, set(doc["locales"]))
     if purpose is None:
-        from ..consent.services.consent import notice_current_version
+        from ...consent.services.consent import notice_current_version
 
         notice = notice_current_version(survey.consent_notice)
         purpose = notice.required_ids[0] if notice and notice.required_ids else ""

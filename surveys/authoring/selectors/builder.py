@@ -11,10 +11,10 @@ from django.urls import reverse
 
 from trustpulse.validation import FieldError
 
-from ..branding import Look
-from ..definition import definition_errors
-from ..enums import ResponseStatus, VersionStatus
-from ..models import (
+from ...branding import Look
+from ...definition import definition_errors
+from ...enums import ResponseStatus, VersionStatus
+from ...models import (
     Branding,
     ConsentNotice,
     ConsentNoticeVersion,
@@ -63,7 +63,7 @@ def notice_choices(*, organization: Organization) -> list[ConsentNotice]:
 
 
 def notice_version_of(survey: Survey) -> ConsentNoticeVersion | None:
-    from ..consent.services.consent import notice_current_version
+    from ...consent.services.consent import notice_current_version
 
     return notice_current_version(survey.consent_notice)
 
@@ -122,7 +122,7 @@ def translation_gaps(doc: dict[str, Any]) -> list[Gap]:
 
 @dataclass(frozen=True, kw_only=True)
 class StaleTranslation:
-    path: str  # surveys/services/translations.py's key, e.g. sections[intro].title
+    path: str  # surveys/authoring/services/translations.py's key, e.g. sections[intro].title
     locales: list[str]
 
 

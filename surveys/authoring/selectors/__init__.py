@@ -1,0 +1,1 @@
+"""Authoring reads: surveys with their drafts, versions, sections, questions; the builder pages."""
