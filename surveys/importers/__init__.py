@@ -3,7 +3,7 @@
 `import_file(raw, filename)` detects the format from the content, maps the
 source into the internal definition document (docs/DEFINITIONS.md) and
 returns it with the report of everything approximated or skipped. It writes
-nothing: `surveys.services.imports` validates the document with the same
+nothing: `surveys.importers.services` validates the document with the same
 rules as the JSON import and creates the draft.
 """
 

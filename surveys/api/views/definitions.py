@@ -32,8 +32,8 @@ from ...authoring.services.authoring import definition_check, definition_export_
 from ...authoring.services.definitions import definition_import
 from ...enums import ApiScope
 from ...importers.exporters import definition_to_surveyjs, definition_to_xlsform
+from ...importers.services import import_file_commit, import_preview
 from ...models import Organization, Survey, SurveyVersion
-from ...services.imports import import_file_commit, import_preview
 from ..serializers import (
     DryRunSerializer,
     FileImportResultSerializer,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from surveys.importers import import_file
-from surveys.services.imports import import_preview
+from surveys.importers.services import import_preview
 from trustpulse.validation import ServiceValidationError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "real_world"
@@ -822,7 +822,7 @@ def test_xlsform_long_sheet_the_form_does_not_use_is_left_unread():
 @pytest.mark.django_db
 def test_api_commit_errors_point_at_the_source(org, monkeypatch):
     # Whatever the definition check still finds is reported at the question in the file.
-    from surveys.services import imports
+    from surveys.importers import services as imports
     from trustpulse.validation import FieldError
 
     def refuse(**kwargs):

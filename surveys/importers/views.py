@@ -19,8 +19,8 @@ from trustpulse.studio import Studio, studio_view
 from trustpulse.validation import FieldError, ServiceValidationError
 
 from ..enums import ImportFormat, Role
-from ..importers import ImportResult, NoticeDraft, ReportItem
-from ..services.imports import import_commit, import_preview
+from . import ImportResult, NoticeDraft, ReportItem
+from .services import import_commit, import_preview
 
 AUTHORING = frozenset({Role.ADMIN, Role.AUTHOR})
 SALT = "surveys.import.preview"

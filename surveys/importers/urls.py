@@ -2,11 +2,11 @@
 
 from django.urls import include, path
 
-from .views import importers
+from . import views
 
 urlpatterns = [
     path(
         "studio/<slug:org>/import/",
-        include(([path("", importers.import_page, name="page")], "importers")),
+        include(([path("", views.import_page, name="page")], "importers")),
     ),
 ]

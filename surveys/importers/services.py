@@ -19,8 +19,8 @@ from ..authoring.services.authoring import definition_check
 from ..authoring.services.definitions import definition_import, titles_from_markup
 from ..consent.services.consent import notice_content_errors, notice_save
 from ..enums import ReportAction
-from ..importers import ImportResult, ReportItem, import_file
 from ..models import ConsentNotice, Organization, Survey, SurveyVersion, User
+from . import ImportResult, ReportItem, import_file
 
 NOTICE_PURPOSE = "survey_research"
 
