@@ -128,9 +128,11 @@ def timed(fn: Callable[[int], Any], repeat: int = REPEAT) -> float:
 
 
 def measure(*, survey: Any, size: int, salt: str) -> dict[str, Any]:
-    from surveys import services
     from surveys.consent.services.rights import respondent_erase
     from surveys.models import AuditEvent, Respondent, Response
+    from surveys.responses.services.events import events_ingest
+    from surveys.responses.services.response_flow import response_values
+    from surveys.responses.services.responses import response_submit
     from tests.factories import COMFORT_ANSWERS, CONSENT
 
     BOTH = {**CONSENT, "purposes": [*CONSENT["purposes"], "behavioural_measurement"]}
@@ -138,13 +140,11 @@ def measure(*, survey: Any, size: int, salt: str) -> dict[str, Any]:
     submitted: list[Response] = []
 
     def submit(i: int) -> None:
-        submitted.append(
-            services.response_submit(consent=BOTH, survey=survey, answers=COMFORT_ANSWERS)
-        )
+        submitted.append(response_submit(consent=BOTH, survey=survey, answers=COMFORT_ANSWERS))
 
     def events(i: int) -> None:
         ref = submitted[i].respondent.respondent_ref
-        services.events_ingest(
+        events_ingest(
             organization=org,
             events=[
                 {"respondent_ref": ref, "kind": "notice_opened", "value": True,
@@ -159,7 +159,7 @@ def measure(*, survey: Any, size: int, salt: str) -> dict[str, Any]:
             organization=org, respondent_ref=f"g{(i * 7919) % size}"
         )
         for response in Response.objects.filter(respondent=respondent):
-            services.response_values(response)
+            response_values(response)
         list(respondent.behaviour_events.all())
         list(respondent.consent_records.all())
 
@@ -244,11 +244,11 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from surveys import services
+    from surveys.responses.services.responses import response_submit
     from tests.factories import COMFORT_ANSWERS, CONSENT, OrganizationFactory, live_survey
 
     survey = live_survey(OrganizationFactory(slug="growth"))
-    template = services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
+    template = response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
     results = []
     have = 0
     try:

@@ -15,7 +15,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import services
 from .accounts.services.signin import signin_unlock
 from .consent.services.consent import notice_content_errors, notice_publish
 from .models import (
@@ -35,6 +34,7 @@ from .models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from .responses.services.inbox import inbox_materialize
 
 
 @admin.register(User)
@@ -238,7 +238,7 @@ class SubmissionInboxAdmin(OrganizationReadOnlyAdmin):
     @admin.action(description="Write out the selected pending submissions now")
     def write_out(self, request, queryset):  # type: ignore[no-untyped-def]
         ids = list(queryset.filter(materialized_at__isnull=True).values_list("pk", flat=True))
-        written = sum(services.inbox_materialize(row_id=i) is not None for i in ids)
+        written = sum(inbox_materialize(row_id=i) is not None for i in ids)
         self.message_user(request, f"Written out: {written} of {len(ids)} pending.")
 
 

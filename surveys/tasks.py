@@ -3,9 +3,9 @@
 from celery import shared_task
 
 from .consent.services.rights import purge_expired
-from .services.idempotency import idempotency_records_purge as _purge
-from .services.inbox import inbox_drain as _drain
-from .services.inbox import inbox_purge
+from .responses.services.idempotency import idempotency_records_purge as _purge
+from .responses.services.inbox import inbox_drain as _drain
+from .responses.services.inbox import inbox_purge
 
 
 @shared_task(name="surveys.tasks.idempotency_records_purge")

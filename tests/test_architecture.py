@@ -21,8 +21,9 @@ KNOWN: dict[tuple[str, str], str] = {
     "one append-only log, written by its one service",
     ("dashboards.exports.services", "surveys.services"): "audit_log: creating, cancelling and "
     "downloading an export are audited (as above)",
-    ("dashboards.exports.run", "surveys.services"): "audit_log (as above) and inbox_flush: "
-    "an export first writes out the submissions still in the inbox, so it misses none",
+    ("dashboards.exports.run", "surveys.services"): "audit_log (as above)",
+    ("dashboards.exports.run", "surveys.responses"): "inbox_flush: an export first writes "
+    "out the submissions still in the inbox, so it misses none",
     ("dashboards.reports.services", "surveys.services"): "audit_log: publishing a report is "
     "audited",
     ("dashboards.reports.views", "surveys.consent"): "transparency_publish_set: the public "

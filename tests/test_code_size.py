@@ -27,7 +27,7 @@ MODULES: dict[str, tuple[int, str]] = {
     "surveys/importers/limesurvey/mapping.py": (598, SPLIT),
     "surveys/definition.py": (512, SPLIT),
     "surveys/demo/seed.py": (661, SPLIT),
-    "tests/surveys/test_views_public.py": (693, SPLIT),
+    "tests/surveys/test_views_public.py": (695, SPLIT),
     "dashboards/services/aggregation.py": (516, SPLIT),
     "dashboards/selectors/metrics.py": (707, SPLIT),
     "bench/submit.py": (566, SPLIT),
@@ -51,7 +51,7 @@ FUNCTIONS: dict[str, tuple[int, str]] = {
     "tests/browser/test_consent_e2e.py:"
     "test_consent_answer_withdraw_in_two_clicks_then_nothing_is_held": (101, JOURNEY),
     "tests/browser/test_e2e.py:test_survey_by_keyboard_with_axe_on_every_page": (95, JOURNEY),
-    "surveys/services/events.py:events_ingest": (172, SPLIT),
+    "surveys/responses/services/events.py:events_ingest": (172, SPLIT),
     "surveys/demo/seed.py:_generate": (159, SPLIT),
     "surveys/responses/views/display.py:build_question": (154, SPLIT),
     "dashboards/exports/dp.py:dp_release_create": (135, SPLIT),

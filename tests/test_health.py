@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from surveys import services
 from surveys.backlog import backlog
 from surveys.models import Response, SubmissionInbox
+from surveys.responses.services.responses import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT, OrganizationFactory, live_survey
 from tests.fixtures import login_verified
 
@@ -82,7 +82,7 @@ def two_backlogs():
     _pending_row(mine, minutes_ago=2, attempts=1)
     _pending_row(theirs, minutes_ago=60)
     for survey in (mine, mine, mine, theirs):
-        services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
+        response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
     Response.objects.update(
         aggregated_at=None, submitted_at=timezone.now() - dt.timedelta(minutes=3)
     )

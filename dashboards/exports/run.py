@@ -27,8 +27,9 @@ from django.utils import timezone
 from surveys import signals
 from surveys.enums import AuditAction
 from surveys.models import Survey
+from surveys.responses.services.inbox import inbox_flush
 from surveys.selectors.exports import export_response_chunks, export_responses
-from surveys.services import audit_log, inbox_flush
+from surveys.services import audit_log
 
 from ..enums import (
     FINISHED_STATUSES,

@@ -17,8 +17,8 @@ from trustpulse.api.schema import errors
 from trustpulse.api.views import ApiView, body_object
 
 from ..enums import ApiScope
+from ..responses.services.events import events_ingest
 from ..selectors.behaviour import kinds_for
-from ..services import events_ingest
 
 EVENTS = serializers.ListField(
     child=inline_serializer(

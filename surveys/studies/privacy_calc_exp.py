@@ -51,8 +51,8 @@ from ..models import (
     Survey,
 )
 from ..quality import quality_flags
+from ..responses.services.respondents import external_id_hmac, new_ref
 from ..selectors import version_question_ids, version_spec
-from ..services.respondents import external_id_hmac, new_ref
 from ..spec import VersionSpec
 
 SLUG = "privacy-calc-exp"

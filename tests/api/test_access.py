@@ -10,10 +10,10 @@ from types import SimpleNamespace
 import pytest
 from rest_framework.test import APIClient
 
-from surveys import services
 from surveys.accounts.services.accounts import api_key_create, api_key_revoke, membership_set
 from surveys.authoring.services.definitions import definition_import, survey_create
 from surveys.enums import ApiScope, Role
+from surveys.responses.services.responses import response_submit
 from tests.factories import (
     COMFORT_ANSWERS,
     CONSENT,
@@ -97,7 +97,7 @@ ENDPOINTS = [
 
 def make_world(org) -> SimpleNamespace:
     survey = live_survey(org)
-    response = services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=CONSENT)
+    response = response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=CONSENT)
     draft = definition_import(organization=org, document=definition()).survey
     empty = survey_create(organization=org, title={"en": "Empty"})
     key, _ = api_key_create(organization=org, name="spare", scopes=[R])

@@ -7,8 +7,8 @@ import pytest
 from django.test import RequestFactory
 from drf_spectacular.generators import SchemaGenerator
 
-from surveys import services
 from surveys.accounts.services.accounts import api_key_create
+from surveys.responses.services.responses import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT
 
 from .helpers import errors_of
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_options_answers_on_every_path_of_the_schema(as_key, survey, org):
-    response = services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=CONSENT)
+    response = response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=CONSENT)
     spare, _ = api_key_create(organization=org, name="spare", scopes=["surveys:read"])
     real = {
         "id": str(survey.pk),

@@ -4,9 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from surveys import services
 from surveys.accounts.services.accounts import api_key_create
 from surveys.enums import ApiScope
+from surveys.responses.services.responses import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT, live_survey
 
 from .helpers import key_client, user_client
@@ -23,7 +23,7 @@ def queries(client, url: str) -> int:
 
 def grow(org, survey, n: int) -> None:
     for i in range(n):
-        services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=CONSENT)
+        response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=CONSENT)
         live_survey(org)
         api_key_create(organization=org, name=f"k{i}", scopes=["surveys:read"])
 

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from surveys import services
 from surveys.enums import AuditAction
 from surveys.models import AuditEvent, Response
+from surveys.responses.services.responses import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT, QUIZ_ANSWERS
 
 from .helpers import errors_of
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def submit(survey, answers=COMFORT_ANSWERS, **kw):
-    return services.response_submit(survey=survey, answers=answers, consent=CONSENT, **kw)
+    return response_submit(survey=survey, answers=answers, consent=CONSENT, **kw)
 
 
 def test_list_returns_metadata_and_answers(as_role, survey):

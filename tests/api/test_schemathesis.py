@@ -22,10 +22,10 @@ from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.config import SchemathesisConfig
 
-from surveys import services
 from surveys.accounts.services.accounts import api_key_create
 from surveys.authoring.services.definitions import survey_create
 from surveys.enums import ApiScope
+from surveys.responses.services.responses import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT, live_survey
 
 EXAMPLES = 5  # per operation, mode and caller
@@ -64,7 +64,7 @@ def openapi():
 def world(org) -> dict:
     """Real path parameters: a live survey with a response, a draft, a spare key."""
     survey = live_survey(org)
-    response = services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=CONSENT)
+    response = response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=CONSENT)
     draft = survey_create(organization=org, title={"en": "Draft"})
     spare, _ = api_key_create(organization=org, name="spare", scopes=["surveys:read"])
     return {

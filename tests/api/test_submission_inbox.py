@@ -2,11 +2,11 @@
 
 import pytest
 
-from surveys import services
 from surveys.authoring.services.definitions import survey_close
 from surveys.enums import ApiScope
 from surveys.models import Answer, ConsentRecord, Respondent, Response, SubmissionInbox
-from surveys.services import inbox
+from surveys.responses.services import inbox
+from surveys.responses.services.inbox import inbox_drain
 from tests.factories import COMFORT_ANSWERS, CONSENT, QUIZ_ANSWERS, live_survey
 from tests.fixtures import login_verified
 
@@ -59,7 +59,7 @@ def test_the_request_stores_one_row_and_answers_what_will_be_written(
     assert row.payload["answers"] == COMFORT_ANSWERS
     assert deferred == ["drain"]
 
-    assert services.inbox_drain() == 1
+    assert inbox_drain() == 1
     response = Response.objects.select_related("respondent").get()
     assert str(response.pk) == body["id"]
     assert response.respondent.respondent_ref == body["respondent_ref"]
@@ -72,13 +72,13 @@ def test_the_request_stores_one_row_and_answers_what_will_be_written(
     row.refresh_from_db()
     assert row.payload == {}  # the answers live in one place only
     assert row.materialized_at is not None
-    assert services.inbox_drain() == 0  # idempotent
+    assert inbox_drain() == 0  # idempotent
 
 
 def test_a_quiz_result_is_answered_before_it_is_written(deferred, org, client):
     quiz = live_survey(org, "privacy_quiz")
     body = submit(client, quiz, {"answers": QUIZ_ANSWERS, "consent": CONSENT}).json()
-    services.inbox_drain()
+    inbox_drain()
     response = Response.objects.get()
     assert (float(response.score), float(response.max_score), response.outcome_index) == (
         body["score"],
@@ -176,7 +176,7 @@ def test_a_row_that_cannot_be_written_is_kept_for_a_person(deferred, client, sur
     row = SubmissionInbox.objects.get()
     row.payload = {**row.payload, "answers": [{"question": "nope", "value": 1}]}
     row.save(update_fields=["payload"])
-    assert services.inbox_drain() == 0
+    assert inbox_drain() == 0
     row.refresh_from_db()
     assert (row.materialized_at, row.attempts, row.last_error) == (
         None,

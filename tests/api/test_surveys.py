@@ -2,11 +2,11 @@
 
 import pytest
 
-from surveys import services
 from surveys.accounts.services.accounts import membership_set, organization_create
 from surveys.authoring.services.definitions import definition_import, survey_create
 from surveys.enums import Role, SurveyStatus, VersionStatus
 from surveys.models import AuditEvent, Survey, SurveyVersion
+from surveys.responses.services.responses import response_submit
 from tests.factories import (
     COMFORT_ANSWERS,
     CONSENT,
@@ -191,7 +191,7 @@ def test_partial_update_types(as_role, survey):
 
 def test_delete_only_without_responses(as_role, org, survey):
     client = as_role("author")
-    services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=CONSENT)
+    response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=CONSENT)
     response = client.delete(f"/api/v1/surveys/{survey.pk}/")
     assert response.status_code == 409
     assert errors_of(response) == [("survey", "has_responses")]

@@ -14,9 +14,9 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
-from surveys import services
 from surveys.enums import ResponseStatus, Role
 from surveys.models import ChannelLink, Membership, Response, Survey, User
+from surveys.responses.services.response_flow import response_values
 from tests.browser.helpers import assert_accessible, group, press, sign_in_verified, wait_until
 from tests.factories import OrganizationFactory, live_survey, published_notice
 
@@ -238,7 +238,7 @@ def test_build_preview_brand_publish_and_answer_by_keyboard(page: Page, live_ser
     response = Response.objects.get()
     assert response.status == ResponseStatus.COMPLETE and response.is_test is False
     assert (response.channel, response.channel_link_id) == ("qr", link.pk)
-    values, _other = services.response_values(response)
+    values, _other = response_values(response)
     assert values == {"reads": False, "why_not": "Too long."}
 
 

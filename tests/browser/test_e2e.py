@@ -12,8 +12,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from surveys import services
 from surveys.authoring.services.definitions import survey_close
+from surveys.responses.services.response_flow import response_values
 from tests.browser.every_type import every_type_survey
 from tests.browser.helpers import assert_accessible, group, press
 from tests.factories import OrganizationFactory, live_survey
@@ -198,7 +198,7 @@ def test_every_question_type_by_keyboard_in_chinese(page: Page, live_server):
     press(page.get_by_role("button", name="送出"), "Enter")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("回答已送出")
-    values, _ = services.response_values(survey.responses.get())
+    values, _ = response_values(survey.responses.get())
     assert values["priorities"] == ["privacy", "price", "features"]
     assert values["hours"] == 9 and values["apps"] == 12 and values["vpn"] is False
     survey.opens_at = timezone.now() + timezone.timedelta(days=1)

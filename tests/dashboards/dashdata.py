@@ -4,7 +4,7 @@ import datetime as dt
 from unittest import mock
 
 from dashboards.services import aggregate_until_done
-from surveys import services
+from surveys.responses.services.responses import response_submit
 from tests.factories import COMFORT_ANSWERS, published_notice
 
 CONSENT = {"notice_version": 1, "purposes": ["survey_research", "behavioural_measurement"]}
@@ -21,7 +21,7 @@ def answers(**values):
 def submit_on(survey, when: dt.datetime, count: int, channel: str = "api", **values) -> None:
     with mock.patch("django.utils.timezone.now", return_value=when):
         for _ in range(count):
-            services.response_submit(
+            response_submit(
                 survey=survey, answers=answers(**values), consent=CONSENT, channel=channel
             )
 

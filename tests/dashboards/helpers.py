@@ -3,8 +3,8 @@
 from typing import Any
 
 from dashboards.services import aggregate_until_done
-from surveys import services
 from surveys.authoring.services.definitions import definition_import, survey_publish
+from surveys.responses.services.responses import response_submit
 from tests.factories import COMFORT_ANSWERS, demo_definition
 
 CONSENT_BM = {"notice_version": 1, "purposes": ["survey_research", "behavioural_measurement"]}
@@ -60,9 +60,7 @@ def answers(**changes: Any) -> list[dict[str, Any]]:
 
 def submit(survey, n: int, consent=None, **changes: Any) -> list:  # type: ignore[no-untyped-def]
     return [
-        services.response_submit(
-            survey=survey, answers=answers(**changes), consent=consent or CONSENT_BM
-        )
+        response_submit(survey=survey, answers=answers(**changes), consent=consent or CONSENT_BM)
         for _ in range(n)
     ]
 

@@ -7,9 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from dashboards import tasks
 from dashboards.models import AnswerDayRollup, AnswerRollup, ResponseRollup
 from dashboards.services import aggregate_batch, aggregate_until_done, rollups_rebuild
-from surveys import services
 from surveys.consent.services.rights import consent_withdraw, respondent_erase
 from surveys.models import Response
+from surveys.responses.services.events import events_ingest
+from surveys.responses.services.responses import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT
 
 pytestmark = pytest.mark.django_db
@@ -22,9 +23,7 @@ def submit(survey, n, **changes):
             a["value"] = changes[a["question"]]
     if changes.get("nps", 0) >= 9:
         answers = [a for a in answers if a["question"] != "improve_text"]
-    return [
-        services.response_submit(consent=CONSENT, survey=survey, answers=answers) for _ in range(n)
-    ]
+    return [response_submit(consent=CONSENT, survey=survey, answers=answers) for _ in range(n)]
 
 
 def snapshot():
@@ -147,10 +146,9 @@ def test_erasure_recomputes_the_buckets(survey, org):
     survey.save()
     consent = {"notice_version": 1, "purposes": ["survey_research"]}
     kept = [
-        services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=consent)
-        for _ in range(3)
+        response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=consent) for _ in range(3)
     ]
-    gone = services.response_submit(
+    gone = response_submit(
         survey=survey,
         answers=[
             dict(a, value=1) if a["question"] == "trust_brand" else a for a in COMFORT_ANSWERS
@@ -170,7 +168,7 @@ def test_erasure_recomputes_the_buckets(survey, org):
 
 
 def test_test_responses_never_reach_rollups(survey):
-    services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS, is_test=True)
+    response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS, is_test=True)
     assert aggregate_until_done() == 0
     assert AnswerRollup.objects.count() == 0
 
@@ -182,8 +180,8 @@ def test_erasure_signal_dispatches_recompute(survey, org, django_capture_on_comm
     survey.save()
     consent = {"notice_version": 1, "purposes": ["survey_research"]}
     with django_capture_on_commit_callbacks(execute=True):
-        keep = services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=consent)
-        gone = services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=consent)
+        keep = response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=consent)
+        gone = response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=consent)
     assert ResponseRollup.objects.get().n == 2  # eager Celery ran the aggregate task
     with django_capture_on_commit_callbacks(execute=True):
         respondent_erase(respondent=gone.respondent)
@@ -200,8 +198,7 @@ def test_score_rollups_follow_new_events(survey, org):
     survey.save()
     consent = {"notice_version": 1, "purposes": ["survey_research", "behavioural_measurement"]}
     responses = [
-        services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=consent)
-        for _ in range(2)
+        response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=consent) for _ in range(2)
     ]
     aggregate_until_done()
     rollup = ScoreRollup.objects.get()
@@ -214,7 +211,7 @@ def test_score_rollups_follow_new_events(survey, org):
         Decimal("0"),
     )
     at = "2026-11-20T12:00:00+00:00"
-    services.events_ingest(
+    events_ingest(
         organization=org,
         events=[
             {

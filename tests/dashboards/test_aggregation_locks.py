@@ -13,8 +13,8 @@ from django.db.utils import OperationalError
 from dashboards.models import ResponseRollup
 from dashboards.services import aggregate_batch, rollups_rebuild
 from dashboards.services.aggregation import DERIVED, lock_versions
-from surveys import services
 from surveys.models import Response
+from surveys.responses.services.responses import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT, OrganizationFactory, live_survey
 
 pytestmark = [
@@ -48,7 +48,7 @@ def in_thread(work):
 def test_a_batch_runs_while_another_holds_the_version():
     survey = live_survey(OrganizationFactory())
     for _ in range(3):
-        services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
+        response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
     # The eager dispatch aggregated them on commit: start again from unaggregated.
     for model in DERIVED:
         model.objects.all().delete()

@@ -1,9 +1,9 @@
 import pytest
 
 from dashboards.services import aggregate_until_done
-from surveys import services
 from surveys.accounts.services.accounts import api_key_create
 from surveys.consent.services.rights import consent_withdraw
+from surveys.responses.services.responses import response_submit
 from tests.factories import COMFORT_ANSWERS, member, published_notice
 from tests.fixtures import login_verified
 
@@ -20,7 +20,7 @@ def filled(org, survey):
             dict(a, value="a18_29" if i < 10 else "a60") if a["question"] == "age_band" else a
             for a in COMFORT_ANSWERS
         ]
-        services.response_submit(survey=survey, answers=answers, consent=consent)
+        response_submit(survey=survey, answers=answers, consent=consent)
     aggregate_until_done()
     return survey
 

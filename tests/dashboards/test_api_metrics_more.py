@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dashboards.services import aggregate_until_done
-from surveys import services
 from surveys.accounts.services.accounts import api_key_create
+from surveys.responses.services.responses import response_submit
 from tests.dashboards.helpers import analysed_survey, fill
 from tests.factories import CONSENT, QUIZ_ANSWERS, member
 from tests.fixtures import login_verified
@@ -128,7 +128,7 @@ def test_funnel_policy_reading_and_dimensions(client, org, filled):
 
 def test_quiz_scores(client, org, quiz, survey):
     for _ in range(11):
-        services.response_submit(survey=quiz, answers=QUIZ_ANSWERS, consent=CONSENT)
+        response_submit(survey=quiz, answers=QUIZ_ANSWERS, consent=CONSENT)
     aggregate_until_done()
     login_verified(client, member(org, "researcher"))
     body = client.get(f"/api/v1/metrics/surveys/{quiz.pk}/quiz-scores/").json()

@@ -7,9 +7,9 @@ from dashboards.models import WithdrawalRollup
 from dashboards.selectors.funnel import data_request_rate, funnel, policy_reading, withdrawal_rate
 from dashboards.selectors.metrics import MetricFilter
 from dashboards.services import rollups_rebuild, scores_refresh
-from surveys import services
 from surveys.consent.services.rights import consent_withdraw
 from surveys.models import ConsentCounter
+from surveys.responses.services.events import events_ingest
 from tests.dashboards.helpers import analysed_survey, fill
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def filled(org):
 
 
 def events(org, responses, kind):
-    services.events_ingest(
+    events_ingest(
         organization=org,
         events=[
             {

@@ -110,14 +110,14 @@ def test_paradox_by_segment_reads_rollups(db):
 
 def test_distribution_and_nps_from_real_submissions(survey):
     from dashboards.services import aggregate_until_done
-    from surveys import services
+    from surveys.responses.services.responses import response_submit
     from tests.factories import COMFORT_ANSWERS
 
     for score in [10] * 6 + [7] * 3 + [3] * 3:
         answers = [dict(a, value=score) if a["question"] == "nps" else a for a in COMFORT_ANSWERS]
         if score >= 9:
             answers = [a for a in answers if a["question"] != "improve_text"]
-        services.response_submit(consent=CONSENT, survey=survey, answers=answers)
+        response_submit(consent=CONSENT, survey=survey, answers=answers)
     aggregate_until_done()
     flt = MetricFilter(survey=survey)
     # Every bucket is under 10: the score and the mean would be equations over them.
@@ -131,8 +131,8 @@ def test_distribution_and_nps_from_real_submissions(survey):
 def test_overview_indices_westin_and_privacy_actives(org):
     from dashboards.selectors.metrics import overview
     from dashboards.services import aggregate_until_done
-    from surveys import services
     from surveys.authoring.services.definitions import instrument_insert, survey_publish
+    from surveys.responses.services.responses import response_submit
 
     survey = live_survey(org)
     draft = instrument_insert(survey=survey, instrument="westin")
@@ -151,7 +151,7 @@ def test_overview_indices_westin_and_privacy_actives(org):
             pa_acted=i < 3,
             trust_brand=5 if i < 6 else 1,
         )
-        services.response_submit(
+        response_submit(
             survey=survey,
             consent=CONSENT,
             answers=[{"question": k, "value": v} for k, v in answers.items()],
@@ -177,14 +177,14 @@ def test_unsegmented_reads_use_the_day_margin_and_agree_with_the_full_grain(surv
     from dashboards.selectors.metrics import overview
     from dashboards.selectors.trends import trends
     from dashboards.services import aggregate_until_done
-    from surveys import services
+    from surveys.responses.services.responses import response_submit
 
     for i in range(24):
         answers = [
             dict(a, value=5 if i < 12 else 2) if a["question"] == "trust_brand" else a
             for a in COMFORT_ANSWERS
         ]
-        services.response_submit(consent=CONSENT, survey=survey, answers=answers)
+        response_submit(consent=CONSENT, survey=survey, answers=answers)
         if i == 11:
             survey.responses.update(channel="qr")  # the first twelve (trust 5/5)
     aggregate_until_done()

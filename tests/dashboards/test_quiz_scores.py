@@ -9,7 +9,7 @@ from dashboards.models import QuizScoreRollup
 from dashboards.selectors.metrics import MetricFilter
 from dashboards.selectors.quiz import quiz_score_distribution
 from dashboards.services import aggregate_until_done, rollups_rebuild
-from surveys import services
+from surveys.responses.services.responses import response_submit
 from tests.factories import CONSENT, QUIZ_ANSWERS
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ ALL_WRONG = {"q_access": "no", "q_cookies": "no", "q_pii": ["weather"], "q_passw
 def take(quiz, n, **changes):
     answers = [dict(a, value=changes.get(a["question"], a["value"])) for a in QUIZ_ANSWERS]
     for _ in range(n):
-        services.response_submit(survey=quiz, answers=answers, consent=CONSENT)
+        response_submit(survey=quiz, answers=answers, consent=CONSENT)
 
 
 def plain(buckets):

@@ -12,8 +12,8 @@ from dashboards.scoring import (
 )
 from dashboards.selectors.metrics import MetricFilter, paradox
 from dashboards.services import aggregate_until_done, rollups_rebuild, scores_refresh
-from surveys import services
 from surveys.definition import definition_errors
+from surveys.responses.services.events import events_ingest
 from surveys.selectors import definition_export, version_spec
 from tests.dashboards.helpers import analysed_definition, analysed_survey, submit
 
@@ -27,7 +27,7 @@ def share(survey):
 
 def protect(org, responses):
     """Three protective events each: enacted (0 + 0 + 1 + 1 + 1) / 5 = 0.6."""
-    services.events_ingest(
+    events_ingest(
         organization=org,
         events=[
             {

@@ -6,9 +6,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.urls import reverse
 
-from surveys import services
 from surveys.authoring.services.definitions import definition_import, survey_publish
 from surveys.models import Section
+from surveys.responses.services.responses import response_submit
 from surveys.selectors.texts import to_plain
 from surveys.text import plain
 from tests.dashboards.exports.conftest import (  # noqa: F401 - exports_storage is a fixture
@@ -77,7 +77,7 @@ def test_titles_are_escaped_on_every_page(client, org, titled):
 @pytest.mark.usefixtures("exports_storage")
 def test_exports_carry_plain_text(titled):
     for i in range(12):
-        services.response_submit(
+        response_submit(
             survey=titled,
             answers=comfort_answers(i),
             consent={"notice_version": 1, "purposes": ["survey_research"]},

@@ -25,8 +25,8 @@ import pytest
 
 from dashboards.models import AnswerDayRollup, AnswerRollup, ResponseRollup, ScoreRollup
 from dashboards.services import rollups_rebuild
-from surveys import services
 from surveys.models import Response
+from surveys.responses.services.responses import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT, OrganizationFactory, live_survey
 
 from .test_celery_worker import _database_url, conf_set, use_broker, wait_for
@@ -197,9 +197,7 @@ def test_redis_outage_during_submissions_loses_nothing(queue):
                 redis.wait(timeout=10)
             if i == 20:
                 redis = start_redis(port)
-            saved.append(
-                services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
-            )
+            saved.append(response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS))
         assert Response.objects.filter(survey=survey).count() == 30
         assert wait_for(lambda: all_aggregated(survey, 30), timeout=60), "sweep never caught up"
         assert sum(ResponseRollup.objects.values_list("n", flat=True)) == 30
@@ -214,7 +212,7 @@ def test_killed_prefork_child_is_redelivered(queue, redis_url):
     survey = live_survey(OrganizationFactory())
     conf_set(task_always_eager=True)  # store 400 responses without queueing anything
     for _ in range(400):
-        services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
+        response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
     conf_set(task_always_eager=False)
     # The worker starts first: on connecting it queues a catch-up aggregation
     # (trustpulse/worker.py), which must find nothing waiting.
@@ -253,7 +251,7 @@ def test_two_workers_never_double_count(queue, redis_url):
     try:
         survey = live_survey(OrganizationFactory())
         for _ in range(60):
-            services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
+            response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
         from dashboards.tasks import aggregate
 
         for _ in range(6):  # extra deliveries race each other

@@ -74,7 +74,7 @@ def test_the_backlog_catches_up_within_a_minute_of_the_brokers_return(settings, 
     from django.core.cache import cache
 
     from surveys.accounts.services.accounts import api_key_create
-    from surveys.services import inbox
+    from surveys.responses.services import inbox
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.SUBMISSION_DEFERRED_WRITE = True

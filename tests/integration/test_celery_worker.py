@@ -19,8 +19,8 @@ from kombu import pools as kombu_pools
 
 from dashboards.models import AnswerRollup, ResponseRollup
 from dashboards.services import rollups_rebuild
-from surveys import services
 from surveys.models import Response
+from surveys.responses.services.responses import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT, OrganizationFactory, live_survey
 from trustpulse.celery import app as celery_app
 
@@ -126,7 +126,7 @@ def aggregated(response_id) -> bool:
 
 def test_submission_reaches_the_worker_after_commit(worker):
     survey = live_survey(OrganizationFactory())
-    response = services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
+    response = response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
     assert wait_for(lambda: aggregated(response.pk)), "the worker never aggregated the response"
 
 
@@ -139,13 +139,12 @@ def test_duplicate_delivery_counts_once(worker):
 
     survey = live_survey(OrganizationFactory())
     responses = [
-        services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
-        for _ in range(3)
+        response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS) for _ in range(3)
     ]
     assert wait_for(lambda: all(aggregated(r.pk) for r in responses))
     for _ in range(3):  # the same task delivered again and again
         aggregate.apply_async()
-    marker = services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
+    marker = response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
     assert wait_for(lambda: aggregated(marker.pk))  # FIFO: the duplicates ran before it
     assert rollup_total() == 4
     incremental = sorted(AnswerRollup.objects.values_list("question_code", "bucket", "n"))
@@ -159,7 +158,7 @@ def test_broker_outage_loses_nothing_and_the_sweep_catches_up(worker, redis_url)
     survey = live_survey(OrganizationFactory())
     use_broker("redis://127.0.0.1:1/0")  # nothing listens there
     started = time.monotonic()
-    response = services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
+    response = response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
     assert time.monotonic() - started < 15  # publishing gave up quickly
     assert Response.objects.filter(pk=response.pk, status="complete").exists()
     assert not aggregated(response.pk)

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from surveys import services
 from surveys.consent.services.rights import consent_withdraw
 from surveys.enums import DeliveryStatus
 from surveys.integrations import services as webhooks
 from surveys.models import WebhookDelivery, WebhookEvent
+from surveys.responses.services.responses import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT, OrganizationFactory, live_survey
 
 from .test_aggregation_faults import free_port, queue, start_redis, start_worker, stop  # noqa: F401
@@ -103,7 +103,7 @@ def stack(queue, tmp_path, monkeypatch):  # noqa: F811 - the fixture imported ab
 def test_withdrawal_reaches_every_endpoint_once_after_the_receiver_comes_back(stack):
     org = OrganizationFactory()
     survey = live_survey(org)
-    response = services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
+    response = response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
     port = free_port()
     endpoints, secrets = [], []
     for name in ("crm", "warehouse"):
@@ -171,9 +171,7 @@ def test_redis_outage_during_200_completions_delivers_every_event_once(stack):
             redis["proc"].wait(timeout=10)
         if i == 150:
             redis["proc"] = start_redis(stack["redis_port"])
-        saved.append(
-            services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
-        )
+        saved.append(response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS))
     assert WebhookEvent.objects.filter(type="response.completed").count() == 200
 
     def all_delivered() -> bool:

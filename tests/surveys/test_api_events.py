@@ -1,8 +1,8 @@
 import pytest
 
-from surveys import services
 from surveys.accounts.services.accounts import api_key_create
 from surveys.models import BehaviourEvent
+from surveys.responses.services.responses import response_submit
 from tests.factories import COMFORT_ANSWERS
 
 pytestmark = pytest.mark.django_db
@@ -11,7 +11,7 @@ AT = "2026-11-20T12:00:00+00:00"
 
 @pytest.fixture
 def respondent(survey):
-    return services.response_submit(
+    return response_submit(
         survey=survey,
         answers=COMFORT_ANSWERS,
         consent={"notice_version": 1, "purposes": ["survey_research", "behavioural_measurement"]},

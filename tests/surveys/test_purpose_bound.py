@@ -10,7 +10,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from surveys import services
 from surveys.answers import clean_answers
 from surveys.authoring.services.definitions import definition_import, survey_publish
 from surveys.consent.services.rights import consent_withdraw, portal_token_issue
@@ -23,7 +22,14 @@ from surveys.models import (
     Response,
     SubmissionInbox,
 )
-from surveys.services import inbox
+from surveys.responses.services import inbox
+from surveys.responses.services.events import behaviour_kind_create, events_ingest
+from surveys.responses.services.response_flow import (
+    response_complete,
+    response_save_section,
+    response_start,
+)
+from surveys.responses.services.responses import response_submit
 from surveys.spec import spec_from_definition
 from tests.api.helpers import errors_of, key_client
 from tests.factories import COMFORT_ANSWERS, CONSENT, demo_definition
@@ -237,9 +243,7 @@ def test_stale_answers_under_a_withdrawn_purpose_are_not_submitted(client, surve
     start(client, survey, ["survey_research", "marketing"])
     client.get(url(survey, "p", "about_you"))
     response = Response.objects.get()
-    services.response_save_section(
-        response=response, section_code="about_you", raw={"age_band": "a30_44"}
-    )
+    response_save_section(response=response, section_code="about_you", raw={"age_band": "a30_44"})
     record = ConsentRecord.objects.get()
     record.purposes_withdrawn = {"marketing": timezone.now().isoformat()}
     record.save(update_fields=["purposes_withdrawn"])
@@ -247,7 +251,7 @@ def test_stale_answers_under_a_withdrawn_purpose_are_not_submitted(client, surve
     Answer.objects.create(
         response=response, question=question, question_code="shared_newsletter", boolean=True
     )
-    services.response_complete(response=response)
+    response_complete(response=response)
     assert "shared_newsletter" not in codes_stored()
     assert Response.objects.get().status == ResponseStatus.COMPLETE
 
@@ -255,8 +259,8 @@ def test_stale_answers_under_a_withdrawn_purpose_are_not_submitted(client, surve
 def test_the_page_service_refuses_a_withheld_answer(survey, org):
     from tests.factories import web_consent
 
-    response, _token = services.response_start(survey=survey, locale="en", consent=web_consent(org))
-    result = services.response_save_section(
+    response, _token = response_start(survey=survey, locale="en", consent=web_consent(org))
+    result = response_save_section(
         response=response,
         section_code="about_you",
         raw={"age_band": "a30_44", "shared_newsletter": True},
@@ -318,7 +322,7 @@ def test_the_api_takes_the_answer_when_its_purpose_is_granted(org, survey):
 
 def test_response_submit_refuses_with_a_field_error(survey):
     with pytest.raises(ServiceValidationError) as exc:
-        services.response_submit(
+        response_submit(
             survey=survey, answers=[NEWSLETTER_ANSWER, *COMFORT_ANSWERS], consent=CONSENT
         )
     assert [(e.field, e.code) for e in exc.value.errors] == [
@@ -329,12 +333,12 @@ def test_response_submit_refuses_with_a_field_error(survey):
 
 def test_a_headless_submission_is_not_blocked_by_a_required_withheld_question(bound_survey):
     answers = [*COMFORT_ANSWERS, {"question": "results_contact", "value": True}]
-    response = services.response_submit(survey=bound_survey, answers=answers, consent=CONSENT)
+    response = response_submit(survey=bound_survey, answers=answers, consent=CONSENT)
     assert response.status == ResponseStatus.COMPLETE
     assert "shared_newsletter" not in codes_stored()
     # Its follow-up reads it as unanswered: required, and refused when missing.
     with pytest.raises(ServiceValidationError) as exc:
-        services.response_submit(survey=bound_survey, answers=COMFORT_ANSWERS, consent=CONSENT)
+        response_submit(survey=bound_survey, answers=COMFORT_ANSWERS, consent=CONSENT)
     assert [(e.field, e.code) for e in exc.value.errors] == [("answers", "required")]
     assert "results_contact" in exc.value.errors[0].message
 
@@ -376,7 +380,7 @@ def test_withdrawing_one_purpose_erases_exactly_its_answers_and_events(
     from dashboards.models import AnswerRollup, ResponseRollup
     from surveys.models import BehaviourEvent
 
-    services.behaviour_kind_create(
+    behaviour_kind_create(
         organization=org,
         code="newsletter_opened",
         description="Opened a newsletter",
@@ -390,11 +394,11 @@ def test_withdrawing_one_purpose_erases_exactly_its_answers_and_events(
         "purposes": ["survey_research", "behavioural_measurement", "marketing"],
     }
     with django_capture_on_commit_callbacks(execute=True):
-        response = services.response_submit(
+        response = response_submit(
             survey=survey, answers=[*COMFORT_ANSWERS, NEWSLETTER_ANSWER], consent=consent
         )
         respondent = response.respondent
-        services.events_ingest(
+        events_ingest(
             organization=org,
             events=[
                 {
@@ -437,11 +441,11 @@ def test_the_migration_removes_answers_under_purposes_never_granted(survey):
 
     migration = importlib.import_module("surveys.migrations.0014_purpose_bound_answers")
     marketing = {"notice_version": 1, "purposes": ["survey_research", "marketing"]}
-    refused = services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=CONSENT)
-    agreed = services.response_submit(
+    refused = response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=CONSENT)
+    agreed = response_submit(
         survey=survey, answers=[*COMFORT_ANSWERS, NEWSLETTER_ANSWER], consent=marketing
     )
-    untouched = services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=CONSENT)
+    untouched = response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=CONSENT)
     # Stored the way answers were before they were bound to their purpose.
     question = survey.live_version.questions.get(code="shared_newsletter")
     Answer.objects.create(

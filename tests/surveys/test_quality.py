@@ -135,12 +135,12 @@ def test_recompute_applies_the_current_rule_to_stored_responses(survey):
 
     from django.core.management import call_command
 
-    from surveys import services
     from surveys.models import Response
+    from surveys.responses.services.responses import response_submit
 
     consent = {"notice_version": 1, "purposes": ["survey_research"]}
-    a = services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=consent)
-    b = services.response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=consent)
+    a = response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=consent)
+    b = response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=consent)
     # flags stored under the former rule
     Response.objects.filter(pk=a.pk).update(quality_flags=["straightliner"])
     Response.objects.filter(pk=b.pk).update(quality_flags=["straightliner", "speeder"])

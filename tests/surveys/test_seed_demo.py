@@ -7,7 +7,6 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Sum
 
-from surveys import services
 from surveys.answers import clean_answers, values_from_rows
 from surveys.consent.services.consent import notice_text_hash
 from surveys.demo import seed
@@ -36,6 +35,7 @@ from surveys.models import (
     User,
 )
 from surveys.quality import quality_flags
+from surveys.responses.services.responses import response_submit
 from surveys.selectors import version_spec
 from tests.factories import COMFORT_ANSWERS
 
@@ -248,7 +248,7 @@ def test_seeded_events_have_the_shapes_of_real_submissions(seeded):
     """The consent step of a real headless submission writes what the seeder imitates."""
     comfort = Survey.objects.get(slug="privacy-comfort")
     notice = ConsentNoticeVersion.objects.get(notice__slug="privacy-notice")
-    response = services.response_submit(
+    response = response_submit(
         survey=comfort,
         answers=COMFORT_ANSWERS,
         consent={"notice_version": notice.number, "purposes": notice.purpose_ids},

@@ -4,7 +4,6 @@ import pytest
 from django.apps import apps
 from django.db.models import F, ForeignKey
 
-from surveys import services
 from surveys.consent.services.consent import (
     consent_counter_bump,
     consent_give,
@@ -37,6 +36,9 @@ from surveys.models import (
     Response,
     Tombstone,
 )
+from surveys.responses.services.respondents import respondent_create
+from surveys.responses.services.response_flow import response_start
+from surveys.responses.services.responses import response_submit
 from tests.factories import COMFORT_ANSWERS, demo_notice_content, published_notice
 from trustpulse.validation import ServiceValidationError
 
@@ -93,7 +95,7 @@ def test_text_hash_is_stable_and_follows_the_text(org):
 
 
 def respondent_with_consent(org, survey, purposes):
-    response = services.response_submit(
+    response = response_submit(
         survey=survey,
         answers=COMFORT_ANSWERS,
         consent={"notice_version": 1, "purposes": purposes},
@@ -116,7 +118,7 @@ def respondent_with_consent(org, survey, purposes):
 
 def test_consent_requires_required_purposes(org, survey):
     version = published_notice(org)
-    respondent = services.respondent_create(organization=org)
+    respondent = respondent_create(organization=org)
     with pytest.raises(ServiceValidationError) as err:
         consent_give(
             respondent=respondent,
@@ -284,12 +286,12 @@ def consented_survey(org, survey):
 def test_web_start_needs_consent_and_records_the_consent_step(org, consented_survey):
     version = published_notice(org)
     with pytest.raises(ServiceValidationError) as err:
-        services.response_start(survey=consented_survey, locale="en")
+        response_start(survey=consented_survey, locale="en")
     assert [(e.field, e.code) for e in err.value.errors] == [("consent", "required")]
     assert (Respondent.objects.count(), Response.objects.count()) == (0, 0)
     bad = ConsentInput(version=version, purposes=["marketing"], locale="en")
     with pytest.raises(ServiceValidationError) as err:
-        services.response_start(survey=consented_survey, locale="en", consent=bad)
+        response_start(survey=consented_survey, locale="en", consent=bad)
     assert [(e.field, e.code) for e in err.value.errors] == [
         ("consent.purposes", "required_purpose")
     ]
@@ -301,7 +303,7 @@ def test_web_start_needs_consent_and_records_the_consent_step(org, consented_sur
         notice_opened=False,
         notice_dwell_ms=1200,
     )
-    response, _ = services.response_start(survey=consented_survey, locale="en", consent=consent)
+    response, _ = response_start(survey=consented_survey, locale="en", consent=consent)
     record = ConsentRecord.objects.get()
     assert record.response == response and record.collection_method == "web_form"
     assert record.text_hash == notice_text_hash(version, "en")
@@ -324,16 +326,16 @@ def test_no_behaviour_is_recorded_without_behavioural_consent(org, consented_sur
         notice_opened=True,
         notice_dwell_ms=9000,
     )
-    services.response_start(survey=consented_survey, locale="en", consent=consent)
+    response_start(survey=consented_survey, locale="en", consent=consent)
     assert BehaviourEvent.objects.count() == 0
 
 
 def test_headless_submission_carries_consent(org, consented_survey):
     with pytest.raises(ServiceValidationError) as err:
-        services.response_submit(survey=consented_survey, answers=COMFORT_ANSWERS)
+        response_submit(survey=consented_survey, answers=COMFORT_ANSWERS)
     assert [(e.field, e.code) for e in err.value.errors] == [("consent", "required")]
     with pytest.raises(ServiceValidationError) as err:
-        services.response_submit(
+        response_submit(
             survey=consented_survey,
             answers=COMFORT_ANSWERS,
             consent={"notice_version": 7, "purposes": [], "timestamp": "yesterday", "x": 1},
@@ -344,7 +346,7 @@ def test_headless_submission_carries_consent(org, consented_survey):
         ("consent.timestamp", "invalid"),
     ]
     assert Response.objects.count() == 0
-    response = services.response_submit(
+    response = response_submit(
         survey=consented_survey,
         answers=COMFORT_ANSWERS,
         locale="zh-Hant",

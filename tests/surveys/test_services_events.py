@@ -1,8 +1,10 @@
 import pytest
 
-from surveys import selectors, services
+from surveys import selectors
 from surveys.consent.services.rights import consent_withdraw
 from surveys.models import BehaviourEvent
+from surveys.responses.services.events import behaviour_kind_create, events_ingest
+from surveys.responses.services.responses import response_submit
 from tests.factories import COMFORT_ANSWERS, published_notice
 from trustpulse.validation import ServiceValidationError
 
@@ -15,13 +17,13 @@ AT = "2026-11-20T12:00:00+00:00"
 def respondents(org, survey):
     survey.consent_notice = published_notice(org).notice
     survey.save()
-    with_bm = services.response_submit(
+    with_bm = response_submit(
         survey=survey,
         answers=COMFORT_ANSWERS,
         external_id="cust-1",
         consent={"notice_version": 1, "purposes": ["survey_research", "behavioural_measurement"]},
     ).respondent
-    without = services.response_submit(
+    without = response_submit(
         survey=survey,
         answers=COMFORT_ANSWERS,
         consent={"notice_version": 1, "purposes": ["survey_research"]},
@@ -47,9 +49,9 @@ def test_batch_is_stored_once_per_event_id(org, respondents, django_capture_on_c
             "external_id": "cust-1",
         },
     ]
-    result = services.events_ingest(organization=org, events=batch)
+    result = events_ingest(organization=org, events=batch)
     assert (result.created, result.duplicates) == (2, 0)
-    again = services.events_ingest(organization=org, events=batch + [dict(batch[0])])
+    again = events_ingest(organization=org, events=batch + [dict(batch[0])])
     assert (again.created, again.duplicates) == (0, 3)
     stored = BehaviourEvent.objects.filter(source="api").order_by("idempotency_id")
     assert [(e.idempotency_id, e.kind, e.value, e.respondent_id) for e in stored] == [
@@ -98,7 +100,7 @@ def test_any_bad_event_stores_none(org, respondents):
         },
     ]
     with pytest.raises(ServiceValidationError) as err:
-        services.events_ingest(organization=org, events=batch)
+        events_ingest(organization=org, events=batch)
     assert [(e.field, e.code) for e in err.value.errors] == [
         ("events[1].kind", "unknown_kind"),
         ("events[2].value", "invalid_value"),
@@ -115,7 +117,7 @@ def test_withdrawn_respondents_refuse_events(org, respondents):
     ok, _ = respondents
     consent_withdraw(respondent=ok, purposes=["behavioural_measurement"])
     with pytest.raises(ServiceValidationError) as err:
-        services.events_ingest(
+        events_ingest(
             organization=org,
             events=[
                 {
@@ -133,7 +135,7 @@ def test_withdrawn_respondents_refuse_events(org, respondents):
 def test_other_orgs_respondents_are_unknown(other_org, respondents):
     ok, _ = respondents
     with pytest.raises(ServiceValidationError) as err:
-        services.events_ingest(
+        events_ingest(
             organization=other_org,
             events=[
                 {
@@ -149,7 +151,7 @@ def test_other_orgs_respondents_are_unknown(other_org, respondents):
 
 
 def test_org_kinds_and_fixed_transforms(org, respondents):
-    kind = services.behaviour_kind_create(
+    kind = behaviour_kind_create(
         organization=org,
         code="cookie_banner_rejected",
         description="Rejected all cookies",
@@ -159,7 +161,7 @@ def test_org_kinds_and_fixed_transforms(org, respondents):
     )
     assert kind.as_kind().protection(True) == 1.0
     with pytest.raises(ServiceValidationError) as err:
-        services.behaviour_kind_create(
+        behaviour_kind_create(
             organization=org,
             code="notice_opened",
             description="x",
@@ -169,7 +171,7 @@ def test_org_kinds_and_fixed_transforms(org, respondents):
         )
     assert [e.field for e in err.value.errors] == ["code", "direction", "value_schema", "transform"]
     ok, _ = respondents
-    services.events_ingest(
+    events_ingest(
         organization=org,
         events=[
             {

@@ -4,9 +4,16 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from surveys import services
 from surveys.enums import ResponseStatus
 from surveys.models import Answer, Respondent, Response
+from surveys.responses.services import respondents
+from surveys.responses.services.response_flow import (
+    response_complete,
+    response_resume,
+    response_save_section,
+    response_start,
+)
+from surveys.responses.services.responses import availability, response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT, QUIZ_ANSWERS, web_consent
 from trustpulse.validation import ServiceValidationError
 
@@ -15,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def test_submit_stores_typed_answer_rows(survey, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = services.response_submit(
+        response = response_submit(
             consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS, locale="zh-Hant"
         )
     assert response.status == ResponseStatus.COMPLETE
@@ -41,7 +48,7 @@ def test_invalid_submission_writes_nothing(survey):
     answers.append({"question": "nope", "value": 1})
     answers.append({"value": 1})
     with pytest.raises(ServiceValidationError) as err:
-        services.response_submit(consent=CONSENT, survey=survey, answers=answers, locale="fr")
+        response_submit(consent=CONSENT, survey=survey, answers=answers, locale="fr")
     assert [(e.field, e.code) for e in err.value.errors] == [
         ("locale", "invalid_choice"),
         ("answers[9].question", "required"),
@@ -57,7 +64,7 @@ def test_invalid_submission_writes_nothing(survey):
 
 
 def test_quiz_submission_scores(quiz):
-    response = services.response_submit(consent=CONSENT, survey=quiz, answers=QUIZ_ANSWERS)
+    response = response_submit(consent=CONSENT, survey=quiz, answers=QUIZ_ANSWERS)
     assert (response.score, response.max_score, response.outcome_index) == (
         Decimal(3),
         Decimal(4),
@@ -68,20 +75,20 @@ def test_quiz_submission_scores(quiz):
 def test_attention_check_failure_is_a_quality_flag(survey):
     answers = [dict(a) for a in COMFORT_ANSWERS]
     answers[5]["value"] = "red"
-    response = services.response_submit(consent=CONSENT, survey=survey, answers=answers)
+    response = response_submit(consent=CONSENT, survey=survey, answers=answers)
     assert response.quality_flags == ["attention_check_failed:attention"]
 
 
 def test_external_id_is_stored_only_as_hmac(survey):
-    r1 = services.response_submit(
+    r1 = response_submit(
         consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS, external_id="cust-42"
     )
-    r2 = services.response_submit(
+    r2 = response_submit(
         consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS, external_id="cust-42"
     )
     assert r1.respondent_id == r2.respondent_id
     respondent = Respondent.objects.get(pk=r1.respondent_id)
-    assert respondent.external_id_hmac == services.respondents.external_id_hmac("cust-42")
+    assert respondent.external_id_hmac == respondents.external_id_hmac("cust-42")
     assert "cust-42" not in respondent.external_id_hmac
 
 
@@ -96,22 +103,22 @@ def test_external_id_is_stored_only_as_hmac(survey):
     ],
 )
 def test_unavailable_surveys_refuse(survey, change, reason):
-    services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
+    response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
     for key, value in change.items():
         setattr(survey, key, value)
     survey.save()
     with pytest.raises(ServiceValidationError) as err:
-        services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
+        response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
     assert err.value.errors[0].code == reason
-    assert services.availability(survey).reason == reason
+    assert availability(survey).reason == reason
 
 
 def test_web_flow_pages_back_and_branch_change(survey):
-    response, token = services.response_start(
+    response, token = response_start(
         survey=survey, locale="en", consent=web_consent(survey.organization)
     )
     assert response.current_section == "attitudes"
-    page = services.response_save_section(
+    page = response_save_section(
         response=response, section_code="attitudes", raw={"concern": {"worry": 4}}
     )
     assert [(p.question, p.code) for p in page.problems] == [
@@ -127,30 +134,30 @@ def test_web_flow_pages_back_and_branch_change(survey):
         ("improve", ["improve_text"]),
         ("about_you", ["age_band"]),
     ]:
-        result = services.response_save_section(
+        result = response_save_section(
             response=response, section_code=code, raw={k: raw[k] for k in keys}
         )
         assert result.problems == []
     assert result.next_section is None
     # Back to "recommend": a promoter skips "improve", whose answer is then dropped.
-    result = services.response_save_section(
+    result = response_save_section(
         response=response, section_code="recommend", raw={"nps": 10, "attention": "blue"}
     )
     assert result.next_section == "about_you"
-    assert services.response_resume(token=token) == response
-    done = services.response_complete(response=response)
+    assert response_resume(token=token) == response
+    done = response_complete(response=response)
     assert done.status == ResponseStatus.COMPLETE
     assert done.section_path == ["attitudes", "habits", "recommend", "about_you"]
     assert not Answer.objects.filter(response=done, question_code="improve_text").exists()
-    assert services.response_resume(token=token) is None
+    assert response_resume(token=token) is None
 
 
 def test_complete_refuses_missing_required(survey):
-    response, _ = services.response_start(
+    response, _ = response_start(
         survey=survey, locale="en", consent=web_consent(survey.organization)
     )
     with pytest.raises(ServiceValidationError) as err:
-        services.response_complete(response=response)
+        response_complete(response=response)
     assert [e.field for e in err.value.errors] == [
         "concern",
         "trust_brand",
@@ -165,11 +172,11 @@ def test_speeders_are_flagged_against_the_running_median(survey):
 
     base = timezone.now()
     for i in range(21):
-        r = services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
+        r = response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
         Response.objects.filter(pk=r.pk).update(
             started_at=base - dt.timedelta(seconds=300 + i), submitted_at=base
         )
-    response, _ = services.response_start(
+    response, _ = response_start(
         survey=survey, locale="en", consent=web_consent(survey.organization)
     )
     Response.objects.filter(pk=response.pk).update(
@@ -183,8 +190,6 @@ def test_speeders_are_flagged_against_the_running_median(survey):
         ("improve", ["improve_text"]),
         ("about_you", ["age_band"]),
     ]:
-        services.response_save_section(
-            response=response, section_code=code, raw={k: raw[k] for k in keys}
-        )
-    done = services.response_complete(response=response)
+        response_save_section(response=response, section_code=code, raw={k: raw[k] for k in keys})
+    done = response_complete(response=response)
     assert done.quality_flags == ["speeder"]  # ~10 s against a median of ~310 s

@@ -8,11 +8,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from surveys import selectors, services
+from surveys import selectors
 from surveys.authoring.services.definitions import definition_import, survey_close, survey_publish
 from surveys.enums import ResponseStatus
 from surveys.forms import FieldState, parse_question, posted_state, stored_state
 from surveys.models import Answer, Respondent, Response
+from surveys.responses.services.response_flow import response_start, response_values
+from surveys.responses.services.responses import response_submit
 from tests.browser.every_type import every_type_survey
 from tests.factories import COMFORT_ANSWERS, CONSENT, demo_definition, web_consent
 
@@ -144,7 +146,7 @@ def test_survey_over_quota_is_403_but_a_started_respondent_may_finish(client, su
     start(client, survey)
     survey.response_quota = 1
     survey.save()
-    services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
+    response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
     res = Client().get(url(survey))
     assert res.status_code == 403
     assert "This survey is full" in html(res)
@@ -268,7 +270,7 @@ def test_complete_demo_survey_with_skip_and_display_logic(client, survey):
     assert response.status == ResponseStatus.COMPLETE
     assert response.section_path == ["attitudes", "habits", "recommend", "about_you"]
     assert response.resume_token_hash is None
-    values, other = services.response_values(response)
+    values, other = response_values(response)
     assert values["protective_actions"] == ["switched", "_other"]
     assert other == {"protective_actions": "Use a VPN"}
     assert values["switched_why"] == "Leaks."
@@ -336,7 +338,7 @@ def test_back_keeps_the_saved_answers(client, survey):
     assert 'id="q-trust_brand-2" name="q-trust_brand" value="3" checked' in body
     # Saving an earlier page again keeps the later pages' answers.
     client.post(url(survey, "p", "attitudes"), dict(ATTITUDES, **{"q-trust_brand": "4"}))
-    values, _ = services.response_values(the_response())
+    values, _ = response_values(the_response())
     assert values["trust_brand"] == Decimal(4)
     assert values["policy_reading"] == "sometimes"
 
@@ -394,7 +396,7 @@ def test_bad_resume_link_is_a_friendly_404(client, survey):
 
 
 def test_resume_link_of_another_survey_is_404(client, survey, quiz, org):
-    _, token = services.response_start(survey=quiz, locale="en", consent=web_consent(org))
+    _, token = response_start(survey=quiz, locale="en", consent=web_consent(org))
     assert client.get(url(survey, "resume", token)).status_code == 404
     assert client.get(url(quiz, "resume", token)).status_code == 302
 
@@ -619,7 +621,7 @@ def test_every_type_completes_with_typed_values(client, every):
         }
     )
     assert client.post(url(every, "p", "choices"), choices)["Location"] == url(every, "thanks")
-    values, other = services.response_values(the_response())
+    values, other = response_values(the_response())
     assert values == {
         "rating": 4,
         "apps": Decimal(12),

@@ -351,7 +351,7 @@ RESPONDENT_ID_HMAC_KEY = env("RESPONDENT_ID_HMAC_KEY", default="")
 # How long an Idempotency-Key is remembered (hours; at least 24).
 IDEMPOTENCY_TTL_HOURS = max(24, env.int("IDEMPOTENCY_TTL_HOURS", default=48))
 # API submissions are stored as one row in the request and written out by a worker
-# (surveys/services/inbox.py); false writes everything in the request.
+# (surveys/responses/services/inbox.py); false writes everything in the request.
 SUBMISSION_DEFERRED_WRITE = env.bool("SUBMISSION_DEFERRED_WRITE", default=True)
 # Bearer token of monitoring for GET /healthz/backlog (empty: staff sessions only).
 MONITORING_TOKEN = env("MONITORING_TOKEN", default="")

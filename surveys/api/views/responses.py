@@ -22,10 +22,11 @@ from trustpulse.api.schema import READ, WRITE, errors
 from trustpulse.api.views import ApiView
 from trustpulse.validation import FieldError, ServiceValidationError
 
-from ... import services
 from ...authoring.selectors.authoring import response_list_with_answers
 from ...authoring.services.authoring import responses_viewed
 from ...enums import ApiScope, ResponseStatus
+from ...responses.services.idempotency import IdempotencyConflict
+from ...responses.services.inbox import inbox_flush, inbox_flush_response, submission_accept
 from ...selectors import Actor, survey_get
 from ...selectors.surveys import survey_for_submission
 from ..serializers import (
@@ -75,7 +76,7 @@ class RawResponsesView(ApiView):
         Submissions accepted but not yet written out are written out first, so a
         list never misses a response its submitter was told about.
         """
-        services.inbox_flush(organization_ids=organization_ids)
+        inbox_flush(organization_ids=organization_ids)
         page = self.paginate_queryset(queryset)
         assert page is not None
         body = SurveyResponseSerializer(page, many=True).data
@@ -119,7 +120,7 @@ class ResponseDetailView(ApiView):
         _reader(actor)
         queryset = response_list_with_answers(actor=actor, roles=AUTHORING).filter(pk=pk)
         response = queryset.first()
-        if response is None and services.inbox_flush_response(
+        if response is None and inbox_flush_response(
             response_id=pk, organization_ids=actor.organization_ids(AUTHORING)
         ):
             response = queryset.first()  # accepted, and written out just now
@@ -222,7 +223,7 @@ class SurveyResponsesView(RawResponsesView):
             data.is_valid(raise_exception=True)
             values = data.validated_data
         try:
-            result = services.submission_accept(
+            result = submission_accept(
                 survey=survey,
                 key=key,
                 body=payload,
@@ -234,7 +235,7 @@ class SurveyResponsesView(RawResponsesView):
                 consent=payload.get("consent"),
                 serialize=submitted_body,
             )
-        except services.IdempotencyConflict:
+        except IdempotencyConflict:
             return error_response(
                 [
                     FieldError(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from surveys import selectors, services
+from surveys import selectors
 from surveys.consent.views.privacy import (
     NoticeView,
     PurposeStatus,
@@ -20,6 +20,7 @@ from surveys.consent.views.privacy import (
 from surveys.enums import QuestionType as T
 from surveys.forms import format_number
 from surveys.models import ConsentRecord, Respondent
+from surveys.responses.services.response_flow import response_values
 from surveys.responses.views.display import (
     Texts,
     bcp47,
@@ -175,7 +176,7 @@ def response_views(
         spec = selectors.version_spec(resp.version)
         locale = locale_of(list(spec.locales))
         texts = Texts(locale, spec.default_locale)
-        values, other = services.response_values(resp)
+        values, other = response_values(resp)
         view = ResponseView(
             survey_title=texts.title(spec.title),
             lang=bcp47(locale) if bcp47(locale) != ui_lang else "",

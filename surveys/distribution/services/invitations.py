@@ -24,8 +24,8 @@ from trustpulse.validation import FieldError, ServiceValidationError, required_t
 
 from ...enums import AuditAction, ResponseStatus, SurveyStatus
 from ...models import EmailSuppression, InvitationBatch, InvitationRecipient, Response, Survey, User
+from ...responses.services.respondents import external_id_hmac
 from ...services.audit import audit_log
-from ...services.respondents import external_id_hmac
 from .links import absolute
 
 MAX_ADDRESSES = 10_000

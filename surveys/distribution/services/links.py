@@ -29,8 +29,8 @@ from trustpulse.validation import FieldError, ServiceValidationError, required_t
 
 from ...enums import LINK_CHANNELS, AuditAction
 from ...models import ChannelLink, Organization, Survey, User
+from ...responses.services.respondents import external_id_hmac
 from ...services.audit import audit_log
-from ...services.respondents import external_id_hmac
 
 MAX_EXTERNAL_ID = 200
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from surveys.models import SubmissionInbox
-from surveys.services import inbox_drain
+from surveys.responses.services.inbox import inbox_drain
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from surveys.models import Survey
-from surveys.services.quality import response_quality_recompute
+from surveys.responses.services.quality import response_quality_recompute
 
 
 class Command(BaseCommand):

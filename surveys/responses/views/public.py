@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from surveys import selectors, services
+from surveys import selectors
 from surveys.answers import AnswerError, AnswerProblem, clean_answers, clean_question, feedback
 from surveys.authoring.selectors.builder import look_for
 from surveys.consent.services.rights import portal_token_issue
@@ -27,6 +27,16 @@ from surveys.enums import ResponseStatus
 from surveys.forms import FieldState, parse_page, posted_state, stored_states
 from surveys.logic import evaluate, next_section, section_path
 from surveys.models import Response, Survey, SurveyVersion
+from surveys.responses.services import responses as responses_services
+from surveys.responses.services.response_flow import (
+    quiz_score_text,
+    response_complete,
+    response_resume,
+    response_save_section,
+    response_values,
+    response_withheld,
+)
+from surveys.responses.services.responses import Availability
 from surveys.responses.views.display import (
     Texts,
     bcp47,
@@ -37,8 +47,6 @@ from surveys.responses.views.display import (
     quiz_feedback,
 )
 from surveys.selectors import public_survey_get
-from surveys.services.response_flow import quiz_score_text
-from surveys.services.responses import Availability
 from surveys.spec import VersionSpec
 from trustpulse.validation import ServiceValidationError
 
@@ -148,7 +156,7 @@ def unavailable(
 def availability(survey: Survey | None) -> Availability:
     if survey is None:
         return Availability(ok=False, reason="not_found", status=404)
-    return services.availability(survey)
+    return responses_services.availability(survey)
 
 
 def page_url(survey: Survey, section: str) -> str:
@@ -215,12 +223,12 @@ def page(request: HttpRequest, slug: str, section: str) -> HttpResponse:
         return HttpResponseRedirect(page_url(survey, response.current_section or path[-1]))
     ctx = survey_context(survey, response.version)
     # Questions under a purpose not granted are never shown, taken or stored.
-    ctx = replace(ctx, withheld=services.response_withheld(response, ctx.spec))
+    ctx = replace(ctx, withheld=response_withheld(response, ctx.spec))
     spec, withheld = ctx.spec, ctx.withheld
     section_spec = spec.section(section)
     assert section_spec is not None
     seed = str(response.pk)
-    stored, stored_other = services.response_values(response)
+    stored, stored_other = response_values(response)
     stored = {k: v for k, v in stored.items() if k not in withheld}
     page_codes = {q.code for q in section_spec.questions}
     questions = [q for q in ordered_questions(section_spec, seed) if q.code not in withheld]
@@ -251,7 +259,7 @@ def page(request: HttpRequest, slug: str, section: str) -> HttpResponse:
             return _render_page(
                 request, ctx, response, section, visible, states, stored, problems, notice, appeared
             )
-        result = services.response_save_section(
+        result = response_save_section(
             response=response, section_code=section, raw=raw, other=other
         )
         if result.problems:
@@ -261,7 +269,7 @@ def page(request: HttpRequest, slug: str, section: str) -> HttpResponse:
         if result.next_section is not None:
             return HttpResponseRedirect(page_url(survey, result.next_section))
         try:
-            services.response_complete(response=response)
+            response_complete(response=response)
         except ServiceValidationError as exc:
             # An answer on an earlier page no longer holds: back to that page
             # (its answers are kept), where saving it again shows the problem.
@@ -350,7 +358,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     context = base_context(request, ctx)
     context.update(thanks_text=ctx.texts.html(ctx.spec.texts.get("thanks")), result=None)
     if response is not None and ctx.spec.kind == "quiz":
-        values, _other = services.response_values(response)
+        values, _other = response_values(response)
         outcome = None
         if response.outcome_index is not None and response.outcome_index < len(ctx.spec.outcomes):
             o = ctx.spec.outcomes[response.outcome_index]
@@ -396,10 +404,10 @@ def _thanks_privacy(request: HttpRequest, response: Response, portal: str | None
 def resume(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """The "continue later" link: back to the page where the respondent stopped."""
     survey = public_survey_get(slug=slug)
-    response = services.response_resume(token=token) if survey is not None else None
+    response = response_resume(token=token) if survey is not None else None
     if survey is None or response is None or response.survey_id != survey.pk:
         return unavailable(request, survey, "bad_resume_link", 404)
-    avail = services.availability(survey)
+    avail = responses_services.availability(survey)
     if not avail.ok and avail.reason in BLOCKS_IN_PROGRESS:
         return unavailable(request, survey, avail.reason, avail.status)
     request.session.cycle_key()

@@ -6,7 +6,7 @@ from django.core.files.storage import storages
 
 from dashboards.exports import services as ex
 from dashboards.exports.run import export_run
-from surveys import services
+from surveys.responses.services.responses import response_submit
 from tests.factories import COMFORT_ANSWERS
 
 AGES = ["a18_29", "a30_44", "a45_59", "a60"]
@@ -45,7 +45,7 @@ def exports_storage(settings, tmp_path):
 def filled(survey, exports_storage):
     """40 complete responses (10 per age band), all in locale en over the API channel."""
     for i in range(40):
-        services.response_submit(
+        response_submit(
             survey=survey,
             answers=comfort_answers(i),
             consent={"notice_version": 1, "purposes": ["survey_research"]},

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from surveys import services
+from surveys.responses.services.responses import response_submit
 from tests.browser.conftest import page  # noqa: F401  (the fixture)
 from tests.browser.helpers import assert_accessible
 from tests.factories import OrganizationFactory, live_survey, member
@@ -17,7 +17,7 @@ def test_researcher_exports_the_demo_survey(page: Page, live_server, exports_sto
     org = OrganizationFactory()
     survey = live_survey(org)
     for i in range(12):
-        services.response_submit(
+        response_submit(
             survey=survey,
             answers=comfort_answers(i),
             consent={"notice_version": 1, "purposes": ["survey_research"]},

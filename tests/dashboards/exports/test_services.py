@@ -9,9 +9,9 @@ from django.core import signing
 from dashboards.enums import ExportStatus
 from dashboards.exports import services as ex
 from dashboards.exports.run import export_run
-from surveys import services
 from surveys.consent.services.rights import consent_withdraw
 from surveys.models import AuditEvent, Response
+from surveys.responses.services.responses import response_submit
 from tests.factories import member
 from trustpulse.validation import ServiceValidationError
 
@@ -27,12 +27,10 @@ def rows(job):
 
 
 def test_withdrawn_test_and_partial_responses_never_appear(filled, org):
-    gone = services.response_submit(
+    gone = response_submit(
         survey=filled, answers=comfort_answers(0, trust_brand=5), consent=CONSENT
     )
-    services.response_submit(
-        survey=filled, answers=comfort_answers(1), consent=CONSENT, is_test=True
-    )
+    response_submit(survey=filled, answers=comfort_answers(1), consent=CONSENT, is_test=True)
     before = rows(run(filled))
     assert len(before) == 41
     consent_withdraw(respondent=gone.respondent)
@@ -56,7 +54,7 @@ def test_no_direct_identifiers_and_pseudonyms_differ_between_exports(filled):
 
 
 def test_free_text_only_when_allowed_and_then_scrubbed(filled, org):
-    services.response_submit(
+    response_submit(
         survey=filled,
         answers=comfort_answers(
             0, improve_text="Email me at ann@example.org, I'm Ann", trust_brand=3

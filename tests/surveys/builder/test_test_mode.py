@@ -6,10 +6,10 @@ from django.db.models import Sum
 
 from dashboards.models import AnswerRollup, PurposeRollup, ResponseRollup, ResponseScore
 from dashboards.services import aggregate_until_done
-from surveys import services
 from surveys.authoring.services import builder as builder_services
 from surveys.enums import AuditAction, ResponseStatus
 from surveys.models import AuditEvent, ConsentCounter, ConsentRecord, Respondent, Response
+from surveys.responses.services.responses import availability, response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT
 from tests.fixtures import login_verified
 
@@ -54,7 +54,7 @@ def rollups():
 
 
 def test_a_test_link_marks_the_response_test_and_it_changes_no_rollup(client, survey):
-    services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
+    response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
     aggregate_until_done()
     before, counted = rollups(), counters()
     token = builder_services.test_link_token(survey=survey)
@@ -68,7 +68,7 @@ def test_a_test_link_marks_the_response_test_and_it_changes_no_rollup(client, su
     assert aggregate_until_done() == 0
     assert rollups() == before
     assert counters() == counted  # shown/consented counters untouched by a tester
-    assert services.availability(survey).ok
+    assert availability(survey).ok
 
 
 def test_without_the_test_link_responses_are_real(client, survey):
@@ -103,15 +103,13 @@ def test_test_responses_do_not_fill_the_quota(client, survey):
     token = builder_services.test_link_token(survey=survey)
     client.get(f"/s/{survey.slug}/test/{token}/")
     answer_through(client, survey, f"/s/{survey.slug}/")
-    assert services.availability(survey).ok
+    assert availability(survey).ok
 
 
 def test_delete_test_responses_in_one_click(client, org, survey, users):
-    real = services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
+    real = response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
     for _ in range(2):
-        services.response_submit(
-            consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS, is_test=True
-        )
+        response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS, is_test=True)
     login_verified(client, users["author"])
     page = client.get(f"/studio/{org.slug}/surveys/{survey.pk}/test/")
     assert page.context["tests"] == 2

@@ -8,11 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 from standardwebhooks import Webhook
 
-from surveys import services
 from surveys.enums import AuditAction, DeliveryStatus, Role
 from surveys.integrations import services as webhooks
 from surveys.integrations.tasks import webhooks_sweep
 from surveys.models import AuditEvent, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from surveys.responses.services.responses import response_submit
 from tests.factories import (
     COMFORT_ANSWERS,
     CONSENT,
@@ -37,7 +37,7 @@ def _listening(org, receiver, types, **kw):
 
 def _submit(survey, capture):
     with capture(execute=True):
-        return services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
+        return response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
 
 
 def test_completion_is_signed_and_delivered_once(
@@ -78,7 +78,7 @@ def test_rolled_back_change_leaves_no_event(receiver_factory):
     receiver = receiver_factory()
     _endpoint(org, receiver.url, ["response.completed"])
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
+        response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
         assert WebhookEvent.objects.count() == 1
         raise RuntimeError("the change fails after the event was written")
     assert (WebhookEvent.objects.count(), WebhookDelivery.objects.count()) == (0, 0)

@@ -3,11 +3,11 @@
 import pytest
 from standardwebhooks import Webhook
 
-from surveys import services
 from surveys.authoring.services.definitions import survey_close
 from surveys.consent.services.rights import consent_withdraw, portal_token_issue, respondent_erase
 from surveys.integrations import services as webhooks
 from surveys.models import Respondent, WebhookDelivery, WebhookEvent
+from surveys.responses.services.responses import response_submit
 from tests.factories import COMFORT_ANSWERS, OrganizationFactory, live_survey
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def test_answers_only_for_purposes_whose_notice_names_the_endpoint(
     receiver = receiver_factory()
     _listening(org, receiver, ["response.completed"], recipient=recipient, answer_purposes=purposes)
     with django_capture_on_commit_callbacks(execute=True):
-        services.response_submit(consent=BOTH, survey=survey, answers=NEWSLETTER)
+        response_submit(consent=BOTH, survey=survey, answers=NEWSLETTER)
     [payload] = _payloads(receiver, "response.completed")
     assert payload["data"].get("answers") == expected
     assert payload["version"] == 1
@@ -62,7 +62,7 @@ def test_withdrawn_purpose_answers_are_not_sent(receiver_factory):
         recipient="Acme mailing provider",
         answer_purposes=["marketing"],
     )
-    response = services.response_submit(consent=BOTH, survey=survey, answers=NEWSLETTER)
+    response = response_submit(consent=BOTH, survey=survey, answers=NEWSLETTER)
     consent_withdraw(respondent=response.respondent, purposes=["marketing"])
     delivery = WebhookDelivery.objects.get(event__type="response.completed")
     assert webhooks.delivery_attempt(delivery_id=delivery.pk).state == "delivered"
@@ -78,7 +78,7 @@ def test_consent_events_carry_the_ref_and_receipts_never_tokens(
     receiver = receiver_factory()
     _listening(org, receiver, ["consent.given", "consent.withdrawn", "respondent.erased"])
     with django_capture_on_commit_callbacks(execute=True):
-        response = services.response_submit(
+        response = response_submit(
             consent=BOTH, survey=survey, answers=NEWSLETTER, external_id="crm-4711"
         )
     respondent = Respondent.objects.get(pk=response.respondent_id)
@@ -129,7 +129,7 @@ def test_every_event_type_has_a_schema_and_payloads_validate(
     receiver = receiver_factory()
     endpoint = _listening(org, receiver, webhooks.SUBSCRIBABLE)
     with django_capture_on_commit_callbacks(execute=True):
-        response = services.response_submit(consent=BOTH, survey=survey, answers=NEWSLETTER)
+        response = response_submit(consent=BOTH, survey=survey, answers=NEWSLETTER)
     with django_capture_on_commit_callbacks(execute=True):
         consent_withdraw(respondent=response.respondent, purposes=["marketing"])
     with django_capture_on_commit_callbacks(execute=True):

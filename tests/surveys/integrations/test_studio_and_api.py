@@ -3,9 +3,9 @@
 import pytest
 from standardwebhooks import Webhook
 
-from surveys import services
 from surveys.consent.services.rights import consent_withdraw, portal_token_issue
 from surveys.models import AuditEvent, WebhookDelivery, WebhookEndpoint
+from surveys.responses.services.responses import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT, live_survey
 from tests.fixtures import login_verified
 
@@ -141,7 +141,7 @@ def test_portal_says_which_systems_were_told_of_the_withdrawal(
         recipient="Acme CRM",
     )
     receiver.server.webhooks[:] = [Webhook(secret)]
-    response = services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
+    response = response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
     token = portal_token_issue(respondent=response.respondent)
     with django_capture_on_commit_callbacks(execute=True):
         consent_withdraw(respondent=response.respondent)
@@ -166,7 +166,7 @@ def test_transparency_counts_propagated_withdrawals(org, receiver_factory):
     )
     receiver.server.webhooks[:] = [Webhook(secret)]
     for _ in range(3):
-        r = services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
+        r = response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
         consent_withdraw(respondent=r.respondent)
     deliveries = list(WebhookDelivery.objects.order_by("id"))
     for d in deliveries[:2]:
@@ -218,7 +218,7 @@ def test_the_transparency_report_shows_propagated_withdrawals(org, receiver_fact
     )
     receiver.server.webhooks[:] = [Webhook(secret)]
     for _ in range(10):
-        r = services.response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
+        r = response_submit(consent=CONSENT, survey=survey, answers=COMFORT_ANSWERS)
         consent_withdraw(respondent=r.respondent)
     for d in WebhookDelivery.objects.all():
         webhooks.delivery_attempt(delivery_id=d.pk)

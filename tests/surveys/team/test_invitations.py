@@ -6,7 +6,6 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from surveys import services
 from surveys.distribution.services.invitations import (
     email_hmac,
     invitation_addresses_parse,
@@ -20,6 +19,7 @@ from surveys.models import (
     InvitationRecipient,
     Response,
 )
+from surveys.responses.services.respondents import respondent_create
 from tests.fixtures import login_verified
 from trustpulse.validation import ServiceValidationError
 
@@ -88,7 +88,7 @@ def test_reminders_go_only_to_people_who_have_not_responded(
     # Ben responds completely.
     ben = InvitationRecipient.objects.get(email_hmac=email_hmac("ben@example.org"))
     response = Response.objects.create(
-        respondent=services.respondent_create(organization=survey.organization),
+        respondent=respondent_create(organization=survey.organization),
         survey=survey,
         version=survey.live_version,
         status="complete",

@@ -7,7 +7,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 
-from surveys import services
 from surveys.accounts.services.team import organization_settings_update
 from surveys.distribution.services.links import (
     channel_link_create,
@@ -19,7 +18,8 @@ from surveys.distribution.services.links import (
     signed_link_make,
 )
 from surveys.models import AuditEvent, ChannelLink, Respondent, Response
-from surveys.services.respondents import external_id_hmac
+from surveys.responses.services.events import events_ingest
+from surveys.responses.services.respondents import external_id_hmac
 from trustpulse.validation import ServiceValidationError
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +114,7 @@ def test_a_valid_signed_id_joins_the_respondent_with_behavioural_consent(client,
     respondent = Respondent.objects.get()
     assert respondent.external_id_hmac == external_id_hmac("cust-42")
     # The brand's events sent later by external id reach the same respondent.
-    result = services.events_ingest(
+    result = events_ingest(
         organization=survey.organization,
         events=[
             {

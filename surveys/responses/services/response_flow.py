@@ -10,29 +10,17 @@ from django.db import transaction
 
 from trustpulse.validation import FieldError, ServiceValidationError
 
-from ..answers import (
-    AnswerProblem,
-    clean_answers,
-    values_from_rows,
-)
-from ..consent.services.response_consent import (
+from ...answers import AnswerProblem, clean_answers, values_from_rows
+from ...consent.services.response_consent import (
     ConsentInput,
     check_consent,
     disclosure_behaviour,
     record_consent,
 )
-from ..enums import (
-    Channel,
-    ResponseStatus,
-)
-from ..models import (
-    ConsentRecord,
-    Respondent,
-    Response,
-    Survey,
-)
-from ..selectors.definitions import version_spec
-from ..spec import VersionSpec
+from ...enums import Channel, ResponseStatus
+from ...models import ConsentRecord, Respondent, Response, Survey
+from ...selectors.definitions import version_spec
+from ...spec import VersionSpec
 from .respondents import respondent_create, token_hash
 from .responses import AVAILABILITY_MESSAGES, availability, finish_response, write_answers
 
@@ -94,7 +82,7 @@ def _response_start(
     if channel_link_id is not None and not survey.channel_links.filter(pk=channel_link_id).exists():
         channel_link_id = None
     first = spec.sections[0].code
-    from ..logic import next_section
+    from ...logic import next_section
 
     withheld = spec.withheld(consent.purposes if consent is not None else None)
     first = next_section(spec.rules(withheld), None, {}) or first
@@ -169,7 +157,7 @@ def response_save_section(
     Nothing is written when the page has problems. A page saved again
     replaces its earlier answers (the respondent went back).
     """
-    from ..logic import next_section
+    from ...logic import next_section
 
     response = Response.objects.select_for_update().get(pk=response.pk)
     if response.status != ResponseStatus.PARTIAL:

@@ -16,19 +16,19 @@ from django.db import transaction
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 
+from surveys import signals
 from trustpulse.validation import FieldError, ServiceValidationError
 
-from .. import signals
-from ..behaviour import BUILTIN_KINDS, TRANSFORM_SCHEMA
-from ..enums import BEHAVIOURAL_MEASUREMENT, Direction, EventSource
-from ..models import (
+from ...behaviour import BUILTIN_KINDS, TRANSFORM_SCHEMA
+from ...enums import BEHAVIOURAL_MEASUREMENT, Direction, EventSource
+from ...models import (
     BehaviourEvent,
     BehaviourKindDefinition,
     ConsentRecord,
     Organization,
     Respondent,
 )
-from ..selectors.behaviour import kinds_for
+from ...selectors.behaviour import kinds_for
 from .inbox import inbox_flush_refs
 from .respondents import external_id_hmac
 

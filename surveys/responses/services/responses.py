@@ -11,37 +11,22 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from surveys import signals
 from trustpulse.validation import FieldError, ServiceValidationError
 
-from .. import signals
-from ..answers import (
-    AnswerProblem,
-    answer_rows,
-    clean_answers,
-    score,
-)
-from ..consent.services.response_consent import (
+from ...answers import AnswerProblem, answer_rows, clean_answers, score
+from ...consent.services.response_consent import (
     ConsentInput,
     consent_from_payload,
     disclosure_behaviour,
     record_consent,
 )
-from ..enums import (
-    Channel,
-    ResponseStatus,
-    SurveyStatus,
-)
-from ..integrations import outbox
-from ..models import (
-    Answer,
-    Respondent,
-    Response,
-    Survey,
-    SurveyVersion,
-)
-from ..quality import quality_flags
-from ..selectors.definitions import version_question_ids, version_spec
-from ..spec import VersionSpec
+from ...enums import Channel, ResponseStatus, SurveyStatus
+from ...integrations import outbox
+from ...models import Answer, Respondent, Response, Survey, SurveyVersion
+from ...quality import quality_flags
+from ...selectors.definitions import version_question_ids, version_spec
+from ...spec import VersionSpec
 from .respondents import new_ref, respondent_create
 
 

@@ -39,15 +39,10 @@ from django.utils import timezone
 from trustpulse.dispatch import dispatch_debounced
 from trustpulse.validation import ServiceValidationError
 
-from ..models import Respondent, Response, SubmissionInbox, Survey
+from ...models import Respondent, Response, SubmissionInbox, Survey
 from .idempotency import IdempotencyConflict, request_hash
 from .respondents import new_ref
-from .responses import (
-    submission_response,
-    submission_validate,
-    submission_write,
-    survey_accepting,
-)
+from .responses import submission_response, submission_validate, submission_write, survey_accepting
 
 log = logging.getLogger(__name__)
 
@@ -243,7 +238,7 @@ def inbox_dispatch() -> None:
 
     The write-out runs a second later, so it also writes out what arrives meanwhile.
     """
-    from .. import tasks
+    from surveys import tasks
 
     dispatch_debounced(tasks.inbox_drain, key=DISPATCH_GUARD_KEY)
 

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ..models import IdempotencyRecord, Organization
+from ...models import IdempotencyRecord, Organization
 
 
 class IdempotencyConflict(Exception):

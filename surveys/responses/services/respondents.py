@@ -6,10 +6,7 @@ import secrets
 
 from django.conf import settings
 
-from ..models import (
-    Organization,
-    Respondent,
-)
+from ...models import Organization, Respondent
 
 
 def token_hash(token: str) -> str:

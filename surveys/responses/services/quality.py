@@ -3,11 +3,11 @@
 from django.db import transaction
 from django.db.models import Prefetch
 
-from ..answers import clean_answers, values_from_rows
-from ..enums import ResponseStatus
-from ..models import Answer, Response, Survey
-from ..quality import quality_flags
-from ..selectors.definitions import version_spec
+from ...answers import clean_answers, values_from_rows
+from ...enums import ResponseStatus
+from ...models import Answer, Response, Survey
+from ...quality import quality_flags
+from ...selectors.definitions import version_spec
 
 ANSWER_FIELDS = ("question_code", "item", "choice", "number", "text", "date", "boolean")
 # Flags decided by something other than the answers, kept as they are.

@@ -1,0 +1,1 @@
+"""Responses writes: respondents, the response flow and submission, the inbox, behaviour events."""
