@@ -26,7 +26,7 @@ def is_verified(request: HttpRequest) -> bool:
 
 def pending_step(request: HttpRequest) -> str | None:
     """The page this signed-in session must pass first ("verify" or "set up"), or None."""
-    from .accounts.services.totp import totp_device_confirmed, two_factor_required
+    from .accounts.selectors import totp_device_confirmed, two_factor_required
 
     if is_verified(request):
         return None

@@ -1,9 +1,18 @@
-"""Reads of accounts and team data, one organization: members, open invitations, API keys."""
+"""Reads of accounts and team data: members, open invitations, API keys, two-factor state."""
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from ..models import ApiKey, MemberInvitation, Membership, Organization
+from ..models import (
+    ApiKey,
+    MemberInvitation,
+    Membership,
+    Organization,
+    RecoveryCode,
+    TotpDevice,
+    User,
+)
 
 
 def member_list(*, organization: Organization) -> QuerySet[Membership]:
@@ -33,3 +42,17 @@ def api_key_list(*, organization_id: int) -> QuerySet[ApiKey]:
         .select_related("created_by")
         .order_by("-created_at", "-id")
     )
+
+
+def two_factor_required(user: User) -> bool:
+    """Whether `user` must use two-factor authentication (by role, in any organization)."""
+    roles = settings.TWO_FACTOR_REQUIRED_ROLES
+    return bool(roles) and Membership.objects.filter(user=user, role__in=roles).exists()
+
+
+def totp_device_confirmed(user: User) -> TotpDevice | None:
+    return TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+
+
+def recovery_codes_remaining(user: User) -> int:
+    return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()

@@ -9,7 +9,8 @@ import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
-from surveys.accounts.services.recovery import recovery_codes_issue, recovery_codes_remaining
+from surveys.accounts.selectors import recovery_codes_remaining
+from surveys.accounts.services.recovery import recovery_codes_issue
 from surveys.accounts.services.totp import totp_device_confirm, totp_device_start
 from surveys.models import AuditEvent
 from tests.browser.helpers import assert_accessible, press

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ...enums import AuditAction
 from ...models import RecoveryCode, User
+from ..selectors import recovery_codes_remaining
 from .totp import _audit_account
 
 # Crockford's base32: no I, L, O or U; 16 characters make 80 random bits.
@@ -34,10 +35,6 @@ def _hash(code: str) -> str:
 def _new_code() -> str:
     raw = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
     return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
-
-
-def recovery_codes_remaining(user: User) -> int:
-    return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
 
 
 @transaction.atomic

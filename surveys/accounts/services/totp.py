@@ -26,16 +26,6 @@ def _audit_account(user: User, action: AuditAction, data: dict[str, Any] | None 
         )
 
 
-def two_factor_required(user: User) -> bool:
-    """Whether `user` must use two-factor authentication (by role, in any organization)."""
-    roles = settings.TWO_FACTOR_REQUIRED_ROLES
-    return bool(roles) and Membership.objects.filter(user=user, role__in=roles).exists()
-
-
-def totp_device_confirmed(user: User) -> TotpDevice | None:
-    return TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
-
-
 @transaction.atomic
 def totp_device_start(*, user: User, renew: bool = False) -> TotpDevice:
     """The device being set up for `user`: the unconfirmed one (or a new one); a confirmed

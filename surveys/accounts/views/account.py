@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from surveys.accounts.services.recovery import (
-    recovery_code_use,
-    recovery_codes_issue,
+from surveys.accounts.selectors import (
     recovery_codes_remaining,
+    totp_device_confirmed,
+    two_factor_required,
 )
+from surveys.accounts.services.recovery import recovery_code_use, recovery_codes_issue
 from surveys.accounts.services.team import (
     member_account_create,
     member_invitation_accept,
@@ -31,12 +32,10 @@ from surveys.accounts.services.team import (
 from surveys.accounts.services.totp import (
     password_reset_logged,
     totp_device_confirm,
-    totp_device_confirmed,
     totp_device_remove,
     totp_device_start,
     totp_provisioning_uri,
     totp_verify,
-    two_factor_required,
 )
 from surveys.models import User
 from surveys.two_factor import PENDING_KEY, is_verified, mark_verified

@@ -8,7 +8,8 @@ import pyotp
 import pytest
 from django.utils import timezone
 
-from surveys.accounts.services.recovery import recovery_code_use, recovery_codes_remaining
+from surveys.accounts.selectors import recovery_codes_remaining
+from surveys.accounts.services.recovery import recovery_code_use
 from surveys.models import AuditEvent, RecoveryCode, TotpDevice
 from surveys.two_factor import SESSION_KEY
 from tests.fixtures import login_verified
