@@ -161,7 +161,12 @@ def export_new(request: HttpRequest, studio: Studio) -> HttpResponse:
         data = dict(form.cleaned_data)
         data.pop("survey")
         try:
-            job = services.export_create(survey=survey, user=request.user, **data)  # type: ignore[arg-type]
+            job = services.export_create(
+                survey=survey,
+                user=request.user,  # type: ignore[arg-type]
+                language=get_language(),
+                **data,
+            )
         except ServiceValidationError as exc:
             errors = exc.errors
             for e in exc.errors:
