@@ -78,9 +78,18 @@ def test_the_same_export_in_english(client, org, filled):
     assert "編碼簿" not in md
 
 
-def test_the_page_stores_the_requesters_language(client, org, filled):
+def test_the_page_stores_the_requesters_language_and_shows_labels(
+    client, org, filled, django_capture_on_commit_callbacks
+):
     login_verified(client, member(org, "researcher"))
     data = {"survey": filled.pk, "format": "csv", "layout": "wide", "k": 5, "purpose": "x"}
-    r = client.post(f"/studio/{org.slug}/exports/new/", data, HTTP_ACCEPT_LANGUAGE="zh-TW")
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(f"/studio/{org.slug}/exports/new/", data, HTTP_ACCEPT_LANGUAGE="zh-TW")
     assert r.status_code == 302
     assert ExportJob.objects.get().language == "zh-hant"
+    page = client.get(r["Location"], HTTP_ACCEPT_LANGUAGE="zh-TW").content.decode()
+    assert f"<h1>「{filled.title['zh-Hant']}」的匯出</h1>" in page
+    assert "<dd>10（要求 5）</dd>" in page
+    assert '<th scope="row">提交時間 <code>submitted_at</code></th>' in page
+    listing = client.get(f"/studio/{org.slug}/exports/", HTTP_ACCEPT_LANGUAGE="zh-TW")
+    assert "CSV（UTF-8） · 寬格式：每筆回覆一列" in listing.content.decode()
