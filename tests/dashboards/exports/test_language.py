@@ -90,6 +90,7 @@ def test_the_page_stores_the_requesters_language_and_shows_labels(
     page = client.get(r["Location"], HTTP_ACCEPT_LANGUAGE="zh-TW").content.decode()
     assert f"<h1>「{filled.title['zh-Hant']}」的匯出</h1>" in page
     assert "<dd>10（要求 5）</dd>" in page
+    assert "<dd>CSV（UTF-8）（寬格式：每筆回覆一列）</dd>" in page
     assert '<th scope="row">提交時間 <code>submitted_at</code></th>' in page
     listing = client.get(f"/studio/{org.slug}/exports/", HTTP_ACCEPT_LANGUAGE="zh-TW")
     assert "CSV（UTF-8） · 寬格式：每筆回覆一列" in listing.content.decode()
