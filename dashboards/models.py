@@ -404,6 +404,8 @@ class ExportJob(models.Model):
     l_diversity = models.PositiveSmallIntegerField(null=True, blank=True)
     max_suppression = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.05"))
     purpose = models.TextField()
+    # The requester's language (a code of LANGUAGES): the codebooks are written in it.
+    language = models.CharField(max_length=16, default="en")
     # Only an HMAC of a researcher's study key is kept (it salts the pseudonymous ids).
     study_key_hmac = models.CharField(max_length=64, blank=True, default="")
     status = models.CharField(

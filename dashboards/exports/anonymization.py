@@ -25,10 +25,26 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
 
+from django.utils.translation import gettext, gettext_lazy
+
 from ..enums import TimeGranularity
 
 ANY = "*"  # a value generalized or suppressed away
 TIME_ORDER = [g.value for g in TimeGranularity]
+# A period, in the words of the codebooks' "generalized: …".
+PERIODS = {
+    "day": gettext_lazy("day"),
+    "week": gettext_lazy("week"),
+    "month": gettext_lazy("month"),
+    "quarter": gettext_lazy("quarter"),
+    "year": gettext_lazy("year"),
+    "decade": gettext_lazy("decade"),
+}
+
+
+def period_words(period: str) -> str:
+    """`month` → "month" in the active language."""
+    return str(PERIODS.get(period, period))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,18 +114,20 @@ class Hierarchy:
     def describe(self, level: int) -> str:
         """Plain words for the generalization applied at `level`."""
         if level >= self.top:
-            return "removed (every value shown as missing)"
+            return gettext("removed (every value shown as missing)")
+        if self.kind == "choice" and level == 0:
+            return gettext("exact answer")
         if self.kind == "choice":
-            return "exact answer" if level == 0 else f"bands of {1 << level} adjacent choices"
+            return gettext("bands of %(n)s adjacent choices") % {"n": 1 << level}
         if self.kind == "time":
-            return TIME_ORDER[TIME_ORDER.index(self.base) + level]
+            return period_words(TIME_ORDER[TIME_ORDER.index(self.base) + level])
         if self.kind == "locale":
-            return "exact locale" if level == 0 else "language only"
+            return gettext("exact locale") if level == 0 else gettext("language only")
         if self.kind == "date":
-            return ["month", "year", "decade"][level]
-        if self.kind == "number":
-            return "exact value" if level == 0 else f"bands of {NUMBER_BANDS[level - 1]}"
-        return "exact value"
+            return period_words(["month", "year", "decade"][level])
+        if self.kind == "number" and level > 0:
+            return gettext("bands of %(n)s") % {"n": NUMBER_BANDS[level - 1]}
+        return gettext("exact value")
 
     def choice_groups(self, level: int) -> list[tuple[int, str]]:
         """Choice QIs: (group number, label) at `level`; group number g is output as g + 1."""

@@ -12,6 +12,7 @@ from uuid import UUID
 from django.core.files.storage import storages
 from django.http import FileResponse
 from django.urls import reverse
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -50,6 +51,7 @@ class ExportJobSerializer(serializers.ModelSerializer):
             "l_diversity",
             "max_suppression",
             "purpose",
+            "language",
             "study_key",
             "status",
             "progress",
@@ -151,7 +153,9 @@ class ExportListView(ApiView):
         s.is_valid(raise_exception=True)
         data: dict[str, Any] = dict(s.validated_data)
         survey = _survey(self, data.pop("survey"), EXPORT_ROLES)
-        job = services.export_create(survey=survey, user=self.actor.user, **data)
+        job = services.export_create(
+            survey=survey, user=self.actor.user, language=get_language(), **data
+        )
         job.refresh_from_db()
         return Response(ExportJobSerializer(job).data, status=202)
 

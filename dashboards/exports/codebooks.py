@@ -10,9 +10,21 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext, gettext_lazy
+
+from ..enums import ExportLayout
 from .table import Variable
 
 DDI_NS = "ddi:codebook:2_5"
+REPORT_FIGURES = ["k_requested", "k_achieved", "l_requested", "l_achieved"]
+REPORT_FIGURES += ["records_dropped", "values_suppressed"]
+# The types of the markdown codebook's table, in words.
+VARIABLE_TYPES = {
+    "integer": gettext_lazy("integer"),
+    "number": gettext_lazy("number"),
+    "string": gettext_lazy("text"),
+    "date": gettext_lazy("date"),
+}
 FRICTIONLESS_TYPES = {"integer": "integer", "number": "number", "string": "string", "date": "date"}
 
 
@@ -73,10 +85,11 @@ def datapackage(meta: ExportMeta, variables: list[Variable]) -> dict[str, Any]:
     return {
         "name": f"trustpulse-{meta.survey_slug}-{meta.export_id[:8]}".lower(),
         "title": meta.title,
-        "description": (
-            f"Anonymized export of the survey {meta.title!r} ({meta.layout} layout). "
-            f"Purpose stated by the researcher: {meta.purpose}"
-        ),
+        "description": gettext(
+            "Anonymized export of the survey “%(title)s” (%(layout)s). "
+            "Purpose stated by the researcher: %(purpose)s"
+        )
+        % {"title": meta.title, "layout": _layout(meta.layout), "purpose": meta.purpose},
         "created": meta.created_at,
         "resources": [resource],
         "trustpulse": {
@@ -107,20 +120,22 @@ def ddi_codebook(meta: ExportMeta, variables: list[Variable]) -> str:
     el(titl, "IDNo", meta.export_id)
     el(el(citation, "prodStmt"), "producer", meta.organization)
     info = el(stdy, "stdyInfo")
-    el(info, "abstract", f"Purpose of this export: {meta.purpose}")
+    el(info, "abstract", gettext("Purpose of this export: %(purpose)s") % {"purpose": meta.purpose})
     method = el(stdy, "method")
     report = meta.report
     el(
         el(method, "dataColl"),
         "cleanOps",
-        (
-            f"k-anonymity over the quasi-identifiers: requested k={report.get('k_requested')}, "
-            f"achieved k={report.get('k_achieved')}; l requested {report.get('l_requested')}, "
-            f"achieved {report.get('l_achieved')}; records dropped "
-            f"{report.get('records_dropped')}, values suppressed "
-            f"{report.get('values_suppressed')}; "
-            f"generalizations: {json.dumps(report.get('generalizations', {}))}"
-        ),
+        gettext(
+            "k-anonymity over the quasi-identifiers: requested k=%(k_requested)s, achieved"
+            " k=%(k_achieved)s; l requested %(l_requested)s, achieved %(l_achieved)s; records"
+            " dropped %(records_dropped)s, values suppressed %(values_suppressed)s;"
+            " generalizations: %(generalizations)s"
+        )
+        % {
+            **{key: report.get(key) for key in REPORT_FIGURES},
+            "generalizations": json.dumps(report.get("generalizations", {}), ensure_ascii=False),
+        },
     )
     fdscr = el(root, "fileDscr", ID="F1")
     ftxt = el(fdscr, "fileTxt")
@@ -148,69 +163,129 @@ def ddi_codebook(meta: ExportMeta, variables: list[Variable]) -> str:
 
 
 def markdown_codebook(meta: ExportMeta, variables: list[Variable], renames: dict[str, str]) -> str:
-    """The human-readable codebook with the anonymization report."""
-    r = meta.report
+    """The human-readable codebook with the anonymization report, in the active language."""
+    versions = ", ".join(map(str, meta.versions)) or gettext("all")
     lines = [
-        f"# Codebook: {meta.title}",
+        gettext("# Codebook: %(title)s") % {"title": meta.title},
         "",
-        f"- Export `{meta.export_id}`, created {meta.created_at} by {meta.organization}",
-        f"- Survey `{meta.survey_slug}`, versions {', '.join(map(str, meta.versions)) or 'all'}",
-        f"- Format `{meta.format}`, {meta.layout} layout, data file `{meta.data_file}`",
-        f"- Purpose: {meta.purpose}",
-        "",
-        "## Anonymization report",
-        "",
-        "Direct identifiers (respondent ids and references, tokens, external ids, e-mail",
-        "addresses) are never exported. `respondent_id` is a pseudonym salted for this",
-        "export only: two exports cannot be joined unless both used the same study key.",
-        "Test responses, incomplete responses and withdrawn respondents are excluded.",
-        "",
-        f"- k-anonymity over the quasi-identifiers: requested **k = {r.get('k_requested')}**, "
-        f"achieved **k = {r.get('k_achieved')}** (the smallest group of records sharing "
-        "all quasi-identifier values)",
-    ]
-    if r.get("l_requested"):
-        lines.append(
-            f"- l-diversity of the sensitive attributes {', '.join(r.get('sensitive', []))}: "
-            f"requested l = {r.get('l_requested')}, achieved l = {r.get('l_achieved')}"
-        )
-    lines += [
-        f"- Records eligible: {r.get('records_in')}; exported: {r.get('records_kept')}; "
-        f"dropped because their group could not reach k (or l): {r.get('records_dropped')}",
-        f"- Quasi-identifier values suppressed (shown as missing): {r.get('values_suppressed')}",
-        "- Free text: "
-        + ("included after best-effort scrubbing" if r.get("free_text") else "excluded"),
-        "",
-        "| quasi-identifier | generalization applied |",
-        "|---|---|",
-        *[f"| `{k}` | {v} |" for k, v in r.get("generalizations", {}).items()],
+        gettext("- Export `%(id)s`, created %(created)s by %(organization)s")
+        % {"id": meta.export_id, "created": meta.created_at, "organization": meta.organization},
+        gettext("- Survey `%(slug)s`, versions %(versions)s")
+        % {"slug": meta.survey_slug, "versions": versions},
+        gettext("- Format `%(format)s`, %(layout)s, data file `%(file)s`")
+        % {"format": meta.format, "layout": _layout(meta.layout), "file": meta.data_file},
+        gettext("- Purpose: %(purpose)s") % {"purpose": meta.purpose},
         "",
     ]
+    lines += _anonymization_lines(_Figures(meta.report))
     if renames:
         lines += [
-            "Stata names are kept to 25 characters here (room for their value-label sets);"
-            " renamed:",
+            gettext(
+                "Stata names are kept to 25 characters here (room for their value-label sets);"
+                " renamed:"
+            ),
             "",
         ]
         lines += [f"- `{a}` → `{b}`" for a, b in renames.items()]
         lines.append("")
     if meta.dp_releases:
-        lines += ["## Differential-privacy releases of this survey", ""]
+        lines += [gettext("## Differential-privacy releases of this survey"), ""]
         for d in meta.dp_releases:
+            noise = json.dumps(d["noise"], ensure_ascii=False)
             lines.append(
-                f"- Release {d['id']} ({d['created_at']}): {d['mechanism']}, ε = {d['epsilon']}"
-                f", δ = {d['delta']}; noise: {json.dumps(d['noise'], ensure_ascii=False)}"
+                gettext(
+                    "- Release %(id)s (%(created_at)s): %(mechanism)s, ε = %(epsilon)s,"
+                    " δ = %(delta)s; noise: %(noise)s"
+                )
+                % {**d, "noise": noise}
             )
         lines.append("")
-    lines += [
-        "## Variables",
+    lines += _variable_lines(variables)
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _anonymization_lines(r: _Figures) -> list[str]:
+    """The codebook's anonymization report: guarantees, what was dropped, generalizations."""
+    lines = [
+        gettext("## Anonymization report"),
         "",
-        "| variable | label | type | values | notes |",
+        gettext(
+            "Direct identifiers (respondent ids and references, tokens, external ids, e-mail"
+            " addresses) are never exported. `respondent_id` is a pseudonym salted for this"
+            " export only: two exports cannot be joined unless both used the same study key."
+            " Test responses, incomplete responses and withdrawn respondents are excluded."
+        ),
+        "",
+        gettext(
+            "- k-anonymity over the quasi-identifiers: requested **k = %(k_requested)s**,"
+            " achieved **k = %(k_achieved)s** (the smallest group of records sharing all"
+            " quasi-identifier values)"
+        )
+        % r,
+    ]
+    if r.get("l_requested"):
+        lines.append(
+            gettext(
+                "- l-diversity of the sensitive attributes %(sensitive)s: requested"
+                " l = %(l_requested)s, achieved l = %(l_achieved)s"
+            )
+            % _Figures(r, sensitive=", ".join(r.get("sensitive", [])))
+        )
+    lines += [
+        gettext(
+            "- Records eligible: %(records_in)s; exported: %(records_kept)s; dropped because"
+            " their group could not reach k (or l): %(records_dropped)s"
+        )
+        % r,
+        gettext("- Quasi-identifier values suppressed (shown as missing): %(values_suppressed)s")
+        % r,
+        gettext("- Free text: included after best-effort scrubbing")
+        if r.get("free_text")
+        else gettext("- Free text: excluded"),
+        "",
+        _row(gettext("quasi-identifier"), gettext("generalization applied")),
+        "|---|---|",
+        *[f"| `{k}` | {v} |" for k, v in r.get("generalizations", {}).items()],
+        "",
+    ]
+    return lines
+
+
+def _variable_lines(variables: list[Variable]) -> list[str]:
+    """The codebook's table of variables."""
+    lines: list[str] = []
+    lines += [
+        gettext("## Variables"),
+        "",
+        _row(
+            gettext("variable"),
+            gettext("label"),
+            gettext("type"),
+            gettext("values"),
+            gettext("notes"),
+        ),
         "|---|---|---|---|---|",
     ]
     for v in variables:
         values = "; ".join(f"{c} = {lab}" for c, lab in v.value_labels)
         label = v.label.replace("|", "\\|")
-        lines.append(f"| `{v.name}` | {label} | {v.type} | {values.replace('|', '/')} | {v.note} |")
-    lines.append("")
-    return "\n".join(lines)
+        kind = str(VARIABLE_TYPES.get(v.type, v.type))
+        lines.append(f"| `{v.name}` | {label} | {kind} | {values.replace('|', '/')} | {v.note} |")
+    return lines
+
+
+class _Figures(dict[str, Any]):
+    """The anonymization report; a figure it lacks reads as None."""
+
+    def __missing__(self, key: str) -> None:
+        return None
+
+
+def _row(*cells: str) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _layout(layout: str) -> str:
+    """The layout's label (`long` → "Long: one row per answer")."""
+    return str(ExportLayout(layout).label) if layout in ExportLayout.values else layout

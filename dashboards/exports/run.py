@@ -22,7 +22,8 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import storages
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from surveys import signals
 from surveys.enums import AuditAction
@@ -89,6 +90,12 @@ def _salt(job: ExportJob) -> bytes:
     return secrets.token_bytes(32)  # never stored: this export's pseudonyms join nothing
 
 
+def survey_locale(survey: Survey, language: str) -> str:
+    """The survey's locale for a site language (`zh-hant` → `zh-Hant`), else its default."""
+    wanted = language.lower()
+    return next((x for x in survey.locales if x.lower() == wanted), survey.default_locale)
+
+
 def table_spec(job: ExportJob, cfg: SurveyExportSettings) -> TableSpec:
     survey = job.survey
     versions = versions_for(survey, job.versions)
@@ -98,7 +105,7 @@ def table_spec(job: ExportJob, cfg: SurveyExportSettings) -> TableSpec:
     fields = [f for f in RESPONSE_FIELDS if not job.columns or f in job.columns]
     included = {q.code for q in questions} | set(fields)
     by_code = {q.code: q for q in questions}
-    locale = survey.default_locale
+    locale = survey_locale(survey, job.language)
     quasi = [
         hierarchy_for(name, by_code.get(name), base=cfg.time_granularity, locale=locale)
         for name in cfg.quasi_identifiers
@@ -139,7 +146,8 @@ def export_run(*, job_id: Any) -> ExportJob | None:
     inbox_flush(organization_ids=[job.survey.organization_id])
     tmp = Path(tempfile.mkdtemp(prefix="tp-export-"))
     try:
-        _run(job, tmp)
+        with translation.override(job.language):  # the codebooks speak the requester's language
+            _run(job, tmp)
     except ExportCancelled:
         log.info("export %s cancelled", job.pk)
     except Exception as exc:
@@ -147,12 +155,17 @@ def export_run(*, job_id: Any) -> ExportJob | None:
         ExportJob.objects.filter(pk=job.pk).exclude(status=ExportStatus.CANCELLED).update(
             status=ExportStatus.FAILED,
             finished_at=timezone.now(),
-            error=f"{type(exc).__name__}: the export could not be written.",
+            error=_failed(type(exc).__name__, job.language),
         )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     job.refresh_from_db()
     return job
+
+
+def _failed(error: str, language: str) -> str:
+    with translation.override(language):
+        return gettext("%(error)s: the export could not be written.") % {"error": error}
 
 
 def _run(job: ExportJob, tmp: Path) -> None:

@@ -22,7 +22,7 @@ from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_supported_language_variant, gettext
 
 from surveys.enums import AuditAction, VersionStatus
 from surveys.models import Answer, Survey, SurveyVersion, User
@@ -221,8 +221,11 @@ def export_create(
     excel_bom: bool = False,
     study_key: str = "",
     max_suppression: Decimal | float | str = Decimal("0.05"),
+    language: str = "",
 ) -> ExportJob:
-    """Validate an export request, record it (and its audit event) and queue the run."""
+    """Validate an export request, record it (and its audit event) and queue the run.
+
+    `language` is the requester's: the codebooks are written in it."""
     errors: list[FieldError] = []
     purpose = (purpose or "").strip()
     if not purpose:
@@ -284,13 +287,15 @@ def export_create(
     known = {v.number for v in chosen}
     for i, n in enumerate(versions):
         if n not in known:
-            errors.append(_err(f"versions[{i}]", "unknown", f"No published version {n}."))
+            message = gettext("No published version %(n)s.") % {"n": n}
+            errors.append(_err(f"versions[{i}]", "unknown", message))
     if not chosen and not versions:
         errors.append(_err("versions", "none", gettext("The survey has no published version.")))
     codes = {q.code for q in survey_questions(survey, chosen)} if chosen else set()
     for i, c in enumerate(columns):
         if c not in codes and c not in RESPONSE_FIELDS:
-            errors.append(_err(f"columns[{i}]", "unknown", f"No question or field {c!r}."))
+            message = gettext("No question or field %(code)s.") % {"code": repr(c)}
+            errors.append(_err(f"columns[{i}]", "unknown", message))
     if len(study_key) > 200:
         errors.append(_err("study_key", "too_long", gettext("At most 200 characters.")))
     if not errors and format in (ExportFormat.XLSX, ExportFormat.SAV, ExportFormat.DTA):
@@ -316,13 +321,6 @@ def export_create(
             )
     if errors:
         raise ServiceValidationError(errors)
-    key_hmac = ""
-    if study_key:
-        key_hmac = hmac.new(
-            settings.SECRET_KEY.encode(),
-            f"study-key:{survey.organization_id}:{study_key}".encode(),
-            hashlib.sha256,
-        ).hexdigest()
     job = ExportJob.objects.create(
         organization=survey.organization,
         survey=survey,
@@ -335,7 +333,8 @@ def export_create(
         l_diversity=l_diversity,
         max_suppression=max_supp,
         purpose=purpose,
-        study_key_hmac=key_hmac,
+        study_key_hmac=_study_key_hmac(survey, study_key),
+        language=_language(language),
         created_by=user,
     )
     audit_log(
@@ -350,6 +349,25 @@ def export_create(
     job_id = str(job.pk)
     transaction.on_commit(lambda: tasks.export_run.delay(job_id))
     return job
+
+
+def _study_key_hmac(survey: Survey, study_key: str) -> str:
+    """What is kept of a researcher's study key (it salts the pseudonymous ids)."""
+    if not study_key:
+        return ""
+    return hmac.new(
+        settings.SECRET_KEY.encode(),
+        f"study-key:{survey.organization_id}:{study_key}".encode(),
+        hashlib.sha256,
+    ).hexdigest()
+
+
+def _language(language: str) -> str:
+    """A code of LANGUAGES for `language` (`zh-TW` → `zh-hant`), else the site's default."""
+    try:
+        return get_supported_language_variant(language) if language else settings.LANGUAGE_CODE
+    except LookupError:
+        return str(settings.LANGUAGE_CODE)
 
 
 def _row_estimate(

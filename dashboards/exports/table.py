@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext
+
 from surveys.enums import QuestionType as T
 from surveys.selectors import OTHER, QuestionSpec
 from surveys.selectors.exports import ExportAnswer, ExportResponse
 from surveys.selectors.texts import to_plain
 
-from .anonymization import ANY, AnonymityPlan, Hierarchy
+from .anonymization import ANY, AnonymityPlan, Hierarchy, period_words
 from .scrub import scrub_text
 
 RESPONSE_FIELDS = ("submitted_at", "locale", "channel")
@@ -48,6 +50,20 @@ class Variable:
 def _text(d: dict[str, str], locale: str) -> str:
     """A question text, row or choice label as plain text (stored sanitized, surveys/text.py)."""
     return to_plain(str(d.get(locale) or next(iter(d.values()), ""))) if d else ""
+
+
+def _scrubbed() -> str:
+    return gettext("free text, scrubbed")
+
+
+def _yes_no() -> tuple[tuple[int, str], ...]:
+    return ((0, gettext("No")), (1, gettext("Yes")))
+
+
+def _other_text(name: str, text: str, base: dict[str, Any]) -> Variable:
+    """The free text of a question's "other, please specify" (scrubbed)."""
+    label = gettext("%(question)s (other, specified)") % {"question": text}
+    return Variable(name=name, label=label, type="string", note=_scrubbed(), **base)
 
 
 def _num(v: Decimal | None) -> int | float | None:
@@ -156,7 +172,7 @@ class TableSpec:
         out = [
             Variable(
                 name="respondent_id",
-                label="Pseudonymous respondent id (this export only)",
+                label=gettext("Pseudonymous respondent id (this export only)"),
                 type="string",
                 role="id",
             ),
@@ -165,24 +181,27 @@ class TableSpec:
             out.append(
                 Variable(
                     name="response_id",
-                    label="Pseudonymous response id (this export only)",
+                    label=gettext("Pseudonymous response id (this export only)"),
                     type="string",
                     role="id",
                 )
             )
         out.append(
-            Variable(name="version", label="Survey version", type="integer", role="response")
+            Variable(
+                name="version", label=gettext("Survey version"), type="integer", role="response"
+            )
         )
         field_labels = {
-            "submitted_at": "Submitted (period)",
-            "locale": "Language of the answers",
-            "channel": "Channel",
+            "submitted_at": gettext("Submitted (period)"),
+            "locale": gettext("Language of the answers"),
+            "channel": gettext("Channel"),
         }
         for name in self.fields:
             level = plan.levels.get(name)
-            note = f"generalized: {plan.generalizations[name]}" if level is not None else ""
+            how = plan.generalizations[name] if level is not None else ""
             if name == "submitted_at" and level is None:
-                note = f"generalized: {self.time_base}"
+                how = period_words(self.time_base)
+            note = gettext("generalized: %(how)s") % {"how": how} if how else ""
             out.append(
                 Variable(
                     name=name,
@@ -200,11 +219,13 @@ class TableSpec:
         if long:
             out.extend(
                 [
-                    Variable(name="question", label="Question code", type="string"),
-                    Variable(name="item", label="Matrix row or choice code", type="string"),
-                    Variable(name="choice", label="Choice code", type="string"),
-                    Variable(name="value", label="Numeric value or rank", type="number"),
-                    Variable(name="text", label="Text (scrubbed)", type="string"),
+                    Variable(name="question", label=gettext("Question code"), type="string"),
+                    Variable(
+                        name="item", label=gettext("Matrix row or choice code"), type="string"
+                    ),
+                    Variable(name="choice", label=gettext("Choice code"), type="string"),
+                    Variable(name="value", label=gettext("Numeric value or rank"), type="number"),
+                    Variable(name="text", label=gettext("Text (scrubbed)"), type="string"),
                 ]
             )
         return out
@@ -212,7 +233,9 @@ class TableSpec:
     def _quasi_variable(self, q: QuestionSpec, plan: AnonymityPlan) -> Variable:
         level = plan.levels[q.code]
         h = next(h for h in self.quasi if h.field == q.code)
-        note = f"quasi-identifier, generalized: {plan.generalizations[q.code]}"
+        note = gettext("quasi-identifier, generalized: %(how)s") % {
+            "how": plan.generalizations[q.code]
+        }
         common: dict[str, Any] = {
             "name": q.code,
             "label": _text(q.text, self.locale),
@@ -229,7 +252,7 @@ class TableSpec:
                 **common, type="integer", value_labels=labels, ordered=q.type == T.SCALE
             )
         if h.kind == "exact" and q.type == T.YES_NO:
-            return Variable(**common, type="integer", value_labels=((0, "No"), (1, "Yes")))
+            return Variable(**common, type="integer", value_labels=_yes_no())
         if h.kind == "number" and level == 0:
             return Variable(**common, type="number")
         return Variable(**common, type="string")
@@ -241,9 +264,7 @@ class TableSpec:
         if t in TEXT_TYPES:
             if not self.include_text:
                 return []
-            return [
-                Variable(name=q.code, label=text, type="string", note="free text, scrubbed", **base)
-            ]
+            return [Variable(name=q.code, label=text, type="string", note=_scrubbed(), **base)]
         if t in (T.SINGLE_CHOICE, T.ATTENTION_CHECK):
             out = [
                 Variable(
@@ -255,15 +276,7 @@ class TableSpec:
                 )
             ]
             if q.allow_other and self.include_text:
-                out.append(
-                    Variable(
-                        name=f"{q.code}_other",
-                        label=f"{text} (other, specified)",
-                        type="string",
-                        note="free text, scrubbed",
-                        **base,
-                    )
-                )
+                out.append(_other_text(f"{q.code}_other", text, base))
             return out
         if t == T.SCALE:
             return [
@@ -293,8 +306,8 @@ class TableSpec:
         if t in (T.MULTIPLE_CHOICE, T.RANKING):
             choices = [(c.code, _text(c.label, self.locale)) for c in q.choices]
             if q.allow_other and t == T.MULTIPLE_CHOICE:
-                choices.append((OTHER, "Other"))
-            selected = ((0, "Not selected"), (1, "Selected"))
+                choices.append((OTHER, gettext("Other")))
+            selected = ((0, gettext("Not selected")), (1, gettext("Selected")))
             out = [
                 Variable(
                     name=f"{q.code}_{code.lstrip('_')}",
@@ -302,33 +315,24 @@ class TableSpec:
                     type="integer",
                     item=code,
                     value_labels=selected if t == T.MULTIPLE_CHOICE else (),
-                    note="rank (1 = first)" if t == T.RANKING else "",
+                    note=gettext("rank (1 = first)") if t == T.RANKING else "",
                     **base,
                 )
                 for code, label in choices
             ]
             if q.allow_other and self.include_text and t == T.MULTIPLE_CHOICE:
-                out.append(
-                    Variable(
-                        name=f"{q.code}_other_text",
-                        label=f"{text} (other, specified)",
-                        type="string",
-                        note="free text, scrubbed",
-                        **base,
-                    )
-                )
+                out.append(_other_text(f"{q.code}_other_text", text, base))
             return out
-        if t in (T.NPS, T.RATING):
-            return [Variable(name=q.code, label=text, type="integer", **base)]
-        if t == T.NUMBER:
-            return [Variable(name=q.code, label=text, type="number", **base)]
+        if t in (T.NPS, T.RATING, T.NUMBER):
+            kind = "number" if t == T.NUMBER else "integer"
+            return [Variable(name=q.code, label=text, type=kind, **base)]
         if t in (T.YES_NO, T.ACKNOWLEDGEMENT):
             return [
                 Variable(
                     name=q.code,
                     label=text,
                     type="integer",
-                    value_labels=((0, "No"), (1, "Yes")),
+                    value_labels=_yes_no(),
                     **base,
                 )
             ]

@@ -96,7 +96,7 @@ class ExportForm(forms.Form):
 
     def __init__(self, *args: Any, surveys: list[Survey], survey: Survey | None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["survey"].choices = [(s.pk, str(s)) for s in surveys]
+        self.fields["survey"].choices = [(s.pk, _title(s)) for s in surveys]
         if survey is None:
             return
         published = survey.versions.filter(status=VersionStatus.PUBLISHED).order_by("number")
@@ -105,6 +105,11 @@ class ExportForm(forms.Form):
             for v in published
         ]
         self.fields["columns"].choices = column_choices(survey)
+
+
+def _title(survey: Survey) -> str:
+    """A survey's title in the reader's language when it has it."""
+    return localized(survey.title, get_language() or "", survey.default_locale) or survey.slug
 
 
 def _version_label(version: Any) -> dict[str, Any]:
@@ -161,7 +166,12 @@ def export_new(request: HttpRequest, studio: Studio) -> HttpResponse:
         data = dict(form.cleaned_data)
         data.pop("survey")
         try:
-            job = services.export_create(survey=survey, user=request.user, **data)  # type: ignore[arg-type]
+            job = services.export_create(
+                survey=survey,
+                user=request.user,  # type: ignore[arg-type]
+                language=get_language(),
+                **data,
+            )
         except ServiceValidationError as exc:
             errors = exc.errors
             for e in exc.errors:
@@ -218,9 +228,17 @@ def export_detail(request: HttpRequest, studio: Studio, pk: Any) -> HttpResponse
             "job": job,
             "download": download,
             "api_url": reverse("exports-api:detail", kwargs={"pk": job.pk}),
-            "generalizations": sorted(job.report.get("generalizations", {}).items()),
+            "generalizations": _generalizations(job),
         },
     )
+
+
+def _generalizations(job: ExportJob) -> list[tuple[str, str, str]]:
+    """(label in the reader's language, column name, generalization) of each quasi-identifier."""
+    labels = {f: str(FIELD_LABELS[f]) for f in RESPONSE_FIELDS}
+    labels |= {q.code: _text(q.text, job.survey) for q in services.survey_questions(job.survey)}
+    found = job.report.get("generalizations", {})
+    return [(labels.get(name, name), name, how) for name, how in sorted(found.items())]
 
 
 class SettingsForm(forms.Form):

@@ -11,6 +11,7 @@ import copy
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from ..enums import ImportFormat
 from .detect import OLE_MAGIC, ZIP_MAGIC, detect
@@ -22,7 +23,7 @@ def import_file(raw: bytes, filename: str = "") -> ImportResult:
     """The definition and report of an uploaded file; raises ServiceValidationError."""
     limit = settings.IMPORT_MAX_BYTES
     if len(raw) > limit:
-        raise file_error("too_large", f"The file is larger than {limit} bytes.")
+        raise file_error("too_large", _("The file is larger than %(n)s bytes.") % {"n": limit})
     if not raw.startswith((ZIP_MAGIC, OLE_MAGIC)):
         raw = to_utf8(raw)  # UTF-16 and UTF-32 text files are read as UTF-8
     fmt, container, data = detect(raw, filename)
@@ -33,8 +34,11 @@ def import_file(raw: bytes, filename: str = "") -> ImportResult:
         label = ImportFormat(fmt).label
         raise file_error(
             "invalid",
-            f"The file is not a {label} file as that tool writes it: a part of it"
-            " has an unexpected shape.",
+            _(
+                "The file is not a %(format)s file as that tool writes it: a part of it"
+                " has an unexpected shape."
+            )
+            % {"format": label},
         ) from None
 
 

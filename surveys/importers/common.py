@@ -10,6 +10,8 @@ item, so nothing is dropped silently.
 import re
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from trustpulse.validation import FieldError, ServiceValidationError
 
 from ..definition import SCHEMA_VERSION
@@ -77,15 +79,17 @@ class Builder:
         self.notice: NoticeDraft | None = None
 
     # -- the report -------------------------------------------------------------------
-    def approx(self, location: str, message: str) -> None:
+    def approx(self, location: str, message: str, **values: Any) -> None:
+        """Report an approximation; `values` fill the message's named placeholders."""
+        text = message % values if values else message
         self.items.append(
-            ReportItem(action=ReportAction.APPROXIMATED, location=location, message=message)
+            ReportItem(action=ReportAction.APPROXIMATED, location=location, message=text)
         )
 
-    def skip(self, location: str, message: str) -> None:
-        self.items.append(
-            ReportItem(action=ReportAction.SKIPPED, location=location, message=message)
-        )
+    def skip(self, location: str, message: str, **values: Any) -> None:
+        """Report an item left out; `values` fill the message's named placeholders."""
+        text = message % values if values else message
+        self.items.append(ReportItem(action=ReportAction.SKIPPED, location=location, message=text))
 
     # -- codes, texts ---------------------------------------------------------------
     def unique(self, raw: Any, used: set[str], location: str, prefix: str = "q") -> str:
@@ -98,7 +102,10 @@ class Builder:
             code = base[: 64 - len(suffix)] + suffix
             n += 1
         if str(raw) != code:
-            self.approx(location, f"code {str(raw)[:80]!r} became {code!r}")
+            self.approx(
+                location,
+                _("code %(old)s became %(new)s") % {"old": repr(str(raw)[:80]), "new": repr(code)},
+            )
         used.add(code)
         if used is self.question_codes:
             self.question_where[code] = location.removesuffix(".name")  # SurveyJS: the element
@@ -108,11 +115,11 @@ class Builder:
         """Plain text with the safe markup subset; unsafe markup is reported."""
         raw = "" if value is None else str(value)
         if UNSAFE_RE.search(raw):
-            self.approx(location, "unsafe markup (scripts, styles, handlers) removed")
+            self.approx(location, _("unsafe markup (scripts, styles, handlers) removed"))
         clean = sanitize(raw).strip()
         clean = re.sub(r"\s+", " ", clean)
         if len(clean) > MAX_TEXT:
-            self.approx(location, f"text shortened to {MAX_TEXT} characters")
+            self.approx(location, _("text shortened to %(n)s characters") % {"n": MAX_TEXT})
             clean = clean[:MAX_TEXT]
         return clean
 
@@ -122,7 +129,8 @@ class Builder:
             return text
         self.approx(
             where,
-            f"no text that can be shown (empty, or only an image or markup): {code!r} is shown",
+            _("no text that can be shown (empty, or only an image or markup): %(code)s is shown")
+            % {"code": repr(code)},
         )
         return {self.default_locale: code}
 
@@ -185,7 +193,11 @@ class Builder:
             return lo, hi
         low = lo if lo is not None else 0
         high = hi if hi is not None and hi > low else low + 1000000
-        self.approx(where, f"a number without both bounds: {low} to {high} used")
+        self.approx(
+            where,
+            _("a number without both bounds: %(low)s to %(high)s used")
+            % {"low": low, "high": high},
+        )
         return low, high
 
     def add(self, section: dict[str, Any], question: dict[str, Any]) -> bool:
@@ -214,7 +226,7 @@ class Builder:
             q["type"] = "multiple_choice"
             q["choices"] = [{"code": r["code"], "label": r["text"]} for r in rows]
             q.pop("settings", None)
-            self.approx(where, "an array with one column became a multiple choice of its rows")
+            self.approx(where, _("an array with one column became a multiple choice of its rows"))
             return self._fit_choices(q)
         single = q["type"] in ("single_choice", "multiple_choice") and not q.get("allow_other")
         if len(choices) == 1 and single:
@@ -226,11 +238,21 @@ class Builder:
             for key in ("choices", "allow_other", "randomize_choices", "settings"):
                 q.pop(key, None)
             q["type"] = "acknowledgement"
-            self.approx(where, "a single option became a tick box (acknowledgement)")
+            self.approx(where, _("a single option became a tick box (acknowledgement)"))
             return True
-        what = "scale point" if q["type"] == "matrix" else "option"
-        left = f"no {what}" if not choices else f"one {what}"
-        self.skip(where, f"{left} left to choose from: the question is left out")
+        if q["type"] == "matrix":
+            left = (
+                _("no scale point left to choose from: the question is left out")
+                if not choices
+                else _("one scale point left to choose from: the question is left out")
+            )
+        else:
+            left = (
+                _("no option left to choose from: the question is left out")
+                if not choices
+                else _("one option left to choose from: the question is left out")
+            )
+        self.skip(where, left)
         self.question_codes.discard(q["code"])
         return False
 
@@ -249,7 +271,11 @@ class Builder:
         try:
             return to_condition(parse_logic(text, bare_refs=bare_refs), self)
         except (Unsupported, KeyError, IndexError, TypeError) as exc:
-            self.skip(location, f"logic {text[:200]!r} not imported ({exc}): always shown")
+            self.skip(
+                location,
+                _("logic %(logic)s not imported (%(reason)s): always shown")
+                % {"logic": repr(text[:200]), "reason": exc},
+            )
             return None
 
     def value_for(self, code: str, item: str | None, raw: Any) -> Any:
@@ -263,7 +289,9 @@ class Builder:
                 return mapping[key]
             if key in {c["code"] for c in q.get("choices", [])}:
                 return key
-            raise Unsupported(f"{key!r} is not a choice of {code}")
+            raise Unsupported(
+                _("%(value)s is not a choice of %(code)s") % {"value": repr(key), "code": code}
+            )
         if qtype in ("scale", "matrix"):
             mapping = self.choice_maps.get(code, {})
             key = str(raw)
@@ -274,12 +302,14 @@ class Builder:
                 return by_code[key]
             n = number(raw)
             if n is None:
-                raise Unsupported(f"{key!r} is not a point of {code}")
+                raise Unsupported(
+                    _("%(value)s is not a point of %(code)s") % {"value": repr(key), "code": code}
+                )
             return n
         if qtype in ("number", "nps", "rating"):
             n = number(raw)
             if n is None:
-                raise Unsupported(f"{raw!r} is not a number")
+                raise Unsupported(_("%(value)s is not a number") % {"value": repr(raw)})
             return n
         if qtype == "acknowledgement" and str(raw) in self.choice_maps.get(code, {}):
             return True  # the single option that became a tick box
@@ -289,7 +319,7 @@ class Builder:
                 return True
             if key in ("n", "no", "false", "0", "false()"):
                 return False
-            raise Unsupported(f"{raw!r} is not yes or no")
+            raise Unsupported(_("%(value)s is not yes or no") % {"value": repr(raw)})
         return str(raw)
 
     def nothing_left(self, message: str) -> ServiceValidationError:
@@ -309,13 +339,13 @@ class Builder:
             where = self.section_where.get(s["code"], s["code"])
             if s.get("description"):
                 self.describe(None, s["description"])
-                self.approx(where, "no question to import: its text moves to the next section")
+                self.approx(where, _("no question to import: its text moves to the next section"))
             elif s.get("title") or s.get("display_logic"):
-                self.skip(where, "no question to import: the section is left out")
+                self.skip(where, _("no question to import: the section is left out"))
         if self.pending_description and sections:
             self.describe(sections[-1], self.pending_description)
         if not sections:
-            raise self.nothing_left("The file holds no question that can be imported.")
+            raise self.nothing_left(_("The file holds no question that can be imported."))
         if not title:
             title = {self.default_locale: "Imported survey"}
         doc: dict[str, Any] = {

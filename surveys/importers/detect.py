@@ -3,6 +3,9 @@
 import json
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from ..enums import ImportFormat
 from .encoding import not_utf8
 from .report import file_error
@@ -19,7 +22,7 @@ def detect(raw: bytes, filename: str = "") -> tuple[str, str, Any]:
     """
     name = filename.lower()
     if not raw.strip():
-        raise file_error("empty", "The file is empty.")
+        raise file_error("empty", _("The file is empty."))
     if raw.startswith(ZIP_MAGIC):
         if b"xl/workbook" in raw or name.endswith(".xlsx"):
             return ImportFormat.XLSFORM, "xlsx", None
@@ -27,7 +30,7 @@ def detect(raw: bytes, filename: str = "") -> tuple[str, str, Any]:
             return ImportFormat.LIMESURVEY, "lsa", None
         raise file_error(
             "wrong_format",
-            "This zip archive is not an Excel workbook (.xlsx) or a LimeSurvey archive (.lsa).",
+            _("This zip archive is not an Excel workbook (.xlsx) or a LimeSurvey archive (.lsa)."),
         )
     if raw.startswith(OLE_MAGIC):
         return ImportFormat.XLSFORM, "xls", None
@@ -36,20 +39,22 @@ def detect(raw: bytes, filename: str = "") -> tuple[str, str, Any]:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise not_utf8(raw, "JSON file") from None
+            raise not_utf8(raw, "JSON") from None
         try:
             data = json.loads(text)
         except (ValueError, RecursionError):
-            raise file_error("corrupt", "The file looks like JSON but is not valid JSON.") from None
+            raise file_error(
+                "corrupt", _("The file looks like JSON but is not valid JSON.")
+            ) from None
         return _json_format(data), "json", data
     if head == b"<":
         return ImportFormat.LIMESURVEY, "xml", None
     if b"\x00" in raw[:4096]:
-        raise file_error("wrong_format", _UNKNOWN)
+        raise file_error("wrong_format", str(_UNKNOWN))
     return ImportFormat.XLSFORM, "csv", None
 
 
-_UNKNOWN = (
+_UNKNOWN = gettext_lazy(
     "The format was not recognized: upload SurveyJS JSON, a LimeSurvey .lss, "
     "a Qualtrics .qsf, an XLSForm (.xlsx, .xls, .csv) or a TrustPulse definition."
 )
@@ -63,4 +68,4 @@ def _json_format(data: Any) -> str:
             return ImportFormat.TRUSTPULSE
         if isinstance(data.get("pages"), list) or isinstance(data.get("elements"), list):
             return ImportFormat.SURVEYJS
-    raise file_error("wrong_format", _UNKNOWN)
+    raise file_error("wrong_format", str(_UNKNOWN))

@@ -9,6 +9,8 @@ refused with a message naming the encoding that was found.
 import codecs
 import re
 
+from django.utils.translation import gettext as _
+
 from .report import file_error
 
 BOMS = (
@@ -43,7 +45,9 @@ def to_utf8(raw: bytes) -> bytes:
         text = raw.decode(encoding)
     except UnicodeDecodeError:
         raise file_error(
-            "encoding", f"The file looks like {encoding.upper()} text but cannot be decoded."
+            "encoding",
+            _("The file looks like %(encoding)s text but cannot be decoded.")
+            % {"encoding": encoding.upper()},
         ) from None
     text = text.lstrip("\ufeff")
     text = re.sub(
@@ -57,11 +61,14 @@ def guess(raw: bytes) -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw[:200_000]).best()
-    return best.encoding.replace("_", "-").upper() if best is not None else "an unknown encoding"
+    return best.encoding.replace("_", "-").upper() if best is not None else _("an unknown encoding")
 
 
 def decode_text(raw: bytes, what: str) -> str:
-    """UTF-8 text (a BOM is dropped), or a refusal that names the encoding found."""
+    """UTF-8 text (a BOM is dropped), or a refusal that names the encoding found.
+
+    `what` names the kind of file: "CSV", "JSON", "XML".
+    """
     try:
         return to_utf8(raw).decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -71,7 +78,11 @@ def decode_text(raw: bytes, what: str) -> str:
 def not_utf8(raw: bytes, what: str) -> Exception:
     return file_error(
         "encoding",
-        f"The {what} is not UTF-8 or UTF-16 text (it looks like {guess(raw)}): save it as UTF-8.",
+        _(
+            "The %(kind)s file is not UTF-8 or UTF-16 text (it looks like %(encoding)s):"
+            " save it as UTF-8."
+        )
+        % {"kind": what, "encoding": guess(raw)},
     )
 
 

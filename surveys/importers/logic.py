@@ -10,6 +10,10 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext as _
+
+from ..enums import QuestionType
+
 if TYPE_CHECKING:
     from .common import Builder
 
@@ -56,7 +60,7 @@ def tokenize(source: str) -> list[tuple[str, str]]:
     while pos < len(text):
         m = TOKEN_RE.match(text, pos)
         if not m or m.end() == pos:
-            raise Unsupported(f"cannot read {text[pos : pos + 20]!r}")
+            raise Unsupported(_("cannot read %(text)s") % {"text": repr(text[pos : pos + 20])})
         pos = m.end()
         kind = m.lastgroup or ""
         value = m.group(kind)
@@ -91,7 +95,7 @@ class Parser:
     def take(self) -> tuple[str, str]:
         tok = self.peek()
         if tok is None:
-            raise Unsupported("unexpected end")
+            raise Unsupported(_("unexpected end"))
         self.pos += 1
         return tok
 
@@ -105,7 +109,7 @@ class Parser:
     def parse(self) -> Any:
         tree = self.or_()
         if self.peek() is not None:
-            raise Unsupported(f"unexpected {self.peek()[1]!r}")  # type: ignore[index]
+            raise Unsupported(_("unexpected %(text)s") % {"text": repr(self.peek()[1])})  # type: ignore[index]
         return tree
 
     def or_(self) -> Any:
@@ -168,16 +172,16 @@ class Parser:
             if self.bare_refs:
                 return ("ref", value)
             return ("lit", value)
-        raise Unsupported(f"unexpected {value!r}")
+        raise Unsupported(_("unexpected %(text)s") % {"text": repr(value)})
 
     def expect(self, value: str) -> None:
         if not self.accept(value):
-            raise Unsupported(f"expected {value!r}")
+            raise Unsupported(_("expected %(text)s") % {"text": repr(value)})
 
 
 def _ref(b: "Builder", node: Any) -> tuple[str, str | None, str | None]:
     if not (isinstance(node, tuple) and node[0] == "ref"):
-        raise Unsupported("a comparison needs a question on one side")
+        raise Unsupported(_("a comparison needs a question on one side"))
     name = node[1]
     for suffix in (".NAOK", ".value", ".shown", ".code"):
         if name.endswith(suffix):
@@ -185,17 +189,17 @@ def _ref(b: "Builder", node: Any) -> tuple[str, str | None, str | None]:
     if name in b.refs:
         return b.refs[name]
     if "." in name:  # SurveyJS matrix row: {question.row}
-        base, _, row = name.partition(".")
+        base, _dot, row = name.partition(".")
         if base in b.refs:
-            code, _, _ = b.refs[base]
+            code, _item, _choice = b.refs[base]
             return code, row, None
-    raise Unsupported(f"{name} is not an earlier question")
+    raise Unsupported(_("%(code)s is not an earlier question") % {"code": name})
 
 
 def _lit(node: Any) -> Any:
     if isinstance(node, tuple) and node[0] == "lit":
         return node[1]
-    raise Unsupported("only comparisons with constants are supported")
+    raise Unsupported(_("only comparisons with constants are supported"))
 
 
 def to_condition(node: Any, b: "Builder") -> dict[str, Any]:
@@ -217,13 +221,13 @@ def to_condition(node: Any, b: "Builder") -> dict[str, Any]:
         if choice is not None:  # a "this option is selected" reference
             selected = str(raw).strip().upper() in ("Y", "1", "TRUE")
             if op not in ("eq", "neq") or (str(raw) != "" and not selected and raw != "N"):
-                raise Unsupported("an option can only be compared with Y or empty")
+                raise Unsupported(_("an option can only be compared with Y or empty"))
             holds = (op == "eq") == selected
             cond: dict[str, Any] = {"question": code, "op": "eq", "value": choice}
             return cond if holds else {"not": cond}
         if raw == "":
             if op not in ("eq", "neq"):
-                raise Unsupported("comparison with an empty value")
+                raise Unsupported(_("comparison with an empty value"))
             return _cond(code, item, "not_answered" if op == "eq" else "answered")
         if op in ORDERED:
             return _ordered(b, code, item, op, raw)
@@ -231,27 +235,27 @@ def to_condition(node: Any, b: "Builder") -> dict[str, Any]:
     if kind == "func":
         name, args = node[1], node[2]
         if name in ("selected", "contains", "notcontains") and len(args) == 2:
-            code, item, _ = _ref(b, args[0])
+            code, item, _choice = _ref(b, args[0])
             test = _cond(code, item, "eq", b.value_for(code, item, _lit(args[1])))
             return test if name != "notcontains" else {"not": test}
         if name in ("anyof", "noneof", "allof") and len(args) == 2 and args[1][0] == "list":
-            code, item, _ = _ref(b, args[0])
+            code, item, _choice = _ref(b, args[0])
             values = [b.value_for(code, item, _lit(v)) for v in args[1][1]]
             if name == "allof":
                 return {"all": [_cond(code, item, "eq", v) for v in values]}
             return _cond(code, item, "in" if name == "anyof" else "not_in", values)
         if name in ("is_empty", "empty", "notempty", "isempty") and len(args) == 1:
-            code, item, _ = _ref(b, args[0])
+            code, item, _choice = _ref(b, args[0])
             return _cond(code, item, "answered" if name == "notempty" else "not_answered")
         if name == "not" and len(args) == 1:
             return {"not": to_condition(args[0], b)}
-        raise Unsupported(f"function {name}() is not supported")
+        raise Unsupported(_("function %(name)s() is not supported") % {"name": name})
     if kind == "ref":
         code, item, choice = _ref(b, node)
         if choice is not None:
             return {"question": code, "op": "eq", "value": choice}
         return _cond(code, item, "answered")
-    raise Unsupported("not a condition")
+    raise Unsupported(_("not a condition"))
 
 
 ORDERED = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
@@ -280,9 +284,15 @@ def _ordered(b: "Builder", code: str, item: str | None, op: str, raw: Any) -> di
         keep = [mapping[s] for s, v in values.items() if _holds(op, v, limit)]  # type: ignore[arg-type]
         if keep:
             return _cond(code, item, "in", keep)
-        raise Unsupported(f"no choice of {code} is {ORDERED[op]} {raw}")
-    kind = qtype.replace("_", " ")
-    raise Unsupported(f"{code} is a {kind} question: {ORDERED[op]} compares numbers")
+        raise Unsupported(
+            _("no choice of %(code)s is %(op)s %(value)s")
+            % {"code": code, "op": ORDERED[op], "value": raw}
+        )
+    kind = str(QuestionType(qtype).label).lower() if qtype in QuestionType else qtype
+    raise Unsupported(
+        _("%(code)s is a %(type)s question: %(op)s compares numbers")
+        % {"code": code, "type": kind, "op": ORDERED[op]}
+    )
 
 
 def _cond(code: str, item: str | None, op: str, value: Any = ...) -> dict[str, Any]:

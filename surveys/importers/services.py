@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from trustpulse.validation import FieldError, ServiceValidationError
 
@@ -70,7 +72,8 @@ def _fit(organization: Organization, result: ImportResult) -> ImportResult:
             ReportItem(
                 action=ReportAction.APPROXIMATED,
                 location="slug",
-                message=f"the link {slug!r} is already used: a new one is made from the title",
+                message=_("the link %(slug)s is already used: a new one is made from the title")
+                % {"slug": repr(slug)},
             )
         )
     notice = doc.get("consent_notice")
@@ -84,8 +87,10 @@ def _fit(organization: Organization, result: ImportResult) -> ImportResult:
             ReportItem(
                 action=ReportAction.SKIPPED,
                 location="consent_notice",
-                message=f"no consent notice {notice!r} in this organization: attach one"
-                " before publishing",
+                message=_(
+                    "no consent notice %(slug)s in this organization: attach one before publishing"
+                )
+                % {"slug": repr(notice)},
             )
         )
     if doc is result.document:
@@ -139,8 +144,14 @@ def import_commit(
                 FieldError(
                     field="confirm",
                     code="confirmation_required",
-                    message=f"The import approximated or skipped {len(result.items)} item(s): "
-                    "review the report and confirm.",
+                    message=ngettext(
+                        "The import approximated or skipped %(n)s item: review the report and"
+                        " confirm.",
+                        "The import approximated or skipped %(n)s items: review the report and"
+                        " confirm.",
+                        len(result.items),
+                    )
+                    % {"n": len(result.items)},
                 )
             ]
         )

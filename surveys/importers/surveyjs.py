@@ -5,102 +5,24 @@ display logic, `correctAnswer` → a quiz, localized strings
 (`{"default": …, "de": …}`) → locales.
 """
 
-import re
 from typing import Any
 
-from ..enums import ImportFormat
+from django.utils.translation import gettext as _
+
+from ..enums import ImportFormat, QuestionType
 from .common import EXTRAS_KEY, Builder, apply_extras, norm_locale, number
 from .report import ImportResult, file_error
-
-TEXT_KEYS = {
-    "title",
-    "description",
-    "text",
-    "html",
-    "otherText",
-    "noneText",
-    "minRateDescription",
-    "maxRateDescription",
-    "completedHtml",
-    "placeholder",
-    "placeHolder",
-    "labelTrue",
-    "labelFalse",
-}
-CHOICE_TYPES = {"radiogroup": "single_choice", "dropdown": "single_choice"}
-CHOICE_TYPES |= {"checkbox": "multiple_choice", "tagbox": "multiple_choice"}
-NOT_SUPPORTED = {
-    "matrixdynamic": "a dynamic matrix",
-    "paneldynamic": "a dynamic panel",
-    "multipletext": "several text boxes in one question",
-    "file": "a file upload",
-    "signaturepad": "a signature",
-    "imagepicker": "an image picker",
-    "image": "an image",
-    "expression": "a calculated value",
-}
-
-
-# matrixdropdown cell types, and the element each column becomes (per row, or over all rows)
-CELL_OVER_ROWS = {"dropdown": "matrix", "radiogroup": "matrix"}
-CELL_PER_ROW = {"checkbox": "checkbox", "tagbox": "checkbox", "text": "text"}
-CELL_PER_ROW |= {"comment": "comment", "boolean": "boolean", "rating": "rating"}
-MAX_CELLS = 60  # questions a matrix of dropdowns may become
-
-BAND_RE = re.compile(r"^\{correctAnswers\}\s*(==|=|>=|>|<=|<)\s*(\d+)$")
-
-
-def _joined(first: Any, second: Any) -> Any:
-    """`first — second` for plain or localized (`{"default": …, "de": …}`) strings."""
-    if not second:
-        return first
-    if not first:
-        return second
-    if isinstance(first, dict) or isinstance(second, dict):
-        a = first if isinstance(first, dict) else {"default": first}
-        b = second if isinstance(second, dict) else {"default": second}
-        fallback = b.get("default") or next(iter(b.values()), "")
-        return {k: f"{v} — {b.get(k) or fallback}" for k, v in a.items()}
-    return f"{first} — {second}"
-
-
-def _score_band(expression: str, top: int) -> tuple[int, int] | None:
-    """`{correctAnswers} >= 2 and {correctAnswers} < 4` → (2, 3); None when not such a band."""
-    lo, hi = 0, top
-    for part in re.split(r"\s+and\s+", expression.strip(), flags=re.IGNORECASE):
-        m = BAND_RE.match(part.strip())
-        if m is None:
-            return None
-        op, n = m.group(1), int(m.group(2))
-        if op in ("==", "="):
-            lo, hi = max(lo, n), min(hi, n)
-        elif op == ">=":
-            lo = max(lo, n)
-        elif op == ">":
-            lo = max(lo, n + 1)
-        elif op == "<=":
-            hi = min(hi, n)
-        else:
-            hi = min(hi, n - 1)
-    return (lo, hi) if lo <= hi else None
-
-
-def _item(item: Any) -> tuple[Any, Any]:
-    """(value, text) of a SurveyJS item: `"a"` or `{"value": "a", "text": …}`."""
-    if isinstance(item, dict):
-        return item.get("value"), item.get("text")
-    return item, None
-
-
-def _locales(node: Any, found: set[str]) -> None:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in TEXT_KEYS and isinstance(value, dict):
-                found.update(k for k in value if k != "default")
-            _locales(value, found)
-    elif isinstance(node, list):
-        for item in node:
-            _locales(item, found)
+from .surveyjs_source import (
+    CELL_OVER_ROWS,
+    CELL_PER_ROW,
+    CHOICE_TYPES,
+    MAX_CELLS,
+    NOT_SUPPORTED,
+    joined,
+    locales_in,
+    score_band,
+    value_text,
+)
 
 
 class _Import:
@@ -109,7 +31,7 @@ class _Import:
         default = norm_locale(data.get("locale")) or "en"
         self.b = Builder(ImportFormat.SURVEYJS, default_locale=default)
         found: set[str] = set()
-        _locales(data, found)
+        locales_in(data, found)
         extra = sorted({n for n in map(norm_locale, found) if n and n != default})
         self.b.locales = [default, *extra]
         self.quiz = False
@@ -134,17 +56,23 @@ class _Import:
         if pages is None and isinstance(data.get("elements"), list):
             pages = [{"name": "page1", "elements": data["elements"]}]
         if not isinstance(pages, list):
-            raise file_error("invalid", "A SurveyJS survey needs `pages` (or `elements`).")
+            raise file_error(
+                "invalid",
+                _("A SurveyJS survey needs %(pages)s (or %(elements)s).")
+                % {"pages": "`pages`", "elements": "`elements`"},
+            )
         b.texts(
             intro=self.loc(data.get("description"), "description"),
             thanks=self.loc(data.get("completedHtml"), "completedHtml"),
         )
         for key in ("triggers", "calculatedValues", "navigateToUrl"):
             if data.get(key):
-                b.skip(key, f"{key} is not supported")
+                b.skip(key, _("%(key)s is not supported") % {"key": key})
         for pi, page in enumerate(pages):
             if not isinstance(page, dict):
-                raise file_error("invalid", f"pages[{pi}] is not an object.")
+                raise file_error(
+                    "invalid", _("%(where)s is not an object.") % {"where": f"pages[{pi}]"}
+                )
             self.page(page, f"pages[{pi}]", pi)
         self.outcomes(data.get("completedHtmlOnCondition") or [])
         title = self.loc(data.get("title"), "title")
@@ -158,22 +86,28 @@ class _Import:
         if not rules:
             return
         if not self.quiz:
-            b.skip("completedHtmlOnCondition", "end pages by condition are only read for quizzes")
+            b.skip(
+                "completedHtmlOnCondition", _("end pages by condition are only read for quizzes")
+            )
             return
         top = sum(1 for s in b.sections for q in s["questions"] if q.get("points"))
         bands: list[dict[str, Any]] = []
         for i, rule in enumerate(rules):
             at = f"completedHtmlOnCondition[{i}]"
             expression = str(rule.get("expression", "")) if isinstance(rule, dict) else ""
-            band = _score_band(expression, top)
+            band = score_band(expression, top)
             if band is None:
-                b.skip(at, f"{expression[:200]!r} is not a score band on correctAnswers")
+                b.skip(
+                    at,
+                    _("%(expression)s is not a score band on %(key)s")
+                    % {"expression": repr(expression[:200]), "key": "correctAnswers"},
+                )
                 continue
             title = self.loc(rule.get("html"), f"{at}.html") or {b.default_locale: expression}
             bands.append({"min": band[0], "max": band[1], "title": title})
         ordered = sorted(bands, key=lambda o: o["min"])
         if any(b2["min"] <= b1["max"] for b1, b2 in zip(ordered, ordered[1:], strict=False)):
-            b.skip("completedHtmlOnCondition", "the score bands overlap: no outcomes imported")
+            b.skip("completedHtmlOnCondition", _("the score bands overlap: no outcomes imported"))
             return
         if bands:
             b.doc["outcomes"] = bands
@@ -197,12 +131,12 @@ class _Import:
         for ei, el in enumerate(elements):
             at = f"{where}.elements[{ei}]"
             if not isinstance(el, dict):
-                self.b.skip(at, "not an element object")
+                self.b.skip(at, _("not an element object"))
                 continue
             kind = str(el.get("type", ""))
             at_named = f"{at} ({el.get('name', '?')})"
             if kind == "panel":
-                self.b.approx(at_named, "panel flattened into its page")
+                self.b.approx(at_named, _("panel flattened into its page"))
                 self.elements(section, el.get("elements") or el.get("questions") or [], at)
                 continue
             if kind == "matrixdropdown":
@@ -211,7 +145,7 @@ class _Import:
             if kind == "html":
                 html = self.loc(el.get("html"), at_named)
                 if html:
-                    self.b.approx(at_named, "HTML element shown as the page's description")
+                    self.b.approx(at_named, _("HTML element shown as the page's description"))
                     self.b.describe(section, html)
                 continue
             self.question(section, el, kind, at_named)
@@ -238,7 +172,7 @@ class _Import:
                             **base,
                             "type": "matrix",
                             "name": f"{name}_{column.get('name', ci)}",
-                            "title": _joined(title, col_title),
+                            "title": joined(title, col_title),
                             "columns": choices,
                             "rows": rows,
                         },
@@ -247,35 +181,47 @@ class _Import:
                 )
             elif cell in CELL_PER_ROW:
                 for ri, row in enumerate(rows):
-                    value, text = _item(row)
+                    value, text = value_text(row)
                     made.append(
                         (
                             {
                                 **base,
                                 "type": CELL_PER_ROW[cell],
                                 "name": f"{name}_{value}_{column.get('name', ci)}",
-                                "title": _joined(_joined(title, text or str(value)), col_title),
+                                "title": joined(joined(title, text or str(value)), col_title),
                                 "choices": choices,
                             },
                             f"{col_at} row {ri}",
                         )
                     )
             else:
-                b.skip(col_at, f"a {cell} column of a matrix of dropdowns is not supported")
+                b.skip(
+                    col_at,
+                    _("a %(kind)s column of a matrix of dropdowns is not supported")
+                    % {"kind": cell},
+                )
         if len(made) > MAX_CELLS:
-            b.skip(at, f"{len(made)} questions: only the first {MAX_CELLS} are asked")
+            b.skip(
+                at,
+                _("%(n)s questions: only the first %(max)s are asked")
+                % {"n": len(made), "max": MAX_CELLS},
+            )
             made = made[:MAX_CELLS]
         if made:
-            b.approx(at, "a matrix of dropdowns became one question per column (and row)")
+            b.approx(at, _("a matrix of dropdowns became one question per column (and row)"))
         else:
-            b.skip(at, "a matrix of dropdowns without a column that can be asked: left out")
+            b.skip(at, _("a matrix of dropdowns without a column that can be asked: left out"))
         for element, where in made:
             self.question(section, element, element["type"], where)
 
     def question(self, section: dict[str, Any], el: dict[str, Any], kind: str, at: str) -> None:
         b = self.b
         if kind in NOT_SUPPORTED:
-            b.skip(at, f"{kind} ({NOT_SUPPORTED[kind]}) has no TrustPulse question type")
+            b.skip(
+                at,
+                _("%(kind)s (%(what)s) has no TrustPulse question type")
+                % {"kind": kind, "what": NOT_SUPPORTED[kind]},
+            )
             return
         name = el.get("name") or "question"
         code = b.unique(name, b.question_codes, f"{at}.name")
@@ -303,21 +249,25 @@ class _Import:
         elif kind == "boolean":
             q["type"] = "yes_no"
             if el.get("labelTrue") or el.get("labelFalse"):
-                b.approx(at, "custom yes/no labels replaced by Yes and No")
+                b.approx(at, _("custom yes/no labels replaced by Yes and No"))
         elif kind == "ranking":
             q["type"] = "ranking"
             q["choices"] = self.choices(code, el.get("choices") or [], at)
         else:
-            b.skip(at, f"element type {kind!r} is not supported")
+            b.skip(at, _("element type %(kind)s is not supported") % {"kind": repr(kind)})
             return
         if "correctAnswer" in el and not q.get("points"):
-            b.skip(f"{at}.correctAnswer", f"a correct answer of a {q['type']} is not scored")
+            b.skip(
+                f"{at}.correctAnswer",
+                _("a correct answer of a %(type)s question is not scored")
+                % {"type": str(QuestionType(q["type"]).label).lower()},
+            )
         logic = b.logic(el.get("visibleIf"), f"{at}.visibleIf")
         if logic:
             q["display_logic"] = logic
         for key in ("enableIf", "requiredIf", "validators", "defaultValue", "readOnly"):
             if el.get(key):
-                b.skip(f"{at}.{key}", f"{key} is not supported")
+                b.skip(f"{at}.{key}", _("%(key)s is not supported") % {"key": key})
         if not q["text"]:
             q["text"] = {b.default_locale: str(name)}
         apply_extras(q, el.get(EXTRAS_KEY))
@@ -329,7 +279,7 @@ class _Import:
         out = []
         mapping = self.b.choice_maps.setdefault(code, {})
         for ci, item in enumerate(items):
-            value, text = _item(item)
+            value, text = value_text(item)
             c_code = self.b.unique(value, used, f"{at}.choices[{ci}]", prefix="c")
             mapping[str(value)] = c_code
             label = self.loc(text, f"{at}.choices[{ci}]", fallback=str(value))
@@ -359,15 +309,15 @@ class _Import:
                 q["choices"].append(none)
                 b.choice_maps[q["code"]]["none"] = "none"
         if el.get("hasSelectAll") or el.get("showSelectAllItem"):
-            b.skip(f"{at}.hasSelectAll", "the 'select all' item is not supported")
+            b.skip(f"{at}.hasSelectAll", _("the 'select all' item is not supported"))
         if el.get("choicesOrder") == "random":
             q["randomize_choices"] = True
         elif el.get("choicesOrder") in ("asc", "desc"):
-            b.approx(f"{at}.choicesOrder", "choices kept in the source order, not sorted")
+            b.approx(f"{at}.choicesOrder", _("choices kept in the source order, not sorted"))
         if el.get("choicesVisibleIf") or el.get("choicesEnableIf"):
-            b.skip(at, "conditions on choices are not imported: every choice is shown")
+            b.skip(at, _("conditions on choices are not imported: every choice is shown"))
         if el.get("choicesByUrl") or el.get("choicesFromQuestion"):
-            b.skip(at, "choices loaded from elsewhere are not imported")
+            b.skip(at, _("choices loaded from elsewhere are not imported"))
         if multiple:
             settings = q.setdefault("settings", {})
             for src, dst in (
@@ -400,7 +350,7 @@ class _Import:
             hi = number(el.get("rateMax", 5))
             step = number(el.get("rateStep", 1))
             if lo is None or hi is None or not step or step <= 0 or hi <= lo:
-                b.approx(at, "rating range not understood: 1 to 5 used")
+                b.approx(at, _("rating range not understood: 1 to 5 used"))
                 lo, hi, step = 1, 5, 1
             if (lo, hi, step) == (1, 5, 1) and not (lo_label or hi_label):
                 q["type"] = "rating"
@@ -425,7 +375,7 @@ class _Import:
                 "max": number(el.get("rateMax", 100)),
                 "widget": "slider",
             }
-            b.approx(at, "a rating with more than 11 points became a slider")
+            b.approx(at, _("a rating with more than 11 points became a slider"))
             return
         q["type"] = "scale"
         choices = self.points(q["code"], values, f"{at}.rateValues")
@@ -441,13 +391,21 @@ class _Import:
         used: set[str] = set()
         out: list[dict[str, Any]] = []
         for vi, item in enumerate(items):
-            value, text = _item(item)
+            value, text = value_text(item)
             n = number(value)
             if n is None:
                 n = vi + 1
-                b.approx(f"{at}[{vi}]", f"value {value!r} is not a number: scored {n}")
+                b.approx(
+                    f"{at}[{vi}]",
+                    _("value %(value)s is not a number: scored %(n)s")
+                    % {"value": repr(value), "n": n},
+                )
             if any(p["value"] == n for p in out):
-                b.skip(f"{at}[{vi}]", f"value {value!r} repeats an earlier point: left out")
+                b.skip(
+                    f"{at}[{vi}]",
+                    _("value %(value)s repeats an earlier point: left out")
+                    % {"value": repr(value)},
+                )
                 continue
             raw = f"v{n}".replace("-", "m").replace(".", "_")
             c_code = b.unique(raw, used, f"{at}[{vi}]")
@@ -461,12 +419,12 @@ class _Import:
         q["type"] = "matrix"
         q["choices"] = self.points(q["code"], el.get("columns") or [], f"{at}.columns")
         if len(q["choices"]) > 11:
-            b.approx(f"{at}.columns", "more than 11 columns: only the first 11 kept")
+            b.approx(f"{at}.columns", _("more than 11 columns: only the first 11 kept"))
             q["choices"] = q["choices"][:11]
         rows = []
         used: set[str] = set()
         for ri, row in enumerate(el.get("rows") or []):
-            value, text = _item(row)
+            value, text = value_text(row)
             code = b.unique(value, used, f"{at}.rows[{ri}]", prefix="r")
             label = self.loc(text, f"{at}.rows[{ri}]", fallback=str(value))
             rows.append({"code": code, "text": label})
@@ -494,7 +452,10 @@ class _Import:
                 q["settings"] = settings
             return
         if input_type not in ("text",):
-            b.approx(f"{at}.inputType", f"input type {input_type!r} became a short text")
+            b.approx(
+                f"{at}.inputType",
+                _("input type %(kind)s became a short text") % {"kind": repr(input_type)},
+            )
         q["type"] = "short_text"
         self.text_settings(q, el, at)
 
@@ -513,5 +474,5 @@ class _Import:
 def parse_surveyjs(data: Any) -> ImportResult:
     """Import a parsed SurveyJS JSON survey."""
     if not isinstance(data, dict):
-        raise file_error("invalid", "A SurveyJS survey is a JSON object.")
+        raise file_error("invalid", _("A SurveyJS survey is a JSON object."))
     return _Import(data).run()

@@ -13,12 +13,13 @@ from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _g
 
 from trustpulse.studio import Studio, studio_view
 from trustpulse.validation import FieldError, ServiceValidationError
 
-from ..enums import ImportFormat, Role
+from ..enums import ImportFormat, QuestionType, Role
 from . import ImportResult, NoticeDraft, ReportItem
 from .services import import_commit, import_preview
 
@@ -77,10 +78,29 @@ def _page(request: HttpRequest, studio: Studio, **context: Any) -> HttpResponse:
     result = context.get("result")
     if result is not None:
         context["format_label"] = ImportFormat(result.format).label
+        context["languages"] = ", ".join(map(_language_name, result.document.get("locales", [])))
+        context["outline"] = [
+            (s["code"], [(q["code"], _type_label(q["type"])) for q in s["questions"]])
+            for s in result.document.get("sections", [])
+        ]
     status = 400 if context["errors"] else 200
     return render(
         request, "studio/importers/import.html", {"studio": studio, **context}, status=status
     )
+
+
+def _type_label(code: str) -> str:
+    return str(QuestionType(code).label) if code in QuestionType.values else code
+
+
+def _language_name(code: str) -> str:
+    """`zh-Hant` → "Traditional Chinese" in the page's language; an unknown code as it is."""
+    for candidate in (code.lower(), code.split("-")[0].lower()):
+        try:
+            return str(get_language_info(candidate)["name_translated"])
+        except KeyError:
+            continue
+    return code
 
 
 @studio_view(roles=AUTHORING, section="import")

@@ -9,12 +9,18 @@ import zipfile
 from dataclasses import replace
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ...enums import ReportAction
 from ..report import ImportResult, ReportItem, file_error
 from .mapping import parse_limesurvey
 
-DATA_PARTS = {".lsr": "responses", ".lst": "participants", ".lsi": "timings"}
+DATA_PARTS = {
+    ".lsr": gettext_lazy("the survey's responses are not imported (only its structure)"),
+    ".lst": gettext_lazy("the survey's participants are not imported (only its structure)"),
+    ".lsi": gettext_lazy("the survey's timings are not imported (only its structure)"),
+}
 
 
 def parse_archive(raw: bytes) -> ImportResult:
@@ -26,23 +32,26 @@ def parse_archive(raw: bytes) -> ImportResult:
             structures = [i for i in infos if i.filename.lower().endswith(".lss")]
             if len(structures) != 1:
                 raise file_error(
-                    "wrong_format", "A LimeSurvey archive (.lsa) holds one survey structure (.lss)."
+                    "wrong_format",
+                    _("A LimeSurvey archive (.lsa) holds one survey structure (.lss)."),
                 )
             [info] = structures
             if info.file_size > limit:
-                raise file_error("too_large", "The archive unpacks to more than the import limit.")
+                raise file_error(
+                    "too_large", _("The archive unpacks to more than the import limit.")
+                )
             with archive.open(info) as member:
                 lss = member.read(limit + 1)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
-        raise file_error("corrupt", "The archive is damaged (not a valid zip file).") from None
+        raise file_error("corrupt", _("The archive is damaged (not a valid zip file).")) from None
     if len(lss) > limit:
-        raise file_error("too_large", "The archive unpacks to more than the import limit.")
+        raise file_error("too_large", _("The archive unpacks to more than the import limit."))
     result = parse_limesurvey(lss)
     left = [
         ReportItem(
             action=ReportAction.SKIPPED,
             location=f"archive {i.filename}",
-            message=f"the survey's {DATA_PARTS[suffix]} are not imported (only its structure)",
+            message=str(DATA_PARTS[suffix]),
         )
         for i in infos
         for suffix in DATA_PARTS

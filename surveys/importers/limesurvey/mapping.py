@@ -7,18 +7,15 @@ rows, answers → choices, relevance equations → display logic where they map,
 the survey's data-policy notice → a consent notice draft.
 """
 
-import codecs
 import re
 from collections import defaultdict
 from dataclasses import replace
 from typing import Any
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from django.utils.translation import gettext as _
 
 from ...enums import ImportFormat
 from ..common import Builder, make_code, norm_locale, number
-from ..encoding import declared_encoding, not_utf8
 from ..report import ImportResult, NoticeDraft, file_error
 from .tables import (
     CHOICE,
@@ -31,22 +28,7 @@ from .tables import (
     USED_ATTRIBUTES,
     Row,
 )
-
-
-def _is_utf8(raw: bytes) -> bool:
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _known_codec(name: str) -> bool:
-    try:
-        codecs.lookup(name)
-    except LookupError:
-        return False
-    return True
+from .xml import read_xml
 
 
 def _rows(root: Any, table: str) -> list[Row]:
@@ -93,7 +75,7 @@ class _Import:
         subquestions = _rows(root, "subquestions")
         answers = _rows(root, "answers")
         if not groups or not questions:
-            raise self.b.nothing_left("The LimeSurvey file holds no question groups.")
+            raise self.b.nothing_left(_("The LimeSurvey file holds no question groups."))
         g_text = self.texts(groups, "gid", ("group_name", "description"))
         for gid, fields in self.texts(
             _rows(root, "group_l10ns"), "gid", ("group_name", "description")
@@ -128,12 +110,18 @@ class _Import:
             if q.get("parent_qid", "0") in ("", "0"):
                 unique_qs.setdefault(q.get("qid", ""), q)
         for table, what in (
-            ("assessments", "assessments (scores and their messages)"),
-            ("quota", "quotas"),
-            ("conditions", "conditions (LimeSurvey 2; the relevance equations are read instead)"),
+            ("assessments", _("assessments (scores and their messages) are not imported")),
+            ("quota", _("quotas are not imported")),
+            (
+                "conditions",
+                _(
+                    "conditions (LimeSurvey 2; the relevance equations are read instead)"
+                    " are not imported"
+                ),
+            ),
         ):
             if _rows(root, table):
-                b.skip(table, f"{what} are not imported")
+                b.skip(table, what)
         ordered_groups = sorted(
             unique_groups.values(), key=lambda g: int(number(g.get("group_order")) or 0)
         )
@@ -220,8 +208,10 @@ class _Import:
         if not policy or not re.match(r"^[^@\s]+@[^@\s]+$", email):
             b.skip(
                 where,
-                "the data-policy notice needs its text and the administrator's email"
-                " to become a consent notice draft",
+                _(
+                    "the data-policy notice needs its text and the administrator's email"
+                    " to become a consent notice draft"
+                ),
             )
             return
         self.notice_draft(policy, t["surveyls_policy_notice_label"], email, where)
@@ -262,15 +252,18 @@ class _Import:
         ]
         b.approx(
             where,
-            "the data-policy notice became a consent notice draft with one required"
-            " purpose, survey_research (legal basis consent, retention 365 days):"
-            " review and publish it",
+            _(
+                "the data-policy notice became a consent notice draft with one required"
+                " purpose, %(purpose)s (legal basis consent, retention 365 days):"
+                " review and publish it"
+            ),
+            purpose="survey_research",
         )
         if len(locales) < len(b.locales):
             b.approx(
                 where,
-                "the data-policy notice has no text in "
-                + ", ".join(x for x in b.locales if x not in locales),
+                _("the data-policy notice has no text in %(locales)s"),
+                locales=", ".join(x for x in b.locales if x not in locales),
             )
 
     def question(self, section: dict[str, Any], row: Row) -> None:
@@ -279,11 +272,12 @@ class _Import:
         where = f"question qid={qid} ({title})"
         text = b.localized(self.q_text[qid]["question"], where)
         if qtype == "X":
-            b.approx(where, "text display (boilerplate) shown as the section's description")
+            b.approx(where, _("text display (boilerplate) shown as the section's description"))
             b.describe(section, text)
             return
         if qtype in NOT_SUPPORTED:
-            b.skip(where, f"type {qtype} ({NOT_SUPPORTED[qtype]}) has no TrustPulse question type")
+            message = _("type %(kind)s (%(what)s) has no TrustPulse question type")
+            b.skip(where, message, kind=qtype, what=NOT_SUPPORTED[qtype])
             return
         if qtype in SPLIT:
             self.split(section, row, where, b.fallback(text, title or f"q{qid}", where))
@@ -300,7 +294,7 @@ class _Import:
         if row.get("mandatory") == "Y":
             q["required"] = True
         elif row.get("mandatory") == "S":
-            b.approx(where, "soft mandatory (a reminder that can be dismissed) became optional")
+            b.approx(where, _("soft mandatory (a reminder that can be dismissed) became optional"))
         if not self.shape(q, row, where):
             return
         self.finish(section, q, row, where)
@@ -314,14 +308,16 @@ class _Import:
             q["type"] = "single_choice"
             q["choices"] = self.answer_choices(code, qid, where)
             if qtype == "O":
-                b.approx(where, "list with comment: the comment box is not imported")
+                b.approx(where, _("list with comment: the comment box is not imported"))
             if row.get("other") == "Y":
                 q["allow_other"] = True
         elif qtype in ("M", "P"):
             q["type"] = "multiple_choice"
             q["choices"] = self.sub_choices(code, qid, where, selected=True)
             if qtype == "P":
-                b.approx(where, "multiple choice with comments: the comment boxes are not imported")
+                b.approx(
+                    where, _("multiple choice with comments: the comment boxes are not imported")
+                )
             if row.get("other") == "Y":
                 q["allow_other"] = True
             settings = {}
@@ -361,16 +357,15 @@ class _Import:
                 {"code": "F", "label": {b.default_locale: "Female"}},
                 {"code": "M", "label": {b.default_locale: "Male"}},
             ]
-            b.approx(
-                where, "gender question: choices Female and Male, in the default language only"
-            )
+            message = _("gender question: choices Female and Male, in the default language only")
+            b.approx(where, message)
         elif qtype == "R":
             q["type"] = "ranking"
             q["choices"] = self.answer_choices(code, qid, where)
         elif qtype == "D":
             q["type"] = "date"
         else:
-            b.skip(where, f"type {qtype!r} is not supported")
+            b.skip(where, _("type %(kind)s is not supported"), kind=repr(qtype))
             return False
         return True
 
@@ -381,9 +376,9 @@ class _Import:
         attrs = self.attributes[qid]
         subs = self.subs.get(qid, [])
         if not subs:
-            b.skip(where, f"{SPLIT[qtype].split(':')[0]} without subquestions: left out")
+            b.skip(where, _("%(kind)s without subquestions: left out"), kind=SPLIT[qtype][0])
             return
-        b.approx(where, SPLIT[qtype])
+        b.approx(where, _("%(kind)s: %(how)s"), kind=SPLIT[qtype][0], how=SPLIT[qtype][1])
         logic = b.logic(row.get("relevance"), f"{where} relevance", bare_refs=True)
         self.not_imported(row, where)
         rows = [s for s in subs if s.get("scale_id", "0") in ("", "0")]
@@ -426,7 +421,8 @@ class _Import:
                     }
                     parts.append((f"{title}_{sub}", f"{where} subquestion {sub}", cell, shape))
             if len(parts) > MAX_CELLS:
-                b.skip(where, f"{len(parts)} cells: only the first {MAX_CELLS} are asked")
+                message = _("%(n)s cells: only the first %(max)s are asked")
+                b.skip(where, message, n=len(parts), max=MAX_CELLS)
                 parts = parts[:MAX_CELLS]
         for ref, at, part_text, shape in parts:
             code = b.unique(ref, b.question_codes, at)
@@ -464,14 +460,14 @@ class _Import:
         b = self.b
         attrs = self.attributes[row.get("qid", "")]
         if row.get("preg", "").strip():
-            b.skip(f"{where} validation", "the regular-expression validation is not imported")
+            b.skip(f"{where} validation", _("the regular-expression validation is not imported"))
         unknown = sorted(
             name
             for name, value in attrs.items()
             if name not in USED_ATTRIBUTES and name not in LOOKS and value not in ("", "0")
         )
         if unknown:
-            b.skip(f"{where} attributes", "not imported: " + ", ".join(unknown))
+            b.skip(f"{where} attributes", _("not imported: %(names)s"), names=", ".join(unknown))
 
     def finish(self, section: dict[str, Any], q: dict[str, Any], row: Row, where: str) -> None:
         """Relevance, random order and what is not imported; then the question is added."""
@@ -548,17 +544,17 @@ class _Import:
                 {"code": c, "label": {b.default_locale: label}, "value": i}
                 for i, (c, label) in enumerate(FIXED_MATRIX[qtype], 1)
             ]
-            b.choice_maps[q["code"]] = {c: c for c, _ in FIXED_MATRIX[qtype]}
-            b.approx(
-                where,
-                f"array type {qtype}: fixed columns, in the default language only, scored 1 to 3",
+            b.choice_maps[q["code"]] = {c: c for c, _label in FIXED_MATRIX[qtype]}
+            message = _(
+                "array type %(kind)s: fixed columns, in the default language only, scored 1 to 3"
             )
+            b.approx(where, message, kind=qtype)
         else:
             q["choices"] = self.answer_choices(q["code"], qid, where, scale)
             for i, c in enumerate(q["choices"], 1):
                 c["value"] = i
             if qtype == "H":
-                b.approx(where, "array by column shown as an array by row")
+                b.approx(where, _("array by column shown as an array by row"))
         rows = []
         used: set[str] = set()
         for s in self.subs.get(qid, []):
@@ -571,28 +567,14 @@ class _Import:
             rows.append({"code": r_code, "text": b.fallback(text, r_code, at)})
         q["settings"] = {"rows": rows}
         if len(q["choices"]) > 11:
-            b.approx(where, "more than 11 columns: only the first 11 kept")
+            b.approx(where, _("more than 11 columns: only the first 11 kept"))
             q["choices"] = q["choices"][:11]
 
 
 def parse_limesurvey(raw: bytes) -> ImportResult:
     """Import a LimeSurvey .lss file (XML)."""
-    try:
-        root = fromstring(raw, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException:
-        raise file_error(
-            "unsafe_xml", "The XML declares a DTD or entities; such files are refused."
-        ) from None
-    except Exception:  # ParseError and anything the parser raises on broken input
-        declared = declared_encoding(raw)
-        if declared is None and not _is_utf8(raw):
-            raise not_utf8(raw, "XML file") from None
-        if declared is not None and not _known_codec(declared):
-            raise file_error(
-                "encoding", f"The XML declares the encoding {declared!r}, which cannot be read."
-            ) from None
-        raise file_error("corrupt", "The file is not well-formed XML.") from None
+    root = read_xml(raw)
     doctype = (root.findtext("LimeSurveyDocType") or "").strip()
     if root.tag != "document" or doctype != "Survey":
-        raise file_error("wrong_format", "This XML is not a LimeSurvey survey structure (.lss).")
+        raise file_error("wrong_format", _("This XML is not a LimeSurvey survey structure (.lss)."))
     return _Import(root).run()

@@ -1,5 +1,7 @@
 """What the LimeSurvey importer knows of LimeSurvey's question types and attributes."""
 
+from django.utils.translation import gettext_lazy as _
+
 Row = dict[str, str]
 
 CHOICE = {"L": "single_choice", "!": "single_choice", "O": "single_choice"}
@@ -20,15 +22,15 @@ LOOKS |= {"public_statistics", "question_template", "alphasort", "use_dropdown"}
 LOOKS |= {"prefix", "suffix", "placeholder", "time_limit_action", "image", "save_as_default"}
 # Asked as several questions: one per subquestion, per cell or per scale (reported).
 SPLIT = {
-    "K": "multiple numerical input: one number question per subquestion",
-    "Q": "multiple short text: one short text per subquestion",
-    ";": "array of texts: one short text per cell (row — column)",
-    ":": "array of numbers: one number question per cell (row — column)",
-    "1": "dual-scale array: one array per scale",
+    "K": (_("multiple numerical input"), _("one number question per subquestion")),
+    "Q": (_("multiple short text"), _("one short text per subquestion")),
+    ";": (_("array of texts"), _("one short text per cell (row — column)")),
+    ":": (_("array of numbers"), _("one number question per cell (row — column)")),
+    "1": (_("dual-scale array"), _("one array per scale")),
 }
 MAX_CELLS = 60  # questions an array of texts or numbers may become
 NOT_SUPPORTED = {
-    "|": "file upload",
-    "*": "equation",
-    "I": "language switch",
+    "|": _("file upload"),
+    "*": _("equation"),
+    "I": _("language switch"),
 }

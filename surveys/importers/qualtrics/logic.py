@@ -2,6 +2,9 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from ...enums import QuestionType
 from ..common import Builder, make_code, number
 
 OPS = {
@@ -29,7 +32,7 @@ def display_logic(
                 expr = group[ckey]
                 conds.append((str(expr.get("Conjuction") or "And"), _expression(b, qid_code, expr)))
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        b.skip(at, f"display logic not imported ({exc}): always shown")
+        b.skip(at, _("display logic not imported (%(reason)s): always shown") % {"reason": exc})
         return None
     if not conds:
         return None
@@ -42,11 +45,11 @@ def display_logic(
 
 def _expression(b: Builder, qid_code: dict[str, str], expr: dict[str, Any]) -> dict[str, Any]:
     if expr.get("LogicType") != "Question":
-        raise ValueError(f"{expr.get('LogicType')} logic is not supported")
+        raise ValueError(_("%(kind)s logic is not supported") % {"kind": expr.get("LogicType")})
     qid = str(expr.get("QuestionID"))
     code = qid_code.get(qid)
     if code is None:
-        raise ValueError(f"{qid} is not an earlier question")
+        raise ValueError(_("%(code)s is not an earlier question") % {"code": qid})
     # q://QID1/SelectableChoice/1 (a matrix adds /answer)
     locator = str(expr.get("ChoiceLocator") or "").split("/")[3:]
     op = expr.get("Operator")
@@ -59,13 +62,18 @@ def _expression(b: Builder, qid_code: dict[str, str], expr: dict[str, Any]) -> d
             answer = b.choice_maps[code].get(locator[2] if len(locator) > 2 else "")
             points = {c["code"]: c["value"] for c in q["choices"]}
             if answer not in points:
-                raise ValueError(f"the matrix answer of {qid} was not imported")
+                raise ValueError(
+                    _("the matrix answer of %(code)s was not imported") % {"code": qid}
+                )
             row = make_code(locator[1], "r")
             cond = {"question": code, "item": row, "op": "eq", "value": points[answer]}
         else:
             choice = b.choice_maps.get(code, {}).get(locator[1])
             if choice is None:
-                raise ValueError(f"choice {locator[1]} of {qid} was not imported")
+                raise ValueError(
+                    _("choice %(choice)s of %(code)s was not imported")
+                    % {"choice": locator[1], "code": qid}
+                )
             cond = {"question": code, "op": "eq", "value": choice}
         return cond if op == "Selected" else {"not": cond}
     if op in OPS:
@@ -73,11 +81,14 @@ def _expression(b: Builder, qid_code: dict[str, str], expr: dict[str, Any]) -> d
         if q["type"] in ("short_text", "long_text") and op in ("EqualTo", "NotEqualTo"):
             value = str(expr.get("RightOperand") or "")
         elif q["type"] not in ("number", "nps"):
-            kind = q["type"].replace("_", " ")
-            raise ValueError(f"{code} is a {kind} question: {op} compares numbers")
+            kind = str(QuestionType(q["type"]).label).lower()
+            raise ValueError(
+                _("%(code)s is a %(type)s question: %(op)s compares numbers")
+                % {"code": code, "type": kind, "op": op}
+            )
         elif value is None:
-            raise ValueError("only numbers are compared")
+            raise ValueError(_("only numbers are compared"))
         return {"question": code, "op": OPS[op], "value": value}
     if op in ("Empty", "NotEmpty"):
         return {"question": code, "op": "answered" if op == "NotEmpty" else "not_answered"}
-    raise ValueError(f"operator {op} is not supported")
+    raise ValueError(_("operator %(op)s is not supported") % {"op": op})

@@ -9,6 +9,9 @@ is reported (TrustPulse has none).
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from ...enums import ImportFormat
 from ..common import Builder, make_code, norm_locale, number
 from ..report import ImportResult, file_error
@@ -34,7 +37,7 @@ class _Import:
         self.entry = entry
         elements = data.get("SurveyElements")
         if not isinstance(elements, list):
-            raise file_error("invalid", "A Qualtrics survey needs a list of SurveyElements.")
+            raise file_error("invalid", _("A Qualtrics survey needs a list of SurveyElements."))
         self.elements = [e for e in elements if isinstance(e, dict)]
         self.questions = {
             str(e.get("PrimaryAttribute")): e.get("Payload") or {}
@@ -91,7 +94,7 @@ class _Import:
         trash = [b_ for b_ in blocks.values() if b_.get("Type") == "Trash"]
         for t in trash:
             if t.get("BlockElements"):
-                b.skip(f"block {t.get('ID')} (trash)", "questions in the trash are not imported")
+                b.skip(f"block {t.get('ID')} (trash)", _("questions in the trash are not imported"))
         name = self.entry.get("SurveyName") or ""
         return b.result(title=b.localized({b.default_locale: name}, "SurveyEntry.SurveyName"))
 
@@ -110,28 +113,41 @@ class _Import:
                     if isinstance(f, dict)
                 ]
                 self.b.skip(
-                    f"{at} embedded data", "embedded data fields not imported: " + ", ".join(fields)
+                    f"{at} embedded data",
+                    _("embedded data fields not imported: %(fields)s"),
+                    fields=", ".join(fields),
                 )
             elif kind == "Branch":
                 self.b.approx(
-                    f"{at} branch", "branch condition not imported: its blocks are always shown"
+                    f"{at} branch", _("branch condition not imported: its blocks are always shown")
                 )
                 self.walk(node.get("Flow") or [], order, at)
             elif kind in ("Randomizer", "BlockRandomizer"):
                 subset = number(node.get("SubSet"))
                 inner = node.get("Flow") or []
-                shown = f"{subset} of its {len(inner)} elements" if subset else "its elements"
+                shown = (
+                    _(
+                        "the randomizer shows %(n)s of its %(total)s elements in random order:"
+                        " all are shown, in order"
+                    )
+                    % {"n": subset, "total": len(inner)}
+                    if subset
+                    else _(
+                        "the randomizer shows its elements in random order: all are shown, in order"
+                    )
+                )
                 self.b.approx(
                     f"{at} randomizer",
-                    f"the randomizer shows {shown} in random order: all are shown, in order",
+                    shown,
                 )
                 self.walk(inner, order, at)
             elif kind == "Group":
                 self.walk(node.get("Flow") or [], order, at)
             elif kind == "EndSurvey":
-                self.b.skip(f"{at} end of survey", "an early end of survey is not imported")
+                self.b.skip(f"{at} end of survey", _("an early end of survey is not imported"))
             else:
-                self.b.skip(f"{at} {kind}", f"survey flow element {kind!r} is not supported")
+                message = _("survey flow element %(kind)s is not supported")
+                self.b.skip(f"{at} {kind}", message, kind=repr(kind))
 
     def block(self, block: dict[str, Any]) -> None:
         b = self.b
@@ -152,7 +168,8 @@ class _Import:
                     section = b.section(make_code(f"{name}_{part}", "b"), where)
                     b.approx(
                         f"{where} page break",
-                        f"page break: the block continues as section {section['code']}",
+                        _("page break: the block continues as section %(code)s")
+                        % {"code": section["code"]},
                     )
                 continue
             if el.get("Type") == "Question":
@@ -163,14 +180,14 @@ class _Import:
         p = self.questions.get(qid)
         where = f"question {qid}"
         if p is None:
-            b.skip(where, "the block refers to a question that is not in the file")
+            b.skip(where, _("the block refers to a question that is not in the file"))
             return
         tag = p.get("DataExportTag") or qid
         where = f"question {qid} ({tag})"
         qtype, selector = p.get("QuestionType"), p.get("Selector")
         text = self.loc(p, lambda x: x.get("QuestionText"), where)
         if qtype == "DB":
-            b.approx(where, "descriptive text shown as the section's description")
+            b.approx(where, _("descriptive text shown as the section's description"))
             b.describe(section, text)
             return
         code = b.unique(tag, b.question_codes, where)
@@ -188,7 +205,7 @@ class _Import:
             if p.get("_other"):
                 q["allow_other"] = True
             if selector in ("DL", "SB", "MSB"):
-                b.approx(where, f"selector {selector} shown as a list of options")
+                b.approx(where, _("selector %(kind)s shown as a list of options"), kind=selector)
         elif qtype == "MC" and selector == "NPS":
             q["type"] = "nps"
         elif qtype == "Matrix" and selector == "Likert":
@@ -202,7 +219,7 @@ class _Import:
                 lo, hi = b.bounds(number(valid.get("Min")), number(valid.get("Max")), where)
                 q["type"], q["settings"] = "number", {"min": lo, "max": hi}
             elif content:
-                b.approx(where, f"content validation {content} not imported")
+                b.approx(where, _("content validation %(kind)s not imported"), kind=content)
         elif qtype == "Slider" and selector in ("HSLIDER", "HBAR", "STAR"):
             self.slider(section, q, p, where)
             return
@@ -210,13 +227,14 @@ class _Import:
             q["type"] = "ranking"
             q["choices"] = self.choices(p, code, where)
             if selector not in ("DND", "RB", "TB"):
-                b.approx(where, f"rank order selector {selector} shown as drag and drop")
+                message = _("rank order selector %(kind)s shown as drag and drop")
+                b.approx(where, message, kind=selector)
         elif qtype == "SBS":
             b.question_codes.discard(code)
             self.side_by_side(section, p, qid, where)
             return
         else:
-            b.skip(where, f"question type {qtype}/{selector} is not supported")
+            b.skip(where, _("question type %(kind)s is not supported"), kind=f"{qtype}/{selector}")
             return
         self.finish(section, q, p, qid, where)
 
@@ -228,7 +246,13 @@ class _Import:
         columns = _ordered(p.get("AdditionalQuestions"), None)
         n = len(columns)
         b.approx(
-            where, f"a side-by-side question became {n} question{'s' * (n != 1)}, one per column"
+            where,
+            ngettext(
+                "a side-by-side question became %(n)s question, one per column",
+                "a side-by-side question became %(n)s questions, one per column",
+                n,
+            )
+            % {"n": n},
         )
         tag = p.get("DataExportTag") or qid
         statements = len(_ordered(p.get("Choices"), p.get("ChoiceOrder")))
@@ -236,8 +260,10 @@ class _Import:
             if column.get("QuestionType") == "TE" and statements > 1:
                 b.approx(
                     f"{where} column {k}",
-                    "a text box per statement became one text question (the statements are not"
-                    " asked one by one)",
+                    _(
+                        "a text box per statement became one text question (the statements are"
+                        " not asked one by one)"
+                    ),
                 )
             text = f"{p.get('QuestionText') or ''} — {column.get('QuestionText') or ''}"
             col = {
@@ -265,18 +291,19 @@ class _Import:
                 q["randomize_choices"] = True
                 if randomization["Type"] == "Advanced":
                     b.approx(
-                        f"{where} randomization", "advanced randomization: all choices shuffled"
+                        f"{where} randomization", _("advanced randomization: all choices shuffled")
                     )
             else:
                 b.skip(
-                    f"{where} randomization", "randomization of this question type is not imported"
+                    f"{where} randomization",
+                    _("randomization of this question type is not imported"),
                 )
         for key, what in (
-            ("DefaultChoices", "default answers"),
-            ("InPageDisplayLogic", "in-page logic"),
+            ("DefaultChoices", _("default answers not imported")),
+            ("InPageDisplayLogic", _("in-page logic not imported")),
         ):
             if p.get(key):
-                b.skip(f"{where} {key}", f"{what} not imported")
+                b.skip(f"{where} {key}", what)
         if b.add(section, q):
             self.qid_code[qid] = q["code"]
             b.ref(qid, q["code"])
@@ -302,12 +329,12 @@ class _Import:
             if cid == other and p.get("QuestionType") == "MC":
                 b.approx(
                     f"{where} choice {cid}",
-                    "a choice with a text box became 'other, please specify'",
+                    _("a choice with a text box became 'other, please specify'"),
                 )
                 p["_other"] = True
                 continue
             if cid in boxes:
-                b.skip(f"{where} choice {cid}", "the text box of this option is not imported")
+                b.skip(f"{where} choice {cid}", _("the text box of this option is not imported"))
             out.append(choice)
         return out
 
@@ -318,7 +345,7 @@ class _Import:
         b = self.b
         sub = p.get("SubSelector")
         if sub not in ("SingleAnswer", "DL", "MultipleAnswer", None):
-            b.skip(where, f"a matrix with the {sub} layout is not supported")
+            b.skip(where, _("a matrix with the %(layout)s layout is not supported"), layout=sub)
             return False
         answers = _ordered(p.get("Answers"), p.get("AnswerOrder"))
         statements = _ordered(p.get("Choices"), p.get("ChoiceOrder"))
@@ -329,8 +356,11 @@ class _Import:
             q["choices"] = self.statements(p, where, "label", mapping)
             b.approx(
                 where,
-                f"a matrix with one scale point ({label.get(b.default_locale, '')!r}):"
-                " its statements became the options of a multiple choice question",
+                _(
+                    "a matrix with one scale point (%(label)s): its statements became the"
+                    " options of a multiple choice question"
+                ),
+                label=repr(label.get(b.default_locale, "")),
             )
             return True
         if sub != "MultipleAnswer":
@@ -339,15 +369,18 @@ class _Import:
         if len(statements) == 1:
             q["type"] = "multiple_choice"
             q["choices"] = self.answers(p, q["code"], where)
-            b.approx(where, "a matrix with one statement became a multiple choice question")
+            b.approx(where, _("a matrix with one statement became a multiple choice question"))
             return True
         b.approx(
             where,
-            f"a matrix with several answers per statement became {len(statements)}"
-            " multiple choice questions, one per statement",
+            _(
+                "a matrix with several answers per statement became %(n)s multiple choice"
+                " questions, one per statement"
+            )
+            % {"n": len(statements)},
         )
         b.question_codes.discard(q["code"])
-        for cid, _ in statements:
+        for cid, _choice in statements:
             sq = dict(q)
             sq["code"] = b.unique(
                 f"{q['code']}_{cid}", b.question_codes, f"{where} statement {cid}"
@@ -373,7 +406,7 @@ class _Import:
                 mapping[cid] = r_code
             out.append({"code": r_code, key: b.fallback(text, r_code, at)})
             if c.get("TextEntry") in (True, "true", "on"):
-                b.skip(at, "the text box of this statement is not imported")
+                b.skip(at, _("the text box of this statement is not imported"))
         return out
 
     def answers(self, p: dict[str, Any], code: str, where: str) -> list[dict[str, Any]]:
@@ -381,7 +414,7 @@ class _Import:
         b = self.b
         out = []
         mapping = b.choice_maps.setdefault(code, {})
-        for aid, _ in _ordered(p.get("Answers"), p.get("AnswerOrder")):
+        for aid, _answer in _ordered(p.get("Answers"), p.get("AnswerOrder")):
             at = f"{where} answer {aid}"
             label = self.loc(p, lambda x, aid=aid: x["Answers"][aid]["Display"], at)
             c_code = make_code(aid, "a")
@@ -395,7 +428,7 @@ class _Import:
         recode = p.get("RecodeValues") or {}
         choices = []
         mapping = b.choice_maps.setdefault(q["code"], {})
-        for i, (aid, _) in enumerate(_ordered(p.get("Answers"), p.get("AnswerOrder")), 1):
+        for i, (aid, _answer) in enumerate(_ordered(p.get("Answers"), p.get("AnswerOrder")), 1):
             value = number(recode.get(aid, aid))
             if value is None:
                 value = i
@@ -412,7 +445,7 @@ class _Import:
             )
         q["choices"] = choices[:11]
         if len(choices) > 11:
-            b.approx(where, "more than 11 scale points: only the first 11 kept")
+            b.approx(where, _("more than 11 scale points: only the first 11 kept"))
         q["settings"] = {"rows": self.statements(p, where, "text")}
 
     def slider(
@@ -423,17 +456,17 @@ class _Import:
         lo = number(config.get("CSSliderMin", 0))
         hi = number(config.get("CSSliderMax", 100))
         if lo is None or hi is None or hi <= lo:
-            b.approx(where, "slider range not understood: 0 to 100 used")
+            b.approx(where, _("slider range not understood: 0 to 100 used"))
             lo, hi = 0, 100
         statements = _ordered(p.get("Choices"), p.get("ChoiceOrder"))
         if len(statements) > 1:
             b.approx(
                 where,
-                f"a slider with {len(statements)} statements became"
-                f" {len(statements)} number questions",
+                _("a slider with %(n)s statements became %(n)s number questions"),
+                n=len(statements),
             )
         b.question_codes.discard(q["code"])
-        for cid, _ in statements or [("1", {})]:
+        for cid, _choice in statements or [("1", {})]:
             sq = dict(q)
             if len(statements) > 1:
                 sq["code"] = b.unique(f"{q['code']}_{cid}", b.question_codes, where)
@@ -455,5 +488,5 @@ class _Import:
 def parse_qualtrics(data: Any) -> ImportResult:
     """Import a parsed Qualtrics .qsf document."""
     if not isinstance(data, dict) or "SurveyElements" not in data:
-        raise file_error("wrong_format", "This JSON is not a Qualtrics survey (.qsf).")
+        raise file_error("wrong_format", _("This JSON is not a Qualtrics survey (.qsf)."))
     return _Import(data).run()

@@ -11,6 +11,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from ...enums import ImportFormat
 from ..common import EXTRAS_KEY, Builder, apply_extras, norm_locale, number
 from ..report import ImportResult, file_error
@@ -35,20 +38,24 @@ LANGUAGE_NAMES = {
 }
 TRUE = {"yes", "true", "true()", "1", "y"}
 SKIPPED_TYPES = {
-    "calculate": "a calculation",
-    "hidden": "a hidden value",
-    "image": "a photo",
-    "audio": "an audio recording",
-    "video": "a video",
-    "file": "a file upload",
-    "background-audio": "background audio",
+    "calculate": gettext_lazy("a calculation"),
+    "hidden": gettext_lazy("a hidden value"),
+    "image": gettext_lazy("a photo"),
+    "audio": gettext_lazy("an audio recording"),
+    "video": gettext_lazy("a video"),
+    "file": gettext_lazy("a file upload"),
+    "background-audio": gettext_lazy("background audio"),
 }
 # asked as a short text the respondent types instead of the device capturing it
 TYPED_INSTEAD = {
-    "geopoint": "a location: the respondent types it (e.g. latitude and longitude)",
-    "geotrace": "a location trace: the respondent types it (e.g. the points it passes)",
-    "geoshape": "a location shape: the respondent types it (e.g. the points around it)",
-    "barcode": "a barcode: the respondent types its code instead of scanning it",
+    "geopoint": gettext_lazy("a location: the respondent types it (e.g. latitude and longitude)"),
+    "geotrace": gettext_lazy(
+        "a location trace: the respondent types it (e.g. the points it passes)"
+    ),
+    "geoshape": gettext_lazy(
+        "a location shape: the respondent types it (e.g. the points around it)"
+    ),
+    "barcode": gettext_lazy("a barcode: the respondent types its code instead of scanning it"),
 }
 MEDIA = {"media", "image", "audio", "video", "big-image"}
 METADATA = {"start", "end", "today", "deviceid", "phonenumber", "username", "email", "audit"}
@@ -56,9 +63,9 @@ METADATA |= {"simserial", "subscriberid", "start-geopoint", "instanceid", "backg
 MESSAGE_COLUMNS = {"constraint_message", "required_message", "guidance_hint"}
 XFORM_ATTRIBUTES = {"body", "bind", "instance"}  # body::accept, bind::odk:length, …
 FROM_FILE = {
-    "select_one_from_file": "choices from a file",
-    "select_multiple_from_file": "choices from a file",
-    "select_one_external": "choices from an external file",
+    "select_one_from_file": gettext_lazy("choices from a file"),
+    "select_multiple_from_file": gettext_lazy("choices from a file"),
+    "select_one_external": gettext_lazy("choices from an external file"),
 }
 
 
@@ -89,10 +96,15 @@ class _Import:
         if stand_in:
             self.survey = sheets[stand_in]
         if not self.survey and "survey" in sheets and not stand_in:
-            raise file_error("no_questions", "The survey sheet has no rows: the form is empty.")
+            raise file_error(
+                "no_questions",
+                _("The %(sheet)s sheet has no rows: the form is empty.") % {"sheet": "survey"},
+            )
         if not self.survey:
             raise file_error(
-                "wrong_format", "An XLSForm needs a `survey` sheet with type and name columns."
+                "wrong_format",
+                _("An XLSForm needs a %(sheet)s sheet with %(type)s and %(name)s columns.")
+                % {"sheet": "`survey`", "type": "type", "name": "name"},
             )
         self.choices_sheet = sheets.get("choices", [])
         st = (sheets.get("settings") or [{}])[0]
@@ -114,15 +126,21 @@ class _Import:
         self.b = Builder(ImportFormat.XLSFORM, default_locale=default)
         self.b.locales = [default, *sorted({x for x in found if x != default})]
         if stand_in:
-            self.b.approx(f"sheet {stand_in}", "no sheet named survey: this sheet is read as it")
+            self.b.approx(
+                f"sheet {stand_in}",
+                _("no sheet named %(sheet)s: this sheet is read as it") % {"sheet": "survey"},
+            )
         columns.discard(ROW)
         for column in sorted(columns):
             if split_column(column)[0] in MEDIA:
-                self.b.skip(f"column {column}", "images, audio and video are not imported")
+                self.b.skip(f"column {column}", _("images, audio and video are not imported"))
             elif column.split("::")[0] in XFORM_ATTRIBUTES:
-                self.b.skip(f"column {column}", "XForm attributes are not imported")
+                self.b.skip(f"column {column}", _("XForm attributes are not imported"))
             elif _lang_of(column, "") is None:
-                self.b.skip(f"column {column}", "language not recognized: use label::Name (code)")
+                self.b.skip(
+                    f"column {column}",
+                    _("language not recognized: use %(form)s") % {"form": "label::Name (code)"},
+                )
         self.loose: Callable[[], dict[str, Any]] = lambda: self.b.section("main", "survey")
         self.lists: dict[str, list[dict[str, str]]] = {}
         for row in self.choices_sheet:
@@ -156,12 +174,12 @@ class _Import:
                 continue
             if kind in ("begin repeat", "end repeat"):
                 if kind == "begin repeat":
-                    b.approx(where, "a repeat group is asked once, as a group")
+                    b.approx(where, _("a repeat group is asked once, as a group"))
                 kind = kind.replace("repeat", "group")
             if kind == "begin group":
                 depth += 1
                 if depth > 1:
-                    b.approx(where, "nested group flattened into its section")
+                    b.approx(where, _("nested group flattened into its section"))
                     continue
                 section = b.section(name or f"group{i}", where, title=self.loc(row, "label", where))
                 logic = b.logic(row.get("relevant"), f"{where} relevant")
@@ -196,7 +214,7 @@ class _Import:
         try:
             apply_extras(target, json.loads(raw), skip=skip)
         except ValueError:
-            self.b.skip(f"{where} {EXTRAS_KEY}", "not valid JSON")
+            self.b.skip(f"{where} {EXTRAS_KEY}", _("not valid JSON"))
 
     def question(
         self, section: dict[str, Any] | None, row: dict[str, str], rtype: RowType, where: str
@@ -207,15 +225,19 @@ class _Import:
         name = row.get("name", "")
         if base == "note":
             text = self.loc(row, "label", where)
-            b.approx(where, "note shown as the section's description")
+            b.approx(where, _("note shown as the section's description"))
             b.describe(section, text)  # before any section: the next one's
             return None
         if base in METADATA:
-            b.skip(where, f"metadata field {base} is not collected")
+            b.skip(where, _("metadata field %(name)s is not collected") % {"name": base})
             return None
         if base in SKIPPED_TYPES or base in FROM_FILE:
             what = SKIPPED_TYPES.get(base) or FROM_FILE[base]
-            b.skip(where, f"{rtype.spelled} ({what}) has no TrustPulse question type")
+            b.skip(
+                where,
+                _("%(kind)s (%(what)s) has no TrustPulse question type")
+                % {"kind": rtype.spelled, "what": what},
+            )
             return None
         code = b.unique(name or "q", b.question_codes, where)
         q: dict[str, Any] = {
@@ -234,12 +256,19 @@ class _Import:
             if row.get(column) and not (
                 column == "read_only" and row[column].lower() in ("no", "false")
             ):
-                b.skip(f"{where} {column}", f"the {column} column is not imported")
+                b.skip(
+                    f"{where} {column}",
+                    _("the %(column)s column is not imported") % {"column": column},
+                )
         messages = sorted({split_column(k)[0] for k, v in row.items() if v} & MESSAGE_COLUMNS)
         for column in messages:
-            b.skip(f"{where} {column}", f"the {column} text is not imported")
+            b.skip(
+                f"{where} {column}", _("the %(column)s text is not imported") % {"column": column}
+            )
         if row.get("constraint") and base not in ("integer", "decimal"):
-            b.skip(f"{where} constraint", "constraints other than number bounds are not imported")
+            b.skip(
+                f"{where} constraint", _("constraints other than number bounds are not imported")
+            )
         logic = b.logic(row.get("relevant"), f"{where} relevant")
         if logic:
             q["display_logic"] = logic
@@ -265,13 +294,16 @@ class _Import:
             q["choices"] = self.choices(q["code"], rtype.list_name, where)
             if rtype.or_other:
                 if base == "rank":
-                    b.skip(where, "or_other on a rank question is not supported")
+                    b.skip(
+                        where,
+                        _("%(key)s on a rank question is not supported") % {"key": "or_other"},
+                    )
                 else:
                     q["allow_other"] = True
             if row.get("choice_filter"):
                 b.skip(
                     f"{where} choice_filter",
-                    "choice filters are not imported: every choice is shown",
+                    _("choice filters are not imported: every choice is shown"),
                 )
         elif base in ("integer", "decimal"):
             q["type"] = "number"
@@ -285,7 +317,7 @@ class _Import:
             start, end = number(params.get("start", 1)), number(params.get("end", 10))
             step = number(params.get("step", 1))
             if start is None or end is None or end <= start:
-                b.approx(where, "range parameters not understood: 1 to 10 used")
+                b.approx(where, _("range parameters not understood: 1 to 10 used"))
                 start, end = 1, 10
             q["settings"] = {"min": start, "max": end, "widget": "slider"}
             if step:
@@ -296,17 +328,21 @@ class _Import:
             q["type"] = "date"
         elif base == "datetime":
             q["type"] = "date"
-            b.approx(where, "a date and time became a date (the time of day is not asked)")
+            b.approx(where, _("a date and time became a date (the time of day is not asked)"))
         elif base == "time":
             q["type"] = "short_text"
-            b.approx(where, "a time of day became a short text")
+            b.approx(where, _("a time of day became a short text"))
         elif base == "acknowledge":
             q["type"] = "acknowledgement"
         elif base in TYPED_INSTEAD:
             q["type"] = "short_text"
-            b.approx(where, f"{rtype.spelled} became a short text: {TYPED_INSTEAD[base]}")
+            b.approx(
+                where,
+                _("%(kind)s became a short text: %(why)s")
+                % {"kind": rtype.spelled, "why": TYPED_INSTEAD[base]},
+            )
         else:
-            b.skip(where, f"type {rtype.spelled!r} is not supported")
+            b.skip(where, _("type %(kind)s is not supported") % {"kind": repr(rtype.spelled)})
             return False
         return True
 
@@ -321,7 +357,8 @@ class _Import:
         rest = re.sub(r"\.\s*(>=|>|<=|<)\s*(-?\d+(?:\.\d+)?)|\band\b|[()\s]", "", text)
         if rest:
             self.b.skip(
-                f"{where} constraint", f"constraint {text!r} imported only as far as its bounds"
+                f"{where} constraint",
+                _("constraint %(text)s imported only as far as its bounds") % {"text": repr(text)},
             )
         return self.b.bounds(lo, hi, where)
 
@@ -329,7 +366,11 @@ class _Import:
         b = self.b
         rows = self.lists.get(list_name)
         if not rows:
-            b.skip(where, f"choice list {list_name!r} is not in the choices sheet")
+            b.skip(
+                where,
+                _("choice list %(name)s is not in the %(sheet)s sheet")
+                % {"name": repr(list_name), "sheet": "choices"},
+            )
             return []
         used: set[str] = set()
         out = []

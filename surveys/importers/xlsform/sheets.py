@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from ..encoding import decode_text
 from ..report import file_error
@@ -38,7 +39,9 @@ def _cell(value: Any) -> str:
 
 
 def _too_long() -> Exception:
-    return file_error("too_large", f"A sheet may have at most {MAX_ROWS} rows.")
+    return file_error(
+        "too_large", gettext("A sheet may have at most %(n)s rows.") % {"n": MAX_ROWS}
+    )
 
 
 def _sheet(name: str, rows: Iterable[tuple[int, list[Any]]]) -> Sheet:
@@ -79,14 +82,16 @@ def _table(rows: Iterable[tuple[int, list[Any]]]) -> Sheet:
 def read_xlsx(raw: bytes) -> dict[str, Sheet]:
     from openpyxl import load_workbook
 
-    damaged = "The spreadsheet is damaged (not a valid .xlsx file)."
+    damaged = gettext("The spreadsheet is damaged (not a valid .xlsx file).")
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError):
         raise file_error("corrupt", damaged) from None
     if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
-        raise file_error("too_large", "The spreadsheet unpacks to more than the import limit.")
+        raise file_error(
+            "too_large", gettext("The spreadsheet unpacks to more than the import limit.")
+        )
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on damaged files
@@ -125,7 +130,9 @@ def read_xls(raw: bytes) -> dict[str, Sheet]:
     try:
         book = xlrd.open_workbook(file_contents=raw, on_demand=True)
     except Exception:  # xlrd raises XLRDError, struct.error, … on damaged files
-        raise file_error("corrupt", "The spreadsheet is damaged (not a valid .xls file).") from None
+        raise file_error(
+            "corrupt", gettext("The spreadsheet is damaged (not a valid .xls file).")
+        ) from None
     sheets = {}
     wanted = _wanted(book.sheet_names())
     for name in book.sheet_names():
@@ -139,11 +146,11 @@ def read_xls(raw: bytes) -> dict[str, Sheet]:
 
 def read_csv(raw: bytes) -> dict[str, Sheet]:
     """One CSV: either the survey sheet alone, or sheets introduced by their name in column A."""
-    text = decode_text(raw, "CSV file")
+    text = decode_text(raw, "CSV")
     try:
         rows = list(csv.reader(io.StringIO(text)))
     except csv.Error:
-        raise file_error("corrupt", "The CSV file cannot be read.") from None
+        raise file_error("corrupt", gettext("The CSV file cannot be read.")) from None
     numbered = list(enumerate(rows, start=1))
     first = next(([_cell(c).lower() for c in r] for _, r in numbered if any(r)), [])
     if first and first[0] not in ("survey", "choices", "settings") and "type" in first:
