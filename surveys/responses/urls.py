@@ -6,6 +6,7 @@ from django.urls import path
 
 from surveys.consent.views import consent, portal
 from surveys.distribution import views as distribution
+from surveys.touchpoints import views as touchpoints
 
 from .views import public
 
@@ -35,4 +36,7 @@ urlpatterns = [
     path("me/<str:token>/delete/", portal.delete, name="portal_delete"),
     path("r/<str:token>/receipt/<uuid:receipt_id>/", portal.receipt, name="receipt"),
     path("r/<str:token>/receipt/<uuid:receipt_id>.json", portal.receipt_json, name="receipt_json"),
+    # Touchpoints: the email for follow-ups, one-click unsubscribe, the privacy report.
+    path("t/email/", touchpoints.email, name="touchpoint_email"),
+    path("t/unsubscribe/<str:token>/", touchpoints.unsubscribe, name="touchpoint_unsubscribe"),
 ]

@@ -39,6 +39,7 @@ from surveys.selectors.builder import look_for
 from surveys.services.response_flow import quiz_score_text
 from surveys.services.responses import Availability
 from surveys.spec import VersionSpec
+from surveys.touchpoints.views import thanks_context
 from trustpulse.validation import ServiceValidationError
 
 SESSION_KEY = "trustpulse_flow"
@@ -362,6 +363,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
         }
     if response is not None:
         context["privacy"] = _thanks_privacy(request, response, _flow(request, slug).get("portal"))
+        context["touchpoints"] = thanks_context(response)
         # Shown once: a reload (or the next person on a shared device) sees plain thanks.
         flow_set(request, slug, None)
     return render(request, "surveys/thanks.html", context)
