@@ -52,6 +52,10 @@ def _response_of(token: str) -> Response | None:
 
 
 @never_cache
+# The thank-you page sends no referrer (its portal link is private), so Chromium
+# posts `Origin: null`; the signed, short-lived response token in the form is the
+# proof this post comes from that page (a forged post cannot carry one).
+@csrf_exempt
 @require_http_methods(["POST"])
 def email(request: HttpRequest) -> HttpResponse:
     token = request.POST.get("token", "")
