@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("surveys.authoring.urls")),
     path("", include("surveys.distribution.urls")),
     path("", include("surveys.integrations.urls")),
+    path("", include("surveys.touchpoints.urls")),
     path("", include("surveys.import_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/metrics/", include("dashboards.urls")),
