@@ -29,3 +29,10 @@ def contact_emails_purge() -> int:
 @shared_task(name="surveys.touchpoints.tasks.deliveries_sweep")
 def deliveries_sweep() -> int:
     return services.deliveries_sweep()
+
+
+@shared_task(name="surveys.touchpoints.tasks.privacy_reports_send")
+def privacy_reports_send() -> int:
+    from .reports import privacy_reports_send as send
+
+    return send()

@@ -291,6 +291,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.touchpoints.tasks.deliveries_sweep",
         "schedule": timedelta(minutes=10),
     },
+    # Checked daily: each person who asked gets the last quarter's report once.
+    "privacy-reports": {
+        "task": "surveys.touchpoints.tasks.privacy_reports_send",
+        "schedule": timedelta(hours=24),
+    },
     "touchpoints-contact-email-purge": {
         "task": "surveys.touchpoints.tasks.contact_emails_purge",
         "schedule": timedelta(hours=6),
