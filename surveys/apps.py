@@ -20,3 +20,12 @@ class SurveysConfig(AppConfig):
         from .integrations.outbox import export_ready_event
 
         signals.export_ready.connect(export_ready_event, dispatch_uid="surveys.webhooks.export")
+
+        from .touchpoints import receivers as touchpoints
+
+        signals.response_submitted.connect(
+            touchpoints.on_response_submitted, dispatch_uid="surveys.touchpoints.submitted"
+        )
+        signals.respondent_erased.connect(
+            touchpoints.on_respondent_erased, dispatch_uid="surveys.touchpoints.erased"
+        )

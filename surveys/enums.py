@@ -180,6 +180,12 @@ class AuditAction(models.TextChoices):
     WEBHOOK_SECRET_ROTATED = "webhook.secret_rotated", "webhook.secret_rotated"
     WEBHOOK_DISABLED = "webhook.disabled", "webhook.disabled"
     WEBHOOK_REDELIVERED = "webhook.redelivered", "webhook.redelivered"
+    FOLLOW_UP_SAVED = "follow_up.saved", "follow_up.saved"
+    FOLLOW_UP_SENT = "follow_up.sent", "follow_up.sent"
+    REWARD_CODES_UPLOADED = "reward_codes.uploaded", "reward_codes.uploaded"
+    CONTACT_EMAIL_GIVEN = "contact_email.given", "contact_email.given"
+    CONTACT_EMAIL_ERASED = "contact_email.erased", "contact_email.erased"
+    PRIVACY_REPORT_SENT = "privacy_report.sent", "privacy_report.sent"
 
 
 class WebhookEventType(models.TextChoices):
@@ -203,3 +209,26 @@ class DeliveryStatus(models.TextChoices):
     SENDING = "sending", _("Sending")
     SUCCEEDED = "succeeded", _("Delivered")
     FAILED = "failed", _("Failed")
+
+
+# Touchpoints (surveys/touchpoints, docs/TOUCHPOINTS.md)
+PERSONALISED_OFFERS = "personalised_offers"
+PRIVACY_REPORT = "privacy_report"
+
+
+class RewardKind(models.TextChoices):
+    NONE = "none", _("No reward")
+    CODE = "code", _("A code from the pool")
+    LINK = "link", _("A signed link")
+
+
+class DeliveryGroup(models.TextChoices):
+    TOUCHED = "touched", _("Received the follow-up")
+    HOLDOUT = "holdout", _("Held out")
+
+
+class FollowUpStatus(models.TextChoices):
+    AWAITING_EMAIL = "awaiting_email", _("Waiting for an email address")
+    SENT = "sent", _("Sent")
+    SHOWN = "shown", _("Shown on the thank-you page")
+    HOLDOUT = "holdout", _("Held out")

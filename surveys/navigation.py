@@ -23,6 +23,13 @@ ENTRIES = (
         roles=AUTHORING,
         order=30,
     ),
+    NavEntry(
+        key="follow_ups",
+        label=_("Follow-ups"),
+        url_name="follow_ups:index",
+        roles=AUTHORING,
+        order=35,
+    ),
     NavEntry(key="team", label=_("Team"), url_name="team:index", roles=ADMIN, order=80),
     NavEntry(
         key="integrations",

@@ -53,3 +53,4 @@ def invitations_sweep() -> int:
 
 # The webhooks' tasks live in their capability package; importing it registers them.
 from .integrations import tasks as _integrations_tasks  # noqa: E402, F401
+from .touchpoints import tasks as _touchpoints_tasks  # noqa: E402, F401

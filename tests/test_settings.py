@@ -37,6 +37,20 @@ def test_production_starts_when_configured():
             "SECRET_KEY": "s3cr3t-" * 10,
             "ALLOWED_HOSTS": "trust.example.org",
             "RESPONDENT_ID_HMAC_KEY": "k",
+            "CONTACT_EMAIL_KEYS": "ZmRzYWZkc2FmZHNhZmRzYWZkc2FmZHNhZmRzYWZkc2E=",
         }
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_start_without_contact_email_keys():
+    result = run_check(
+        {
+            "SECRET_KEY": "s3cr3t-" * 10,
+            "ALLOWED_HOSTS": "trust.example.org",
+            "RESPONDENT_ID_HMAC_KEY": "k",
+            "CONTACT_EMAIL_KEYS": "",
+        }
+    )
+    assert result.returncode != 0
+    assert "CONTACT_EMAIL_KEYS must be set in production." in result.stderr

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("surveys.distribution.urls")),
     path("", include("surveys.integrations.urls")),
     path("", include("surveys.importers.urls")),
+    path("", include("surveys.touchpoints.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/metrics/", include("dashboards.urls")),
     path("api/v1/events/", include("surveys.api.events_urls")),

@@ -19,6 +19,7 @@ from trustpulse.studio import Studio, studio_view
 from ..models import ResponseRollup
 from ..panels import DIMENSION_LABELS, crosstab_questions, survey_spec, text
 from ..panels.labels import survey_labels
+from ..selectors.holdout import holdout_comparison
 from ..selectors.metrics import SEGMENTS
 from ..selectors.trends import GRANULARITIES
 from .filters import CROSSTAB_COLUMNS, PERIODS, parse
@@ -80,7 +81,14 @@ def overview(request: HttpRequest, studio: Studio) -> HttpResponse:
     return render(
         request,
         "dashboards/overview.html",
-        {"studio": studio, "rows": rows, "min_cell": studio.organization.min_cell},
+        {
+            "studio": studio,
+            "rows": rows,
+            "min_cell": studio.organization.min_cell,
+            "holdout": holdout_comparison(
+                organization_id=studio.organization.pk, min_cell=studio.organization.min_cell
+            ),
+        },
     )
 
 

@@ -23,6 +23,7 @@ from .responses import (
     Response,
 )
 from .team import MemberInvitation, RecoveryCode, TotpDevice
+from .touchpoints import ContactEmail, FollowUp, FollowUpDelivery, RewardCode
 
 __all__ = [
     "Answer",
@@ -34,10 +35,13 @@ __all__ = [
     "ChannelLink",
     "Choice",
     "ConsentCounter",
+    "ContactEmail",
     "ConsentNotice",
     "ConsentNoticeVersion",
     "ConsentRecord",
     "EmailSuppression",
+    "FollowUp",
+    "FollowUpDelivery",
     "IdempotencyRecord",
     "InvitationBatch",
     "InvitationRecipient",
@@ -53,6 +57,7 @@ __all__ = [
     "SurveyVersion",
     "Tombstone",
     "RecoveryCode",
+    "RewardCode",
     "TotpDevice",
     "User",
     "WebhookDelivery",

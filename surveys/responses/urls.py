@@ -6,6 +6,8 @@ from django.urls import path
 
 from surveys.consent.views import consent, portal
 from surveys.distribution import views as distribution
+from surveys.touchpoints import report_views
+from surveys.touchpoints import views as touchpoints
 
 from .views import public
 
@@ -35,4 +37,15 @@ urlpatterns = [
     path("me/<str:token>/delete/", portal.delete, name="portal_delete"),
     path("r/<str:token>/receipt/<uuid:receipt_id>/", portal.receipt, name="receipt"),
     path("r/<str:token>/receipt/<uuid:receipt_id>.json", portal.receipt_json, name="receipt_json"),
+    # Touchpoints: the email for follow-ups, one-click unsubscribe, the privacy report.
+    path("t/email/", touchpoints.email, name="touchpoint_email"),
+    path("t/unsubscribe/<str:token>/", touchpoints.unsubscribe, name="touchpoint_unsubscribe"),
+    path("t/report/<str:token>/", report_views.report, name="privacy_report"),
+    path(
+        "t/report/<str:token>/data.json",
+        report_views.download,
+        name="privacy_report_download",
+    ),
+    path("t/report/<str:token>/withdraw/", report_views.withdraw, name="privacy_report_withdraw"),
+    path("t/report/<str:token>/delete/", report_views.delete, name="privacy_report_delete"),
 ]

@@ -287,6 +287,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.integrations.tasks.webhooks_sweep",
         "schedule": timedelta(seconds=env.int("WEBHOOK_SWEEP_SECONDS", default=15)),
     },
+    "touchpoints-deliveries-sweep": {
+        "task": "surveys.touchpoints.tasks.deliveries_sweep",
+        "schedule": timedelta(minutes=10),
+    },
+    # Checked daily: each person who asked gets the last quarter's report once.
+    "privacy-reports": {
+        "task": "surveys.touchpoints.tasks.privacy_reports_send",
+        "schedule": timedelta(hours=24),
+    },
+    "touchpoints-contact-email-purge": {
+        "task": "surveys.touchpoints.tasks.contact_emails_purge",
+        "schedule": timedelta(hours=6),
+    },
     "aggregate-pending": {
         "task": "dashboards.tasks.aggregate_pending",
         "schedule": timedelta(seconds=env.int("AGGREGATE_SWEEP_SECONDS", default=60)),
@@ -473,3 +486,14 @@ BENCH_FLOOR_ENABLED = env.bool("BENCH_FLOOR_ENABLED", default=False)
 # Its table lives in its own app, installed only then: not in the product schema.
 if BENCH_FLOOR_ENABLED:
     INSTALLED_APPS = [*INSTALLED_APPS, "bench.floor"]
+
+# Touchpoints (docs/TOUCHPOINTS.md). Fernet keys (comma-separated, newest first)
+# that encrypt respondents' contact emails; development derives one from
+# SECRET_KEY, production requires them.
+CONTACT_EMAIL_KEYS = env.list("CONTACT_EMAIL_KEYS", default=[])
+# Days a contact email is kept at most (it goes earlier with its purposes).
+CONTACT_EMAIL_RETENTION_DAYS = env.int("CONTACT_EMAIL_RETENTION_DAYS", default=365)
+# The share (percent) of eligible respondents a new follow-up holds out.
+TOUCHPOINT_HOLDOUT_PERCENT = env.int("TOUCHPOINT_HOLDOUT_PERCENT", default=10)
+# Days a privacy report's link (/t/report/<token>/) stays valid.
+PRIVACY_REPORT_LINK_DAYS = env.int("PRIVACY_REPORT_LINK_DAYS", default=120)

@@ -48,6 +48,7 @@ from surveys.responses.views.display import (
 )
 from surveys.selectors import public_survey_get
 from surveys.spec import VersionSpec
+from surveys.touchpoints.views import thanks_context
 from trustpulse.validation import ServiceValidationError
 
 SESSION_KEY = "trustpulse_flow"
@@ -371,6 +372,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
         }
     if response is not None:
         context["privacy"] = _thanks_privacy(request, response, _flow(request, slug).get("portal"))
+        context["touchpoints"] = thanks_context(response)
         # Shown once: a reload (or the next person on a shared device) sees plain thanks.
         flow_set(request, slug, None)
     return render(request, "surveys/thanks.html", context)

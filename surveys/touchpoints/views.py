@@ -1,0 +1,106 @@
+"""The respondent's touchpoint pages: the email asked on the thank-you page,
+one-click unsubscribe (RFC 8058), and what the thank-you page shows.
+
+``/t/email/``                 POST: the email, for the purposes that need it
+``/t/unsubscribe/<token>/``   GET: confirm; POST (also from the mail client): withdraw
+"""
+
+from typing import Any
+
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from trustpulse.validation import ServiceValidationError
+
+from ..enums import FollowUpStatus
+from ..models import Respondent, Response
+from . import services
+from .services.deliveries import message_context, unsubscribe_read
+
+EMAIL_SALT = "touchpoints.email"
+EMAIL_FORM_MAX_AGE = 24 * 3600
+
+
+def thanks_context(response: Response) -> dict[str, Any]:
+    """What the thank-you page adds: rewards shown at once, and the email question.
+
+    Prepares the response's deliveries here too (idempotent), so the page
+    does not depend on a worker having run first.
+    """
+    deliveries = services.deliveries_prepare(response=response)
+    shown = [
+        message_context(d)
+        for d in deliveries
+        if d.status == FollowUpStatus.SHOWN and d.follow_up.reward_kind != "none"
+    ]
+    purposes = services.email_purposes(response=response)
+    token = signing.dumps(str(response.pk), salt=EMAIL_SALT) if purposes else ""
+    return {"rewards": shown, "ask_email": bool(purposes), "email_token": token}
+
+
+def _response_of(token: str) -> Response | None:
+    try:
+        pk = signing.loads(token, salt=EMAIL_SALT, max_age=EMAIL_FORM_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return Response.objects.select_related("respondent__organization").filter(pk=pk).first()
+
+
+@never_cache
+# The thank-you page sends no referrer (its portal link is private), so Chromium
+# posts `Origin: null`; the signed, short-lived response token in the form is the
+# proof this post comes from that page (a forged post cannot carry one).
+@csrf_exempt
+@require_http_methods(["POST"])
+def email(request: HttpRequest) -> HttpResponse:
+    token = request.POST.get("token", "")
+    response = _response_of(token)
+    if response is None:
+        return render(request, "touchpoints/email.html", {"invalid": True}, status=404)
+    try:
+        services.contact_email_give(response=response, address=request.POST.get("email", ""))
+    except ServiceValidationError as exc:
+        return render(
+            request,
+            "touchpoints/email.html",
+            {"errors": exc.errors, "email_token": token, "value": request.POST.get("email", "")},
+            status=400,
+        )
+    return render(request, "touchpoints/email.html", {"done": True})
+
+
+@never_cache
+@csrf_exempt  # RFC 8058: the mail client posts "List-Unsubscribe=One-Click" without a CSRF token.
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Withdraw the purpose the email was sent under (a withdrawal like any other)."""
+    found = unsubscribe_read(token)
+    respondent = (
+        Respondent.objects.select_related("organization").filter(pk=found[0]).first()
+        if found
+        else None
+    )
+    if found is None:
+        return render(request, "touchpoints/unsubscribe.html", {"invalid": True}, status=404)
+    if respondent is None:  # erased meanwhile: nothing is held, nothing will be sent
+        return render(request, "touchpoints/unsubscribe.html", {"done": True})
+    purpose = found[1]
+    context = {"organization": respondent.organization.name, "purpose": purpose}
+    if request.method == "POST":
+        services.unsubscribe_withdraw(respondent=respondent, purpose=purpose)
+        return render(request, "touchpoints/unsubscribe.html", {**context, "done": True})
+    active = purpose in services.deliveries.active_purposes(respondent.pk)
+    return render(
+        request,
+        "touchpoints/unsubscribe.html",
+        {
+            **context,
+            "done": not active,
+            "action": reverse("surveys:touchpoint_unsubscribe", args=[token]),
+        },
+    )

@@ -1,0 +1,98 @@
+"""Personalised follow-ups in Debian's Chromium: a respondent who grants
+`personalised_offers` and finishes the quiz as a "Privacy pragmatist" is asked
+for an email, receives the message for that outcome with a one-click
+unsubscribe (RFC 8058) that withdraws the purpose; one who did not grant it is
+never asked and receives nothing.
+"""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import Page, expect
+
+from surveys.enums import PERSONALISED_OFFERS
+from surveys.models import ConsentRecord, ContactEmail, Response
+from surveys.touchpoints import services
+from tests.browser.helpers import assert_accessible, group, press
+from tests.factories import OrganizationFactory
+from tests.surveys.touchpoints.helpers import follow_up_data, touchpoint_quiz
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AGREE = "I agree: Understand what customers think about privacy"
+OFFERS = "Send you offers that fit your result"
+
+
+def finish_quiz(page: Page, base: str, slug: str, *, offers: bool) -> None:
+    page.goto(f"{base}/s/{slug}/")
+    press(page.get_by_role("checkbox", name=AGREE))
+    if offers:
+        press(page.get_by_role("checkbox", name=OFFERS))
+    press(page.get_by_role("button", name="Agree and start"), "Enter")
+    expect(page).to_have_url(re.compile(r"/p/\w+/$"))
+    press(page.get_by_role("radio", name="Yes, free of charge"))
+    cookies = group(page, "Do analytics cookies need your consent in the EU?")
+    press(cookies.get_by_role("radio", name="No", exact=True))
+    press(page.get_by_role("button", name="Next"), "Enter")
+    expect(page).to_have_url(re.compile(r"/p/quiz2/$"))
+    press(page.get_by_role("checkbox", name="An email address"))
+    press(page.get_by_role("checkbox", name="An IP address"))
+    press(page.get_by_role("radio", name="A password plus a second factor"))
+    press(page.get_by_role("button", name="Submit"), "Enter")
+    expect(page.get_by_role("heading", name="Privacy pragmatist")).to_be_visible()
+
+
+def test_the_follow_up_for_the_outcome_is_sent_and_unsubscribes_in_one_click(
+    page: Page, live_server
+):
+    quiz = touchpoint_quiz(OrganizationFactory())
+    follow_up = services.follow_up_save(survey=quiz, data=follow_up_data())
+    services.reward_codes_upload(follow_up=follow_up, text="PRAG-001\nPRAG-002")
+    base = live_server.url
+
+    # Without the purpose: no email question, no message.
+    finish_quiz(page, base, quiz.slug, offers=False)
+    expect(page.get_by_role("textbox", name="Your email")).to_have_count(0)
+    assert mail.outbox == []
+
+    # With it: asked for the email on the thank-you page, then sent the pragmatist offer.
+    page.context.clear_cookies()
+    finish_quiz(page, base, quiz.slug, offers=True)
+    email = page.get_by_role("textbox", name="Your email")
+    expect(email).to_be_visible()
+    assert_accessible(page, "quiz thanks asking for the email")
+    email.fill("ann@example.org")
+    press(page.get_by_role("button", name="Send it to me"), "Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["ann@example.org"]
+    assert message.subject == "Your pragmatist offer"
+    assert "Your code: PRAG-001" in message.body
+    assert "you scored 3 of 4 (Privacy pragmatist)" in message.body
+    assert f"agreed to “{OFFERS}”" in message.body
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert url.startswith(base) or "/t/unsubscribe/" in url
+
+    # The mail client's one-click POST (no cookies, no CSRF token) withdraws the purpose.
+    path = url[url.index("/t/unsubscribe/") :]
+    answer = page.request.post(
+        base + path,
+        data="List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert answer.status == 200
+    granted = Response.objects.exclude(consents=None).get(
+        consents__purposes_granted__contains=[PERSONALISED_OFFERS]
+    )
+    record = ConsentRecord.objects.get(respondent=granted.respondent)
+    assert PERSONALISED_OFFERS in record.purposes_withdrawn
+    assert not ContactEmail.objects.exists()
+
+    # Opening the link later says it is done.
+    page.goto(base + path)
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are unsubscribed")
+    assert_accessible(page, "unsubscribed")
