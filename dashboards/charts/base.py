@@ -243,6 +243,7 @@ def withheld_notes(labels: Sequence[Any], values: Sequence[Any], *, x: float = 0
             "text": _(WITHHELD),
             "showarrow": False,
             "xanchor": "left" if x == 0 else "center",
+            "xshift": 6 if x == 0 else 0,  # clear of the axis line
             "font": {"size": 12, "color": "#52606d"},
         }
         for label, value in zip(labels, values, strict=True)
