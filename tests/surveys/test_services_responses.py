@@ -6,10 +6,10 @@ from django.utils import timezone
 
 from surveys.enums import ResponseStatus
 from surveys.models import Answer, Respondent, Response
+from surveys.responses.selectors import response_resume
 from surveys.responses.services import respondents
 from surveys.responses.services.response_flow import (
     response_complete,
-    response_resume,
     response_save_section,
     response_start,
 )

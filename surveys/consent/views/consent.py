@@ -25,7 +25,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from surveys.authoring.services.builder import test_link_valid
-from surveys.consent.services.consent import consent_counter_bump, notice_current_version
+from surveys.consent.selectors import notice_current_version
+from surveys.consent.services.consent import consent_counter_bump
 from surveys.consent.services.response_consent import ConsentInput
 from surveys.consent.views.privacy import NoticeView, PurposeView, notice_view
 from surveys.enums import Channel, ResponseStatus

@@ -27,14 +27,12 @@ from surveys.enums import ResponseStatus
 from surveys.forms import FieldState, parse_page, posted_state, stored_states
 from surveys.logic import evaluate, next_section, section_path
 from surveys.models import Response, Survey, SurveyVersion
+from surveys.responses.selectors import response_resume, response_values, response_withheld
 from surveys.responses.services import responses as responses_services
 from surveys.responses.services.response_flow import (
     quiz_score_text,
     response_complete,
-    response_resume,
     response_save_section,
-    response_values,
-    response_withheld,
 )
 from surveys.responses.services.responses import Availability
 from surveys.responses.views.display import (
