@@ -20,9 +20,9 @@ from ...consent.services.response_consent import (
 from ...enums import Channel, ResponseStatus
 from ...models import Respondent, Response, Survey
 from ...selectors.definitions import version_spec
-from ..selectors import response_values, response_withheld
+from ..selectors import availability, response_values, response_withheld
 from .respondents import respondent_create, token_hash
-from .responses import AVAILABILITY_MESSAGES, availability, finish_response, write_answers
+from .responses import AVAILABILITY_MESSAGES, finish_response, write_answers
 
 
 def response_start(
