@@ -130,8 +130,8 @@ def timed(fn: Callable[[int], Any], repeat: int = REPEAT) -> float:
 def measure(*, survey: Any, size: int, salt: str) -> dict[str, Any]:
     from surveys.consent.services.rights import respondent_erase
     from surveys.models import AuditEvent, Respondent, Response
+    from surveys.responses.selectors import response_values
     from surveys.responses.services.events import events_ingest
-    from surveys.responses.services.response_flow import response_values
     from surveys.responses.services.responses import response_submit
     from tests.factories import COMFORT_ANSWERS, CONSENT
 

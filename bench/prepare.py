@@ -22,7 +22,8 @@ def prepare() -> dict[str, object]:
     """The bench organization, live survey and a new key (Django must be set up)."""
     from surveys.accounts.services.accounts import api_key_create, organization_create
     from surveys.authoring.services.definitions import definition_import, survey_publish
-    from surveys.consent.services.consent import notice_current_version, notice_publish, notice_save
+    from surveys.consent.selectors import notice_current_version
+    from surveys.consent.services.consent import notice_publish, notice_save
     from surveys.enums import ApiScope, SurveyStatus
     from surveys.models import Organization, Survey
 

@@ -43,7 +43,7 @@ def invitations_send(batch_id: int) -> int:
 @shared_task(name="surveys.tasks.invitations_sweep")
 def invitations_sweep() -> int:
     """Queue every batch that still has unsent emails (run by beat; catches up after outages)."""
-    from .distribution.services.invitations import invitation_batches_waiting
+    from .distribution.selectors import invitation_batches_waiting
 
     batches = invitation_batches_waiting()
     for batch_id in batches:

@@ -6,7 +6,8 @@ from pathlib import Path
 import factory
 
 from surveys.authoring.services.definitions import definition_import, survey_publish
-from surveys.consent.services.consent import notice_current_version, notice_publish, notice_save
+from surveys.consent.selectors import notice_current_version
+from surveys.consent.services.consent import notice_publish, notice_save
 from surveys.consent.services.response_consent import ConsentInput
 from surveys.enums import Role
 from surveys.models import Membership, Organization, User

@@ -43,12 +43,8 @@ from ..accounts.services.accounts import (
 )
 from ..answers import answer_rows, clean_answers, score
 from ..authoring.services.definitions import definition_import, survey_publish
-from ..consent.services.consent import (
-    notice_current_version,
-    notice_publish,
-    notice_save,
-    notice_text_hash,
-)
+from ..consent.selectors import notice_current_version
+from ..consent.services.consent import notice_publish, notice_save, notice_text_hash
 from ..enums import (
     ApiScope,
     AuditAction,

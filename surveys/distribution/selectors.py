@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from ..enums import ResponseStatus
-from ..models import ChannelLink, InvitationBatch, Organization, Survey
+from ..models import ChannelLink, InvitationBatch, InvitationRecipient, Organization, Survey
 
 
 def distribution_surveys(*, organization: Organization) -> QuerySet[Survey]:
@@ -63,4 +63,14 @@ def invitation_batch_list(*, survey: Survey) -> QuerySet[InvitationBatch]:
             unsubscribed=Count("recipients", filter=Q(recipients__unsubscribed_at__isnull=False)),
         )
         .order_by("-created_at", "-id")
+    )
+
+
+def invitation_batches_waiting() -> list[int]:
+    """Batches with emails not sent yet (the sweep's work after a broker outage)."""
+    return list(
+        InvitationRecipient.objects.exclude(email="")
+        .values_list("batch_id", flat=True)
+        .distinct()
+        .order_by("batch_id")
     )

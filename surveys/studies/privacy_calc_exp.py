@@ -27,12 +27,8 @@ from django.utils import timezone
 
 from ..answers import answer_rows, clean_answers
 from ..authoring.services.definitions import definition_import, survey_publish
-from ..consent.services.consent import (
-    notice_current_version,
-    notice_publish,
-    notice_save,
-    notice_text_hash,
-)
+from ..consent.selectors import notice_current_version
+from ..consent.services.consent import notice_publish, notice_save, notice_text_hash
 from ..enums import (
     BEHAVIOURAL_MEASUREMENT,
     CollectionMethod,

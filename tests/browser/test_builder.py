@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from surveys.enums import ResponseStatus, Role
 from surveys.models import ChannelLink, Membership, Response, Survey, User
-from surveys.responses.services.response_flow import response_values
+from surveys.responses.selectors import response_values
 from tests.browser.helpers import assert_accessible, group, press, sign_in_verified, wait_until
 from tests.factories import OrganizationFactory, live_survey, published_notice
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from surveys.authoring.services.definitions import survey_close
-from surveys.responses.services.response_flow import response_values
+from surveys.responses.selectors import response_values
 from tests.browser.every_type import every_type_survey
 from tests.browser.helpers import assert_accessible, group, press
 from tests.factories import OrganizationFactory, live_survey

@@ -4,13 +4,13 @@ import pytest
 from django.apps import apps
 from django.db.models import F, ForeignKey
 
+from surveys.consent.selectors import notice_current_version, portal_lookup
 from surveys.consent.services.consent import (
     consent_counter_bump,
     consent_give,
     consent_receipt,
     consent_receipt_errors,
     notice_content_errors,
-    notice_current_version,
     notice_publish,
     notice_save,
     notice_text,
@@ -19,7 +19,6 @@ from surveys.consent.services.consent import (
 from surveys.consent.services.response_consent import ConsentInput
 from surveys.consent.services.rights import (
     consent_withdraw,
-    portal_lookup,
     portal_token_issue,
     purge_expired,
     respondent_data,

@@ -6,14 +6,14 @@ from django.utils import timezone
 
 from surveys.enums import ResponseStatus
 from surveys.models import Answer, Respondent, Response
+from surveys.responses.selectors import availability, response_resume
 from surveys.responses.services import respondents
 from surveys.responses.services.response_flow import (
     response_complete,
-    response_resume,
     response_save_section,
     response_start,
 )
-from surveys.responses.services.responses import availability, response_submit
+from surveys.responses.services.responses import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT, QUIZ_ANSWERS, web_consent
 from trustpulse.validation import ServiceValidationError
 

@@ -63,7 +63,7 @@ def notice_choices(*, organization: Organization) -> list[ConsentNotice]:
 
 
 def notice_version_of(survey: Survey) -> ConsentNoticeVersion | None:
-    from ...consent.services.consent import notice_current_version
+    from ...consent.selectors import notice_current_version
 
     return notice_current_version(survey.consent_notice)
 

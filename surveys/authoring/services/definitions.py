@@ -360,7 +360,7 @@ def survey_publish(*, survey: Survey, actor: User | None = None) -> SurveyVersio
 
 def _consent_errors(survey: Survey, doc: dict[str, Any]) -> list[FieldError]:
     """Publishing needs a published consent notice covering every question's purpose."""
-    from ...consent.services.consent import notice_current_version
+    from ...consent.selectors import notice_current_version
 
     if survey.consent_notice_id is None:
         return [
@@ -491,7 +491,7 @@ def instrument_insert(
     # Keep only the survey's locales in the inserted texts.
     section = _keep_locales(section, set(doc["locales"]))
     if purpose is None:
-        from ...consent.services.consent import notice_current_version
+        from ...consent.selectors import notice_current_version
 
         notice = notice_current_version(survey.consent_notice)
         purpose = notice.required_ids[0] if notice and notice.required_ids else ""

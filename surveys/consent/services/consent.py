@@ -190,18 +190,6 @@ def notice_publish(
     return version
 
 
-def notice_current_version(notice: ConsentNotice | None) -> ConsentNoticeVersion | None:
-    """The newest published version of a notice (what respondents are shown)."""
-    if notice is None:
-        return None
-    return (
-        notice.versions.filter(status=VersionStatus.PUBLISHED)
-        .select_related("notice__organization")
-        .order_by("-number")
-        .first()
-    )
-
-
 def _loc(value: dict[str, str], locale: str, fallback: str) -> str:
     return str(value.get(locale) or value.get(fallback) or next(iter(value.values()), ""))
 

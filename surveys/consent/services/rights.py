@@ -48,29 +48,6 @@ def portal_token_issue(*, respondent: Respondent) -> str:
     return token
 
 
-@dataclass(frozen=True, kw_only=True)
-class PortalLookup:
-    respondent: Respondent | None = None
-    tombstone: Tombstone | None = None
-
-    @property
-    def found(self) -> bool:
-        return self.respondent is not None or self.tombstone is not None
-
-
-def portal_lookup(*, token: str) -> PortalLookup:
-    """Who a portal token belongs to: a respondent, a tombstone, or no one."""
-    if not token or len(token) > 200:
-        return PortalLookup()
-    digest = token_hash(token)
-    respondent = (
-        Respondent.objects.select_related("organization").filter(portal_token_hash=digest).first()
-    )
-    if respondent is not None:
-        return PortalLookup(respondent=respondent)
-    return PortalLookup(tombstone=Tombstone.objects.filter(portal_token_hash=digest).first())
-
-
 def kind_purpose(kind: str) -> str:
     spec = BUILTIN_KINDS.get(kind)
     return spec.purpose if spec else "behavioural_measurement"
@@ -461,11 +438,9 @@ def _purge_one(record, expired, whole, anonymize, answers_q, events_q, now):  # 
 
 
 __all__ = [
-    "PortalLookup",
     "PurgeItem",
     "WithdrawalResult",
     "consent_withdraw",
-    "portal_lookup",
     "portal_token_issue",
     "portal_viewed",
     "purge_expired",

@@ -25,13 +25,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from surveys.authoring.services.builder import test_link_valid
-from surveys.consent.services.consent import consent_counter_bump, notice_current_version
+from surveys.consent.selectors import notice_current_version
+from surveys.consent.services.consent import consent_counter_bump
 from surveys.consent.services.response_consent import ConsentInput
 from surveys.consent.views.privacy import NoticeView, PurposeView, notice_view
 from surveys.enums import Channel, ResponseStatus
 from surveys.logic import section_path
 from surveys.models import ConsentNoticeVersion, Survey
-from surveys.responses.services import responses as responses_services
+from surveys.responses import selectors as response_selectors
 from surveys.responses.services.response_flow import response_start
 from surveys.responses.views.arrival import arrival_for, remember_query, start_kwargs, started
 from surveys.responses.views.display import join_list
@@ -275,7 +276,7 @@ def landing(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except ServiceValidationError as exc:
         if any(e.field == "survey" for e in exc.errors):
-            avail = responses_services.availability(survey)
+            avail = response_selectors.availability(survey)
             return unavailable(request, survey, avail.reason, avail.status)
         message = _("This survey cannot be started here. Please try again later.")
         return render_step(

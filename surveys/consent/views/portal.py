@@ -39,10 +39,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from surveys.consent.selectors import portal_lookup
 from surveys.consent.services.consent import consent_receipt
 from surveys.consent.services.rights import (
     consent_withdraw,
-    portal_lookup,
     portal_viewed,
     respondent_data,
     respondent_erase,

@@ -20,7 +20,7 @@ from surveys.consent.views.privacy import (
 from surveys.enums import QuestionType as T
 from surveys.forms import format_number
 from surveys.models import ConsentRecord, Respondent
-from surveys.responses.services.response_flow import response_values
+from surveys.responses.selectors import response_values
 from surveys.responses.views.display import (
     Texts,
     bcp47,

@@ -199,16 +199,6 @@ def _queue_send(batch_id: int) -> None:
     transaction.on_commit(lambda: invitations_send.delay(batch_id))
 
 
-def invitation_batches_waiting() -> list[int]:
-    """Batches with emails not sent yet (the sweep's work after a broker outage)."""
-    return list(
-        InvitationRecipient.objects.exclude(email="")
-        .values_list("batch_id", flat=True)
-        .distinct()
-        .order_by("batch_id")
-    )
-
-
 @transaction.atomic
 def invitation_remind(
     *, batch: InvitationBatch, addresses: Iterable[str], actor: User | None = None

@@ -67,7 +67,7 @@ def _covered_purposes(endpoint: WebhookEndpoint, response: Response) -> tuple[se
 
 def _answers(endpoint: WebhookEndpoint, response_id: str) -> dict[str, Any] | None:
     """The answers of a completed response this endpoint is entitled to (None: none)."""
-    from ...responses.services.response_flow import response_values
+    from ...responses.selectors import response_values
 
     response = Response.objects.filter(pk=response_id).select_related("version").first()
     if response is None:

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from trustpulse.validation import FieldError, ServiceValidationError
 
-from ...answers import AnswerProblem, clean_answers, values_from_rows
+from ...answers import AnswerProblem, clean_answers
 from ...consent.services.response_consent import (
     ConsentInput,
     check_consent,
@@ -18,11 +18,11 @@ from ...consent.services.response_consent import (
     record_consent,
 )
 from ...enums import Channel, ResponseStatus
-from ...models import ConsentRecord, Respondent, Response, Survey
+from ...models import Respondent, Response, Survey
 from ...selectors.definitions import version_spec
-from ...spec import VersionSpec
+from ..selectors import availability, response_values, response_withheld
 from .respondents import respondent_create, token_hash
-from .responses import AVAILABILITY_MESSAGES, availability, finish_response, write_answers
+from .responses import AVAILABILITY_MESSAGES, finish_response, write_answers
 
 
 def response_start(
@@ -103,39 +103,6 @@ def _response_start(
     Respondent.objects.filter(pk=respondent.pk).update(portal_token_hash=token_hash(portal))
     response.portal_token = portal  # type: ignore[attr-defined]
     return response, token
-
-
-def response_resume(*, token: str) -> Response | None:
-    """The partial response of a resume token, or None."""
-    return (
-        Response.objects.select_related("survey", "version", "survey__organization")
-        .filter(resume_token_hash=token_hash(token), status=ResponseStatus.PARTIAL)
-        .first()
-    )
-
-
-def response_withheld(response: Response, spec: VersionSpec | None = None) -> frozenset[str]:
-    """The questions of `response` under a purpose its respondent has not granted now.
-
-    Decided by the response's consent records (a purpose withdrawn in the
-    portal counts as not granted); a response without any has nothing withheld.
-    """
-    records = list(ConsentRecord.objects.filter(response_id=response.pk))
-    if not records:
-        return frozenset()
-    granted = {p for r in records for p in r.active_purposes}
-    return (spec or version_spec(response.version)).withheld(granted)
-
-
-def response_values(response: Response) -> tuple[dict[str, Any], dict[str, str]]:
-    """The cleaned values (and 'other' texts) stored so far for a response."""
-    spec = version_spec(response.version)
-    rows = list(
-        response.answers.order_by("id").values(
-            "question_code", "item", "choice", "number", "text", "date", "boolean"
-        )
-    )
-    return values_from_rows(spec, rows)
 
 
 @dataclass(frozen=True, kw_only=True)

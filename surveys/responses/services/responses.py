@@ -21,40 +21,14 @@ from ...consent.services.response_consent import (
     disclosure_behaviour,
     record_consent,
 )
-from ...enums import Channel, ResponseStatus, SurveyStatus
+from ...enums import Channel, ResponseStatus
 from ...integrations import outbox
 from ...models import Answer, Respondent, Response, Survey, SurveyVersion
 from ...quality import quality_flags
 from ...selectors.definitions import version_question_ids, version_spec
 from ...spec import VersionSpec
+from ..selectors import availability
 from .respondents import new_ref, respondent_create
-
-
-@dataclass(frozen=True, kw_only=True)
-class Availability:
-    """Whether a survey takes responses now; if not, why (and the HTTP status to use)."""
-
-    ok: bool
-    reason: str = ""
-    status: int = 200
-
-
-def availability(survey: Survey, *, now: Any = None) -> Availability:
-    now = now or timezone.now()
-    if survey.status == SurveyStatus.DRAFT or survey.live_version_id is None:
-        return Availability(ok=False, reason="not_published", status=404)
-    if survey.status == SurveyStatus.CLOSED:
-        return Availability(ok=False, reason="closed", status=410)
-    if survey.opens_at and now < survey.opens_at:
-        return Availability(ok=False, reason="not_yet_open", status=403)
-    if survey.closes_at and now >= survey.closes_at:
-        return Availability(ok=False, reason="closed", status=410)
-    if survey.response_quota is not None:
-        done = survey.responses.filter(status=ResponseStatus.COMPLETE, is_test=False).count()
-        if done >= survey.response_quota:
-            return Availability(ok=False, reason="quota_reached", status=403)
-    return Availability(ok=True)
-
 
 AVAILABILITY_MESSAGES = {
     "not_published": "This survey is not published.",

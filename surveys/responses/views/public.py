@@ -27,16 +27,18 @@ from surveys.enums import ResponseStatus
 from surveys.forms import FieldState, parse_page, posted_state, stored_states
 from surveys.logic import evaluate, next_section, section_path
 from surveys.models import Response, Survey, SurveyVersion
-from surveys.responses.services import responses as responses_services
-from surveys.responses.services.response_flow import (
-    quiz_score_text,
-    response_complete,
+from surveys.responses import selectors as response_selectors
+from surveys.responses.selectors import (
+    Availability,
     response_resume,
-    response_save_section,
     response_values,
     response_withheld,
 )
-from surveys.responses.services.responses import Availability
+from surveys.responses.services.response_flow import (
+    quiz_score_text,
+    response_complete,
+    response_save_section,
+)
 from surveys.responses.views.display import (
     Texts,
     bcp47,
@@ -157,7 +159,7 @@ def unavailable(
 def availability(survey: Survey | None) -> Availability:
     if survey is None:
         return Availability(ok=False, reason="not_found", status=404)
-    return responses_services.availability(survey)
+    return response_selectors.availability(survey)
 
 
 def page_url(survey: Survey, section: str) -> str:
@@ -409,7 +411,7 @@ def resume(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     response = response_resume(token=token) if survey is not None else None
     if survey is None or response is None or response.survey_id != survey.pk:
         return unavailable(request, survey, "bad_resume_link", 404)
-    avail = responses_services.availability(survey)
+    avail = response_selectors.availability(survey)
     if not avail.ok and avail.reason in BLOCKS_IN_PROGRESS:
         return unavailable(request, survey, avail.reason, avail.status)
     request.session.cycle_key()

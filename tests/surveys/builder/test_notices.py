@@ -2,7 +2,7 @@
 
 import pytest
 
-from surveys.consent.services.consent import notice_current_version
+from surveys.consent.selectors import notice_current_version
 from surveys.enums import VersionStatus
 from surveys.models import ConsentNotice, ConsentNoticeVersion
 from tests.fixtures import login_verified

@@ -9,7 +9,8 @@ from dashboards.services import aggregate_until_done
 from surveys.authoring.services import builder as builder_services
 from surveys.enums import AuditAction, ResponseStatus
 from surveys.models import AuditEvent, ConsentCounter, ConsentRecord, Respondent, Response
-from surveys.responses.services.responses import availability, response_submit
+from surveys.responses.selectors import availability
+from surveys.responses.services.responses import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT
 from tests.fixtures import login_verified
 

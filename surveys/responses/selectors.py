@@ -1,0 +1,72 @@
+"""Reads of responses: a partial response by its resume token, its values, what it withholds."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from ..answers import values_from_rows
+from ..enums import ResponseStatus, SurveyStatus
+from ..models import ConsentRecord, Response, Survey
+from ..selectors.definitions import version_spec
+from ..spec import VersionSpec
+from .services.respondents import token_hash
+
+
+def response_resume(*, token: str) -> Response | None:
+    """The partial response of a resume token, or None."""
+    return (
+        Response.objects.select_related("survey", "version", "survey__organization")
+        .filter(resume_token_hash=token_hash(token), status=ResponseStatus.PARTIAL)
+        .first()
+    )
+
+
+def response_withheld(response: Response, spec: VersionSpec | None = None) -> frozenset[str]:
+    """The questions of `response` under a purpose its respondent has not granted now.
+
+    Decided by the response's consent records (a purpose withdrawn in the
+    portal counts as not granted); a response without any has nothing withheld.
+    """
+    records = list(ConsentRecord.objects.filter(response_id=response.pk))
+    if not records:
+        return frozenset()
+    granted = {p for r in records for p in r.active_purposes}
+    return (spec or version_spec(response.version)).withheld(granted)
+
+
+def response_values(response: Response) -> tuple[dict[str, Any], dict[str, str]]:
+    """The cleaned values (and 'other' texts) stored so far for a response."""
+    spec = version_spec(response.version)
+    rows = list(
+        response.answers.order_by("id").values(
+            "question_code", "item", "choice", "number", "text", "date", "boolean"
+        )
+    )
+    return values_from_rows(spec, rows)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Availability:
+    """Whether a survey takes responses now; if not, why (and the HTTP status to use)."""
+
+    ok: bool
+    reason: str = ""
+    status: int = 200
+
+
+def availability(survey: Survey, *, now: Any = None) -> Availability:
+    now = now or timezone.now()
+    if survey.status == SurveyStatus.DRAFT or survey.live_version_id is None:
+        return Availability(ok=False, reason="not_published", status=404)
+    if survey.status == SurveyStatus.CLOSED:
+        return Availability(ok=False, reason="closed", status=410)
+    if survey.opens_at and now < survey.opens_at:
+        return Availability(ok=False, reason="not_yet_open", status=403)
+    if survey.closes_at and now >= survey.closes_at:
+        return Availability(ok=False, reason="closed", status=410)
+    if survey.response_quota is not None:
+        done = survey.responses.filter(status=ResponseStatus.COMPLETE, is_test=False).count()
+        if done >= survey.response_quota:
+            return Availability(ok=False, reason="quota_reached", status=403)
+    return Availability(ok=True)
