@@ -32,7 +32,7 @@ from ...models import (
     Response,
     RewardCode,
 )
-from ...responses.services.response_flow import response_values
+from ...responses.selectors import response_values
 from ...selectors import version_spec
 from ...services.audit import audit_log
 from ..crypto import decrypt

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from trustpulse.validation import FieldError, ServiceValidationError
 
 from ... import services
-from ...consent.services.consent import notice_current_version
+from ...consent.selectors import notice_current_version
 from ...enums import AuditAction, RewardKind
 from ...logic import OPS
 from ...models import FollowUp, RewardCode, Survey, User
