@@ -1,8 +1,10 @@
 """Does a touchpoint build trust? The holdout comparison (docs/TOUCHPOINTS.md).
 
-Unit: the respondent reference. A person is *touched* when any follow-up
-reached them (sent, or a reward shown), *held out* when every follow-up they
-were eligible for kept them back by the random draw. Compared, on responses
+Population: people first eligible for a follow-up in a complete calendar month
+(the current month is left out: too new for later responses, and its count
+would withhold the month grid). Unit: the respondent reference. A person is
+*touched* when any follow-up reached them (sent, or a reward shown), *held
+out* when every follow-up they were eligible for kept them back by the draw. Compared, on responses
 the same person submitted *after* their first eligibility: the mean Trust
 Index (0–1, the `trust_brand` construct of each later clean response, one
 mean per person), and the share who withdrew the follow-up's purpose or
@@ -18,13 +20,16 @@ difference is withheld with either side (rule 3).
 
 import datetime as dt
 import math
+import zoneinfo
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from surveys.enums import DeliveryGroup, ResponseStatus
-from surveys.models import FollowUpDelivery, Response
+from surveys.models import FollowUpDelivery, Organization, Response
 
 from ..models import ResponseScore
 from ..services.disclosure import WITHHELD, Figure, derived, proportion, small, suppress
@@ -57,12 +62,18 @@ class _Person:
     withdrawn: bool
 
 
-def _people(organization_id: int) -> tuple[dict[Any, _Person], list[_Person]]:
-    """Known people by respondent id, and the anonymous (erased) ones."""
+def _month_start(organization_id: int, now: dt.datetime) -> dt.datetime:
+    zone = zoneinfo.ZoneInfo(Organization.objects.get(pk=organization_id).timezone)
+    local = now.astimezone(zone)
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def _people(organization_id: int, before: dt.datetime) -> tuple[dict[Any, _Person], list[_Person]]:
+    """Known people by respondent id, and the anonymous (erased) ones, eligible before `before`."""
     known: dict[Any, _Person] = {}
     anonymous: list[_Person] = []
     rows = FollowUpDelivery.objects.filter(
-        follow_up__survey__organization_id=organization_id
+        follow_up__survey__organization_id=organization_id, created_at__lt=before
     ).values_list("respondent_key", "group", "created_at", "withdrawn_at")
     for key, group, created, withdrawn in rows:
         if key is None:
@@ -149,8 +160,12 @@ def _difference(a: Figure, b: Figure, se: float) -> Figure:
     return replace(d, ci_low=d.value - Z * se, ci_high=d.value + Z * se)  # type: ignore[operator]
 
 
-def holdout_comparison(*, organization_id: int, min_cell: int) -> HoldoutComparison:
-    known, anonymous = _people(organization_id)
+def holdout_comparison(
+    *, organization_id: int, min_cell: int, now: dt.datetime | None = None
+) -> HoldoutComparison:
+    """Touched versus held out, among people first eligible in complete calendar months."""
+    before = _month_start(organization_id, now or timezone.now())
+    known, anonymous = _people(organization_id, before)
     trust = _later_trust(known)
     groups: dict[str, list[_Person]] = {DeliveryGroup.TOUCHED: [], DeliveryGroup.HOLDOUT: []}
     scores: dict[str, list[float]] = {DeliveryGroup.TOUCHED: [], DeliveryGroup.HOLDOUT: []}
