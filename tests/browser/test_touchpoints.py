@@ -96,3 +96,47 @@ def test_the_follow_up_for_the_outcome_is_sent_and_unsubscribes_in_one_click(
     page.goto(base + path)
     expect(page.get_by_role("heading", level=1)).to_have_text("You are unsubscribed")
     assert_accessible(page, "unsubscribed")
+
+
+def test_the_privacy_report_page_in_both_languages_and_its_links(page: Page, live_server):
+    from django.utils import timezone
+
+    from surveys import services as survey_services
+    from surveys.enums import PRIVACY_REPORT
+    from surveys.models import Respondent
+    from surveys.touchpoints.reports import Quarter, report_token
+    from tests.factories import QUIZ_ANSWERS
+
+    quiz = touchpoint_quiz(OrganizationFactory())
+    response = survey_services.response_submit(
+        survey=quiz,
+        answers=QUIZ_ANSWERS,
+        consent={"notice_version": 1, "purposes": ["survey_research", PRIVACY_REPORT]},
+    )
+    services.contact_email_give(response=response, address="hu@example.org")
+    token = report_token(
+        respondent_id=response.respondent_id, quarter=Quarter.of(timezone.localdate())
+    )
+    base = live_server.url
+    page.goto(f"{base}/t/report/{token}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Your privacy report")
+    expect(page.get_by_role("heading", name="What we hold")).to_be_visible()
+    expect(page.locator("#held")).to_contain_text("answers to “How privacy-savvy are you?”")
+    assert_accessible(page, "privacy report")
+    press(page.get_by_role("link", name="繁體中文"), "Enter")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hant")
+    expect(page.locator("#held")).to_contain_text("每季寄送隱私報告給您")
+    assert_accessible(page, "privacy report in Chinese")
+    press(page.get_by_role("link", name="English"), "Enter")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    download = page.request.get(f"{base}/t/report/{token}/data.json")
+    assert download.status == 200
+    assert download.json()["respondent_ref"] == response.respondent.respondent_ref
+
+    press(page.get_by_role("link", name="Withdraw my consent"), "Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Withdraw all your consent?")
+    press(page.get_by_role("button", name="Yes, withdraw and erase"), "Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nothing is held about you")
+    assert not Respondent.objects.filter(pk=response.respondent_id).exists()
+    assert not ContactEmail.objects.exists()
