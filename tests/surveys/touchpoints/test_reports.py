@@ -135,3 +135,41 @@ def test_no_report_without_the_purpose(django_capture_on_commit_callbacks):
         )
     assert privacy_reports_send(now=NEXT_QUARTER) == 0
     assert mail.outbox == []
+
+
+def test_the_report_lists_systems_told_and_what_was_deleted(
+    respondent, django_capture_on_commit_callbacks
+):
+    from surveys.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+
+    with django_capture_on_commit_callbacks(execute=True):
+        survey_services.consent_withdraw(respondent=respondent, purposes=[PERSONALISED_OFFERS])
+    endpoint = WebhookEndpoint.objects.create(
+        organization=respondent.organization,
+        url="https://crm.example.org/hooks",
+        recipient="Acme CRM",
+        event_types=["consent.withdrawn"],
+        secret="whsec_x",
+    )
+    event = WebhookEvent.objects.create(
+        organization=respondent.organization,
+        type="consent.withdrawn",
+        payload={},
+        respondent_ref=respondent.respondent_ref,
+    )
+    WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        event=event,
+        status="succeeded",
+        next_attempt_at=timezone.now(),
+        delivered_at=timezone.now(),
+    )
+    report = privacy_report(respondent=respondent, quarter=quarter_now())
+    told = [u.detail for u in report.uses if u.what == "webhook"]
+    assert "Acme CRM: consent.withdrawn" in told
+    assert [(d["what"], d["purpose"]) for d in report.deleted] == [
+        ("withdrawn", PERSONALISED_OFFERS)
+    ]
+    assert PERSONALISED_OFFERS not in report.held["purposes"]
+    # The email stays for the report it was also given for.
+    assert ContactEmail.objects.get(respondent=respondent).purposes == [PRIVACY_REPORT]
