@@ -140,3 +140,36 @@ def test_the_privacy_report_page_in_both_languages_and_its_links(page: Page, liv
     expect(page.get_by_role("heading", level=1)).to_have_text("Nothing is held about you")
     assert not Respondent.objects.filter(pk=response.respondent_id).exists()
     assert not ContactEmail.objects.exists()
+
+
+def test_an_author_adds_a_follow_up_and_its_codes(page: Page, live_server):
+    from surveys.models import FollowUp
+    from tests.browser.helpers import sign_in_verified
+    from tests.factories import member
+
+    org = OrganizationFactory()
+    quiz = touchpoint_quiz(org)
+    base = live_server.url
+    sign_in_verified(page, base, member(org, "author"))
+    page.goto(f"{base}/studio/{org.slug}/follow-ups/")
+    expect(page.get_by_role("heading", name="No follow-ups yet")).to_be_visible()
+    assert_accessible(page, "follow-ups page")
+    page.get_by_role("combobox", name="Survey or quiz").select_option(str(quiz.pk))
+    page.get_by_role("textbox", name="Name").fill("Pragmatist offer")
+    page.get_by_role("combobox", name="Consent purpose that covers it").select_option(
+        PERSONALISED_OFFERS
+    )
+    page.get_by_role("textbox", name="Rule (display-logic condition, JSON)").fill(
+        '{"question": "$outcome", "op": "eq", "value": 2}'
+    )
+    page.locator("#id_subject_en").fill("Your offer")
+    page.locator("#id_body_en").fill("Thanks for taking the quiz.")
+    page.get_by_role("combobox", name="Reward").select_option("code")
+    press(page.get_by_role("button", name="Add follow-up"), "Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pragmatist offer")
+    expect(page.locator("#pool-remaining")).to_contain_text("0 of 0 codes left.")
+    page.get_by_role("textbox", name="Codes, one a line").fill("C-1\nC-2\nC-2")
+    press(page.get_by_role("button", name="Upload codes"), "Enter")
+    expect(page.locator("#pool-remaining")).to_contain_text("2 of 2 codes left.")
+    assert_accessible(page, "follow-up page")
+    assert FollowUp.objects.get().codes.count() == 2
