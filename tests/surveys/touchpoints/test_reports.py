@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from surveys import services as survey_services
 from surveys.enums import PERSONALISED_OFFERS, PRIVACY_REPORT, AuditAction
-from surveys.models import AuditEvent, ContactEmail, Respondent
+from surveys.models import AuditEvent, ContactEmail, FollowUpDelivery, Respondent
 from surveys.touchpoints import services
 from surveys.touchpoints.reports import (
     Quarter,
@@ -121,6 +121,10 @@ def test_the_beat_sends_once_per_quarter_and_the_links_work(
     assert done.status_code == 302
     assert not Respondent.objects.filter(pk=respondent.pk).exists()
     assert not ContactEmail.objects.exists()
+    # The delivery stays for the holdout comparison, anonymous, with its withdrawal time.
+    delivery = FollowUpDelivery.objects.get()
+    assert (delivery.respondent_key, delivery.response, delivery.reason) == (None, None, {})
+    assert delivery.withdrawn_at is not None
     assert client.get(path).status_code == 404  # nothing held any more
     assert AuditEvent.objects.filter(action=AuditAction.PRIVACY_REPORT_SENT).count() == 1
 
