@@ -153,3 +153,32 @@ def test_a_signed_link_reward(quiz, submit):
     mac = hmac.new(follow_up.secret.encode(), str(delivery.pk).encode(), hashlib.sha256)
     assert link == f"https://shop.example/r?tp={delivery.pk}.{mac.hexdigest()[:32]}"
     assert thanks_context(response)["rewards"][0]["reward"].link == link
+
+
+def test_the_email_form_checks_its_token_and_the_address(quiz, submit, client):
+    from django.core import signing
+
+    from surveys.touchpoints.views import EMAIL_SALT
+
+    services.follow_up_save(survey=quiz, data=follow_up_data())
+    response = submit(quiz, [PERSONALISED_OFFERS])
+    assert client.post("/t/email/", {"token": "forged", "email": "a@b.org"}).status_code == 404
+    token = signing.dumps(str(response.pk), salt=EMAIL_SALT)
+    bad = client.post("/t/email/", {"token": token, "email": "not an email"})
+    assert bad.status_code == 400
+    assert "Enter a valid email." in bad.content.decode()
+    assert not ContactEmail.objects.exists()
+    good = client.post("/t/email/", {"token": token, "email": "ok@example.org"})
+    assert good.status_code == 200
+    assert ContactEmail.objects.count() == 1
+
+
+def test_a_subject_is_one_line(quiz):
+    from trustpulse.validation import ServiceValidationError
+
+    with pytest.raises(ServiceValidationError) as exc:
+        services.follow_up_save(
+            survey=quiz,
+            data=follow_up_data(subject={"en": "Hi\nBcc: x@example.org", "zh-Hant": "您好"}),
+        )
+    assert [(e.field, e.code) for e in exc.value.errors] == [("subject.en", "invalid")]
