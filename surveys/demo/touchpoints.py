@@ -103,16 +103,17 @@ def _eligible(
     """Consents granting the purpose, of responses in the last complete months, and their rows."""
     local_now = now.astimezone(tz)
     start, end = _month_start(local_now, MONTHS), _month_start(local_now, 0)
-    records = list(
-        ConsentRecord.objects.filter(
+    records = [
+        r  # JSON "contains" is PostgreSQL-only; the demo also seeds SQLite
+        for r in ConsentRecord.objects.filter(
             response__survey=survey,
             response__submitted_at__gte=start,
             response__submitted_at__lt=end,
-            purposes_granted__contains=[PURPOSE],
         )
         .select_related("response", "respondent", "notice_version")
         .order_by("response__submitted_at")
-    )
+        if PURPOSE in r.purposes_granted
+    ]
     rows: dict[Any, list[dict[str, Any]]] = defaultdict(list)
     for row in Answer.objects.filter(response__in=[r.response_id for r in records]).values(
         "response_id", "question_code", "item", "choice", "number", "text", "date", "boolean"
