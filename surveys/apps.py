@@ -21,6 +21,7 @@ class SurveysConfig(AppConfig):
 
         signals.export_ready.connect(export_ready_event, dispatch_uid="surveys.webhooks.export")
 
+        from .touchpoints import checks as _touchpoint_checks  # noqa: F401 - registers them
         from .touchpoints import receivers as touchpoints
 
         signals.response_submitted.connect(

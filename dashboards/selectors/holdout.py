@@ -1,8 +1,10 @@
 """Does a touchpoint build trust? The holdout comparison (docs/TOUCHPOINTS.md).
 
-Unit: the respondent reference. A person is *touched* when any follow-up
-reached them (sent, or a reward shown), *held out* when every follow-up they
-were eligible for kept them back by the random draw. Compared, on responses
+Population: people first eligible for a follow-up in a complete calendar month
+(the current month is left out: too new for later responses, and its count
+would withhold the month grid). Unit: the respondent reference. A person is
+*touched* when any follow-up reached them (sent, or a reward shown), *held
+out* when every follow-up they were eligible for kept them back by the draw. Compared, on responses
 the same person submitted *after* their first eligibility: the mean Trust
 Index (0–1, the `trust_brand` construct of each later clean response, one
 mean per person), and the share who withdrew the follow-up's purpose or
@@ -11,20 +13,24 @@ withdrawal time).
 
 Disclosure (docs/DISCLOSURE.md): people are counted per calendar month of
 their first eligibility; a group is withheld unless each month has nobody or
-at least ``min_cell`` of its people (rule 7), a mean needs ``min_cell``
-people behind it (rule 1), a share passes ``proportion`` (rule 2), and a
-difference is withheld with either side (rule 3).
+at least ``min_cell`` of its people (rule 7; so must each month's people
+behind a mean, and each month's withdrawals and their rest), a mean needs
+``min_cell`` people behind it (rule 1), a share passes ``proportion`` (rule
+2), and a difference is withheld with either side (rule 3).
 """
 
 import datetime as dt
 import math
+import zoneinfo
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from surveys.enums import DeliveryGroup, ResponseStatus
-from surveys.models import FollowUpDelivery, Response
+from surveys.models import FollowUpDelivery, Organization, Response
 
 from ..models import ResponseScore
 from ..services.disclosure import WITHHELD, Figure, derived, proportion, small, suppress
@@ -57,12 +63,18 @@ class _Person:
     withdrawn: bool
 
 
-def _people(organization_id: int) -> tuple[dict[Any, _Person], list[_Person]]:
-    """Known people by respondent id, and the anonymous (erased) ones."""
+def _month_start(organization_id: int, now: dt.datetime) -> dt.datetime:
+    zone = zoneinfo.ZoneInfo(Organization.objects.get(pk=organization_id).timezone)
+    local = now.astimezone(zone)
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def _people(organization_id: int, before: dt.datetime) -> tuple[dict[Any, _Person], list[_Person]]:
+    """Known people by respondent id, and the anonymous (erased) ones, eligible before `before`."""
     known: dict[Any, _Person] = {}
     anonymous: list[_Person] = []
     rows = FollowUpDelivery.objects.filter(
-        follow_up__survey__organization_id=organization_id
+        follow_up__survey__organization_id=organization_id, created_at__lt=before
     ).values_list("respondent_key", "group", "created_at", "withdrawn_at")
     for key, group, created, withdrawn in rows:
         if key is None:
@@ -97,7 +109,10 @@ def _later_trust(known: dict[Any, _Person]) -> dict[Any, float]:
     return {rid: sum(v) / len(v) for rid, v in scores.items()}
 
 
-def _month(at: dt.datetime) -> tuple[int, int]:
+Month = tuple[int, int]
+
+
+def _month(at: dt.datetime) -> Month:
     return (at.year, at.month)
 
 
@@ -118,28 +133,30 @@ def _wilson(part: int, whole: int) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def _arm(group: str, people: list[_Person], trust: list[float], min_cell: int) -> Arm:
+def _grid_small(months: Counter, min_cell: int) -> bool:
+    """Rule 7: a count over months is shown only if every month's count is 0 or large enough."""
+    return any(small(n, min_cell=min_cell) for n in months.values())
+
+
+def _arm(group: str, people: list[_Person], trust: list[tuple[Month, float]], min_cell: int) -> Arm:
     months = Counter(_month(p.first) for p in people)
-    if any(small(n, min_cell=min_cell) for n in months.values()) or len(people) < min_cell:
+    if _grid_small(months, min_cell) or len(people) < min_cell:
         return Arm(group=group, people=WITHHELD, trust=WITHHELD, withdrawal=WITHHELD)
     withdrawn = sum(p.withdrawn for p in people)
+    gone = Counter(_month(p.first) for p in people if p.withdrawn)
     share = proportion(withdrawn, len(people), min_cell=min_cell)
+    if _grid_small(gone, min_cell) or _grid_small(months - gone, min_cell):
+        share = WITHHELD  # a month's withdrawals, or its rest, would be small
     if not share.suppressed:
-        share = replace(
-            share,
-            ci_low=_wilson(withdrawn, len(people))[0],
-            ci_high=_wilson(withdrawn, len(people))[1],
-        )
+        low, high = _wilson(withdrawn, len(people))
+        share = replace(share, ci_low=low, ci_high=high)
     mean = WITHHELD
-    if len(trust) >= min_cell:
-        m, _se, lo, hi = _mean_ci(trust)
-        mean = suppress(len(trust), min_cell, m, (lo, hi))
-    return Arm(
-        group=group,
-        people=Figure(n=len(people), value=float(len(people))),
-        trust=mean,
-        withdrawal=share,
-    )
+    values = [v for _, v in trust]
+    if len(values) >= min_cell and not _grid_small(Counter(m for m, _ in trust), min_cell):
+        m, _se, lo, hi = _mean_ci(values)
+        mean = suppress(len(values), min_cell, m, (lo, hi))
+    size = Figure(n=len(people), value=float(len(people)))
+    return Arm(group=group, people=size, trust=mean, withdrawal=share)
 
 
 def _difference(a: Figure, b: Figure, se: float) -> Figure:
@@ -149,15 +166,22 @@ def _difference(a: Figure, b: Figure, se: float) -> Figure:
     return replace(d, ci_low=d.value - Z * se, ci_high=d.value + Z * se)  # type: ignore[operator]
 
 
-def holdout_comparison(*, organization_id: int, min_cell: int) -> HoldoutComparison:
-    known, anonymous = _people(organization_id)
+def holdout_comparison(
+    *, organization_id: int, min_cell: int, now: dt.datetime | None = None
+) -> HoldoutComparison:
+    """Touched versus held out, among people first eligible in complete calendar months."""
+    before = _month_start(organization_id, now or timezone.now())
+    known, anonymous = _people(organization_id, before)
     trust = _later_trust(known)
     groups: dict[str, list[_Person]] = {DeliveryGroup.TOUCHED: [], DeliveryGroup.HOLDOUT: []}
-    scores: dict[str, list[float]] = {DeliveryGroup.TOUCHED: [], DeliveryGroup.HOLDOUT: []}
+    scores: dict[str, list[tuple[Month, float]]] = {
+        DeliveryGroup.TOUCHED: [],
+        DeliveryGroup.HOLDOUT: [],
+    }
     for rid, person in known.items():
         groups[person.group].append(person)
         if rid in trust:
-            scores[person.group].append(trust[rid])
+            scores[person.group].append((_month(person.first), trust[rid]))
     for person in anonymous:
         groups[person.group].append(person)
     touched = _arm(DeliveryGroup.TOUCHED, groups["touched"], scores["touched"], min_cell)
@@ -165,7 +189,10 @@ def holdout_comparison(*, organization_id: int, min_cell: int) -> HoldoutCompari
     trust_se = 0.0
     if not touched.trust.suppressed and not holdout.trust.suppressed:
         trust_se = math.sqrt(
-            sum(_mean_ci(scores[g])[1] ** 2 for g in (DeliveryGroup.TOUCHED, DeliveryGroup.HOLDOUT))
+            sum(
+                _mean_ci([v for _, v in scores[g]])[1] ** 2
+                for g in (DeliveryGroup.TOUCHED, DeliveryGroup.HOLDOUT)
+            )
         )
     share_se = 0.0
     for arm in (touched, holdout):

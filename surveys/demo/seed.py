@@ -87,6 +87,7 @@ from .population import (
     quiz_answers,
     response_moments,
 )
+from .touchpoints import demo_touchpoints
 
 SEED = 20261129
 
@@ -627,7 +628,7 @@ def seed_demo(
                     calibration=calibration,
                     now=now,
                 )
-                made = len(generated.responses)
+                made = len(generated.responses) + (0 if is_quiz else demo_touchpoints(survey, now))
                 events_created += len(generated.events)
                 consents_created += generated.consents
                 _announce(survey, generated)

@@ -2,7 +2,7 @@
 
 Keys come from ``CONTACT_EMAIL_KEYS`` (newest first: it encrypts, all of them
 decrypt, so keys rotate without a migration). Without keys (development and
-tests only; production refuses to start) one is derived from SECRET_KEY.
+and tests; `check --deploy` warns in production) one is derived from SECRET_KEY.
 """
 
 import base64

@@ -78,6 +78,10 @@ def _use_text(use: Any, names: dict[str, str], surveys: dict[str, str], min_cell
 def _view(report: PrivacyReport, respondent: Respondent, lang: str) -> dict[str, Any]:
     names = _purpose_names(respondent, lang)
     surveys = report_surveys(report)
+    counts = {
+        w: sum(1 for u in report.uses if u.what == w)
+        for w in ("aggregate", "export", "follow_up", "webhook")
+    }
     return {
         "report": report,
         "purposes": [names.get(p, p) for p in report.held["purposes"]],
@@ -88,10 +92,8 @@ def _view(report: PrivacyReport, respondent: Respondent, lang: str) -> dict[str,
             {"at": u.at, "text": _use_text(u, names, surveys, report.min_cell), "what": u.what}
             for u in report.uses
         ],
-        "use_counts": {
-            w: sum(1 for u in report.uses if u.what == w)
-            for w in ("aggregate", "export", "follow_up", "webhook")
-        },
+        "use_counts": counts,
+        "use_max": max([1, *counts.values()]),
         "deleted": [
             {
                 "at": d["at"],

@@ -324,9 +324,13 @@ def services_unsubscribe_token(respondent_id: Any) -> str:
 def privacy_reports_send(*, now: dt.datetime | None = None) -> int:
     """Send the last complete quarter's report to everyone who asked for one (idempotent)."""
     quarter = Quarter.of(timezone.localdate(now or timezone.now())).previous()
-    respondents = Respondent.objects.filter(
-        contact_email__purposes__contains=[PRIVACY_REPORT]
-    ).select_related("organization")
+    # JSON "contains" is PostgreSQL-only: the purposes are checked here (SQLite too).
+    asked = [
+        respondent_id
+        for respondent_id, purposes in ContactEmail.objects.values_list("respondent_id", "purposes")
+        if PRIVACY_REPORT in purposes
+    ]
+    respondents = Respondent.objects.filter(pk__in=asked).select_related("organization")
     return sum(privacy_report_send(respondent=r, quarter=quarter) for r in respondents)
 
 

@@ -96,3 +96,80 @@ def test_the_follow_up_for_the_outcome_is_sent_and_unsubscribes_in_one_click(
     page.goto(base + path)
     expect(page.get_by_role("heading", level=1)).to_have_text("You are unsubscribed")
     assert_accessible(page, "unsubscribed")
+
+
+def test_the_privacy_report_page_in_both_languages_and_its_links(page: Page, live_server):
+    from django.utils import timezone
+
+    from surveys.enums import PRIVACY_REPORT
+    from surveys.models import Respondent
+    from surveys.responses.services.responses import response_submit
+    from surveys.touchpoints.reports import Quarter, report_token
+    from tests.factories import QUIZ_ANSWERS
+
+    quiz = touchpoint_quiz(OrganizationFactory())
+    response = response_submit(
+        survey=quiz,
+        answers=QUIZ_ANSWERS,
+        consent={"notice_version": 1, "purposes": ["survey_research", PRIVACY_REPORT]},
+    )
+    services.contact_email_give(response=response, address="hu@example.org")
+    token = report_token(
+        respondent_id=response.respondent_id, quarter=Quarter.of(timezone.localdate())
+    )
+    base = live_server.url
+    page.goto(f"{base}/t/report/{token}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Your privacy report")
+    expect(page.get_by_role("heading", name="What we hold")).to_be_visible()
+    expect(page.locator("#held")).to_contain_text("answers to “How privacy-savvy are you?”")
+    assert_accessible(page, "privacy report")
+    press(page.get_by_role("link", name="繁體中文"), "Enter")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hant")
+    expect(page.locator("#held")).to_contain_text("每季寄送隱私報告給您")
+    assert_accessible(page, "privacy report in Chinese")
+    press(page.get_by_role("link", name="English"), "Enter")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    download = page.request.get(f"{base}/t/report/{token}/data.json")
+    assert download.status == 200
+    assert download.json()["respondent_ref"] == response.respondent.respondent_ref
+
+    press(page.get_by_role("link", name="Withdraw my consent"), "Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Withdraw all your consent?")
+    press(page.get_by_role("button", name="Yes, withdraw and erase"), "Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nothing is held about you")
+    assert not Respondent.objects.filter(pk=response.respondent_id).exists()
+    assert not ContactEmail.objects.exists()
+
+
+def test_an_author_adds_a_follow_up_and_its_codes(page: Page, live_server):
+    from surveys.models import FollowUp
+    from tests.browser.helpers import sign_in_verified
+    from tests.factories import member
+
+    org = OrganizationFactory()
+    quiz = touchpoint_quiz(org)
+    base = live_server.url
+    sign_in_verified(page, base, member(org, "author"))
+    page.goto(f"{base}/studio/{org.slug}/follow-ups/")
+    expect(page.get_by_role("heading", name="No follow-ups yet")).to_be_visible()
+    assert_accessible(page, "follow-ups page")
+    page.get_by_role("combobox", name="Survey or quiz").select_option(str(quiz.pk))
+    page.get_by_role("textbox", name="Name").fill("Pragmatist offer")
+    page.get_by_role("combobox", name="Consent purpose that covers it").select_option(
+        PERSONALISED_OFFERS
+    )
+    page.get_by_role("textbox", name="Rule (display-logic condition, JSON)").fill(
+        '{"question": "$outcome", "op": "eq", "value": 2}'
+    )
+    page.locator("#id_subject_en").fill("Your offer")
+    page.locator("#id_body_en").fill("Thanks for taking the quiz.")
+    page.get_by_role("combobox", name="Reward").select_option("code")
+    press(page.get_by_role("button", name="Add follow-up"), "Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pragmatist offer")
+    expect(page.locator("#pool-remaining")).to_contain_text("0 of 0 codes left.")
+    page.get_by_role("textbox", name="Codes, one a line").fill("C-1\nC-2\nC-2")
+    press(page.get_by_role("button", name="Upload codes"), "Enter")
+    expect(page.locator("#pool-remaining")).to_contain_text("2 of 2 codes left.")
+    assert_accessible(page, "follow-up page")
+    assert FollowUp.objects.get().codes.count() == 2

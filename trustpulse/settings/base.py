@@ -488,8 +488,8 @@ if BENCH_FLOOR_ENABLED:
     INSTALLED_APPS = [*INSTALLED_APPS, "bench.floor"]
 
 # Touchpoints (docs/TOUCHPOINTS.md). Fernet keys (comma-separated, newest first)
-# that encrypt respondents' contact emails; development derives one from
-# SECRET_KEY, production requires them.
+# that encrypt respondents' contact emails; without them one is derived from
+# SECRET_KEY (`check --deploy` warns: set them in production).
 CONTACT_EMAIL_KEYS = env.list("CONTACT_EMAIL_KEYS", default=[])
 # Days a contact email is kept at most (it goes earlier with its purposes).
 CONTACT_EMAIL_RETENTION_DAYS = env.int("CONTACT_EMAIL_RETENTION_DAYS", default=365)

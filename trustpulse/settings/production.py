@@ -22,7 +22,6 @@ def _required(name: str) -> str:
 SECRET_KEY = _required("SECRET_KEY")
 ALLOWED_HOSTS = [h for h in _required("ALLOWED_HOSTS").split(",") if h.strip()]
 RESPONDENT_ID_HMAC_KEY = _required("RESPONDENT_ID_HMAC_KEY")
-CONTACT_EMAIL_KEYS = [k for k in _required("CONTACT_EMAIL_KEYS").split(",") if k.strip()]
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

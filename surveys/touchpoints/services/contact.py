@@ -109,7 +109,8 @@ def purposes_withdrawn(*, respondent_id: str, purposes: list[str] | None) -> Non
     deliveries = FollowUpDelivery.objects.filter(respondent_key=respondent_id)
     if purposes is None:
         deliveries.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
-        deliveries.update(respondent_key=None)
+        # Only the group and the times stay: nothing that points back at the person.
+        deliveries.update(respondent_key=None, reason={}, locale="")
         return
     deliveries.filter(follow_up__purpose__in=purposes, withdrawn_at__isnull=True).update(
         withdrawn_at=now

@@ -81,6 +81,15 @@ def _errors(survey: Survey, data: Mapping[str, Any]) -> list[FieldError]:
                 message=gettext("A follow-up needs a message, a reward or both."),
             )
         )
+    for locale, subject in (data.get("subject") or {}).items():
+        if "\n" in str(subject) or "\r" in str(subject) or len(str(subject)) > 200:
+            errors.append(
+                FieldError(
+                    field=f"subject.{locale}",
+                    code="invalid",
+                    message=gettext("One line, at most 200 characters."),
+                )
+            )
     for locale, text in body.items():
         if str(text).strip() and not str((data.get("subject") or {}).get(locale, "")).strip():
             errors.append(

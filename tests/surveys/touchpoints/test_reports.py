@@ -9,8 +9,9 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from surveys.consent.services.rights import consent_withdraw
 from surveys.enums import PERSONALISED_OFFERS, PRIVACY_REPORT, AuditAction
-from surveys.models import AuditEvent, ContactEmail, Respondent
+from surveys.models import AuditEvent, ContactEmail, FollowUpDelivery, Respondent
 from surveys.responses.services.responses import response_submit
 from surveys.services.audit import audit_log
 from surveys.touchpoints import services
@@ -122,6 +123,10 @@ def test_the_beat_sends_once_per_quarter_and_the_links_work(
     assert done.status_code == 302
     assert not Respondent.objects.filter(pk=respondent.pk).exists()
     assert not ContactEmail.objects.exists()
+    # The delivery stays for the holdout comparison, anonymous, with its withdrawal time.
+    delivery = FollowUpDelivery.objects.get()
+    assert (delivery.respondent_key, delivery.response, delivery.reason) == (None, None, {})
+    assert delivery.withdrawn_at is not None
     assert client.get(path).status_code == 404  # nothing held any more
     assert AuditEvent.objects.filter(action=AuditAction.PRIVACY_REPORT_SENT).count() == 1
 
@@ -136,3 +141,41 @@ def test_no_report_without_the_purpose(django_capture_on_commit_callbacks):
         )
     assert privacy_reports_send(now=NEXT_QUARTER) == 0
     assert mail.outbox == []
+
+
+def test_the_report_lists_systems_told_and_what_was_deleted(
+    respondent, django_capture_on_commit_callbacks
+):
+    from surveys.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_withdraw(respondent=respondent, purposes=[PERSONALISED_OFFERS])
+    endpoint = WebhookEndpoint.objects.create(
+        organization=respondent.organization,
+        url="https://crm.example.org/hooks",
+        recipient="Acme CRM",
+        event_types=["consent.withdrawn"],
+        secret="whsec_x",
+    )
+    event = WebhookEvent.objects.create(
+        organization=respondent.organization,
+        type="consent.withdrawn",
+        payload={},
+        respondent_ref=respondent.respondent_ref,
+    )
+    WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        event=event,
+        status="succeeded",
+        next_attempt_at=timezone.now(),
+        delivered_at=timezone.now(),
+    )
+    report = privacy_report(respondent=respondent, quarter=quarter_now())
+    told = [u.detail for u in report.uses if u.what == "webhook"]
+    assert "Acme CRM: consent.withdrawn" in told
+    assert [(d["what"], d["purpose"]) for d in report.deleted] == [
+        ("withdrawn", PERSONALISED_OFFERS)
+    ]
+    assert PERSONALISED_OFFERS not in report.held["purposes"]
+    # The email stays for the report it was also given for.
+    assert ContactEmail.objects.get(respondent=respondent).purposes == [PRIVACY_REPORT]
