@@ -18,6 +18,9 @@ export DJANGO_SETTINGS_MODULE=trustpulse.settings.test
 
 step() { printf '\n==> %s\n' "$*"; }
 
+step "Debian packages the suite uses (installed when missing and possible)"
+bash "$ROOT/scripts/debian-packages.sh"
+
 step "ruff check"
 ruff check .
 

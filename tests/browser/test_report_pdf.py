@@ -28,12 +28,14 @@ from dashboards.reports.printing import report_print, standalone_html
 from dashboards.reports.services import report_generate
 from surveys.enums import AuditAction
 from surveys.services import audit_log
+from tests.conftest import require_service
 from tests.factories import OrganizationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "reports"
 # Paper in PDF points (1/72 in) and the printed column's limit in CSS pixels.
+POPPLER_MISSING = "pdfinfo/pdftotext are not installed (apt-get install poppler-utils)"
 PAPER = {"A4": (595, 842), "Letter": (612, 792)}
 COLUMN_MAX_PX = 186 / 25.4 * 96 + 1
 
@@ -97,6 +99,7 @@ def _pdf_text(pdf: Path, page: int) -> str:
 
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 def test_report_pdf_charts_fit_their_cards(page: Page, report, settings, tmp_path, paper):
+    require_service("poppler-utils", shutil.which("pdfinfo") is not None, POPPLER_MISSING)
     settings.TRANSPARENCY_PDF_PAPER = paper
     html = tmp_path / "report.html"
     html.write_text(standalone_html(report), encoding="utf-8")
