@@ -10,16 +10,18 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from trustpulse.studio import Studio, studio_view
 from trustpulse.validation import FieldError, ServiceValidationError
 
+from ..consent.selectors import notice_current_version
 from ..enums import PRIVACY_REPORT, RewardKind, Role
-from ..models import FollowUp
+from ..models import FollowUp, Survey
+from ..selectors.texts import localized
 from . import selectors, services
-from .services.followups import optional_purposes
 
 AUTHORING = frozenset({Role.ADMIN.value, Role.AUTHOR.value})
 LOCALES = ("en", "zh-Hant")
@@ -66,12 +68,26 @@ def _initial(follow_up: FollowUp | None) -> dict[str, Any]:
     }
 
 
-def _purposes(studio: Studio) -> list[str]:
-    seen: list[str] = []
-    for survey in selectors.survey_choices(organization_id=studio.organization.pk):
-        for p in optional_purposes(survey):
-            if p not in seen and p != PRIVACY_REPORT:
-                seen.append(p)
+def _purpose_titles(survey: Survey) -> dict[str, str]:
+    """The optional purposes of the survey's current notice, by id, titled in the reader's
+    language (the notice's titles, as the consent screen shows them)."""
+    version = notice_current_version(survey.consent_notice)
+    if version is None:
+        return {}
+    lang = get_language() or ""
+    return {
+        p["id"]: localized(p.get("title"), lang, survey.default_locale) or p["id"]
+        for p in version.purposes
+        if not p.get("required") and p["id"] != PRIVACY_REPORT
+    }
+
+
+def _purposes(surveys: list[Survey]) -> dict[str, str]:
+    """Every optional purpose of the organization's notices, id -> title."""
+    seen: dict[str, str] = {}
+    for survey in surveys:
+        for pid, title in _purpose_titles(survey).items():
+            seen.setdefault(pid, title)
     return seen
 
 
@@ -85,15 +101,20 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     template = "studio/touchpoints/detail.html" if follow_up else "studio/touchpoints/index.html"
+    surveys = list(selectors.survey_choices(organization_id=studio.organization.pk))
+    purposes = _purposes(surveys)
+    follow_ups = list(selectors.follow_up_list(organization_id=studio.organization.pk))
+    for f in [*follow_ups, *([follow_up] if follow_up else [])]:
+        f.purpose_title = purposes.get(f.purpose, f.purpose)  # type: ignore[attr-defined]
     return render(
         request,
         template,
         {
             "studio": studio,
             "follow_up": follow_up,
-            "follow_ups": list(selectors.follow_up_list(organization_id=studio.organization.pk)),
-            "surveys": list(selectors.survey_choices(organization_id=studio.organization.pk)),
-            "purposes": _purposes(studio),
+            "follow_ups": follow_ups,
+            "surveys": surveys,
+            "purposes": purposes,
             "reward_kinds": RewardKind.choices,
             "locales": LOCALES,
             "form": form if form is not None else _initial(follow_up),

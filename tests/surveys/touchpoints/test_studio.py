@@ -2,6 +2,7 @@
 
 import pytest
 
+from surveys.enums import PRIVACY_REPORT
 from surveys.models import AuditEvent, FollowUp
 from tests.fixtures import login_verified
 
@@ -54,3 +55,92 @@ def test_an_author_adds_a_follow_up_uploads_codes_and_sees_the_pool(client, org,
 def test_analysts_cannot_open_it(client, org, users):
     login_verified(client, users["analyst"])
     assert client.get(f"/studio/{org.slug}/follow-ups/").status_code in (403, 404)
+
+
+def _follow_up(org):
+    from surveys.touchpoints import services
+
+    from .helpers import follow_up_data
+
+    return services.follow_up_save(survey=touchpoint_quiz(org), data=follow_up_data())
+
+
+@pytest.mark.parametrize(
+    ("lang", "purpose", "survey"),
+    [
+        ("en", "Send you offers that fit your result", "How privacy-savvy are you?"),
+        ("zh-hant", "寄送符合您結果的優惠", "您的隱私知識有多少？"),
+    ],
+)
+def test_the_page_names_purposes_and_surveys_in_the_readers_language(
+    client, org, users, lang, purpose, survey
+):
+    follow_up = _follow_up(org)
+    login_verified(client, users["author"])
+    base = f"/studio/{org.slug}/follow-ups/"
+    page = client.get(base, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    assert f'<option value="personalised_offers">{purpose}</option>' in page
+    assert f'<option value="{follow_up.survey.pk}">{survey}</option>' in page
+    assert f'<td data-label="{"Purpose" if lang == "en" else "目的"}">{purpose}</td>' in page
+    assert f">{survey}</td>" in page
+    assert "<code>personalised_offers</code>" not in page
+    assert f'<option value="{PRIVACY_REPORT}"' not in page  # the report is not a follow-up's
+    # Text inputs carry a type, so the studio's input styles apply.
+    assert '<input id="id_name" name="name" type="text"' in page
+    assert '<input id="id_subject_en" name="subject_en" type="text"' in page
+    detail = client.get(f"{base}{follow_up.pk}/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    assert purpose in detail and survey in detail
+    assert f'<option value="personalised_offers" selected>{purpose}</option>' in detail
+
+
+def test_every_table_cell_is_labelled_for_the_phone_layout(client, org, users):
+    _follow_up(org)
+    login_verified(client, users["author"])
+    page = client.get(f"/studio/{org.slug}/follow-ups/").content.decode()
+    table = page[page.index('<table class="data-table">') : page.index("</table>")]
+    body = table[table.index("<tbody>") :]
+    assert body.count("<td") == 7
+    assert body.count("<td") == body.count("data-label=")
+    for label in ("Codes left", "Sent or shown", "Waiting for email", "Held out", "No code left"):
+        assert f'data-label="{label}"' in body
+    assert "Respondents who got the message without a code because the pool was empty." in page
+
+
+def test_another_organizations_author_cannot_see_or_change_a_follow_up(
+    client, org, other_org, users
+):
+    from surveys.models import RewardCode
+    from tests.factories import member
+
+    follow_up = _follow_up(org)
+    outsider = member(other_org, "author")
+    login_verified(client, outsider)
+    mine = f"/studio/{org.slug}/follow-ups/"
+    theirs = f"/studio/{other_org.slug}/follow-ups/"
+    assert client.get(mine).status_code in (403, 404)
+    assert client.get(f"{mine}{follow_up.pk}/").status_code in (403, 404)
+    # Through their own organization's address: the follow-up is not theirs.
+    assert client.get(f"{theirs}{follow_up.pk}/").status_code == 404
+    for url in (f"{mine}{follow_up.pk}/", f"{theirs}{follow_up.pk}/"):
+        answer = client.post(url, {"name": "Taken", "purpose": "personalised_offers"})
+        assert answer.status_code in (403, 404)
+    for url in (f"{mine}{follow_up.pk}/codes/", f"{theirs}{follow_up.pk}/codes/"):
+        assert client.post(url, {"codes": "X1\nX2"}).status_code in (403, 404)
+    answer = client.post(mine, {"survey": follow_up.survey.pk, "name": "Mine"})
+    assert answer.status_code in (403, 404)
+    # Their own page cannot add one on this organization's survey either.
+    answer = client.post(
+        theirs,
+        {
+            "survey": follow_up.survey.pk,
+            "name": "Mine",
+            "purpose": "personalised_offers",
+            "body_en": "hi",
+        },
+    )
+    assert answer.status_code == 400
+    follow_up.refresh_from_db()
+    assert follow_up.name == "Pro offer"
+    assert FollowUp.objects.count() == 1
+    assert RewardCode.objects.count() == 0
+    assert theirs and follow_up.survey.organization_id == org.pk
