@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -25,6 +26,7 @@ from . import selectors, services
 
 AUTHORING = frozenset({Role.ADMIN.value, Role.AUTHOR.value})
 LOCALES = ("en", "zh-Hant")
+MAX_CODES_FILE_BYTES = 4 * 1024 * 1024
 
 
 def _form_values(request: HttpRequest) -> dict[str, Any]:
@@ -180,19 +182,43 @@ def detail(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
     return redirect("follow_ups:detail", org=studio.organization.slug, pk=follow_up.pk)
 
 
+def _codes_file_text(upload: UploadedFile, typed: str) -> tuple[str, str]:
+    """The uploaded file's text (after any typed codes), and the field its errors go to.
+
+    Refused whole, never cut short: a file over ``MAX_CODES_FILE_BYTES`` or
+    not UTF-8 text.
+    """
+
+    def refuse(code: str, message: str) -> ServiceValidationError:
+        return ServiceValidationError([FieldError(field="codes_file", code=code, message=message)])
+
+    if (upload.size or 0) > MAX_CODES_FILE_BYTES:
+        raise refuse("too_large", _("The file is larger than 4 MB: split it in parts."))
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise refuse(
+            "invalid",
+            _("The file is not a text file (UTF-8): upload a .txt or .csv with one code a line."),
+        ) from None
+    return (f"{typed}\n{text}", "codes") if typed.strip() else (text, "codes_file")
+
+
 @studio_view(roles=AUTHORING, section="follow_ups")
 @require_POST
 def upload_codes(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
     follow_up = _get(studio, pk)
     text = request.POST.get("codes", "")
     upload = request.FILES.get("codes_file")
-    if upload is not None:
-        text += "\n" + upload.read(8 * 1024 * 1024).decode("utf-8", errors="replace")
+    field = "codes"
     try:
+        if upload is not None:
+            text, field = _codes_file_text(upload, text)
         added = services.reward_codes_upload(
             follow_up=follow_up,
             text=text,
             actor=request.user,  # type: ignore[arg-type]
+            field=field,
         )
     except ServiceValidationError as exc:
         return _page(request, studio, follow_up=follow_up, errors=exc.by_field(), status=400)

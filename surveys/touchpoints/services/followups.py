@@ -1,5 +1,6 @@
 """Authoring follow-ups and their code pools (validate first, one transaction)."""
 
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -137,23 +138,31 @@ def follow_up_save(
 
 
 @transaction.atomic
-def reward_codes_upload(*, follow_up: FollowUp, text: str, actor: User | None = None) -> int:
-    """Add the codes in `text` (one a line; blanks and duplicates skipped); how many were new."""
-    codes = list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
+def reward_codes_upload(
+    *, follow_up: FollowUp, text: str, actor: User | None = None, field: str = "codes"
+) -> int:
+    """Add the codes in `text` (one a line; blanks and duplicates skipped); how many were new.
+
+    A line with a control character (a binary file) or over 128 characters
+    refuses the whole upload, its line named in the error on `field`.
+    """
+    lines = text.splitlines()
+    codes = list(dict.fromkeys(line.strip() for line in lines if line.strip()))
     errors = []
     if not codes:
-        errors.append(FieldError(field="codes", code="required", message=gettext("No codes.")))
+        errors.append(FieldError(field=field, code="required", message=gettext("No codes.")))
     if len(codes) > MAX_CODES_PER_UPLOAD:
-        errors.append(
-            FieldError(field="codes", code="too_many", message=gettext("Too many codes."))
-        )
-    long = next((i for i, c in enumerate(codes) if len(c) > 128), None)
-    if long is not None:
-        errors.append(
-            FieldError(
-                field=f"codes[{long}]", code="too_long", message=gettext("At most 128 characters.")
-            )
-        )
+        errors.append(FieldError(field=field, code="too_many", message=gettext("Too many codes.")))
+    for number, line in enumerate(lines, start=1):
+        code = line.strip()
+        if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in code):
+            message = gettext("Line %(n)s has a control character: is it a text file?")
+            errors.append(FieldError(field=field, code="invalid", message=message % {"n": number}))
+            break
+        if len(code) > 128:
+            message = gettext("Line %(n)s is longer than 128 characters.")
+            errors.append(FieldError(field=field, code="too_long", message=message % {"n": number}))
+            break
     if errors:
         raise ServiceValidationError(errors)
     before = follow_up.codes.count()

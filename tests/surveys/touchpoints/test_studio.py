@@ -144,3 +144,64 @@ def test_another_organizations_author_cannot_see_or_change_a_follow_up(
     assert FollowUp.objects.count() == 1
     assert RewardCode.objects.count() == 0
     assert theirs and follow_up.survey.organization_id == org.pk
+
+
+def _upload(client, org, follow_up, content: bytes, name="codes.txt"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        f"/studio/{org.slug}/follow-ups/{follow_up.pk}/codes/",
+        {"codes_file": SimpleUploadedFile(name, content, content_type="text/plain")},
+    )
+
+
+def test_a_codes_file_with_blanks_and_duplicates_adds_the_distinct_codes(client, org, users):
+    from surveys.models import RewardCode
+
+    follow_up = _follow_up(org)
+    login_verified(client, users["author"])
+    answer = _upload(client, org, follow_up, b"\xef\xbb\xbfA1\r\n\r\n  A2  \nA1\n\n\nA3\n   \n")
+    assert answer.status_code == 302
+    assert sorted(RewardCode.objects.values_list("code", flat=True)) == ["A1", "A2", "A3"]
+    again = _upload(client, org, follow_up, b"A3\nA4\n")
+    assert again.status_code == 302
+    assert RewardCode.objects.count() == 4
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "The file is not a text file (UTF-8)"),
+        (b"GOOD1\nBAD\x00CODE\n", "Line 2 has a control character"),
+        (b"GOOD1\nBAD\x07BELL\n", "Line 2 has a control character"),
+        (b"\n\n   \n", "No codes."),
+        (b"A" * 129 + b"\n", "Line 1 is longer than 128 characters."),
+    ],
+)
+def test_a_hostile_codes_file_gets_a_field_error_and_writes_nothing(
+    client, org, users, content, message
+):
+    from surveys.models import AuditEvent, RewardCode
+
+    follow_up = _follow_up(org)
+    login_verified(client, users["author"])
+    answer = _upload(client, org, follow_up, content)
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert message in page
+    assert 'aria-invalid="true"' in page
+    assert RewardCode.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="reward_codes.uploaded").exists()
+
+
+def test_a_huge_codes_file_is_refused_before_it_is_read(client, org, users, settings):
+    from surveys.models import RewardCode
+    from surveys.touchpoints import studio_views
+
+    follow_up = _follow_up(org)
+    login_verified(client, users["author"])
+    size = studio_views.MAX_CODES_FILE_BYTES + 1
+    answer = _upload(client, org, follow_up, b"CODE-1\n" * (size // 7 + 1))
+    assert answer.status_code == 400
+    assert "larger than 4 MB" in answer.content.decode()
+    assert RewardCode.objects.count() == 0
