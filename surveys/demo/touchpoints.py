@@ -2,12 +2,15 @@
 later responses of the same people, so the dashboards' holdout panel has figures.
 
 The follow-up (purpose ``marketing``, the demo notice's optional messaging
-purpose) ran over the last three complete months and is switched off now; eligible respondents are
-split by the real draw (``holdout_percent`` 20 here, so each month's held-out
-group passes the minimum cell). Three in five of everyone eligible answer again
-10 to 40 days later; the synthetic model builds in a small effect (touched
-people answer the trust item one step higher a little more often, and withdraw
-the purpose a little more often: messages also annoy). Real data may show no
+purpose) has run over the last three complete months and still runs (a new
+respondent who grants the purpose is asked for an email on the thank-you
+page); its code pool covered everyone it reached, with some codes left over.
+Eligible respondents are split by the real draw (``holdout_percent`` 20 here,
+so each month's held-out group passes the minimum cell). Three in five of
+everyone eligible answer again 10 to 40 days later; the synthetic model builds
+in a small effect (touched people answer the trust item one step higher a
+little more often, and withdraw the purpose a little more often: messages also
+annoy). Real data may show no
 effect at all: that is what the holdout is for.
 """
 
@@ -39,6 +42,7 @@ SEED = 20261130  # its own stream, beside the demo's
 PURPOSE = "marketing"
 NAME = "Thank-you tips for trusting readers"
 HOLDOUT_PERCENT = 20
+SPARE_CODES = 150  # left in the pool when it was switched off: every touched person got one
 MONTHS = 3
 LATER_SHARE = 0.6
 WITHDRAW = {DeliveryGroup.TOUCHED: 0.14, DeliveryGroup.HOLDOUT: 0.11}
@@ -80,7 +84,7 @@ class _Batch:
     withdrawn: list[Any] = field(default_factory=list)  # first responses whose purpose went
 
 
-def _follow_up(rng: random.Random, survey: Survey) -> FollowUp:
+def _follow_up(survey: Survey) -> FollowUp:
     follow_up = FollowUp.objects.create(
         survey=survey,
         name=NAME,
@@ -88,11 +92,8 @@ def _follow_up(rng: random.Random, survey: Survey) -> FollowUp:
         condition={"question": "trust_brand", "op": "answered"},
         reward_kind="code",
         holdout_percent=HOLDOUT_PERCENT,
-        active=False,  # it ran over the last complete months, and is over
+        active=True,  # running since three months ago: a new respondent meets it too
         **CONTENT,
-    )
-    RewardCode.objects.bulk_create(
-        RewardCode(follow_up=follow_up, code=f"TIPS-{rng.getrandbits(40):010X}") for _ in range(400)
     )
     return follow_up
 
@@ -232,8 +233,18 @@ def _write_deliveries(b: _Batch, records: list[ConsentRecord], now: datetime) ->
         d.created_at = d.sent_at or (d.response.submitted_at if d.response else now)
     FollowUpDelivery.objects.bulk_update(b.deliveries, ["created_at"], batch_size=1000)
     touched = [d for d in b.deliveries if d.group == DeliveryGroup.TOUCHED]
+    # The pool the author uploaded: enough for everyone touched, some left over
+    # (its own random stream, so the rest of the demo does not depend on its size).
+    codes = random.Random(SEED + 1)
+    RewardCode.objects.bulk_create(
+        [
+            RewardCode(follow_up=b.follow_up, code=f"TIPS-{codes.getrandbits(40):010X}")
+            for _ in range(len(touched) + SPARE_CODES)
+        ],
+        batch_size=1000,
+    )
     free = list(RewardCode.objects.filter(follow_up=b.follow_up).order_by("pk")[: len(touched)])
-    for code, d in zip(free, touched, strict=False):
+    for code, d in zip(free, touched, strict=True):
         code.issued_at = d.sent_at
         d.reward_code = code
     RewardCode.objects.bulk_update(free, ["issued_at"], batch_size=1000)
@@ -279,7 +290,7 @@ def seed_touchpoints(*, rng: random.Random, survey: Survey, now: datetime, tz: A
     spec = version_spec(version)
     trust = spec.question("trust_brand")
     b = _Batch(
-        follow_up=_follow_up(rng, survey),
+        follow_up=_follow_up(survey),
         spec=spec,
         ids=version_question_ids(version),
         codes=[c.code for c in sorted(trust.choices, key=lambda c: c.value or 0)] if trust else [],

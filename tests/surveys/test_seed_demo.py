@@ -294,3 +294,29 @@ def test_calibration_reads_concern_against_words_posted(tmp_path):
 def test_calibration_falls_back_without_the_data_set(tmp_path):
     cal = seed.load_calibration(tmp_path / "missing.csv")
     assert (cal.latent_r, cal.words, cal.source) == (0.15, None, "built-in default")
+
+
+def test_the_demo_follow_up_is_consistent_and_summarised(seeded):
+    """Its pool covered everyone it reached (codes issued = people sent a code, none
+    missed), it still runs, and the summary prints its counts."""
+    from surveys.models import FollowUp, FollowUpDelivery
+    from surveys.touchpoints.selectors import follow_up_list
+
+    org = Organization.objects.get(slug="acme-privacy")
+    (f,) = follow_up_list(organization_id=org.pk)
+    assert f.active is True
+    assert f.purpose == "marketing"
+    touched = FollowUpDelivery.objects.filter(follow_up=f, group="touched")
+    assert f.sent == touched.count() > 0
+    assert f.held_out == FollowUpDelivery.objects.filter(follow_up=f, group="holdout").count() > 0
+    assert f.unavailable == 0
+    assert touched.filter(reward_code=None).count() == 0
+    assert f.codes_total - f.codes_remaining == f.sent
+    assert f.codes_remaining == 150
+    assert FollowUp.objects.count() == 1
+    line = next(x for x in seeded.splitlines() if x.strip().startswith("follow-up"))
+    assert line.strip() == (
+        f"follow-up     'Thank-you tips for trusting readers' on privacy-comfort "
+        f"(marketing, active): {f.sent} sent or shown, {f.held_out} held out, "
+        f"0 waiting for an email, codes 150 of {f.codes_total} left"
+    )

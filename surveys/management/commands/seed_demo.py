@@ -78,6 +78,7 @@ import os
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from surveys.demo.seed import DEFAULT_RESPONSES, SeedError, SeedResult, seed_demo
+from surveys.touchpoints.selectors import follow_up_list
 
 MIN_RESPONSES_FOR_ACTIVITY = 1000
 
@@ -174,6 +175,18 @@ class Command(BaseCommand):
         out(f"  consent       notice {notice.notice.slug} v{notice.number} (published){consents}")
         if result.events_created:
             out(f"  behaviour     {result.events_created} events generated")
+        for f in follow_up_list(organization_id=org.pk):
+            state = "active" if f.active else "switched off"
+            codes = (
+                f", codes {f.codes_remaining} of {f.codes_total} left"
+                if f.reward_kind == "code"
+                else ""
+            )
+            out(
+                f"  follow-up     {f.name!r} on {f.survey.slug} ({f.purpose}, {state}): "
+                f"{f.sent} sent or shown, {f.held_out} held out, {f.waiting} waiting for an "
+                f"email{codes}"
+            )
         cal = result.calibration
         detail = f", Spearman ρ={cal.spearman:.3f}" if cal.spearman is not None else ""
         out(f"  calibration   latent r={cal.latent_r:.3f} from {cal.source}{detail}")
