@@ -20,7 +20,7 @@ from trustpulse.validation import ServiceValidationError
 from ..enums import FollowUpStatus
 from ..models import Respondent, Response
 from . import services
-from .services.deliveries import message_context, unsubscribe_read
+from .services.deliveries import message_context, purpose_title, unsubscribe_read
 
 EMAIL_SALT = "touchpoints.email"
 EMAIL_FORM_MAX_AGE = 24 * 3600
@@ -40,7 +40,13 @@ def thanks_context(response: Response) -> dict[str, Any]:
     ]
     purposes = services.email_purposes(response=response)
     token = signing.dumps(str(response.pk), salt=EMAIL_SALT) if purposes else ""
-    return {"rewards": shown, "ask_email": bool(purposes), "email_token": token}
+    return {
+        "rewards": shown,
+        "ask_email": bool(purposes),
+        "email_token": token,
+        # What the email is for, as the consent screen named it (the response's language).
+        "email_for": [purpose_title(response, p, response.locale) for p in purposes],
+    }
 
 
 def _response_of(token: str) -> Response | None:

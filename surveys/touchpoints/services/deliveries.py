@@ -236,7 +236,7 @@ def unsubscribe_withdraw(*, respondent: Respondent, purpose: str) -> bool:
     return True
 
 
-def _purpose_title(response: Response | None, purpose: str, locale: str) -> str:
+def purpose_title(response: Response | None, purpose: str, locale: str) -> str:
     record = (
         ConsentRecord.objects.filter(respondent_id=response.respondent_id)
         .select_related("notice_version")
@@ -277,7 +277,7 @@ def message_context(delivery: FollowUpDelivery) -> dict[str, Any]:
         "score": delivery.reason.get("score"),
         "max_score": delivery.reason.get("max_score"),
         "outcome": outcome,
-        "purpose_title": _purpose_title(response, follow_up.purpose, locale),
+        "purpose_title": purpose_title(response, follow_up.purpose, locale),
         "agreed_on": formats.date_format(dt.date.fromisoformat(agreed)) if agreed else "",
         "reward": delivery_reward(delivery),
     }

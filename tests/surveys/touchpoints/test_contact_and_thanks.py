@@ -179,3 +179,37 @@ def test_a_subject_is_one_line(quiz):
             data=follow_up_data(subject={"en": "Hi\nBcc: x@example.org", "zh-Hant": "您好"}),
         )
     assert [(e.field, e.code) for e in exc.value.errors] == [("subject.en", "invalid")]
+
+
+@pytest.mark.parametrize(
+    ("locale", "titles"),
+    [
+        ("en", ["Send you offers that fit your result", "Send you a privacy report each quarter"]),
+        ("zh-Hant", ["寄送符合您結果的優惠", "每季寄送隱私報告給您"]),
+    ],
+)
+def test_the_email_ask_names_what_it_is_for_in_the_respondents_language(
+    quiz, django_capture_on_commit_callbacks, locale, titles
+):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    services.follow_up_save(survey=quiz, data=follow_up_data())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = response_submit(
+            survey=quiz,
+            answers=QUIZ_ANSWERS,
+            locale=locale,
+            consent={
+                "notice_version": 1,
+                "purposes": ["survey_research", PERSONALISED_OFFERS, PRIVACY_REPORT],
+            },
+        )
+    ctx = thanks_context(response)
+    assert ctx["ask_email"] is True
+    assert ctx["email_for"] == titles
+    with translation.override(locale):
+        html = render_to_string("touchpoints/_thanks.html", {"touchpoints": ctx})
+    assert "".join(f"<li>{t}</li>" for t in titles) in html
+    assert 'id="tp-email" class="input" name="email" type="email"' in html
+    assert "personalised_offers" not in html
