@@ -119,3 +119,66 @@ def test_the_author_is_told_what_is_wrong(quiz):
             ),
         )
     assert [e.field for e in exc.value.errors] == ["name", "purpose", "condition.op"]
+
+
+def _granted(quiz, submit):
+    services.follow_up_save(survey=quiz, data=follow_up_data())
+    response = submit(quiz, [PERSONALISED_OFFERS])
+    services.contact_email_give(response=response, address="cy@example.org")
+    return response
+
+
+def test_opening_the_unsubscribe_link_only_asks_a_post_withdraws(quiz, submit):
+    """RFC 8058: a GET (a link scanner, a prefetch) shows the confirmation only."""
+    response = _granted(quiz, submit)
+    token = services.deliveries.unsubscribe_token(
+        respondent_id=response.respondent_id, purpose=PERSONALISED_OFFERS
+    )
+    url = f"/t/unsubscribe/{token}/"
+    client = Client()
+    for _ in range(2):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert f'<form method="post" action="{url}">' in page.content.decode()
+    assert client.head(url).status_code in (200, 405)  # a link checker: nothing happens
+    record = ConsentRecord.objects.get(respondent=response.respondent)
+    assert record.purposes_withdrawn == {}
+    assert ContactEmail.objects.filter(respondent=response.respondent).exists()
+    assert client.put(url).status_code == 405
+    assert ConsentRecord.objects.get(pk=record.pk).purposes_withdrawn == {}
+
+
+def test_a_guessed_or_tampered_token_withdraws_nothing_and_tells_nothing(quiz, submit):
+    import datetime as dt
+
+    from surveys.touchpoints.reports import Quarter, report_token
+
+    response = _granted(quiz, submit)
+    good = services.deliveries.unsubscribe_token(
+        respondent_id=response.respondent_id, purpose=PERSONALISED_OFFERS
+    )
+    payload, stamp, signature = good.split(":")
+    forged = {
+        "tampered signature": f"{payload}:{stamp}:{signature[:-2]}xx",
+        "other purpose, old signature": good.replace(payload, payload[:-2] + "AA"),
+        "guessed": "eyJyIjoiMSIsInAiOiJtYXJrZXRpbmcifQ:1a:b",
+        "report token": report_token(
+            respondent_id=response.respondent_id, quarter=Quarter.of(dt.date.today())
+        ),
+    }
+    org = quiz.organization.name
+    client = Client()
+    for name, token in forged.items():
+        for method in (client.get, client.post):
+            page = method(f"/t/unsubscribe/{token}/")
+            assert page.status_code == 404, name
+            text = page.content.decode()
+            assert "This link does not work" in text
+            assert org not in text, name
+    # Nor does an unsubscribe token open a report.
+    page = client.get(f"/t/report/{good}/")
+    assert page.status_code == 404
+    assert org not in page.content.decode()
+    record = ConsentRecord.objects.get(respondent=response.respondent)
+    assert record.purposes_withdrawn == {}
+    assert ContactEmail.objects.filter(respondent=response.respondent).exists()
