@@ -112,6 +112,12 @@ def test_the_beat_sends_once_per_quarter_and_the_links_work(
     assert chinese.status_code == 200
     assert '<html lang="zh-Hant">' in chinese.content.decode()
     assert "寄送符合您結果的優惠" in chinese.content.decode()
+    # Lists and dated lines carry no English punctuation in Chinese.
+    zh = chinese.content.decode()
+    agreed = zh[zh.index("您同意") : zh.index("</p>", zh.index("您同意"))]
+    assert "、" in agreed and ";" not in agreed and ", " not in agreed
+    assert "</time>:" not in zh and "</time>:" not in text
+    assert 'class="report-dated"' in zh
 
     data = client.get(path + "data.json")
     assert data.status_code == 200
