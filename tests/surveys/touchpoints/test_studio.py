@@ -88,7 +88,14 @@ def test_the_page_names_purposes_and_surveys_in_the_readers_language(
     # Text inputs carry a type, so the studio's input styles apply.
     assert '<input id="id_name" name="name" type="text"' in page
     assert '<input id="id_subject_en" name="subject_en" type="text"' in page
+    # The message's languages by name, not by code.
+    opening, closing = ("(", ")") if lang == "en" else ("（", "）")
+    assert f"{opening}English{closing}</legend>" in page
+    assert f"{opening}繁體中文{closing}</legend>" in page
+    assert "(zh-Hant)</legend>" not in page
     detail = client.get(f"{base}{follow_up.pk}/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    if lang == "en":
+        assert f"For “{survey}”, under the purpose “{purpose}”." in detail
     assert purpose in detail and survey in detail
     assert f'<option value="personalised_offers" selected>{purpose}</option>' in detail
 
