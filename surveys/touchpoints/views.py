@@ -11,6 +11,7 @@ from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -18,12 +19,22 @@ from django.views.decorators.http import require_http_methods
 from trustpulse.validation import ServiceValidationError
 
 from ..enums import FollowUpStatus
-from ..models import Respondent, Response
+from ..models import ConsentRecord, Respondent, Response
+from ..responses.views.display import bcp47
+from ..selectors.texts import localized
 from . import services
 from .services.deliveries import message_context, purpose_title, unsubscribe_read
 
 EMAIL_SALT = "touchpoints.email"
 EMAIL_FORM_MAX_AGE = 24 * 3600
+
+
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """A page in the request's language, its <html lang> saying so."""
+    context = {"html_lang": bcp47(request.LANGUAGE_CODE), **context}
+    return render(request, template, context, status=status)
 
 
 def thanks_context(response: Response) -> dict[str, Any]:
@@ -67,17 +78,29 @@ def email(request: HttpRequest) -> HttpResponse:
     token = request.POST.get("token", "")
     response = _response_of(token)
     if response is None:
-        return render(request, "touchpoints/email.html", {"invalid": True}, status=404)
+        return _render(request, "touchpoints/email.html", {"invalid": True}, status=404)
     try:
         services.contact_email_give(response=response, address=request.POST.get("email", ""))
     except ServiceValidationError as exc:
-        return render(
+        return _render(
             request,
             "touchpoints/email.html",
             {"errors": exc.errors, "email_token": token, "value": request.POST.get("email", "")},
             status=400,
         )
-    return render(request, "touchpoints/email.html", {"done": True})
+    return _render(request, "touchpoints/email.html", {"done": True})
+
+
+def _purpose_name(respondent: Respondent, purpose: str) -> str:
+    """The purpose's title in the page's language, as the consent screen showed it."""
+    record = (
+        ConsentRecord.objects.filter(respondent=respondent)
+        .select_related("notice_version")
+        .order_by("-given_at")
+        .first()
+    )
+    found = record.notice_version.purpose(purpose) if record is not None else None
+    return localized(found.get("title"), get_language() or "", "en") if found else ""
 
 
 @never_cache
@@ -92,16 +115,20 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         else None
     )
     if found is None:
-        return render(request, "touchpoints/unsubscribe.html", {"invalid": True}, status=404)
+        return _render(request, "touchpoints/unsubscribe.html", {"invalid": True}, status=404)
     if respondent is None:  # erased meanwhile: nothing is held, nothing will be sent
-        return render(request, "touchpoints/unsubscribe.html", {"done": True})
+        return _render(request, "touchpoints/unsubscribe.html", {"done": True})
     purpose = found[1]
-    context = {"organization": respondent.organization.name, "purpose": purpose}
+    context = {
+        "organization": respondent.organization.name,
+        "purpose": purpose,
+        "purpose_title": _purpose_name(respondent, purpose),
+    }
     if request.method == "POST":
         services.unsubscribe_withdraw(respondent=respondent, purpose=purpose)
-        return render(request, "touchpoints/unsubscribe.html", {**context, "done": True})
+        return _render(request, "touchpoints/unsubscribe.html", {**context, "done": True})
     active = purpose in services.deliveries.active_purposes(respondent.pk)
-    return render(
+    return _render(
         request,
         "touchpoints/unsubscribe.html",
         {

@@ -140,6 +140,12 @@ def test_opening_the_unsubscribe_link_only_asks_a_post_withdraws(quiz, submit):
         page = client.get(url)
         assert page.status_code == 200
         assert f'<form method="post" action="{url}">' in page.content.decode()
+        assert "consent to “Send you offers that fit your result” from" in page.content.decode()
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
+    assert "寄送符合您結果的優惠" in chinese
+    assert '<html lang="zh-Hant">' in chinese
+    assert '<html lang="en">' in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "personalised_offers" not in chinese
     assert client.head(url).status_code in (200, 405)  # a link checker: nothing happens
     record = ConsentRecord.objects.get(respondent=response.respondent)
     assert record.purposes_withdrawn == {}
