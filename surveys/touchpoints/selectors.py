@@ -1,9 +1,25 @@
 """Touchpoint reads, scoped to an organization."""
 
-from django.db.models import Count, Q, QuerySet
+from typing import Any
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from ..enums import DeliveryGroup, FollowUpStatus
-from ..models import FollowUp, Survey
+from ..models import FollowUp, FollowUpDelivery, RewardCode, Survey
+
+
+def _count(model: Any, **filters: Any) -> Coalesce:
+    """How many rows of `model` belong to the follow-up, as a subquery (not a join:
+    joining both codes and deliveries multiplies them, thousands by thousands)."""
+    rows = (
+        model.objects.filter(follow_up=OuterRef("pk"), **filters)
+        .order_by()
+        .values("follow_up")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
 
 
 def follow_up_list(*, organization_id: int) -> QuerySet[FollowUp]:
@@ -12,24 +28,12 @@ def follow_up_list(*, organization_id: int) -> QuerySet[FollowUp]:
         FollowUp.objects.filter(survey__organization_id=organization_id)
         .select_related("survey")
         .annotate(
-            codes_total=Count("codes", distinct=True),
-            codes_remaining=Count("codes", filter=Q(codes__issued_at=None), distinct=True),
-            sent=Count(
-                "deliveries",
-                filter=Q(deliveries__status__in=[FollowUpStatus.SENT, FollowUpStatus.SHOWN]),
-                distinct=True,
-            ),
-            waiting=Count(
-                "deliveries",
-                filter=Q(deliveries__status=FollowUpStatus.AWAITING_EMAIL),
-                distinct=True,
-            ),
-            held_out=Count(
-                "deliveries", filter=Q(deliveries__group=DeliveryGroup.HOLDOUT), distinct=True
-            ),
-            unavailable=Count(
-                "deliveries", filter=Q(deliveries__reward_unavailable=True), distinct=True
-            ),
+            codes_total=_count(RewardCode),
+            codes_remaining=_count(RewardCode, issued_at=None),
+            sent=_count(FollowUpDelivery, status__in=[FollowUpStatus.SENT, FollowUpStatus.SHOWN]),
+            waiting=_count(FollowUpDelivery, status=FollowUpStatus.AWAITING_EMAIL),
+            held_out=_count(FollowUpDelivery, group=DeliveryGroup.HOLDOUT),
+            unavailable=_count(FollowUpDelivery, reward_unavailable=True),
         )
         .order_by("survey__slug", "name", "pk")
     )

@@ -1,6 +1,7 @@
 """The studio's follow-ups page: authors add one, upload codes, see the pool left."""
 
 import pytest
+from django.utils import timezone
 
 from surveys.enums import PRIVACY_REPORT
 from surveys.models import AuditEvent, FollowUp
@@ -212,3 +213,34 @@ def test_a_huge_codes_file_is_refused_before_it_is_read(client, org, users, sett
     assert answer.status_code == 400
     assert "larger than 4 MB" in answer.content.decode()
     assert RewardCode.objects.count() == 0
+
+
+def test_the_counts_are_exact_with_many_codes_and_deliveries(org, django_assert_max_num_queries):
+    """Each count is its own subquery: codes and deliveries do not multiply each other."""
+    from surveys.models import FollowUpDelivery, RewardCode
+    from surveys.touchpoints.selectors import follow_up_list
+
+    follow_up = _follow_up(org)
+    codes = RewardCode.objects.bulk_create(
+        RewardCode(follow_up=follow_up, code=f"C{i}") for i in range(30)
+    )
+    statuses = ["sent"] * 7 + ["shown"] * 2 + ["awaiting_email"] * 4 + ["holdout"] * 5
+    deliveries = FollowUpDelivery.objects.bulk_create(
+        FollowUpDelivery(
+            follow_up=follow_up,
+            group="holdout" if s == "holdout" else "touched",
+            status=s,
+            locale="en",
+            reward_unavailable=i in (0, 1),
+        )
+        for i, s in enumerate(statuses)
+    )
+    for code, d in zip(codes[:6], deliveries[2:8], strict=True):
+        code.issued_at = timezone.now()
+        d.reward_code = code
+    RewardCode.objects.bulk_update(codes[:6], ["issued_at"])
+    FollowUpDelivery.objects.bulk_update(deliveries[2:8], ["reward_code"])
+    with django_assert_max_num_queries(1):
+        (f,) = follow_up_list(organization_id=org.pk)
+    assert (f.codes_total, f.codes_remaining) == (30, 24)
+    assert (f.sent, f.waiting, f.held_out, f.unavailable) == (9, 4, 5, 2)
