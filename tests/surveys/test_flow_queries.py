@@ -1,0 +1,58 @@
+"""SQL statements per respondent request of the web flow (landing to thanks).
+
+Each limit pins the current number: a change that adds a query to the
+respondent's path fails here first (docs/PERFORMANCE.md, the web flow).
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.surveys.test_views_public import (
+    ABOUT,
+    AGREE,
+    ATTITUDES,
+    HABITS,
+    IMPROVE,
+    RECOMMEND,
+    url,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Statements per request, as measured (a first visit with a fresh session).
+LIMITS = {
+    "landing": 14,
+    "consent_post": 23,
+    "page_get": 7,
+    "page_post": 16,
+    "last_post": 28,
+    "thanks": 12,
+}
+
+
+def counted(client, step: str, path: str, data: dict | None = None):
+    with CaptureQueriesContext(connection) as ctx:
+        res = client.get(path) if data is None else client.post(path, data)
+    assert len(ctx.captured_queries) <= LIMITS[step], "\n".join(
+        q["sql"][:200] for q in ctx.captured_queries
+    )
+    return res
+
+
+def test_each_respondent_request_stays_within_its_queries(client, survey):
+    counted(client, "landing", url(survey))
+    res = counted(client, "consent_post", url(survey), AGREE)
+    assert res.status_code == 302
+    pages = [("attitudes", ATTITUDES), ("habits", HABITS), ("recommend", RECOMMEND)]
+    pages += [("improve", IMPROVE)]
+    for section, data in pages:
+        res = counted(client, "page_get", url(survey, "p", section))
+        assert res.status_code == 200
+        res = counted(client, "page_post", url(survey, "p", section), data)
+        assert res.status_code == 302, res.content.decode()[:2000]
+    counted(client, "page_get", url(survey, "p", "about_you"))
+    res = counted(client, "last_post", url(survey, "p", "about_you"), ABOUT)
+    assert res["Location"] == url(survey, "thanks")
+    res = counted(client, "thanks", url(survey, "thanks"))
+    assert res.status_code == 200
