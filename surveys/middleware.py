@@ -9,6 +9,7 @@ policy says ``frame-ancestors 'self'``.
 """
 
 from collections.abc import Callable
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware
@@ -37,14 +38,24 @@ class RespondentSessionMiddleware(SessionMiddleware):
     those attributes over HTTPS (and on loopback hosts, which browsers treat
     as secure). Staff pages keep their own ``SameSite=Lax`` session, so a
     member's sign-in never becomes a cross-site cookie.
+
+    The respondent session is kept in its signed cookie
+    (``RESPONDENT_SESSION_ENGINE``): no SQL per request, and nothing held by
+    a cache that could be lost on a restart. It holds only the flow's ids and
+    tokens (the answers live in the database), and expires like any session
+    (``SESSION_COOKIE_AGE``, checked when the cookie is read).
     """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        super().__init__(get_response)
+        self.RespondentStore = import_module(settings.RESPONDENT_SESSION_ENGINE).SessionStore
 
     def process_request(self, request: HttpRequest) -> None:
         if not is_respondent_path(request.path):
             super().process_request(request)
             return
         key = request.COOKIES.get(settings.RESPONDENT_SESSION_COOKIE_NAME)
-        request.session = self.SessionStore(key)
+        request.session = self.RespondentStore(key)
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         response = super().process_response(request, response)
@@ -59,7 +70,9 @@ class RespondentSessionMiddleware(SessionMiddleware):
                 expires=staff["expires"] or None,
                 path=settings.SESSION_COOKIE_PATH,
                 domain=settings.SESSION_COOKIE_DOMAIN,
+                secure=settings.SESSION_COOKIE_SECURE or None,
                 httponly=True,
+                samesite=settings.SESSION_COOKIE_SAMESITE,
             )
         if _secure_context(request):
             for name in (settings.RESPONDENT_SESSION_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME):

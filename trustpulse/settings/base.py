@@ -104,6 +104,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 # The respondent flow's session cookie (staff pages keep SESSION_COOKIE_NAME), and
 # the CSRF secret kept in the session, so an embedded survey needs no cookie of its own.
 RESPONDENT_SESSION_COOKIE_NAME = "tp_respondent"
+# The respondent session costs no SQL: it is the signed cookie itself (HttpOnly,
+# Secure in production and in a cross-site frame, SameSite, SESSION_COOKIE_AGE).
+RESPONDENT_SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 CSRF_USE_SESSIONS = True
 
 ROOT_URLCONF = "trustpulse.urls"
