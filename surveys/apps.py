@@ -21,6 +21,20 @@ class SurveysConfig(AppConfig):
 
         signals.export_ready.connect(export_ready_event, dispatch_uid="surveys.webhooks.export")
 
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import Branding, ChannelLink, Organization, Survey, SurveyVersion
+        from .selectors.flow_cache import generation_bump
+
+        # The respondent flow's per-process lookups reload after any change to these.
+        for model in (Survey, SurveyVersion, Organization, Branding, ChannelLink):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    generation_bump,
+                    sender=model,
+                    dispatch_uid=f"surveys.flow_cache.{signal is post_save}.{model.__name__}",
+                )
+
         from .touchpoints import receivers as touchpoints
 
         signals.response_submitted.connect(

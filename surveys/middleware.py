@@ -16,7 +16,7 @@ from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 
-from .models import Survey
+from .selectors.surveys import frame_ancestors_for
 
 # The respondent flow: survey pages, channel links, and the language switch they post to.
 RESPONDENT_PREFIXES = ("/s/", "/l/", "/i18n/")
@@ -108,12 +108,11 @@ class FrameAncestorsMiddleware:
         if match is None or match.namespace != "surveys":
             return response
         if match.url_name == "channel_link":
-            surveys = Survey.objects.filter(channel_links__code=match.kwargs.get("code", ""))
+            origins = frame_ancestors_for(link_code=match.kwargs.get("code", ""))
         elif match.kwargs.get("slug"):
-            surveys = Survey.objects.filter(slug=match.kwargs["slug"])
+            origins = frame_ancestors_for(slug=match.kwargs["slug"])
         else:
             return response
-        origins = surveys.values_list("organization__frame_ancestors", flat=True).first()
         if origins:
             # django-csp (the next middleware out) writes it into the page's one policy.
             response._csp_replace = {"frame-ancestors": ["'self'", *origins]}  # type: ignore[attr-defined]

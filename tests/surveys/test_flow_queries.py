@@ -24,11 +24,11 @@ pytestmark = pytest.mark.django_db
 # Before this work: landing 14, consent 23, page 7, page POST 16, last 28, thanks 12.
 LIMITS = {
     "landing": 10,
-    "consent_post": 13,
-    "page_get": 6,
-    "page_post": 15,
-    "last_post": 24,
-    "thanks": 8,
+    "consent_post": 11,
+    "page_get": 3,
+    "page_post": 13,
+    "last_post": 22,
+    "thanks": 5,
 }
 
 

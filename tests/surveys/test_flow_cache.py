@@ -1,0 +1,65 @@
+"""The respondent flow's per-process lookups and their generation token (flow_cache)."""
+
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from surveys.authoring.selectors.builder import look_for
+from surveys.models import Branding
+from surveys.selectors import flow_cache
+from surveys.selectors.surveys import frame_ancestors_for, public_survey_get
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(call):
+    with CaptureQueriesContext(connection) as ctx:
+        value = call()
+    return value, len(ctx.captured_queries)
+
+
+def test_lookups_are_read_once_per_process_while_the_generation_holds(survey):
+    first, n = queries(lambda: public_survey_get(slug=survey.slug))
+    assert n == 1 and first.pk == survey.pk
+    again, n = queries(lambda: public_survey_get(slug=survey.slug))
+    assert n == 0 and again.pk == survey.pk and again is not first  # a copy per caller
+    assert queries(lambda: look_for(survey=survey))[1] == 1
+    assert queries(lambda: look_for(survey=survey))[1] == 0
+    assert queries(lambda: frame_ancestors_for(slug=survey.slug))[1] == 1
+    assert queries(lambda: frame_ancestors_for(slug=survey.slug))[1] == 0
+
+
+def test_a_change_saved_here_reloads_at_once(survey):
+    assert public_survey_get(slug=survey.slug).title == survey.title
+    assert look_for(survey=survey).accent == look_for(survey=survey).accent
+    survey.title = "Renamed"
+    survey.save()
+    assert public_survey_get(slug=survey.slug).title == "Renamed"
+    Branding.objects.create(organization=survey.organization, accent="#123456")
+    assert look_for(survey=survey).accent == "#123456"
+    org = survey.organization
+    org.frame_ancestors = ["https://shop.example"]
+    org.save()
+    assert frame_ancestors_for(slug=survey.slug) == ["https://shop.example"]
+
+
+def test_a_change_in_another_process_reloads_on_the_next_request(survey):
+    public_survey_get(slug=survey.slug)
+    # Another process saved the survey: the row changed, and it bumped the shared token.
+    type(survey).objects.filter(pk=survey.pk).update(title="Changed elsewhere")
+    assert public_survey_get(slug=survey.slug).title != "Changed elsewhere"  # still cached
+    cache.set(flow_cache.GENERATION_KEY, "bumped-by-another-process", None)
+    assert public_survey_get(slug=survey.slug).title == "Changed elsewhere"
+
+
+def test_a_cache_restart_costs_a_reload_and_an_unreachable_cache_none_at_all(survey):
+    public_survey_get(slug=survey.slug)
+    cache.clear()  # Redis restarted: no token, a new one is drawn
+    assert queries(lambda: public_survey_get(slug=survey.slug))[1] == 1
+    assert queries(lambda: public_survey_get(slug=survey.slug))[1] == 0
+    with mock.patch.object(flow_cache.cache, "get", side_effect=ConnectionError("down")):
+        found, n = queries(lambda: public_survey_get(slug=survey.slug))
+    assert (found.pk, n) == (survey.pk, 1)
