@@ -23,11 +23,27 @@ class SurveysConfig(AppConfig):
 
         from django.db.models.signals import post_delete, post_save
 
-        from .models import Branding, ChannelLink, Organization, Survey, SurveyVersion
+        from .models import (
+            Branding,
+            ChannelLink,
+            ConsentNotice,
+            ConsentNoticeVersion,
+            Organization,
+            Survey,
+            SurveyVersion,
+        )
         from .selectors.flow_cache import generation_bump
 
         # The respondent flow's per-process lookups reload after any change to these.
-        for model in (Survey, SurveyVersion, Organization, Branding, ChannelLink):
+        for model in (
+            Survey,
+            SurveyVersion,
+            Organization,
+            Branding,
+            ChannelLink,
+            ConsentNotice,
+            ConsentNoticeVersion,
+        ):
             for signal in (post_save, post_delete):
                 signal.connect(
                     generation_bump,

@@ -1,14 +1,15 @@
 """Read-mostly lookups of the respondent flow, cached per process.
 
 The survey a slug names (with its organization and live version), its look
-(branding) and who may frame it hardly ever change, yet every respondent
-request needs them. Each process keeps them in memory, stamped with the
-*generation* token held in the shared cache (Redis in production). A change
-(publish, close, any save of a survey, version, organization or branding, a
-channel link) bumps the token (`generation_bump`, connected to those models'
-saves and deletes in `SurveysConfig.ready`), and every process reloads on its
-next request. Without a token in the cache (a restart, an eviction) a new one
-is drawn, so a restart only costs reloads; when the cache cannot be reached,
+(branding), its consent notice version and who may frame it hardly ever
+change, yet every respondent request needs them. Each process keeps them in
+memory, stamped with the *generation* token held in the shared cache (Redis
+in production). A change (publish, close, any save of a survey, version,
+organization, branding, channel link, consent notice or notice version)
+bumps the token (`generation_bump`, connected to those models' saves and
+deletes in `SurveysConfig.ready`), and every process reloads on its next
+request. Without a token in the cache (a restart, an eviction) a new one is
+drawn, so a restart only costs reloads; when the cache cannot be reached,
 lookups go to the database every time. Nothing a respondent submits is held
 here.
 """

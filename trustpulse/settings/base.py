@@ -261,7 +261,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CONSUMER = "trustpulse.worker:Consumer"
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 BROKER_RECONNECT_SECONDS = env.float("BROKER_RECONNECT_SECONDS", default=1.0)
+# The consent screen's counters are Redis INCRs, added to their rows by beat
+# (surveys/consent/services/counters.py); without Redis, rows are updated directly.
+CONSENT_COUNTERS_IN_REDIS = env.bool("CONSENT_COUNTERS_IN_REDIS", default=bool(REDIS_URL))
 CELERY_BEAT_SCHEDULE = {
+    "consent-counters-flush": {
+        "task": "surveys.tasks.consent_counters_flush",
+        "schedule": timedelta(seconds=env.int("CONSENT_COUNTER_FLUSH_SECONDS", default=60)),
+    },
     "purge-idempotency-records": {
         "task": "surveys.tasks.idempotency_records_purge",
         "schedule": timedelta(hours=1),
