@@ -35,6 +35,34 @@ def response_withheld(response: Response, spec: VersionSpec | None = None) -> fr
     return (spec or version_spec(response.version)).withheld(granted)
 
 
+@dataclass(frozen=True, kw_only=True)
+class ResponseState:
+    """What a request of the web flow needs of a response, read once: consent and answers."""
+
+    granted: frozenset[str] | None  # the purposes granted now; None: no consent records
+    withheld: frozenset[str]  # questions under a purpose not granted
+    values: dict[str, Any]  # the cleaned values stored so far (withheld ones included)
+    other: dict[str, str]
+
+
+def response_state(response: Response, spec: VersionSpec) -> ResponseState:
+    """A response's consent and stored answers (two queries)."""
+    records = list(ConsentRecord.objects.filter(response_id=response.pk))
+    granted = frozenset(p for r in records for p in r.active_purposes) if records else None
+    rows = list(
+        response.answers.order_by("id").values(
+            "question_code", "item", "choice", "number", "text", "date", "boolean"
+        )
+    )
+    values, other = values_from_rows(spec, rows)
+    return ResponseState(
+        granted=granted,
+        withheld=spec.withheld(granted) if granted is not None else frozenset(),
+        values=values,
+        other=other,
+    )
+
+
 def response_values(response: Response) -> tuple[dict[str, Any], dict[str, str]]:
     """The cleaned values (and 'other' texts) stored so far for a response."""
     spec = version_spec(response.version)

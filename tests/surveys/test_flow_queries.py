@@ -28,8 +28,8 @@ LIMITS = {
     "landing": 10,
     "consent_post": 9,
     "page_get": 3,
-    "page_post": 13,
-    "last_post": 22,
+    "page_post": 8,
+    "last_post": 11,
     "thanks": 5,
 }
 
