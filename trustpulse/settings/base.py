@@ -104,8 +104,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 # The respondent flow's session cookie (staff pages keep SESSION_COOKIE_NAME), and
 # the CSRF secret kept in the session, so an embedded survey needs no cookie of its own.
 RESPONDENT_SESSION_COOKIE_NAME = "tp_respondent"
-# The respondent session costs no SQL: it is the signed cookie itself (HttpOnly,
-# Secure in production and in a cross-site frame, SameSite, SESSION_COOKIE_AGE).
+# The respondent session is its signed cookie: no SQL (surveys/middleware.py).
 RESPONDENT_SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 CSRF_USE_SESSIONS = True
 
@@ -261,8 +260,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CONSUMER = "trustpulse.worker:Consumer"
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 BROKER_RECONNECT_SECONDS = env.float("BROKER_RECONNECT_SECONDS", default=1.0)
-# The consent screen's counters are Redis INCRs, added to their rows by beat
-# (surveys/consent/services/counters.py); without Redis, rows are updated directly.
+# Consent screen counters: Redis INCRs flushed by beat (surveys/consent/services/counters.py).
 CONSENT_COUNTERS_IN_REDIS = env.bool("CONSENT_COUNTERS_IN_REDIS", default=bool(REDIS_URL))
 CELERY_BEAT_SCHEDULE = {
     "consent-counters-flush": {

@@ -294,24 +294,32 @@ def _page(request: HttpRequest, slug: str, section: str) -> HttpResponse:
             )
         if result.next_section is not None:
             return HttpResponseRedirect(page_url(survey, result.next_section))
-        try:
-            response_complete(response=response, state=result.state)
-        except ServiceValidationError as exc:
-            # An answer on an earlier page no longer holds: back to that page
-            # (its answers are kept), where saving it again shows the problem.
-            response.refresh_from_db()
-            target = next(
-                (q.section for e in exc.errors if (q := spec.question(e.field)) is not None),
-                response.section_path[0] if response.section_path else section,
-            )
-            return HttpResponseRedirect(page_url(survey, target))
-        entry = _flow(request, slug)
-        flow_set(request, slug, {"done": entry.get("response"), "portal": entry.get("portal")})
-        return HttpResponseRedirect(reverse("surveys:thanks", kwargs={"slug": slug}))
+        return _submit(request, ctx, response, section, result)
 
     visible = [q for q in questions if evaluate(q.display_logic, stored)]
     states = stored_states(visible, stored, stored_other)
     return _render_page(request, ctx, response, section, visible, states, stored, problems)
+
+
+def _submit(
+    request: HttpRequest, ctx: SurveyContext, response: Response, section: str, result: Any
+) -> HttpResponse:
+    """The last page saved: submit the response, then thanks (or back to a page to fix)."""
+    survey, spec, slug = ctx.survey, ctx.spec, ctx.survey.slug
+    try:
+        response_complete(response=response, state=result.state)
+    except ServiceValidationError as exc:
+        # An answer on an earlier page no longer holds: back to that page
+        # (its answers are kept), where saving it again shows the problem.
+        response.refresh_from_db()
+        target = next(
+            (q.section for e in exc.errors if (q := spec.question(e.field)) is not None),
+            response.section_path[0] if response.section_path else section,
+        )
+        return HttpResponseRedirect(page_url(survey, target))
+    entry = _flow(request, slug)
+    flow_set(request, slug, {"done": entry.get("response"), "portal": entry.get("portal")})
+    return HttpResponseRedirect(reverse("surveys:thanks", kwargs={"slug": slug}))
 
 
 def _render_page(
