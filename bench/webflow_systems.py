@@ -210,7 +210,7 @@ for n, section in enumerate(definition["sections"]):
         elif t == "yes_no":
             choices = ["yes", "no"]
         elif t == "acknowledgement":
-            choices = ["ok"]
+            choices = ["ok", "noted"]
         Question.objects.create(text=q["code"], order=m, required=True, survey=s, category=c,
             type=kind, choices=", ".join(choices) if kind in (Question.RADIO,
             Question.SELECT_MULTIPLE) else "")
