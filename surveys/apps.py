@@ -31,6 +31,7 @@ class SurveysConfig(AppConfig):
             Organization,
             Survey,
             SurveyVersion,
+            WebhookEndpoint,
         )
         from .selectors.flow_cache import generation_bump
 
@@ -43,6 +44,7 @@ class SurveysConfig(AppConfig):
             ChannelLink,
             ConsentNotice,
             ConsentNoticeVersion,
+            WebhookEndpoint,
         ):
             for signal in (post_save, post_delete):
                 signal.connect(

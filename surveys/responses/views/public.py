@@ -89,8 +89,8 @@ def session_response(
         pk = UUID(str(value))
     except ValueError:
         return None
-    rows = Response.objects.filter(pk=pk, survey=survey)
-    response = (rows.select_for_update() if lock else rows).first()
+    rows = Response.objects.filter(pk=pk, survey=survey).select_related("respondent")
+    response = (rows.select_for_update(of=("self",)) if lock else rows).first()
     if response is not None:
         response.survey = survey
         live = survey.live_version
