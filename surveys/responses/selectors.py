@@ -1,8 +1,12 @@
 """Reads of responses: a partial response by its resume token, its values, what it withholds."""
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
+from django.db.models import OuterRef, QuerySet
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from ..answers import values_from_rows
@@ -45,9 +49,62 @@ class ResponseState:
     other: dict[str, str]
 
 
+def with_consents(rows: QuerySet[Response]) -> QuerySet[Response]:
+    """On PostgreSQL, each response's consent records ride along in its row.
+
+    As ``consent_rows`` (oldest first: purposes granted, withdrawn, expired,
+    receipt id), read by `response_state` and `response_receipt_id` instead
+    of a query of their own. Elsewhere the rows are returned as they are.
+    """
+    if connection.vendor != "postgresql":
+        return rows
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    records = (
+        ConsentRecord.objects.filter(response_id=OuterRef("pk"))
+        .order_by("given_at", "id")
+        .values(
+            json=JSONObject(
+                granted="purposes_granted",
+                withdrawn="purposes_withdrawn",
+                expired="purposes_expired",
+                receipt="receipt_id",
+            )
+        )
+    )
+    return rows.annotate(consent_rows=ArraySubquery(records))
+
+
+def _consent_records(response: Response) -> list[ConsentRecord]:
+    rows = getattr(response, "consent_rows", None)
+    if rows is None:
+        return list(
+            ConsentRecord.objects.filter(response_id=response.pk).order_by("given_at", "id")
+        )
+    out = []
+    for row in rows:
+        data = json.loads(row) if isinstance(row, str) else row
+        out.append(
+            ConsentRecord(
+                response_id=response.pk,
+                purposes_granted=data["granted"],
+                purposes_withdrawn=data["withdrawn"],
+                purposes_expired=data["expired"],
+                receipt_id=data["receipt"],
+            )
+        )
+    return out
+
+
+def response_receipt_id(response: Response) -> str | None:
+    """The receipt id of the response's first consent record (None without one)."""
+    records = _consent_records(response)
+    return str(records[0].receipt_id) if records else None
+
+
 def response_state(response: Response, spec: VersionSpec) -> ResponseState:
-    """A response's consent and stored answers (two queries)."""
-    records = list(ConsentRecord.objects.filter(response_id=response.pk))
+    """A response's consent and stored answers (one query, or two without `with_consents`)."""
+    records = _consent_records(response)
     granted = frozenset(p for r in records for p in r.active_purposes) if records else None
     rows = list(
         response.answers.order_by("id").values(

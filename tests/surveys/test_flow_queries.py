@@ -26,18 +26,23 @@ pytestmark = pytest.mark.django_db
 # Before this work: landing 14, consent 23, page 7, page POST 16, last 28, thanks 12.
 LIMITS = {
     "landing": 10,
-    "consent_post": 9,
-    "page_get": 3,
-    "page_post": 8,
-    "last_post": 11,
-    "thanks": 5,
+    "consent_post": 8,
+    "page_get": 2,
+    "page_post": 7,
+    "last_post": 8,
+    "thanks": 4,
 }
+
+
+# Elsewhere than on PostgreSQL a response's consent records take a query of their own.
+ELSEWHERE = {"page_get": 1, "page_post": 1, "last_post": 1, "thanks": 1}
 
 
 def counted(client, step: str, path: str, data: dict | None = None):
     with CaptureQueriesContext(connection) as ctx:
         res = client.get(path) if data is None else client.post(path, data)
-    assert len(ctx.captured_queries) <= LIMITS[step], "\n".join(
+    limit = LIMITS[step] + (0 if connection.vendor == "postgresql" else ELSEWHERE.get(step, 0))
+    assert len(ctx.captured_queries) <= limit, "\n".join(
         q["sql"][:200] for q in ctx.captured_queries
     )
     return res

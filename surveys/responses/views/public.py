@@ -31,9 +31,11 @@ from surveys.models import Response, Survey, SurveyVersion
 from surveys.responses import selectors as response_selectors
 from surveys.responses.selectors import (
     Availability,
+    response_receipt_id,
     response_resume,
     response_state,
     response_values,
+    with_consents,
 )
 from surveys.responses.services.response_flow import (
     quiz_score_text,
@@ -89,7 +91,7 @@ def session_response(
         pk = UUID(str(value))
     except ValueError:
         return None
-    rows = Response.objects.filter(pk=pk, survey=survey).select_related("respondent")
+    rows = with_consents(Response.objects.filter(pk=pk, survey=survey).select_related("respondent"))
     response = (rows.select_for_update(of=("self",)) if lock else rows).first()
     if response is not None:
         response.survey = survey
@@ -420,17 +422,15 @@ def _thanks_privacy(request: HttpRequest, response: Response, portal: str | None
     """
     if not portal:
         portal = portal_token_issue(respondent=response.respondent)
-    record = response.consents.order_by("given_at").first()
+    receipt_id = response_receipt_id(response)
     links: dict[str, Any] = {
         "portal_url": request.build_absolute_uri(reverse("surveys:portal", args=[portal])),
         "withdraw_url": reverse("surveys:portal_withdraw", args=[portal]),
     }
-    if record is not None:
-        links["receipt_url"] = reverse("surveys:receipt", args=[portal, record.receipt_id])
-        links["receipt_json_url"] = reverse(
-            "surveys:receipt_json", args=[portal, record.receipt_id]
-        )
-        links["receipt_id"] = str(record.receipt_id)
+    if receipt_id is not None:
+        links["receipt_url"] = reverse("surveys:receipt", args=[portal, receipt_id])
+        links["receipt_json_url"] = reverse("surveys:receipt_json", args=[portal, receipt_id])
+        links["receipt_id"] = receipt_id
     return links
 
 
