@@ -63,3 +63,36 @@ def test_a_cache_restart_costs_a_reload_and_an_unreachable_cache_none_at_all(sur
     with mock.patch.object(flow_cache.cache, "get", side_effect=ConnectionError("down")):
         found, n = queries(lambda: public_survey_get(slug=survey.slug))
     assert (found.pk, n) == (survey.pk, 1)
+
+
+def test_nothing_submitted_is_lost_when_the_cache_restarts_or_is_down_mid_flow(client, survey):
+    from surveys.enums import ResponseStatus
+    from surveys.models import Response
+    from tests.surveys.test_views_public import (
+        ABOUT,
+        AGREE,
+        ATTITUDES,
+        HABITS,
+        IMPROVE,
+        RECOMMEND,
+        url,
+    )
+
+    assert client.post(url(survey), AGREE).status_code == 302
+    assert client.post(url(survey, "p", "attitudes"), ATTITUDES).status_code == 302
+    cache.clear()  # Redis restarted between two pages
+    assert client.post(url(survey, "p", "habits"), HABITS).status_code == 302
+    down = ConnectionError("Redis is down")
+    with (
+        mock.patch.object(flow_cache.cache, "get", side_effect=down),
+        mock.patch.object(flow_cache.cache, "set", side_effect=down),
+    ):
+        assert client.post(url(survey, "p", "recommend"), RECOMMEND).status_code == 302
+    cache.clear()
+    assert client.post(url(survey, "p", "improve"), IMPROVE).status_code == 302
+    res = client.post(url(survey, "p", "about_you"), ABOUT)
+    assert res["Location"] == url(survey, "thanks")
+    response = Response.objects.get()
+    assert response.status == ResponseStatus.COMPLETE
+    codes = set(response.answers.values_list("question_code", flat=True))
+    assert {"concern", "trust_brand", "policy_reading", "nps", "improve_text"} <= codes
