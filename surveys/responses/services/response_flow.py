@@ -20,9 +20,9 @@ from ...consent.services.response_consent import (
 from ...enums import Channel, ResponseStatus
 from ...models import Respondent, Response, Survey
 from ...selectors.definitions import version_spec
-from ..selectors import ResponseState, availability, response_state
+from ..selectors import ResponseState, response_state
 from .respondents import respondent_create, token_hash
-from .responses import AVAILABILITY_MESSAGES, finish_response, write_answers
+from .responses import availability_check, finish_response, write_answers
 
 
 def response_start(
@@ -60,15 +60,7 @@ def _response_start(
     channel_link_id: int | None = None,
     external_id_digest: str | None = None,
 ) -> tuple[Response, str]:
-    avail = availability(survey)
-    if not avail.ok:
-        raise ServiceValidationError(
-            [
-                FieldError(
-                    field="survey", code=avail.reason, message=AVAILABILITY_MESSAGES[avail.reason]
-                )
-            ]
-        )
+    availability_check(survey)
     version = survey.live_version
     assert version is not None
     spec = version_spec(version)
