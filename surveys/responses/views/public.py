@@ -8,11 +8,13 @@ once, on the thank-you page, the private portal link); the response itself
 lives in the database and is changed only through the services.
 """
 
+import functools
 from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -78,6 +80,12 @@ def flow_set(request: HttpRequest, slug: str, entry: dict[str, Any] | None) -> N
     request.session[SESSION_KEY] = flows
 
 
+@functools.cache
+def _session_rows() -> QuerySet[Response]:
+    """The session response's query, its annotation resolved once per process."""
+    return with_consents(Response.objects.select_related("respondent"))
+
+
 def session_response(
     request: HttpRequest, survey: Survey, key: str, *, lock: bool = False
 ) -> Response | None:
@@ -91,7 +99,7 @@ def session_response(
         pk = UUID(str(value))
     except ValueError:
         return None
-    rows = with_consents(Response.objects.filter(pk=pk, survey=survey).select_related("respondent"))
+    rows = _session_rows().filter(pk=pk, survey=survey)
     response = (rows.select_for_update(of=("self",)) if lock else rows).first()
     if response is not None:
         response.survey = survey
