@@ -11,16 +11,21 @@ deletes in `SurveysConfig.ready`), and every process reloads on its next
 request. Without a token in the cache (a restart, an eviction) a new one is
 drawn, so a restart only costs reloads; when the cache cannot be reached,
 lookups go to the database every time. Nothing a respondent submits is held
-here.
+here. A local-memory cache is not shared between processes, so there an
+entry also expires after ``FLOW_CACHE_LOCAL_SECONDS`` (2 s by default; the
+test settings, one process, keep it longer).
 """
 
 import copy
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 
 log = logging.getLogger(__name__)
@@ -28,7 +33,15 @@ log = logging.getLogger(__name__)
 GENERATION_KEY = "tp:flow-cache:generation"
 MAX_ENTRIES = 2048
 T = TypeVar("T")
-_LOCAL: dict[tuple[str, Any], tuple[str, Any]] = {}  # (kind, key) -> (token, value)
+# (kind, key) -> (token, loaded at, value)
+_LOCAL: dict[tuple[str, Any], tuple[str, float, Any]] = {}
+
+
+def _max_age() -> float | None:
+    """How long an entry may live whatever the token (None: as long as the token holds)."""
+    if isinstance(caches["default"], LocMemCache):
+        return float(getattr(settings, "FLOW_CACHE_LOCAL_SECONDS", 2.0))
+    return None
 
 
 def generation() -> str | None:
@@ -54,13 +67,16 @@ def cached(kind: str, key: Any, load: Callable[[], T]) -> T:
     if token is None:
         return load()
     hit = _LOCAL.get((kind, key))
+    now = time.monotonic()
     if hit is not None and hit[0] == token:
-        found: T = hit[1]
-        return copy.copy(found)
+        max_age = _max_age()
+        if max_age is None or now - hit[1] < max_age:
+            found: T = hit[2]
+            return copy.copy(found)
     value = load()
     if len(_LOCAL) >= MAX_ENTRIES:
         _LOCAL.clear()
-    _LOCAL[(kind, key)] = (token, value)
+    _LOCAL[(kind, key)] = (token, now, value)
     return copy.copy(value)
 
 

@@ -96,3 +96,9 @@ def test_nothing_submitted_is_lost_when_the_cache_restarts_or_is_down_mid_flow(c
     assert response.status == ResponseStatus.COMPLETE
     codes = set(response.answers.values_list("question_code", flat=True))
     assert {"concern", "trust_brand", "policy_reading", "nps", "improve_text"} <= codes
+
+
+def test_with_a_local_memory_cache_entries_also_expire(survey, settings):
+    settings.FLOW_CACHE_LOCAL_SECONDS = 0.0  # not shared between processes: no token to trust
+    public_survey_get(slug=survey.slug)
+    assert queries(lambda: public_survey_get(slug=survey.slug))[1] == 1
