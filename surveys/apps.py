@@ -21,7 +21,39 @@ class SurveysConfig(AppConfig):
 
         signals.export_ready.connect(export_ready_event, dispatch_uid="surveys.webhooks.export")
 
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import (
+            Branding,
+            ChannelLink,
+            ConsentNotice,
+            ConsentNoticeVersion,
+            Organization,
+            Survey,
+            SurveyVersion,
+            WebhookEndpoint,
+        )
+        from .selectors.flow_cache import generation_bump
         from .touchpoints import checks as _touchpoint_checks  # noqa: F401 - registers them
+
+        # The respondent flow's per-process lookups reload after any change to these.
+        for model in (
+            Survey,
+            SurveyVersion,
+            Organization,
+            Branding,
+            ChannelLink,
+            ConsentNotice,
+            ConsentNoticeVersion,
+            WebhookEndpoint,
+        ):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    generation_bump,
+                    sender=model,
+                    dispatch_uid=f"surveys.flow_cache.{signal is post_save}.{model.__name__}",
+                )
+
         from .touchpoints import receivers as touchpoints
 
         signals.response_submitted.connect(

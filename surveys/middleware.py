@@ -9,13 +9,14 @@ policy says ``frame-ancestors 'self'``.
 """
 
 from collections.abc import Callable
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 
-from .models import Survey
+from .selectors.surveys import frame_ancestors_for
 
 # The respondent flow: survey pages, channel links, and the language switch they post to.
 RESPONDENT_PREFIXES = ("/s/", "/l/", "/i18n/")
@@ -37,14 +38,24 @@ class RespondentSessionMiddleware(SessionMiddleware):
     those attributes over HTTPS (and on loopback hosts, which browsers treat
     as secure). Staff pages keep their own ``SameSite=Lax`` session, so a
     member's sign-in never becomes a cross-site cookie.
+
+    The respondent session is kept in its signed cookie
+    (``RESPONDENT_SESSION_ENGINE``): no SQL per request, and nothing held by
+    a cache that could be lost on a restart. It holds only the flow's ids and
+    tokens (the answers live in the database), and expires like any session
+    (``SESSION_COOKIE_AGE``, checked when the cookie is read).
     """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        super().__init__(get_response)
+        self.RespondentStore = import_module(settings.RESPONDENT_SESSION_ENGINE).SessionStore
 
     def process_request(self, request: HttpRequest) -> None:
         if not is_respondent_path(request.path):
             super().process_request(request)
             return
         key = request.COOKIES.get(settings.RESPONDENT_SESSION_COOKIE_NAME)
-        request.session = self.SessionStore(key)
+        request.session = self.RespondentStore(key)
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         response = super().process_response(request, response)
@@ -59,7 +70,9 @@ class RespondentSessionMiddleware(SessionMiddleware):
                 expires=staff["expires"] or None,
                 path=settings.SESSION_COOKIE_PATH,
                 domain=settings.SESSION_COOKIE_DOMAIN,
+                secure=settings.SESSION_COOKIE_SECURE or None,
                 httponly=True,
+                samesite=settings.SESSION_COOKIE_SAMESITE,
             )
         if _secure_context(request):
             for name in (settings.RESPONDENT_SESSION_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME):
@@ -95,12 +108,11 @@ class FrameAncestorsMiddleware:
         if match is None or match.namespace != "surveys":
             return response
         if match.url_name == "channel_link":
-            surveys = Survey.objects.filter(channel_links__code=match.kwargs.get("code", ""))
+            origins = frame_ancestors_for(link_code=match.kwargs.get("code", ""))
         elif match.kwargs.get("slug"):
-            surveys = Survey.objects.filter(slug=match.kwargs["slug"])
+            origins = frame_ancestors_for(slug=match.kwargs["slug"])
         else:
             return response
-        origins = surveys.values_list("organization__frame_ancestors", flat=True).first()
         if origins:
             # django-csp (the next middleware out) writes it into the page's one policy.
             response._csp_replace = {"frame-ancestors": ["'self'", *origins]}  # type: ignore[attr-defined]

@@ -14,6 +14,14 @@ def idempotency_records_purge() -> int:
     return _purge() + inbox_purge()
 
 
+@shared_task(name="surveys.tasks.consent_counters_flush", ignore_result=True)
+def consent_counters_flush() -> int:
+    """Add the consent screen's counts kept in Redis to their daily rows."""
+    from .consent.services.counters import consent_counters_flush as flush
+
+    return flush()
+
+
 @shared_task(name="surveys.tasks.inbox_drain", ignore_result=True)
 def inbox_drain() -> int:
     """Write out accepted API submissions (queued after each, and swept by beat)."""

@@ -53,7 +53,7 @@ def respondent_session(client):
     from django.conf import settings
 
     cookie = client.cookies.get(settings.RESPONDENT_SESSION_COOKIE_NAME)
-    store = import_module(settings.SESSION_ENGINE).SessionStore
+    store = import_module(settings.RESPONDENT_SESSION_ENGINE).SessionStore
     return store(cookie.value if cookie else None)
 
 

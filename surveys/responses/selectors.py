@@ -1,8 +1,12 @@
 """Reads of responses: a partial response by its resume token, its values, what it withholds."""
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
+from django.db.models import OuterRef, QuerySet
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from ..answers import values_from_rows
@@ -33,6 +37,87 @@ def response_withheld(response: Response, spec: VersionSpec | None = None) -> fr
         return frozenset()
     granted = {p for r in records for p in r.active_purposes}
     return (spec or version_spec(response.version)).withheld(granted)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResponseState:
+    """What a request of the web flow needs of a response, read once: consent and answers."""
+
+    granted: frozenset[str] | None  # the purposes granted now; None: no consent records
+    withheld: frozenset[str]  # questions under a purpose not granted
+    values: dict[str, Any]  # the cleaned values stored so far (withheld ones included)
+    other: dict[str, str]
+
+
+def with_consents(rows: QuerySet[Response]) -> QuerySet[Response]:
+    """On PostgreSQL, each response's consent records ride along in its row.
+
+    As ``consent_rows`` (oldest first: purposes granted, withdrawn, expired,
+    receipt id), read by `response_state` and `response_receipt_id` instead
+    of a query of their own. Elsewhere the rows are returned as they are.
+    """
+    if connection.vendor != "postgresql":
+        return rows
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    records = (
+        ConsentRecord.objects.filter(response_id=OuterRef("pk"))
+        .order_by("given_at", "id")
+        .values(
+            json=JSONObject(
+                granted="purposes_granted",
+                withdrawn="purposes_withdrawn",
+                expired="purposes_expired",
+                receipt="receipt_id",
+            )
+        )
+    )
+    return rows.annotate(consent_rows=ArraySubquery(records))
+
+
+def _consent_records(response: Response) -> list[ConsentRecord]:
+    rows = getattr(response, "consent_rows", None)
+    if rows is None:
+        return list(
+            ConsentRecord.objects.filter(response_id=response.pk).order_by("given_at", "id")
+        )
+    out = []
+    for row in rows:
+        data = json.loads(row) if isinstance(row, str) else row
+        out.append(
+            ConsentRecord(
+                response_id=response.pk,
+                purposes_granted=data["granted"],
+                purposes_withdrawn=data["withdrawn"],
+                purposes_expired=data["expired"],
+                receipt_id=data["receipt"],
+            )
+        )
+    return out
+
+
+def response_receipt_id(response: Response) -> str | None:
+    """The receipt id of the response's first consent record (None without one)."""
+    records = _consent_records(response)
+    return str(records[0].receipt_id) if records else None
+
+
+def response_state(response: Response, spec: VersionSpec) -> ResponseState:
+    """A response's consent and stored answers (one query, or two without `with_consents`)."""
+    records = _consent_records(response)
+    granted = frozenset(p for r in records for p in r.active_purposes) if records else None
+    rows = list(
+        response.answers.order_by("id").values(
+            "question_code", "item", "choice", "number", "text", "date", "boolean"
+        )
+    )
+    values, other = values_from_rows(spec, rows)
+    return ResponseState(
+        granted=granted,
+        withheld=spec.withheld(granted) if granted is not None else frozenset(),
+        values=values,
+        other=other,
+    )
 
 
 def response_values(response: Response) -> tuple[dict[str, Any], dict[str, str]]:

@@ -8,6 +8,7 @@ from django.dispatch import receiver
 
 from ..enums import ResponseStatus
 from ..models import Response, Survey
+from . import flow_cache
 from .access import Actor
 
 
@@ -63,8 +64,31 @@ def survey_for_submission(*, actor: Actor, pk: int) -> Survey | None:
 
 
 def public_survey_get(*, slug: str) -> Survey | None:
-    """A survey by its public slug (drafts included: the flow explains they are not open)."""
-    return Survey.objects.select_related("organization", "live_version").filter(slug=slug).first()
+    """A survey by its public slug (drafts included: the flow explains they are not open).
+
+    With its organization and live version, cached per process until any of
+    them changes (`flow_cache`).
+    """
+    return flow_cache.cached(
+        "survey",
+        slug,
+        lambda: (
+            Survey.objects.select_related("organization", "live_version").filter(slug=slug).first()
+        ),
+    )
+
+
+def frame_ancestors_for(*, slug: str = "", link_code: str = "") -> list[str]:
+    """The origins allowed to frame a survey's pages (by slug or channel link code)."""
+
+    def load() -> list[str]:
+        if link_code:
+            surveys = Survey.objects.filter(channel_links__code=link_code)
+        else:
+            surveys = Survey.objects.filter(slug=slug)
+        return list(surveys.values_list("organization__frame_ancestors", flat=True).first() or [])
+
+    return flow_cache.cached("frame_ancestors", (slug, link_code), load)
 
 
 def response_list(

@@ -104,6 +104,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # The respondent flow's session cookie (staff pages keep SESSION_COOKIE_NAME), and
 # the CSRF secret kept in the session, so an embedded survey needs no cookie of its own.
 RESPONDENT_SESSION_COOKIE_NAME = "tp_respondent"
+# The respondent session is its signed cookie: no SQL (surveys/middleware.py).
+RESPONDENT_SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 CSRF_USE_SESSIONS = True
 
 ROOT_URLCONF = "trustpulse.urls"
@@ -258,7 +260,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CONSUMER = "trustpulse.worker:Consumer"
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 BROKER_RECONNECT_SECONDS = env.float("BROKER_RECONNECT_SECONDS", default=1.0)
+# Consent screen counters: Redis INCRs flushed by beat (surveys/consent/services/counters.py).
+CONSENT_COUNTERS_IN_REDIS = env.bool("CONSENT_COUNTERS_IN_REDIS", default=bool(REDIS_URL))
 CELERY_BEAT_SCHEDULE = {
+    "consent-counters-flush": {
+        "task": "surveys.tasks.consent_counters_flush",
+        "schedule": timedelta(seconds=env.int("CONSENT_COUNTER_FLUSH_SECONDS", default=60)),
+    },
     "purge-idempotency-records": {
         "task": "surveys.tasks.idempotency_records_purge",
         "schedule": timedelta(hours=1),

@@ -16,6 +16,10 @@ STORAGES = {
 }
 # Throttling is exercised by its own tests through override_settings.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One process: the respondent flow's lookups need no local-memory expiry (flow_cache).
+FLOW_CACHE_LOCAL_SECONDS = 3600.0
+# Consent counters on their rows (their Redis path has its own tests).
+CONSENT_COUNTERS_IN_REDIS = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SITE_URL = "http://testserver"
 # Sign-in lockout as in production (SIGNIN_FAILURE_LIMIT wrong passwords per

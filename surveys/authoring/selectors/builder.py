@@ -22,6 +22,7 @@ from ...models import (
     Survey,
     SurveyVersion,
 )
+from ...selectors import flow_cache
 from .authoring import working_version
 
 
@@ -272,7 +273,16 @@ def _look(branding: Branding, source: str) -> Look:
 
 
 def look_for(*, survey: Survey) -> Look:
-    """The survey's own branding, else its organization's, else the default (one query)."""
+    """The survey's own branding, else its organization's, else the default.
+
+    One query, cached per process until a branding changes (`flow_cache`).
+    """
+    return flow_cache.cached(
+        "look", (survey.pk, survey.organization_id), lambda: _look_load(survey)
+    )
+
+
+def _look_load(survey: Survey) -> Look:
     rows = list(
         Branding.objects.filter(Q(survey=survey) | Q(organization_id=survey.organization_id))
         .defer("logo")

@@ -15,7 +15,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 from jsonschema import Draft202012Validator
@@ -26,7 +25,6 @@ from ...definition import _sort_key
 from ...enums import BEHAVIOURAL_MEASUREMENT, AuditAction, CollectionMethod, VersionStatus
 from ...integrations import outbox
 from ...models import (
-    ConsentCounter,
     ConsentNotice,
     ConsentNoticeVersion,
     ConsentRecord,
@@ -37,6 +35,7 @@ from ...models import (
 )
 from ...services.audit import audit_log
 from ...text import sanitize_localized
+from .counters import counter_bump
 
 SCHEMA_DIR = Path(settings.BASE_DIR) / "docs" / "schemas"
 COUNTER_FIELDS = ("shown", "declined", "consented")
@@ -228,18 +227,8 @@ def notice_text_hash(version: ConsentNoticeVersion, locale: str) -> str:
 
 
 def consent_counter_bump(*, version: ConsentNoticeVersion, field: str) -> None:
-    """Count one anonymous event (shown, declined or consented) for today."""
-    assert field in COUNTER_FIELDS
-    day = timezone.localdate()
-    updated = ConsentCounter.objects.filter(notice_version=version, day=day).update(
-        **{field: F(field) + 1}
-    )
-    if not updated:
-        counter, created = ConsentCounter.objects.get_or_create(
-            notice_version=version, day=day, defaults={field: 1}
-        )
-        if not created:
-            ConsentCounter.objects.filter(pk=counter.pk).update(**{field: F(field) + 1})
+    """Count one anonymous event (shown, declined or consented) for today (`counters`)."""
+    counter_bump(version_id=version.pk, field=field)
 
 
 def consent_errors(

@@ -48,7 +48,7 @@ from surveys.responses.views.public import (
     survey_context,
     unavailable,
 )
-from surveys.selectors import public_survey_get
+from surveys.selectors import flow_cache, public_survey_get
 from trustpulse.validation import ServiceValidationError
 
 CONSENT_KEY = "trustpulse_consent"  # notice version pk → {"shown", "declined", "opened"}
@@ -104,7 +104,12 @@ def _count_once(request: HttpRequest, version: ConsentNoticeVersion, field: str,
 
 
 def current_notice(survey: Survey) -> ConsentNoticeVersion | None:
-    return notice_current_version(survey.consent_notice)
+    """The notice version respondents are shown, cached per process (`flow_cache`)."""
+    if survey.consent_notice_id is None:
+        return None
+    return flow_cache.cached(
+        "notice", survey.consent_notice_id, lambda: notice_current_version(survey.consent_notice)
+    )
 
 
 def gpc_signal(request: HttpRequest) -> bool:

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from surveys.selectors.flow_cache import generation_bump
 from trustpulse.validation import FieldError, ServiceValidationError, required_text
 
 from ...enums import LINK_CHANNELS, AuditAction
@@ -46,6 +47,7 @@ def link_key(organization: Organization) -> str:
             link_signing_key=key
         )
         organization.refresh_from_db(fields=["link_signing_key"])
+        generation_bump()  # the respondent flow's cached organization has no key yet
     return organization.link_signing_key
 
 

@@ -21,6 +21,8 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from surveys.selectors import flow_cache
+
 from ...enums import AuditAction, DeliveryStatus, Role, WebhookEventType
 from ...models import (
     ConsentRecord,
@@ -252,6 +254,7 @@ def _endpoint_failed(endpoint: WebhookEndpoint, now: dt.datetime) -> None:
     )
     if not disabled:
         return
+    flow_cache.generation_bump()  # no longer a subscriber
     audit_log(
         organization=endpoint.organization,
         action=AuditAction.WEBHOOK_DISABLED,

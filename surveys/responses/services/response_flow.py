@@ -2,7 +2,7 @@
 
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -20,9 +20,9 @@ from ...consent.services.response_consent import (
 from ...enums import Channel, ResponseStatus
 from ...models import Respondent, Response, Survey
 from ...selectors.definitions import version_spec
-from ..selectors import availability, response_values, response_withheld
+from ..selectors import ResponseState, response_state
 from .respondents import respondent_create, token_hash
-from .responses import AVAILABILITY_MESSAGES, finish_response, write_answers
+from .responses import availability_check, finish_response, write_answers
 
 
 def response_start(
@@ -60,15 +60,7 @@ def _response_start(
     channel_link_id: int | None = None,
     external_id_digest: str | None = None,
 ) -> tuple[Response, str]:
-    avail = availability(survey)
-    if not avail.ok:
-        raise ServiceValidationError(
-            [
-                FieldError(
-                    field="survey", code=avail.reason, message=AVAILABILITY_MESSAGES[avail.reason]
-                )
-            ]
-        )
+    availability_check(survey)
     version = survey.live_version
     assert version is not None
     spec = version_spec(version)
@@ -109,24 +101,40 @@ def _response_start(
 class PageResult:
     problems: list[AnswerProblem]
     next_section: str | None  # None: the end
+    # The response's state after the save (for `response_complete` in the same request).
+    state: ResponseState | None = None
 
 
-@transaction.atomic
 def response_save_section(
     *,
     response: Response,
     section_code: str,
     raw: Mapping[str, Any],
     other: Mapping[str, Any] | None = None,
+    state: ResponseState | None = None,
 ) -> PageResult:
     """Validate and save one page of a web response; say which page comes next.
 
     Nothing is written when the page has problems. A page saved again
-    replaces its earlier answers (the respondent went back).
+    replaces its earlier answers (the respondent went back). With `state`,
+    the caller has locked the response (``select_for_update``, in its
+    transaction) and read its state: nothing is read again.
     """
     from ...logic import next_section
 
-    response = Response.objects.select_for_update().get(pk=response.pk)
+    if state is None:
+        with transaction.atomic():
+            response = (
+                Response.objects.select_for_update().select_related("version").get(pk=response.pk)
+            )
+            spec = version_spec(response.version)
+            return response_save_section(
+                response=response,
+                section_code=section_code,
+                raw=raw,
+                other=other,
+                state=response_state(response, spec),
+            )
     if response.status != ResponseStatus.PARTIAL:
         raise ServiceValidationError(
             [FieldError(field="response", code="complete", message="Already submitted.")]
@@ -137,8 +145,8 @@ def response_save_section(
         raise ServiceValidationError(
             [FieldError(field="section", code="invalid", message="No such section.")]
         )
-    withheld = response_withheld(response, spec)
-    stored, stored_other = response_values(response)
+    withheld = state.withheld
+    stored, stored_other = state.values, state.other
     page_codes = {q.code for q in section.questions}
     earlier = {k: v for k, v in stored.items() if k not in page_codes and k not in withheld}
     merged_raw: dict[str, Any] = dict(earlier)
@@ -151,9 +159,7 @@ def response_save_section(
     problems = [p for p in cleaned.problems if p.question in page_codes]
     if problems:
         return PageResult(problems=problems, next_section=section_code)
-    response.answers.filter(question_code__in=page_codes).delete()
     page_values = {k: v for k, v in cleaned.values.items() if k in page_codes}
-    write_answers(response, spec, page_values, cleaned.other)
     following = next_section(spec.rules(withheld), section_code, cleaned.values)
     path = list(response.section_path)
     if section_code in path:
@@ -162,23 +168,45 @@ def response_save_section(
         path.append(section_code)
     if following is not None:
         path.append(following)
-    response.section_path = path
-    response.current_section = following or ""
-    response.save(update_fields=["section_path", "current_section", "updated_at"])
-    return PageResult(problems=[], next_section=following)
-
-
-@transaction.atomic
-def response_complete(*, response: Response) -> Response:
-    """Check the whole response along its path and submit it."""
-    response = (
-        Response.objects.select_for_update().select_related("survey", "version").get(pk=response.pk)
+    with transaction.atomic(savepoint=False):
+        if page_codes & (set(stored) | set(stored_other)):
+            response.answers.filter(question_code__in=page_codes).delete()
+        write_answers(response, spec, page_values, cleaned.other)
+        response.section_path = path
+        response.current_section = following or ""
+        response.save(update_fields=["section_path", "current_section", "updated_at"])
+    after = replace(
+        state,
+        values={**{k: v for k, v in stored.items() if k not in page_codes}, **page_values},
+        other={
+            **{k: v for k, v in stored_other.items() if k not in page_codes},
+            **{k: v for k, v in cleaned.other.items() if k in page_codes},
+        },
     )
+    return PageResult(problems=[], next_section=following, state=after)
+
+
+def response_complete(*, response: Response, state: ResponseState | None = None) -> Response:
+    """Check the whole response along its path and submit it.
+
+    With `state`, the caller holds the response locked and its state read
+    (as `response_save_section` left it): nothing is read again.
+    """
+    if state is None:
+        with transaction.atomic():
+            response = (
+                Response.objects.select_for_update()
+                .select_related("survey", "version")
+                .get(pk=response.pk)
+            )
+            if response.status == ResponseStatus.COMPLETE:
+                return response
+            spec = version_spec(response.version)
+            return response_complete(response=response, state=response_state(response, spec))
     if response.status == ResponseStatus.COMPLETE:
         return response
     spec = version_spec(response.version)
-    values, other = response_values(response)
-    cleaned = clean_answers(spec, values, other, withheld=response_withheld(response, spec))
+    cleaned = clean_answers(spec, state.values, state.other, withheld=state.withheld)
     # Answers on a branch the respondent no longer takes, or under a purpose
     # withdrawn meanwhile, are not submitted.
     dropped = ("not_shown", "purpose_not_granted")
@@ -188,15 +216,16 @@ def response_complete(*, response: Response) -> Response:
         raise ServiceValidationError(
             [FieldError(field=p.question, code=p.code, message=p.message) for p in problems]
         )
-    if off_path:
-        response.answers.filter(question_code__in=off_path).delete()
     values = {k: v for k, v in cleaned.values.items() if k not in off_path}
-    response.section_path = cleaned.path
-    response.current_section = ""
-    response.resume_token_hash = None
-    finish_response(response, spec, values)
-    response.save()
-    disclosure_behaviour(response, spec, values)
+    with transaction.atomic(savepoint=False):
+        if off_path:
+            response.answers.filter(question_code__in=off_path).delete()
+        response.section_path = cleaned.path
+        response.current_section = ""
+        response.resume_token_hash = None
+        finish_response(response, spec, values)
+        response.save()
+        disclosure_behaviour(response, spec, values, granted=state.granted or frozenset())
     return response
 
 

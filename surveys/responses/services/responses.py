@@ -310,6 +310,11 @@ def survey_accepting(survey: Survey) -> None:
     """Raise `survey`-field errors unless it takes responses now (locks it under a quota)."""
     if survey.response_quota is not None:
         Survey.objects.select_for_update().filter(pk=survey.pk).first()
+    availability_check(survey)
+
+
+def availability_check(survey: Survey) -> None:
+    """Raise the `survey`-field error of why it takes no responses now (the one mapping)."""
     avail = availability(survey)
     if not avail.ok:
         raise ServiceValidationError(

@@ -8,10 +8,13 @@ once, on the thank-you page, the private portal link); the response itself
 lives in the database and is changed only through the services.
 """
 
+import functools
 from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
+from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -30,9 +33,11 @@ from surveys.models import Response, Survey, SurveyVersion
 from surveys.responses import selectors as response_selectors
 from surveys.responses.selectors import (
     Availability,
+    response_receipt_id,
     response_resume,
+    response_state,
     response_values,
-    response_withheld,
+    with_consents,
 )
 from surveys.responses.services.response_flow import (
     quiz_score_text,
@@ -75,17 +80,33 @@ def flow_set(request: HttpRequest, slug: str, entry: dict[str, Any] | None) -> N
     request.session[SESSION_KEY] = flows
 
 
-def session_response(request: HttpRequest, survey: Survey, key: str) -> Response | None:
+@functools.cache
+def _session_rows() -> QuerySet[Response]:
+    """The session response's query, its annotation resolved once per process."""
+    return with_consents(Response.objects.select_related("respondent"))
+
+
+def session_response(
+    request: HttpRequest, survey: Survey, key: str, *, lock: bool = False
+) -> Response | None:
+    """The session's response of `survey` (one query; `lock`: FOR UPDATE, in a transaction).
+
+    Its survey is `survey`, and its version the survey's live one when it is
+    that (the usual case): neither is read again.
+    """
     value = _flow(request, survey.slug).get(key)
     try:
         pk = UUID(str(value))
     except ValueError:
         return None
-    return (
-        Response.objects.select_related("survey", "version", "survey__organization")
-        .filter(pk=pk, survey=survey)
-        .first()
-    )
+    rows = _session_rows().filter(pk=pk, survey=survey)
+    response = (rows.select_for_update(of=("self",)) if lock else rows).first()
+    if response is not None:
+        response.survey = survey
+        live = survey.live_version
+        if live is not None and response.version_id == live.pk:
+            response.version = live
+    return response
 
 
 def in_test_mode(request: HttpRequest, slug: str) -> bool:
@@ -207,12 +228,23 @@ def cleaned_page(
 @never_cache
 @require_http_methods(["GET", "POST"])
 def page(request: HttpRequest, slug: str, section: str) -> HttpResponse:
-    """One section: its visible questions, Back and Next (Submit on the last page)."""
+    """One section: its visible questions, Back and Next (Submit on the last page).
+
+    A POST holds its response locked for the request: it is read once, with
+    its consent and answers, and saved (and submitted) from that reading.
+    """
+    if request.method == "POST":
+        with transaction.atomic():
+            return _page(request, slug, section)
+    return _page(request, slug, section)
+
+
+def _page(request: HttpRequest, slug: str, section: str) -> HttpResponse:
     survey = public_survey_get(slug=slug)
     avail = availability(survey)
     if survey is None or (not avail.ok and avail.reason in BLOCKS_IN_PROGRESS):
         return unavailable(request, survey, avail.reason, avail.status)
-    response = session_response(request, survey, "response")
+    response = session_response(request, survey, "response", lock=request.method == "POST")
     if response is None:
         if request.method == "POST":
             from surveys.consent.views.consent import before_consent
@@ -226,12 +258,13 @@ def page(request: HttpRequest, slug: str, section: str) -> HttpResponse:
         return HttpResponseRedirect(page_url(survey, response.current_section or path[-1]))
     ctx = survey_context(survey, response.version)
     # Questions under a purpose not granted are never shown, taken or stored.
-    ctx = replace(ctx, withheld=response_withheld(response, ctx.spec))
+    state = response_state(response, ctx.spec)
+    ctx = replace(ctx, withheld=state.withheld)
     spec, withheld = ctx.spec, ctx.withheld
     section_spec = spec.section(section)
     assert section_spec is not None
     seed = str(response.pk)
-    stored, stored_other = response_values(response)
+    stored, stored_other = state.values, state.other
     stored = {k: v for k, v in stored.items() if k not in withheld}
     page_codes = {q.code for q in section_spec.questions}
     questions = [q for q in ordered_questions(section_spec, seed) if q.code not in withheld]
@@ -263,7 +296,7 @@ def page(request: HttpRequest, slug: str, section: str) -> HttpResponse:
                 request, ctx, response, section, visible, states, stored, problems, notice, appeared
             )
         result = response_save_section(
-            response=response, section_code=section, raw=raw, other=other
+            response=response, section_code=section, raw=raw, other=other, state=state
         )
         if result.problems:
             return _render_page(
@@ -271,24 +304,32 @@ def page(request: HttpRequest, slug: str, section: str) -> HttpResponse:
             )
         if result.next_section is not None:
             return HttpResponseRedirect(page_url(survey, result.next_section))
-        try:
-            response_complete(response=response)
-        except ServiceValidationError as exc:
-            # An answer on an earlier page no longer holds: back to that page
-            # (its answers are kept), where saving it again shows the problem.
-            response.refresh_from_db()
-            target = next(
-                (q.section for e in exc.errors if (q := spec.question(e.field)) is not None),
-                response.section_path[0] if response.section_path else section,
-            )
-            return HttpResponseRedirect(page_url(survey, target))
-        entry = _flow(request, slug)
-        flow_set(request, slug, {"done": entry.get("response"), "portal": entry.get("portal")})
-        return HttpResponseRedirect(reverse("surveys:thanks", kwargs={"slug": slug}))
+        return _submit(request, ctx, response, section, result)
 
     visible = [q for q in questions if evaluate(q.display_logic, stored)]
     states = stored_states(visible, stored, stored_other)
     return _render_page(request, ctx, response, section, visible, states, stored, problems)
+
+
+def _submit(
+    request: HttpRequest, ctx: SurveyContext, response: Response, section: str, result: Any
+) -> HttpResponse:
+    """The last page saved: submit the response, then thanks (or back to a page to fix)."""
+    survey, spec, slug = ctx.survey, ctx.spec, ctx.survey.slug
+    try:
+        response_complete(response=response, state=result.state)
+    except ServiceValidationError as exc:
+        # An answer on an earlier page no longer holds: back to that page
+        # (its answers are kept), where saving it again shows the problem.
+        response.refresh_from_db()
+        target = next(
+            (q.section for e in exc.errors if (q := spec.question(e.field)) is not None),
+            response.section_path[0] if response.section_path else section,
+        )
+        return HttpResponseRedirect(page_url(survey, target))
+    entry = _flow(request, slug)
+    flow_set(request, slug, {"done": entry.get("response"), "portal": entry.get("portal")})
+    return HttpResponseRedirect(reverse("surveys:thanks", kwargs={"slug": slug}))
 
 
 def _render_page(
@@ -389,17 +430,15 @@ def _thanks_privacy(request: HttpRequest, response: Response, portal: str | None
     """
     if not portal:
         portal = portal_token_issue(respondent=response.respondent)
-    record = response.consents.order_by("given_at").first()
+    receipt_id = response_receipt_id(response)
     links: dict[str, Any] = {
         "portal_url": request.build_absolute_uri(reverse("surveys:portal", args=[portal])),
         "withdraw_url": reverse("surveys:portal_withdraw", args=[portal]),
     }
-    if record is not None:
-        links["receipt_url"] = reverse("surveys:receipt", args=[portal, record.receipt_id])
-        links["receipt_json_url"] = reverse(
-            "surveys:receipt_json", args=[portal, record.receipt_id]
-        )
-        links["receipt_id"] = str(record.receipt_id)
+    if receipt_id is not None:
+        links["receipt_url"] = reverse("surveys:receipt", args=[portal, receipt_id])
+        links["receipt_json_url"] = reverse("surveys:receipt_json", args=[portal, receipt_id])
+        links["receipt_id"] = receipt_id
     return links
 
 

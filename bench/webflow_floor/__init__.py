@@ -1,0 +1,1 @@
+"""The web flow's floor: a plain Django form whose POST saves one row (bench/webflow.py)."""
