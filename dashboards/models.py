@@ -106,6 +106,60 @@ class AnswerDayRollup(AnswerCells):
         ]
 
 
+# The segment dimensions a filter combines, in the order pair names list them.
+PAIR_DIMS = ("westin_segment", "age_band", "locale", "channel")
+
+
+def pair_name(dims: "set[str] | frozenset[str] | tuple[str, ...]") -> str:
+    """The `pair` of AnswerPairRollup rows holding `dims` (two segment dimensions)."""
+    return "+".join(d for d in PAIR_DIMS if d in dims)
+
+
+class AnswerPairRollup(AnswerCells):
+    """AnswerRollup summed to week parts and over all but two segment dimensions.
+
+    What answer reads filtered by, or grouped by, at most two of the segment
+    dimensions use (``MetricFilter.answer_grain``). Each answer counts once
+    under every ``pair`` of PAIR_DIMS ("age_band+channel", …): the pair's two
+    columns hold the response's values, the other two segment columns "".
+    A single dimension is read from one of its pairs, summed over the
+    partner. ``day`` is the start of the ISO week part the answers fall in
+    (a week cut at a month's end, as weekly trends cut it), so weekly,
+    monthly and quarterly periods and month ranges (the disclosure grid)
+    all derive from it exactly. The rows of a pair stop growing once every
+    week part has seen each answer under each pair of values, long before
+    AnswerRollup's combinations of day and all four dimensions fill.
+    Kept in step with AnswerRollup by the same aggregation, recompute and
+    rebuild code.
+    """
+
+    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="+")
+    pair = models.CharField(max_length=40)
+    day = models.DateField()  # the first day of a week part
+    flagged = models.BooleanField(default=False)
+    westin_segment = models.CharField(max_length=20, blank=True, default="")
+    age_band = models.CharField(max_length=64, blank=True, default="")
+    locale = models.CharField(max_length=16, blank=True, default="")
+    channel = models.CharField(max_length=10, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "version",
+                    "pair",
+                    "question_code",
+                    "item",
+                    "bucket",
+                    "day",
+                    "flagged",
+                    *PAIR_DIMS,
+                ],
+                name="uniq_answer_pair_rollup_grain",
+            ),
+        ]
+
+
 class ResponseRollup(Grain):
     """Completed responses per (version, day, segment dims): the denominators."""
 
