@@ -160,6 +160,33 @@ class AnswerPairRollup(AnswerCells):
         ]
 
 
+class AnswerCellRollup(AnswerCells):
+    """AnswerRollup summed to calendar months (the disclosure grid cell), keeping the four
+    segment dimensions: what answer reads use that combine three or four of them
+    without periods finer than a month (a cross-tab by a segment under two other
+    filters). ``day`` is the first of the month. Without the days, its rows stop
+    growing once each month has seen each answer under each combination of
+    values, where AnswerRollup's keep growing with the days. Kept in step with
+    AnswerRollup by the same aggregation, recompute and rebuild code.
+    """
+
+    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()  # the first of a month
+    flagged = models.BooleanField(default=False)
+    westin_segment = models.CharField(max_length=20, blank=True, default="")
+    age_band = models.CharField(max_length=64, blank=True, default="")
+    locale = models.CharField(max_length=16, blank=True, default="")
+    channel = models.CharField(max_length=10, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "question_code", "item", "bucket", "day", "flagged", *PAIR_DIMS],
+                name="uniq_answer_cell_rollup_grain",
+            ),
+        ]
+
+
 class ResponseRollup(Grain):
     """Completed responses per (version, day, segment dims): the denominators."""
 

@@ -24,6 +24,7 @@ from surveys.models import Survey, SurveyVersion
 
 from ..models import (
     PAIR_DIMS,
+    AnswerCellRollup,
     AnswerDayRollup,
     AnswerPairRollup,
     AnswerRollup,
@@ -132,17 +133,21 @@ class MetricFilter:
         """Whether a segment or attribute narrows the filter (reads need the full grain)."""
         return bool(self.attributes) or any(name in SEGMENTS for name in self.segments)
 
-    def answer_grain(self, *dimensions: str) -> tuple[type[Any], dict[str, Any]]:
+    def answer_grain(
+        self, *dimensions: str, periods: bool = False
+    ) -> tuple[type[Any], dict[str, Any]]:
         """The answer rollup (and the lookups narrowing it) that reads this filter's
         answers grouped by `dimensions` (segment dimensions) in the fewest rows.
 
         Without a segment or attribute in the filter or the grouping, the day
         margin (AnswerDayRollup); with one or two segment dimensions in all,
         the pair margin holding them (AnswerPairRollup, one `pair` of its
-        rows: a single dimension is read summed over a partner); otherwise
-        the full grain (AnswerRollup). Each holds the same sums of the same
-        answers, so every reader's figures and every disclosure check's
-        counts are equal whichever is read (docs/PERFORMANCE.md).
+        rows: a single dimension is read summed over a partner); with three
+        or four, the month cells (AnswerCellRollup) unless the reader groups
+        by `periods` (weeks need days); otherwise the full grain
+        (AnswerRollup). Each holds the same sums of the same answers, so
+        every reader's figures and every disclosure check's counts are equal
+        whichever is read (docs/PERFORMANCE.md).
         """
         dims = {name for name in self.segments if name in SEGMENTS} | set(dimensions)
         if self.attributes or not dims <= set(PAIR_DIMS):
@@ -154,12 +159,12 @@ class MetricFilter:
             dims.add(next(d for d in PAIR_PARTNERS if d not in dims))
         if len(dims) == 2:
             return AnswerPairRollup, {"pair": pair_name(dims)}
-        return AnswerRollup, {}
+        return (AnswerRollup, {}) if periods else (AnswerCellRollup, {})
 
-    def answers(self, **lookups: Any) -> QuerySet[Any]:
+    def answers(self, *, periods: bool = False, **lookups: Any) -> QuerySet[Any]:
         """Answer rollups under this filter, `lookups` applied (e.g. question_code=…),
-        read from the grain ``answer_grain`` names."""
-        model, narrow = self.answer_grain()
+        read from the grain ``answer_grain`` names (`periods`: grouped by weeks)."""
+        model, narrow = self.answer_grain(periods=periods)
         return self.apply(model.objects.filter(**narrow, **lookups))
 
     @property
@@ -390,7 +395,7 @@ def distributions(
     model, narrow = flt.answer_grain()
     codes = sorted({q for q, _ in wanted})
     row = Concat(F("question_code"), Value(ITEM_SEP), F("item"), output_field=CharField())
-    lookups = {"question_code__in": codes}
+    lookups: dict[str, Any] = {"question_code__in": codes}
     counts, bad = tally_table(
         flt, model=model, row=row, column=F("bucket"), lookups={**narrow, **lookups}
     )

@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from surveys.models import SurveyVersion
@@ -45,6 +46,7 @@ from surveys.selectors.aggregation import (
 from ..models import (
     BINS,
     PAIR_DIMS,
+    AnswerCellRollup,
     AnswerDayRollup,
     AnswerPairRollup,
     AnswerRollup,
@@ -67,6 +69,7 @@ from ..scoring import (
     respondent_scores,
     westin_segment,
 )
+from .disclosure import grid_end
 
 DIMS = ("day", "westin_segment", "age_band", "locale", "channel", "flagged", "attributes")
 
@@ -87,6 +90,7 @@ DERIVED = (
     AnswerRollup,
     AnswerDayRollup,
     AnswerPairRollup,
+    AnswerCellRollup,
     ResponseRollup,
     ScoreRollup,
     ResponseScore,
@@ -113,6 +117,9 @@ ANSWER_PAIR_GRAIN = (
     "flagged",
     *PAIR_DIMS,
 )
+
+
+ANSWER_CELL_GRAIN = ("version_id", "question_code", "item", "bucket", "day", "flagged", *PAIR_DIMS)
 
 
 # Every pair of segment dimensions: AnswerPairRollup's `pair` name and the
@@ -531,29 +538,41 @@ def answer_pairs(answers: dict[Key, Sums]) -> dict[Key, Sums]:
 ANSWER_VALUES = ("n", "total", "total_sq")
 
 
-def answer_pairs_refill(version_id: int, days: Iterable[dt.date]) -> None:
-    """Recompute the AnswerPairRollup rows of the week parts of `days` from AnswerRollup.
+def answer_cells(answers: dict[Key, Sums]) -> dict[Key, Sums]:
+    """Answer contributions at AnswerCellRollup's grain: per month and the four dimensions."""
+    day, flagged = 4 + DIMS.index("day"), 4 + DIMS.index("flagged")
+    dims = [4 + DIMS.index(d) for d in PAIR_DIMS]
+    out: dict[Key, Sums] = {}
+    for key, values in answers.items():
+        month = key[day].replace(day=1)
+        add_sums(out, (*key[:4], month, key[flagged], *(key[i] for i in dims)), values)
+    return out
+
+
+def answer_margins_refill(version_id: int, days: Iterable[dt.date]) -> None:
+    """Recompute the pair and cell rows (AnswerPairRollup, AnswerCellRollup) of the months
+    of `days` from AnswerRollup.
 
     A recompute deletes and refills whole days of the other rollups; a week
-    part holds several days, so its pair rows are summed again from the
-    answer rollups of all its days (already recomputed), not patched.
+    part or a month holds several days, so their rows are summed again from
+    the answer rollups of all their days (already recomputed), not patched.
+    Week parts never cross a month's end, so whole months cover them.
     """
-    starts = {week_part(d) for d in days}
-    if not starts:
+    months = {d.replace(day=1) for d in days}
+    if not months:
         return
-    covered = [
-        start + dt.timedelta(days=k)
-        for start in starts
-        for k in range(7)
-        if week_part(start + dt.timedelta(days=k)) == start
-    ]
-    AnswerPairRollup.objects.filter(version_id=version_id, day__in=starts).delete()
+    covered = Q()
+    for month in months:
+        covered |= Q(day__gte=month, day__lte=grid_end(month))
+    for model in (AnswerPairRollup, AnswerCellRollup):
+        model.objects.filter(covered, version_id=version_id).delete()
     answers: dict[Key, Sums] = {}
-    rows = AnswerRollup.objects.filter(version_id=version_id, day__in=covered)
+    rows = AnswerRollup.objects.filter(covered, version_id=version_id)
     for r in rows.values(*ANSWER_GRAIN[:4], *DIMS[:-1], *ANSWER_VALUES).iterator(chunk_size=5000):
         key = (*(r[c] for c in ANSWER_GRAIN[:4]), *(r[d] for d in DIMS[:-1]), "")
         add_sums(answers, key, [r[v] for v in ANSWER_VALUES])
     upsert(AnswerPairRollup, ANSWER_PAIR_GRAIN, answer_pairs(answers), ANSWER_VALUES)
+    upsert(AnswerCellRollup, ANSWER_CELL_GRAIN, answer_cells(answers), ANSWER_VALUES)
 
 
 def _apply(response_ids: Sequence[Any]) -> None:
@@ -561,6 +580,7 @@ def _apply(response_ids: Sequence[Any]) -> None:
     upsert(AnswerRollup, ANSWER_GRAIN, c.answers, ANSWER_VALUES)
     upsert(AnswerDayRollup, ANSWER_DAY_GRAIN, answer_days(c.answers), ANSWER_VALUES)
     upsert(AnswerPairRollup, ANSWER_PAIR_GRAIN, answer_pairs(c.answers), ANSWER_VALUES)
+    upsert(AnswerCellRollup, ANSWER_CELL_GRAIN, answer_cells(c.answers), ANSWER_VALUES)
     upsert(ResponseRollup, RESPONSE_GRAIN, c.responses, RESPONSE_VALUES)
     upsert(ScoreRollup, RESPONSE_GRAIN, c.scores, SCORE_VALUES)
     upsert(PurposeRollup, (*RESPONSE_GRAIN, "purpose"), c.purposes, ("offered", "granted"))

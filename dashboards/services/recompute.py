@@ -20,6 +20,7 @@ from surveys.selectors.aggregation import (
 )
 
 from ..models import (
+    AnswerCellRollup,
     AnswerPairRollup,
     ResponseScore,
     ScoreBinRollup,
@@ -38,7 +39,7 @@ from .aggregation import (
     Key,
     Sums,
     add_sums,
-    answer_pairs_refill,
+    answer_margins_refill,
     apply_chunked,
     day_of,
     dims_of,
@@ -116,8 +117,8 @@ def rollups_recompute(
     lock_versions([version_id])
     _clear_scores(version_id, days, erased, withdrawn)
     for model in DERIVED:
-        # Pair rows hold week parts, not days: summed again below.
-        if model not in (ResponseScore, AnswerPairRollup):
+        # Pair and cell rows hold week parts and months, not days: summed again below.
+        if model not in (ResponseScore, AnswerPairRollup, AnswerCellRollup):
             model.objects.filter(version_id=version_id, day__in=days).delete()
     ids: list[Any] = []
     for day in days:
@@ -128,7 +129,7 @@ def rollups_recompute(
             .values_list("pk", flat=True)
         )
     apply_chunked(ids)
-    answer_pairs_refill(version_id, days)
+    answer_margins_refill(version_id, days)
     return len(days)
 
 

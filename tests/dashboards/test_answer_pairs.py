@@ -1,5 +1,6 @@
-"""The pair margin of answers (AnswerPairRollup): kept in step with AnswerRollup, and every
-filtered panel reads the same figures from it, with the same figures withheld."""
+"""The pair margin and the month cells of answers (AnswerPairRollup, AnswerCellRollup): kept
+in step with AnswerRollup, and every filtered panel reads the same figures from them, with
+the same figures withheld."""
 
 import importlib
 import itertools
@@ -9,7 +10,13 @@ import pytest
 from django.apps import apps
 
 from dashboards import tasks
-from dashboards.models import PAIR_DIMS, AnswerDayRollup, AnswerPairRollup, AnswerRollup
+from dashboards.models import (
+    PAIR_DIMS,
+    AnswerCellRollup,
+    AnswerDayRollup,
+    AnswerPairRollup,
+    AnswerRollup,
+)
 from dashboards.selectors.metrics import MetricFilter
 from dashboards.services import aggregate_until_done, rollups_rebuild
 from dashboards.services.aggregation import week_part
@@ -41,6 +48,29 @@ def stored_pairs():
     return sorted(tuple(r) for r in AnswerPairRollup.objects.filter(n__gt=0).values_list(*fields))
 
 
+def cells_of_answer_rollups():
+    """AnswerRollup summed to months, keeping the four segment dimensions."""
+    sums: dict = {}
+    for r in AnswerRollup.objects.values(*CELL, "day", *PAIR_DIMS, "n", "total", "total_sq"):
+        key = (*(r[c] for c in CELL), r["day"].replace(day=1), *(r[d] for d in PAIR_DIMS))
+        old = sums.get(key, (0, Decimal(0), Decimal(0)))
+        sums[key] = (old[0] + r["n"], old[1] + r["total"], old[2] + r["total_sq"])
+    return sorted((*k, *v) for k, v in sums.items() if v[0])
+
+
+def stored_cells():
+    fields = (*CELL, "day", *PAIR_DIMS, "n", "total", "total_sq")
+    return sorted(tuple(r) for r in AnswerCellRollup.objects.filter(n__gt=0).values_list(*fields))
+
+
+def margins():
+    """Both margins as stored, checked against AnswerRollup."""
+    pairs, cells = stored_pairs(), stored_cells()
+    assert pairs == pairs_of_answer_rollups()
+    assert cells == cells_of_answer_rollups()
+    return pairs, cells
+
+
 # Several months (a week cut at 1 April), channels, locales, age bands, Westin
 # segments, and groups around the minimum cell (10) so some figures are withheld.
 FUNDAMENTALIST = {"concern": {"worry": 5, "control": 1, "no_concern": 1, "reads_terms": 4}}
@@ -69,37 +99,37 @@ def varied(survey):
     return survey
 
 
-def test_pairs_follow_aggregation_rebuild_and_recompute(survey):
+def test_margins_follow_aggregation_rebuild_and_recompute(survey):
     fill(survey, PLAN[:3])
-    expected = pairs_of_answer_rollups()
-    assert stored_pairs() == expected and expected
+    expected = margins()
+    assert all(expected)
     # Idempotent: nothing new, nothing added.
     assert aggregate_until_done() == 0
-    assert stored_pairs() == expected
+    assert margins() == expected
     # Incremental on top of stored rows equals a rebuild.
     submit_on(survey, at(2026, 1, 15), 3, "qr", trust_brand=1)
     aggregate_until_done()
-    incremental = stored_pairs()
-    assert incremental == pairs_of_answer_rollups()
+    incremental = margins()
     rollups_rebuild(survey_id=survey.pk)
-    assert stored_pairs() == incremental
-    # A recompute of one day (an erasure) sums its whole week part again.
+    assert margins() == incremental
+    # A recompute of one day (an erasure) sums its whole week part and month again.
     gone = Response.objects.filter(channel="qr").first()
     Response.objects.filter(pk=gone.pk).delete()
     tasks.rollups_recompute(survey.live_version_id, [gone.submitted_at.isoformat()])
-    assert stored_pairs() == pairs_of_answer_rollups()
-    assert stored_pairs() != incremental
+    after = margins()
+    assert after[0] != incremental[0] and after[1] != incremental[1]
 
 
-def test_migration_fills_the_pairs_from_stored_answer_rollups(varied):
-    expected = stored_pairs()
-    AnswerPairRollup.objects.all().delete()  # as stored before the migration
-    migration = importlib.import_module("dashboards.migrations.0011_h21_answer_pair_rollup")
-    migration.fill(apps, None)
-    assert stored_pairs() == expected == pairs_of_answer_rollups()
+def test_migrations_fill_the_margins_from_stored_answer_rollups(varied):
+    expected = margins()
+    AnswerPairRollup.objects.all().delete()  # as stored before the migrations
+    AnswerCellRollup.objects.all().delete()
+    for name in ("0011_h21_answer_pair_rollup", "0012_h21_answer_cell_rollup"):
+        importlib.import_module(f"dashboards.migrations.{name}").fill(apps, None)
+    assert margins() == expected
 
 
-def old_grain(self, *dimensions):
+def old_grain(self, *dimensions, periods=False):
     """How answers were read before the pair margin: the full grain whenever segmented."""
     if self.segmented or dimensions:
         return AnswerRollup, {}
@@ -107,7 +137,8 @@ def old_grain(self, *dimensions):
 
 
 def segment_filters(survey):
-    """No filter, every single segment filter and every two combined, with stored values."""
+    """No filter, every single segment filter, every two combined and some more, with
+    stored values."""
     from dashboards.models import ResponseRollup
 
     values = {
@@ -122,7 +153,12 @@ def segment_filters(survey):
         for va in values[a][:2]
         for vb in values[b][:2]
     ]
-    return values, [{}, *singles, *doubles]
+    # Three and four combined (month cells, or the full grain for weeks).
+    more = [
+        {d: values[d][k % len(values[d])] for d in dims}
+        for k, dims in enumerate([PAIR_DIMS[1:], PAIR_DIMS[:3], PAIR_DIMS])
+    ]
+    return values, [{}, *singles, *doubles, *more]
 
 
 VIEWS = [
@@ -188,8 +224,10 @@ def test_reads_choose_the_smallest_grain(varied):
         AnswerPairRollup,
         {"pair": "westin_segment+age_band"},
     )
-    assert one.answer_grain("channel", "locale")[0] is AnswerRollup
+    assert one.answer_grain("channel", "locale")[0] is AnswerCellRollup
+    assert one.answer_grain("channel", "locale", periods=True)[0] is AnswerRollup
     two = MetricFilter(survey=varied, segments={"age_band": "a60", "channel": "web"})
     assert two.answer_grain() == (AnswerPairRollup, {"pair": "age_band+channel"})
+    assert two.answer_grain("locale") == (AnswerCellRollup, {})
     attr = MetricFilter(survey=varied, attributes={"region": "north"})
     assert attr.answer_grain()[0] is AnswerRollup
