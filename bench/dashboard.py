@@ -111,6 +111,7 @@ def time_endpoints(client, bases, repeat: int, query: str = QUERY):  # type: ign
 
 def rollup_rows(survey) -> str:  # type: ignore[no-untyped-def]
     from dashboards.models import (
+        AnswerCellRollup,
         AnswerDayRollup,
         AnswerPairRollup,
         AnswerRollup,
@@ -125,6 +126,7 @@ def rollup_rows(survey) -> str:  # type: ignore[no-untyped-def]
         AnswerRollup,
         AnswerDayRollup,
         AnswerPairRollup,
+        AnswerCellRollup,
         ScoreBinRollup,
     )
     return ", ".join(
