@@ -87,9 +87,11 @@ def load(survey, sets, count: int, start: dt.datetime) -> None:  # type: ignore[
             " WHERE aggregated_at IS NULL",
             [CHANNELS],
         )
-        # Fresh statistics before the drain, as autovacuum's analyze gives a table
-        # that grew this much.
+        # Fresh statistics before the drain, as autovacuum's analyze gives tables
+        # that grew this much (without them the answer reads of a drain after a
+        # large COPY can take several times as long).
         cursor.execute("ANALYZE surveys_response")
+        cursor.execute("ANALYZE surveys_answer")
 
 
 def time_endpoints(client, bases, repeat: int, query: str = QUERY):  # type: ignore[no-untyped-def]
