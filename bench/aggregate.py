@@ -1,6 +1,7 @@
 """Aggregation throughput and cost at 10k and 1M stored answers, in one run.
 
-Against a PostgreSQL database of its own (recreated: ``trustpulse_bench_agg``):
+Against a PostgreSQL database of its own (recreated: ``trustpulse_bench_agg``, or
+``BENCH_AGG_DB``):
 
 1. prepares an organization, the demo consent notice and the live demo
    privacy-comfort survey;
@@ -41,7 +42,7 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DB = "trustpulse_bench_agg"
+DB = os.environ.get("BENCH_AGG_DB", "trustpulse_bench_agg")
 ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
@@ -247,6 +248,8 @@ def vacuum() -> None:
             "surveys_response",
             "surveys_answer",
             "dashboards_answerrollup",
+            "dashboards_answerdayrollup",
+            "dashboards_answerpairrollup",
             "dashboards_responserollup",
             "dashboards_scorerollup",
             "dashboards_responsescore",

@@ -15,12 +15,15 @@ Against a PostgreSQL database of its own (recreated: ``trustpulse_bench_dash``):
    (``--repeat`` each, through Django's test client in this process: server
    time, no network), so the machine's load falls on both sizes alike;
 4. prints p50 per endpoint for both and the ratio (target: p50 at 1M ≤ 1.3 ×
-   p50 at 10k) at each checkpoint, for the dashboard's default view and again
-   with a segment filter (``channel=web``), under which answer reads use the
-   full-grain rollup instead of its day margin; ``--json FILE`` keeps the figures.
+   p50 at 10k) at each checkpoint, for every view of ``VIEWS``: the
+   dashboard's default view (no filter), each single segment filter (the four
+   segment dimensions) and every two of them combined, then the worst ratio
+   per view and over all; ``--json FILE`` keeps the figures.
 
-    python bench/dashboard.py [--small 10000] [--large 1000000] [--checkpoints 100000,300000]
-                              [--json var/bench/dashboard.json]
+    python bench/dashboard.py [--small 10000] [--large 1000000] [--checkpoints 100000]
+                              [--views default,channel] [--json var/bench/dashboard.json]
+
+The database is ``trustpulse_bench_dash`` unless ``BENCH_DASH_DB`` names another.
 """
 
 from __future__ import annotations
@@ -40,13 +43,30 @@ sys.path.insert(0, str(ROOT))
 
 import bench.aggregate as agg  # noqa: E402
 
-DB = "trustpulse_bench_dash"
+DB = os.environ.get("BENCH_DASH_DB", "trustpulse_bench_dash")
 PANELS = ["kpis", "trends", "paradox", "segments", "items", "funnel", "crosstab"]
 CHANNELS = ["web", "email", "in_app", "qr", "kiosk"]
-# The dashboard's default view (no segment filter: answer reads use the day
-# margin), and the same with one segment filter (answer reads use the full grain).
 QUERY = "period=all&granularity=week"
-SEGMENT_QUERY = QUERY + "&channel=web"
+# One value of each segment dimension. The demo survey has no Westin items, so
+# every response's Westin segment is unknown and that filter leaves nobody
+# (still a filter an analyst can set, read like the others).
+FILTERS = {
+    "channel": "channel=web",
+    "locale": "locale=zh-Hant",
+    "age_band": "age_band=a30_44",
+    "westin_segment": "westin_segment=pragmatist",
+}
+# The default view (no filter: answer reads use the day margin), each single
+# filter and every two combined (answer reads use the pair margin).
+VIEWS = {
+    "default": QUERY,
+    **{name: f"{QUERY}&{q}" for name, q in FILTERS.items()},
+    **{
+        f"{a}+{b}": f"{QUERY}&{FILTERS[a]}&{FILTERS[b]}"
+        for i, a in enumerate(FILTERS)
+        for b in list(FILTERS)[i + 1 :]
+    },
+}
 
 
 def load(survey, sets, count: int, start: dt.datetime) -> None:  # type: ignore[no-untyped-def]
@@ -67,9 +87,11 @@ def load(survey, sets, count: int, start: dt.datetime) -> None:  # type: ignore[
             " WHERE aggregated_at IS NULL",
             [CHANNELS],
         )
-        # Fresh statistics before the drain, as autovacuum's analyze gives a table
-        # that grew this much.
+        # Fresh statistics before the drain, as autovacuum's analyze gives tables
+        # that grew this much (without them the answer reads of a drain after a
+        # large COPY can take several times as long).
         cursor.execute("ANALYZE surveys_response")
+        cursor.execute("ANALYZE surveys_answer")
 
 
 def time_endpoints(client, bases, repeat: int, query: str = QUERY):  # type: ignore[no-untyped-def]
@@ -91,16 +113,26 @@ def time_endpoints(client, bases, repeat: int, query: str = QUERY):  # type: ign
 
 def rollup_rows(survey) -> str:  # type: ignore[no-untyped-def]
     from dashboards.models import (
+        AnswerCellRollup,
         AnswerDayRollup,
+        AnswerPairRollup,
         AnswerRollup,
         ResponseRollup,
         ScoreBinRollup,
         ScoreRollup,
     )
 
+    models = (
+        ResponseRollup,
+        ScoreRollup,
+        AnswerRollup,
+        AnswerDayRollup,
+        AnswerPairRollup,
+        AnswerCellRollup,
+        ScoreBinRollup,
+    )
     return ", ".join(
-        f"{m.__name__} {m.objects.filter(version__survey=survey).count():,}"
-        for m in (ResponseRollup, ScoreRollup, AnswerRollup, AnswerDayRollup, ScoreBinRollup)
+        f"{m.__name__} {m.objects.filter(version__survey=survey).count():,}" for m in models
     )
 
 
@@ -139,7 +171,7 @@ def main() -> int:
     p.add_argument("--large", type=int, default=1_000_000, help="responses of the large survey")
     p.add_argument(
         "--checkpoints",
-        default="100000,300000",
+        default="100000",
         help="also measure when the large survey passes these sizes (comma-separated)",
     )
     p.add_argument("--repeat", type=int, default=15, help="requests per endpoint")
@@ -148,6 +180,11 @@ def main() -> int:
         type=int,
         default=os.cpu_count() or 1,
         help="aggregating processes while loading (default: CPUs)",
+    )
+    p.add_argument(
+        "--views",
+        default=",".join(VIEWS),
+        help=f"views to time, comma-separated (default: all of {', '.join(VIEWS)})",
     )
     p.add_argument("--json", type=Path, help="write the figures here")
     p.add_argument("--keep", action="store_true", help="keep the database afterwards")
@@ -192,28 +229,31 @@ def main() -> int:
             loaded = time.perf_counter() - t0
             n, took = agg.drain_parallel(args.workers)
             agg.vacuum()
-            timed = time_endpoints(client, bases, args.repeat)
-            segmented = time_endpoints(client, bases, args.repeat, SEGMENT_QUERY)
-            results[size] = {"default": timed, "channel=web": segmented}
+            views = [v for v in args.views.split(",") if v]
+            results[size] = {v: time_endpoints(client, bases, args.repeat, VIEWS[v]) for v in views}
             print(
                 f"large survey at {size:,} responses (COPY {loaded:.0f} s, aggregated {n:,} "
                 f"in {took:.0f} s = {n / took:,.0f}/s)",
                 flush=True,
             )
             print("rollup rows of the large survey: " + rollup_rows(large))
-            report(timed["small"], timed["large"], args.small, size, "default view (the target)")
-            report(
-                segmented["small"],
-                segmented["large"],
-                args.small,
-                size,
-                "with a segment filter (channel=web: answer reads use the full grain)",
-            )
+            worst = {
+                v: report(t["small"], t["large"], args.small, size, f"view {v}: {VIEWS[v]}")
+                for v, t in results[size].items()
+            }
+            print(f"\nworst ratio per view at {size:,}:")
+            for v, w in worst.items():
+                print(f"  {v}: {w:.2f}")
+            print(f"worst over all views at {size:,}: {max(worst.values()):.2f}", flush=True)
             if args.json:
                 args.json.parent.mkdir(parents=True, exist_ok=True)
                 args.json.write_text(
                     json.dumps(
-                        {"small": args.small, "p50_s": {str(k): v for k, v in results.items()}},
+                        {
+                            "small": args.small,
+                            "views": {v: VIEWS[v] for v in views},
+                            "p50_s": {str(k): v for k, v in results.items()},
+                        },
                         indent=2,
                     )
                 )

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from django.db.models import F, Sum
 
-from ..models import BINS, AnswerRollup, ResponseRollup, ScoreBinRollup, ScoreRollup
+from ..models import BINS, ResponseRollup, ScoreBinRollup, ScoreRollup
 from ..services.disclosure import WITHHELD, proportion, tally_by, tally_table
 from ..services.suppression import ProtectedTable, protect_parts, protect_tallied
 from .metrics import (
@@ -162,12 +162,13 @@ def question_by_segment(
     """Answers to one question (rows: buckets) by one segment dimension (columns)."""
     if dimension not in SEGMENTS:
         raise ValueError(f"dimension must be one of {SEGMENTS}")
+    model, narrow = flt.answer_grain(dimension)
     counts, bad = tally_table(
         flt,
-        model=AnswerRollup,
+        model=model,
         row=F("bucket"),
         column=F(dimension),
-        lookups={"question_code": question, "item": item},
+        lookups={**narrow, "question_code": question, "item": item},
     )
 
     def column(x: str | None) -> str | None:

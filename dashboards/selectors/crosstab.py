@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from surveys.models import Survey
 from surveys.selectors import QuestionSpec, VersionSpec
 
-from ..models import AnswerRollup, CrossTabRollup
+from ..models import CrossTabRollup
 from ..services.disclosure import tally_table
 from ..services.suppression import protect_tallied
 from .metrics import SEGMENTS, Figure, MetricFilter, declared_attributes, dimension
@@ -116,12 +116,13 @@ def crosstab(flt: MetricFilter, *, row: str, column: str, row_item: str = "") ->
         name = column[len(SEGMENT_PREFIX) :]
         if name not in segment_dimensions(flt.survey):
             raise CrossTabError("column", _("No such segment dimension in this survey."))
+        model, narrow = flt.answer_grain(name)
         counts, bad = tally_table(
             flt,
-            model=AnswerRollup,
+            model=model,
             row=F("bucket"),
             column=dimension(name),
-            lookups={"question_code": row, "item": row_item},
+            lookups={**narrow, "question_code": row, "item": row_item},
         )
     else:
         if (row, column) not in declared_pairs(flt.survey):

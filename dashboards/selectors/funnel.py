@@ -15,7 +15,7 @@ from django.db.models import F
 
 from surveys.selectors.aggregation import consent_funnel_days
 
-from ..models import AnswerDayRollup, AnswerRollup, ResponseRollup, ScoreRollup, WithdrawalRollup
+from ..models import ResponseRollup, ScoreRollup, WithdrawalRollup
 from ..services.disclosure import (
     WITHHELD,
     Source,
@@ -186,12 +186,13 @@ def _stated_source(flt: MetricFilter, always: dict[tuple[int, str], str]) -> Sou
         always_n = r["n"] if r["b"] == choice else 0
         return {"answers": r["n"], "said_always": always_n, "not_always": r["n"] - always_n}
 
+    model, narrow = flt.answer_grain()
     return Source(
-        model=AnswerRollup if flt.segmented else AnswerDayRollup,
+        model=model,
         sums={"n": "n"},
         fold=fold,
         keys={"v": F("version_id"), "q": F("question_code"), "b": F("bucket")},
-        lookups={"question_code__in": sorted({c for _, c in always})},
+        lookups={**narrow, "question_code__in": sorted({c for _, c in always})},
     )
 
 

@@ -23,12 +23,16 @@ from django.db.models.lookups import Exact
 from surveys.models import Survey, SurveyVersion
 
 from ..models import (
+    PAIR_DIMS,
+    AnswerCellRollup,
     AnswerDayRollup,
+    AnswerPairRollup,
     AnswerRollup,
     PurposeRollup,
     ResponseRollup,
     ResponseScore,
     ScoreRollup,
+    pair_name,
 )
 from ..services.disclosure import (
     WITHHELD,
@@ -45,6 +49,8 @@ from ..services.disclosure import (
 )
 
 SEGMENTS = ("westin_segment", "age_band", "locale", "channel")
+# The partner a single segment dimension is read with from the pair margin.
+PAIR_PARTNERS = ("locale", "channel")
 # Two-sided 97.5 % quantiles of Student's t for 1..30 degrees of freedom.
 T975 = [
     12.706,
@@ -127,15 +133,39 @@ class MetricFilter:
         """Whether a segment or attribute narrows the filter (reads need the full grain)."""
         return bool(self.attributes) or any(name in SEGMENTS for name in self.segments)
 
-    def answers(self, **lookups: Any) -> QuerySet[Any]:
-        """Answer rollups under this filter, `lookups` applied (e.g. question_code=…).
+    def answer_grain(
+        self, *dimensions: str, periods: bool = False
+    ) -> tuple[type[Any], dict[str, Any]]:
+        """The answer rollup (and the lookups narrowing it) that reads this filter's
+        answers grouped by `dimensions` (segment dimensions) in the fewest rows.
 
-        Without a segment or attribute filter, the day margin (AnswerDayRollup):
-        the same sums per version, question, item, bucket, day and flag in far
-        fewer rows. Callers that group by a segment dimension read AnswerRollup.
+        Without a segment or attribute in the filter or the grouping, the day
+        margin (AnswerDayRollup); with one or two segment dimensions in all,
+        the pair margin holding them (AnswerPairRollup, one `pair` of its
+        rows: a single dimension is read summed over a partner); with three
+        or four, the month cells (AnswerCellRollup) unless the reader groups
+        by `periods` (weeks need days); otherwise the full grain
+        (AnswerRollup). Each holds the same sums of the same answers, so
+        every reader's figures and every disclosure check's counts are equal
+        whichever is read (docs/PERFORMANCE.md).
         """
-        model = AnswerRollup if self.segmented else AnswerDayRollup
-        return self.apply(model.objects.filter(**lookups))
+        dims = {name for name in self.segments if name in SEGMENTS} | set(dimensions)
+        if self.attributes or not dims <= set(PAIR_DIMS):
+            return AnswerRollup, {}
+        if not dims:
+            return AnswerDayRollup, {}
+        if len(dims) == 1:
+            # The partner: a dimension with few values (the fewest rows per value).
+            dims.add(next(d for d in PAIR_PARTNERS if d not in dims))
+        if len(dims) == 2:
+            return AnswerPairRollup, {"pair": pair_name(dims)}
+        return (AnswerRollup, {}) if periods else (AnswerCellRollup, {})
+
+    def answers(self, *, periods: bool = False, **lookups: Any) -> QuerySet[Any]:
+        """Answer rollups under this filter, `lookups` applied (e.g. question_code=…),
+        read from the grain ``answer_grain`` names (`periods`: grouped by weeks)."""
+        model, narrow = self.answer_grain(periods=periods)
+        return self.apply(model.objects.filter(**narrow, **lookups))
 
     @property
     def min_cell(self) -> int:
@@ -362,11 +392,13 @@ def distributions(
     wanted = list(dict.fromkeys(keys))
     if not wanted:
         return {}
-    model = AnswerRollup if flt.segmented else AnswerDayRollup
+    model, narrow = flt.answer_grain()
     codes = sorted({q for q, _ in wanted})
     row = Concat(F("question_code"), Value(ITEM_SEP), F("item"), output_field=CharField())
-    lookups = {"question_code__in": codes}
-    counts, bad = tally_table(flt, model=model, row=row, column=F("bucket"), lookups=lookups)
+    lookups: dict[str, Any] = {"question_code__in": codes}
+    counts, bad = tally_table(
+        flt, model=model, row=row, column=F("bucket"), lookups={**narrow, **lookups}
+    )
     sums = {
         (r["question_code"], r["item"]): Decimal(r["t"] or 0)
         for r in flt.answers(**lookups)

@@ -225,7 +225,7 @@ def trends(flt: MetricFilter, *, granularity: str = "month") -> Trends:
     items: dict[dt.date, list[dict[str, Any]]] = defaultdict(list)
     if scales:
         for r in (
-            flt.answers(question_code__in={k[1] for k in scales})
+            flt.answers(periods=True, question_code__in={k[1] for k in scales})
             .annotate(period=period)
             .values("period", "version_id", "question_code", "item")
             .annotate(n=Sum("n"), total=Sum("total"))

@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from surveys.models import SurveyVersion
@@ -44,7 +45,10 @@ from surveys.selectors.aggregation import (
 
 from ..models import (
     BINS,
+    PAIR_DIMS,
+    AnswerCellRollup,
     AnswerDayRollup,
+    AnswerPairRollup,
     AnswerRollup,
     CrossTabRollup,
     PurposeRollup,
@@ -53,6 +57,7 @@ from ..models import (
     ResponseScore,
     ScoreBinRollup,
     ScoreRollup,
+    pair_name,
 )
 from ..scoring import (
     DEFAULT_THRESHOLDS,
@@ -64,6 +69,7 @@ from ..scoring import (
     respondent_scores,
     westin_segment,
 )
+from .disclosure import grid_end
 
 DIMS = ("day", "westin_segment", "age_band", "locale", "channel", "flagged", "attributes")
 
@@ -83,6 +89,8 @@ CROSSTAB_GRAIN = (
 DERIVED = (
     AnswerRollup,
     AnswerDayRollup,
+    AnswerPairRollup,
+    AnswerCellRollup,
     ResponseRollup,
     ScoreRollup,
     ResponseScore,
@@ -97,6 +105,31 @@ ANSWER_GRAIN = ("version_id", "question_code", "item", "bucket", *DIMS)
 
 
 ANSWER_DAY_GRAIN = ("version_id", "question_code", "item", "bucket", "day", "flagged")
+
+
+ANSWER_PAIR_GRAIN = (
+    "version_id",
+    "pair",
+    "question_code",
+    "item",
+    "bucket",
+    "day",
+    "flagged",
+    *PAIR_DIMS,
+)
+
+
+ANSWER_CELL_GRAIN = ("version_id", "question_code", "item", "bucket", "day", "flagged", *PAIR_DIMS)
+
+
+# Every pair of segment dimensions: AnswerPairRollup's `pair` name and the
+# positions of its two dimensions in PAIR_DIMS.
+PAIRS = tuple(
+    (pair_name({a, b}), i, j)
+    for i, a in enumerate(PAIR_DIMS)
+    for j, b in enumerate(PAIR_DIMS)
+    if i < j
+)
 
 
 RESPONSE_GRAIN = ("version_id", *DIMS)
@@ -471,10 +504,83 @@ def answer_days(answers: dict[Key, Sums]) -> dict[Key, Sums]:
     return out
 
 
+def week_part(day: dt.date) -> dt.date:
+    """The first day of `day`'s ISO week cut at month ends (its Monday or the 1st)."""
+    return max(day - dt.timedelta(days=day.weekday()), day.replace(day=1))
+
+
+def answer_pairs(answers: dict[Key, Sums]) -> dict[Key, Sums]:
+    """Answer contributions at AnswerPairRollup's grain: per week part, under every pair.
+
+    Each answer adds to one row per pair of segment dimensions, holding its
+    values of the two and "" for the others. The contributions are first
+    summed to week parts and the four dimensions (fewer keys to expand).
+    """
+    day, flagged = 4 + DIMS.index("day"), 4 + DIMS.index("flagged")
+    dims = [4 + DIMS.index(d) for d in PAIR_DIMS]
+    parts: dict[dt.date, dt.date] = {}
+    cells: dict[Key, Sums] = {}
+    for key, values in answers.items():
+        start = parts.get(key[day])
+        if start is None:
+            start = parts[key[day]] = week_part(key[day])
+        add_sums(cells, (*key[:4], start, key[flagged], *(key[i] for i in dims)), values)
+    out: dict[Key, Sums] = {}
+    for key, values in cells.items():
+        head, cols = key[1:6], key[6:]
+        for name, i, j in PAIRS:
+            pair = ["", "", "", ""]
+            pair[i], pair[j] = cols[i], cols[j]
+            add_sums(out, (key[0], name, *head, *pair), values)
+    return out
+
+
+ANSWER_VALUES = ("n", "total", "total_sq")
+
+
+def answer_cells(answers: dict[Key, Sums]) -> dict[Key, Sums]:
+    """Answer contributions at AnswerCellRollup's grain: per month and the four dimensions."""
+    day, flagged = 4 + DIMS.index("day"), 4 + DIMS.index("flagged")
+    dims = [4 + DIMS.index(d) for d in PAIR_DIMS]
+    out: dict[Key, Sums] = {}
+    for key, values in answers.items():
+        month = key[day].replace(day=1)
+        add_sums(out, (*key[:4], month, key[flagged], *(key[i] for i in dims)), values)
+    return out
+
+
+def answer_margins_refill(version_id: int, days: Iterable[dt.date]) -> None:
+    """Recompute the pair and cell rows (AnswerPairRollup, AnswerCellRollup) of the months
+    of `days` from AnswerRollup.
+
+    A recompute deletes and refills whole days of the other rollups; a week
+    part or a month holds several days, so their rows are summed again from
+    the answer rollups of all their days (already recomputed), not patched.
+    Week parts never cross a month's end, so whole months cover them.
+    """
+    months = {d.replace(day=1) for d in days}
+    if not months:
+        return
+    covered = Q()
+    for month in months:
+        covered |= Q(day__gte=month, day__lte=grid_end(month))
+    for model in (AnswerPairRollup, AnswerCellRollup):
+        model.objects.filter(covered, version_id=version_id).delete()
+    answers: dict[Key, Sums] = {}
+    rows = AnswerRollup.objects.filter(covered, version_id=version_id)
+    for r in rows.values(*ANSWER_GRAIN[:4], *DIMS[:-1], *ANSWER_VALUES).iterator(chunk_size=5000):
+        key = (*(r[c] for c in ANSWER_GRAIN[:4]), *(r[d] for d in DIMS[:-1]), "")
+        add_sums(answers, key, [r[v] for v in ANSWER_VALUES])
+    upsert(AnswerPairRollup, ANSWER_PAIR_GRAIN, answer_pairs(answers), ANSWER_VALUES)
+    upsert(AnswerCellRollup, ANSWER_CELL_GRAIN, answer_cells(answers), ANSWER_VALUES)
+
+
 def _apply(response_ids: Sequence[Any]) -> None:
     c = contributions(response_ids)
-    upsert(AnswerRollup, ANSWER_GRAIN, c.answers, ("n", "total", "total_sq"))
-    upsert(AnswerDayRollup, ANSWER_DAY_GRAIN, answer_days(c.answers), ("n", "total", "total_sq"))
+    upsert(AnswerRollup, ANSWER_GRAIN, c.answers, ANSWER_VALUES)
+    upsert(AnswerDayRollup, ANSWER_DAY_GRAIN, answer_days(c.answers), ANSWER_VALUES)
+    upsert(AnswerPairRollup, ANSWER_PAIR_GRAIN, answer_pairs(c.answers), ANSWER_VALUES)
+    upsert(AnswerCellRollup, ANSWER_CELL_GRAIN, answer_cells(c.answers), ANSWER_VALUES)
     upsert(ResponseRollup, RESPONSE_GRAIN, c.responses, RESPONSE_VALUES)
     upsert(ScoreRollup, RESPONSE_GRAIN, c.scores, SCORE_VALUES)
     upsert(PurposeRollup, (*RESPONSE_GRAIN, "purpose"), c.purposes, ("offered", "granted"))

@@ -20,6 +20,8 @@ from surveys.selectors.aggregation import (
 )
 
 from ..models import (
+    AnswerCellRollup,
+    AnswerPairRollup,
     ResponseScore,
     ScoreBinRollup,
     ScoreRollup,
@@ -37,6 +39,7 @@ from .aggregation import (
     Key,
     Sums,
     add_sums,
+    answer_margins_refill,
     apply_chunked,
     day_of,
     dims_of,
@@ -114,7 +117,8 @@ def rollups_recompute(
     lock_versions([version_id])
     _clear_scores(version_id, days, erased, withdrawn)
     for model in DERIVED:
-        if model is not ResponseScore:
+        # Pair and cell rows hold week parts and months, not days: summed again below.
+        if model not in (ResponseScore, AnswerPairRollup, AnswerCellRollup):
             model.objects.filter(version_id=version_id, day__in=days).delete()
     ids: list[Any] = []
     for day in days:
@@ -125,6 +129,7 @@ def rollups_recompute(
             .values_list("pk", flat=True)
         )
     apply_chunked(ids)
+    answer_margins_refill(version_id, days)
     return len(days)
 
 

@@ -11,6 +11,7 @@ from surveys.consent.services.rights import consent_withdraw, respondent_erase
 from surveys.models import Response
 from surveys.responses.services.events import events_ingest
 from surveys.responses.services.responses import response_submit
+from tests.dashboards.test_answer_pairs import margins
 from tests.factories import COMFORT_ANSWERS, CONSENT
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,7 @@ def snapshot():
         )
     )
     assert days == answer_days_of(answers)
+    margins()  # the pair margin and the month cells match AnswerRollup too
     responses = sorted(
         tuple(r)
         for r in ResponseRollup.objects.values_list(

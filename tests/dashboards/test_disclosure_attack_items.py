@@ -29,6 +29,7 @@ import pytest
 from django.db.models import Sum
 
 from dashboards.models import AnswerDayRollup, AnswerRollup, QuizScoreRollup, ResponseRollup
+from dashboards.services.aggregation import answer_margins_refill
 from surveys.selectors import version_spec
 from tests.api.helpers import key_client
 from tests.dashboards.test_disclosure_attack import NOW
@@ -110,6 +111,8 @@ def random_answers(survey: Any, rng: random.Random) -> dict[str, list[str]]:
         )
         for (day, flagged, question, bucket), (n, total) in days.items()
     )
+    # The pair and cell margins, summed from these rows as a recompute does.
+    answer_margins_refill(survey.live_version_id, {d for d, *_ in days})
     return codes
 
 

@@ -24,6 +24,7 @@ import pytest
 
 from dashboards.models import AnswerDayRollup, AnswerRollup, ScoreBinRollup
 from dashboards.panels import survey_spec
+from dashboards.services.aggregation import answer_margins_refill
 from surveys.enums import QuestionType
 from tests.api.helpers import key_client
 from tests.dashboards.helpers import analysed_survey
@@ -236,6 +237,8 @@ def random_answers(survey: Any, rng: random.Random) -> None:
         )
         for (day, flagged, bucket), (n, total) in day_totals.items()
     )
+    # The pair and cell margins, summed from these rows as a recompute does.
+    answer_margins_refill(version.pk, {d for d, *_ in day_totals})
 
 
 MONTH = {"from": "2026-09-01", "to": "2026-09-30"}

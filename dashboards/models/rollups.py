@@ -6,17 +6,9 @@ months and quarters derive from days. Sums are decimals: an incremental
 build and a rebuild from raw data are equal to the last digit.
 """
 
-import uuid
-from decimal import Decimal
-
-from django.conf import settings
 from django.db import models
-from django.db.models import Q
-from django.db.models.fields.files import FieldFile
 
 from surveys.models import SurveyVersion
-
-from .enums import DPMechanism, ExportFormat, ExportLayout, ExportStatus, TimeGranularity
 
 SUM = {"max_digits": 28, "decimal_places": 6, "default": 0}
 
@@ -102,6 +94,87 @@ class AnswerDayRollup(AnswerCells):
             models.UniqueConstraint(
                 fields=["version", "question_code", "item", "bucket", "day", "flagged"],
                 name="uniq_answer_day_rollup_grain",
+            ),
+        ]
+
+
+# The segment dimensions a filter combines, in the order pair names list them.
+PAIR_DIMS = ("westin_segment", "age_band", "locale", "channel")
+
+
+def pair_name(dims: "set[str] | frozenset[str] | tuple[str, ...]") -> str:
+    """The `pair` of AnswerPairRollup rows holding `dims` (two segment dimensions)."""
+    return "+".join(d for d in PAIR_DIMS if d in dims)
+
+
+class AnswerPairRollup(AnswerCells):
+    """AnswerRollup summed to week parts and over all but two segment dimensions.
+
+    What answer reads filtered by, or grouped by, at most two of the segment
+    dimensions use (``MetricFilter.answer_grain``). Each answer counts once
+    under every ``pair`` of PAIR_DIMS ("age_band+channel", …): the pair's two
+    columns hold the response's values, the other two segment columns "".
+    A single dimension is read from one of its pairs, summed over the
+    partner. ``day`` is the start of the ISO week part the answers fall in
+    (a week cut at a month's end, as weekly trends cut it), so weekly,
+    monthly and quarterly periods and month ranges (the disclosure grid)
+    all derive from it exactly. The rows of a pair stop growing once every
+    week part has seen each answer under each pair of values, long before
+    AnswerRollup's combinations of day and all four dimensions fill.
+    Kept in step with AnswerRollup by the same aggregation, recompute and
+    rebuild code.
+    """
+
+    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="+")
+    pair = models.CharField(max_length=40)
+    day = models.DateField()  # the first day of a week part
+    flagged = models.BooleanField(default=False)
+    westin_segment = models.CharField(max_length=20, blank=True, default="")
+    age_band = models.CharField(max_length=64, blank=True, default="")
+    locale = models.CharField(max_length=16, blank=True, default="")
+    channel = models.CharField(max_length=10, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "version",
+                    "pair",
+                    "question_code",
+                    "item",
+                    "bucket",
+                    "day",
+                    "flagged",
+                    *PAIR_DIMS,
+                ],
+                name="uniq_answer_pair_rollup_grain",
+            ),
+        ]
+
+
+class AnswerCellRollup(AnswerCells):
+    """AnswerRollup summed to calendar months (the disclosure grid cell), keeping the four
+    segment dimensions: what answer reads use that combine three or four of them
+    without periods finer than a month (a cross-tab by a segment under two other
+    filters). ``day`` is the first of the month. Without the days, its rows stop
+    growing once each month has seen each answer under each combination of
+    values, where AnswerRollup's keep growing with the days. Kept in step with
+    AnswerRollup by the same aggregation, recompute and rebuild code.
+    """
+
+    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()  # the first of a month
+    flagged = models.BooleanField(default=False)
+    westin_segment = models.CharField(max_length=20, blank=True, default="")
+    age_band = models.CharField(max_length=64, blank=True, default="")
+    locale = models.CharField(max_length=16, blank=True, default="")
+    channel = models.CharField(max_length=10, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "question_code", "item", "bucket", "day", "flagged", *PAIR_DIMS],
+                name="uniq_answer_cell_rollup_grain",
             ),
         ]
 
@@ -263,59 +336,6 @@ class WithdrawalRollup(Grain):
         return f"v{self.version_id} {self.day}: {self.n} withdrawn"
 
 
-# Transparency reports
-
-# One printed PDF per language of the site (settings.LANGUAGES), each in its own field.
-REPORT_PDF_FIELDS = {"en": "pdf", "zh-hant": "pdf_zh_hant"}
-
-
-class TransparencyReport(models.Model):
-    """An organization's transparency report for one quarter or year (figures already suppressed).
-
-    ``quarter`` is 1–4 for a quarterly report and 0 for an annual one. ``data``
-    holds the report's figures as computed at ``generated_at``; a report of a
-    period not yet over says so (``ends_on`` in the future) and is regenerated
-    by the next run.
-    """
-
-    organization = models.ForeignKey(
-        "surveys.Organization", on_delete=models.CASCADE, related_name="transparency_reports"
-    )
-    year = models.PositiveSmallIntegerField()
-    quarter = models.PositiveSmallIntegerField(default=0)
-    starts_on = models.DateField()
-    ends_on = models.DateField()  # inclusive
-    data = models.JSONField(default=dict)
-    generated_at = models.DateTimeField()
-    pdf = models.FileField(upload_to="transparency/", blank=True)  # English
-    pdf_zh_hant = models.FileField(upload_to="transparency/", blank=True)  # Traditional Chinese
-    pdf_error = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["-year", "-quarter"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "year", "quarter"], name="uniq_transparency_report"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(quarter__gte=0, quarter__lte=4),
-                name="transparency_quarter_0_to_4",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.organization_id} {self.label}"
-
-    @property
-    def label(self) -> str:
-        return f"{self.year}-Q{self.quarter}" if self.quarter else str(self.year)
-
-    def pdf_file(self, language: str) -> FieldFile | None:
-        """The stored PDF printed in ``language`` (a code of LANGUAGES), or None."""
-        field = REPORT_PDF_FIELDS.get(language.lower())
-        return getattr(self, field) if field else None
-
-
 # Stated × enacted density
 
 
@@ -343,132 +363,3 @@ class ScoreBinRollup(Grain):
 
     def __str__(self) -> str:
         return f"v{self.version_id} {self.day} [{self.stated_bin},{self.enacted_bin}]: {self.n}"
-
-
-# Research exports
-
-
-class SurveyExportSettings(models.Model):
-    """What a survey's exports must protect: quasi-identifiers, sensitive attributes, free text.
-
-    One row per survey, created with defaults on first read
-    (dashboards.exports.services.export_settings_get).
-    """
-
-    survey = models.OneToOneField(
-        "surveys.Survey", on_delete=models.CASCADE, related_name="export_settings"
-    )
-    # Question codes and response fields ("submitted_at", "locale", "channel").
-    quasi_identifiers = models.JSONField(default=list, blank=True)
-    # Question codes (choice-type) checked for l-diversity when an export asks for l.
-    sensitive_attributes = models.JSONField(default=list, blank=True)
-    include_free_text = models.BooleanField(default=False)
-    # The finest time an export may show (submitted_at is generalized at least to this).
-    time_granularity = models.CharField(
-        max_length=10, choices=TimeGranularity.choices, default=TimeGranularity.MONTH
-    )
-    # Differential-privacy budget of the survey (sum of ε over its releases).
-    epsilon_budget = models.DecimalField(max_digits=8, decimal_places=4, default=Decimal("3"))
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(epsilon_budget__gt=0), name="export_epsilon_budget_positive"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"export settings of survey {self.survey_id}"
-
-
-class ExportJob(models.Model):
-    """One researcher export: parameters, progress, the file and its anonymization report."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organization = models.ForeignKey(
-        "surveys.Organization", on_delete=models.CASCADE, related_name="export_jobs"
-    )
-    survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE, related_name="+")
-    versions = models.JSONField(default=list, blank=True)  # version numbers; [] = all
-    columns = models.JSONField(default=list, blank=True)  # question codes; [] = all
-    format = models.CharField(max_length=10, choices=ExportFormat.choices)
-    layout = models.CharField(
-        max_length=10, choices=ExportLayout.choices, default=ExportLayout.WIDE
-    )
-    excel_bom = models.BooleanField(default=False)
-    k = models.PositiveSmallIntegerField()
-    l_diversity = models.PositiveSmallIntegerField(null=True, blank=True)
-    max_suppression = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.05"))
-    purpose = models.TextField()
-    # The requester's language (a code of LANGUAGES): the codebooks are written in it.
-    language = models.CharField(max_length=16, default="en")
-    # Only an HMAC of a researcher's study key is kept (it salts the pseudonymous ids).
-    study_key_hmac = models.CharField(max_length=64, blank=True, default="")
-    status = models.CharField(
-        max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(default=0)  # percent
-    rows_total = models.BigIntegerField(null=True, blank=True)
-    rows_written = models.BigIntegerField(default=0)
-    file_name = models.CharField(max_length=255, blank=True, default="")
-    file_size = models.BigIntegerField(null=True, blank=True)
-    report = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True, default="")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["organization", "-created_at"])]
-        constraints = [
-            models.CheckConstraint(condition=Q(k__gte=2), name="export_k_at_least_2"),
-            models.CheckConstraint(condition=Q(progress__lte=100), name="export_progress_max"),
-            models.CheckConstraint(
-                condition=Q(status__in=ExportStatus.values), name="export_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(format__in=ExportFormat.values), name="export_format_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"export {self.id} ({self.format}, {self.status})"
-
-
-class DPRelease(models.Model):
-    """A differentially private table of counts and means per segment, and its noise."""
-
-    survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE, related_name="+")
-    organization = models.ForeignKey(
-        "surveys.Organization", on_delete=models.CASCADE, related_name="dp_releases"
-    )
-    purpose = models.TextField()
-    mechanism = models.CharField(max_length=10, choices=DPMechanism.choices)
-    epsilon = models.DecimalField(max_digits=8, decimal_places=4)
-    delta = models.FloatField(null=True, blank=True)
-    segment_by = models.CharField(max_length=64, blank=True, default="")
-    variables = models.JSONField(default=list)  # [{"code", "lower", "upper"}]
-    table = models.JSONField(default=list)  # released cells only
-    noise = models.JSONField(default=dict)  # mechanism parameters per statistic
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(epsilon__gt=0), name="dp_epsilon_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return f"DP release {self.pk} (ε={self.epsilon})"
