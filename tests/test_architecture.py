@@ -3,6 +3,8 @@
 - `surveys` never imports `dashboards` (data flows one way).
 - `dashboards` imports from `surveys` only models, enums, selectors and signals.
 - Apps import the project's shared kit (`trustpulse.api`), never its settings or urls.
+- In `surveys`, selectors (reads) never import services (writes): a helper both
+  need lives in a module of its own (`surveys/tokens.py`, `surveys/authoring/checks.py`).
 
 An import not allowed by a rule fails here unless `KNOWN` names it with the
 reason it still stands; an entry that no longer matches fails too, so the list
@@ -64,6 +66,14 @@ def imports(module: str, path: Path) -> set[str]:
     return found
 
 
+def _is_selectors(module: str) -> bool:
+    return any(part == "selectors" for part in module.split("."))
+
+
+def _is_services(module: str) -> bool:
+    return any(part == "services" for part in module.split("."))
+
+
 def _surveys_part(name: str) -> str | None:
     """`surveys.selectors.access` -> `selectors`; None for names outside surveys."""
     parts = name.split(".")
@@ -82,6 +92,12 @@ def violations() -> set[tuple[str, str]]:
         for name in imports(module, path):
             if name.startswith(("trustpulse.settings", "trustpulse.urls")):
                 found.add((module, name))
+    for module, path in _modules("surveys"):
+        if not _is_selectors(module):
+            continue
+        for name in imports(module, path):
+            if name.startswith("surveys.") and _is_services(name):
+                found.add((module, "services"))
     for module, path in _modules("dashboards"):
         for name in imports(module, path):
             part = _surveys_part(name)
@@ -113,3 +129,12 @@ def test_the_checker_sees_relative_and_lazy_imports(tmp_path: Path) -> None:
     names = imports("dashboards.sub.mod", source)
     assert "dashboards.views.x" in names
     assert {_surveys_part(n) for n in names} >= {"services", "spec"}
+
+
+def test_the_checker_sees_a_selector_importing_a_service(tmp_path: Path) -> None:
+    source = tmp_path / "selectors.py"
+    source.write_text("from .services.respondents import token_hash\n")
+    names = imports("surveys.responses.selectors", source)
+    assert _is_selectors("surveys.responses.selectors")
+    assert any(_is_services(n) for n in names)
+    assert not _is_services("surveys.selectors.definitions")

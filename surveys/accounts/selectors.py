@@ -1,4 +1,6 @@
-"""Reads of accounts and team data: members, open invitations, API keys, two-factor state."""
+"""Reads of accounts and team data: members, open invitations, an invitation by its token,
+API keys, two-factor state.
+"""
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -13,6 +15,7 @@ from ..models import (
     TotpDevice,
     User,
 )
+from ..tokens import token_hash
 
 
 def member_list(*, organization: Organization) -> QuerySet[Membership]:
@@ -33,6 +36,20 @@ def member_invitation_open_list(*, organization: Organization) -> QuerySet[Membe
         )
         .select_related("invited_by")
         .order_by("-created_at", "-id")
+    )
+
+
+def member_invitation_get(token: str) -> MemberInvitation | None:
+    """The open (not accepted, revoked or expired) invitation of a token, or None."""
+    return (
+        MemberInvitation.objects.select_related("organization")
+        .filter(
+            token_hash=token_hash(token),
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .first()
     )
 
 

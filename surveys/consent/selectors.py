@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from ..enums import VersionStatus
 from ..models import ConsentNotice, ConsentNoticeVersion, Respondent, Tombstone
-from ..responses.services.respondents import token_hash
+from ..tokens import token_hash
 
 
 def notice_current_version(notice: ConsentNotice | None) -> ConsentNoticeVersion | None:

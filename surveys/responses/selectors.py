@@ -14,7 +14,7 @@ from ..enums import ResponseStatus, SurveyStatus
 from ..models import ConsentRecord, Response, Survey
 from ..selectors.definitions import version_spec
 from ..spec import VersionSpec
-from .services.respondents import token_hash
+from ..tokens import token_hash
 
 
 def response_resume(*, token: str) -> Response | None:

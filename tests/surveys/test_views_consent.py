@@ -14,7 +14,7 @@ from surveys.models import (
     Respondent,
     Response,
 )
-from surveys.responses.services.respondents import token_hash
+from surveys.tokens import token_hash
 from tests.factories import published_notice
 from tests.fixtures import respondent_session
 

@@ -17,7 +17,7 @@ from surveys.models import (
     Response,
     Tombstone,
 )
-from surveys.responses.services.respondents import token_hash
+from surveys.tokens import token_hash
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,5 @@
 """Organizations, memberships and API keys."""
 
-import hashlib
 import hmac
 import secrets
 from datetime import timedelta
@@ -14,12 +13,9 @@ from trustpulse.validation import FieldError, ServiceValidationError
 from ...enums import ApiScope, AuditAction, Role
 from ...models import ApiKey, Membership, Organization, User
 from ...services.audit import audit_log
+from ...tokens import token_hash
 
 KEY_PREFIX = "tp"
-
-
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 @transaction.atomic
@@ -84,7 +80,7 @@ def api_key_create(
         organization=organization,
         name=name.strip(),
         prefix=prefix,
-        key_hash=_hash(plaintext),
+        key_hash=token_hash(plaintext),
         scopes=sorted(set(scopes)),
         created_by=actor,
     )
@@ -108,7 +104,7 @@ def api_key_authenticate(raw: str) -> ApiKey | None:
         .filter(prefix=parts[1], revoked_at__isnull=True)
         .first()
     )
-    if key is None or not hmac.compare_digest(key.key_hash, _hash(raw)):
+    if key is None or not hmac.compare_digest(key.key_hash, token_hash(raw)):
         return None
     now = timezone.now()
     if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=1):

@@ -5,7 +5,6 @@ Audit data never holds an email address or a secret. Two-factor
 authentication and password-reset auditing are in ``totp.py``.
 """
 
-import hashlib
 import secrets
 import zoneinfo
 from collections.abc import Sequence
@@ -28,13 +27,10 @@ from trustpulse.validation import FieldError, ServiceValidationError
 from ...enums import AuditAction, Role
 from ...models import ConsentNotice, MemberInvitation, Membership, Organization, User
 from ...services.audit import audit_log
+from ...tokens import token_hash
 from .accounts import membership_set
 
 MAX_FRAME_ANCESTORS = 20
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _actor(actor: User | None) -> User | None:
@@ -96,7 +92,7 @@ def member_invite(
         organization=organization,
         email=email,
         role=role,
-        token_hash=_token_hash(token),
+        token_hash=token_hash(token),
         invited_by=_actor(actor),
         expires_at=timezone.now() + timedelta(days=settings.MEMBER_INVITATION_DAYS),
     )
@@ -121,20 +117,6 @@ def member_invite(
     subject = f"Join {organization.name} on TrustPulse"
     transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
     return invitation, token
-
-
-def member_invitation_get(token: str) -> MemberInvitation | None:
-    """The open (not accepted, revoked or expired) invitation of a token, or None."""
-    return (
-        MemberInvitation.objects.select_related("organization")
-        .filter(
-            token_hash=_token_hash(token),
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
-        .first()
-    )
 
 
 @transaction.atomic

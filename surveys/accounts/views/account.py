@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from surveys.accounts.selectors import (
+    member_invitation_get,
     recovery_codes_remaining,
     totp_device_confirmed,
     two_factor_required,
@@ -27,7 +28,6 @@ from surveys.accounts.services.recovery import recovery_code_use, recovery_codes
 from surveys.accounts.services.team import (
     member_account_create,
     member_invitation_accept,
-    member_invitation_get,
 )
 from surveys.accounts.services.totp import (
     password_reset_logged,

@@ -6,6 +6,7 @@ queryset with its related rows loaded, so a list costs the same few queries
 whatever its length.
 """
 
+import copy
 from typing import Any
 
 from django.db.models import Case, F, OuterRef, Prefetch, QuerySet, Subquery, When
@@ -13,6 +14,7 @@ from django.db.models import Case, F, OuterRef, Prefetch, QuerySet, Subquery, Wh
 from ...enums import VersionStatus
 from ...models import Answer, Choice, Question, Response, Section, Survey, SurveyVersion
 from ...selectors.access import Actor
+from ...selectors.definitions import definition_export
 from ...selectors.surveys import response_list, survey_list
 
 
@@ -36,6 +38,20 @@ def working_version(*, survey: Survey) -> SurveyVersion | None:
         )
         .first()
     )
+
+
+def version_document(version: SurveyVersion, survey: Survey) -> dict[str, Any]:
+    """The definition document of `version` with the survey's current settings, minus slug."""
+    doc = copy.deepcopy(definition_export(version=version))
+    doc.pop("slug", None)
+    doc["title"] = survey.title
+    doc["default_locale"] = survey.default_locale
+    doc["locales"] = survey.locales
+    for key in ("opens_at", "closes_at"):
+        value = getattr(survey, key)
+        doc[key] = value.isoformat() if value else None
+    doc["response_quota"] = survey.response_quota
+    return doc
 
 
 def version_list(*, survey: Survey) -> QuerySet[SurveyVersion]:

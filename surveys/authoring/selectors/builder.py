@@ -12,7 +12,6 @@ from django.urls import reverse
 from trustpulse.validation import FieldError
 
 from ...branding import Look
-from ...definition import definition_errors
 from ...enums import ResponseStatus, VersionStatus
 from ...models import (
     Branding,
@@ -23,7 +22,8 @@ from ...models import (
     SurveyVersion,
 )
 from ...selectors import flow_cache
-from .authoring import working_version
+from ..checks import publish_errors
+from .authoring import version_document, working_version
 
 
 def builder_survey_list(*, organization: Organization) -> QuerySet[Survey]:
@@ -52,8 +52,6 @@ def builder_survey_get(*, organization: Organization, pk: int) -> Survey | None:
 
 def draft_document(*, survey: Survey) -> dict[str, Any]:
     """The definition document of the working version (the draft if any), with settings."""
-    from ..services.authoring import version_document
-
     version = working_version(survey=survey)
     assert version is not None, "every survey is created with a first version"
     return version_document(version, survey)
@@ -71,12 +69,7 @@ def notice_version_of(survey: Survey) -> ConsentNoticeVersion | None:
 
 def publish_problems(*, survey: Survey, doc: dict[str, Any]) -> list[FieldError]:
     """Every error publishing the draft would report now (writes nothing)."""
-    from ..services.definitions import _consent_errors
-
-    errors = definition_errors(doc)
-    if errors:
-        return errors
-    return _consent_errors(survey, doc)
+    return publish_errors(survey=survey, doc=doc)
 
 
 # Missing translations ---------------------------------------------------------------

@@ -13,7 +13,6 @@ section without questions, a quiz without a scored question) waits for
 publishing, which checks everything.
 """
 
-import copy
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
@@ -27,10 +26,11 @@ from trustpulse.validation import FieldError, ServiceValidationError
 from ...definition import SCHEMA_VERSION, definition_errors
 from ...enums import AuditAction, VersionStatus
 from ...models import ConsentNotice, Organization, Survey, SurveyVersion, User
+from ...selectors import definition_export
 from ...services.audit import audit_log
 from ...text import plain_localized
-from ..selectors.authoring import working_version
-from .definitions import definition_export, survey_create, survey_draft_version
+from ..selectors.authoring import version_document, working_version
+from .definitions import survey_create, survey_draft_version
 from .translations import stale_translations_record
 
 # Largest value of a PositiveIntegerField on every database backend.
@@ -60,20 +60,6 @@ def _incomplete(error: FieldError) -> bool:
 
 def draft_errors(doc: Any) -> list[FieldError]:
     return [e for e in definition_errors(doc) if not _incomplete(e)]
-
-
-def version_document(version: SurveyVersion, survey: Survey) -> dict[str, Any]:
-    """The definition document of `version` with the survey's current settings, minus slug."""
-    doc = copy.deepcopy(definition_export(version=version))
-    doc.pop("slug", None)
-    doc["title"] = survey.title
-    doc["default_locale"] = survey.default_locale
-    doc["locales"] = survey.locales
-    for key in ("opens_at", "closes_at"):
-        value = getattr(survey, key)
-        doc[key] = value.isoformat() if value else None
-    doc["response_quota"] = survey.response_quota
-    return doc
 
 
 def _notice(organization_id: int, slug: Any, errors: list[FieldError]) -> ConsentNotice | None:

@@ -21,7 +21,7 @@ from ...branding import COLOUR, CONTRAST_PAIRS, MAX_LOGO_BYTES, contrast, logo_t
 from ...enums import AuditAction, BrandFont
 from ...models import Branding, Organization, Respondent, Response, Survey, User
 from ...services.audit import audit_log
-from .authoring import version_document
+from ..selectors.authoring import version_document
 from .content import write_draft
 from .definitions import survey_draft_version
 

@@ -13,7 +13,8 @@ from django.utils.translation import gettext
 from trustpulse.validation import FieldError, ServiceValidationError
 
 from ...models import Survey, SurveyVersion
-from .authoring import draft_errors, has_published, version_document
+from ..selectors.authoring import version_document
+from .authoring import draft_errors, has_published
 from .definitions import _sanitize, _write_content, survey_draft_version
 from .translations import stale_translations_record
 

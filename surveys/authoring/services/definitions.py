@@ -28,6 +28,7 @@ from ...models import (
 from ...selectors import definition_export, to_plain
 from ...services.audit import audit_log
 from ...text import plain_localized, sanitize_localized
+from ..checks import publish_errors
 
 
 def _titled(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -335,7 +336,7 @@ def survey_publish(*, survey: Survey, actor: User | None = None) -> SurveyVersio
             ]
         )
     doc = definition_export(version=draft)
-    errors = definition_errors(doc) or _consent_errors(survey, doc)
+    errors = publish_errors(survey=survey, doc=doc)
     if errors:
         raise ServiceValidationError(errors)
     # Drafts may also be edited in the Django admin: sanitize again what freezes.
@@ -356,59 +357,6 @@ def survey_publish(*, survey: Survey, actor: User | None = None) -> SurveyVersio
     )
     outbox.survey_event(survey, WebhookEventType.SURVEY_PUBLISHED)
     return draft
-
-
-def _consent_errors(survey: Survey, doc: dict[str, Any]) -> list[FieldError]:
-    """Publishing needs a published consent notice covering every question's purpose."""
-    from ...consent.selectors import notice_current_version
-
-    if survey.consent_notice_id is None:
-        return [
-            FieldError(
-                field="consent_notice",
-                code="required",
-                message=gettext(
-                    "Attach a consent notice before publishing: respondents must see "
-                    "what they agree to before the first question."
-                ),
-            )
-        ]
-    version = notice_current_version(survey.consent_notice)
-    if version is None:
-        return [
-            FieldError(
-                field="consent_notice",
-                code="unpublished",
-                message=gettext("Publish the consent notice first."),
-            )
-        ]
-    purposes = set(version.purpose_ids)
-    errors = []
-    missing = [locale for locale in doc["locales"] if locale not in version.locales]
-    if missing:
-        errors.append(
-            FieldError(
-                field="consent_notice",
-                code="missing_locale",
-                message=gettext("The consent notice has no text in: %(languages)s")
-                % {"languages": ", ".join(missing)},
-            )
-        )
-    for si, s in enumerate(doc["sections"]):
-        for qi, q in enumerate(s["questions"]):
-            purpose = q.get("purpose", "")
-            if purpose not in purposes:
-                errors.append(
-                    FieldError(
-                        field=f"sections[{si}].questions[{qi}].purpose",
-                        code="required" if not purpose else "invalid_reference",
-                        message=gettext(
-                            "Name the consent purpose that covers this question: %(purposes)s"
-                        )
-                        % {"purposes": ", ".join(version.purpose_ids)},
-                    )
-                )
-    return errors
 
 
 @transaction.atomic

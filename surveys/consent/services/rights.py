@@ -35,8 +35,8 @@ from ...models import (
     Response,
     Tombstone,
 )
-from ...responses.services.respondents import token_hash
 from ...services.audit import audit_log
+from ...tokens import token_hash
 from .consent import consent_receipt
 
 

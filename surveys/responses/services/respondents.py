@@ -7,10 +7,9 @@ import secrets
 from django.conf import settings
 
 from ...models import Organization, Respondent
+from ...tokens import token_hash
 
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+__all__ = ["external_id_hmac", "new_ref", "respondent_create", "token_hash"]
 
 
 def external_id_hmac(external_id: str) -> str:
