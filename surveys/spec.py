@@ -164,43 +164,53 @@ def _dec(v: Any) -> Decimal | None:
     return None if v is None else Decimal(str(v))
 
 
+def question_fields(q: dict[str, Any]) -> dict[str, Any]:
+    """A document's question as field values, defaults filled in: what a `QuestionSpec`
+    and a stored `Question` both hold (without its section, position and choices)."""
+    return {
+        "code": q["code"],
+        "type": q["type"],
+        "text": q["text"],
+        "help_text": q.get("help_text", {}),
+        "required": q.get("required", False),
+        "settings": q.get("settings", {}),
+        "display_logic": q.get("display_logic"),
+        "allow_other": q.get("allow_other", False),
+        "randomize_choices": q.get("randomize_choices", False),
+        "construct": q.get("construct", ""),
+        "reverse_coded": q.get("reverse_coded", False),
+        "points": Decimal(str(q.get("points", 0))),
+        "purpose": q.get("purpose", ""),
+        "quasi_identifier": q.get("quasi_identifier", False),
+        "segment_attribute": q.get("segment_attribute", ""),
+    }
+
+
+def choice_fields(c: dict[str, Any]) -> dict[str, Any]:
+    """A document's choice as field values, defaults filled in: a `ChoiceSpec`'s and a
+    stored `Choice`'s (without its question and position)."""
+    return {
+        "code": c["code"],
+        "label": c["label"],
+        "value": _dec(c.get("value")),
+        "is_correct": c.get("is_correct", False),
+        "feedback": c.get("feedback", {}),
+        "exclusive": c.get("exclusive", False),
+    }
+
+
 def spec_from_definition(doc: dict[str, Any]) -> VersionSpec:
     """Build a spec from a definition document that has passed validation."""
     sections = []
     for s in doc["sections"]:
-        questions = []
-        for q in s["questions"]:
-            questions.append(
-                QuestionSpec(
-                    code=q["code"],
-                    type=q["type"],
-                    section=s["code"],
-                    text=q["text"],
-                    help_text=q.get("help_text", {}),
-                    required=q.get("required", False),
-                    settings=q.get("settings", {}),
-                    display_logic=q.get("display_logic"),
-                    allow_other=q.get("allow_other", False),
-                    randomize_choices=q.get("randomize_choices", False),
-                    construct=q.get("construct", ""),
-                    reverse_coded=q.get("reverse_coded", False),
-                    points=Decimal(str(q.get("points", 0))),
-                    purpose=q.get("purpose", ""),
-                    quasi_identifier=q.get("quasi_identifier", False),
-                    segment_attribute=q.get("segment_attribute", ""),
-                    choices=tuple(
-                        ChoiceSpec(
-                            code=c["code"],
-                            label=c["label"],
-                            value=_dec(c.get("value")),
-                            is_correct=c.get("is_correct", False),
-                            feedback=c.get("feedback", {}),
-                            exclusive=c.get("exclusive", False),
-                        )
-                        for c in q.get("choices", [])
-                    ),
-                )
+        questions = [
+            QuestionSpec(
+                section=s["code"],
+                choices=tuple(ChoiceSpec(**choice_fields(c)) for c in q.get("choices", [])),
+                **question_fields(q),
             )
+            for q in s["questions"]
+        ]
         sections.append(
             SectionSpec(
                 code=s["code"],

@@ -131,7 +131,8 @@ def test_distribution_and_nps_from_real_submissions(survey):
 def test_overview_indices_westin_and_privacy_actives(org):
     from dashboards.selectors.metrics import overview
     from dashboards.services import aggregate_until_done
-    from surveys.authoring.services.definitions import instrument_insert, survey_publish
+    from surveys.authoring.services.definitions import survey_publish
+    from surveys.authoring.services.instruments import instrument_insert
     from surveys.responses.services.responses import response_submit
 
     survey = live_survey(org)

@@ -1,7 +1,8 @@
 import pytest
 
 from surveys import selectors
-from surveys.authoring.services.definitions import definition_import, instrument_insert
+from surveys.authoring.services.definitions import definition_import
+from surveys.authoring.services.instruments import instrument_insert
 from surveys.definition import definition_errors
 from surveys.instruments import INSTRUMENTS
 from tests.factories import demo_definition

@@ -1,8 +1,11 @@
-"""Survey definitions: create, import, export, draft, publish, close."""
+"""Survey definitions: create, import, draft, publish, close.
+
+Inserting an instrument of the library is `instruments.py`; what publishing
+checks is `surveys/authoring/checks.py`.
+"""
 
 import copy
 import secrets
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -27,6 +30,7 @@ from ...models import (
 )
 from ...selectors import definition_export, to_plain
 from ...services.audit import audit_log
+from ...spec import choice_fields, question_fields
 from ...text import plain_localized, sanitize_localized
 from ..checks import publish_errors
 
@@ -106,41 +110,13 @@ def _write_content(version: SurveyVersion, doc: dict[str, Any]) -> None:
     for section, s in zip(sections, doc["sections"], strict=True):
         for i, q in enumerate(s["questions"]):
             questions.append(
-                Question(
-                    version=version,
-                    section=section,
-                    code=q["code"],
-                    position=i,
-                    type=q["type"],
-                    text=q["text"],
-                    help_text=q.get("help_text", {}),
-                    required=q.get("required", False),
-                    settings=q.get("settings", {}),
-                    display_logic=q.get("display_logic"),
-                    allow_other=q.get("allow_other", False),
-                    randomize_choices=q.get("randomize_choices", False),
-                    construct=q.get("construct", ""),
-                    reverse_coded=q.get("reverse_coded", False),
-                    points=Decimal(str(q.get("points", 0))),
-                    purpose=q.get("purpose", ""),
-                    quasi_identifier=q.get("quasi_identifier", False),
-                    segment_attribute=q.get("segment_attribute", ""),
-                )
+                Question(version=version, section=section, position=i, **question_fields(q))
             )
             q_docs.append(q)
     questions = Question.objects.bulk_create(questions)
     Choice.objects.bulk_create(
         [
-            Choice(
-                question=question,
-                code=c["code"],
-                position=i,
-                label=c["label"],
-                value=None if c.get("value") is None else Decimal(str(c["value"])),
-                is_correct=c.get("is_correct", False),
-                feedback=c.get("feedback", {}),
-                exclusive=c.get("exclusive", False),
-            )
+            Choice(question=question, position=i, **choice_fields(c))
             for question, q in zip(questions, q_docs, strict=True)
             for i, c in enumerate(q.get("choices", []))
         ]
@@ -381,89 +357,3 @@ def survey_close(*, survey: Survey, actor: User | None = None) -> Survey:
     )
     outbox.survey_event(survey, WebhookEventType.SURVEY_CLOSED)
     return survey
-
-
-@transaction.atomic
-def instrument_insert(
-    *,
-    survey: Survey,
-    instrument: str,
-    brand: str = "",
-    prefix: str = "",
-    after_section: str | None = None,
-    purpose: str | None = None,
-    actor: User | None = None,
-) -> SurveyVersion:
-    """Insert an instrument from the library as a new section of the survey's draft.
-
-    Its questions fall under `purpose` (default: the first required purpose of
-    the survey's consent notice).
-
-    The whole definition is validated again (a code already used, for example,
-    is reported with its path); nothing changes when anything is wrong.
-    """
-    from ...instruments import INSTRUMENTS
-
-    spec = INSTRUMENTS.get(instrument)
-    errors = []
-    if spec is None:
-        errors.append(
-            FieldError(
-                field="instrument",
-                code="invalid_choice",
-                message=gettext("One of: %(choices)s.")
-                % {"choices": ", ".join(sorted(INSTRUMENTS))},
-            )
-        )
-    elif spec.quiz_only and survey.kind != "quiz":
-        errors.append(
-            FieldError(
-                field="instrument",
-                code="quiz_only",
-                message=gettext("This instrument scores points: add it to a quiz."),
-            )
-        )
-    if prefix and not prefix.replace("_", "").isalnum():
-        errors.append(
-            FieldError(
-                field="prefix",
-                code="invalid_format",
-                message=gettext("Letters, digits and underscores only."),
-            )
-        )
-    if errors or spec is None:
-        raise ServiceValidationError(errors)
-    draft = survey_draft_version(survey=survey)
-    doc = copy.deepcopy(definition_export(version=draft))
-    section = spec.build(prefix, brand or survey.organization.name)
-    # Keep only the survey's locales in the inserted texts.
-    section = _keep_locales(section, set(doc["locales"]))
-    if purpose is None:
-        from ...consent.selectors import notice_current_version
-
-        notice = notice_current_version(survey.consent_notice)
-        purpose = notice.required_ids[0] if notice and notice.required_ids else ""
-    if purpose:
-        for question in section["questions"]:
-            question["purpose"] = purpose
-    codes = [s["code"] for s in doc["sections"]]
-    at = codes.index(after_section) + 1 if after_section in codes else len(codes)
-    doc["sections"].insert(at, section)
-    return definition_import(
-        organization=survey.organization, document=doc, actor=actor, survey=survey
-    )
-
-
-def _keep_locales(value: Any, locales: set[str]) -> Any:
-    if isinstance(value, dict):
-        if (
-            value
-            and all(k in ("en", "zh-Hant") for k in value)
-            and all(isinstance(v, str) for v in value.values())
-        ):
-            kept = {k: v for k, v in value.items() if k in locales}
-            return kept or {next(iter(locales)): value.get("en", "")}
-        return {k: _keep_locales(v, locales) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_keep_locales(v, locales) for v in value]
-    return value

@@ -17,7 +17,7 @@ from surveys.authoring.services.content import (
     section_add,
     section_change,
 )
-from surveys.authoring.services.definitions import instrument_insert
+from surveys.authoring.services.instruments import instrument_insert
 from surveys.authoring.views.common import BUILDERS, posted, survey_or_404, title_of
 from surveys.authoring.views.forms import (
     FormErrors,
