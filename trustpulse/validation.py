@@ -4,6 +4,7 @@
 Paths use the same notation everywhere: ``sections[1].questions[4].choices``.
 """
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
@@ -45,6 +46,15 @@ def path_join(parts: Iterable[str | int]) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+def path_sort_key(field: str) -> list[tuple[int, int | str]]:
+    """Order paths as they appear: sections[2] after sections[1], fields by name."""
+    key: list[tuple[int, int | str]] = []
+    for part in re.split(r"[.\[]", field):
+        part = part.rstrip("]")
+        key.append((0, int(part)) if part.isascii() and part.isdigit() else (1, part))
+    return key
 
 
 def required_text(

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 
 from trustpulse.validation import FieldError, ServiceValidationError
 
-from ...definition import definition_errors
+from ...definition import definition_errors, parse_datetime
 from ...enums import AuditAction, SurveyKind, SurveyStatus, VersionStatus, WebhookEventType
 from ...integrations import outbox
 from ...models import (
@@ -128,14 +128,12 @@ def _write_content(version: SurveyVersion, doc: dict[str, Any]) -> None:
 
 
 def _apply_survey_fields(survey: Survey, doc: dict[str, Any]) -> None:
-    from ...definition import _parse_dt
-
     survey.kind = doc["kind"]
     survey.title = doc["title"]
     survey.default_locale = doc["default_locale"]
     survey.locales = doc["locales"]
-    survey.opens_at = _parse_dt(doc.get("opens_at"))
-    survey.closes_at = _parse_dt(doc.get("closes_at"))
+    survey.opens_at = parse_datetime(doc.get("opens_at"))
+    survey.closes_at = parse_datetime(doc.get("closes_at"))
     survey.response_quota = doc.get("response_quota")
     slug = doc.get("consent_notice")
     survey.consent_notice = (

@@ -19,9 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from jsonschema import Draft202012Validator
 
-from trustpulse.validation import FieldError, ServiceValidationError, path_join
+from trustpulse.validation import FieldError, ServiceValidationError, path_join, path_sort_key
 
-from ...definition import _sort_key
 from ...enums import BEHAVIOURAL_MEASUREMENT, AuditAction, CollectionMethod, VersionStatus
 from ...integrations import outbox
 from ...models import (
@@ -58,7 +57,7 @@ def notice_content_errors(content: Any) -> list[FieldError]:
         for e in _schema("consent-notice.v1.schema.json").iter_errors(content)
     ]
     if errors or not isinstance(content, dict):
-        return sorted(errors, key=lambda e: _sort_key(e.field))
+        return sorted(errors, key=lambda e: path_sort_key(e.field))
     locales = content["locales"]
     seen: set[str] = set()
     for i, p in enumerate(content["purposes"]):

@@ -1,32 +1,17 @@
-"""Validation of survey definition documents (the JSON import format).
-
-Two passes, both collecting *every* error with its path: the JSON Schema in
-``docs/schemas/`` (structure, types, unknown fields), then the rules a schema
-cannot say (unique codes, choices per type, logic that points backwards,
-quiz scoring, locales). Nothing here touches the database.
-"""
+"""The second pass over a definition document: the rules a schema cannot say (unique
+codes, choices per type, logic that points backwards, quiz scoring, segments,
+cross-tabulations, locales), every violation recorded with its path."""
 
 import datetime as dt
-import functools
-import json
-import re
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError as SchemaError
-from jsonschema.exceptions import best_match
 
 from trustpulse.validation import FieldError, path_join
 
-from .enums import QuestionType
-from .logic import END, condition_questions
-
-SCHEMA_VERSION = "1.0"
-SCHEMA_PATH = Path(settings.BASE_DIR) / "docs" / "schemas" / "survey-definition.v1.schema.json"
+from ..enums import QuestionType
+from ..logic import END
 
 T = QuestionType
 CHOICE_REQUIRED = {T.SINGLE_CHOICE, T.MULTIPLE_CHOICE, T.SCALE, T.MATRIX, T.RANKING}
@@ -57,104 +42,7 @@ MAX_TEXT_LENGTH = {T.SHORT_TEXT: 1000, T.LONG_TEXT: 20000}
 NUMERIC_OPS = {"gt", "gte", "lt", "lte"}
 
 
-@functools.cache
-def definition_schema() -> dict[str, Any]:
-    with SCHEMA_PATH.open(encoding="utf-8") as fh:
-        schema: dict[str, Any] = json.load(fh)
-    return schema
-
-
-@functools.cache
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(definition_schema())
-
-
-def _schema_message(err: SchemaError) -> tuple[str, str, str]:
-    """(extra path, code, message) for a jsonschema error, in plain words."""
-    v, val = err.validator, err.validator_value
-    if v == "required":
-        missing = [p for p in val if isinstance(err.instance, dict) and p not in err.instance]
-        name = missing[0] if missing else "?"
-        return f".{name}", "required", "required"
-    if v == "additionalProperties":
-        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
-        return f".{extra[0]}" if extra else "", "unknown_field", "unknown field"
-    if v == "minItems":
-        return "", "too_short", f"at least {val} required"
-    if v == "maxItems":
-        return "", "too_long", f"at most {val} allowed"
-    if v == "minProperties":
-        return "", "required", "text in at least one locale required"
-    if v in ("enum", "const"):
-        options = val if isinstance(val, list) else [val]
-        return "", "invalid_choice", "must be one of: " + ", ".join(map(str, options))
-    if v == "type":
-        kinds = val if isinstance(val, list) else [val]
-        return "", "invalid_type", "must be " + " or ".join(kinds)
-    if v == "pattern":
-        return "", "invalid_format", f"does not match the pattern {val}"
-    if v in ("minimum", "exclusiveMinimum"):
-        return "", "out_of_range", f"must be at least {val}"
-    if v == "maximum":
-        return "", "out_of_range", f"must be at most {val}"
-    if v == "maxLength":
-        return "", "too_long", f"at most {val} characters"
-    if v == "uniqueItems":
-        return "", "duplicate", "items must be unique"
-    if v == "propertyNames":
-        return "", "invalid_locale", "keys must be locale codes such as en or zh-Hant"
-    return "", "invalid", err.message
-
-
-def _schema_errors(doc: Any) -> list[FieldError]:
-    errors: list[FieldError] = []
-    for err in sorted(_validator().iter_errors(doc), key=lambda e: list(map(str, e.path))):
-        # oneOf over conditions: report the best-matching branch's errors.
-        leaf = err
-        while leaf.validator in ("oneOf", "anyOf") and leaf.context:
-            leaf = best_match(leaf.context)
-        base = path_join(list(leaf.absolute_path))
-        names = _every_name(leaf)
-        if names:  # every missing or unknown property, not only the first
-            code, message = _schema_message(leaf)[1:]
-            for name in names:
-                field = f"{base}.{name}".lstrip(".")
-                errors.append(FieldError(field=field, code=code, message=message))
-            continue
-        extra, code, message = _schema_message(leaf)
-        field = base + extra
-        errors.append(FieldError(field=field.lstrip(".") or "$", code=code, message=message))
-    return _dedupe(errors)
-
-
-def _every_name(err: SchemaError) -> list[str]:
-    """The properties a `required` or `additionalProperties` error is about, in order."""
-    if not isinstance(err.instance, dict):
-        return []
-    if err.validator == "required":
-        return [p for p in err.validator_value if p not in err.instance]
-    if err.validator == "additionalProperties":
-        return sorted(set(err.instance) - set(err.schema.get("properties", {})))
-    return []
-
-
-def _sort_key(field: str) -> list[tuple[int, int | str]]:
-    """Order paths as they appear: sections[2] after sections[1], fields by name."""
-    key: list[tuple[int, int | str]] = []
-    for part in re.split(r"[.\[]", field):
-        part = part.rstrip("]")
-        key.append((0, int(part)) if part.isascii() and part.isdigit() else (1, part))
-    return key
-
-
-def _dedupe(errors: list[FieldError]) -> list[FieldError]:
-    seen: dict[tuple[str, str, str], FieldError] = {}
-    for e in errors:
-        seen.setdefault((e.field, e.code, e.message), e)
-    return list(seen.values())
-
-
-class _Checker:
+class Checker:
     """The semantic rules, recording every violation with its path."""
 
     def __init__(self, doc: dict[str, Any]):
@@ -183,7 +71,7 @@ class _Checker:
         for key, text in doc.get("texts", {}).items():
             self.localized(text, ["texts", key])
         opens, closes = doc.get("opens_at"), doc.get("closes_at")
-        parsed = {k: _parse_dt(doc.get(k)) for k in ("opens_at", "closes_at")}
+        parsed = {k: parse_datetime(doc.get(k)) for k in ("opens_at", "closes_at")}
         for k in ("opens_at", "closes_at"):
             if doc.get(k) and parsed[k] is None:
                 self.add(
@@ -417,7 +305,7 @@ class _Checker:
                 )
         if qtype == T.DATE:
             for key in ("min", "max"):
-                if key in st and _parse_date(st[key]) is None:
+                if key in st and parse_date(st[key]) is None:
                     self.add(
                         path + ["settings", key],
                         "invalid_format",
@@ -471,7 +359,7 @@ class _Checker:
                 )
 
 
-def _parse_dt(value: Any) -> dt.datetime | None:
+def parse_datetime(value: Any) -> dt.datetime | None:
     if not isinstance(value, str):
         return None
     try:
@@ -481,32 +369,10 @@ def _parse_dt(value: Any) -> dt.datetime | None:
     return parsed if parsed.tzinfo else None
 
 
-def _parse_date(value: Any) -> dt.date | None:
+def parse_date(value: Any) -> dt.date | None:
     if not isinstance(value, str):
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
         return None
-
-
-def definition_errors(doc: Any) -> list[FieldError]:
-    """Every error of a definition document, with its path; [] when it is valid."""
-    errors = _schema_errors(doc)
-    if not errors:
-        return _Checker(doc).run()
-    # The semantic rules also run on a structurally broken document, so one
-    # import lists as much as it can; a rule that trips over the broken
-    # structure stops the pass, keeping what it had found until then.
-    checker = _Checker(doc) if isinstance(doc, dict) else None
-    if checker is not None:
-        try:
-            checker.run()
-        except (KeyError, TypeError, AttributeError, ValueError, IndexError, ArithmeticError):
-            pass
-        seen = {e.field for e in errors}
-        errors += [e for e in checker.errors if e.field not in seen]
-    return sorted(errors, key=lambda e: _sort_key(e.field))
-
-
-__all__ = ["SCHEMA_VERSION", "condition_questions", "definition_errors", "definition_schema"]
