@@ -230,6 +230,40 @@ def _lang_column(field: str, locale: str) -> str:
     return f"{field}::{CODE_NAMES.get(locale, locale)} ({locale})"
 
 
+def _xls_type(q: dict[str, Any], dl: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The columns a question's type writes in its survey row, and its choices (maybe [])."""
+    t, st, code = q["type"], q.get("settings", {}), q["code"]
+    if t in (T.SINGLE_CHOICE, T.SCALE, T.ATTENTION_CHECK, T.MATRIX):
+        return {"type": f"select_one {code}"}, q["choices"]
+    if t == T.MULTIPLE_CHOICE:
+        return {"type": f"select_multiple {code}"}, q["choices"]
+    if t == T.RANKING:
+        return {"type": f"rank {code}"}, q["choices"]
+    if t == T.YES_NO:
+        yes_no = [{"code": "yes", "label": {dl: "Yes"}}, {"code": "no", "label": {dl: "No"}}]
+        return {"type": f"select_one {code}"}, yes_no
+    if t in (T.NPS, T.RATING):
+        parameters = "start=0 end=10 step=1" if t == T.NPS else "start=1 end=5 step=1"
+        return {"type": "range", "parameters": parameters}, []
+    if t == T.NUMBER and st.get("widget") == "slider":
+        parameters = f"start={st['min']} end={st['max']} step={st.get('step', 1)}"
+        return {"type": "range", "parameters": parameters}, []
+    if t == T.NUMBER:
+        return {
+            "type": "integer" if st.get("step") == 1 else "decimal",
+            "constraint": f". >= {st['min']} and . <= {st['max']}",
+        }, []
+    if t == T.SHORT_TEXT:
+        return {"type": "text"}, []
+    if t == T.LONG_TEXT:
+        return {"type": "text", "appearance": "multiline"}, []
+    if t == T.DATE:
+        return {"type": "date"}, []
+    if t == T.ACKNOWLEDGEMENT:
+        return {"type": "acknowledge"}, []
+    return {}, []
+
+
 def _xls_rows(
     doc: dict[str, Any],
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
@@ -239,10 +273,6 @@ def _xls_rows(
 
     def texts(field: str, value: dict[str, str] | None) -> dict[str, str]:
         return {_lang_column(field, k): v for k, v in (value or {}).items()}
-
-    def choice_list(name: str, items: list[dict[str, Any]]) -> None:
-        for c in items:
-            choices.append({"list_name": name, "name": c["code"], **texts("label", c["label"])})
 
     for s in doc["sections"]:
         group: dict[str, Any] = {
@@ -254,49 +284,17 @@ def _xls_rows(
             group["relevant"] = expression(s["display_logic"], qs, xls=True)
         survey.append(group)
         for q in s["questions"]:
-            t, st = q["type"], q.get("settings", {})
+            columns, items = _xls_type(q, dl)
             row: dict[str, Any] = {
                 "name": q["code"],
                 **texts("label", q["text"]),
                 **texts("hint", q.get("help_text")),
+                **columns,
             }
-            if t in (T.SINGLE_CHOICE, T.SCALE, T.ATTENTION_CHECK, T.MATRIX):
-                row["type"] = f"select_one {q['code']}"
-                choice_list(q["code"], q["choices"])
-            elif t == T.MULTIPLE_CHOICE:
-                row["type"] = f"select_multiple {q['code']}"
-                choice_list(q["code"], q["choices"])
-            elif t == T.RANKING:
-                row["type"] = f"rank {q['code']}"
-                choice_list(q["code"], q["choices"])
-            elif t in (T.NPS, T.RATING):
-                row["type"] = "range"
-                row["parameters"] = (
-                    "start=0 end=10 step=1" if t == T.NPS else "start=1 end=5 step=1"
+            for c in items:
+                choices.append(
+                    {"list_name": q["code"], "name": c["code"], **texts("label", c["label"])}
                 )
-            elif t == T.NUMBER:
-                if st.get("widget") == "slider":
-                    row["type"] = "range"
-                    row["parameters"] = (
-                        f"start={st['min']} end={st['max']} step={st.get('step', 1)}"
-                    )
-                else:
-                    row["type"] = "integer" if st.get("step") == 1 else "decimal"
-                    row["constraint"] = f". >= {st['min']} and . <= {st['max']}"
-            elif t in (T.SHORT_TEXT, T.LONG_TEXT):
-                row["type"] = "text"
-                if t == T.LONG_TEXT:
-                    row["appearance"] = "multiline"
-            elif t == T.YES_NO:
-                row["type"] = f"select_one {q['code']}"
-                choice_list(
-                    q["code"],
-                    [{"code": "yes", "label": {dl: "Yes"}}, {"code": "no", "label": {dl: "No"}}],
-                )
-            elif t == T.DATE:
-                row["type"] = "date"
-            elif t == T.ACKNOWLEDGEMENT:
-                row["type"] = "acknowledge"
             if q.get("allow_other"):
                 row["type"] += " or_other"
             if q.get("required"):

@@ -7,7 +7,6 @@ rows, answers → choices, relevance equations → display logic where they map,
 the survey's data-policy notice → a consent notice draft.
 """
 
-import re
 from collections import defaultdict
 from dataclasses import replace
 from typing import Any
@@ -16,7 +15,9 @@ from django.utils.translation import gettext as _
 
 from ...enums import ImportFormat
 from ..common import Builder, make_code, norm_locale, number
-from ..report import ImportResult, NoticeDraft, file_error
+from ..report import ImportResult, file_error
+from .notice import survey_texts
+from .reading import answer_rows, table_rows, texts
 from .tables import (
     CHOICE,
     FIXED_MATRIX,
@@ -31,20 +32,10 @@ from .tables import (
 from .xml import read_xml
 
 
-def _rows(root: Any, table: str) -> list[Row]:
-    node = root.find(table)
-    if node is None:
-        return []
-    out = []
-    for row in node.iterfind("rows/row"):
-        out.append({child.tag: (child.text or "") for child in row})
-    return out
-
-
 class _Import:
     def __init__(self, root: Any) -> None:
         self.root = root
-        surveys = _rows(root, "surveys")
+        surveys = table_rows(root, "surveys")
         self.survey: Row = surveys[0] if surveys else {}
         base = norm_locale(self.survey.get("language")) or None
         langs = [norm_locale(x) for x in self.survey.get("additional_languages", "").split()]
@@ -54,40 +45,26 @@ class _Import:
         self.b = Builder(ImportFormat.LIMESURVEY, default_locale=base)
         self.b.locales = [base, *[x for x in langs if x and x != base]]
 
-    def texts(
-        self, rows: list[Row], key: str, fields: tuple[str, ...]
-    ) -> dict[str, dict[str, dict[str, str]]]:
-        """id → field → {locale: text}."""
-        out: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
-        for row in rows:
-            locale = norm_locale(row.get("language"))
-            if locale is None:
-                continue
-            for f in fields:
-                if row.get(f):
-                    out[row.get(key, "")][f][locale] = row[f]
-        return out
-
     def run(self) -> ImportResult:
         b, root = self.b, self.root
-        groups = _rows(root, "groups")
-        questions = _rows(root, "questions")
-        subquestions = _rows(root, "subquestions")
-        answers = _rows(root, "answers")
+        groups = table_rows(root, "groups")
+        questions = table_rows(root, "questions")
+        subquestions = table_rows(root, "subquestions")
+        answers = table_rows(root, "answers")
         if not groups or not questions:
             raise self.b.nothing_left(_("The LimeSurvey file holds no question groups."))
-        g_text = self.texts(groups, "gid", ("group_name", "description"))
-        for gid, fields in self.texts(
-            _rows(root, "group_l10ns"), "gid", ("group_name", "description")
+        g_text = texts(groups, "gid", ("group_name", "description"))
+        for gid, fields in texts(
+            table_rows(root, "group_l10ns"), "gid", ("group_name", "description")
         ).items():
             g_text[gid].update(fields)
-        q_text = self.texts(questions + subquestions, "qid", ("question", "help"))
-        for qid, fields in self.texts(
-            _rows(root, "question_l10ns"), "qid", ("question", "help")
+        q_text = texts(questions + subquestions, "qid", ("question", "help"))
+        for qid, fields in texts(
+            table_rows(root, "question_l10ns"), "qid", ("question", "help")
         ).items():
             q_text[qid].update(fields)
         self.q_text = q_text
-        self.answers = self.answer_rows(answers)
+        self.answers = answer_rows(root, answers)
         subs: dict[str, list[Row]] = defaultdict(list)
         seen_sub: set[str] = set()
         for s in subquestions:
@@ -100,7 +77,7 @@ class _Import:
             for k, v in subs.items()
         }
         self.attributes: dict[str, dict[str, str]] = defaultdict(dict)
-        for a in _rows(root, "question_attributes"):
+        for a in table_rows(root, "question_attributes"):
             self.attributes[a.get("qid", "")][a.get("attribute", "")] = a.get("value", "")
         unique_groups: dict[str, Row] = {}
         for g in groups:
@@ -120,12 +97,12 @@ class _Import:
                 ),
             ),
         ):
-            if _rows(root, table):
+            if table_rows(root, table):
                 b.skip(table, what)
         ordered_groups = sorted(
             unique_groups.values(), key=lambda g: int(number(g.get("group_order")) or 0)
         )
-        self.survey_texts()
+        self.title, notice = survey_texts(b, root, self.survey)
         for g in ordered_groups:
             gid = g.get("gid", "")
             where = f"group gid={gid}"
@@ -143,128 +120,7 @@ class _Import:
             for q in sorted(qs, key=lambda r: int(number(r.get("question_order")) or 0)):
                 self.question(section, q)
         result = b.result(title=self.title)
-        if self.notice_content is not None:
-            result = replace(
-                result, notice=NoticeDraft(name=self.notice_name, content=self.notice_content)
-            )
-        return result
-
-    def answer_rows(self, answers: list[Row]) -> dict[str, list[dict[str, Any]]]:
-        """qid → its answers in order: code, order, scale, {locale: text}, assessment."""
-        l10n = self.texts(_rows(self.root, "answer_l10ns"), "aid", ("answer",))
-        by_q: dict[str, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
-        for a in answers:
-            key = (a.get("scale_id", "0"), a.get("code", ""))
-            entry = by_q[a.get("qid", "")].setdefault(
-                key,
-                {
-                    "code": a.get("code", ""),
-                    "order": int(number(a.get("sortorder")) or 0),
-                    "scale": a.get("scale_id", "0"),
-                    "text": {},
-                    "assessment": a.get("assessment_value"),
-                },
-            )
-            locale = norm_locale(a.get("language"))
-            if a.get("answer") and locale:
-                entry["text"][locale] = a["answer"]
-            if a.get("aid") in l10n:
-                entry["text"].update(l10n[a["aid"]]["answer"])
-        return {qid: sorted(v.values(), key=lambda e: e["order"]) for qid, v in by_q.items()}
-
-    def survey_texts(self) -> None:
-        b = self.b
-        rows = _rows(self.root, "surveys_languagesettings")
-        fields = (
-            "surveyls_title",
-            "surveyls_description",
-            "surveyls_welcometext",
-            "surveyls_endtext",
-            "surveyls_policy_notice",
-            "surveyls_policy_notice_label",
-        )
-        t: dict[str, dict[str, str]] = defaultdict(dict)
-        for row in rows:
-            locale = norm_locale(row.get("surveyls_language"))
-            for f in fields:
-                if locale and row.get(f):
-                    t[f][locale] = row[f]
-        self.title = b.localized(t["surveyls_title"], "surveys_languagesettings title")
-        intro = {**t["surveyls_description"]}
-        for locale, value in t["surveyls_welcometext"].items():
-            intro[locale] = f"{intro[locale]}<br><br>{value}" if intro.get(locale) else value
-        b.texts(
-            intro=b.localized(intro, "surveys_languagesettings description and welcome text"),
-            thanks=b.localized(t["surveyls_endtext"], "surveys_languagesettings end text"),
-        )
-        self.notice_content: dict[str, Any] | None = None
-        self.notice_name = ""
-        policy = t["surveyls_policy_notice"]
-        shown = self.survey.get("showsurveypolicynotice", "0") not in ("", "0")
-        if not policy and not shown:
-            return
-        where = "surveys_languagesettings policy notice"
-        email = self.survey.get("adminemail", "").strip()
-        if not policy or not re.match(r"^[^@\s]+@[^@\s]+$", email):
-            b.skip(
-                where,
-                _(
-                    "the data-policy notice needs its text and the administrator's email"
-                    " to become a consent notice draft"
-                ),
-            )
-            return
-        self.notice_draft(policy, t["surveyls_policy_notice_label"], email, where)
-
-    def notice_draft(
-        self, policy: dict[str, str], labels: dict[str, str], email: str, where: str
-    ) -> None:
-        """The consent notice draft made from the data-policy notice (reported)."""
-        b = self.b
-        text = b.localized(policy, where)
-        label = b.localized(labels, f"{where} label")
-        locales = [x for x in b.locales if x in text] or [b.default_locale]
-        fallback = next(iter(text.values()))
-        title_fallback = next(iter(label.values()), "Take part in this survey")
-        self.notice_content = {
-            "controller": {
-                "name": (self.survey.get("admin") or "Survey administrator")[:200],
-                "contact_email": email,
-            },
-            "locales": locales,
-            "full_text": {x: text.get(x, fallback) for x in locales},
-            "purposes": [
-                {
-                    "id": "survey_research",
-                    "title": {x: label.get(x, title_fallback) for x in locales},
-                    "description": {x: text.get(x, fallback)[:2000] for x in locales},
-                    "required": True,
-                    "legal_basis": "consent",
-                    "category": "Research",
-                    "data_categories": ["survey answers"],
-                    "retention_days": 365,
-                    "recipients": [],
-                }
-            ],
-        }
-        self.notice_name = f"{next(iter(self.title.values()), 'Imported survey')} (data policy)"[
-            :200
-        ]
-        b.approx(
-            where,
-            _(
-                "the data-policy notice became a consent notice draft with one required"
-                " purpose, %(purpose)s (legal basis consent, retention 365 days):"
-                " review and publish it"
-            ),
-            purpose="survey_research",
-        )
-        if len(locales) < len(b.locales):
-            b.approx(
-                where,
-                _("the data-policy notice has no text in %(locales)s"),
-                locales=", ".join(x for x in b.locales if x not in locales),
-            )
+        return result if notice is None else replace(result, notice=notice)
 
     def question(self, section: dict[str, Any], row: Row) -> None:
         b = self.b
