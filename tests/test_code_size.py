@@ -39,8 +39,6 @@ FUNCTIONS: dict[str, tuple[int, str]] = {
     "dashboards/exports/run.py:_run": (115, SPLIT),
     "bench/webhooks.py:main": (85, SPLIT),
     "bench/import_corpus.py:main": (82, SPLIT),
-    "surveys/accounts/services/team.py:organization_settings_update": (87, SPLIT),
-    "surveys/consent/services/rights.py:consent_withdraw": (86, SPLIT),
     "tests/browser/test_builder.py:test_build_preview_brand_publish_and_answer_by_keyboard": (
         177,
         JOURNEY,

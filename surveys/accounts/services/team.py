@@ -7,7 +7,7 @@ authentication and password-reset auditing are in ``totp.py``.
 
 import secrets
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -314,6 +314,68 @@ def _origin_errors(origins: Sequence[str]) -> tuple[list[str], list[FieldError]]
     return clean, errors
 
 
+def _name_setting(value: Any, organization: Organization) -> tuple[Any, list[FieldError]]:
+    name = (value or "").strip()
+    if not name or len(name) > 200:
+        return name, [
+            FieldError(field="name", code="invalid", message=gettext("1 to 200 characters."))
+        ]
+    return name, []
+
+
+def _timezone_setting(value: Any, organization: Organization) -> tuple[Any, list[FieldError]]:
+    tz = value or ""
+    if tz not in zoneinfo.available_timezones():
+        return tz, [
+            FieldError(
+                field="timezone", code="invalid_choice", message=gettext("Unknown time zone.")
+            )
+        ]
+    return tz, []
+
+
+def _min_cell_setting(value: Any, organization: Organization) -> tuple[Any, list[FieldError]]:
+    if value is not None and (
+        not isinstance(value, int) or isinstance(value, bool) or value < 5 or value > 1000
+    ):
+        return value, [
+            FieldError(
+                field="suppression_min_cell",
+                code="min_value",
+                message=gettext("A whole number from 5 to 1000 (or empty for the default)."),
+            )
+        ]
+    return value, []
+
+
+def _notice_setting(value: Any, organization: Organization) -> tuple[Any, list[FieldError]]:
+    if value is not None and (
+        not isinstance(value, ConsentNotice) or value.organization_id != organization.pk
+    ):
+        return value, [
+            FieldError(
+                field="default_notice", code="invalid_choice", message=gettext("No such notice.")
+            )
+        ]
+    return value, []
+
+
+def _frame_ancestors_setting(
+    value: Any, organization: Organization
+) -> tuple[Any, list[FieldError]]:
+    return _origin_errors(list(value or []))
+
+
+# Each setting: its check, which returns the value to store and its errors (in this order).
+ORGANIZATION_SETTINGS: dict[str, Callable[[Any, Organization], tuple[Any, list[FieldError]]]] = {
+    "name": _name_setting,
+    "timezone": _timezone_setting,
+    "suppression_min_cell": _min_cell_setting,
+    "default_notice": _notice_setting,
+    "frame_ancestors": _frame_ancestors_setting,
+}
+
+
 @transaction.atomic
 def organization_settings_update(
     *,
@@ -324,58 +386,15 @@ def organization_settings_update(
     """Change any of: name, timezone, suppression_min_cell (≥ 5 or None), default_notice
     (a notice of this organization, or None), frame_ancestors (origins). Returns what changed.
     """
-    allowed = {"name", "timezone", "suppression_min_cell", "default_notice", "frame_ancestors"}
-    errors: list[FieldError] = []
-    unknown = set(changes) - allowed
-    for field in sorted(unknown):
-        errors.append(FieldError(field=field, code="unknown", message=gettext("Not a setting.")))
+    errors = [
+        FieldError(field=field, code="unknown", message=gettext("Not a setting."))
+        for field in sorted(set(changes) - set(ORGANIZATION_SETTINGS))
+    ]
     values: dict[str, Any] = {}
-    if "name" in changes:
-        name = (changes["name"] or "").strip()
-        if not name or len(name) > 200:
-            errors.append(
-                FieldError(field="name", code="invalid", message=gettext("1 to 200 characters."))
-            )
-        values["name"] = name
-    if "timezone" in changes:
-        tz = changes["timezone"] or ""
-        if tz not in zoneinfo.available_timezones():
-            errors.append(
-                FieldError(
-                    field="timezone", code="invalid_choice", message=gettext("Unknown time zone.")
-                )
-            )
-        values["timezone"] = tz
-    if "suppression_min_cell" in changes:
-        cell = changes["suppression_min_cell"]
-        if cell is not None and (
-            not isinstance(cell, int) or isinstance(cell, bool) or cell < 5 or cell > 1000
-        ):
-            errors.append(
-                FieldError(
-                    field="suppression_min_cell",
-                    code="min_value",
-                    message=gettext("A whole number from 5 to 1000 (or empty for the default)."),
-                )
-            )
-        values["suppression_min_cell"] = cell
-    if "default_notice" in changes:
-        notice = changes["default_notice"]
-        if notice is not None and (
-            not isinstance(notice, ConsentNotice) or notice.organization_id != organization.pk
-        ):
-            errors.append(
-                FieldError(
-                    field="default_notice",
-                    code="invalid_choice",
-                    message=gettext("No such notice."),
-                )
-            )
-        values["default_notice"] = notice
-    if "frame_ancestors" in changes:
-        clean, problems = _origin_errors(list(changes["frame_ancestors"] or []))
-        errors.extend(problems)
-        values["frame_ancestors"] = clean
+    for field, check in ORGANIZATION_SETTINGS.items():
+        if field in changes:
+            values[field], problems = check(changes[field], organization)
+            errors.extend(problems)
     if errors:
         raise ServiceValidationError(errors)
     changed = {}

@@ -218,6 +218,24 @@ def _erase(respondent: Respondent, reason: str, now: dt.datetime) -> WithdrawalR
     )
 
 
+def _withdrawal_errors(purposes: list[str] | None, active: set[str]) -> list[FieldError]:
+    """Why `purposes` cannot be withdrawn: none chosen, or one not currently granted."""
+    if purposes is None:
+        return []
+    if not purposes:
+        return [FieldError(field="purposes", code="required", message=gettext("Choose a purpose."))]
+    not_active = sorted(set(purposes) - active)
+    if not_active:
+        return [
+            FieldError(
+                field="purposes",
+                code="already_withdrawn",
+                message="Not currently granted: " + ", ".join(not_active),
+            )
+        ]
+    return []
+
+
 @transaction.atomic
 def consent_withdraw(
     *, respondent: Respondent, purposes: list[str] | None = None
@@ -227,42 +245,32 @@ def consent_withdraw(
     records = list(respondent.consent_records.select_related("notice_version"))
     active = {p for r in records for p in r.active_purposes}
     required = {p for r in records for p in r.notice_version.required_ids}
-    if purposes is not None:
-        if not purposes:
-            raise ServiceValidationError(
-                [
-                    FieldError(
-                        field="purposes", code="required", message=gettext("Choose a purpose.")
-                    )
-                ]
-            )
-        not_active = sorted(set(purposes) - active)
-        if not_active:
-            raise ServiceValidationError(
-                [
-                    FieldError(
-                        field="purposes",
-                        code="already_withdrawn",
-                        message="Not currently granted: " + ", ".join(not_active),
-                    )
-                ]
-            )
+    errors = _withdrawal_errors(purposes, active)
+    if errors:
+        raise ServiceValidationError(errors)
     now = timezone.now()
-    if purposes is None or set(purposes) & required:
-        outbox.consent_withdrawn_event(
-            respondent=respondent,
-            purposes=sorted(active),
-            receipt_ids=[str(r.receipt_id) for r in records],
-            erased=True,
-            at=now,
-        )
-        result = _erase(respondent, "withdrawn", now)
-        _audit(
-            respondent,
-            AuditAction.CONSENT_WITHDRAWN,
-            {"receipt_ids": result.receipt_ids, "purposes": "all", "erased": True},
-        )
-        return result
+    if purposes is not None and not set(purposes) & required:
+        return _withdraw_optional(respondent, records, purposes, now)
+    outbox.consent_withdrawn_event(
+        respondent=respondent,
+        purposes=sorted(active),
+        receipt_ids=[str(r.receipt_id) for r in records],
+        erased=True,
+        at=now,
+    )
+    result = _erase(respondent, "withdrawn", now)
+    _audit(
+        respondent,
+        AuditAction.CONSENT_WITHDRAWN,
+        {"receipt_ids": result.receipt_ids, "purposes": "all", "erased": True},
+    )
+    return result
+
+
+def _withdraw_optional(
+    respondent: Respondent, records: list[ConsentRecord], purposes: list[str], now: dt.datetime
+) -> WithdrawalResult:
+    """Withdraw optional purposes: erase the answers and events they cover, mark the records."""
     answers, _ = Answer.objects.filter(
         Q(response__respondent=respondent) & _purpose_of_answers(purposes)
     ).delete()
