@@ -50,9 +50,7 @@ FUNCTIONS: dict[str, tuple[int, str]] = {
     "surveys/demo/seed.py:_generate": (159, SPLIT),
     "surveys/responses/views/display.py:build_question": (154, SPLIT),
     "dashboards/exports/dp.py:dp_release_create": (135, SPLIT),
-    "surveys/authoring/views/questions.py:_question_page": (115, SPLIT),
     "dashboards/exports/services.py:export_create": (142, SPLIT),
-    "surveys/authoring/views/editor.py:survey_edit": (108, SPLIT),
     "dashboards/exports/table.py:_answer_variables": (101, SPLIT),
     "tests/surveys/importers/test_importers.py:test_surveyjs_fixture_report_and_mapping": (
         97,

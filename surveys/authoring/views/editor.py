@@ -36,6 +36,7 @@ from surveys.authoring.views.common import (
 )
 from surveys.authoring.views.forms import EXTRA_ROWS, FormErrors, localized, number
 from surveys.enums import QuestionType, SurveyKind, VersionStatus
+from surveys.models import Survey
 from trustpulse.studio import Studio, studio_view
 from trustpulse.validation import FieldError, ServiceValidationError
 
@@ -173,48 +174,8 @@ def survey_edit(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
     doc = draft_document(survey=survey)
     locales = list(doc["locales"])
     by_key = errors.by_key
-    settings_data = {
-        "locales": (post or {}).get("locales", ", ".join(survey.locales)),
-        "default_locale": (post or {}).get("default_locale", survey.default_locale),
-        "consent_notice": (post or {}).get(
-            "consent_notice", survey.consent_notice.slug if survey.consent_notice else ""
-        ),
-        "response_quota": (post or {}).get("response_quota", survey.response_quota or ""),
-        "opens_at": (post or {}).get("opens_at", _local_input(survey.opens_at, tz)),
-        "closes_at": (post or {}).get("closes_at", _local_input(survey.closes_at, tz)),
-    }
+    settings_data = _settings_data(post or {}, survey, tz)
     title_value = localized(post, "title", locales) if post else survey.title
-    sections = []
-    n_sections = len(doc["sections"])
-    for si, s in enumerate(doc["sections"]):
-        qs = s["questions"]
-        sections.append(
-            {
-                "code": s["code"],
-                "index": si,
-                "title": loc_field("t", "", s.get("title"), locales).values,
-                "has_logic": bool(s.get("display_logic") or s.get("skip_logic")),
-                "first": si == 0,
-                "last": si == n_sections - 1,
-                "questions": [
-                    {
-                        "code": q["code"],
-                        "type": QuestionType(q["type"]).label
-                        if q["type"] in QuestionType.values
-                        else q["type"],
-                        "text": q.get("text", {}).get(survey.default_locale)
-                        or next(iter(q.get("text", {}).values()), ""),
-                        "purpose": q.get("purpose", ""),
-                        "required": q.get("required", False),
-                        "has_logic": bool(q.get("display_logic")),
-                        "points": q.get("points"),
-                        "first": si == 0 and qi == 0,
-                        "last": si == n_sections - 1 and qi == len(qs) - 1,
-                    }
-                    for qi, q in enumerate(qs)
-                ],
-            }
-        )
     gaps = translation_gaps(doc)
     draft = survey.versions.filter(status=VersionStatus.DRAFT).values_list("number", flat=True)
     return render(
@@ -240,7 +201,7 @@ def survey_edit(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
             "errors": errors,
             "by_key": by_key,
             "notices": notice_choices(organization=studio.organization),
-            "sections": sections,
+            "sections": _outline(doc, survey.default_locale),
             "question_types": QuestionType.choices,
             "problems": publish_problems(survey=survey, doc=doc),
             "gaps": gaps,
@@ -252,6 +213,55 @@ def survey_edit(request: HttpRequest, studio: Studio, pk: int) -> HttpResponse:
         },
         status=400 if errors else 200,
     )
+
+
+def _settings_data(post: dict[str, Any], survey: Survey, tz: zoneinfo.ZoneInfo) -> dict[str, Any]:
+    """The settings form's values: as posted, else the survey's."""
+    return {
+        "locales": post.get("locales", ", ".join(survey.locales)),
+        "default_locale": post.get("default_locale", survey.default_locale),
+        "consent_notice": post.get(
+            "consent_notice", survey.consent_notice.slug if survey.consent_notice else ""
+        ),
+        "response_quota": post.get("response_quota", survey.response_quota or ""),
+        "opens_at": post.get("opens_at", _local_input(survey.opens_at, tz)),
+        "closes_at": post.get("closes_at", _local_input(survey.closes_at, tz)),
+    }
+
+
+def _outline(doc: dict[str, Any], default_locale: str) -> list[dict[str, Any]]:
+    """The overview's sections and questions, with what moving them up or down allows."""
+    locales = list(doc["locales"])
+    sections = doc["sections"]
+    last_section = len(sections) - 1
+    return [
+        {
+            "code": s["code"],
+            "index": si,
+            "title": loc_field("t", "", s.get("title"), locales).values,
+            "has_logic": bool(s.get("display_logic") or s.get("skip_logic")),
+            "first": si == 0,
+            "last": si == last_section,
+            "questions": [
+                {
+                    "code": q["code"],
+                    "type": QuestionType(q["type"]).label
+                    if q["type"] in QuestionType.values
+                    else q["type"],
+                    "text": q.get("text", {}).get(default_locale)
+                    or next(iter(q.get("text", {}).values()), ""),
+                    "purpose": q.get("purpose", ""),
+                    "required": q.get("required", False),
+                    "has_logic": bool(q.get("display_logic")),
+                    "points": q.get("points"),
+                    "first": si == 0 and qi == 0,
+                    "last": si == last_section and qi == len(s["questions"]) - 1,
+                }
+                for qi, q in enumerate(s["questions"])
+            ],
+        }
+        for si, s in enumerate(sections)
+    ]
 
 
 def _band_rows(outcomes: list[Any], locales: list[str]) -> list[dict[str, Any]]:

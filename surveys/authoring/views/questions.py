@@ -18,7 +18,7 @@ from surveys.authoring.views.forms import (
     parse_question,
     question_defaults,
 )
-from surveys.enums import QuestionType, SurveyKind
+from surveys.enums import CHOICE_TYPES, QuestionType, SurveyKind
 from surveys.models import Survey
 from trustpulse.studio import Studio, studio_view
 from trustpulse.validation import FieldError
@@ -33,6 +33,82 @@ from .editing import (
     section_index,
     try_write,
 )
+
+
+def _choice_rows(
+    choices: list[dict[str, Any]], locales: list[str], by_key: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The choice editor's rows: the question's choices, then blank rows to fill in."""
+    return [
+        {
+            "index": i,
+            "order": i + 1,
+            "code": c.get("code", ""),
+            "value": "" if c.get("value") is None else c.get("value"),
+            "label": loc_field(f"c-{i}-label", _("Label"), c.get("label"), locales),
+            "feedback": loc_field(f"c-{i}-feedback", _("Feedback"), c.get("feedback"), locales),
+            "correct": c.get("is_correct", False),
+            "exclusive": c.get("exclusive", False),
+            "errors": by_key.get(f"c-{i}", []),
+            "blank": not c,
+        }
+        for i, c in enumerate([*choices, *([{}] * EXTRA_ROWS)])
+    ]
+
+
+def _statement_rows(
+    rows: list[dict[str, Any]], locales: list[str], by_key: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The matrix editor's rows: the question's statements, then blank rows to fill in."""
+    return [
+        {
+            "index": i,
+            "order": i + 1,
+            "code": r.get("code", ""),
+            "text": loc_field(f"r-{i}-text", _("Statement"), r.get("text"), locales),
+            "construct": r.get("construct", ""),
+            "reverse": r.get("reverse_coded", False),
+            "errors": by_key.get(f"r-{i}", []),
+            "blank": not r,
+        }
+        for i, r in enumerate([*rows, *([{}] * EXTRA_ROWS)])
+    ]
+
+
+def _text_fields(
+    data: dict[str, Any], locales: list[str], by_key: dict[str, Any], stale: dict[str, Any]
+) -> dict[str, Any]:
+    """The question's localized texts: its text and help, and the labels its settings hold."""
+    settings = data.get("settings") or {}
+
+    def setting(key: str, label: str) -> Any:
+        return loc_field(f"set_{key}", label, settings.get(key), locales, errors=by_key)
+
+    return {
+        "text_field": loc_field(
+            "text",
+            _("Question text"),
+            data.get("text"),
+            locales,
+            textarea=True,
+            required=True,
+            errors=by_key,
+            stale=stale.get("text", []),
+        ),
+        "help_field": loc_field(
+            "help_text",
+            _("Help text"),
+            data.get("help_text"),
+            locales,
+            errors=by_key,
+            stale=stale.get("help_text", []),
+        ),
+        "other_label": setting("other_label", _("Label of “Other”")),
+        "low_label": setting("low_label", _("Label of the lowest point")),
+        "high_label": setting("high_label", _("Label of the highest point")),
+        "unit": setting("unit", _("Unit")),
+        "placeholder": setting("placeholder", _("Placeholder")),
+    }
 
 
 def _question_page(
@@ -50,56 +126,13 @@ def _question_page(
 ) -> HttpResponse:
     locales = list(doc["locales"])
     by_key = errors.by_key
-    stale = translations_stale(survey=survey) if original else {}
     here = f"sections[{section_code}].questions[{original}]"
+    stale_paths = translations_stale(survey=survey) if original else {}
+    stale = {key: stale_paths.get(f"{here}.{key}", []) for key in ("text", "help_text")}
     qtype = data.get("type", "")
     settings = data.get("settings") or {}
     targets = logic_targets(
         earlier_questions(doc, section=position[0], question=position[1]), survey.default_locale
-    )
-    choices = []
-    for i, c in enumerate([*(data.get("choices") or []), *([{}] * EXTRA_ROWS)]):
-        choices.append(
-            {
-                "index": i,
-                "order": i + 1,
-                "code": c.get("code", ""),
-                "value": "" if c.get("value") is None else c.get("value"),
-                "label": loc_field(f"c-{i}-label", _("Label"), c.get("label"), locales),
-                "feedback": loc_field(f"c-{i}-feedback", _("Feedback"), c.get("feedback"), locales),
-                "correct": c.get("is_correct", False),
-                "exclusive": c.get("exclusive", False),
-                "errors": by_key.get(f"c-{i}", []),
-                "blank": not c,
-            }
-        )
-    rows = []
-    for i, r in enumerate([*(settings.get("rows") or []), *([{}] * EXTRA_ROWS)]):
-        rows.append(
-            {
-                "index": i,
-                "order": i + 1,
-                "code": r.get("code", ""),
-                "text": loc_field(f"r-{i}-text", _("Statement"), r.get("text"), locales),
-                "construct": r.get("construct", ""),
-                "reverse": r.get("reverse_coded", False),
-                "errors": by_key.get(f"r-{i}", []),
-                "blank": not r,
-            }
-        )
-
-    def loc(key: str, label: str, textarea: bool = False) -> Any:
-        return loc_field(
-            f"set_{key}", label, settings.get(key), locales, textarea=textarea, errors=by_key
-        )
-
-    uses_choices = qtype in (
-        QuestionType.SINGLE_CHOICE,
-        QuestionType.MULTIPLE_CHOICE,
-        QuestionType.SCALE,
-        QuestionType.MATRIX,
-        QuestionType.RANKING,
-        QuestionType.ATTENTION_CHECK,
     )
     return render(
         request,
@@ -117,33 +150,11 @@ def _question_page(
             "question_types": QuestionType.choices,
             "errors": errors,
             "by_key": by_key,
-            "text_field": loc_field(
-                "text",
-                _("Question text"),
-                data.get("text"),
-                locales,
-                textarea=True,
-                required=True,
-                errors=by_key,
-                stale=stale.get(f"{here}.text", []),
-            ),
-            "help_field": loc_field(
-                "help_text",
-                _("Help text"),
-                data.get("help_text"),
-                locales,
-                errors=by_key,
-                stale=stale.get(f"{here}.help_text", []),
-            ),
+            **_text_fields(data, locales, by_key, stale),
             "settings": settings,
-            "other_label": loc("other_label", _("Label of “Other”")),
-            "low_label": loc("low_label", _("Label of the lowest point")),
-            "high_label": loc("high_label", _("Label of the highest point")),
-            "unit": loc("unit", _("Unit")),
-            "placeholder": loc("placeholder", _("Placeholder")),
-            "uses_choices": uses_choices,
-            "choices": choices,
-            "rows": rows,
+            "uses_choices": qtype in CHOICE_TYPES,
+            "choices": _choice_rows(data.get("choices") or [], locales, by_key),
+            "rows": _statement_rows(settings.get("rows") or [], locales, by_key),
             "logic": logic_context(data.get("display_logic"), targets, advanced),
             "purposes": consent_purposes(survey),
             "is_quiz": survey.kind == SurveyKind.QUIZ,
