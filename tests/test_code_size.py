@@ -16,7 +16,6 @@ MAX_MODULE = 500
 MAX_FUNCTION = 80
 
 SPLIT = "split pending (docs/ARCHITECTURE.md, 'What is left')"
-OTHERS = "changed on another branch now; split after it lands"
 JOURNEY = "one end-to-end journey in a browser; parts of it would repeat its setup"
 DOCUMENT = "a data document written out as code (one literal), read top to bottom"
 
@@ -28,9 +27,6 @@ MODULES: dict[str, tuple[int, str]] = {
     "dashboards/selectors/metrics.py": (739, SPLIT),
     "bench/submit.py": (566, SPLIT),
     "trustpulse/settings/base.py": (507, SPLIT),
-    "tests/surveys/importers/test_real_world.py": (927, OTHERS),
-    "tests/surveys/importers/test_importers.py": (542, OTHERS),
-    "tests/surveys/builder/test_views_builder.py": (515, SPLIT),
 }
 
 # "path:function" -> (most lines it may have, reason)
@@ -52,10 +48,6 @@ FUNCTIONS: dict[str, tuple[int, str]] = {
     "dashboards/exports/dp.py:dp_release_create": (135, SPLIT),
     "dashboards/exports/services.py:export_create": (142, SPLIT),
     "dashboards/exports/table.py:_answer_variables": (101, SPLIT),
-    "tests/surveys/importers/test_importers.py:test_surveyjs_fixture_report_and_mapping": (
-        97,
-        OTHERS,
-    ),
     "bench/dashboard.py:main": (102, SPLIT),
     "dashboards/selectors/trends.py:trends": (91, SPLIT),
     "dashboards/services/aggregation.py:contributions": (90, SPLIT),
@@ -64,10 +56,6 @@ FUNCTIONS: dict[str, tuple[int, str]] = {
         "the definition document's shape, field by field, in the order it is written",
     ),
     "dashboards/exports/services.py:export_settings_update": (99, SPLIT),
-    "tests/surveys/importers/test_importers.py:test_limesurvey_fixture_report_mapping_and_notice": (
-        85,
-        OTHERS,
-    ),
     "surveys/answers.py:_clean_value": (
         83,
         "one branch per question type, each a few lines: the table of the module docstring",

@@ -4,8 +4,7 @@ import pytest
 
 from surveys.authoring.selectors.authoring import working_version
 from surveys.authoring.services.translations import localized_texts, stale_after_edit
-
-from .test_views_builder import add_scale, add_section, author, base, draft  # noqa: F401
+from tests.surveys.builder.helpers import add_scale, add_section, base
 
 pytestmark = pytest.mark.django_db
 
