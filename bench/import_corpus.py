@@ -80,6 +80,34 @@ def _errors(response) -> str:
     return "; ".join(f"{e['code']}: {e['field']} {e['message'][:90]}" for e in errors[:2])
 
 
+def _outcome(
+    upload: Callable[..., Any], api: str, studio: str, name: str, raw: bytes
+) -> tuple[str, str]:
+    """What importing one file came to (imported, refused, …) and why."""
+    try:
+        dry = upload(f"{api}?dry_run=true", name, raw)
+        page = upload(studio, name, raw)
+        if dry.status_code >= 500 or page.status_code >= 500:
+            why = f"dry run HTTP {dry.status_code}, studio page HTTP {page.status_code}"
+            return "server error", why
+        if dry.status_code != 200:
+            return "refused", _errors(dry)
+        body = dry.json()
+        commit = upload(f"{api}?confirm=true", name, raw)
+        losses = _losses(
+            body["report"], body["definition"], _source_text(raw, name, body["format"])
+        )
+        if commit.status_code >= 500:
+            return "server error", f"commit HTTP {commit.status_code}"
+        if commit.status_code != 201:
+            return "commit failed", _errors(commit)
+        if losses:
+            return "silent loss", "; ".join(losses[:3])
+        return "imported", f"{body['format']}, {len(body['report'])} report lines"
+    except Exception as exc:  # noqa: BLE001 - a server error is what we count
+        return "server error", f"{type(exc).__name__}: {exc}"[:160]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("directory")
@@ -119,33 +147,7 @@ def main() -> int:
     for path in files:
         raw = path.read_bytes()
         start = time.monotonic()
-        try:
-            dry = upload(f"{api}?dry_run=true", path.name, raw)
-            page = upload(studio, path.name, raw)
-            if dry.status_code >= 500 or page.status_code >= 500:
-                outcome = "server error"
-                why = f"dry run HTTP {dry.status_code}, studio page HTTP {page.status_code}"
-            elif dry.status_code != 200:
-                outcome, why = "refused", _errors(dry)
-            else:
-                body = dry.json()
-                commit = upload(f"{api}?confirm=true", path.name, raw)
-                losses = _losses(
-                    body["report"],
-                    body["definition"],
-                    _source_text(raw, path.name, body["format"]),
-                )
-                if commit.status_code >= 500:
-                    outcome, why = "server error", f"commit HTTP {commit.status_code}"
-                elif commit.status_code != 201:
-                    outcome, why = "commit failed", _errors(commit)
-                elif losses:
-                    outcome, why = "silent loss", "; ".join(losses[:3])
-                else:
-                    outcome = "imported"
-                    why = f"{body['format']}, {len(body['report'])} report lines"
-        except Exception as exc:  # noqa: BLE001 - a server error is what we count
-            outcome, why = "server error", f"{type(exc).__name__}: {exc}"[:160]
+        outcome, why = _outcome(upload, api, studio, path.name, raw)
         took = time.monotonic() - start
         if took > 10:
             why += f" (took {took:.0f}s)"

@@ -148,6 +148,54 @@ def wait_for(predicate: Any, timeout: float) -> bool:
     return False
 
 
+def start_receiver(org: Any) -> Any:
+    """A local receiver, running, subscribed to consent.withdrawn by a new endpoint."""
+    from standardwebhooks import Webhook
+
+    from surveys.integrations import services as webhooks
+    from surveys.integrations.receiver import serve
+
+    receiver = serve(host="127.0.0.1", port=0, secrets=["whsec_" + "A" * 32])
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    endpoint, secret = webhooks.endpoint_create(
+        organization=org,
+        actor=None,
+        url=f"http://127.0.0.1:{receiver.server_address[1]}/in",
+        event_types=["consent.withdrawn"],
+    )
+    receiver.webhooks[:] = [Webhook(secret)]
+    return receiver
+
+
+def arrived(receiver: Any) -> dict[str, float]:
+    """Event id -> arrival time of every verified delivery so far."""
+    with receiver.lock:
+        return {r.id: r.received_at for r in receiver.received if r.verified}
+
+
+def emit_paced(org: Any, target: float, seconds: float) -> tuple[dict[str, float], float]:
+    """Emit `target` events a second for `seconds`: id -> commit time, and the rate reached."""
+    count = int(target * seconds)
+    committed: dict[str, float] = {}
+    began = time.time()
+    for i in range(count):
+        due = began + i / target
+        pause = due - time.time()
+        if pause > 0:
+            time.sleep(pause)
+        event_id, at = emit(org, i, "d")
+        committed[event_id] = at
+    return committed, count / (time.time() - began)
+
+
+def report(figures: dict[str, Any], json_path: Path | None) -> None:
+    for key, value in figures.items():
+        print(f"{key:>26}: {value}")
+    if json_path:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(figures, indent=2))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     queue = f"bench-hooks-{os.getpid()}"
@@ -160,26 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from surveys.integrations import services as webhooks
-    from surveys.integrations.receiver import serve
     from surveys.models import Organization
 
     org = Organization.objects.create(name="Bench hooks", slug="bench-hooks")
-    receiver = serve(host="127.0.0.1", port=0, secrets=["whsec_" + "A" * 32])
-    threading.Thread(target=receiver.serve_forever, daemon=True).start()
-    endpoint, secret = webhooks.endpoint_create(
-        organization=org,
-        actor=None,
-        url=f"http://127.0.0.1:{receiver.server_address[1]}/in",
-        event_types=["consent.withdrawn"],
-    )
-    from standardwebhooks import Webhook
-
-    receiver.webhooks[:] = [Webhook(secret)]
-
-    def arrived() -> dict[str, float]:
-        with receiver.lock:
-            return {r.id: r.received_at for r in receiver.received if r.verified}
+    receiver = start_receiver(org)
 
     # 1. Throughput: the queue fills while no worker runs, then one worker drains it.
     for i in range(args.events):
@@ -187,8 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     worker = start_worker(env, queue)
     try:
         started = time.time()
-        drained = wait_for(lambda: len(arrived()) >= args.events, args.timeout)
-        times = sorted(arrived().values())
+        drained = wait_for(lambda: len(arrived(receiver)) >= args.events, args.timeout)
+        times = sorted(arrived(receiver).values())
         # From the first arrival (the worker is up) to the last.
         span = times[-1] - times[0] if len(times) > 1 else float("nan")
         rate = (len(times) - 1) / span if span > 0 else float("nan")
@@ -196,42 +228,28 @@ def main(argv: list[str] | None = None) -> int:
 
         # 2. Delay at load × that rate, with the worker running.
         target = max(1.0, rate * args.load)
-        count = int(target * args.seconds)
-        committed: dict[str, float] = {}
-        began = time.time()
-        for i in range(count):
-            due = began + i / target
-            pause = due - time.time()
-            if pause > 0:
-                time.sleep(pause)
-            event_id, at = emit(org, i, "d")
-            committed[event_id] = at
-        reached = count / (time.time() - began)
-        wait_for(lambda: set(committed) <= set(arrived()), args.timeout)
+        committed, reached = emit_paced(org, target, args.seconds)
+        wait_for(lambda: set(committed) <= set(arrived(receiver)), args.timeout)
     finally:
         stop_worker(worker)
         receiver.shutdown()
-    got = arrived()
+    got = arrived(receiver)
     delays = sorted(got[e] - t for e, t in committed.items() if e in got)
     unverified = sum(1 for r in receiver.received if not r.verified)
     figures = {
         "throughput_events": args.events,
-        "all_delivered": drained and len(delays) == count,
+        "all_delivered": drained and len(delays) == len(committed),
         "worker_boot_s": round(boot, 2),
         "events_per_s_one_worker": round(rate, 1),
         "delay_run_target_per_s": round(target, 1),
         "delay_run_reached_per_s": round(reached, 1),
-        "delay_run_events": count,
+        "delay_run_events": len(committed),
         "delay_p50_ms": round(statistics.median(delays) * 1000, 1) if delays else None,
         "delay_p99_ms": round(percentile(delays, 99) * 1000, 1) if delays else None,
         "delay_max_ms": round(delays[-1] * 1000, 1) if delays else None,
         "unverified_requests": unverified,
     }
-    for key, value in figures.items():
-        print(f"{key:>26}: {value}")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(figures, indent=2))
+    report(figures, args.json)
     return 0 if figures["all_delivered"] and not unverified else 1
 
 

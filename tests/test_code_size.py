@@ -33,8 +33,6 @@ MODULES: dict[str, tuple[int, str]] = {
 FUNCTIONS: dict[str, tuple[int, str]] = {
     "dashboards/panels/questions.py:items_panel": (81, SPLIT),
     "dashboards/exports/run.py:_run": (115, SPLIT),
-    "bench/webhooks.py:main": (85, SPLIT),
-    "bench/import_corpus.py:main": (82, SPLIT),
     "tests/browser/test_builder.py:test_build_preview_brand_publish_and_answer_by_keyboard": (
         177,
         JOURNEY,
