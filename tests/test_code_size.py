@@ -27,8 +27,6 @@ MODULES: dict[str, tuple[int, str]] = {
     "surveys/definition.py": (512, SPLIT),
     "surveys/demo/seed.py": (658, SPLIT),
     "tests/surveys/test_views_public.py": (696, SPLIT),
-    "dashboards/services/aggregation.py": (622, SPLIT),
-    "dashboards/selectors/metrics.py": (739, SPLIT),
     "bench/submit.py": (566, SPLIT),
     "trustpulse/settings/base.py": (507, SPLIT),
     "tests/surveys/importers/test_real_world.py": (927, OTHERS),
@@ -65,7 +63,6 @@ FUNCTIONS: dict[str, tuple[int, str]] = {
     ),
     "bench/dashboard.py:main": (102, SPLIT),
     "dashboards/selectors/trends.py:trends": (91, SPLIT),
-    "dashboards/services/aggregation.py:contributions": (90, SPLIT),
     "surveys/selectors/definitions.py:definition_export": (
         89,
         "the definition document's shape, field by field, in the order it is written",

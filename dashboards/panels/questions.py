@@ -9,16 +9,10 @@ from .. import charts
 from ..charts import Chart, Point
 from ..selectors import breakdowns
 from ..selectors.crosstab import CrossTab, CrossTabError, crosstab
-from ..selectors.metrics import (
-    SEGMENTS,
-    Distribution,
-    Figure,
-    MetricFilter,
-    distributions,
-    nps,
-    opt_in_rates,
-)
-from ..services.disclosure import WITHHELD
+from ..selectors.distributions import Distribution, distributions, nps
+from ..selectors.filters import SEGMENTS, MetricFilter
+from ..selectors.metrics import opt_in_rates
+from ..services.disclosure import WITHHELD, Figure
 from .base import (
     DIMENSION_LABELS,
     FREE_TEXT,

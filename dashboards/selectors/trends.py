@@ -29,18 +29,18 @@ from django.db.models import DateField, Sum
 from django.db.models.functions import Greatest, TruncMonth, TruncQuarter, TruncWeek
 
 from ..models import ResponseRollup, ScoreRollup
-from ..services.disclosure import WITHHELD, Source, proportion, protect_line, tally
-from .metrics import (
-    CONCERN_CONSTRUCTS,
-    SCORE_SUMS,
-    TRUST_CONSTRUCTS,
+from ..services.disclosure import (
+    WITHHELD,
     Figure,
-    MetricFilter,
-    _item_scales,
-    index_sums,
-    paradox_stats,
+    Source,
+    proportion,
+    protect_line,
     suppress,
+    tally,
 )
+from .constructs import CONCERN_CONSTRUCTS, TRUST_CONSTRUCTS, index_sums, item_scales
+from .filters import MetricFilter
+from .paradox import SCORE_SUMS, paradox_stats
 
 GRANULARITIES = ("week", "month", "quarter")
 TRUNC: dict[str, Callable[[str], Any]] = {
@@ -219,8 +219,8 @@ def trends(flt: MetricFilter, *, granularity: str = "month") -> Trends:
             into = scores.setdefault(_as_date(row["at"]), {k: Decimal(0) for k in SCORE_SUMS})
             for k in SCORE_SUMS:
                 into[k] += Decimal(row[k] or 0)
-    trust_scales = _item_scales(flt, TRUST_CONSTRUCTS)
-    concern_scales = _item_scales(flt, CONCERN_CONSTRUCTS)
+    trust_scales = item_scales(flt, TRUST_CONSTRUCTS)
+    concern_scales = item_scales(flt, CONCERN_CONSTRUCTS)
     scales = {**trust_scales, **concern_scales}
     items: dict[dt.date, list[dict[str, Any]]] = defaultdict(list)
     if scales:

@@ -19,8 +19,8 @@ from trustpulse.studio import Studio, studio_view
 from ..models import ResponseRollup
 from ..panels import DIMENSION_LABELS, crosstab_questions, survey_spec, text
 from ..panels.labels import survey_labels
+from ..selectors.filters import SEGMENTS
 from ..selectors.holdout import holdout_comparison
-from ..selectors.metrics import SEGMENTS
 from ..selectors.trends import GRANULARITIES
 from .filters import CROSSTAB_COLUMNS, PERIODS, parse
 
