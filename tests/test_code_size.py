@@ -36,8 +36,6 @@ MODULES: dict[str, tuple[int, str]] = {
 
 # "path:function" -> (most lines it may have, reason)
 FUNCTIONS: dict[str, tuple[int, str]] = {
-    "dashboards/panels/questions.py:items_panel": (81, SPLIT),
-    "dashboards/exports/run.py:_run": (115, SPLIT),
     "bench/webhooks.py:main": (85, SPLIT),
     "bench/import_corpus.py:main": (82, SPLIT),
     "surveys/accounts/services/team.py:organization_settings_update": (87, SPLIT),
@@ -52,22 +50,16 @@ FUNCTIONS: dict[str, tuple[int, str]] = {
     "surveys/responses/services/events.py:events_ingest": (172, SPLIT),
     "surveys/demo/seed.py:_generate": (159, SPLIT),
     "surveys/responses/views/display.py:build_question": (154, SPLIT),
-    "dashboards/exports/dp.py:dp_release_create": (135, SPLIT),
     "surveys/authoring/views/questions.py:_question_page": (115, SPLIT),
-    "dashboards/exports/services.py:export_create": (142, SPLIT),
     "surveys/authoring/views/editor.py:survey_edit": (108, SPLIT),
-    "dashboards/exports/table.py:_answer_variables": (101, SPLIT),
     "tests/surveys/importers/test_importers.py:test_surveyjs_fixture_report_and_mapping": (
         97,
         OTHERS,
     ),
-    "bench/dashboard.py:main": (102, SPLIT),
-    "dashboards/selectors/trends.py:trends": (91, SPLIT),
     "surveys/selectors/definitions.py:definition_export": (
         89,
         "the definition document's shape, field by field, in the order it is written",
     ),
-    "dashboards/exports/services.py:export_settings_update": (99, SPLIT),
     "tests/surveys/importers/test_importers.py:test_limesurvey_fixture_report_mapping_and_notice": (
         85,
         OTHERS,
@@ -80,7 +72,6 @@ FUNCTIONS: dict[str, tuple[int, str]] = {
     "surveys/studies/privacy_calc_exp.py:definition": (81, DOCUMENT),
     "surveys/importers/exporters.py:_xls_rows": (81, OTHERS),
     "surveys/demo/seed.py:seed_demo": (81, SPLIT),
-    "dashboards/views/pages.py:survey_page": (86, SPLIT),
 }
 
 
