@@ -8,7 +8,7 @@ the ε spent), so they read nothing themselves.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -33,27 +33,44 @@ def _one_of(field: str, values: Sequence[str]) -> FieldError:
     return err(field, "invalid", gettext("One of: %(choices)s.") % {"choices": ", ".join(values)})
 
 
+def _question_error(
+    path: str,
+    code: str,
+    questions: dict[str, QuestionSpec],
+    types: Collection[str],
+    unsupported: Callable[[QuestionSpec], str],
+) -> FieldError | None:
+    """An error at `path` unless `code` names one of the survey's questions of `types`."""
+    q = questions.get(code)
+    if q is None:
+        return err(path, "unknown", f"No question {code!r}.")
+    if q.type not in types:
+        return err(path, "unsupported_type", unsupported(q))
+    return None
+
+
 def quasi_identifier_errors(
     quasi_identifiers: Sequence[str], questions: dict[str, QuestionSpec]
 ) -> list[FieldError]:
     """Each quasi-identifier is a response field or a question that can be generalized,
     named once."""
-    errors: list[FieldError] = []
-    for i, code in enumerate(quasi_identifiers):
-        q = questions.get(code)
-        if code in RESPONSE_FIELDS:
-            continue
-        if q is None:
-            errors.append(err(f"quasi_identifiers[{i}]", "unknown", f"No question {code!r}."))
-        elif q.type not in QI_TYPES:
-            errors.append(
-                err(
-                    f"quasi_identifiers[{i}]",
-                    "unsupported_type",
+    errors = [
+        error
+        for i, code in enumerate(quasi_identifiers)
+        if code not in RESPONSE_FIELDS
+        and (
+            error := _question_error(
+                f"quasi_identifiers[{i}]",
+                code,
+                questions,
+                QI_TYPES,
+                lambda q: (
                     f"A {q.type} question cannot be generalized; quasi-identifiers are "
-                    "single-choice, scale, yes/no, number, NPS, rating or date questions.",
-                )
+                    "single-choice, scale, yes/no, number, NPS, rating or date questions."
+                ),
             )
+        )
+    ]
     if len(set(quasi_identifiers)) != len(quasi_identifiers):
         errors.append(err("quasi_identifiers", "duplicate", gettext("Each field once.")))
     return errors
@@ -67,26 +84,20 @@ def sensitive_attribute_errors(
     """Each sensitive attribute is a categorical question that is not a quasi-identifier."""
     errors: list[FieldError] = []
     for i, code in enumerate(sensitive_attributes):
-        q = questions.get(code)
-        if q is None:
-            errors.append(err(f"sensitive_attributes[{i}]", "unknown", f"No question {code!r}."))
-        elif q.type not in SENSITIVE_TYPES:
-            errors.append(
-                err(
-                    f"sensitive_attributes[{i}]",
-                    "unsupported_type",
-                    gettext(
-                        "Sensitive attributes are single-choice, scale, yes/no, NPS or rating "
-                        "questions."
-                    ),
-                )
-            )
-        elif code in quasi_identifiers:
-            errors.append(
-                err(
-                    f"sensitive_attributes[{i}]", "conflict", gettext("Already a quasi-identifier.")
-                )
-            )
+        path = f"sensitive_attributes[{i}]"
+        error = _question_error(
+            path,
+            code,
+            questions,
+            SENSITIVE_TYPES,
+            lambda q: gettext(
+                "Sensitive attributes are single-choice, scale, yes/no, NPS or rating questions."
+            ),
+        )
+        if error is None and code in quasi_identifiers:
+            error = err(path, "conflict", gettext("Already a quasi-identifier."))
+        if error is not None:
+            errors.append(error)
     return errors
 
 
