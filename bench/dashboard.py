@@ -37,6 +37,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -165,7 +166,7 @@ def report(
     return worst
 
 
-def main() -> int:
+def arguments() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--small", type=int, default=10_000, help="responses of the small survey")
     p.add_argument("--large", type=int, default=1_000_000, help="responses of the large survey")
@@ -188,30 +189,67 @@ def main() -> int:
     )
     p.add_argument("--json", type=Path, help="write the figures here")
     p.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    args = p.parse_args()
+    return p.parse_args()
+
+
+def analyst_client(small, large):  # type: ignore[no-untyped-def]
+    """A signed-in analyst's test client, and the dashboard page of each survey."""
+    from django.test import Client
+
+    from surveys.models import Membership, User
+
+    user = User.objects.create_user("bench-analyst", password="x")
+    Membership.objects.create(user=user, organization=small.organization, role="analyst")
+    client = Client()
+    client.force_login(user)
+    org = small.organization.slug
+    bases = {
+        "small": f"/studio/{org}/dashboards/surveys/{small.pk}/",
+        "large": f"/studio/{org}/dashboards/surveys/{large.pk}/",
+    }
+    return client, bases
+
+
+def report_views(timings: dict[str, Any], args: argparse.Namespace, size: int) -> None:
+    """Print each view's endpoints (p50 on both surveys) and its worst ratio (large / small)."""
+    worst = {
+        v: report(t["small"], t["large"], args.small, size, f"view {v}: {VIEWS[v]}")
+        for v, t in timings.items()
+    }
+    print(f"\nworst ratio per view at {size:,}:")
+    for v, w in worst.items():
+        print(f"  {v}: {w:.2f}")
+    print(f"worst over all views at {size:,}: {max(worst.values()):.2f}", flush=True)
+
+
+def write_json(path: Path, args: argparse.Namespace, results: dict[int, Any]) -> None:
+    views = [v for v in args.views.split(",") if v]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps(
+            {
+                "small": args.small,
+                "views": {v: VIEWS[v] for v in views},
+                "p50_s": {str(k): v for k, v in results.items()},
+            },
+            indent=2,
+        )
+    )
+
+
+def main() -> int:
+    args = arguments()
     agg.DB = DB
     agg.recreate_database()
     try:
         agg.setup_django()
-        from django.test import Client
-
-        from surveys.models import Membership, User
-
         small = agg.prepare()
         large = second_survey(small)
-        user = User.objects.create_user("bench-analyst", password="x")
-        Membership.objects.create(user=user, organization=small.organization, role="analyst")
-        client = Client()
-        client.force_login(user)
-        org = small.organization.slug
-        bases = {
-            "small": f"/studio/{org}/dashboards/surveys/{small.pk}/",
-            "large": f"/studio/{org}/dashboards/surveys/{large.pk}/",
-        }
+        client, bases = analyst_client(small, large)
         start = dt.datetime(2026, 8, 1, tzinfo=dt.UTC)
         t0 = time.perf_counter()
         load(small, agg.answer_sets(small, 400), args.small, start)
-        n, took = agg.drain()
+        agg.drain()
         print(
             f"small survey: {args.small:,} responses "
             f"(COPY and aggregation {time.perf_counter() - t0:.0f} s)"
@@ -237,26 +275,9 @@ def main() -> int:
                 flush=True,
             )
             print("rollup rows of the large survey: " + rollup_rows(large))
-            worst = {
-                v: report(t["small"], t["large"], args.small, size, f"view {v}: {VIEWS[v]}")
-                for v, t in results[size].items()
-            }
-            print(f"\nworst ratio per view at {size:,}:")
-            for v, w in worst.items():
-                print(f"  {v}: {w:.2f}")
-            print(f"worst over all views at {size:,}: {max(worst.values()):.2f}", flush=True)
+            report_views(results[size], args, size)
             if args.json:
-                args.json.parent.mkdir(parents=True, exist_ok=True)
-                args.json.write_text(
-                    json.dumps(
-                        {
-                            "small": args.small,
-                            "views": {v: VIEWS[v] for v in views},
-                            "p50_s": {str(k): v for k, v in results.items()},
-                        },
-                        indent=2,
-                    )
-                )
+                write_json(args.json, args, results)
     finally:
         if not args.keep:
             from django.db import connections

@@ -1,6 +1,6 @@
 """The metrics API: aggregates for analysts and researchers, never raw answers.
 
-Everything leaves through the suppression service (dashboards.selectors.metrics).
+Every figure leaves through the disclosure rule (dashboards.services.disclosure).
 """
 
 import copy
@@ -18,17 +18,13 @@ from surveys.enums import ApiScope, Role
 from trustpulse.api.access import survey_access
 
 from .metric_filter import FILTER_PARAMS, MetricFilterSerializer
+from .selectors.counts import excluded_flagged
 from .selectors.crosstab import CrossTabError, crosstab, declared_pairs, segment_dimensions
+from .selectors.distributions import distribution, nps
+from .selectors.filters import MetricFilter, declared_attributes
 from .selectors.funnel import data_request_rate, funnel, policy_reading, withdrawal_rate
-from .selectors.metrics import (
-    MetricFilter,
-    declared_attributes,
-    distribution,
-    excluded_flagged,
-    nps,
-    overview,
-    paradox,
-)
+from .selectors.metrics import overview
+from .selectors.paradox import paradox
 from .selectors.quiz import quiz_score_distribution
 from .selectors.trends import GRANULARITIES, trends
 

@@ -21,7 +21,7 @@ from rest_framework import serializers
 
 from surveys.models import Survey
 
-from .selectors.metrics import SEGMENTS, MetricFilter, declared_attributes
+from .selectors.filters import SEGMENTS, MetricFilter, declared_attributes
 
 MAX_VALUE = 64
 ATTRIBUTE = re.compile(r"^([a-z][a-z0-9_]{0,31}):(.{1,64})$", re.DOTALL)

@@ -23,16 +23,12 @@ DOCUMENT = "a data document written out as code (one literal), read top to botto
 MODULES: dict[str, tuple[int, str]] = {
     "surveys/demo/seed.py": (658, SPLIT),
     "tests/surveys/test_views_public.py": (696, SPLIT),
-    "dashboards/services/aggregation.py": (622, SPLIT),
-    "dashboards/selectors/metrics.py": (739, SPLIT),
     "bench/submit.py": (566, SPLIT),
     "trustpulse/settings/base.py": (507, SPLIT),
 }
 
 # "path:function" -> (most lines it may have, reason)
 FUNCTIONS: dict[str, tuple[int, str]] = {
-    "dashboards/panels/questions.py:items_panel": (81, SPLIT),
-    "dashboards/exports/run.py:_run": (115, SPLIT),
     "tests/browser/test_builder.py:test_build_preview_brand_publish_and_answer_by_keyboard": (
         177,
         JOURNEY,
@@ -43,17 +39,10 @@ FUNCTIONS: dict[str, tuple[int, str]] = {
     "surveys/responses/services/events.py:events_ingest": (172, SPLIT),
     "surveys/demo/seed.py:_generate": (159, SPLIT),
     "surveys/responses/views/display.py:build_question": (154, SPLIT),
-    "dashboards/exports/dp.py:dp_release_create": (135, SPLIT),
-    "dashboards/exports/services.py:export_create": (142, SPLIT),
-    "dashboards/exports/table.py:_answer_variables": (101, SPLIT),
-    "bench/dashboard.py:main": (102, SPLIT),
-    "dashboards/selectors/trends.py:trends": (91, SPLIT),
-    "dashboards/services/aggregation.py:contributions": (90, SPLIT),
     "surveys/selectors/definitions.py:definition_export": (
         89,
         "the definition document's shape, field by field, in the order it is written",
     ),
-    "dashboards/exports/services.py:export_settings_update": (99, SPLIT),
     "surveys/answers.py:_clean_value": (
         83,
         "one branch per question type, each a few lines: the table of the module docstring",
@@ -61,7 +50,6 @@ FUNCTIONS: dict[str, tuple[int, str]] = {
     "surveys/instruments.py:iuipc10": (82, DOCUMENT),
     "surveys/studies/privacy_calc_exp.py:definition": (81, DOCUMENT),
     "surveys/demo/seed.py:seed_demo": (81, SPLIT),
-    "dashboards/views/pages.py:survey_page": (86, SPLIT),
 }
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from ..selectors.metrics import Figure
+from ..services.disclosure import Figure
 from .base import (
     DIVERGING,
     PALETTE,

@@ -29,6 +29,7 @@ from ..enums import DPMechanism, ExportFormat, ExportLayout, TimeGranularity
 from ..models import DPRelease, ExportJob, SurveyExportSettings
 from . import dp, selectors, services
 from .selectors import EXPORT_ROLES, SETTINGS_EDIT_ROLES, SETTINGS_READ_ROLES
+from .validation import MAX_K
 
 
 class ExportJobSerializer(serializers.ModelSerializer):
@@ -94,7 +95,7 @@ class ExportCreateSerializer(serializers.Serializer):
     columns = serializers.ListField(
         child=serializers.CharField(max_length=64), default=list, max_length=2000
     )
-    k = serializers.IntegerField(required=False, min_value=2, max_value=services.MAX_K)
+    k = serializers.IntegerField(required=False, min_value=2, max_value=MAX_K)
     l_diversity = serializers.IntegerField(required=False, allow_null=True, min_value=2)
     max_suppression = serializers.DecimalField(
         max_digits=4, decimal_places=3, default=Decimal("0.05")

@@ -154,32 +154,10 @@ def _validate(
     return errors
 
 
-@transaction.atomic
-def dp_release_create(
-    *,
-    survey: Survey,
-    user: User | None,
-    purpose: str,
-    mechanism: str,
-    epsilon: Decimal,
-    delta: float | None = None,
-    segment_by: str = "",
-    variables: list[DPVariable],
-) -> DPRelease:
-    """Compute, noise and store one release, spending `epsilon` of the survey's budget."""
-    errors = _validate(
-        survey,
-        purpose=purpose,
-        mechanism=mechanism,
-        epsilon=epsilon,
-        delta=delta,
-        segment_by=segment_by,
-        variables=variables,
-    )
-    if errors:
-        raise ServiceValidationError(errors)
+def _lock_budget(survey: Survey, epsilon: Decimal) -> tuple[SurveyExportSettings, Decimal]:
+    """The survey's export settings, locked, and the ε spent so far; refuses a release
+    that would spend beyond the budget. Concurrent releases cannot both spend the last ε."""
     cfg = export_settings_get(survey=survey)
-    # Lock the budget row: concurrent releases cannot both spend the last ε.
     cfg = SurveyExportSettings.objects.select_for_update().get(pk=cfg.pk)
     spent = epsilon_spent(survey=survey)
     if spent + epsilon > cfg.epsilon_budget:
@@ -200,6 +178,14 @@ def dp_release_create(
                 )
             ]
         )
+    return cfg, spent
+
+
+def _clamped_sums(
+    survey: Survey, segment_by: str, variables: list[DPVariable]
+) -> tuple[list[str], dict[Any, float], dict[Any, list[float]]]:
+    """The segments, and per segment the respondents (each once, by their first response)
+    and each variable's sum clamped to its bounds: the true statistics, before noise."""
     questions = {q.code: q for q in survey_questions(survey)}
     segments = _segments(survey, segment_by)
     counts = dict.fromkeys(segments, 0.0)
@@ -225,6 +211,23 @@ def dp_release_create(
                 x = next((a.number for a in r.answers if a.question_code == v.code), None)
                 if x is not None:
                     sums[seg][j] += min(max(float(x), v.lower), v.upper)
+    return segments, counts, sums
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Mechanisms:
+    """The noise of one release: the count's measurement, each variable sum's, and their
+    parameters as stored (``DPRelease.noise``)."""
+
+    count: Any
+    sums: list[Any]
+    noise: dict[str, Any]
+
+
+def _mechanisms(
+    mechanism: str, epsilon: Decimal, delta: float | None, variables: list[DPVariable]
+) -> _Mechanisms:
+    """ε (and δ) split evenly between the count and each variable's sum, one measurement each."""
     share = float(epsilon) / (1 + len(variables))
     delta_share = (delta or 0) / (1 + len(variables))
     noise: dict[str, Any] = {"epsilon_per_statistic": share, "statistics": []}
@@ -249,17 +252,59 @@ def dp_release_create(
         noise["statistics"].append(
             {"statistic": f"sum({v.code})", "lower": v.lower, "upper": v.upper, **params}
         )
+    return _Mechanisms(count=count_m, sums=sum_ms, noise=noise)
+
+
+def _noisy_table(
+    segments: list[str],
+    counts: dict[Any, float],
+    sums: dict[Any, list[float]],
+    noise: _Mechanisms,
+    variables: list[DPVariable],
+) -> list[dict[str, Any]]:
+    """Per segment the noisy count and clamped means; a segment whose noisy count is
+    below SUPPRESSION_MIN_CELL is marked suppressed (post-processing)."""
     table = []
     for seg in segments:
-        noisy_n = float(count_m(counts[seg]))
+        noisy_n = float(noise.count(counts[seg]))
         if noisy_n < settings.SUPPRESSION_MIN_CELL:
             table.append({"segment": seg, "suppressed": True, "count": None, "means": {}})
             continue
         means = {}
         for j, v in enumerate(variables):
-            mean = float(sum_ms[j](sums[seg][j])) / noisy_n
+            mean = float(noise.sums[j](sums[seg][j])) / noisy_n
             means[v.code] = round(min(max(mean, v.lower), v.upper), 4)
         table.append({"segment": seg, "suppressed": False, "count": round(noisy_n), "means": means})
+    return table
+
+
+@transaction.atomic
+def dp_release_create(
+    *,
+    survey: Survey,
+    user: User | None,
+    purpose: str,
+    mechanism: str,
+    epsilon: Decimal,
+    delta: float | None = None,
+    segment_by: str = "",
+    variables: list[DPVariable],
+) -> DPRelease:
+    """Compute, noise and store one release, spending `epsilon` of the survey's budget."""
+    errors = _validate(
+        survey,
+        purpose=purpose,
+        mechanism=mechanism,
+        epsilon=epsilon,
+        delta=delta,
+        segment_by=segment_by,
+        variables=variables,
+    )
+    if errors:
+        raise ServiceValidationError(errors)
+    cfg, spent = _lock_budget(survey, epsilon)
+    segments, counts, sums = _clamped_sums(survey, segment_by, variables)
+    noise = _mechanisms(mechanism, epsilon, delta, variables)
     release = DPRelease.objects.create(
         survey=survey,
         organization=survey.organization,
@@ -269,8 +314,8 @@ def dp_release_create(
         delta=delta if mechanism == DPMechanism.GAUSSIAN else None,
         segment_by=segment_by,
         variables=[{"code": v.code, "lower": v.lower, "upper": v.upper} for v in variables],
-        table=table,
-        noise=noise,
+        table=_noisy_table(segments, counts, sums, noise, variables),
+        noise=noise.noise,
         created_by=user,
     )
     audit_log(

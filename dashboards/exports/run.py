@@ -169,20 +169,40 @@ def _failed(error: str, language: str) -> str:
 
 
 def _run(job: ExportJob, tmp: Path) -> None:
+    """Both passes over the responses, the bundle, then the job marked succeeded."""
     cfg = export_settings_get(survey=job.survey)
     spec = table_spec(job, cfg)
-    version_ids = list(spec.version_numbers)
-    total = export_responses(survey=job.survey, version_ids=version_ids).count()
+    total = export_responses(survey=job.survey, version_ids=list(spec.version_numbers)).count()
     ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
-    chunk_size = _chunk_size(total)
-    # Pass 1: quasi-identifier combinations (and sensitive values) only.
+    plan = _plan(job, spec, total)
+    variables = spec.variables(plan, long=job.layout == ExportLayout.LONG)
+    data_name = DATA_FILE[ExportFormat(job.format)]
+    written = _write_rows(job, spec, plan, variables, tmp / data_name, total)
+    _check_cancel(job.pk)
+    report = {
+        **plan.as_report(),
+        "quasi_identifiers": spec.quasi_fields,
+        "sensitive": [q.code for q in spec.sensitive],
+        "free_text": spec.include_text,
+        "rows_written": written,
+    }
+    bundle = _bundle(job, spec, plan, variables, report, tmp, data_name)
+    _complete(job, cfg, bundle, report, written)
+
+
+def _plan(job: ExportJob, spec: TableSpec, total: int) -> AnonymityPlan:
+    """Pass 1 (progress 0–20 %): count the quasi-identifier combinations (and the
+    sensitive values per combination), then plan the generalization and suppression."""
     qi_codes = [h.field for h in spec.quasi if h.field not in RESPONSE_FIELDS]
     qi_codes += [q.code for q in spec.sensitive]
     counts: Counter[tuple] = Counter()
     sensitive: dict[tuple, list[Counter]] = {}
     seen = 0
     for chunk in export_response_chunks(
-        survey=job.survey, version_ids=version_ids, question_codes=qi_codes, chunk_size=chunk_size
+        survey=job.survey,
+        version_ids=list(spec.version_numbers),
+        question_codes=qi_codes,
+        chunk_size=_chunk_size(total),
     ):
         _check_cancel(job.pk)
         for r in chunk:
@@ -194,7 +214,7 @@ def _run(job: ExportJob, tmp: Path) -> None:
                     per[j][v] += 1
         seen += len(chunk)
         _progress(job.pk, done=seen, total=total, start=0, span=20)
-    plan = plan_anonymity(
+    return plan_anonymity(
         counts=counts,
         hierarchies=spec.quasi,
         k=job.k,
@@ -202,22 +222,34 @@ def _run(job: ExportJob, tmp: Path) -> None:
         sensitive=sensitive if spec.sensitive else None,
         max_suppression=float(job.max_suppression),
     )
+
+
+def _write_rows(
+    job: ExportJob,
+    spec: TableSpec,
+    plan: AnonymityPlan,
+    variables: list[Any],
+    data_path: Path,
+    total: int,
+) -> int:
+    """Pass 2 (progress 20–95 %): write the anonymized rows to the data file; returns how
+    many rows were written (suppressed responses have none)."""
     long = job.layout == ExportLayout.LONG
-    variables = spec.variables(plan, long=long)
-    data_name = DATA_FILE[ExportFormat(job.format)]
-    writer = open_writer(job.format, tmp / data_name, variables, bom=job.excel_bom)
+    writer = open_writer(job.format, data_path, variables, bom=job.excel_bom)
     # Every download also carries the table as CSV, which datapackage.json describes
     # (streamed beside the main file, so memory stays flat).
     companion = (
         None
-        if data_name == CSV_FILE
-        else open_writer(ExportFormat.CSV, tmp / CSV_FILE, variables, bom=job.excel_bom)
+        if data_path.name == CSV_FILE
+        else open_writer(
+            ExportFormat.CSV, data_path.parent / CSV_FILE, variables, bom=job.excel_bom
+        )
     )
     pseudonym = pseudonymizer(_salt(job))
     written = seen = 0
     try:
         for chunk in export_response_chunks(
-            survey=job.survey, version_ids=version_ids, chunk_size=chunk_size
+            survey=job.survey, version_ids=list(spec.version_numbers), chunk_size=_chunk_size(total)
         ):
             _check_cancel(job.pk)
             rows: list[dict[str, Any]] = []
@@ -239,15 +271,18 @@ def _run(job: ExportJob, tmp: Path) -> None:
         writer.close()
         if companion is not None:
             companion.close()
-    _check_cancel(job.pk)
-    report = {
-        **plan.as_report(),
-        "quasi_identifiers": spec.quasi_fields,
-        "sensitive": [q.code for q in spec.sensitive],
-        "free_text": spec.include_text,
-        "rows_written": written,
-    }
-    bundle = _bundle(job, spec, plan, variables, report, tmp, data_name)
+    return written
+
+
+def _complete(
+    job: ExportJob,
+    cfg: SurveyExportSettings,
+    bundle: Path,
+    report: dict[str, Any],
+    written: int,
+) -> None:
+    """Store the bundle and mark the job succeeded, audited and announced (export_ready)
+    in one transaction; a job cancelled meanwhile keeps no file."""
     storage = storages["exports"]
     with open(bundle, "rb") as f:
         name = storage.save(f"{job.organization.slug}/{job.pk}.zip", File(f))

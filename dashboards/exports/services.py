@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import hmac
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -40,16 +40,21 @@ from ..enums import (
 )
 from ..models import DPRelease, ExportJob, SurveyExportSettings
 from .formats import XLSX_MAX_ROWS
-from .table import QI_TYPES, RESPONSE_FIELDS, SENSITIVE_TYPES
-
-MAX_K = 1000
-
+from .table import QI_TYPES, RESPONSE_FIELDS
+from .validation import (
+    anonymity_errors,
+    budget_errors,
+    err,
+    granularity_errors,
+    max_suppression_of,
+    purpose_errors,
+    quasi_identifier_errors,
+    selection_errors,
+    sensitive_attribute_errors,
+    shape_errors,
+)
 
 DOWNLOAD_SALT = "dashboards.exports.download"
-
-
-def _err(field: str, code: str, message: str) -> FieldError:
-    return FieldError(field=field, code=code, message=message)
 
 
 def survey_questions(
@@ -108,68 +113,14 @@ def export_settings_update(
     time_granularity: str,
     epsilon_budget: Decimal,
 ) -> SurveyExportSettings:
+    """Validate and store a survey's export settings (audited as a survey update)."""
     questions = {q.code: q for q in survey_questions(survey)}
-    errors: list[FieldError] = []
-    for i, code in enumerate(quasi_identifiers):
-        q = questions.get(code)
-        if code in RESPONSE_FIELDS:
-            continue
-        if q is None:
-            errors.append(_err(f"quasi_identifiers[{i}]", "unknown", f"No question {code!r}."))
-        elif q.type not in QI_TYPES:
-            errors.append(
-                _err(
-                    f"quasi_identifiers[{i}]",
-                    "unsupported_type",
-                    f"A {q.type} question cannot be generalized; quasi-identifiers are "
-                    "single-choice, scale, yes/no, number, NPS, rating or date questions.",
-                )
-            )
-    if len(set(quasi_identifiers)) != len(quasi_identifiers):
-        errors.append(_err("quasi_identifiers", "duplicate", gettext("Each field once.")))
-    for i, code in enumerate(sensitive_attributes):
-        q = questions.get(code)
-        if q is None:
-            errors.append(_err(f"sensitive_attributes[{i}]", "unknown", f"No question {code!r}."))
-        elif q.type not in SENSITIVE_TYPES:
-            errors.append(
-                _err(
-                    f"sensitive_attributes[{i}]",
-                    "unsupported_type",
-                    gettext(
-                        "Sensitive attributes are single-choice, scale, yes/no, NPS or rating "
-                        "questions."
-                    ),
-                )
-            )
-        elif code in quasi_identifiers:
-            errors.append(
-                _err(
-                    f"sensitive_attributes[{i}]", "conflict", gettext("Already a quasi-identifier.")
-                )
-            )
-    if time_granularity not in TimeGranularity.values:
-        errors.append(
-            _err(
-                "time_granularity",
-                "invalid",
-                gettext("One of: %(choices)s.") % {"choices": ", ".join(TimeGranularity.values)},
-            )
-        )
-    spent = epsilon_spent(survey=survey)
-    if not (Decimal(0) < epsilon_budget <= Decimal(100)):
-        errors.append(
-            _err("epsilon_budget", "out_of_range", gettext("A number above 0 and at most 100."))
-        )
-    elif epsilon_budget < spent:
-        errors.append(
-            _err(
-                "epsilon_budget",
-                "below_spent",
-                gettext("Releases have already spent ε = %(spent)s; the budget cannot be lower.")
-                % {"spent": spent},
-            )
-        )
+    errors = [
+        *quasi_identifier_errors(quasi_identifiers, questions),
+        *sensitive_attribute_errors(sensitive_attributes, quasi_identifiers, questions),
+        *granularity_errors(time_granularity),
+        *budget_errors(epsilon_budget, epsilon_spent(survey=survey)),
+    ]
     if errors:
         raise ServiceValidationError(errors)
     obj = export_settings_get(survey=survey)
@@ -226,99 +177,19 @@ def export_create(
     """Validate an export request, record it (and its audit event) and queue the run.
 
     `language` is the requester's: the codebooks are written in it."""
-    errors: list[FieldError] = []
     purpose = (purpose or "").strip()
-    if not purpose:
-        errors.append(_err("purpose", "required", gettext("State what the data will be used for.")))
-    elif len(purpose) > 2000:
-        errors.append(_err("purpose", "too_long", gettext("At most 2,000 characters.")))
-    if format not in ExportFormat.values:
-        errors.append(
-            _err(
-                "format",
-                "invalid",
-                gettext("One of: %(choices)s.") % {"choices": ", ".join(ExportFormat.values)},
-            )
-        )
-    if layout not in ExportLayout.values:
-        errors.append(
-            _err(
-                "layout",
-                "invalid",
-                gettext("One of: %(choices)s.") % {"choices": ", ".join(ExportLayout.values)},
-            )
-        )
     k = settings.EXPORT_K if k is None else k
-    if not (settings.EXPORT_K <= k <= MAX_K):
-        errors.append(
-            _err(
-                "k",
-                "out_of_range",
-                gettext("k is at least %(min)s and at most %(max)s.")
-                % {"min": settings.EXPORT_K, "max": MAX_K},
-            )
-        )
     cfg = export_settings_get(survey=survey)
-    if l_diversity is not None:
-        if not (2 <= l_diversity <= 50):
-            errors.append(_err("l_diversity", "out_of_range", gettext("l is between 2 and 50.")))
-        elif not cfg.sensitive_attributes:
-            errors.append(
-                _err(
-                    "l_diversity",
-                    "no_sensitive_attributes",
-                    gettext(
-                        "Declare the survey's sensitive attributes in its export settings first."
-                    ),
-                )
-            )
-    try:
-        max_supp = Decimal(str(max_suppression))
-        if not (Decimal(0) <= max_supp <= Decimal("0.5")):
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
-        errors.append(
-            _err(
-                "max_suppression", "out_of_range", gettext("A share of records between 0 and 0.5.")
-            )
-        )
-        max_supp = Decimal("0.05")
+    errors = [*purpose_errors(purpose), *shape_errors(format, layout)]
+    errors += anonymity_errors(k, l_diversity, cfg)
+    max_supp = max_suppression_of(max_suppression, errors)
     chosen = versions_for(survey, versions)
-    known = {v.number for v in chosen}
-    for i, n in enumerate(versions):
-        if n not in known:
-            message = gettext("No published version %(n)s.") % {"n": n}
-            errors.append(_err(f"versions[{i}]", "unknown", message))
-    if not chosen and not versions:
-        errors.append(_err("versions", "none", gettext("The survey has no published version.")))
     codes = {q.code for q in survey_questions(survey, chosen)} if chosen else set()
-    for i, c in enumerate(columns):
-        if c not in codes and c not in RESPONSE_FIELDS:
-            message = gettext("No question or field %(code)s.") % {"code": repr(c)}
-            errors.append(_err(f"columns[{i}]", "unknown", message))
-    if len(study_key) > 200:
-        errors.append(_err("study_key", "too_long", gettext("At most 200 characters.")))
-    if not errors and format in (ExportFormat.XLSX, ExportFormat.SAV, ExportFormat.DTA):
-        rows = _row_estimate(survey, [v.pk for v in chosen], layout, columns)
-        limit = XLSX_MAX_ROWS if format == ExportFormat.XLSX else settings.EXPORT_STATS_MAX_ROWS
-        if rows > limit:
-            if format == ExportFormat.XLSX:
-                text = gettext(
-                    "Excel can hold at most %(limit)s rows and this export has %(rows)s. "
-                    "Choose Parquet or CSV, which have no row limit."
-                )
-            else:
-                text = gettext(
-                    "SPSS and Stata files can hold at most %(limit)s rows here and this export "
-                    "has %(rows)s. Choose Parquet or CSV, which have no row limit."
-                )
-            errors.append(
-                _err(
-                    "format",
-                    "too_many_rows",
-                    text % {"limit": f"{limit:,}", "rows": f"{rows:,}"},
-                )
-            )
+    errors += selection_errors(
+        versions=versions, chosen=chosen, columns=columns, codes=codes, study_key=study_key
+    )
+    if not errors:
+        errors += _row_limit_errors(survey, chosen, format, layout, columns)
     if errors:
         raise ServiceValidationError(errors)
     job = ExportJob.objects.create(
@@ -370,6 +241,34 @@ def _language(language: str) -> str:
         return str(settings.LANGUAGE_CODE)
 
 
+def _row_limit_errors(
+    survey: Survey,
+    chosen: Sequence[SurveyVersion],
+    format: str,
+    layout: str,
+    columns: Sequence[str],
+) -> list[FieldError]:
+    """Excel, SPSS and Stata files hold a limited number of rows: refuse an export
+    that would have more, up front (counted, not written)."""
+    if format not in (ExportFormat.XLSX, ExportFormat.SAV, ExportFormat.DTA):
+        return []
+    rows = _row_estimate(survey, [v.pk for v in chosen], layout, columns)
+    limit = XLSX_MAX_ROWS if format == ExportFormat.XLSX else settings.EXPORT_STATS_MAX_ROWS
+    if rows <= limit:
+        return []
+    if format == ExportFormat.XLSX:
+        text = gettext(
+            "Excel can hold at most %(limit)s rows and this export has %(rows)s. "
+            "Choose Parquet or CSV, which have no row limit."
+        )
+    else:
+        text = gettext(
+            "SPSS and Stata files can hold at most %(limit)s rows here and this export "
+            "has %(rows)s. Choose Parquet or CSV, which have no row limit."
+        )
+    return [err("format", "too_many_rows", text % {"limit": f"{limit:,}", "rows": f"{rows:,}"})]
+
+
 def _row_estimate(
     survey: Survey, version_ids: list[int], layout: str, columns: Sequence[str]
 ) -> int:
@@ -406,7 +305,7 @@ def export_cancel(*, job: ExportJob, user: User | None) -> ExportJob:
     if job.status in FINISHED_STATUSES:
         raise ServiceValidationError(
             [
-                _err(
+                err(
                     "status",
                     "finished",
                     gettext("The export is already %(status)s.")

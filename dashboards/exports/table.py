@@ -290,39 +290,9 @@ class TableSpec:
                 )
             ]
         if t == T.MATRIX:
-            labels = _scale_labels(q, self.locale)
-            return [
-                Variable(
-                    name=f"{q.code}_{row['code']}",
-                    label=f"{text}: {_text(row.get('text', {}), self.locale)}",
-                    type="integer",
-                    item=row["code"],
-                    value_labels=labels,
-                    ordered=True,
-                    **base,
-                )
-                for row in q.rows
-            ]
+            return self._matrix_variables(q, text, base)
         if t in (T.MULTIPLE_CHOICE, T.RANKING):
-            choices = [(c.code, _text(c.label, self.locale)) for c in q.choices]
-            if q.allow_other and t == T.MULTIPLE_CHOICE:
-                choices.append((OTHER, gettext("Other")))
-            selected = ((0, gettext("Not selected")), (1, gettext("Selected")))
-            out = [
-                Variable(
-                    name=f"{q.code}_{code.lstrip('_')}",
-                    label=f"{text}: {label}",
-                    type="integer",
-                    item=code,
-                    value_labels=selected if t == T.MULTIPLE_CHOICE else (),
-                    note=gettext("rank (1 = first)") if t == T.RANKING else "",
-                    **base,
-                )
-                for code, label in choices
-            ]
-            if q.allow_other and self.include_text and t == T.MULTIPLE_CHOICE:
-                out.append(_other_text(f"{q.code}_other_text", text, base))
-            return out
+            return self._choice_item_variables(q, text, base)
         if t in (T.NPS, T.RATING, T.NUMBER):
             kind = "number" if t == T.NUMBER else "integer"
             return [Variable(name=q.code, label=text, type=kind, **base)]
@@ -339,6 +309,47 @@ class TableSpec:
         if t == T.DATE:
             return [Variable(name=q.code, label=text, type="date", **base)]
         return []
+
+    def _matrix_variables(self, q: QuestionSpec, text: str, base: dict[str, Any]) -> list[Variable]:
+        """One ordered variable per matrix row, on the question's scale."""
+        labels = _scale_labels(q, self.locale)
+        return [
+            Variable(
+                name=f"{q.code}_{row['code']}",
+                label=f"{text}: {_text(row.get('text', {}), self.locale)}",
+                type="integer",
+                item=row["code"],
+                value_labels=labels,
+                ordered=True,
+                **base,
+            )
+            for row in q.rows
+        ]
+
+    def _choice_item_variables(
+        self, q: QuestionSpec, text: str, base: dict[str, Any]
+    ) -> list[Variable]:
+        """Multiple choice: a 0/1 variable per choice; ranking: a rank per choice."""
+        t = q.type
+        choices = [(c.code, _text(c.label, self.locale)) for c in q.choices]
+        if q.allow_other and t == T.MULTIPLE_CHOICE:
+            choices.append((OTHER, gettext("Other")))
+        selected = ((0, gettext("Not selected")), (1, gettext("Selected")))
+        out = [
+            Variable(
+                name=f"{q.code}_{code.lstrip('_')}",
+                label=f"{text}: {label}",
+                type="integer",
+                item=code,
+                value_labels=selected if t == T.MULTIPLE_CHOICE else (),
+                note=gettext("rank (1 = first)") if t == T.RANKING else "",
+                **base,
+            )
+            for code, label in choices
+        ]
+        if q.allow_other and self.include_text and t == T.MULTIPLE_CHOICE:
+            out.append(_other_text(f"{q.code}_other_text", text, base))
+        return out
 
     # -- rows ----------------------------------------------------------------------------
 

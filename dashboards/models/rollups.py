@@ -107,7 +107,45 @@ def pair_name(dims: "set[str] | frozenset[str] | tuple[str, ...]") -> str:
     return "+".join(d for d in PAIR_DIMS if d in dims)
 
 
-class AnswerPairRollup(AnswerCells):
+class SegmentMargin(AnswerCells):
+    """An answer margin keeping the four segment dimensions (PAIR_DIMS) per period:
+    the shared fields of AnswerPairRollup and AnswerCellRollup.
+
+    ``day`` is the period's first day (a week part's, a month's); a segment
+    dimension a row is summed over holds "".
+    """
+
+    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    flagged = models.BooleanField(default=False)
+    westin_segment = models.CharField(max_length=20, blank=True, default="")
+    age_band = models.CharField(max_length=64, blank=True, default="")
+    locale = models.CharField(max_length=16, blank=True, default="")
+    channel = models.CharField(max_length=10, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
+def margin_grain(name: str, *after_version: str) -> models.UniqueConstraint:
+    """The unique grain of a SegmentMargin table: its version (then `after_version`),
+    question, item, bucket, period, quality flag and the four segment dimensions."""
+    return models.UniqueConstraint(
+        fields=[
+            "version",
+            *after_version,
+            "question_code",
+            "item",
+            "bucket",
+            "day",
+            "flagged",
+            *PAIR_DIMS,
+        ],
+        name=name,
+    )
+
+
+class AnswerPairRollup(SegmentMargin):
     """AnswerRollup summed to week parts and over all but two segment dimensions.
 
     What answer reads filtered by, or grouped by, at most two of the segment
@@ -125,34 +163,13 @@ class AnswerPairRollup(AnswerCells):
     rebuild code.
     """
 
-    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="+")
     pair = models.CharField(max_length=40)
-    day = models.DateField()  # the first day of a week part
-    flagged = models.BooleanField(default=False)
-    westin_segment = models.CharField(max_length=20, blank=True, default="")
-    age_band = models.CharField(max_length=64, blank=True, default="")
-    locale = models.CharField(max_length=16, blank=True, default="")
-    channel = models.CharField(max_length=10, blank=True, default="")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=[
-                    "version",
-                    "pair",
-                    "question_code",
-                    "item",
-                    "bucket",
-                    "day",
-                    "flagged",
-                    *PAIR_DIMS,
-                ],
-                name="uniq_answer_pair_rollup_grain",
-            ),
-        ]
+        constraints = [margin_grain("uniq_answer_pair_rollup_grain", "pair")]
 
 
-class AnswerCellRollup(AnswerCells):
+class AnswerCellRollup(SegmentMargin):
     """AnswerRollup summed to calendar months (the disclosure grid cell), keeping the four
     segment dimensions: what answer reads use that combine three or four of them
     without periods finer than a month (a cross-tab by a segment under two other
@@ -162,21 +179,8 @@ class AnswerCellRollup(AnswerCells):
     AnswerRollup by the same aggregation, recompute and rebuild code.
     """
 
-    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()  # the first of a month
-    flagged = models.BooleanField(default=False)
-    westin_segment = models.CharField(max_length=20, blank=True, default="")
-    age_band = models.CharField(max_length=64, blank=True, default="")
-    locale = models.CharField(max_length=16, blank=True, default="")
-    channel = models.CharField(max_length=10, blank=True, default="")
-
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["version", "question_code", "item", "bucket", "day", "flagged", *PAIR_DIMS],
-                name="uniq_answer_cell_rollup_grain",
-            ),
-        ]
+        constraints = [margin_grain("uniq_answer_cell_rollup_grain")]
 
 
 class ResponseRollup(Grain):
@@ -191,12 +195,7 @@ class ResponseRollup(Grain):
     privacy_actives = models.BigIntegerField(default=0)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=GRAIN,
-                name="uniq_response_rollup_grain",
-            ),
-        ]
+        constraints = [models.UniqueConstraint(fields=GRAIN, name="uniq_response_rollup_grain")]
 
     def __str__(self) -> str:
         return f"v{self.version_id} {self.day}: {self.n}"
@@ -245,12 +244,7 @@ class ScoreRollup(Grain):
     data_requests = models.BigIntegerField(default=0)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=GRAIN,
-                name="uniq_score_rollup_grain",
-            ),
-        ]
+        constraints = [models.UniqueConstraint(fields=GRAIN, name="uniq_score_rollup_grain")]
 
     def __str__(self) -> str:
         return f"v{self.version_id} {self.day}: n={self.n}"

@@ -7,7 +7,7 @@ breakdown services and draw with ``charts``; they never touch raw answers.
 
 from collections.abc import Callable
 
-from ..selectors.metrics import MetricFilter
+from ..selectors.filters import MetricFilter
 from .base import DIMENSION_LABELS, Kpi, Options, Panel, reference_figures, survey_spec, text
 from .groups import default_dimension, funnel_panel, paradox_panel, segment_panel
 from .headline import kpis, trend_panel

@@ -14,7 +14,7 @@ from surveys.selectors import VersionSpec
 from surveys.selectors.texts import in_locale, to_plain
 
 from ..charts import Chart, Reference
-from ..selectors.metrics import Figure
+from ..services.disclosure import Figure
 
 REFERENCE_FILE = Path(__file__).parent.parent / "reference_figures.json"
 DIMENSION_LABELS = {

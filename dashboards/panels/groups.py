@@ -6,9 +6,9 @@ from .. import charts
 from ..charts import Point
 from ..models import BINS
 from ..selectors import breakdowns
+from ..selectors.filters import SEGMENTS, MetricFilter
 from ..selectors.funnel import funnel as funnel_of
 from ..selectors.funnel import policy_reading
-from ..selectors.metrics import SEGMENTS, MetricFilter
 from ..selectors.quiz import quiz_score_distribution
 from .base import (
     DIMENSION_LABELS,

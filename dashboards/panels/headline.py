@@ -4,10 +4,11 @@ from django.utils.translation import gettext as _
 
 from .. import charts
 from ..charts import Point
+from ..selectors.filters import MetricFilter
 from ..selectors.funnel import Funnel
 from ..selectors.funnel import funnel as funnel_of
-from ..selectors.metrics import Figure, MetricFilter
 from ..selectors.trends import trends
+from ..services.disclosure import Figure
 from .base import Kpi, Options, Panel, _refs, on_100
 from .periods import compared, partial_remark, period_points, today_of
 

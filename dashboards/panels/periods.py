@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from ..charts import Point, change
-from ..selectors.metrics import MetricFilter
+from ..selectors.filters import MetricFilter
 from ..selectors.trends import Trends
 from .base import on_100
 

@@ -9,16 +9,10 @@ from .. import charts
 from ..charts import Chart, Point
 from ..selectors import breakdowns
 from ..selectors.crosstab import CrossTab, CrossTabError, crosstab
-from ..selectors.metrics import (
-    SEGMENTS,
-    Distribution,
-    Figure,
-    MetricFilter,
-    distributions,
-    nps,
-    opt_in_rates,
-)
-from ..services.disclosure import WITHHELD
+from ..selectors.distributions import Distribution, distributions, nps
+from ..selectors.filters import SEGMENTS, MetricFilter
+from ..selectors.metrics import opt_in_rates
+from ..services.disclosure import WITHHELD, Figure
 from .base import (
     DIMENSION_LABELS,
     FREE_TEXT,
@@ -58,6 +52,8 @@ def _choice_points(q: QuestionSpec, shown: Distribution | None, locale: str) -> 
 
 
 def items_panel(flt: MetricFilter, opts: Options) -> Panel:
+    """One chart per charted question (free text and acknowledgements have none), then
+    the opt-in per purpose."""
     spec = survey_spec(flt.survey)
     if spec is None:
         return Panel(note=_("This survey has no published version yet."))
@@ -73,71 +69,78 @@ def items_panel(flt: MetricFilter, opts: Options) -> Panel:
             for row in (q.rows if q.type == QuestionType.MATRIX else [{}])
         ],
     )
-    out: list[Chart] = []
-    for q in questions:
-        title = text(q.text, opts.locale) or q.code
-        if q.type == QuestionType.MATRIX:
-            items = [
-                (
-                    text(row.get("text", {}), opts.locale) or row["code"],
-                    _choice_points(q, shown.get((q.code, row["code"])), opts.locale),
-                )
-                for row in q.rows
-            ]
-            out.append(charts.diverging_chart(key=f"q_{q.code}", title=title, items=items))
-        elif q.type in (QuestionType.SCALE, QuestionType.RATING):
-            points = _choice_points(q, shown.get((q.code, "")), opts.locale)
-            out.append(
-                charts.diverging_chart(
-                    key=f"q_{q.code}", title=title, items=[(_("All respondents"), points)]
-                )
-            )
-        elif q.type == QuestionType.NPS:
-            dist = shown[(q.code, "")]
-            cells = dict(dist.buckets)
-            buckets = sorted(
-                cells, key=lambda b: float(b) if b.replace(".", "", 1).isdigit() else 99
-            )
-            out.append(
-                charts.nps_chart(
-                    key=f"q_{q.code}",
-                    title=_("Net Promoter Score"),
-                    score=nps(flt, question=q.code, shown=dist),
-                    buckets=[Point(label=str(int(float(b))), figure=cells[b]) for b in buckets],
-                )
-            )
-        elif q.type in (
-            QuestionType.SINGLE_CHOICE,
-            QuestionType.MULTIPLE_CHOICE,
-            QuestionType.YES_NO,
-        ):
-            points = _choice_points(q, shown.get((q.code, "")), opts.locale)
-            total = sum(p.figure.n or 0 for p in points if not p.figure.suppressed)
-            shares = [
-                Point(
-                    label=p.label,
-                    figure=p.figure
-                    if p.figure.suppressed
-                    else Figure(n=p.figure.n, value=(p.figure.n or 0) / total if total else None),
-                )
-                for p in points
-            ]
-            refs = (
-                _refs(opts.references, "pew_2019_always_read")
-                if q.construct == "reads_terms_stated"
-                else []
-            )
-            out.append(
-                charts.bar_chart(
-                    key=f"q_{q.code}",
-                    title=title,
-                    bars=shares,
-                    value_title=_("Share of answers"),
-                    references=refs,
-                )
-            )
+    out = [chart for q in questions if (chart := _question_chart(flt, opts, q, shown)) is not None]
     out.append(_opt_in_chart(flt, opts))
     return Panel(charts=out)
+
+
+def _question_chart(
+    flt: MetricFilter,
+    opts: Options,
+    q: QuestionSpec,
+    shown: dict[tuple[str, str], Distribution],
+) -> Chart | None:
+    """The chart of one question from its distributions (None for a type not charted)."""
+    title = text(q.text, opts.locale) or q.code
+    if q.type == QuestionType.MATRIX:
+        items = [
+            (
+                text(row.get("text", {}), opts.locale) or row["code"],
+                _choice_points(q, shown.get((q.code, row["code"])), opts.locale),
+            )
+            for row in q.rows
+        ]
+        return charts.diverging_chart(key=f"q_{q.code}", title=title, items=items)
+    if q.type in (QuestionType.SCALE, QuestionType.RATING):
+        points = _choice_points(q, shown.get((q.code, "")), opts.locale)
+        return charts.diverging_chart(
+            key=f"q_{q.code}", title=title, items=[(_("All respondents"), points)]
+        )
+    if q.type == QuestionType.NPS:
+        return _nps_chart(flt, q, shown[(q.code, "")])
+    if q.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE, QuestionType.YES_NO):
+        return _choice_chart(opts, q, title, shown.get((q.code, "")))
+    return None
+
+
+def _nps_chart(flt: MetricFilter, q: QuestionSpec, dist: Distribution) -> Chart:
+    """The Net Promoter Score with its 0–10 buckets in numeric order."""
+    cells = dict(dist.buckets)
+    buckets = sorted(cells, key=lambda b: float(b) if b.replace(".", "", 1).isdigit() else 99)
+    return charts.nps_chart(
+        key=f"q_{q.code}",
+        title=_("Net Promoter Score"),
+        score=nps(flt, question=q.code, shown=dist),
+        buckets=[Point(label=str(int(float(b))), figure=cells[b]) for b in buckets],
+    )
+
+
+def _choice_chart(opts: Options, q: QuestionSpec, title: str, shown: Distribution | None) -> Chart:
+    """Bars of each choice's share of the answers shown (withheld buckets stay withheld),
+    with the published reference beside the terms-reading question."""
+    points = _choice_points(q, shown, opts.locale)
+    total = sum(p.figure.n or 0 for p in points if not p.figure.suppressed)
+    shares = [
+        Point(
+            label=p.label,
+            figure=p.figure
+            if p.figure.suppressed
+            else Figure(n=p.figure.n, value=(p.figure.n or 0) / total if total else None),
+        )
+        for p in points
+    ]
+    refs = (
+        _refs(opts.references, "pew_2019_always_read")
+        if q.construct == "reads_terms_stated"
+        else []
+    )
+    return charts.bar_chart(
+        key=f"q_{q.code}",
+        title=title,
+        bars=shares,
+        value_title=_("Share of answers"),
+        references=refs,
+    )
 
 
 def _opt_in_chart(flt: MetricFilter, opts: Options) -> Chart:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from .. import charts
 from ..charts import Chart, Point
 from ..models import TransparencyReport
-from ..selectors.metrics import Figure
+from ..services.disclosure import Figure
 
 PURPOSE_LABELS = {"all": gettext_lazy("All purposes (full withdrawal)")}
 

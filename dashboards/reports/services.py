@@ -27,8 +27,7 @@ from surveys.services.audit import audit_log
 from trustpulse.validation import FieldError, ServiceValidationError
 
 from ..models import ResponseRollup, TransparencyReport
-from ..selectors.metrics import Figure, suppress
-from ..services.disclosure import WITHHELD, protect_line, total_beside
+from ..services.disclosure import WITHHELD, Figure, protect_line, suppress, total_beside
 from ..services.suppression import protect_parts, protect_table
 from .periods import ReportPeriod
 

@@ -2,5 +2,5 @@
 
 Each module reads the rollups (never the raw answers) and passes every figure through
 the disclosure rule (`dashboards.services.disclosure`, docs/DISCLOSURE.md). Import a
-function from its module (`dashboards.selectors.metrics`); this package re-exports nothing.
+function from its module (`dashboards.selectors.paradox`); this package re-exports nothing.
 """

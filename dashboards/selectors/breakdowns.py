@@ -22,19 +22,11 @@ from decimal import Decimal
 from django.db.models import F, Sum
 
 from ..models import BINS, ResponseRollup, ScoreBinRollup, ScoreRollup
-from ..services.disclosure import WITHHELD, proportion, tally_by, tally_table
+from ..services.disclosure import WITHHELD, Figure, proportion, tally_by, tally_table
 from ..services.suppression import ProtectedTable, protect_parts, protect_tallied
-from .metrics import (
-    RESPONSE_COUNTS,
-    SCORE_COUNTS,
-    SCORE_SUMS,
-    SEGMENTS,
-    Figure,
-    MetricFilter,
-    ParadoxGroup,
-    guard_paradox,
-    paradox_stats,
-)
+from .counts import RESPONSE_COUNTS, SCORE_COUNTS
+from .filters import SEGMENTS, MetricFilter
+from .paradox import SCORE_SUMS, ParadoxGroup, guard_paradox, paradox_stats
 
 
 @dataclass(frozen=True, kw_only=True)

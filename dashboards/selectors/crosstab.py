@@ -21,9 +21,9 @@ from surveys.models import Survey
 from surveys.selectors import QuestionSpec, VersionSpec
 
 from ..models import CrossTabRollup
-from ..services.disclosure import tally_table
+from ..services.disclosure import Figure, tally_table
 from ..services.suppression import protect_tallied
-from .metrics import SEGMENTS, Figure, MetricFilter, declared_attributes, dimension
+from .filters import SEGMENTS, MetricFilter, declared_attributes, dimension
 
 SEGMENT_PREFIX = "segment:"
 UNKNOWN = "unknown"

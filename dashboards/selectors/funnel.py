@@ -18,6 +18,7 @@ from surveys.selectors.aggregation import consent_funnel_days
 from ..models import ResponseRollup, ScoreRollup, WithdrawalRollup
 from ..services.disclosure import (
     WITHHELD,
+    Figure,
     Source,
     chain,
     derived,
@@ -25,7 +26,7 @@ from ..services.disclosure import (
     proportion,
     tally,
 )
-from .metrics import Figure, MetricFilter
+from .filters import MetricFilter
 
 POLICY_READING_CONSTRUCT = "reads_terms_stated"
 

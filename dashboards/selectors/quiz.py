@@ -6,9 +6,9 @@ from decimal import Decimal
 from django.db.models import Case, Max, Value, When
 
 from ..models import QuizScoreRollup
-from ..services.disclosure import tally_table
+from ..services.disclosure import Figure, tally_table
 from ..services.suppression import protect_tallied
-from .metrics import Figure, MetricFilter
+from .filters import MetricFilter
 
 MAX_BUCKETS = 20
 

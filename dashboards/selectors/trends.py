@@ -29,18 +29,18 @@ from django.db.models import DateField, Sum
 from django.db.models.functions import Greatest, TruncMonth, TruncQuarter, TruncWeek
 
 from ..models import ResponseRollup, ScoreRollup
-from ..services.disclosure import WITHHELD, Source, proportion, protect_line, tally
-from .metrics import (
-    CONCERN_CONSTRUCTS,
-    SCORE_SUMS,
-    TRUST_CONSTRUCTS,
+from ..services.disclosure import (
+    WITHHELD,
     Figure,
-    MetricFilter,
-    _item_scales,
-    index_sums,
-    paradox_stats,
+    Source,
+    proportion,
+    protect_line,
     suppress,
+    tally,
 )
+from .constructs import CONCERN_CONSTRUCTS, TRUST_CONSTRUCTS, index_sums, item_scales
+from .filters import MetricFilter
+from .paradox import SCORE_SUMS, paradox_stats
 
 GRANULARITIES = ("week", "month", "quarter")
 TRUNC: dict[str, Callable[[str], Any]] = {
@@ -195,15 +195,10 @@ def _withhold(period: "Period", hidden: set[str], at: str) -> "Period":
     return replace(period, **changes)
 
 
-def trends(flt: MetricFilter, *, granularity: str = "month") -> Trends:
-    """Responses, Trust Index, Privacy Concern, gap and shares per period, oldest first."""
-    if granularity not in GRANULARITIES:
-        raise ValueError(f"granularity must be one of {GRANULARITIES}")
-    period = TRUNC[granularity]("day")
-    rows: list[tuple[int, dict[str, Any]]] = []
-    counts, bad = tally(flt, _sources(granularity), rows=rows)
-    # The responses per period are the disclosure check's own counts (no second query).
-    responses = {
+def _period_responses(counts: Mapping[str, int]) -> dict[dt.date, dict[str, Any]]:
+    """Responses and Privacy Actives counts per period start, from the disclosure
+    check's own counts (no second query)."""
+    return {
         dt.date.fromisoformat(key.partition("@")[2]): {
             "n": n,
             "known": counts.get(key.replace("responses@", "actives_known@"), 0),
@@ -212,62 +207,106 @@ def trends(flt: MetricFilter, *, granularity: str = "month") -> Trends:
         for key, n in sorted(counts.items())
         if key.startswith("responses@") and n
     }
-    # The score sums per period: the disclosure check's own rows inside the filter.
+
+
+def _period_scores(rows: list[tuple[int, dict[str, Any]]]) -> dict[dt.date, dict[str, Any]]:
+    """The score sums per period start: the disclosure check's own rows inside the filter
+    (its second source, the score rollups)."""
     scores: dict[dt.date, dict[str, Any]] = {}
     for source, row in rows:
         if source == 1:
             into = scores.setdefault(_as_date(row["at"]), {k: Decimal(0) for k in SCORE_SUMS})
             for k in SCORE_SUMS:
                 into[k] += Decimal(row[k] or 0)
-    trust_scales = _item_scales(flt, TRUST_CONSTRUCTS)
-    concern_scales = _item_scales(flt, CONCERN_CONSTRUCTS)
-    scales = {**trust_scales, **concern_scales}
+    return scores
+
+
+def _period_items(
+    flt: MetricFilter, scales: dict[tuple, tuple], granularity: str
+) -> dict[dt.date, list[dict[str, Any]]]:
+    """The answer sums of the construct items in `scales` per period start (one query)."""
     items: dict[dt.date, list[dict[str, Any]]] = defaultdict(list)
     if scales:
         for r in (
             flt.answers(periods=True, question_code__in={k[1] for k in scales})
-            .annotate(period=period)
+            .annotate(period=TRUNC[granularity]("day"))
             .values("period", "version_id", "question_code", "item")
             .annotate(n=Sum("n"), total=Sum("total"))
             .order_by("period")
         ):
             items[_as_date(r["period"])].append(r)
+    return items
 
-    def build(start: dt.date | None, label: str, resp: list, score: list, its: list) -> Period:
-        n = sum(int(r["n"] or 0) for r in resp)
-        known = sum(int(r["known"] or 0) for r in resp)
-        active = sum(int(r["active"] or 0) for r in resp)
-        sums = {k: sum((Decimal(s[k] or 0) for s in score), Decimal(0)) for k in SCORE_SUMS}
-        gap = paradox_stats(sums, flt.min_cell)
-        tw, ta = index_sums([r for r in its if _key(r) in trust_scales], trust_scales)
-        cw, ca = index_sums([r for r in its if _key(r) in concern_scales], concern_scales)
-        return Period(
-            start=start or dt.date.min,
-            label=label,
-            responses=suppress(n, flt.min_cell, float(n)),
-            trust_index=suppress(n, flt.min_cell, float(tw / ta) if ta else None)
-            if trust_scales
-            else Figure(n=None),
-            privacy_concern_index=suppress(n, flt.min_cell, float(cw / ca) if ca else None)
-            if concern_scales
-            else Figure(n=None),
-            paradox_gap=gap.gap,
-            paradoxical_share=gap.paradoxical_share,
-            privacy_actives_share=proportion(active, known, min_cell=flt.min_cell)
-            if known
-            else Figure(n=None),
-        )
 
+@dataclass(frozen=True, kw_only=True)
+class _Scales:
+    """The item scales of the trust and privacy-concern constructs (``item_scales``)."""
+
+    trust: dict[tuple, tuple]
+    concern: dict[tuple, tuple]
+
+
+def _build_period(
+    flt: MetricFilter,
+    scales: _Scales,
+    *,
+    start: dt.date | None,
+    label: str,
+    resp: list,
+    score: list,
+    its: list,
+) -> Period:
+    """A period's figures (or the total's, with no `start`) from its sums, before the
+    line protection across periods."""
+    n = sum(int(r["n"] or 0) for r in resp)
+    known = sum(int(r["known"] or 0) for r in resp)
+    active = sum(int(r["active"] or 0) for r in resp)
+    sums = {k: sum((Decimal(s[k] or 0) for s in score), Decimal(0)) for k in SCORE_SUMS}
+    gap = paradox_stats(sums, flt.min_cell)
+    tw, ta = index_sums([r for r in its if _key(r) in scales.trust], scales.trust)
+    cw, ca = index_sums([r for r in its if _key(r) in scales.concern], scales.concern)
+    return Period(
+        start=start or dt.date.min,
+        label=label,
+        responses=suppress(n, flt.min_cell, float(n)),
+        trust_index=suppress(n, flt.min_cell, float(tw / ta) if ta else None)
+        if scales.trust
+        else Figure(n=None),
+        privacy_concern_index=suppress(n, flt.min_cell, float(cw / ca) if ca else None)
+        if scales.concern
+        else Figure(n=None),
+        paradox_gap=gap.gap,
+        paradoxical_share=gap.paradoxical_share,
+        privacy_actives_share=proportion(active, known, min_cell=flt.min_cell)
+        if known
+        else Figure(n=None),
+    )
+
+
+def trends(flt: MetricFilter, *, granularity: str = "month") -> Trends:
+    """Responses, Trust Index, Privacy Concern, gap and shares per period, oldest first."""
+    if granularity not in GRANULARITIES:
+        raise ValueError(f"granularity must be one of {GRANULARITIES}")
+    rows: list[tuple[int, dict[str, Any]]] = []
+    counts, bad = tally(flt, _sources(granularity), rows=rows)
+    responses = _period_responses(counts)
+    scores = _period_scores(rows)
+    scales = _Scales(
+        trust=item_scales(flt, TRUST_CONSTRUCTS), concern=item_scales(flt, CONCERN_CONSTRUCTS)
+    )
+    items = _period_items(flt, {**scales.trust, **scales.concern}, granularity)
     starts = sorted(set(responses) | set(scores) | set(items))
     hidden = _hidden_counts(flt, counts, bad, starts)
     periods = [
         _withhold(
-            build(
-                s,
-                period_label(s, granularity),
-                [responses[s]] if s in responses else [],
-                [scores[s]] if s in scores else [],
-                items.get(s, []),
+            _build_period(
+                flt,
+                scales,
+                start=s,
+                label=period_label(s, granularity),
+                resp=[responses[s]] if s in responses else [],
+                score=[scores[s]] if s in scores else [],
+                its=items.get(s, []),
             ),
             hidden,
             s.isoformat(),
@@ -275,12 +314,14 @@ def trends(flt: MetricFilter, *, granularity: str = "month") -> Trends:
         for s in starts
     ]
     total = _withhold(
-        build(
-            None,
-            "total",
-            list(responses.values()),
-            list(scores.values()),
-            [r for rows in items.values() for r in rows],
+        _build_period(
+            flt,
+            scales,
+            start=None,
+            label="total",
+            resp=list(responses.values()),
+            score=list(scores.values()),
+            its=[r for rows in items.values() for r in rows],
         ),
         hidden,
         "",

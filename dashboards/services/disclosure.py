@@ -47,7 +47,7 @@ from django.db.models import DateField, Sum, Value
 from django.db.models.functions import TruncMonth
 
 if TYPE_CHECKING:
-    from ..selectors.metrics import MetricFilter
+    from ..selectors.filters import MetricFilter
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -231,7 +231,7 @@ def _constraints(flt: "MetricFilter") -> list[str]:
     The dates are none (rule 7: every month of a range is judged on its own)
     and neither is the quality of responses (only clean ones are counted).
     """
-    from ..selectors.metrics import SEGMENTS
+    from ..selectors.filters import SEGMENTS
 
     out = [f"segment:{s}" for s in SEGMENTS if s in flt.segments]
     out += [f"attribute:{a}" for a in sorted(flt.attributes)]

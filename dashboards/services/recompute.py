@@ -31,24 +31,11 @@ from ..scoring import (
     enacted_score,
     paradox_thresholds,
 )
-from .aggregation import (
-    BIN_GRAIN,
-    DERIVED,
-    RESPONSE_GRAIN,
-    SCORE_VALUES,
-    Key,
-    Sums,
-    add_sums,
-    answer_margins_refill,
-    apply_chunked,
-    day_of,
-    dims_of,
-    event_flags,
-    lock_versions,
-    score_bins,
-    score_sums,
-    upsert,
-)
+from .aggregation import DERIVED, apply_chunked
+from .contributions import event_flags, score_bins, score_sums
+from .grains import BIN_GRAIN, RESPONSE_GRAIN, SCORE_VALUES, Key, Sums, add_sums, day_of, dims_of
+from .margins import answer_margins_refill
+from .writes import lock_versions, upsert
 
 
 def _day_range(day: dt.date, tz_name: str) -> tuple[dt.datetime, dt.datetime]:

@@ -26,7 +26,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..selectors.metrics import Figure
+from ..services.disclosure import Figure
 from .disclosure import small
 
 Entry = tuple[int, int]  # (row, column) of the (R+1)×(C+1) table; index R / C is the margin

@@ -16,7 +16,7 @@ from surveys.models import Survey
 
 from ..metric_filter import MetricFilterSerializer, field_errors
 from ..panels import Options
-from ..selectors.metrics import SEGMENTS, MetricFilter
+from ..selectors.filters import SEGMENTS, MetricFilter
 from ..selectors.trends import GRANULARITIES
 
 # Whole calendar months (the disclosure grid, docs/DISCLOSURE.md rule 7): the

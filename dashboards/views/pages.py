@@ -5,6 +5,8 @@ charts arrive from the data endpoints (``data.py``), which read rollups only.
 Analysts and admins see them; other roles get a 403, other organizations a 404.
 """
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,8 +21,8 @@ from trustpulse.studio import Studio, studio_view
 from ..models import ResponseRollup
 from ..panels import DIMENSION_LABELS, crosstab_questions, survey_spec, text
 from ..panels.labels import survey_labels
+from ..selectors.filters import SEGMENTS
 from ..selectors.holdout import holdout_comparison
-from ..selectors.metrics import SEGMENTS
 from ..selectors.trends import GRANULARITIES
 from .filters import CROSSTAB_COLUMNS, PERIODS, parse
 
@@ -92,17 +94,14 @@ def overview(request: HttpRequest, studio: Studio) -> HttpResponse:
     )
 
 
-@studio_view(roles=DASHBOARD_ROLES, section="dashboards")
-def survey_page(request: HttpRequest, studio: Studio, survey_id: int) -> HttpResponse:
-    locale = request.LANGUAGE_CODE
-    survey = survey_in_org(studio, survey_id)
-    parsed = parse(survey, request.GET, locale=locale)
-    org = studio.organization.slug
+def _segment_options(survey: Survey, values: dict[str, Any], locale: str) -> list[dict[str, Any]]:
+    """Each segment dimension with the values the survey's rollups hold (code and label)
+    and the one chosen in `values`."""
     combos = list(
         ResponseRollup.objects.filter(version__survey=survey).values(*SEGMENTS).distinct()
     )
     labels = survey_labels(survey, locale)
-    segment_options = [
+    return [
         {
             "name": dim,
             "label": _(DIMENSION_LABELS[dim]),
@@ -110,19 +109,67 @@ def survey_page(request: HttpRequest, studio: Studio, survey_id: int) -> HttpRes
             "values": [
                 (v, labels.segment(dim, v)) for v in sorted({c[dim] for c in combos if c[dim]})
             ],
-            "current": parsed.values.get(dim, ""),
+            "current": values.get(dim, ""),
         }
         for dim in SEGMENTS
     ]
-    spec = survey_spec(survey)
-    questions = [
+
+
+def _crosstab_questions(survey: Survey, locale: str) -> list[dict[str, Any]]:
+    """The questions a cross-tab can take as its rows, with their matrix rows, labelled."""
+    return [
         {
             "code": q.code,
             "label": text(q.text, locale) or q.code,
             "rows": [{"code": r["code"], "label": text(r.get("text", {}), locale)} for r in q.rows],
         }
-        for q in crosstab_questions(spec)
+        for q in crosstab_questions(survey_spec(survey))
     ]
+
+
+def _filter_choices() -> dict[str, Any]:
+    """The fixed choices of the filter form: periods, trend granularities, dimensions."""
+    return {
+        "periods": [
+            ("last_3_months", _("Last 3 complete months")),
+            ("last_month", _("Last complete month")),
+            ("last_12_months", _("Last 12 complete months")),
+            ("this_month", _("This month so far")),
+            ("all", _("All time")),
+            ("custom", _("Custom dates")),
+        ],
+        "period_keys": list(PERIODS),
+        "granularities": [
+            (g, {"week": _("Week"), "month": _("Month"), "quarter": _("Quarter")}[g])
+            for g in GRANULARITIES
+        ],
+        "dimensions": [(d, _(DIMENSION_LABELS[d])) for d in SEGMENTS],
+        "crosstab_columns": [(c, _(DIMENSION_LABELS[c[8:]])) for c in CROSSTAB_COLUMNS],
+    }
+
+
+def _survey_links(studio: Studio, survey: Survey, locale: str) -> list[dict[str, Any]]:
+    """The organization's surveys for the switcher, the one shown marked current."""
+    org = studio.organization.slug
+    return [
+        {
+            "title": survey_title(s, locale),
+            "url": reverse("dashboards:survey", kwargs={"org": org, "survey_id": s.pk}),
+            "current": s.pk == survey.pk,
+        }
+        for s in org_surveys(studio)
+    ]
+
+
+@studio_view(roles=DASHBOARD_ROLES, section="dashboards")
+def survey_page(request: HttpRequest, studio: Studio, survey_id: int) -> HttpResponse:
+    """A survey's dashboard: the filter form and the panels, each loaded from its data URL."""
+    locale = request.LANGUAGE_CODE
+    survey = survey_in_org(studio, survey_id)
+    parsed = parse(survey, request.GET, locale=locale)
+    org = studio.organization.slug
+    segment_options = _segment_options(survey, parsed.values, locale)
+    questions = _crosstab_questions(survey, locale)
     versions = list(
         survey.versions.filter(status="published")
         .order_by("number")
@@ -138,14 +185,6 @@ def survey_page(request: HttpRequest, studio: Studio, survey_id: int) -> HttpRes
         }
         for key, title in PANEL_TITLES
     ]
-    surveys = [
-        {
-            "title": survey_title(s, locale),
-            "url": reverse("dashboards:survey", kwargs={"org": org, "survey_id": s.pk}),
-            "current": s.pk == survey.pk,
-        }
-        for s in org_surveys(studio)
-    ]
     return render(
         request,
         "dashboards/survey.html",
@@ -153,26 +192,12 @@ def survey_page(request: HttpRequest, studio: Studio, survey_id: int) -> HttpRes
             "studio": studio,
             "survey": survey,
             "title": survey_title(survey, locale),
-            "surveys": surveys,
+            "surveys": _survey_links(studio, survey, locale),
             "parsed": parsed,
             "values": parsed.values,
             "errors": parsed.errors,
-            "periods": [
-                ("last_3_months", _("Last 3 complete months")),
-                ("last_month", _("Last complete month")),
-                ("last_12_months", _("Last 12 complete months")),
-                ("this_month", _("This month so far")),
-                ("all", _("All time")),
-                ("custom", _("Custom dates")),
-            ],
-            "period_keys": list(PERIODS),
-            "granularities": [
-                (g, {"week": _("Week"), "month": _("Month"), "quarter": _("Quarter")}[g])
-                for g in GRANULARITIES
-            ],
+            **_filter_choices(),
             "segments": segment_options,
-            "dimensions": [(d, _(DIMENSION_LABELS[d])) for d in SEGMENTS],
-            "crosstab_columns": [(c, _(DIMENSION_LABELS[c[8:]])) for c in CROSSTAB_COLUMNS],
             "questions": questions,
             "versions": versions,
             "panels": panels,

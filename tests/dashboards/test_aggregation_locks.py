@@ -12,7 +12,8 @@ from django.db.utils import OperationalError
 
 from dashboards.models import ResponseRollup
 from dashboards.services import aggregate_batch, rollups_rebuild
-from dashboards.services.aggregation import DERIVED, lock_versions
+from dashboards.services.aggregation import DERIVED
+from dashboards.services.writes import lock_versions
 from surveys.models import Response
 from surveys.responses.services.responses import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT, OrganizationFactory, live_survey

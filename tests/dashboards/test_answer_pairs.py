@@ -17,9 +17,9 @@ from dashboards.models import (
     AnswerPairRollup,
     AnswerRollup,
 )
-from dashboards.selectors.metrics import MetricFilter
+from dashboards.selectors.filters import MetricFilter
 from dashboards.services import aggregate_until_done, rollups_rebuild
-from dashboards.services.aggregation import week_part
+from dashboards.services.margins import week_part
 from surveys.models import Response
 from tests.dashboards.dashdata import at, fill, submit_on
 from tests.factories import member

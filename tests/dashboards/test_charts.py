@@ -2,7 +2,7 @@
 
 from dashboards import charts
 from dashboards.charts import Point, Reference
-from dashboards.selectors.metrics import Figure
+from dashboards.services.disclosure import Figure
 
 HIDDEN = Figure(n=None, suppressed=True)
 

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from dashboards import tasks
 from dashboards.models import CrossTabRollup
 from dashboards.selectors.crosstab import CrossTabError, crosstab, declared_pairs
-from dashboards.selectors.metrics import MetricFilter
+from dashboards.selectors.filters import MetricFilter
 from dashboards.services import rollups_rebuild
 from surveys.consent.services.rights import respondent_erase
 from surveys.definition import definition_errors

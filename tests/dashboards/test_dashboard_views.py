@@ -264,7 +264,7 @@ def test_density_rollup_matches_the_response_scores_through_refresh_and_rebuild(
 
     from dashboards.models import ResponseScore, ScoreBinRollup
     from dashboards.services import rollups_rebuild, scores_refresh
-    from dashboards.services.aggregation import score_bins
+    from dashboards.services.contributions import score_bins
     from surveys.models import BehaviourEvent
 
     def from_scores():

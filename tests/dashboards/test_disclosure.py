@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 
 from dashboards.models import ResponseRollup, ScoreRollup, WithdrawalRollup
+from dashboards.selectors.counts import excluded_flagged
+from dashboards.selectors.filters import MetricFilter
 from dashboards.selectors.funnel import CONSENT_SOURCES
-from dashboards.selectors.metrics import MetricFilter, excluded_flagged
 from dashboards.services.disclosure import (
     WITHHELD,
     Figure,

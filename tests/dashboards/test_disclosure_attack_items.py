@@ -29,7 +29,7 @@ import pytest
 from django.db.models import Sum
 
 from dashboards.models import AnswerDayRollup, AnswerRollup, QuizScoreRollup, ResponseRollup
-from dashboards.services.aggregation import answer_margins_refill
+from dashboards.services.margins import answer_margins_refill
 from surveys.selectors import version_spec
 from tests.api.helpers import key_client
 from tests.dashboards.test_disclosure_attack import NOW

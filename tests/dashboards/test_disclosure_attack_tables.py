@@ -24,7 +24,7 @@ import pytest
 
 from dashboards.models import AnswerDayRollup, AnswerRollup, ScoreBinRollup
 from dashboards.panels import survey_spec
-from dashboards.services.aggregation import answer_margins_refill
+from dashboards.services.margins import answer_margins_refill
 from surveys.enums import QuestionType
 from tests.api.helpers import key_client
 from tests.dashboards.helpers import analysed_survey

@@ -4,8 +4,8 @@ import pytest
 
 from dashboards import tasks
 from dashboards.models import WithdrawalRollup
+from dashboards.selectors.filters import MetricFilter
 from dashboards.selectors.funnel import data_request_rate, funnel, policy_reading, withdrawal_rate
-from dashboards.selectors.metrics import MetricFilter
 from dashboards.services import rollups_rebuild, scores_refresh
 from surveys.consent.services.rights import consent_withdraw
 from surveys.models import ConsentCounter

@@ -18,7 +18,7 @@ import pytest
 
 from dashboards.models import PurposeRollup, ResponseRollup
 from dashboards.panels import survey_spec
-from dashboards.selectors.metrics import SEGMENTS
+from dashboards.selectors.filters import SEGMENTS
 from surveys.enums import Channel
 from surveys.spec import OTHER
 from tests.factories import member

@@ -5,14 +5,10 @@ from decimal import Decimal
 import pytest
 
 from dashboards.models import ScoreRollup
-from dashboards.selectors.metrics import (
-    MetricFilter,
-    distribution,
-    nps,
-    paradox,
-    paradox_stats,
-    suppress,
-)
+from dashboards.selectors.distributions import distribution, nps
+from dashboards.selectors.filters import MetricFilter
+from dashboards.selectors.paradox import paradox, paradox_stats
+from dashboards.services.disclosure import suppress
 from tests.factories import COMFORT_ANSWERS, CONSENT, OrganizationFactory, live_survey
 
 pytestmark = pytest.mark.django_db

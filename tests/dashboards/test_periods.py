@@ -7,7 +7,8 @@ import pytest
 from dashboards import charts
 from dashboards.charts import Point
 from dashboards.panels.periods import compared, partial_note, period_end
-from dashboards.selectors.metrics import Figure, MetricFilter
+from dashboards.selectors.filters import MetricFilter
+from dashboards.services.disclosure import Figure
 from tests.dashboards.dashdata import at, fill
 from tests.factories import member
 from tests.fixtures import login_verified

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from dashboards.models import QuizScoreRollup
-from dashboards.selectors.metrics import MetricFilter
+from dashboards.selectors.filters import MetricFilter
 from dashboards.selectors.quiz import quiz_score_distribution
 from dashboards.services import aggregate_until_done, rollups_rebuild
 from surveys.responses.services.responses import response_submit

@@ -9,7 +9,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from dashboards.selectors.metrics import MetricFilter, construct_summary
+from dashboards.selectors.constructs import construct_summary
+from dashboards.selectors.filters import MetricFilter
 from dashboards.services import rollups_rebuild
 from surveys.models import BehaviourEvent, Survey
 from tests.dashboards.exports.conftest import bundle, exports_storage, run  # noqa: F401

@@ -4,7 +4,8 @@ import pytest
 
 from dashboards.models import ResponseRollup, ScoreRollup
 from dashboards.selectors.crosstab import segment_dimensions
-from dashboards.selectors.metrics import MetricFilter, declared_attributes, paradox
+from dashboards.selectors.filters import MetricFilter, declared_attributes
+from dashboards.selectors.paradox import paradox
 from dashboards.services import rollups_rebuild
 from surveys.definition import definition_errors
 from tests.dashboards.helpers import analysed_definition, analysed_survey, fill

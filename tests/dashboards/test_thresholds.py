@@ -10,7 +10,8 @@ from dashboards.scoring import (
     RespondentScores,
     paradox_thresholds,
 )
-from dashboards.selectors.metrics import MetricFilter, paradox
+from dashboards.selectors.filters import MetricFilter
+from dashboards.selectors.paradox import paradox
 from dashboards.services import aggregate_until_done, rollups_rebuild, scores_refresh
 from surveys.definition import definition_errors
 from surveys.responses.services.events import events_ingest

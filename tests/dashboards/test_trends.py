@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from dashboards.selectors.metrics import MetricFilter, overview
+from dashboards.selectors.filters import MetricFilter
+from dashboards.selectors.metrics import overview
 from dashboards.selectors.trends import period_label, period_start, trends
 from tests.dashboards.dashdata import at, fill
 from tests.factories import member
