@@ -25,11 +25,9 @@ MODULES: dict[str, tuple[int, str]] = {
     "surveys/authoring/services/definitions.py": (521, SPLIT),
     "surveys/importers/limesurvey/mapping.py": (580, SPLIT),
     "surveys/definition.py": (512, SPLIT),
-    "surveys/demo/seed.py": (658, SPLIT),
     "tests/surveys/test_views_public.py": (696, SPLIT),
     "dashboards/services/aggregation.py": (622, SPLIT),
     "dashboards/selectors/metrics.py": (739, SPLIT),
-    "bench/submit.py": (566, SPLIT),
     "trustpulse/settings/base.py": (507, SPLIT),
     "tests/surveys/importers/test_real_world.py": (927, OTHERS),
     "tests/surveys/importers/test_importers.py": (542, OTHERS),
@@ -51,8 +49,6 @@ FUNCTIONS: dict[str, tuple[int, str]] = {
     "tests/browser/test_consent_e2e.py:"
     "test_consent_answer_withdraw_in_two_clicks_then_nothing_is_held": (101, JOURNEY),
     "tests/browser/test_e2e.py:test_survey_by_keyboard_with_axe_on_every_page": (95, JOURNEY),
-    "surveys/responses/services/events.py:events_ingest": (172, SPLIT),
-    "surveys/demo/seed.py:_generate": (159, SPLIT),
     "surveys/responses/views/display.py:build_question": (154, SPLIT),
     "dashboards/exports/dp.py:dp_release_create": (135, SPLIT),
     "surveys/authoring/views/questions.py:_question_page": (115, SPLIT),
@@ -82,7 +78,6 @@ FUNCTIONS: dict[str, tuple[int, str]] = {
     "surveys/instruments.py:iuipc10": (82, DOCUMENT),
     "surveys/studies/privacy_calc_exp.py:definition": (81, DOCUMENT),
     "surveys/importers/exporters.py:_xls_rows": (81, OTHERS),
-    "surveys/demo/seed.py:seed_demo": (81, SPLIT),
     "dashboards/views/pages.py:survey_page": (86, SPLIT),
 }
 

@@ -14,7 +14,7 @@ from dashboards.models import ResponseRollup
 from dashboards.services import aggregate_batch, rollups_rebuild
 from dashboards.services.aggregation import DERIVED, lock_versions
 from surveys.models import Response
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT, OrganizationFactory, live_survey
 
 pytestmark = [

@@ -110,7 +110,7 @@ def test_paradox_by_segment_reads_rollups(db):
 
 def test_distribution_and_nps_from_real_submissions(survey):
     from dashboards.services import aggregate_until_done
-    from surveys.responses.services.responses import response_submit
+    from surveys.responses.services.write import response_submit
     from tests.factories import COMFORT_ANSWERS
 
     for score in [10] * 6 + [7] * 3 + [3] * 3:
@@ -132,7 +132,7 @@ def test_overview_indices_westin_and_privacy_actives(org):
     from dashboards.selectors.metrics import overview
     from dashboards.services import aggregate_until_done
     from surveys.authoring.services.definitions import instrument_insert, survey_publish
-    from surveys.responses.services.responses import response_submit
+    from surveys.responses.services.write import response_submit
 
     survey = live_survey(org)
     draft = instrument_insert(survey=survey, instrument="westin")
@@ -177,7 +177,7 @@ def test_unsegmented_reads_use_the_day_margin_and_agree_with_the_full_grain(surv
     from dashboards.selectors.metrics import overview
     from dashboards.selectors.trends import trends
     from dashboards.services import aggregate_until_done
-    from surveys.responses.services.responses import response_submit
+    from surveys.responses.services.write import response_submit
 
     for i in range(24):
         answers = [
