@@ -28,7 +28,7 @@ from surveys.responses.services.response_flow import (
 )
 from surveys.selectors import version_spec
 from tests.api.helpers import key_client
-from tests.factories import COMFORT_ANSWERS, QUIZ_ANSWERS, web_consent
+from tests.factories import COMFORT_ANSWERS, QUIZ_ANSWERS, live_survey, web_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -119,8 +119,6 @@ def _disclosed(response):
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_every_path_finishes_a_response_alike(org, settings, monkeypatch, few_items, case):
-    from tests.factories import live_survey
-
     name, answers, flags = CASES[case]
     survey = live_survey(org, name)
     client = key_client(org, ApiScope.values)

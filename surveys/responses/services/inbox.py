@@ -8,7 +8,11 @@ quality flags) without writing it, and stores the submission as ONE row of
 answers 201. `inbox_drain` (a Celery task, dispatched at most once a second
 and swept by beat) writes the rows out as respondent, response, answers,
 consent record, audit event and behaviour events, with the id and reference
-the submitter was given.
+the submitter was given. The row holds the submission as checked (cleaned
+values, path, consent: `prepared_to_json`) and the result the submitter was
+told (`response_finish`), so the write-out writes exactly that and does not
+check it again; a row stored before that form holds the request's answers
+and is checked at write-out, as before.
 
 Written out at once, in the request, instead (`Accepted.deferred` false):
 with Celery in eager mode (the embedded default and the tests), for a
