@@ -177,7 +177,7 @@ def submit_steadily(rate: float, seconds: float, processes: int) -> tuple[list[s
 
 def _submit(survey: Any, body: dict[str, Any]) -> Any:
     """Submit one generated body; answers to questions its logic hides are dropped first."""
-    from surveys.responses.services.responses import response_submit
+    from surveys.responses.services.write import response_submit
     from trustpulse.validation import ServiceValidationError
 
     answers = body["answers"]

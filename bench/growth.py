@@ -132,7 +132,7 @@ def measure(*, survey: Any, size: int, salt: str) -> dict[str, Any]:
     from surveys.models import AuditEvent, Respondent, Response
     from surveys.responses.selectors import response_values
     from surveys.responses.services.events import events_ingest
-    from surveys.responses.services.responses import response_submit
+    from surveys.responses.services.write import response_submit
     from tests.factories import COMFORT_ANSWERS, CONSENT
 
     BOTH = {**CONSENT, "purposes": [*CONSENT["purposes"], "behavioural_measurement"]}
@@ -244,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from surveys.responses.services.responses import response_submit
+    from surveys.responses.services.write import response_submit
     from tests.factories import COMFORT_ANSWERS, CONSENT, OrganizationFactory, live_survey
 
     survey = live_survey(OrganizationFactory(slug="growth"))

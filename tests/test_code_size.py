@@ -21,9 +21,7 @@ DOCUMENT = "a data document written out as code (one literal), read top to botto
 
 # path -> (most lines it may have, reason)
 MODULES: dict[str, tuple[int, str]] = {
-    "surveys/demo/seed.py": (658, SPLIT),
     "tests/surveys/test_views_public.py": (696, SPLIT),
-    "bench/submit.py": (566, SPLIT),
     "trustpulse/settings/base.py": (507, SPLIT),
 }
 
@@ -36,8 +34,6 @@ FUNCTIONS: dict[str, tuple[int, str]] = {
     "tests/browser/test_consent_e2e.py:"
     "test_consent_answer_withdraw_in_two_clicks_then_nothing_is_held": (101, JOURNEY),
     "tests/browser/test_e2e.py:test_survey_by_keyboard_with_axe_on_every_page": (95, JOURNEY),
-    "surveys/responses/services/events.py:events_ingest": (172, SPLIT),
-    "surveys/demo/seed.py:_generate": (159, SPLIT),
     "surveys/responses/views/display.py:build_question": (154, SPLIT),
     "surveys/selectors/definitions.py:definition_export": (
         89,
@@ -49,7 +45,6 @@ FUNCTIONS: dict[str, tuple[int, str]] = {
     ),
     "surveys/instruments.py:iuipc10": (82, DOCUMENT),
     "surveys/studies/privacy_calc_exp.py:definition": (81, DOCUMENT),
-    "surveys/demo/seed.py:seed_demo": (81, SPLIT),
 }
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from surveys.backlog import backlog
 from surveys.models import Response, SubmissionInbox
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT, OrganizationFactory, live_survey
 from tests.fixtures import login_verified
 

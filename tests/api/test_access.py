@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from surveys.accounts.services.accounts import api_key_create, api_key_revoke, membership_set
 from surveys.authoring.services.definitions import definition_import, survey_create
 from surveys.enums import ApiScope, Role
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import (
     COMFORT_ANSWERS,
     CONSENT,

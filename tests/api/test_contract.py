@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from drf_spectacular.generators import SchemaGenerator
 
 from surveys.accounts.services.accounts import api_key_create
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT
 
 from .helpers import errors_of

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from surveys.accounts.services.accounts import api_key_create
 from surveys.enums import ApiScope
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT, live_survey
 
 from .helpers import key_client, user_client

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from surveys.enums import AuditAction
 from surveys.models import AuditEvent, Response
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT, QUIZ_ANSWERS
 
 from .helpers import errors_of

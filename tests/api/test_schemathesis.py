@@ -25,7 +25,7 @@ from schemathesis.config import SchemathesisConfig
 from surveys.accounts.services.accounts import api_key_create
 from surveys.authoring.services.definitions import survey_create
 from surveys.enums import ApiScope
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT, live_survey
 
 EXAMPLES = 5  # per operation, mode and caller

@@ -56,7 +56,10 @@ def test_the_request_stores_one_row_and_answers_what_will_be_written(
         body["respondent_ref"],
         None,
     )
-    assert row.payload["answers"] == COMFORT_ANSWERS
+    # Stored as checked: cleaned values, path, consent and the result told.
+    assert row.payload["format"] == 2
+    assert set(row.payload["values"]) == {a["question"] for a in COMFORT_ANSWERS}
+    assert row.payload["finished"]["quality_flags"] == body["quality_flags"]
     assert deferred == ["drain"]
 
     assert inbox_drain() == 1
@@ -171,10 +174,14 @@ def test_some_submissions_are_written_in_the_request(deferred, client, survey, w
     assert deferred == []
 
 
-def test_a_row_that_cannot_be_written_is_kept_for_a_person(deferred, client, survey):
+@pytest.mark.parametrize("stored", ["cleaned", "request"])
+def test_a_row_that_cannot_be_written_is_kept_for_a_person(deferred, client, survey, stored):
     submit(client, survey)
     row = SubmissionInbox.objects.get()
-    row.payload = {**row.payload, "answers": [{"question": "nope", "value": 1}]}
+    if stored == "cleaned":
+        row.payload = {**row.payload, "values": {"nope": 1}, "answers": [{"question": "nope"}]}
+    else:  # a row stored before the cleaned form: its answers are checked at write-out
+        row.payload = {**BODY, "answers": [{"question": "nope", "value": 1}]}
     row.save(update_fields=["payload"])
     assert inbox_drain() == 0
     row.refresh_from_db()
@@ -183,7 +190,7 @@ def test_a_row_that_cannot_be_written_is_kept_for_a_person(deferred, client, sur
         1,
         "ServiceValidationError",
     )
-    assert row.payload["answers"] == [{"question": "nope", "value": 1}]
+    assert row.payload["answers"][0]["question"] == "nope"
     assert Response.objects.count() == 0
 
 

@@ -6,7 +6,7 @@ from surveys.accounts.services.accounts import membership_set, organization_crea
 from surveys.authoring.services.definitions import definition_import, survey_create
 from surveys.enums import Role, SurveyStatus, VersionStatus
 from surveys.models import AuditEvent, Survey, SurveyVersion
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import (
     COMFORT_ANSWERS,
     CONSENT,

@@ -101,7 +101,7 @@ def test_the_privacy_report_page_in_both_languages_and_its_links(page: Page, liv
 
     from surveys.enums import PRIVACY_REPORT
     from surveys.models import Respondent
-    from surveys.responses.services.responses import response_submit
+    from surveys.responses.services.write import response_submit
     from surveys.touchpoints.reports import Quarter, report_token
     from tests.factories import QUIZ_ANSWERS
 

@@ -4,7 +4,7 @@ import datetime as dt
 from unittest import mock
 
 from dashboards.services import aggregate_until_done
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import COMFORT_ANSWERS, published_notice
 
 CONSENT = {"notice_version": 1, "purposes": ["survey_research", "behavioural_measurement"]}

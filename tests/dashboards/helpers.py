@@ -4,7 +4,7 @@ from typing import Any
 
 from dashboards.services import aggregate_until_done
 from surveys.authoring.services.definitions import definition_import, survey_publish
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import COMFORT_ANSWERS, demo_definition
 
 CONSENT_BM = {"notice_version": 1, "purposes": ["survey_research", "behavioural_measurement"]}

@@ -10,7 +10,7 @@ from dashboards.services import aggregate_batch, aggregate_until_done, rollups_r
 from surveys.consent.services.rights import consent_withdraw, respondent_erase
 from surveys.models import Response
 from surveys.responses.services.events import events_ingest
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.dashboards.test_answer_pairs import margins
 from tests.factories import COMFORT_ANSWERS, CONSENT
 

@@ -15,7 +15,7 @@ from dashboards.services import aggregate_batch, rollups_rebuild
 from dashboards.services.aggregation import DERIVED
 from dashboards.services.writes import lock_versions
 from surveys.models import Response
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT, OrganizationFactory, live_survey
 
 pytestmark = [

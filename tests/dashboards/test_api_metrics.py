@@ -3,7 +3,7 @@ import pytest
 from dashboards.services import aggregate_until_done
 from surveys.accounts.services.accounts import api_key_create
 from surveys.consent.services.rights import consent_withdraw
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import COMFORT_ANSWERS, member, published_notice
 from tests.fixtures import login_verified
 

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from dashboards.services import aggregate_until_done
 from surveys.accounts.services.accounts import api_key_create
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.dashboards.helpers import analysed_survey, fill
 from tests.factories import CONSENT, QUIZ_ANSWERS, member
 from tests.fixtures import login_verified

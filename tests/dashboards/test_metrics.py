@@ -106,7 +106,7 @@ def test_paradox_by_segment_reads_rollups(db):
 
 def test_distribution_and_nps_from_real_submissions(survey):
     from dashboards.services import aggregate_until_done
-    from surveys.responses.services.responses import response_submit
+    from surveys.responses.services.write import response_submit
     from tests.factories import COMFORT_ANSWERS
 
     for score in [10] * 6 + [7] * 3 + [3] * 3:
@@ -129,7 +129,7 @@ def test_overview_indices_westin_and_privacy_actives(org):
     from dashboards.services import aggregate_until_done
     from surveys.authoring.services.definitions import survey_publish
     from surveys.authoring.services.instruments import instrument_insert
-    from surveys.responses.services.responses import response_submit
+    from surveys.responses.services.write import response_submit
 
     survey = live_survey(org)
     draft = instrument_insert(survey=survey, instrument="westin")
@@ -174,7 +174,7 @@ def test_unsegmented_reads_use_the_day_margin_and_agree_with_the_full_grain(surv
     from dashboards.selectors.metrics import overview
     from dashboards.selectors.trends import trends
     from dashboards.services import aggregate_until_done
-    from surveys.responses.services.responses import response_submit
+    from surveys.responses.services.write import response_submit
 
     for i in range(24):
         answers = [

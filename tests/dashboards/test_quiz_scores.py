@@ -9,7 +9,7 @@ from dashboards.models import QuizScoreRollup
 from dashboards.selectors.filters import MetricFilter
 from dashboards.selectors.quiz import quiz_score_distribution
 from dashboards.services import aggregate_until_done, rollups_rebuild
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import CONSENT, QUIZ_ANSWERS
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from surveys.authoring.services.definitions import definition_import, survey_publish
 from surveys.models import Section
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from surveys.selectors.texts import to_plain
 from surveys.text import plain
 from tests.dashboards.exports.conftest import (  # noqa: F401 - exports_storage is a fixture

@@ -26,7 +26,7 @@ import pytest
 from dashboards.models import AnswerDayRollup, AnswerRollup, ResponseRollup, ScoreRollup
 from dashboards.services import rollups_rebuild
 from surveys.models import Response
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT, OrganizationFactory, live_survey
 
 from .test_celery_worker import _database_url, conf_set, use_broker, wait_for

@@ -20,7 +20,7 @@ from kombu import pools as kombu_pools
 from dashboards.models import AnswerRollup, ResponseRollup
 from dashboards.services import rollups_rebuild
 from surveys.models import Response
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT, OrganizationFactory, live_survey
 from trustpulse.celery import app as celery_app
 

@@ -24,7 +24,7 @@ from surveys.consent.services.rights import consent_withdraw
 from surveys.enums import DeliveryStatus
 from surveys.integrations import services as webhooks
 from surveys.models import WebhookDelivery, WebhookEvent
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT, OrganizationFactory, live_survey
 
 from .test_aggregation_faults import free_port, queue, start_redis, start_worker, stop  # noqa: F401

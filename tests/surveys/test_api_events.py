@@ -2,7 +2,7 @@ import pytest
 
 from surveys.accounts.services.accounts import api_key_create
 from surveys.models import BehaviourEvent
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import COMFORT_ANSWERS
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@ import pytest
 
 from surveys.models import IdempotencyRecord, Response
 from surveys.responses.services.idempotency import IdempotencyConflict, idempotent_call
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT, OrganizationFactory
 
 pytestmark = pytest.mark.django_db

@@ -29,7 +29,7 @@ from surveys.responses.services.response_flow import (
     response_save_section,
     response_start,
 )
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from surveys.spec import spec_from_definition
 from tests.api.helpers import errors_of, key_client
 from tests.factories import COMFORT_ANSWERS, CONSENT, demo_definition

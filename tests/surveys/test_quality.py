@@ -136,7 +136,7 @@ def test_recompute_applies_the_current_rule_to_stored_responses(survey):
     from django.core.management import call_command
 
     from surveys.models import Response
-    from surveys.responses.services.responses import response_submit
+    from surveys.responses.services.write import response_submit
 
     consent = {"notice_version": 1, "purposes": ["survey_research"]}
     a = response_submit(survey=survey, answers=COMFORT_ANSWERS, consent=consent)

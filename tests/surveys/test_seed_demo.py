@@ -35,7 +35,7 @@ from surveys.models import (
     User,
 )
 from surveys.quality import quality_flags
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from surveys.selectors import version_spec
 from tests.factories import COMFORT_ANSWERS
 

@@ -37,7 +37,7 @@ from surveys.models import (
 )
 from surveys.responses.services.respondents import respondent_create
 from surveys.responses.services.response_flow import response_start
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import COMFORT_ANSWERS, demo_notice_content, published_notice
 from trustpulse.validation import ServiceValidationError
 

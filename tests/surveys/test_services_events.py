@@ -4,7 +4,7 @@ from surveys import selectors
 from surveys.consent.services.rights import consent_withdraw
 from surveys.models import BehaviourEvent
 from surveys.responses.services.events import behaviour_kind_create, events_ingest
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import COMFORT_ANSWERS, published_notice
 from trustpulse.validation import ServiceValidationError
 

@@ -13,7 +13,7 @@ from surveys.responses.services.response_flow import (
     response_save_section,
     response_start,
 )
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT, QUIZ_ANSWERS, web_consent
 from trustpulse.validation import ServiceValidationError
 

@@ -15,7 +15,7 @@ from surveys.forms import FieldState, parse_question, posted_state, stored_state
 from surveys.models import Answer, Respondent, Response
 from surveys.responses.selectors import response_values
 from surveys.responses.services.response_flow import response_start
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.browser.every_type import every_type_survey
 from tests.factories import COMFORT_ANSWERS, CONSENT, demo_definition, web_consent
 

@@ -2,7 +2,7 @@
 recording it, and the behaviour events the consent step itself yields."""
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,8 +13,7 @@ from django.utils import timezone
 from trustpulse.validation import FieldError
 
 from ...enums import BEHAVIOURAL_MEASUREMENT, CollectionMethod, EventSource, VersionStatus
-from ...models import BehaviourEvent, ConsentNoticeVersion, ConsentRecord, Response, Survey
-from ...spec import VersionSpec
+from ...models import BehaviourEvent, ConsentNoticeVersion, Response, Survey
 from .consent import consent_counter_bump, consent_errors, consent_give
 
 
@@ -160,56 +159,6 @@ def _consent_behaviour(response: Response, consent: ConsentInput) -> None:
             )
             for kind, value, suffix in events
         ]
-    )
-
-
-def _section_questions(spec: VersionSpec, code: str) -> tuple[Any, ...]:
-    section = spec.section(code)
-    return section.questions if section else ()
-
-
-def disclosure_behaviour(
-    response: Response,
-    spec: VersionSpec,
-    values: Mapping[str, Any],
-    *,
-    granted: Collection[str] | None = None,
-) -> None:
-    """Optional personal fields disclosed or left blank (with behavioural consent only).
-
-    `granted`: the purposes consented to in the same call, when known (headless
-    submission); otherwise the response's stored consent records decide.
-    """
-    if granted is None:
-        # Active now: a purpose withdrawn while the response was in progress does not count.
-        records = ConsentRecord.objects.filter(response=response)
-        granted = {p for r in records for p in r.active_purposes}
-    if BEHAVIOURAL_MEASUREMENT not in granted:
-        return
-    now = timezone.now()
-    withheld = spec.withheld(granted)
-    shown = {
-        q.code
-        for code in response.section_path
-        for q in _section_questions(spec, code)
-        if q.code not in withheld
-    }
-    BehaviourEvent.objects.bulk_create(
-        [
-            BehaviourEvent(
-                organization_id=response.survey.organization_id,
-                respondent_id=response.respondent_id,
-                response=response,
-                kind="optional_field_disclosed",
-                value=q.code if q.code in values else "",
-                occurred_at=now,
-                source=EventSource.IN_SURVEY,
-                idempotency_id=f"{response.pk}:optional_field_disclosed:{q.code}",
-            )
-            for q in spec.questions
-            if q.quasi_identifier and not q.required and q.code in shown
-        ],
-        ignore_conflicts=True,
     )
 
 

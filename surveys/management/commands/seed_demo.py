@@ -48,9 +48,10 @@ respected: switched_why only after "switched", "none" never with another
 action, the improve section skipped when NPS ≥ 9, no answer to a question
 whose consent purpose was not granted (the newsletter question needs
 marketing). About 4 % fail the attention check; 3 % rush through in a fifth
-of the usual time and are flagged speeders by the same running-median rule
-as `response_submit`, straight-liners by the same `quality_flags`. Every
-generated response is checked with ``clean_answers``.
+of the usual time. Quality flags (speeders against the running median,
+straight-liners, attention checks), quiz results and the disclosure
+behaviour come from `response_finish`, the function every real completion
+takes them from. Every generated response is checked with ``clean_answers``.
 
 Consent follows E: the optional purposes are mostly granted (behavioural
 measurement by about 85 %, marketing by about 55 %). Enacted behaviour

@@ -130,21 +130,17 @@ def _consenting(organization: Organization, respondent_ids: set[Any]) -> dict[An
     return active
 
 
-@transaction.atomic
-def events_ingest(
-    *, organization: Organization, events: Sequence[Mapping[str, Any]] | Any
-) -> IngestResult:
-    """Store a batch of behaviour events, all or nothing."""
-    if not isinstance(events, list) or not events:
-        raise ServiceValidationError(
-            [FieldError(field="events", code="required", message="A non-empty list of events.")]
-        )
-    if len(events) > MAX_BATCH:
-        raise ServiceValidationError(
-            [FieldError(field="events", code="too_long", message=f"At most {MAX_BATCH} events.")]
-        )
-    kinds = kinds_for(organization)
-    errors: list[FieldError] = []
+@dataclass(frozen=True, kw_only=True)
+class _Respondents:
+    """The respondents a batch names, and the purposes each has granted now."""
+
+    by_ref: dict[str, Respondent]
+    by_hmac: dict[str | None, Respondent]
+    hmacs: dict[str, str]  # external id → its HMAC
+    consent: dict[Any, set[str]]
+
+
+def _respondents(organization: Organization, events: Sequence[Any]) -> _Respondents:
     refs: set[str] = set()
     hmacs: dict[str, str] = {}
     for e in events:
@@ -153,18 +149,18 @@ def events_ingest(
                 refs.add(e["respondent_ref"])
             if isinstance(e.get("external_id"), str) and e["external_id"]:
                 hmacs[e["external_id"]] = external_id_hmac(e["external_id"])
-    by_ref = {
-        r.respondent_ref: r
-        for r in Respondent.objects.filter(organization=organization, respondent_ref__in=refs)
-    }
-    if refs - by_ref.keys() and inbox_flush_refs(
-        organization_id=organization.pk, refs=refs - by_ref.keys()
-    ):
-        # Respondents of submissions accepted a moment ago, written out just now.
-        by_ref = {
+
+    def by_refs() -> dict[str, Respondent]:
+        return {
             r.respondent_ref: r
             for r in Respondent.objects.filter(organization=organization, respondent_ref__in=refs)
         }
+
+    by_ref = by_refs()
+    if refs - by_ref.keys() and inbox_flush_refs(
+        organization_id=organization.pk, refs=refs - by_ref.keys()
+    ):
+        by_ref = by_refs()  # respondents of submissions accepted a moment ago, written out now
     by_hmac = {
         r.external_id_hmac: r
         for r in Respondent.objects.filter(
@@ -174,114 +170,122 @@ def events_ingest(
     consent = _consenting(
         organization, {r.pk for r in by_ref.values()} | {r.pk for r in by_hmac.values()}
     )
-    rows: list[BehaviourEvent] = []
-    for i, e in enumerate(events):
-        path = f"events[{i}]"
-        if not isinstance(e, Mapping):
-            errors.append(FieldError(field=path, code="invalid_type", message="Must be an object."))
-            continue
-        for key in sorted(set(e) - EVENT_FIELDS):
-            errors.append(
-                FieldError(field=f"{path}.{key}", code="unknown_field", message="unknown field")
+    return _Respondents(by_ref=by_ref, by_hmac=by_hmac, hmacs=hmacs, consent=consent)
+
+
+def _event_fields(
+    path: str, e: Mapping[str, Any], kinds: Mapping[str, Any], errors: list[FieldError]
+) -> tuple[Any, Any, datetime | None]:
+    """The id, kind and time of one event (adds their errors)."""
+    for key in sorted(set(e) - EVENT_FIELDS):
+        errors.append(
+            FieldError(field=f"{path}.{key}", code="unknown_field", message="unknown field")
+        )
+    event_id = e.get("id")
+    if not isinstance(event_id, str) or not 1 <= len(event_id) <= 128 or "\x00" in event_id:
+        errors.append(
+            FieldError(
+                field=f"{path}.id", code="required", message="An event id of 1 to 128 characters."
             )
-        event_id = e.get("id")
-        if not isinstance(event_id, str) or not 1 <= len(event_id) <= 128 or "\x00" in event_id:
-            errors.append(
-                FieldError(
-                    field=f"{path}.id",
-                    code="required",
-                    message="An event id of 1 to 128 characters.",
-                )
+        )
+    kind_code = e.get("kind")
+    kind = kinds.get(kind_code) if isinstance(kind_code, str) else None
+    if kind is None:
+        errors.append(
+            FieldError(
+                field=f"{path}.kind",
+                code="unknown_kind",
+                message="Not a behaviour kind of this organization.",
             )
-        kind_code = e.get("kind")
-        kind = kinds.get(kind_code) if isinstance(kind_code, str) else None
-        if kind is None:
-            errors.append(
-                FieldError(
-                    field=f"{path}.kind",
-                    code="unknown_kind",
-                    message="Not a behaviour kind of this organization.",
-                )
+        )
+    elif not Draft202012Validator(kind.value_schema).is_valid(e.get("value")):
+        errors.append(
+            FieldError(
+                field=f"{path}.value",
+                code="invalid_value",
+                message=f"Not a valid value for {kind.code}.",
             )
-        elif not Draft202012Validator(kind.value_schema).is_valid(e.get("value")):
-            errors.append(
-                FieldError(
-                    field=f"{path}.value",
-                    code="invalid_value",
-                    message=f"Not a valid value for {kind.code}.",
-                )
+        )
+    occurred = _parse_time(e.get("occurred_at"))
+    if occurred is None:
+        errors.append(
+            FieldError(
+                field=f"{path}.occurred_at",
+                code="invalid",
+                message="An ISO 8601 time with a time zone, not in the future.",
             )
-        occurred = _parse_time(e.get("occurred_at"))
-        if occurred is None:
-            errors.append(
-                FieldError(
-                    field=f"{path}.occurred_at",
-                    code="invalid",
-                    message="An ISO 8601 time with a time zone, not in the future.",
-                )
+        )
+    return event_id, kind, occurred
+
+
+def _event_respondent(
+    path: str, e: Mapping[str, Any], known: _Respondents, errors: list[FieldError]
+) -> tuple[Respondent | None, str]:
+    """The respondent one event names and the field naming it (adds its errors)."""
+    has_ref, has_ext = "respondent_ref" in e, "external_id" in e
+    if has_ref == has_ext:
+        errors.append(
+            FieldError(
+                field=f"{path}.respondent_ref",
+                code="required",
+                message="Give respondent_ref or external_id (one of them).",
             )
-        has_ref, has_ext = "respondent_ref" in e, "external_id" in e
-        respondent = None
-        if has_ref == has_ext:
-            errors.append(
-                FieldError(
-                    field=f"{path}.respondent_ref",
-                    code="required",
-                    message="Give respondent_ref or external_id (one of them).",
-                )
+        )
+        return None, f"{path}.respondent_ref"
+    if has_ref:
+        field, ref = f"{path}.respondent_ref", e["respondent_ref"]
+        respondent = known.by_ref.get(ref) if isinstance(ref, str) else None
+    else:
+        field, ext = f"{path}.external_id", e["external_id"]
+        respondent = known.by_hmac.get(known.hmacs.get(ext, "")) if isinstance(ext, str) else None
+    if respondent is None:
+        errors.append(
+            FieldError(
+                field=field,
+                code="unknown_respondent",
+                message="No such respondent in this organization.",
             )
-        elif has_ref:
-            respondent = (
-                by_ref.get(e["respondent_ref"]) if isinstance(e["respondent_ref"], str) else None
+        )
+    return respondent, field
+
+
+def _event_row(
+    organization: Organization,
+    path: str,
+    e: Any,
+    kinds: Mapping[str, Any],
+    known: _Respondents,
+    errors: list[FieldError],
+) -> BehaviourEvent | None:
+    """One event checked: its row, or None with its errors added."""
+    if not isinstance(e, Mapping):
+        errors.append(FieldError(field=path, code="invalid_type", message="Must be an object."))
+        return None
+    event_id, kind, occurred = _event_fields(path, e, kinds, errors)
+    respondent, field = _event_respondent(path, e, known, errors)
+    if respondent is None or kind is None:
+        return None
+    if kind.purpose not in known.consent.get(respondent.pk, set()):
+        errors.append(
+            FieldError(
+                field=field, code="no_consent", message=f"{kind.purpose} not granted, or withdrawn."
             )
-            if respondent is None:
-                errors.append(
-                    FieldError(
-                        field=f"{path}.respondent_ref",
-                        code="unknown_respondent",
-                        message="No such respondent in this organization.",
-                    )
-                )
-        else:
-            ext = e["external_id"]
-            respondent = by_hmac.get(hmacs.get(ext, "")) if isinstance(ext, str) else None
-            if respondent is None:
-                errors.append(
-                    FieldError(
-                        field=f"{path}.external_id",
-                        code="unknown_respondent",
-                        message="No such respondent in this organization.",
-                    )
-                )
-        if respondent is not None and kind is not None:
-            granted = consent.get(respondent.pk, set())
-            if kind.purpose not in granted:
-                errors.append(
-                    FieldError(
-                        field=f"{path}.respondent_ref" if has_ref else f"{path}.external_id",
-                        code="no_consent",
-                        message=f"{kind.purpose} not granted, or withdrawn.",
-                    )
-                )
-        if (
-            respondent is not None
-            and kind is not None
-            and occurred is not None
-            and isinstance(event_id, str)
-        ):
-            rows.append(
-                BehaviourEvent(
-                    organization=organization,
-                    respondent=respondent,
-                    kind=kind.code,
-                    value=e.get("value"),
-                    occurred_at=occurred,
-                    source=EventSource.API,
-                    idempotency_id=event_id,
-                )
-            )
-    if errors:
-        raise ServiceValidationError(errors)
+        )
+    if occurred is None or not isinstance(event_id, str):
+        return None
+    return BehaviourEvent(
+        organization=organization,
+        respondent=respondent,
+        kind=kind.code,
+        value=e.get("value"),
+        occurred_at=occurred,
+        source=EventSource.API,
+        idempotency_id=event_id,
+    )
+
+
+def _store(organization: Organization, rows: list[BehaviourEvent]) -> IngestResult:
+    """Store the checked rows whose event id is new; announce them after commit."""
     wanted = {r.idempotency_id for r in rows}
     existing = set(
         BehaviourEvent.objects.filter(
@@ -303,3 +307,29 @@ def events_ingest(
             signals.events_ingested, event_ids=ids, organization_id=organization.pk
         )
     return IngestResult(created=len(created), duplicates=len(rows) - len(fresh), event_ids=ids)
+
+
+@transaction.atomic
+def events_ingest(
+    *, organization: Organization, events: Sequence[Mapping[str, Any]] | Any
+) -> IngestResult:
+    """Store a batch of behaviour events, all or nothing."""
+    if not isinstance(events, list) or not events:
+        raise ServiceValidationError(
+            [FieldError(field="events", code="required", message="A non-empty list of events.")]
+        )
+    if len(events) > MAX_BATCH:
+        raise ServiceValidationError(
+            [FieldError(field="events", code="too_long", message=f"At most {MAX_BATCH} events.")]
+        )
+    kinds = kinds_for(organization)
+    known = _respondents(organization, events)
+    errors: list[FieldError] = []
+    rows = [
+        row
+        for i, e in enumerate(events)
+        if (row := _event_row(organization, f"events[{i}]", e, kinds, known, errors)) is not None
+    ]
+    if errors:
+        raise ServiceValidationError(errors)
+    return _store(organization, rows)

@@ -8,7 +8,11 @@ quality flags) without writing it, and stores the submission as ONE row of
 answers 201. `inbox_drain` (a Celery task, dispatched at most once a second
 and swept by beat) writes the rows out as respondent, response, answers,
 consent record, audit event and behaviour events, with the id and reference
-the submitter was given.
+the submitter was given. The row holds the submission as checked (cleaned
+values, path, consent: `prepared_to_json`) and the result the submitter was
+told (`response_finish`), so the write-out writes exactly that and does not
+check it again; a row stored before that form holds the request's answers
+and is checked at write-out, as before.
 
 Written out at once, in the request, instead (`Accepted.deferred` false):
 with Celery in eager mode (the embedded default and the tests), for a
@@ -40,9 +44,19 @@ from trustpulse.dispatch import dispatch_debounced
 from trustpulse.validation import ServiceValidationError
 
 from ...models import Respondent, Response, SubmissionInbox, Survey
+from .availability import survey_accepting
+from .finish import finished_apply
 from .idempotency import IdempotencyConflict, request_hash
 from .respondents import new_ref
-from .responses import submission_response, submission_validate, submission_write, survey_accepting
+from .submission import (
+    PAYLOAD_FORMAT,
+    PreparedSubmission,
+    prepared_from_json,
+    prepared_to_json,
+    submission_finish,
+    submission_validate,
+)
+from .write import submission_new_response, submission_write
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +177,9 @@ def _accept_later(
         survey=survey, version=version, received_at=received_at, **fields
     )
     respondent = Respondent(organization=survey.organization, respondent_ref=new_ref())
-    response = submission_response(prepared, respondent=respondent, submitted_at=received_at)
+    response = submission_new_response(prepared, respondent=respondent)
+    finished = submission_finish(prepared, submitted_at=received_at)
+    finished_apply(response, finished)
     result = serialize(response)
     row = SubmissionInbox(
         id=response.pk,
@@ -173,13 +189,8 @@ def _accept_later(
         idempotency_key=key,
         request_hash=digest,
         respondent_ref=respondent.respondent_ref,
-        payload={
-            "answers": list(fields["answers"]),
-            "locale": prepared.locale,
-            "channel": prepared.channel,
-            "is_test": prepared.is_test,
-            "consent": fields["consent"],
-        },
+        # The cleaned submission and its result: written out without checking again.
+        payload=prepared_to_json(prepared, finished),
         result=result,
         received_at=received_at,
     )
@@ -255,30 +266,51 @@ def _claim(
     )
 
 
-def _write_out(row: SubmissionInbox) -> Response | None:
-    """Write out one locked row in a savepoint; a failure is recorded on the row, kept."""
+def _validated_again(row: SubmissionInbox) -> PreparedSubmission:
+    """A row stored before the cleaned form (it holds the request's answers): check it now."""
     data = row.payload
+    return submission_validate(
+        survey=row.survey,
+        version=row.version,
+        answers=data.get("answers") or [],
+        locale=data.get("locale"),
+        channel=data.get("channel") or "api",
+        is_test=bool(data.get("is_test")),
+        consent=data.get("consent"),
+        received_at=row.received_at,
+        # Accepted before answers were bound to their purpose: never
+        # stored now, and the rest of the submission is not lost.
+        drop_withheld=True,
+    )
+
+
+def _write(row: SubmissionInbox) -> Response:
+    """Write out one row as it was accepted (raises on a failure; the caller keeps the row).
+
+    The row holds the submission as checked and what its submitter was told
+    (`prepared_to_json`): it is written as it is, not checked again.
+    """
+    if row.payload.get("format") == PAYLOAD_FORMAT:
+        prepared, finished = prepared_from_json(row.payload, survey=row.survey, version=row.version)
+    else:
+        prepared, finished = _validated_again(row), None
+    return submission_write(
+        prepared,
+        response_id=row.pk,
+        respondent_ref=row.respondent_ref,
+        submitted_at=row.received_at,
+        finished=finished,
+    )
+
+
+def _write_out(row: SubmissionInbox) -> Response | None:
+    """Write out one locked row in a savepoint; a failure is recorded on the row, kept.
+
+    The caller marks the row written (`_mark_written`).
+    """
     try:
         with transaction.atomic():
-            prepared = submission_validate(
-                survey=row.survey,
-                version=row.version,
-                answers=data.get("answers") or [],
-                locale=data.get("locale"),
-                channel=data.get("channel") or "api",
-                is_test=bool(data.get("is_test")),
-                consent=data.get("consent"),
-                received_at=row.received_at,
-                # Accepted before answers were bound to their purpose: never
-                # stored now, and the rest of the submission is not lost.
-                drop_withheld=True,
-            )
-            response = submission_write(
-                prepared,
-                response_id=row.pk,
-                respondent_ref=row.respondent_ref,
-                submitted_at=row.received_at,
-            )
+            response = _write(row)
     except (ServiceValidationError, IntegrityError) as exc:
         # Kept for the next sweep and for a person to look at; never dropped.
         row.attempts += 1
@@ -286,18 +318,41 @@ def _write_out(row: SubmissionInbox) -> Response | None:
         row.save(update_fields=["attempts", "last_error"])
         log.error("inbox row %s could not be written out (%s)", row.pk, type(exc).__name__)
         return None
-    row.materialized_at = timezone.now()
-    row.payload = {}
-    row.last_error = ""
-    row.save(update_fields=["materialized_at", "payload", "last_error"])
     return response
+
+
+def _write_batch(rows: list[SubmissionInbox]) -> bool:
+    """Write out locked rows under one savepoint (not one each); False: none was written.
+
+    Rows are written once checked and rarely fail, so the savepoint per row
+    (two statements each) is paid only after a batch failed: then it is
+    rolled back whole and each row is written out on its own (`_write_out`).
+    """
+    try:
+        with transaction.atomic():
+            for row in rows:
+                _write(row)
+    except (ServiceValidationError, IntegrityError):
+        return False
+    return True
+
+
+def _mark_written(ids: list[Any]) -> None:
+    """Mark rows written out, in one statement; their answers now live in one place only."""
+    if ids:
+        SubmissionInbox.objects.filter(pk__in=ids).update(
+            materialized_at=timezone.now(), payload={}, last_error=""
+        )
 
 
 @transaction.atomic
 def inbox_materialize(*, row_id: Any, wait: bool = False) -> Response | None:
     """Write out one pending row (None if written already or being written elsewhere)."""
     rows = _claim(SubmissionInbox.objects.filter(pk=row_id), skip_locked=not wait, limit=1)
-    return _write_out(rows[0]) if rows else None
+    response = _write_out(rows[0]) if rows else None
+    if response is not None:
+        _mark_written([rows[0].pk])
+    return response
 
 
 def _drain(qs: QuerySet[SubmissionInbox], *, skip_locked: bool) -> int:
@@ -311,11 +366,17 @@ def _drain(qs: QuerySet[SubmissionInbox], *, skip_locked: bool) -> int:
             rows = _claim(qs.exclude(pk__in=failed), skip_locked=skip_locked, limit=BATCH)
             if not rows:
                 return written
-            for row in rows:
-                if _write_out(row) is None:
-                    failed.add(row.pk)
-                else:
-                    written += 1
+            if _write_batch(rows):
+                done = [row.pk for row in rows]
+            else:
+                done = []
+                for row in rows:
+                    if _write_out(row) is None:
+                        failed.add(row.pk)
+                    else:
+                        done.append(row.pk)
+            _mark_written(done)
+            written += len(done)
 
 
 def inbox_drain() -> int:

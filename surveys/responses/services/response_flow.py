@@ -7,22 +7,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from trustpulse.validation import FieldError, ServiceValidationError
 
 from ...answers import AnswerProblem, clean_answers
-from ...consent.services.response_consent import (
-    ConsentInput,
-    check_consent,
-    disclosure_behaviour,
-    record_consent,
-)
+from ...consent.services.response_consent import ConsentInput, check_consent, record_consent
 from ...enums import Channel, ResponseStatus
 from ...models import Respondent, Response, Survey
 from ...selectors.definitions import version_spec
 from ..selectors import ResponseState, response_state
+from .availability import availability_check
+from .finish import response_finish
 from .respondents import respondent_create, token_hash
-from .responses import availability_check, finish_response, write_answers
+from .write import response_write, speeder_median, write_answers
 
 
 def response_start(
@@ -217,15 +215,23 @@ def response_complete(*, response: Response, state: ResponseState | None = None)
             [FieldError(field=p.question, code=p.code, message=p.message) for p in problems]
         )
     values = {k: v for k, v in cleaned.values.items() if k not in off_path}
+    submitted_at = timezone.now()
+    finished = response_finish(
+        spec,
+        values,
+        path=cleaned.path,
+        granted=state.granted or frozenset(),
+        started_at=response.started_at,
+        submitted_at=submitted_at,
+        median_seconds=speeder_median(response, submitted_at),
+    )
     with transaction.atomic(savepoint=False):
         if off_path:
             response.answers.filter(question_code__in=off_path).delete()
         response.section_path = cleaned.path
         response.current_section = ""
         response.resume_token_hash = None
-        finish_response(response, spec, values)
-        response.save()
-        disclosure_behaviour(response, spec, values, granted=state.granted or frozenset())
+        response_write(response, finished, spec=spec)
     return response
 
 

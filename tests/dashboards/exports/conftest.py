@@ -6,7 +6,7 @@ from django.core.files.storage import storages
 
 from dashboards.exports import services as ex
 from dashboards.exports.run import export_run
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import COMFORT_ANSWERS
 
 AGES = ["a18_29", "a30_44", "a45_59", "a60"]

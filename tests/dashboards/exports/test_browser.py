@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.browser.conftest import page  # noqa: F401  (the fixture)
 from tests.browser.helpers import assert_accessible
 from tests.factories import OrganizationFactory, live_survey, member

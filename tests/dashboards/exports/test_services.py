@@ -11,7 +11,7 @@ from dashboards.exports import services as ex
 from dashboards.exports.run import export_run
 from surveys.consent.services.rights import consent_withdraw
 from surveys.models import AuditEvent, Response
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import member
 from trustpulse.validation import ServiceValidationError
 

@@ -10,7 +10,7 @@ from surveys.authoring.services import builder as builder_services
 from surveys.enums import AuditAction, ResponseStatus
 from surveys.models import AuditEvent, ConsentCounter, ConsentRecord, Respondent, Response
 from surveys.responses.selectors import availability
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT
 from tests.fixtures import login_verified
 

@@ -12,7 +12,7 @@ from surveys.enums import AuditAction, DeliveryStatus, Role
 from surveys.integrations import services as webhooks
 from surveys.integrations.tasks import webhooks_sweep
 from surveys.models import AuditEvent, WebhookDelivery, WebhookEndpoint, WebhookEvent
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import (
     COMFORT_ANSWERS,
     CONSENT,

@@ -7,7 +7,7 @@ from surveys.authoring.services.definitions import survey_close
 from surveys.consent.services.rights import consent_withdraw, portal_token_issue, respondent_erase
 from surveys.integrations import services as webhooks
 from surveys.models import Respondent, WebhookDelivery, WebhookEvent
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import COMFORT_ANSWERS, OrganizationFactory, live_survey
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from standardwebhooks import Webhook
 
 from surveys.consent.services.rights import consent_withdraw, portal_token_issue
 from surveys.models import AuditEvent, WebhookDelivery, WebhookEndpoint
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from tests.factories import COMFORT_ANSWERS, CONSENT, live_survey
 from tests.fixtures import login_verified
 

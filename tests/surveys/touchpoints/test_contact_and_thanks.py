@@ -11,7 +11,7 @@ from django.utils import timezone
 from surveys.consent.services.rights import consent_withdraw
 from surveys.enums import PERSONALISED_OFFERS, PRIVACY_REPORT, FollowUpStatus
 from surveys.models import AuditEvent, BehaviourEvent, ContactEmail, FollowUpDelivery
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from surveys.touchpoints import services
 from surveys.touchpoints.views import thanks_context
 from tests.factories import QUIZ_ANSWERS, OrganizationFactory

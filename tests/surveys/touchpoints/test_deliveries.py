@@ -6,7 +6,7 @@ from django.test import Client
 
 from surveys.enums import PERSONALISED_OFFERS, FollowUpStatus
 from surveys.models import ConsentRecord, ContactEmail, FollowUpDelivery, RewardCode
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from surveys.touchpoints import services
 from surveys.touchpoints.crypto import decrypt
 from tests.factories import QUIZ_ANSWERS, OrganizationFactory

@@ -12,7 +12,7 @@ from django.utils import timezone
 from surveys.consent.services.rights import consent_withdraw
 from surveys.enums import PERSONALISED_OFFERS, PRIVACY_REPORT, AuditAction
 from surveys.models import AuditEvent, ContactEmail, FollowUpDelivery, Respondent
-from surveys.responses.services.responses import response_submit
+from surveys.responses.services.write import response_submit
 from surveys.services.audit import audit_log
 from surveys.touchpoints import services
 from surveys.touchpoints.reports import (
