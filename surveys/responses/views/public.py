@@ -47,12 +47,12 @@ from surveys.responses.services.response_flow import (
 from surveys.responses.views.display import (
     Texts,
     bcp47,
-    build_questions,
     content_locale,
     language_options,
-    ordered_questions,
     quiz_feedback,
 )
+from surveys.responses.views.fragments import mark_follow_ups, render_questions, with_follow_ups
+from surveys.responses.views.questions import build_questions, ordered_questions
 from surveys.selectors import public_survey_get
 from surveys.spec import VersionSpec
 from surveys.touchpoints.views import thanks_context
@@ -348,12 +348,17 @@ def _render_page(
     section_spec = spec.section(section)
     assert section_spec is not None
     seed = str(response.pk)
-    views, error_links = build_questions(visible, states, ctx.texts, seed=seed, problems=problems)
+    # Follow-ups on this page's answers come along hidden, for the page's script.
+    page = [q for q in ordered_questions(section_spec, seed) if q.code not in ctx.withheld]
+    sent, conditions = with_follow_ups(page, visible, stored)
+    views, error_links = build_questions(sent, states, ctx.texts, seed=seed, problems=problems)
+    mark_follow_ups(views, conditions, (q.code for q in visible))
     appeared_codes = {q.code for q in appeared or []}
     for view in views:
         if view.code in appeared_codes:
             view.autofocus = True  # the first question that just appeared takes focus
             break
+    render_questions(views, appeared_codes)
     path = list(response.section_path)
     position = path.index(section) + 1
     # Pages still to come as far as the answers so far tell (skip logic may change it).
@@ -374,6 +379,7 @@ def _render_page(
         error_links=error_links,
         notice=notice,
         appeared=appeared_codes,
+        follow_ups=bool(conditions),
         position=position,
         total=total,
         is_last=is_last,
