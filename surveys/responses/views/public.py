@@ -56,6 +56,7 @@ from surveys.responses.views.questions import build_questions, ordered_questions
 from surveys.selectors import public_survey_get
 from surveys.spec import VersionSpec
 from surveys.touchpoints.views import thanks_context
+from trustpulse.compiled import CompiledSelect
 from trustpulse.validation import ServiceValidationError
 
 SESSION_KEY = "trustpulse_flow"
@@ -86,6 +87,20 @@ def _session_rows() -> QuerySet[Response]:
     return with_consents(Response.objects.select_related("respondent"))
 
 
+def _session_row(pk: UUID, survey_id: int) -> QuerySet[Response]:
+    return _session_rows().filter(pk=pk, survey_id=survey_id).order_by("pk")[:1]
+
+
+def _session_row_locked(pk: UUID, survey_id: int) -> QuerySet[Response]:
+    return _session_row(pk, survey_id).select_for_update(of=("self",))
+
+
+# Every request of the flow reads its response: compiled to SQL once (trustpulse.compiled).
+_PLACEHOLDERS = (UUID(int=0x7E57), -0x7E57)
+SESSION_ROW = CompiledSelect(_session_row, _PLACEHOLDERS)
+SESSION_ROW_LOCKED = CompiledSelect(_session_row_locked, _PLACEHOLDERS)
+
+
 def session_response(
     request: HttpRequest, survey: Survey, key: str, *, lock: bool = False
 ) -> Response | None:
@@ -99,8 +114,7 @@ def session_response(
         pk = UUID(str(value))
     except ValueError:
         return None
-    rows = _session_rows().filter(pk=pk, survey=survey)
-    response = (rows.select_for_update(of=("self",)) if lock else rows).first()
+    response = (SESSION_ROW_LOCKED if lock else SESSION_ROW).first(pk, survey.pk)
     if response is not None:
         response.survey = survey
         live = survey.live_version
