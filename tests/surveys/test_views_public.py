@@ -1,8 +1,10 @@
 """The respondent flow through Django's test client: /s/<slug>/…"""
 
 import datetime as dt
+import json
 import re
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.test import Client
@@ -210,8 +212,14 @@ def test_complete_demo_survey_with_skip_and_display_logic(client, survey):
     # without the script it is not shown, and its "shown" marker is not posted.
     body = html(client.get(url(survey, "p", "habits")))
     follow_up = body.split('<div class="follow-up" ', 1)[1].split("</fieldset>", 1)[0]
-    assert follow_up.startswith('data-show-if="{&quot;question&quot;:&quot;protective_actions')
-    assert '" hidden>' in follow_up and "What made you switch?" in follow_up
+    condition = re.match(r'data-show-if="([^"]*)" hidden>', follow_up)
+    assert condition is not None and "What made you switch?" in follow_up
+    assert json.loads(unescape(condition.group(1))) == {
+        "question": "protective_actions",
+        "op": "eq",
+        "value": "switched",
+        "type": "multiple_choice",
+    }
     assert '<input type="hidden" name="shown" value="switched_why" disabled>' in follow_up
     assert "Page 2 of 5" in body
     data = dict(HABITS, **{"q-protective_actions": ["switched", "_other"]})
