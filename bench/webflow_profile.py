@@ -3,9 +3,12 @@
 bench/webflow.py measures throughput over HTTP, which is noisy on a shared
 machine. This script calls the WSGI application directly (as a gunicorn sync
 worker does: one environ per request, CSRF checks on, production settings)
-and counts ``time.process_time`` per completion and per kind of request,
-then profiles more completions with cProfile (top functions by own and by
-cumulative time). Run with the environment of bench/webflow.py's TrustPulse
+and counts ``time.process_time`` per completion and per kind of request
+(the cheapest of ``--rounds`` rounds: the machine may be shared), then
+profiles ``--profile`` more completions with cProfile timed by CPU, not by
+waits on the database (top functions by own and by cumulative time;
+``--only "page GET"`` profiles one kind of request, ``--dump`` writes the
+pstats file). Run with the environment of bench/webflow.py's TrustPulse
 server, e.g.::
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/webflow_profile \\
