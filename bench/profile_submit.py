@@ -76,9 +76,14 @@ def main() -> None:
     for body in bodies:
         send(target, body)
     profiler.disable()
+    print_top(profiler, args.top)
+
+
+def print_top(profiler: cProfile.Profile, top: int) -> None:
+    """The functions with the most own time, then with the most cumulative time."""
     for order in ("tottime", "cumulative"):
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(args.top)
+        pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(top)
         print(out.getvalue())
 
 

@@ -31,6 +31,18 @@ class Done(Exception):
 Request = Callable[[str, str, list[tuple[str, str]] | None], tuple[int, str, str]]
 
 
+def keep_cookies(jar: dict[str, str], set_cookies: list[str]) -> None:
+    """Set-Cookie headers into a cookie jar (a cookie expired or emptied leaves it)."""
+    for raw in set_cookies:
+        cookie: SimpleCookie = SimpleCookie()
+        cookie.load(raw.replace("; Partitioned", ""))
+        for name, morsel in cookie.items():
+            if morsel["max-age"] == "0" or not morsel.value:
+                jar.pop(name, None)
+            else:
+                jar[name] = morsel.value
+
+
 def http_client(host: str, port: int) -> Request:
     """A fresh cookie jar; each request on a new connection (sync workers close it)."""
     jar: dict[str, str] = {}
@@ -50,14 +62,7 @@ def http_client(host: str, port: int) -> Request:
             conn.request(method, path, body=body, headers=headers)
             res = conn.getresponse()
             text = res.read().decode("utf-8", "replace")
-            for raw in res.msg.get_all("Set-Cookie") or []:
-                cookie: SimpleCookie = SimpleCookie()
-                cookie.load(raw.replace("; Partitioned", ""))
-                for name, morsel in cookie.items():
-                    if morsel["max-age"] == "0" or not morsel.value:
-                        jar.pop(name, None)
-                    else:
-                        jar[name] = morsel.value
+            keep_cookies(jar, res.msg.get_all("Set-Cookie") or [])
             location = urlsplit(res.getheader("Location") or "").path
             return res.status, location, text
         finally:

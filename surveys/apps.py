@@ -21,6 +21,7 @@ class SurveysConfig(AppConfig):
 
         signals.export_ready.connect(export_ready_event, dispatch_uid="surveys.webhooks.export")
 
+        from django.core.signals import request_finished, request_started
         from django.db.models.signals import post_delete, post_save
 
         from .models import (
@@ -33,6 +34,7 @@ class SurveysConfig(AppConfig):
             SurveyVersion,
             WebhookEndpoint,
         )
+        from .selectors import flow_cache
         from .selectors.flow_cache import generation_bump
         from .touchpoints import checks as _touchpoint_checks  # noqa: F401 - registers them
 
@@ -53,6 +55,9 @@ class SurveysConfig(AppConfig):
                     sender=model,
                     dispatch_uid=f"surveys.flow_cache.{signal is post_save}.{model.__name__}",
                 )
+
+        request_started.connect(flow_cache.request_begun, dispatch_uid="surveys.flow_cache.begun")
+        request_finished.connect(flow_cache.request_ended, dispatch_uid="surveys.flow_cache.ended")
 
         from .touchpoints import receivers as touchpoints
 

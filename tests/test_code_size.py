@@ -21,8 +21,6 @@ DOCUMENT = "a data document written out as code (one literal), read top to botto
 
 # path -> (most lines it may have, reason)
 MODULES: dict[str, tuple[int, str]] = {
-    "tests/surveys/test_views_public.py": (696, SPLIT),
-    "trustpulse/settings/base.py": (507, SPLIT),
 }
 
 # "path:function" -> (most lines it may have, reason)
@@ -34,7 +32,6 @@ FUNCTIONS: dict[str, tuple[int, str]] = {
     "tests/browser/test_consent_e2e.py:"
     "test_consent_answer_withdraw_in_two_clicks_then_nothing_is_held": (101, JOURNEY),
     "tests/browser/test_e2e.py:test_survey_by_keyboard_with_axe_on_every_page": (95, JOURNEY),
-    "surveys/responses/views/display.py:build_question": (154, SPLIT),
     "surveys/selectors/definitions.py:definition_export": (
         89,
         "the definition document's shape, field by field, in the order it is written",

@@ -95,6 +95,124 @@
     });
   }
 
+  // Follow-up questions whose display logic depends on an answer on this page
+  // are sent hidden, with their condition (surveys/logic.py's language; parts
+  // on other pages' answers already decided by the server as {"const": …}).
+  // They show as soon as the condition holds, and hide (their controls
+  // disabled, so nothing of theirs is posted) when it no longer does. The
+  // server checks everything again; without this script they appear after
+  // the page is posted.
+  var followUps = Array.prototype.slice.call(document.querySelectorAll("[data-show-if]"));
+  var questionForm = followUps.length ? followUps[0].closest("form") : null;
+  if (questionForm) {
+    var status = document.querySelector("[data-follow-up-status]");
+    var number = function (value) {
+      if (typeof value === "boolean" || value === null || value === undefined) return null;
+      var text = String(value).trim();
+      if (text === "") return null;
+      var n = Number(text);
+      return isFinite(n) ? n : null;
+    };
+    var same = function (a, b) {
+      if (typeof a === "boolean") return a === b;
+      var na = number(a);
+      var nb = number(b);
+      if (na !== null && nb !== null) return na === nb;
+      return String(a) === String(b);
+    };
+    var controls = function (name, exact) {
+      return Array.prototype.filter.call(questionForm.elements, function (el) {
+        if (el.disabled || !el.name) return false;
+        return exact ? el.name === name : el.name.indexOf(name + "-") === 0;
+      });
+    };
+    var checked = function (els) {
+      return els.filter(function (el) { return el.checked; }).map(function (el) { return el.value; });
+    };
+    // A question's answer as the server cleans it (surveys/answers.py), from its controls.
+    var answer = function (code, type) {
+      var name = "q-" + code;
+      if (type === "matrix") {
+        var rows = {};
+        controls(name, false).forEach(function (el) {
+          if (el.checked) rows[el.name.slice(name.length + 1)] = el.value;
+        });
+        return rows;
+      }
+      if (type === "ranking") {
+        return controls(name + "-rank", false).map(function (el) { return el.value; })
+          .filter(function (v) { return v; });
+      }
+      var own = controls(name, true);
+      if (type === "multiple_choice") return checked(own);
+      if (type === "acknowledgement") return checked(own).length ? true : null;
+      if (type === "yes_no") {
+        var said = checked(own)[0];
+        return said === "yes" ? true : said === "no" ? false : null;
+      }
+      if (own.length && (own[0].type === "radio" || own[0].type === "checkbox")) {
+        var chosen = checked(own);
+        return chosen.length ? chosen[0] : null;
+      }
+      return own.length ? own[0].value.trim() : null;
+    };
+    var empty = function (value) {
+      if (value === null || value === undefined || value === "") return true;
+      if (Array.isArray(value)) return value.length === 0;
+      return typeof value === "object" && Object.keys(value).length === 0;
+    };
+    var holds = function (cond) {
+      if (!cond) return true;
+      if ("const" in cond) return cond["const"];
+      if (cond.all) return cond.all.every(holds);
+      if (cond.any) return cond.any.some(holds);
+      if (cond.not) return !holds(cond.not);
+      var value = answer(cond.question, cond.type);
+      if ("item" in cond && value && typeof value === "object" && !Array.isArray(value)) {
+        value = value[cond.item];
+      }
+      if (cond.op === "answered") return !empty(value);
+      if (cond.op === "not_answered") return empty(value);
+      if (empty(value)) return false;
+      var values = Array.isArray(value) ? value : [value];
+      var target = cond.value;
+      var hit = function (options) {
+        return values.some(function (v) {
+          return options.some(function (o) { return same(v, o); });
+        });
+      };
+      if (cond.op === "eq") return hit([target]);
+      if (cond.op === "neq") return !hit([target]);
+      if (cond.op === "in" || cond.op === "not_in") {
+        var found = hit(Array.isArray(target) ? target : [target]);
+        return cond.op === "in" ? found : !found;
+      }
+      var a = values.length === 1 ? number(values[0]) : null;
+      var b = number(target);
+      if (a === null || b === null) return false;
+      return { gt: a > b, gte: a >= b, lt: a < b, lte: a <= b }[cond.op] === true;
+    };
+    var conditions = followUps.map(function (box) { return JSON.parse(box.dataset.showIf); });
+    var update = function () {
+      var added = false;
+      // Twice: a follow-up may depend on another one.
+      for (var round = 0; round < 2; round++) {
+        followUps.forEach(function (box, i) {
+          var show = holds(conditions[i]);
+          if (show && box.hidden) added = true;
+          box.hidden = !show;
+          box.querySelectorAll("input, select, textarea").forEach(function (el) {
+            el.disabled = !show;
+          });
+        });
+      }
+      if (added && status) status.textContent = status.dataset.message;
+    };
+    update();
+    questionForm.addEventListener("change", update);
+    questionForm.addEventListener("input", update);
+  }
+
   // Receipts: a print button (printing from the browser menu works too).
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;

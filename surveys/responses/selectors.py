@@ -3,15 +3,18 @@
 import json
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from django.db import connection
 from django.db.models import OuterRef, QuerySet
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
+from trustpulse.compiled import CompiledSelect
+
 from ..answers import values_from_rows
 from ..enums import ResponseStatus, SurveyStatus
-from ..models import ConsentRecord, Response, Survey
+from ..models import Answer, ConsentRecord, Response, Survey
 from ..selectors.definitions import version_spec
 from ..spec import VersionSpec
 from ..tokens import token_hash
@@ -102,16 +105,25 @@ def response_receipt_id(response: Response) -> str | None:
     return str(records[0].receipt_id) if records else None
 
 
+def _answer_rows(response_id: Any) -> QuerySet[Answer]:
+    return (
+        Answer.objects.filter(response_id=response_id)
+        .order_by("id")
+        .values(  # type: ignore[return-value]
+            "question_code", "item", "choice", "number", "text", "date", "boolean"
+        )
+    )
+
+
+# Read on every page of the web flow: compiled to SQL once (trustpulse.compiled).
+ANSWER_ROWS = CompiledSelect(_answer_rows, [UUID(int=0x7E57)])
+
+
 def response_state(response: Response, spec: VersionSpec) -> ResponseState:
     """A response's consent and stored answers (one query, or two without `with_consents`)."""
     records = _consent_records(response)
     granted = frozenset(p for r in records for p in r.active_purposes) if records else None
-    rows = list(
-        response.answers.order_by("id").values(
-            "question_code", "item", "choice", "number", "text", "date", "boolean"
-        )
-    )
-    values, other = values_from_rows(spec, rows)
+    values, other = values_from_rows(spec, ANSWER_ROWS.values(response.pk))
     return ResponseState(
         granted=granted,
         withheld=spec.withheld(granted) if granted is not None else frozenset(),

@@ -14,10 +14,16 @@ lookups go to the database every time. Nothing a respondent submits is held
 here. A local-memory cache is not shared between processes, so there an
 entry also expires after ``FLOW_CACHE_LOCAL_SECONDS`` (2 s by default; the
 test settings, one process, keep it longer).
+
+Within one request the token is read from the shared cache once
+(`request_begun` / `request_ended`, connected to Django's request signals):
+a page's several lookups cost one cache round trip, and a change made by the
+request itself (`generation_bump`) still takes effect at once.
 """
 
 import copy
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -35,6 +41,16 @@ MAX_ENTRIES = 2048
 T = TypeVar("T")
 # (kind, key) -> (token, loaded at, value)
 _LOCAL: dict[tuple[str, Any], tuple[str, float, Any]] = {}
+# The token as read once in the current request (per thread: a worker may run threads).
+_REQUEST = threading.local()
+
+
+def request_begun(**_kwargs: Any) -> None:
+    _REQUEST.active, _REQUEST.token = True, None
+
+
+def request_ended(**_kwargs: Any) -> None:
+    _REQUEST.active, _REQUEST.token = False, None
 
 
 def _max_age() -> float | None:
@@ -46,6 +62,15 @@ def _max_age() -> float | None:
 
 def generation() -> str | None:
     """The current generation token (None when the shared cache cannot be reached)."""
+    if getattr(_REQUEST, "active", False):
+        if _REQUEST.token is None:
+            _REQUEST.token = _read_generation()
+        token: str | None = _REQUEST.token
+        return token
+    return _read_generation()
+
+
+def _read_generation() -> str | None:
     try:
         token = cache.get(GENERATION_KEY)
         if token is None:
@@ -82,6 +107,7 @@ def cached(kind: str, key: Any, load: Callable[[], T]) -> T:
 
 def _bump() -> None:
     _LOCAL.clear()
+    _REQUEST.token = None
     try:
         cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
     except Exception:

@@ -68,7 +68,7 @@ def test_a_cache_restart_costs_a_reload_and_an_unreachable_cache_none_at_all(sur
 def test_nothing_submitted_is_lost_when_the_cache_restarts_or_is_down_mid_flow(client, survey):
     from surveys.enums import ResponseStatus
     from surveys.models import Response
-    from tests.surveys.test_views_public import (
+    from tests.surveys.public_flow import (
         ABOUT,
         AGREE,
         ATTITUDES,

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.surveys.test_views_public import (
+from tests.surveys.public_flow import (
     ABOUT,
     AGREE,
     ATTITUDES,

@@ -8,14 +8,10 @@ this one and override what differs. Each setting is documented in README.md.
 from datetime import timedelta
 from pathlib import Path
 
-import environ
 from csp.constants import NONCE, NONE, SELF
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-
-env = environ.Env()
-# A `.env` file in the project root is read when present (never required).
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+from .env import BASE_DIR, env
+from .logs import LOGGING  # noqa: F401 - a setting
 
 SECRET_KEY = env("SECRET_KEY", default="")
 DEBUG = env.bool("DEBUG", default=False)
@@ -188,7 +184,7 @@ REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=2.0)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "trustpulse.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="trustpulse"),
             # An unreachable Redis (a cut link drops packets, nothing refuses)
@@ -472,23 +468,6 @@ AXES_VERBOSE = False
 # How long an invitation to join an organization stays valid (days).
 MEMBER_INVITATION_DAYS = env.int("MEMBER_INVITATION_DAYS", default=7)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    # Private tokens in request paths (portal, receipts, resume) never reach the logs.
-    "filters": {"redact_tokens": {"()": "trustpulse.log_filters.RedactTokens"}},
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["redact_tokens"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO").upper()},
-    # django-axes reports each failed sign-in at INFO; lockouts are in the audit log.
-    "loggers": {"axes": {"level": "WARNING"}},
-}
 # Expose the benchmark floor endpoint (bench/submit.py); off unless asked for.
 BENCH_FLOOR_ENABLED = env.bool("BENCH_FLOOR_ENABLED", default=False)
 # Its table lives in its own app, installed only then: not in the product schema.

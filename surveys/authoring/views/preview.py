@@ -25,8 +25,10 @@ from surveys.consent.views.consent import current_notice, render_step
 from surveys.consent.views.privacy import notice_view
 from surveys.forms import parse_page, posted_state, stored_states
 from surveys.logic import evaluate, next_section, section_path
-from surveys.responses.views.display import Texts, build_questions, ordered_questions
+from surveys.responses.views.display import Texts
+from surveys.responses.views.fragments import render_questions
 from surveys.responses.views.public import SurveyContext, base_context, cleaned_page
+from surveys.responses.views.questions import build_questions, ordered_questions
 from trustpulse.studio import Studio, studio_view
 
 WIDTHS = (("phone", 390), ("desktop", 1024))
@@ -165,6 +167,7 @@ def _frame(
     views, error_links = build_questions(
         visible, states, ctx.texts, seed="preview", problems=problems
     )
+    render_questions(views)
     path = section_path(rules, {})
     position = path.index(section_spec.code) + 1 if section_spec.code in path else 1
     previous = path[position - 2] if position > 1 and section_spec.code in path else ""

@@ -28,6 +28,7 @@ from surveys.authoring.services.builder import test_link_valid
 from surveys.consent.selectors import notice_current_version
 from surveys.consent.services.consent import consent_counter_bump
 from surveys.consent.services.response_consent import ConsentInput
+from surveys.consent.views.label import landing_notice, privacy_section
 from surveys.consent.views.privacy import NoticeView, PurposeView, notice_view
 from surveys.enums import Channel, ResponseStatus
 from surveys.logic import section_path
@@ -159,7 +160,7 @@ def render_step(
     survey = ctx.survey
     current = None if preview_url else session_response(request, survey, "response")
     in_progress = current if current and current.status == ResponseStatus.PARTIAL else None
-    notice = notice_view(version, ctx.locale)
+    notice = landing_notice(version, ctx.locale)
     if in_progress is None and not preview_url:
         _count_once(request, version, "shown", survey.slug)
     errors = errors or []
@@ -181,8 +182,11 @@ def render_step(
         for p in notice.purposes
     ]
     context = base_context(request, ctx)
+    notice_url = reverse("surveys:notice", kwargs={"slug": survey.slug})
     context.update(
         intro=ctx.texts.html(ctx.spec.texts.get("intro")),
+        notice_url=notice_url,
+        privacy_section="" if in_progress else privacy_section(notice, notice_url),
         notice=notice,
         required_choices=[c for c in choices if c.purpose.required],
         optional_choices=[c for c in choices if not c.purpose.required],
@@ -193,7 +197,6 @@ def render_step(
         continue_url=page_url(survey, in_progress.current_section) if in_progress else "",
         page_count=len(section_path(ctx.spec.rules(), {})),
         action_url=preview_url or reverse("surveys:landing", kwargs={"slug": survey.slug}),
-        notice_url=reverse("surveys:notice", kwargs={"slug": survey.slug}),
         gpc=gpc,
         gpc_shared=join_list([p.title_plain for p in shared]),
     )
@@ -253,7 +256,7 @@ def landing(request: HttpRequest, slug: str) -> HttpResponse:
     if request.POST.get("action") == "decline":
         _count_once(request, version, "declined", slug)
         return HttpResponseRedirect(reverse("surveys:declined", kwargs={"slug": slug}))
-    notice = notice_view(version, ctx.locale)
+    notice = landing_notice(version, ctx.locale)
     posted = [p for p in request.POST.getlist("purposes") if isinstance(p, str)]
     known = {p.id for p in notice.purposes}
     ticked = {p for p in posted if p in known}

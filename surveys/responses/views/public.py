@@ -47,15 +47,16 @@ from surveys.responses.services.response_flow import (
 from surveys.responses.views.display import (
     Texts,
     bcp47,
-    build_questions,
     content_locale,
     language_options,
-    ordered_questions,
     quiz_feedback,
 )
+from surveys.responses.views.fragments import mark_follow_ups, render_questions, with_follow_ups
+from surveys.responses.views.questions import build_questions, ordered_questions
 from surveys.selectors import public_survey_get
 from surveys.spec import VersionSpec
 from surveys.touchpoints.views import thanks_context
+from trustpulse.compiled import CompiledSelect
 from trustpulse.validation import ServiceValidationError
 
 SESSION_KEY = "trustpulse_flow"
@@ -86,6 +87,20 @@ def _session_rows() -> QuerySet[Response]:
     return with_consents(Response.objects.select_related("respondent"))
 
 
+def _session_row(pk: UUID, survey_id: int) -> QuerySet[Response]:
+    return _session_rows().filter(pk=pk, survey_id=survey_id).order_by("pk")[:1]
+
+
+def _session_row_locked(pk: UUID, survey_id: int) -> QuerySet[Response]:
+    return _session_row(pk, survey_id).select_for_update(of=("self",))
+
+
+# Every request of the flow reads its response: compiled to SQL once (trustpulse.compiled).
+_PLACEHOLDERS = (UUID(int=0x7E57), -0x7E57)
+SESSION_ROW = CompiledSelect(_session_row, _PLACEHOLDERS)
+SESSION_ROW_LOCKED = CompiledSelect(_session_row_locked, _PLACEHOLDERS)
+
+
 def session_response(
     request: HttpRequest, survey: Survey, key: str, *, lock: bool = False
 ) -> Response | None:
@@ -99,8 +114,7 @@ def session_response(
         pk = UUID(str(value))
     except ValueError:
         return None
-    rows = _session_rows().filter(pk=pk, survey=survey)
-    response = (rows.select_for_update(of=("self",)) if lock else rows).first()
+    response = (SESSION_ROW_LOCKED if lock else SESSION_ROW).first(pk, survey.pk)
     if response is not None:
         response.survey = survey
         live = survey.live_version
@@ -348,12 +362,17 @@ def _render_page(
     section_spec = spec.section(section)
     assert section_spec is not None
     seed = str(response.pk)
-    views, error_links = build_questions(visible, states, ctx.texts, seed=seed, problems=problems)
+    # Follow-ups on this page's answers come along hidden, for the page's script.
+    page = [q for q in ordered_questions(section_spec, seed) if q.code not in ctx.withheld]
+    sent, conditions = with_follow_ups(page, visible, stored)
+    views, error_links = build_questions(sent, states, ctx.texts, seed=seed, problems=problems)
+    mark_follow_ups(views, conditions, (q.code for q in visible))
     appeared_codes = {q.code for q in appeared or []}
     for view in views:
         if view.code in appeared_codes:
             view.autofocus = True  # the first question that just appeared takes focus
             break
+    render_questions(views, appeared_codes)
     path = list(response.section_path)
     position = path.index(section) + 1
     # Pages still to come as far as the answers so far tell (skip logic may change it).
@@ -374,6 +393,7 @@ def _render_page(
         error_links=error_links,
         notice=notice,
         appeared=appeared_codes,
+        follow_ups=bool(conditions),
         position=position,
         total=total,
         is_last=is_last,
