@@ -20,8 +20,7 @@ JOURNEY = "one end-to-end journey in a browser; parts of it would repeat its set
 DOCUMENT = "a data document written out as code (one literal), read top to bottom"
 
 # path -> (most lines it may have, reason)
-MODULES: dict[str, tuple[int, str]] = {
-}
+MODULES: dict[str, tuple[int, str]] = {}
 
 # "path:function" -> (most lines it may have, reason)
 FUNCTIONS: dict[str, tuple[int, str]] = {
