@@ -422,3 +422,15 @@ def test_quiz_thanks_shows_score_outcome_and_feedback_once(client, quiz):
     body = html(client.get(url(quiz, "thanks")))
     assert "You scored" not in body
     assert "Thanks for playing!" in body
+
+
+def test_a_follow_up_posted_while_its_condition_is_false_is_not_stored(client, survey):
+    """A forged post (the hidden follow-up's marker enabled by hand) stores nothing for it."""
+    start(client, survey)
+    client.post(url(survey, "p", "attitudes"), ATTITUDES)
+    forged = dict(HABITS)
+    forged.update({"shown": [*HABITS["shown"], "switched_why"], "q-switched_why": "Forged."})
+    res = client.post(url(survey, "p", "habits"), forged)
+    assert res["Location"] == url(survey, "p", "recommend")
+    assert not Answer.objects.filter(question_code="switched_why").exists()
+    assert Answer.objects.filter(question_code="protective_actions").count() == 1
