@@ -29,6 +29,7 @@ class SurveysConfig(AppConfig):
             ChannelLink,
             ConsentNotice,
             ConsentNoticeVersion,
+            FollowUp,
             Organization,
             Survey,
             SurveyVersion,
@@ -47,6 +48,7 @@ class SurveysConfig(AppConfig):
             ChannelLink,
             ConsentNotice,
             ConsentNoticeVersion,
+            FollowUp,
             WebhookEndpoint,
         ):
             for signal in (post_save, post_delete):

@@ -1,19 +1,20 @@
 """Read-mostly lookups of the respondent flow, cached per process.
 
 The survey a slug names (with its organization and live version), its look
-(branding), its consent notice version and who may frame it hardly ever
-change, yet every respondent request needs them. Each process keeps them in
-memory, stamped with the *generation* token held in the shared cache (Redis
-in production). A change (publish, close, any save of a survey, version,
-organization, branding, channel link, consent notice or notice version)
-bumps the token (`generation_bump`, connected to those models' saves and
-deletes in `SurveysConfig.ready`), and every process reloads on its next
-request. Without a token in the cache (a restart, an eviction) a new one is
-drawn, so a restart only costs reloads; when the cache cannot be reached,
-lookups go to the database every time. Nothing a respondent submits is held
-here. A local-memory cache is not shared between processes, so there an
-entry also expires after ``FLOW_CACHE_LOCAL_SECONDS`` (2 s by default; the
-test settings, one process, keep it longer).
+(branding), its consent notice version, who may frame it and whether it has
+follow-ups hardly ever change, yet every respondent request needs them. Each
+process keeps them in memory, stamped with the *generation* token held in the
+shared cache (Redis in production). A change (publish, close, any save of a
+survey, version, organization, branding, channel link, consent notice, notice
+version, follow-up or webhook endpoint) bumps the token (`generation_bump`,
+connected to those models' saves and deletes in `SurveysConfig.ready`), and
+every process reloads on its next request. Without a token in the cache (a
+restart, an eviction) a new one is drawn, so a restart only costs reloads;
+when the cache cannot be reached, lookups go to the database every time.
+Nothing a respondent submits is held here. A local-memory cache is not shared
+between processes, so there an entry also expires after
+``FLOW_CACHE_LOCAL_SECONDS`` (2 s by default; the test settings, one process,
+keep it longer).
 
 Within one request the token is read from the shared cache once
 (`request_begun` / `request_ended`, connected to Django's request signals):

@@ -41,15 +41,17 @@ def thanks_context(response: Response) -> dict[str, Any]:
     """What the thank-you page adds: rewards shown at once, and the email question.
 
     Prepares the response's deliveries here too (idempotent), so the page
-    does not depend on a worker having run first.
+    does not depend on a worker having run first. The respondent's active
+    purposes are read once for both.
     """
-    deliveries = services.deliveries_prepare(response=response)
+    granted = services.deliveries.active_purposes(response.respondent_id)
+    deliveries = services.deliveries_prepare(response=response, granted=granted)
     shown = [
         message_context(d)
         for d in deliveries
         if d.status == FollowUpStatus.SHOWN and d.follow_up.reward_kind != "none"
     ]
-    purposes = services.email_purposes(response=response)
+    purposes = services.email_purposes(response=response, granted=granted)
     token = signing.dumps(str(response.pk), salt=EMAIL_SALT) if purposes else ""
     return {
         "rewards": shown,

@@ -18,21 +18,25 @@ from ... import services
 from ...enums import PRIVACY_REPORT, AuditAction, FollowUpStatus
 from ...models import ContactEmail, FollowUpDelivery, Respondent, Response
 from ..crypto import encrypt
-from .deliveries import active_purposes
+from .deliveries import active_purposes, survey_follow_ups
 
 
-def email_purposes(*, response: Response) -> list[str]:
+def email_purposes(*, response: Response, granted: set[str] | None = None) -> list[str]:
     """The granted purposes for which this respondent's email would be used.
 
     A follow-up waiting for an email (its rule held, not held out), and the
     privacy report when it is granted. Empty: the email is not asked.
+    `granted`: the respondent's active purposes when the caller has read them.
     """
-    granted = active_purposes(response.respondent_id)
-    waiting = set(
-        FollowUpDelivery.objects.filter(
-            response=response, status=FollowUpStatus.AWAITING_EMAIL
-        ).values_list("follow_up__purpose", flat=True)
-    )
+    if granted is None:
+        granted = active_purposes(response.respondent_id)
+    waiting: set[str] = set()
+    if survey_follow_ups(response.survey_id)[0]:
+        waiting.update(
+            FollowUpDelivery.objects.filter(
+                response=response, status=FollowUpStatus.AWAITING_EMAIL
+            ).values_list("follow_up__purpose", flat=True)
+        )
     if PRIVACY_REPORT in granted:
         waiting.add(PRIVACY_REPORT)
     return sorted(waiting & granted)

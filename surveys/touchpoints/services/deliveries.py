@@ -33,7 +33,7 @@ from ...models import (
     RewardCode,
 )
 from ...responses.selectors import response_values
-from ...selectors import version_spec
+from ...selectors import flow_cache, version_spec
 from ...services.audit import audit_log
 from ..crypto import decrypt
 from ..holdout import held_out
@@ -62,6 +62,21 @@ def condition_context(response: Response) -> dict[str, Any]:
     for kind, value in events.values_list("kind", "value"):
         ctx[f"event:{kind}"] = True if value is None else value
     return ctx
+
+
+def survey_follow_ups(survey_id: int) -> tuple[bool, bool]:
+    """Whether the survey has follow-ups, and active ones (cached per process: `flow_cache`).
+
+    A survey without them costs the thank-you page no follow-up query.
+    """
+
+    def load() -> tuple[bool, bool]:
+        states = set(
+            FollowUp.objects.filter(survey_id=survey_id).order_by().values_list("active", flat=True)
+        )
+        return bool(states), True in states
+
+    return flow_cache.cached("follow_ups", survey_id, load)
 
 
 def active_purposes(respondent_id: Any) -> set[str]:
@@ -123,20 +138,26 @@ def _delivery_for(response: Response, follow_up: FollowUp) -> tuple[FollowUpDeli
     return delivery, True
 
 
-def deliveries_prepare(*, response: Response) -> list[FollowUpDelivery]:
+def deliveries_prepare(
+    *, response: Response, granted: set[str] | None = None
+) -> list[FollowUpDelivery]:
     """The deliveries a completed response triggers (created once; idempotent).
 
     A follow-up applies when its purpose is granted and not withdrawn and its
     condition holds. A reward with no message is issued at once (the
     thank-you page shows it); a message waits for the respondent's email,
-    and is sent at once when one is on file for its purpose.
+    and is sent at once when one is on file for its purpose. `granted`: the
+    respondent's active purposes when the caller has read them already.
     """
     if response.status != ResponseStatus.COMPLETE or response.is_test:
+        return []
+    if not survey_follow_ups(response.survey_id)[1]:
         return []
     follow_ups = list(FollowUp.objects.filter(survey_id=response.survey_id, active=True))
     if not follow_ups:
         return []
-    granted = active_purposes(response.respondent_id)
+    if granted is None:
+        granted = active_purposes(response.respondent_id)
     ctx: dict[str, Any] | None = None
     out: list[FollowUpDelivery] = []
     for follow_up in follow_ups:

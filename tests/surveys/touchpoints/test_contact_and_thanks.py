@@ -6,6 +6,8 @@ import hmac
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from surveys.consent.services.rights import consent_withdraw
@@ -48,6 +50,19 @@ def test_the_thank_you_page_shows_a_reward_at_once_and_asks_no_email(quiz, submi
     assert [r["reward"].code for r in ctx["rewards"]] == ["SHOWN-1"]
     assert ctx["rewards"][0]["outcome"] == "Privacy pragmatist"
     assert thanks_context(response)["rewards"][0]["reward"].code == "SHOWN-1"  # a reload: same code
+
+
+def test_a_survey_without_follow_ups_costs_the_thank_you_page_no_follow_up_query(quiz, submit):
+    response = submit(quiz, [PERSONALISED_OFFERS])
+    thanks_context(response)  # the first one learns (and caches) that there are none
+    with CaptureQueriesContext(connection) as ctx:
+        assert thanks_context(response)["rewards"] == []
+    assert not any("surveys_followup" in q["sql"] for q in ctx.captured_queries)
+    assert len(ctx.captured_queries) == 1  # the respondent's active purposes, read once
+    # A follow-up saved afterwards counts at once (its save bumps the flow cache).
+    follow_up = services.follow_up_save(survey=quiz, data=follow_up_data(body={}, subject={}))
+    services.reward_codes_upload(follow_up=follow_up, text="LATE-1")
+    assert [r["reward"].code for r in thanks_context(response)["rewards"]] == ["LATE-1"]
 
 
 def test_a_held_out_respondent_gets_nothing_and_is_not_asked(quiz, submit):
