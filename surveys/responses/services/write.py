@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -26,7 +26,14 @@ from ...models import Answer, BehaviourEvent, Respondent, Response, Survey
 from ...selectors.definitions import version_question_ids
 from ...spec import VersionSpec
 from .availability import survey_accepting
-from .finish import SPEEDER_WINDOW, Finished, duration_median, finished_apply, measured_seconds
+from .finish import (
+    SPEEDER_MIN_DURATIONS,
+    SPEEDER_WINDOW,
+    Finished,
+    duration_median,
+    finished_apply,
+    measured_seconds,
+)
 from .respondents import new_ref, respondent_create
 from .submission import PreparedSubmission, submission_finish, submission_validate
 
@@ -52,6 +59,13 @@ def speeder_median(response: Response, submitted_at: dt.datetime) -> float | Non
     """
     if measured_seconds(response.started_at, submitted_at) is None:
         return None
+    if connection.vendor == "postgresql":
+        return _median_in_database(response)
+    return _median_in_python(response)
+
+
+def _median_in_python(response: Response) -> float | None:
+    """`speeder_median` elsewhere: the window's durations, read and sorted here."""
     rows = (
         Response.objects.filter(
             submitted_at__isnull=False,
@@ -66,6 +80,35 @@ def speeder_median(response: Response, submitted_at: dt.datetime) -> float | Non
     return duration_median(
         (submitted - started).total_seconds() for started, submitted in rows if submitted
     )
+
+
+# The middle one or two of the same window, ranked in the database: the
+# median below is then `duration_median`'s, on the same float seconds.
+_MIDDLE_DURATIONS = """
+SELECT d, n FROM (
+  SELECT d, row_number() OVER (ORDER BY d) AS rn, count(*) OVER () AS n
+  FROM (
+    SELECT submitted_at - started_at AS d FROM {table}
+    WHERE survey_id = %s AND status = %s AND submitted_at IS NOT NULL
+      AND submitted_at > started_at AND id <> %s
+    ORDER BY submitted_at DESC LIMIT %s
+  ) latest
+) ranked WHERE rn IN ((n + 1) / 2, n / 2 + 1)
+"""
+
+
+def _median_in_database(response: Response) -> float | None:
+    """`speeder_median` on PostgreSQL: two rows come back instead of the window of 200."""
+    sql = _MIDDLE_DURATIONS.format(table=connection.ops.quote_name(Response._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [response.survey_id, ResponseStatus.COMPLETE.value, response.pk, SPEEDER_WINDOW]
+        )
+        rows = cursor.fetchall()
+    if not rows or rows[0][1] < SPEEDER_MIN_DURATIONS:
+        return None
+    seconds: list[float] = sorted(d.total_seconds() for d, _n in rows)
+    return seconds[0] if len(seconds) == 1 else (seconds[0] + seconds[1]) / 2
 
 
 def response_write(
